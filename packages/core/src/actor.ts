@@ -1,0 +1,36 @@
+import * as t from 'io-ts';
+
+/**
+ * Who did it. Every command carries an actor and every event keeps it, so the
+ * history can say "admin ann confirmed the payment" (ORD-5). A customer may
+ * belong to a company; company contacts see the company's documents (CUS-2).
+ */
+export type ActorKind = 'admin' | 'customer' | 'system' | 'provider';
+
+export type Actor = Readonly<{
+  kind: ActorKind;
+  id: string;
+  /** For customers who are contacts of a company (CUS-2). */
+  companyId?: string;
+  /** Display name, for history views. */
+  name?: string;
+}>;
+
+export const NonEmptyString = new t.Type<string, string, unknown>(
+  'NonEmptyString',
+  (u): u is string => typeof u === 'string' && u.trim().length > 0,
+  (u, c) => (typeof u === 'string' && u.trim().length > 0 ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+export const ActorKindCodec = t.keyof({ admin: null, customer: null, system: null, provider: null }, 'ActorKind');
+
+export const ActorCodec: t.Type<Actor, Actor, unknown> = t.intersection(
+  [
+    t.strict({ kind: ActorKindCodec, id: NonEmptyString }),
+    t.exact(t.partial({ companyId: NonEmptyString, name: t.string })),
+  ],
+  'Actor',
+);
+
+export const systemActor = (id = 'system'): Actor => ({ kind: 'system', id });

@@ -1,0 +1,106 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import type { ValidationError, ValidationIssue } from './errors.js';
+
+/**
+ * Decoding at the boundary. `decode` turns unknown input into a typed value or
+ * a `ValidationError` that lists every failing field with its path and the rule
+ * it broke, e.g. `data.lines.0.qty: must be PositiveInt (got -1)`.
+ */
+
+// io-ts puts the member index of an intersection or union into the context as
+// a key; only keys whose parent is an object or array name a field of the input.
+const COMBINATORS = new Set(['IntersectionType', 'UnionType']);
+
+const pathOf = (context: t.Context): string => {
+  const keys: string[] = [];
+  for (let i = 1; i < context.length; i++) {
+    const parentTag = (context[i - 1]?.type as { _tag?: string } | undefined)?._tag;
+    const key = context[i]?.key ?? '';
+    if (key !== '' && !COMBINATORS.has(parentTag ?? '')) keys.push(key);
+  }
+  return keys.join('.');
+};
+
+const ruleOf = (context: t.Context): string => context[context.length - 1]?.type.name ?? 'unknown';
+
+const show = (value: unknown): string => {
+  if (value === undefined) return 'undefined';
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+};
+
+export const toIssues = (errors: t.Errors): ValidationIssue[] => {
+  const seen = new Set<string>();
+  const issues: ValidationIssue[] = [];
+  for (const error of errors) {
+    const path = pathOf(error.context) || '(root)';
+    const rule = error.message ?? ruleOf(error.context);
+    const key = `${path}|${rule}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    issues.push(
+      error.value === undefined
+        ? { path, rule, value: undefined, message: `${path}: required (${rule})` }
+        : { path, rule, value: error.value, message: `${path}: must be ${rule} (got ${show(error.value)})` },
+    );
+  }
+  return issues;
+};
+
+export const validationError = (what: string, issues: readonly ValidationIssue[]): ValidationError => ({
+  kind: 'validation',
+  message: `invalid ${what}: ${issues.map((issue) => issue.message ?? `${issue.path}: ${issue.rule}`).join('; ')}`,
+  issues,
+});
+
+/** Decode unknown input with a codec; on failure, every failing field is named. */
+export const decode =
+  <A, O>(codec: t.Type<A, O, unknown>, what: string = codec.name) =>
+  (input: unknown): E.Either<ValidationError, A> => {
+    const result = codec.decode(input);
+    return E.isRight(result) ? result : E.left(validationError(what, toIssues(result.left)));
+  };
+
+/** A codec refined by a predicate, whose failures name the rule. */
+export const refine = <A, O>(
+  codec: t.Type<A, O, unknown>,
+  predicate: (a: A) => boolean,
+  name: string,
+): t.Type<A, O, unknown> =>
+  new t.Type<A, O, unknown>(
+    name,
+    (u): u is A => codec.is(u) && predicate(u),
+    (u, c) => {
+      const base = codec.validate(u, c);
+      if (E.isLeft(base)) return base;
+      return predicate(base.right) ? base : t.failure(u, c, `${name}`);
+    },
+    codec.encode,
+  );
+
+/** An integer in the safe range (no floats, no NaN, no 2^53 overflow). */
+export const SafeInt = new t.Type<number, number, unknown>(
+  'SafeInteger',
+  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u),
+  (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+export const NonNegativeInt = refine(SafeInt, (n) => n >= 0, 'NonNegativeInteger');
+export const PositiveInt = refine(SafeInt, (n) => n > 0, 'PositiveInteger');
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An ISO-8601 instant with a zone, e.g. 2026-11-24T10:00:00Z. Kept as the string given. */
+export const IsoInstant = new t.Type<string, string, unknown>(
+  'IsoInstant',
+  (u): u is string => typeof u === 'string' && ISO_INSTANT.test(u) && !Number.isNaN(Date.parse(u)),
+  (u, c) =>
+    typeof u === 'string' && ISO_INSTANT.test(u) && !Number.isNaN(Date.parse(u)) ? t.success(u) : t.failure(u, c),
+  t.identity,
+);

@@ -1,0 +1,231 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { freeze } from 'immer';
+import type { Checkpoint, Envelope, NewEvent } from './envelope.js';
+import {
+  checkBatch,
+  matchesFilter,
+  wrongExpectedVersion,
+  type AppendError,
+  type AppendResult,
+  type EventFilter,
+  type EventStore,
+  type ReadAllOptions,
+  type ReadOptions,
+  type Subscription,
+  type SubscriptionHandler,
+} from './event-store.js';
+import { matchesExpected, NO_STREAM_VERSION, type ExpectedRevision } from './expected-revision.js';
+import { nowIso } from './runtime.js';
+
+/**
+ * The embedded default store for tests and demos. Appends are O(batch): one
+ * push onto the stream's array, one onto the global log, one map entry per
+ * eventId; nothing is copied or rescanned. The global position is the 1-based
+ * index in the log, so a checkpoint is the count of events already seen.
+ *
+ * Stored payloads are deep-frozen in place: readers share them safely, and an
+ * `evolve` that aliases a payload into state and later mutates it fails
+ * loudly instead of corrupting the log.
+ */
+
+type StoredBatch = Readonly<{ eventIds: readonly string[]; result: AppendResult }>;
+
+export type InMemoryEventStoreOptions = Readonly<{
+  /** Clock for `recordedAt`; defaults to the wall clock. */
+  clock?: () => string;
+}>;
+
+export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}): EventStore => {
+  const clock = options.clock ?? nowIso;
+  const streams = new Map<string, Envelope[]>();
+  const log: Envelope[] = [];
+  // eventId -> the batch it was appended in (keyed by that batch's first eventId)
+  const batchOf = new Map<string, StoredBatch>();
+  const wakers = new Set<() => void>();
+  let closed = false;
+
+  const replayOf = (streamId: string, events: readonly NewEvent[]): AppendError | AppendResult | undefined => {
+    let known: StoredBatch | undefined;
+    let anyKnown = false;
+    let allSame = true;
+    for (const event of events) {
+      const batch = batchOf.get(event.eventId);
+      if (batch === undefined) {
+        allSame = false;
+        continue;
+      }
+      anyKnown = true;
+      if (known === undefined) known = batch;
+      else if (known !== batch) allSame = false;
+    }
+    if (!anyKnown) return undefined;
+    if (
+      allSame &&
+      known !== undefined &&
+      known.result.streamId === streamId &&
+      known.eventIds.length === events.length &&
+      known.eventIds.every((id, i) => id === events[i]?.eventId)
+    )
+      return known.result;
+    return {
+      kind: 'idempotency-conflict',
+      streamId,
+      eventIds: events.filter((event) => batchOf.has(event.eventId)).map((event) => event.eventId),
+      message: `stream "${streamId}": some eventIds of this batch were appended before, but not as this exact batch`,
+    };
+  };
+
+  const append = (
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<E.Either<AppendError, AppendResult>> => {
+    if (closed) return Promise.reject(new Error('in-memory event store is closed'));
+    const invalid = checkBatch(streamId, events);
+    if (invalid !== undefined) return Promise.resolve(E.left(invalid));
+    const replay = replayOf(streamId, events);
+    if (replay !== undefined) return Promise.resolve('kind' in replay ? E.left(replay) : E.right(replay));
+
+    let stream = streams.get(streamId);
+    const actual = stream === undefined ? NO_STREAM_VERSION : stream.length - 1;
+    if (!matchesExpected(expected, actual))
+      return Promise.resolve(E.left(wrongExpectedVersion(streamId, expected, actual)));
+    if (stream === undefined) {
+      stream = [];
+      streams.set(streamId, stream);
+    }
+    const recordedAt = clock();
+    for (const input of events) {
+      const envelope: Envelope = freeze(
+        {
+          event: { type: input.event.type, data: input.event.data },
+          eventId: input.eventId,
+          streamId,
+          streamVersion: stream.length,
+          globalPosition: String(log.length + 1),
+          occurredAt: input.occurredAt,
+          recordedAt,
+          ...(input.causationId === undefined ? {} : { causationId: input.causationId }),
+          ...(input.correlationId === undefined ? {} : { correlationId: input.correlationId }),
+          actor: input.actor,
+          schemaVersion: input.schemaVersion ?? 1,
+        },
+        true,
+      );
+      stream.push(envelope);
+      log.push(envelope);
+    }
+    const result: AppendResult = {
+      streamId,
+      firstVersion: stream.length - events.length,
+      nextExpectedVersion: stream.length - 1,
+      lastPosition: String(log.length),
+    };
+    const batch: StoredBatch = { eventIds: events.map((event) => event.eventId), result };
+    for (const event of events) batchOf.set(event.eventId, batch);
+    for (const wake of wakers) wake();
+    return Promise.resolve(E.right(result));
+  };
+
+  async function* read(streamId: string, options: ReadOptions = {}): AsyncIterable<Envelope> {
+    const stream = streams.get(streamId);
+    if (stream === undefined) return;
+    const end = stream.length;
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    let yielded = 0;
+    if (options.direction === 'backwards') {
+      for (let i = Math.min(options.from ?? end - 1, end - 1); i >= 0 && yielded < limit; i--, yielded++) {
+        yield stream[i] as Envelope;
+      }
+    } else {
+      for (let i = Math.max(options.from ?? 0, 0); i < end && yielded < limit; i++, yielded++) {
+        yield stream[i] as Envelope;
+      }
+    }
+  }
+
+  async function* readAll(after?: Checkpoint, options: ReadAllOptions = {}): AsyncIterable<Envelope> {
+    const end = log.length;
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    let yielded = 0;
+    for (let i = parseCheckpoint(after); i < end && yielded < limit; i++) {
+      const envelope = log[i] as Envelope;
+      if (!matchesFilter(envelope, options)) continue;
+      yielded++;
+      yield envelope;
+    }
+  }
+
+  const subscribe = (
+    after: Checkpoint | undefined,
+    handler: SubscriptionHandler,
+    filter?: EventFilter,
+  ): Subscription => {
+    let cursor = parseCheckpoint(after);
+    const headAtStart = log.length;
+    let stopped = false;
+    let wake: () => void = () => undefined;
+    let markCaughtUp: () => void = () => undefined;
+    let failCaughtUp: (error: unknown) => void = () => undefined;
+    const caughtUp = new Promise<void>((resolve, reject) => {
+      markCaughtUp = resolve;
+      failCaughtUp = reject;
+    });
+    // Callers that only await `done` must not see an unhandled rejection here.
+    caughtUp.catch(() => undefined);
+
+    const run = async (): Promise<void> => {
+      try {
+        while (!stopped && !closed) {
+          while (cursor < log.length && !stopped) {
+            const envelope = log[cursor] as Envelope;
+            cursor++;
+            if (matchesFilter(envelope, filter)) await handler(envelope);
+            if (cursor >= headAtStart) markCaughtUp();
+          }
+          if (cursor >= headAtStart) markCaughtUp();
+          if (stopped || closed) break;
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            wakers.add(resolve);
+          });
+          wakers.delete(wake);
+        }
+      } catch (error) {
+        failCaughtUp(error);
+        throw error;
+      }
+    };
+    const done = run();
+    return {
+      caughtUp,
+      done,
+      close: async () => {
+        stopped = true;
+        wake();
+        await done.catch(() => undefined);
+      },
+    };
+  };
+
+  return {
+    append,
+    read,
+    readAll,
+    subscribe,
+    streamVersion: (streamId) => Promise.resolve((streams.get(streamId)?.length ?? 0) - 1),
+    close: () => {
+      closed = true;
+      for (const wake of wakers) wake();
+      return Promise.resolve();
+    },
+  };
+};
+
+const parseCheckpoint = (checkpoint: Checkpoint | undefined): number => {
+  if (checkpoint === undefined || checkpoint === '') return 0;
+  const position = Number(checkpoint);
+  if (!Number.isSafeInteger(position) || position < 0)
+    throw new Error(`invalid in-memory checkpoint "${checkpoint}": expected a non-negative integer`);
+  return position;
+};

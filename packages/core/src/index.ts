@@ -1,0 +1,24 @@
+// Public API of @ordersource/core. Modules inside the package import each
+// other directly; this file only re-exports for users.
+export * from './actor.js';
+export * from './checkpoint-store.js';
+export * from './codec.js';
+export * from './command-handler.js';
+export * from './currencies.js';
+export * from './decider.js';
+export * from './envelope.js';
+export * from './errors.js';
+export * from './event-store.js';
+export * from './expected-revision.js';
+export * from './ids.js';
+export * from './in-memory-store.js';
+export * from './message.js';
+export * as money from './money.js';
+export type { Money, MoneyError } from './money.js';
+export { MoneyCodec, NonNegativeMoneyCodec, PositiveMoneyCodec, CurrencyCodec } from './money.js';
+export * from './projection.js';
+export * from './reactor.js';
+export { sleep, deepCopy } from './runtime.js';
+export * from './snapshot.js';
+export * from './time-travel.js';
+export * from './upcast.js';

@@ -1,0 +1,67 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type * as t from 'io-ts';
+import { decode, validationError } from './codec.js';
+import type { Envelope } from './envelope.js';
+import type { ValidationError } from './errors.js';
+import type { Event } from './message.js';
+
+/**
+ * Events read from storage are input from outside: they are lifted to the
+ * current schema by upcasters and then decoded with the event codec. A row
+ * that fails is reported with its stream, version and failing fields; it is
+ * never skipped or coerced.
+ */
+
+/** Lifts one event type from `fromVersion` to `fromVersion + 1` (optionally renaming it). */
+export type Upcaster = Readonly<{
+  type: string;
+  fromVersion: number;
+  up: (data: unknown) => unknown;
+  /** New type name, when the event was renamed in this step. */
+  renameTo?: string;
+}>;
+
+export type EnvelopeDecoder<E extends Event> = (envelope: Envelope) => E.Either<ValidationError, Envelope<E>>;
+
+export type EventDecoderOptions = Readonly<{
+  upcasters?: readonly Upcaster[];
+  /** Current schema version per event type (default 1). Events already at it are only decoded. */
+  currentVersions?: Readonly<Record<string, number>>;
+}>;
+
+export const createEnvelopeDecoder = <E extends Event>(
+  codec: t.Type<E, unknown, unknown>,
+  options: EventDecoderOptions = {},
+): EnvelopeDecoder<E> => {
+  const steps = new Map<string, Upcaster>();
+  for (const upcaster of options.upcasters ?? []) steps.set(`${upcaster.type}@${upcaster.fromVersion}`, upcaster);
+  const decodeEvent = decode(codec, 'event');
+  const current = options.currentVersions ?? {};
+
+  return (envelope) => {
+    let { type, data } = envelope.event;
+    let version = envelope.schemaVersion;
+    for (let step = steps.get(`${type}@${version}`); step !== undefined; step = steps.get(`${type}@${version}`)) {
+      data = step.up(data);
+      type = step.renameTo ?? type;
+      version++;
+    }
+    const target = current[type] ?? 1;
+    if (version !== target)
+      return E.left(
+        validationError(`event at ${where(envelope)}`, [
+          {
+            path: 'schemaVersion',
+            rule: `no upcaster from ${type} v${version} to v${target}`,
+            value: envelope.schemaVersion,
+          },
+        ]),
+      );
+    const decoded = decodeEvent({ type, data });
+    if (E.isLeft(decoded)) return E.left(validationError(`event at ${where(envelope)}`, decoded.left.issues));
+    return E.right({ ...envelope, event: decoded.right, schemaVersion: version });
+  };
+};
+
+const where = (envelope: Envelope): string =>
+  `stream "${envelope.streamId}" version ${envelope.streamVersion} (${envelope.event.type})`;
