@@ -12,14 +12,20 @@ import type { ValidationError, ValidationIssue } from './errors.js';
 // a key; only keys whose parent is an object or array name a field of the input.
 const COMBINATORS = new Set(['IntersectionType', 'UnionType']);
 
-const pathOf = (context: t.Context): string => {
+type Located = { path: string; declared: string };
+
+/** The field path, and the name of the type declared at that field (for "required" messages). */
+const locate = (context: t.Context): Located => {
   const keys: string[] = [];
+  let declared = context[0]?.type.name ?? 'unknown';
   for (let i = 1; i < context.length; i++) {
     const parentTag = (context[i - 1]?.type as { _tag?: string } | undefined)?._tag;
-    const key = context[i]?.key ?? '';
-    if (key !== '' && !COMBINATORS.has(parentTag ?? '')) keys.push(key);
+    const entry = context[i];
+    if (entry === undefined || entry.key === '' || COMBINATORS.has(parentTag ?? '')) continue;
+    keys.push(entry.key);
+    declared = entry.type.name;
   }
-  return keys.join('.');
+  return { path: keys.join('.'), declared };
 };
 
 const ruleOf = (context: t.Context): string => context[context.length - 1]?.type.name ?? 'unknown';
@@ -38,9 +44,11 @@ export const toIssues = (errors: t.Errors): ValidationIssue[] => {
   const seen = new Set<string>();
   const issues: ValidationIssue[] = [];
   for (const error of errors) {
-    const path = pathOf(error.context) || '(root)';
-    const rule = error.message ?? ruleOf(error.context);
-    const key = `${path}|${rule}`;
+    const located = locate(error.context);
+    const path = located.path || '(root)';
+    // A missing field is reported once, with the type declared for it.
+    const rule = error.value === undefined ? located.declared : (error.message ?? ruleOf(error.context));
+    const key = error.value === undefined ? path : `${path}|${rule}`;
     if (seen.has(key)) continue;
     seen.add(key);
     issues.push(

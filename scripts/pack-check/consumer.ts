@@ -1,0 +1,12 @@
+// Type-checked inside the throwaway consumer project: the packed .d.ts files must be usable.
+import { money, type Decider, type Money } from '@ordersource/core';
+
+const price: Money = money.unsafe(1999, 'EUR');
+
+export const counter: Decider<{ type: 'add' }, { type: 'added' }, { total: number }> = {
+  initialState: { total: 0 },
+  decide: () => ({ _tag: 'Right', right: [{ type: 'added' }] }),
+  evolve: (draft) => {
+    draft.total += price.amount;
+  },
+};
