@@ -132,7 +132,9 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
 
   const handle = async (streamId: string, command: C): Promise<E.Either<HandlerError, Handled<E, S>>> => {
     const { commandId, actor, at, correlationId } = command.metadata;
-    let loaded = await entryFor(streamId);
+    // A cache hit must not cost a trip through the microtask queue.
+    const cached = cache.get(streamId);
+    let loaded = cached !== undefined ? E.right(cached) : await entryFor(streamId);
     for (let attempt = 0; ; attempt++) {
       if (E.isLeft(loaded)) return loaded;
       const entry = loaded.right;

@@ -102,13 +102,14 @@ export const checkBatch = (streamId: string, events: readonly NewEvent[]): Inval
   if (streamId.length === 0) return { kind: 'invalid-append', streamId, message: 'stream id must not be empty' };
   if (events.length === 0)
     return { kind: 'invalid-append', streamId, message: 'nothing to append: the batch is empty' };
-  const ids = new Set<string>();
+  // Most batches hold one event: only larger ones need the duplicate check's set.
+  const ids = events.length > 1 ? new Set<string>() : undefined;
   for (const event of events) {
     if (typeof event.eventId !== 'string' || event.eventId.length === 0)
       return { kind: 'invalid-append', streamId, message: 'every event needs a non-empty eventId' };
-    if (ids.has(event.eventId))
+    if (ids?.has(event.eventId) === true)
       return { kind: 'invalid-append', streamId, message: `eventId ${event.eventId} appears twice in the batch` };
-    ids.add(event.eventId);
+    ids?.add(event.eventId);
     if (typeof event.event?.type !== 'string' || event.event.type.length === 0)
       return { kind: 'invalid-append', streamId, message: `event ${event.eventId} has no type` };
   }

@@ -1,5 +1,4 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { freeze } from 'immer';
 import type { Checkpoint, Envelope, NewEvent } from './envelope.js';
 import {
   checkBatch,
@@ -15,7 +14,7 @@ import {
   type SubscriptionHandler,
 } from './event-store.js';
 import { matchesExpected, NO_STREAM_VERSION, type ExpectedRevision } from './expected-revision.js';
-import { nowIso } from './runtime.js';
+import { deepFreeze, nowIso } from './runtime.js';
 
 /**
  * The embedded default store for tests and demos. Appends are O(batch): one
@@ -96,22 +95,19 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     }
     const recordedAt = clock();
     for (const input of events) {
-      const envelope: Envelope = freeze(
-        {
-          event: { type: input.event.type, data: input.event.data },
-          eventId: input.eventId,
-          streamId,
-          streamVersion: stream.length,
-          globalPosition: String(log.length + 1),
-          occurredAt: input.occurredAt,
-          recordedAt,
-          ...(input.causationId === undefined ? {} : { causationId: input.causationId }),
-          ...(input.correlationId === undefined ? {} : { correlationId: input.correlationId }),
-          actor: input.actor,
-          schemaVersion: input.schemaVersion ?? 1,
-        },
-        true,
-      );
+      const envelope: Envelope = deepFreeze({
+        event: { type: input.event.type, data: input.event.data },
+        eventId: input.eventId,
+        streamId,
+        streamVersion: stream.length,
+        globalPosition: String(log.length + 1),
+        occurredAt: input.occurredAt,
+        recordedAt,
+        ...(input.causationId === undefined ? {} : { causationId: input.causationId }),
+        ...(input.correlationId === undefined ? {} : { correlationId: input.correlationId }),
+        actor: input.actor,
+        schemaVersion: input.schemaVersion ?? 1,
+      });
       stream.push(envelope);
       log.push(envelope);
     }

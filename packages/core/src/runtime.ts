@@ -18,5 +18,31 @@ export const sleep = (ms: number): Promise<void> =>
 /** Deep copy of plain data. Used where the store must not share objects with callers. */
 export const deepCopy = <T>(value: T): T => host.structuredClone(value);
 
-/** A wall clock for adapters (store `recordedAt`). Deciders never call it. */
-export const nowIso = (): string => new Date().toISOString();
+let lastMs = Number.NaN;
+let lastIso = '';
+
+/**
+ * A wall clock for adapters (store `recordedAt`). Deciders never call it.
+ * Formatting a date costs more than an in-memory append, so the string is
+ * reused within the same millisecond.
+ */
+export const nowIso = (): string => {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+};
+
+/**
+ * Freeze plain data in place, all the way down. Stops at objects that are
+ * already frozen (shared, immutable parts are walked once).
+ */
+export const deepFreeze = <T>(value: T): T => {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  if (Array.isArray(value)) for (const item of value as unknown[]) deepFreeze(item);
+  else for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+  return value;
+};
