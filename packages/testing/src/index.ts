@@ -1,3 +1,9 @@
 // Public API of @ordersource/testing. Modules import each other directly;
 // this file only re-exports.
 export * from './contract/event-store-contract.js';
+export * from './decider-spec.js';
+export * from './arbitraries.js';
+export * from './laws.js';
+export { deepEqual, show } from './equality.js';
+export * from './fixtures/cart.js';
+export * from './fixtures/cart-arbitraries.js';

@@ -12,7 +12,7 @@ import type {
   ReadAllOptions,
   ReadOptions,
 } from '@ordersource/core';
-import { newId } from '@ordersource/core';
+import { deepCopy, newId, sleep } from '@ordersource/core';
 
 /**
  * The EventStore contract: every adapter (in-memory, PostgreSQL, PGlite, ...)
@@ -62,8 +62,6 @@ const left = (result: E.Either<AppendError, AppendResult>): AppendError => {
   if (E.isRight(result)) throw new Error(`expected the append to fail, got ${describeLeft(result)}`);
   return result.left;
 };
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Poll until `ready()` holds; fails with `what` after `timeoutMs`. */
 const waitFor = async (what: string, ready: () => boolean, timeoutMs = 15_000): Promise<void> => {
@@ -966,7 +964,7 @@ export const eventStoreContract = (
         withStore(async ({ store, prefix }) => {
           const s = `${prefix}order-1`;
           const data = { lines: [{ qty: 1 }] };
-          const given = structuredClone(data);
+          const given = deepCopy(data);
           right(await store.append(s, [newEvent('Payload', given)], 'no-stream'));
           // Stores may freeze what they were given (in-memory does) or copy it.
           try {
