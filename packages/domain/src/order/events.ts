@@ -1,0 +1,451 @@
+import * as t from 'io-ts';
+import {
+  CurrencyCodec,
+  eventCodec,
+  IsoInstant,
+  MoneyCodec,
+  NonEmptyString,
+  NonNegativeInt,
+  PositiveInt,
+  type Event,
+} from '@ordersource/core';
+import {
+  AddressCodec,
+  ChangeNoteProps,
+  CountryCodec,
+  CustomerCodec,
+  LanguageCodec,
+  OrderLineCodec,
+  PaymentChannelCodec,
+  PaymentMethodCodec,
+  ShippingMethodCodec,
+} from './values.js';
+
+/**
+ * Every event of one `order-<orderId>` stream: the order, its payments and its
+ * fulfillment live in one stream so that the invariants that span them (the
+ * ORD-8 shipping gate, refund limits, the ORD-9 lock) are checked by one
+ * decider. Every event carries the time it happened (`at`, from the command)
+ * and, where a change may be annotated, the optional change note (ORD-5).
+ *
+ * These shapes are a contract for the receipts module and for stored
+ * streams: add optional fields, never change existing ones.
+ */
+
+/** Event data with the optional change note (note, noteVisibleToCustomer, notify). */
+const noted = <P extends t.Props>(props: P, name: string) =>
+  t.intersection([t.strict(props), t.exact(t.partial(ChangeNoteProps))], name);
+
+const optional = <P extends t.Props>(props: P) => t.exact(t.partial(props));
+
+/** Computed totals: total = subtotal + shippingFee - discount (always). */
+export const OrderTotalsCodec = t.strict(
+  { subtotal: MoneyCodec, shippingFee: MoneyCodec, discount: MoneyCodec, total: MoneyCodec },
+  'OrderTotals',
+);
+export type OrderTotals = t.TypeOf<typeof OrderTotalsCodec>;
+
+/** ORD-7: why an order looks suspicious. */
+export const FraudSignalCodec = t.keyof(
+  { ip_country_differs_from_billing: null, ip_country_differs_from_shipping: null },
+  'FraudSignal',
+);
+export type FraudSignal = t.TypeOf<typeof FraudSignalCodec>;
+
+// ---- order ---------------------------------------------------------------
+
+/** ORD-1. `status` is 'pending' while an online payment is awaited (ORD-2), else 'recorded'. */
+export const OrderPlacedData = t.intersection(
+  [
+    t.strict({
+      orderId: NonEmptyString,
+      orderNumber: NonEmptyString,
+      placedAt: IsoInstant,
+      status: t.keyof({ pending: null, recorded: null }),
+      currency: CurrencyCodec,
+      lines: t.array(OrderLineCodec),
+      totals: OrderTotalsCodec,
+      shippingMethod: ShippingMethodCodec,
+      paymentMethod: PaymentMethodCodec,
+      customer: CustomerCodec,
+      billingAddress: AddressCodec,
+      shippingAddress: AddressCodec,
+      fraudSignals: t.array(FraudSignalCodec),
+    }),
+    optional({ ip: NonEmptyString, ipCountry: CountryCodec, remark: t.string }),
+  ],
+  'OrderPlacedData',
+);
+
+/** ORD-2: a pending order became a recorded one (by a successful payment or an admin). */
+export const OrderRecordedData = noted(
+  { at: IsoInstant, trigger: t.keyof({ payment: null, admin: null }) },
+  'OrderRecordedData',
+);
+
+/** ORD-3: the order is confirmed; this releases fulfillment. */
+export const OrderConfirmedData = noted(
+  { at: IsoInstant, trigger: t.keyof({ payment: null, admin: null }) },
+  'OrderConfirmedData',
+);
+
+/** ORD-4: the admin "process order" action, as the admin filled it in (ec2Biz). */
+export const OrderProcessedData = t.intersection(
+  [
+    noted({ at: IsoInstant, status: NonEmptyString, keepMailCopy: t.boolean }, 'OrderProcessedBase'),
+    optional({
+      mailLanguage: LanguageCodec,
+      loyaltyPoints: NonNegativeInt,
+      loyaltyPointsApproved: t.boolean,
+      shipDate: IsoInstant,
+      deliveryDate: IsoInstant,
+      carrier: NonEmptyString,
+      trackingReference: NonEmptyString,
+    }),
+  ],
+  'OrderProcessedData',
+);
+
+/** ORD-9 edits: each carries the re-priced totals. */
+export const OrderLineAddedData = noted(
+  { at: IsoInstant, line: OrderLineCodec, totals: OrderTotalsCodec },
+  'OrderLineAddedData',
+);
+export const OrderLineRemovedData = noted(
+  { at: IsoInstant, lineId: NonEmptyString, totals: OrderTotalsCodec },
+  'OrderLineRemovedData',
+);
+export const OrderLineChangedData = noted(
+  { at: IsoInstant, lineId: NonEmptyString, qty: PositiveInt, unitPrice: MoneyCodec, totals: OrderTotalsCodec },
+  'OrderLineChangedData',
+);
+export const ShippingFeeChangedData = noted(
+  { at: IsoInstant, shippingFee: MoneyCodec, discount: MoneyCodec, totals: OrderTotalsCodec },
+  'ShippingFeeChangedData',
+);
+
+/** CUS-2: the customer (or an admin) edits the billing address. */
+export const BillingAddressChangedData = noted({ at: IsoInstant, address: AddressCodec }, 'BillingAddressChangedData');
+
+/** ORD-9: the closing fiscal receipt was issued; the composition can no longer change. */
+export const OrderLockedData = t.intersection(
+  [t.strict({ at: IsoInstant, reason: NonEmptyString }), optional({ receiptId: NonEmptyString })],
+  'OrderLockedData',
+);
+
+/** Cancelled with a reason; irreversible. Open authorizations are voided by separate PaymentVoided events. */
+export const OrderCancelledData = noted({ at: IsoInstant, reason: NonEmptyString }, 'OrderCancelledData');
+
+/** ORD-6: deleted in the shop's sense; the stream stays, with the reason. */
+export const DiscardReasonCodec = t.keyof({ erroneous: null, stale: null, duplicate: null }, 'DiscardReason');
+export type DiscardReason = t.TypeOf<typeof DiscardReasonCodec>;
+export const OrderDiscardedData = t.intersection(
+  [
+    noted({ at: IsoInstant, reason: DiscardReasonCodec }, 'OrderDiscardedBase'),
+    optional({ duplicateOf: NonEmptyString }),
+  ],
+  'OrderDiscardedData',
+);
+
+// ---- payments ------------------------------------------------------------
+
+/** PAY-3: a payment link / invoice for the full amount or a part; it can be paid only in exactly this amount. */
+export const PaymentRequestedData = t.intersection(
+  [
+    noted(
+      {
+        at: IsoInstant,
+        paymentId: NonEmptyString,
+        amount: MoneyCodec,
+        method: PaymentMethodCodec,
+        channel: PaymentChannelCodec,
+      },
+      'PaymentRequestedBase',
+    ),
+    optional({ expiresAt: IsoInstant, url: NonEmptyString }),
+  ],
+  'PaymentRequestedData',
+);
+
+const providerProps = { providerReference: NonEmptyString, providerMessage: t.string };
+
+/** PAY-1: the provider authorized exactly the requested amount. */
+export const PaymentAuthorizedData = t.intersection(
+  [
+    noted({ at: IsoInstant, paymentId: NonEmptyString, amount: MoneyCodec }, 'PaymentAuthorizedBase'),
+    optional(providerProps),
+  ],
+  'PaymentAuthorizedData',
+);
+
+/**
+ * Money received (REC-1). `mode`: 'capture' of an earlier authorization,
+ * 'sale' (authorize and capture at once), or 'offline' (an admin confirmed a
+ * bank transfer / cash, PAY-4). A final capture releases the uncaptured rest
+ * (`released`).
+ */
+export const CaptureKindCodec = t.keyof({ capture: null, sale: null, offline: null }, 'CaptureKind');
+export type CaptureKind = t.TypeOf<typeof CaptureKindCodec>;
+export const PaymentCapturedData = t.intersection(
+  [
+    noted(
+      {
+        at: IsoInstant,
+        paymentId: NonEmptyString,
+        amount: MoneyCodec,
+        mode: CaptureKindCodec,
+        final: t.boolean,
+        released: MoneyCodec,
+      },
+      'PaymentCapturedBase',
+    ),
+    optional(providerProps),
+  ],
+  'PaymentCapturedData',
+);
+
+/** An open request or authorization was cancelled; `released` is the authorized amount given back. */
+export const PaymentVoidedData = t.intersection(
+  [
+    noted({ at: IsoInstant, paymentId: NonEmptyString, released: MoneyCodec }, 'PaymentVoidedBase'),
+    optional({ reason: t.string, ...providerProps }),
+  ],
+  'PaymentVoidedData',
+);
+
+export const PaymentExpiredData = t.intersection(
+  [
+    noted({ at: IsoInstant, paymentId: NonEmptyString, released: MoneyCodec }, 'PaymentExpiredBase'),
+    optional(providerProps),
+  ],
+  'PaymentExpiredData',
+);
+
+/** A declined attempt; the provider's message is kept (PAY-1) and the payer may try again. */
+export const PaymentFailedData = t.intersection(
+  [noted({ at: IsoInstant, paymentId: NonEmptyString }, 'PaymentFailedBase'), optional(providerProps)],
+  'PaymentFailedData',
+);
+
+/** PAY-5: refund of captured money; `external` when the admin records a refund made outside (Pixpa). */
+export const PaymentRefundedData = t.intersection(
+  [
+    noted(
+      { at: IsoInstant, paymentId: NonEmptyString, refundId: NonEmptyString, amount: MoneyCodec, external: t.boolean },
+      'PaymentRefundedBase',
+    ),
+    optional({ reason: t.string, ...providerProps }),
+  ],
+  'PaymentRefundedData',
+);
+
+/** PAY-7: invoicing policy basis. */
+export const InvoiceBasisCodec = t.keyof({ ordered: null, delivered: null }, 'InvoiceBasis');
+export type InvoiceBasis = t.TypeOf<typeof InvoiceBasisCodec>;
+
+export const InvoiceLineCodec = t.strict(
+  { lineId: NonEmptyString, qty: PositiveInt, amount: MoneyCodec },
+  'InvoiceLine',
+);
+export type InvoiceLine = t.TypeOf<typeof InvoiceLineCodec>;
+
+/** PAY-7: an invoice for what was ordered (or delivered) and not yet invoiced; shipping/discount ride on the first. */
+export const InvoiceIssuedData = t.strict(
+  {
+    at: IsoInstant,
+    invoiceId: NonEmptyString,
+    basis: InvoiceBasisCodec,
+    lines: t.array(InvoiceLineCodec),
+    shippingFee: MoneyCodec,
+    discount: MoneyCodec,
+    amount: MoneyCodec,
+  },
+  'InvoiceIssuedData',
+);
+
+/** PAY-7: captured money matched against an invoice. */
+export const InvoicePaymentReconciledData = t.strict(
+  { at: IsoInstant, invoiceId: NonEmptyString, paymentId: NonEmptyString, amount: MoneyCodec },
+  'InvoicePaymentReconciledData',
+);
+
+// ---- fulfillment ---------------------------------------------------------
+
+/** FUL-1 processed: ready to ship. */
+export const FulfillmentProcessedData = noted({ at: IsoInstant }, 'FulfillmentProcessedData');
+
+/** FUL-1 on hold with a reason; `until` makes it a timed hold (ORD-7's 24 h review) that ends on its own. */
+export const FulfillmentHeldData = t.intersection(
+  [noted({ at: IsoInstant, reason: NonEmptyString }, 'FulfillmentHeldBase'), optional({ until: IsoInstant })],
+  'FulfillmentHeldData',
+);
+export const FulfillmentHoldReleasedData = noted({ at: IsoInstant }, 'FulfillmentHoldReleasedData');
+
+export const ShipmentLineCodec = t.strict({ lineId: NonEmptyString, qty: PositiveInt }, 'ShipmentLine');
+export type ShipmentLine = t.TypeOf<typeof ShipmentLineCodec>;
+
+/** FUL-1/FUL-2: some or all physical lines left the warehouse. */
+export const ShipmentDispatchedData = t.intersection(
+  [
+    noted(
+      { at: IsoInstant, shipmentId: NonEmptyString, lines: t.array(ShipmentLineCodec), shippedAt: IsoInstant },
+      'ShipmentDispatchedBase',
+    ),
+    optional({ carrier: NonEmptyString, trackingReference: NonEmptyString, expectedDeliveryAt: IsoInstant }),
+  ],
+  'ShipmentDispatchedData',
+);
+
+/** FUL-2: a shipment reached the customer. */
+export const ShipmentDeliveredData = noted(
+  { at: IsoInstant, shipmentId: NonEmptyString, deliveredAt: IsoInstant },
+  'ShipmentDeliveredData',
+);
+
+/** FUL-1 fulfilled: everything delivered (FUL-4: triggers the closing receipt and a pending after-delivery capture). */
+export const OrderFulfilledData = noted({ at: IsoInstant, deliveredAt: IsoInstant }, 'OrderFulfilledData');
+
+/** FUL-3: payment confirmed, digital lines can be downloaded. */
+export const DownloadsUnlockedData = t.strict(
+  { at: IsoInstant, lineIds: t.array(NonEmptyString) },
+  'DownloadsUnlockedData',
+);
+
+// ---- the union -----------------------------------------------------------
+
+export const OrderPlacedEvent = eventCodec('OrderPlaced', OrderPlacedData);
+export const OrderRecordedEvent = eventCodec('OrderRecorded', OrderRecordedData);
+export const OrderConfirmedEvent = eventCodec('OrderConfirmed', OrderConfirmedData);
+export const OrderProcessedEvent = eventCodec('OrderProcessed', OrderProcessedData);
+export const OrderLineAddedEvent = eventCodec('OrderLineAdded', OrderLineAddedData);
+export const OrderLineRemovedEvent = eventCodec('OrderLineRemoved', OrderLineRemovedData);
+export const OrderLineChangedEvent = eventCodec('OrderLineChanged', OrderLineChangedData);
+export const ShippingFeeChangedEvent = eventCodec('ShippingFeeChanged', ShippingFeeChangedData);
+export const BillingAddressChangedEvent = eventCodec('BillingAddressChanged', BillingAddressChangedData);
+export const OrderLockedEvent = eventCodec('OrderLocked', OrderLockedData);
+export const OrderCancelledEvent = eventCodec('OrderCancelled', OrderCancelledData);
+export const OrderDiscardedEvent = eventCodec('OrderDiscarded', OrderDiscardedData);
+export const PaymentRequestedEvent = eventCodec('PaymentRequested', PaymentRequestedData);
+export const PaymentAuthorizedEvent = eventCodec('PaymentAuthorized', PaymentAuthorizedData);
+export const PaymentCapturedEvent = eventCodec('PaymentCaptured', PaymentCapturedData);
+export const PaymentVoidedEvent = eventCodec('PaymentVoided', PaymentVoidedData);
+export const PaymentExpiredEvent = eventCodec('PaymentExpired', PaymentExpiredData);
+export const PaymentFailedEvent = eventCodec('PaymentFailed', PaymentFailedData);
+export const PaymentRefundedEvent = eventCodec('PaymentRefunded', PaymentRefundedData);
+export const InvoiceIssuedEvent = eventCodec('InvoiceIssued', InvoiceIssuedData);
+export const InvoicePaymentReconciledEvent = eventCodec('InvoicePaymentReconciled', InvoicePaymentReconciledData);
+export const FulfillmentProcessedEvent = eventCodec('FulfillmentProcessed', FulfillmentProcessedData);
+export const FulfillmentHeldEvent = eventCodec('FulfillmentHeld', FulfillmentHeldData);
+export const FulfillmentHoldReleasedEvent = eventCodec('FulfillmentHoldReleased', FulfillmentHoldReleasedData);
+export const ShipmentDispatchedEvent = eventCodec('ShipmentDispatched', ShipmentDispatchedData);
+export const ShipmentDeliveredEvent = eventCodec('ShipmentDelivered', ShipmentDeliveredData);
+export const OrderFulfilledEvent = eventCodec('OrderFulfilled', OrderFulfilledData);
+export const DownloadsUnlockedEvent = eventCodec('DownloadsUnlocked', DownloadsUnlockedData);
+
+export const OrderEventCodec = t.union(
+  [
+    OrderPlacedEvent,
+    OrderRecordedEvent,
+    OrderConfirmedEvent,
+    OrderProcessedEvent,
+    OrderLineAddedEvent,
+    OrderLineRemovedEvent,
+    OrderLineChangedEvent,
+    ShippingFeeChangedEvent,
+    BillingAddressChangedEvent,
+    OrderLockedEvent,
+    OrderCancelledEvent,
+    OrderDiscardedEvent,
+    PaymentRequestedEvent,
+    PaymentAuthorizedEvent,
+    PaymentCapturedEvent,
+    PaymentVoidedEvent,
+    PaymentExpiredEvent,
+    PaymentFailedEvent,
+    PaymentRefundedEvent,
+    InvoiceIssuedEvent,
+    InvoicePaymentReconciledEvent,
+    FulfillmentProcessedEvent,
+    FulfillmentHeldEvent,
+    FulfillmentHoldReleasedEvent,
+    ShipmentDispatchedEvent,
+    ShipmentDeliveredEvent,
+    OrderFulfilledEvent,
+    DownloadsUnlockedEvent,
+  ],
+  'OrderEvent',
+);
+
+type Data<C extends t.Any> = t.TypeOf<C>;
+
+export type OrderPlaced = Event<'OrderPlaced', Data<typeof OrderPlacedData>>;
+export type OrderRecorded = Event<'OrderRecorded', Data<typeof OrderRecordedData>>;
+export type OrderConfirmed = Event<'OrderConfirmed', Data<typeof OrderConfirmedData>>;
+export type OrderProcessed = Event<'OrderProcessed', Data<typeof OrderProcessedData>>;
+export type OrderLineAdded = Event<'OrderLineAdded', Data<typeof OrderLineAddedData>>;
+export type OrderLineRemoved = Event<'OrderLineRemoved', Data<typeof OrderLineRemovedData>>;
+export type OrderLineChanged = Event<'OrderLineChanged', Data<typeof OrderLineChangedData>>;
+export type ShippingFeeChanged = Event<'ShippingFeeChanged', Data<typeof ShippingFeeChangedData>>;
+export type BillingAddressChanged = Event<'BillingAddressChanged', Data<typeof BillingAddressChangedData>>;
+export type OrderLocked = Event<'OrderLocked', Data<typeof OrderLockedData>>;
+export type OrderCancelled = Event<'OrderCancelled', Data<typeof OrderCancelledData>>;
+export type OrderDiscarded = Event<'OrderDiscarded', Data<typeof OrderDiscardedData>>;
+export type PaymentRequested = Event<'PaymentRequested', Data<typeof PaymentRequestedData>>;
+export type PaymentAuthorized = Event<'PaymentAuthorized', Data<typeof PaymentAuthorizedData>>;
+export type PaymentCaptured = Event<'PaymentCaptured', Data<typeof PaymentCapturedData>>;
+export type PaymentVoided = Event<'PaymentVoided', Data<typeof PaymentVoidedData>>;
+export type PaymentExpired = Event<'PaymentExpired', Data<typeof PaymentExpiredData>>;
+export type PaymentFailed = Event<'PaymentFailed', Data<typeof PaymentFailedData>>;
+export type PaymentRefunded = Event<'PaymentRefunded', Data<typeof PaymentRefundedData>>;
+export type InvoiceIssued = Event<'InvoiceIssued', Data<typeof InvoiceIssuedData>>;
+export type InvoicePaymentReconciled = Event<'InvoicePaymentReconciled', Data<typeof InvoicePaymentReconciledData>>;
+export type FulfillmentProcessed = Event<'FulfillmentProcessed', Data<typeof FulfillmentProcessedData>>;
+export type FulfillmentHeld = Event<'FulfillmentHeld', Data<typeof FulfillmentHeldData>>;
+export type FulfillmentHoldReleased = Event<'FulfillmentHoldReleased', Data<typeof FulfillmentHoldReleasedData>>;
+export type ShipmentDispatched = Event<'ShipmentDispatched', Data<typeof ShipmentDispatchedData>>;
+export type ShipmentDelivered = Event<'ShipmentDelivered', Data<typeof ShipmentDeliveredData>>;
+export type OrderFulfilled = Event<'OrderFulfilled', Data<typeof OrderFulfilledData>>;
+export type DownloadsUnlocked = Event<'DownloadsUnlocked', Data<typeof DownloadsUnlockedData>>;
+
+export type OrderEvent =
+  | OrderPlaced
+  | OrderRecorded
+  | OrderConfirmed
+  | OrderProcessed
+  | OrderLineAdded
+  | OrderLineRemoved
+  | OrderLineChanged
+  | ShippingFeeChanged
+  | BillingAddressChanged
+  | OrderLocked
+  | OrderCancelled
+  | OrderDiscarded
+  | PaymentRequested
+  | PaymentAuthorized
+  | PaymentCaptured
+  | PaymentVoided
+  | PaymentExpired
+  | PaymentFailed
+  | PaymentRefunded
+  | InvoiceIssued
+  | InvoicePaymentReconciled
+  | FulfillmentProcessed
+  | FulfillmentHeld
+  | FulfillmentHoldReleased
+  | ShipmentDispatched
+  | ShipmentDelivered
+  | OrderFulfilled
+  | DownloadsUnlocked;
+
+export type OrderEventType = OrderEvent['type'];
+
+/** Every event type of the order stream (for store filters). */
+export const orderEventTypes: readonly OrderEventType[] = OrderEventCodec.types.map(
+  (codec) => codec.name as OrderEventType,
+);
+
+/** The stream of one order. */
+export const ORDER_STREAM_PREFIX = 'order-';
+export const orderStreamId = (orderId: string): string => `${ORDER_STREAM_PREFIX}${orderId}`;
+export const orderIdOf = (streamId: string): string =>
+  streamId.startsWith(ORDER_STREAM_PREFIX) ? streamId.slice(ORDER_STREAM_PREFIX.length) : streamId;
