@@ -30,6 +30,9 @@ const locate = (context: t.Context): Located => {
 
 const ruleOf = (context: t.Context): string => context[context.length - 1]?.type.name ?? 'unknown';
 
+const memberOfCombinator = (context: t.Context): boolean =>
+  COMBINATORS.has((context[context.length - 2]?.type as { _tag?: string } | undefined)?._tag ?? '');
+
 const show = (value: unknown): string => {
   if (value === undefined) return 'undefined';
   try {
@@ -46,9 +49,12 @@ export const toIssues = (errors: t.Errors): ValidationIssue[] => {
   for (const error of errors) {
     const located = locate(error.context);
     const path = located.path || '(root)';
-    // A missing field is reported once, with the type declared for it.
-    const rule = error.value === undefined ? located.declared : (error.message ?? ruleOf(error.context));
-    const key = error.value === undefined ? path : `${path}|${rule}`;
+    // A missing field, or a value that fails a union or intersection as a whole
+    // (null where an object belongs), is reported once, with the type declared
+    // for it rather than once per member.
+    const whole = error.value === undefined || memberOfCombinator(error.context);
+    const rule = whole ? located.declared : (error.message ?? ruleOf(error.context));
+    const key = whole ? path : `${path}|${rule}`;
     if (seen.has(key)) continue;
     seen.add(key);
     issues.push(
@@ -102,13 +108,46 @@ export const SafeInt = new t.Type<number, number, unknown>(
 export const NonNegativeInt = refine(SafeInt, (n) => n >= 0, 'NonNegativeInteger');
 export const PositiveInt = refine(SafeInt, (n) => n > 0, 'PositiveInteger');
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/;
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysIn = (year: number, month: number): number =>
+  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+
+// Date.parse rolls impossible dates over (2026-02-30 becomes March 2, 24:00 the
+// next day): the fields are checked first, so such input is rejected, not coerced.
+const isIsoInstant = (u: unknown): u is string => {
+  if (typeof u !== 'string') return false;
+  const match = ISO_INSTANT.exec(u);
+  if (match === null) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const offsetHours = match[9] === undefined ? 0 : Number(match[9]);
+  const offsetMinutes = match[10] === undefined ? 0 : Number(match[10]);
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysIn(year, month) &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    offsetHours <= 23 &&
+    offsetMinutes <= 59 &&
+    !Number.isNaN(Date.parse(u))
+  );
+};
 
 /** An ISO-8601 instant with a zone, e.g. 2026-11-24T10:00:00Z. Kept as the string given. */
 export const IsoInstant = new t.Type<string, string, unknown>(
   'IsoInstant',
-  (u): u is string => typeof u === 'string' && ISO_INSTANT.test(u) && !Number.isNaN(Date.parse(u)),
-  (u, c) =>
-    typeof u === 'string' && ISO_INSTANT.test(u) && !Number.isNaN(Date.parse(u)) ? t.success(u) : t.failure(u, c),
+  isIsoInstant,
+  (u, c) => (isIsoInstant(u) ? t.success(u) : t.failure(u, c)),
   t.identity,
 );
