@@ -1,0 +1,115 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { describe, expect, it } from 'vitest';
+import { decodeCartCommand } from '../../testing/src/index.js';
+import { decode, IsoInstant, NonNegativeInt, PositiveInt, refine, SafeInt } from './codec.js';
+import type { ValidationError } from './errors.js';
+import { CommandMetadataCodec } from './message.js';
+
+const issuesOf = (result: E.Either<ValidationError, unknown>): string[] => {
+  if (E.isRight(result)) throw new Error(`expected a validation error, decoded ${JSON.stringify(result.right)}`);
+  expect(result.left.kind).toBe('validation');
+  return result.left.issues.map((issue) => `${issue.path} ${issue.rule}`);
+};
+
+const metadata = { commandId: 'cmd-1', actor: { kind: 'customer', id: 'c-1' }, at: '2026-11-24T10:00:00Z' };
+const addItem = {
+  type: 'AddItem',
+  data: { sku: 'apple', qty: 2, unitPrice: { amount: 100, currency: 'EUR' } },
+  metadata,
+};
+
+describe('decode at the boundary', () => {
+  it('decodes a valid command and strips unknown keys', () => {
+    const result = decodeCartCommand({ ...addItem, extra: 1, data: { ...addItem.data, hack: true } });
+    expect(result).toEqual(E.right(addItem));
+  });
+
+  it('lists every failing field with its path and the rule it broke', () => {
+    const result = decodeCartCommand({
+      type: 'AddItem',
+      data: { sku: '  ', qty: 0, unitPrice: { amount: 1.5, currency: 'RUR' } },
+      metadata: { commandId: '', actor: { kind: 'robot', id: 'r' }, at: 'yesterday' },
+    });
+    const issues = issuesOf(result);
+    for (const expected of [
+      'data.sku NonEmptyString',
+      'data.qty PositiveInteger',
+      'data.unitPrice.amount PositiveInteger',
+      'data.unitPrice.currency Currency(ISO 4217)',
+      'metadata.commandId NonEmptyString',
+      'metadata.actor.kind ActorKind',
+      'metadata.at IsoInstant',
+    ])
+      expect(issues).toContain(expected);
+    const message = E.isLeft(result) ? result.left.message : '';
+    expect(message).toContain('data.qty: must be PositiveInteger (got 0)');
+    expect(message).toContain('metadata.at: must be IsoInstant (got "yesterday")');
+    expect(message.startsWith('invalid cart command:')).toBe(true);
+  });
+
+  it('reports a missing field once, as required, with the type declared for it', () => {
+    const result = decodeCartCommand({ type: 'RemoveItem', data: {} });
+    const error = E.isLeft(result) ? result.left : undefined;
+    expect(error?.issues.filter((i) => i.path === 'metadata')).toHaveLength(1);
+    expect(error?.message).toContain('metadata: required (CommandMetadata)');
+    expect(error?.message).toContain('data.sku: required (NonEmptyString)');
+  });
+
+  it('names paths inside arrays and nested objects', () => {
+    const Order = t.strict({ lines: t.array(t.strict({ sku: t.string, qty: PositiveInt })) });
+    expect(
+      issuesOf(decode(Order, 'order')({ lines: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: -1 }, { qty: 2 }] })),
+    ).toEqual(['lines.1.qty PositiveInteger', 'lines.2.sku string']);
+  });
+
+  it('reports a non-object input at the root', () => {
+    expect(issuesOf(decode(CommandMetadataCodec)(42))).toEqual(['(root) CommandMetadata']);
+    expect(issuesOf(decode(CommandMetadataCodec)(null))).toEqual(['(root) CommandMetadata']);
+    const result = decodeCartCommand({ ...addItem, metadata: 'oops' });
+    expect(E.isLeft(result) && result.left.message).toContain('metadata: must be CommandMetadata (got "oops")');
+  });
+
+  it('refine names its rule and keeps the base codec errors', () => {
+    const Even = refine(SafeInt, (n) => n % 2 === 0, 'EvenInteger');
+    expect(decode(Even)(4)).toEqual(E.right(4));
+    expect(issuesOf(decode(Even)(3))).toEqual(['(root) EvenInteger']);
+    // A value the base codec refuses fails the refinement too (it is not an even integer).
+    expect(issuesOf(decode(Even)(2.5))).toEqual(['(root) EvenInteger']);
+  });
+
+  it('integers: no floats, no NaN, no strings, no unsafe values, and the sign rules', () => {
+    for (const bad of [1.5, Number.NaN, Infinity, '1', 2 ** 53, null])
+      expect(E.isLeft(decode(SafeInt)(bad)), String(bad)).toBe(true);
+    expect(decode(SafeInt)(-(2 ** 53) + 1)).toEqual(E.right(-(2 ** 53) + 1));
+    expect(issuesOf(decode(NonNegativeInt)(-1))).toEqual(['(root) NonNegativeInteger']);
+    expect(decode(NonNegativeInt)(0)).toEqual(E.right(0));
+    expect(issuesOf(decode(PositiveInt)(0))).toEqual(['(root) PositiveInteger']);
+  });
+
+  it('IsoInstant keeps valid instants as given and rejects everything else', () => {
+    for (const ok of [
+      '2026-11-24T10:00:00Z',
+      '2026-11-24T10:00:00.123Z',
+      '2026-11-24T13:00:00+03:00',
+      '2026-11-24T05:00:00.123456789-05:00',
+      '2024-02-29T00:00:00Z',
+    ])
+      expect(decode(IsoInstant)(ok), ok).toEqual(E.right(ok));
+    for (const bad of [
+      '2026-11-24',
+      '2026-11-24T10:00:00',
+      '2026-11-24 10:00:00Z',
+      '2026-13-01T00:00:00Z',
+      '2026-02-30T00:00:00Z',
+      '2026-02-29T00:00:00Z',
+      '2026-04-31T10:00:00Z',
+      '2026-01-01T24:00:00Z',
+      '2026-01-01T23:60:00Z',
+      '2026-01-01T00:00:00+25:00',
+      'now',
+      1764000000000,
+    ])
+      expect(E.isLeft(decode(IsoInstant)(bad)), String(bad)).toBe(true);
+  });
+});
