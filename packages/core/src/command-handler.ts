@@ -70,6 +70,11 @@ type Entry<E, S> = {
   version: number;
   /** commandId -> events it produced, for idempotent re-delivery. */
   handled: Map<string, readonly E[]>;
+  /**
+   * Commands handled at or before the snapshot this entry was loaded from.
+   * Their events are read back only if one of them is delivered again.
+   */
+  earlier?: ReadonlySet<string>;
 };
 
 export const createCommandHandler = <C extends Command, E extends Event, S>(
@@ -98,8 +103,18 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     let base = entry;
     if (base === undefined && options.snapshots !== undefined) {
       const snapshot = await options.snapshots.store.load(streamId);
-      if (snapshot !== undefined && snapshot.schemaVersion === options.snapshots.schemaVersion)
-        base = { state: snapshot.state, version: snapshot.version, handled: new Map() };
+      // A snapshot without the commands it covers cannot keep handling idempotent: fold from the start.
+      if (
+        snapshot !== undefined &&
+        snapshot.schemaVersion === options.snapshots.schemaVersion &&
+        snapshot.commandIds !== undefined
+      )
+        base = {
+          state: snapshot.state,
+          version: snapshot.version,
+          handled: new Map(),
+          earlier: new Set(snapshot.commandIds),
+        };
     }
     const handled = base?.handled ?? new Map<string, E[]>();
     const fresh: E[] = [];
@@ -119,7 +134,21 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
       version = decoded.right.streamVersion;
     }
     const state = fold !== undefined ? fold.result() : applyEvents(decider, (base as Entry<E, S>).state, fresh);
-    return E.right({ state, version, handled });
+    return E.right(
+      base?.earlier === undefined ? { state, version, handled } : { state, version, handled, earlier: base.earlier },
+    );
+  };
+
+  /** The events a command appended before the snapshot the entry was loaded from. */
+  const eventsOf = async (streamId: string, commandId: string): Promise<E.Either<ValidationError, E[]>> => {
+    const events: E[] = [];
+    for await (const raw of store.read(streamId)) {
+      if (raw.causationId !== commandId) continue;
+      const decoded = decodeEnvelope(raw);
+      if (E.isLeft(decoded)) return decoded;
+      events.push(decoded.right.event);
+    }
+    return E.right(events);
   };
 
   const entryFor = async (streamId: string): Promise<E.Either<ValidationError, Entry<E, S>>> => {
@@ -141,6 +170,18 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
       const previous = entry.handled.get(commandId);
       if (previous !== undefined)
         return E.right({ streamId, events: previous, state: entry.state, version: entry.version, duplicate: true });
+      if (entry.earlier?.has(commandId) === true) {
+        const earlier = await eventsOf(streamId, commandId);
+        if (E.isLeft(earlier)) return earlier;
+        entry.handled.set(commandId, earlier.right);
+        return E.right({
+          streamId,
+          events: earlier.right,
+          state: entry.state,
+          version: entry.version,
+          duplicate: true,
+        });
+      }
 
       const decided = decider.decide(command, entry.state);
       if (E.isLeft(decided)) return decided;
@@ -165,6 +206,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
           state: applyEvents(decider, entry.state, events),
           version: appended.right.nextExpectedVersion,
           handled: entry.handled,
+          ...(entry.earlier === undefined ? {} : { earlier: entry.earlier }),
         };
         next.handled.set(commandId, events);
         remember(streamId, next);
@@ -202,6 +244,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
         state: after.state,
         version: after.version,
         schemaVersion: policy.schemaVersion,
+        commandIds: [...new Set([...(after.earlier ?? []), ...after.handled.keys()])],
       });
   };
 

@@ -3,7 +3,17 @@
  * state's schema version. A snapshot whose schema version differs from the
  * decider's current one is ignored (and so invalidated) on load.
  */
-export type Snapshot<S> = Readonly<{ state: S; version: number; schemaVersion: number }>;
+export type Snapshot<S> = Readonly<{
+  state: S;
+  version: number;
+  schemaVersion: number;
+  /**
+   * The commandIds whose events are folded into `state`, so that a command
+   * delivered again after a restart is still recognised as a duplicate. The
+   * command handler ignores a snapshot without them: stores must keep them.
+   */
+  commandIds?: readonly string[];
+}>;
 
 export interface SnapshotStore<S> {
   load(streamId: string): Promise<Snapshot<S> | undefined>;
