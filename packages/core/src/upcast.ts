@@ -42,7 +42,20 @@ export const createEnvelopeDecoder = <E extends Event>(
     let { type, data } = envelope.event;
     let version = envelope.schemaVersion;
     for (let step = steps.get(`${type}@${version}`); step !== undefined; step = steps.get(`${type}@${version}`)) {
-      data = step.up(data);
+      try {
+        data = step.up(data);
+      } catch (thrown) {
+        // Old rows are input from outside: one the upcaster cannot read is a validation error, not a crash.
+        return E.left(
+          validationError(`event at ${where(envelope)}`, [
+            {
+              path: 'data',
+              rule: `upcaster ${type} v${version} failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
+              value: data,
+            },
+          ]),
+        );
+      }
       type = step.renameTo ?? type;
       version++;
     }
