@@ -1,0 +1,142 @@
+import type * as E from 'fp-ts/lib/Either.js';
+import type {
+  AppendError,
+  AppendResult,
+  Checkpoint,
+  EventFilter,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  Subscription,
+  SubscriptionHandler,
+} from '@ordersource/core';
+import { appendEvents, type OutboxMessage } from './append.js';
+import { storeError } from './errors.js';
+import type { SqlExecutor } from './executor/types.js';
+import { channelOf, quoteIdent, validateSchemaName } from './identifiers.js';
+import { readAllEvents } from './read-all.js';
+import { readStream, streamVersion } from './read.js';
+import { migrate, requireSchema } from './schema.js';
+import { subscribeEvents } from './subscribe.js';
+import { createWakeup } from './wakeup.js';
+
+/**
+ * The EventStore port on PostgreSQL or PGlite. The store does not own the
+ * executor: `close()` stops its subscriptions, and the caller closes the
+ * executor (one executor may serve several stores and schemas).
+ */
+export type PostgresEventStoreOptions = Readonly<{
+  /** Schema that holds the tables (default "ordersource"); created by the migrations. */
+  schema?: string;
+  /** Apply missing migrations on start (default true). With false, a missing schema fails fast. */
+  migrate?: boolean;
+  /** NOTIFY on every append so followers in other processes wake at once (default true). */
+  notify?: boolean;
+  /** Rows per query for readAll and subscriptions (default 1,000). */
+  pageSize?: number;
+  /** How often a follower polls when no wake-up arrives (default 250 ms). */
+  pollIntervalMs?: number;
+  /** How long readAll waits for earlier transactions to finish (default 5,000 ms). */
+  visibilityWaitMs?: number;
+}>;
+
+export type PostgresEventStore = EventStore &
+  Readonly<{
+    schema: string;
+    executor: SqlExecutor;
+    /** Append events and write outbox messages in the same transaction (only when the append succeeds). */
+    appendWithOutbox: (
+      streamId: string,
+      events: readonly NewEvent[],
+      expected: ExpectedRevision,
+      messages: readonly OutboxMessage[],
+    ) => Promise<E.Either<AppendError, AppendResult>>;
+  }>;
+
+export const DEFAULT_SCHEMA = 'ordersource';
+
+export const createPostgresEventStore = async (
+  executor: SqlExecutor,
+  options: PostgresEventStoreOptions = {},
+): Promise<PostgresEventStore> => {
+  const schemaName = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
+  if (options.migrate === false) await requireSchema(executor, schemaName);
+  else await migrate(executor, schemaName);
+  const schema = quoteIdent(schemaName);
+  const pageSize = options.pageSize ?? 1_000;
+  const wakeup = createWakeup();
+  const subscriptions = new Set<Subscription>();
+  let closed = false;
+  let unlisten: Promise<(() => Promise<void>) | undefined> | undefined;
+
+  const appendContext = { db: executor, schema, notify: options.notify ?? true };
+  const ensureOpen = () => {
+    if (closed) throw storeError('closed', `the PostgreSQL event store for schema "${schemaName}" is closed`);
+  };
+
+  const appendWithOutbox = async (
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+    messages: readonly OutboxMessage[],
+  ): Promise<E.Either<AppendError, AppendResult>> => {
+    ensureOpen();
+    const result = await appendEvents(appendContext, streamId, events, expected, messages);
+    if (result._tag === 'Right') wakeup.wake();
+    return result;
+  };
+
+  const subscribeContext = {
+    db: executor,
+    schema,
+    pageSize,
+    pollIntervalMs: options.pollIntervalMs ?? 250,
+    wakeup,
+    closed: () => closed,
+    listen: async () => {
+      unlisten ??= executor.listen(channelOf(schemaName), wakeup.wake).catch(() => undefined);
+      await unlisten;
+    },
+  };
+
+  return {
+    schema: schemaName,
+    executor,
+    append: (streamId, events, expected) => appendWithOutbox(streamId, events, expected, []),
+    appendWithOutbox,
+    read: (streamId, readOptions) => {
+      ensureOpen();
+      return readStream(executor, schema, streamId, readOptions);
+    },
+    readAll: (after, readAllOptions) => {
+      ensureOpen();
+      return readAllEvents(
+        { db: executor, schema, pageSize, visibilityWaitMs: options.visibilityWaitMs ?? 5_000 },
+        after,
+        readAllOptions,
+      );
+    },
+    subscribe: (after: Checkpoint | undefined, handler: SubscriptionHandler, filter?: EventFilter) => {
+      ensureOpen();
+      const subscription = subscribeEvents(subscribeContext, after, handler, filter);
+      subscriptions.add(subscription);
+      void subscription.done.then(
+        () => subscriptions.delete(subscription),
+        () => subscriptions.delete(subscription),
+      );
+      return subscription;
+    },
+    streamVersion: (streamId) => {
+      ensureOpen();
+      return streamVersion(executor, schema, streamId);
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      wakeup.wake();
+      await Promise.all([...subscriptions].map((subscription) => subscription.close()));
+      const stop = await unlisten;
+      await stop?.().catch(() => undefined);
+    },
+  };
+};

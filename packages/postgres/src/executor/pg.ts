@@ -1,0 +1,154 @@
+import pg from 'pg';
+import { sqlState, storeError } from '../errors.js';
+import type { SqlExecutor, SqlQueryable, SqlRow } from './types.js';
+
+/**
+ * The node-postgres driver: a Pool for queries and transactions, plus one
+ * dedicated connection for LISTEN (opened on first use). Connection failures
+ * reject with a `connection` error that names the server but never the
+ * password.
+ */
+export type PgExecutorOptions =
+  Readonly<{ connectionString: string; max?: number; applicationName?: string }> | Readonly<{ pool: pg.Pool }>;
+
+// SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, crash).
+const CONNECTION_STATES = /^(08|57P0)/;
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);
+
+const isConnectionFailure = (error: unknown): boolean => {
+  const code = sqlState(error);
+  if (code !== undefined && (CONNECTION_CODES.has(code) || CONNECTION_STATES.test(code))) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
+};
+
+const describeServer = (pool: pg.Pool): string => {
+  const options = pool.options as { host?: string; port?: number; database?: string; connectionString?: string };
+  if (options.connectionString !== undefined) {
+    try {
+      const url = new URL(options.connectionString);
+      return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
+    } catch {
+      return 'the configured server';
+    }
+  }
+  return `${options.host ?? 'localhost'}:${options.port ?? 5432}/${options.database ?? ''}`;
+};
+
+export const createPgExecutor = (options: PgExecutorOptions): SqlExecutor => {
+  const owned = !('pool' in options);
+  const pool =
+    'pool' in options
+      ? options.pool
+      : new pg.Pool({
+          connectionString: options.connectionString,
+          max: options.max ?? 10,
+          application_name: options.applicationName ?? 'ordersource',
+        });
+  const server = describeServer(pool);
+  // An idle client that dies must not crash the process; the next query reports it.
+  if (owned) pool.on('error', () => undefined);
+
+  const wrap = (error: unknown): unknown =>
+    isConnectionFailure(error)
+      ? storeError(
+          'connection',
+          `cannot reach PostgreSQL at ${server}: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        )
+      : error;
+
+  const run = async (client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) => {
+    try {
+      const result = await client.query<SqlRow>(sql, params === undefined ? undefined : [...params]);
+      return result.rows;
+    } catch (error) {
+      throw wrap(error);
+    }
+  };
+
+  const transaction = async <T>(body: (tx: SqlQueryable) => Promise<T>): Promise<T> => {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw wrap(error);
+    }
+    let broken: Error | undefined;
+    try {
+      await run(client, 'begin');
+      const result = await body({ query: (sql, params) => run(client, sql, params) });
+      await run(client, 'commit');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('rollback');
+      } catch (rollbackError) {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      }
+      throw error;
+    } finally {
+      // A client whose rollback failed is not reusable: destroy it instead of returning it.
+      client.release(broken);
+    }
+  };
+
+  // One LISTEN connection shared by every channel of this executor.
+  const handlers = new Map<string, Set<() => void>>();
+  let listener: Promise<pg.PoolClient> | undefined;
+  const listenerClient = (): Promise<pg.PoolClient> => {
+    if (listener !== undefined) return listener;
+    const opening = pool.connect().then((client) => {
+      client.on('notification', (message) => {
+        for (const handler of handlers.get(message.channel) ?? []) handler();
+      });
+      client.on('error', () => {
+        // Subscriptions fall back to polling; the next listen() opens a new connection.
+        listener = undefined;
+        client.release(true);
+      });
+      return client;
+    });
+    listener = opening;
+    opening.catch(() => {
+      listener = undefined;
+    });
+    return opening;
+  };
+  const quoteChannel = (channel: string): string => `"${channel.replaceAll('"', '""')}"`;
+
+  return {
+    driver: 'pg',
+    query: (sql, params) => run(pool, sql, params),
+    transaction,
+    listen: async (channel, onNotify) => {
+      const set = handlers.get(channel) ?? new Set();
+      const first = set.size === 0;
+      set.add(onNotify);
+      handlers.set(channel, set);
+      if (first) {
+        const client = await listenerClient().catch((error: unknown) => {
+          throw wrap(error);
+        });
+        await run(client, `listen ${quoteChannel(channel)}`);
+      }
+      return async () => {
+        set.delete(onNotify);
+        if (set.size > 0 || listener === undefined) return;
+        handlers.delete(channel);
+        const client = await listener;
+        await run(client, `unlisten ${quoteChannel(channel)}`).catch(() => undefined);
+      };
+    },
+    close: async () => {
+      const open = listener;
+      listener = undefined;
+      handlers.clear();
+      if (open !== undefined) {
+        const client = await open.catch(() => undefined);
+        client?.release(true);
+      }
+      if (owned) await pool.end();
+    },
+  };
+};

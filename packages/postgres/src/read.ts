@@ -1,0 +1,40 @@
+import type { Envelope, ReadOptions } from '@ordersource/core';
+import type { SqlQueryable } from './executor/types.js';
+import { decodeEventRows, EVENT_COLUMNS } from './row.js';
+
+/**
+ * One stream in version order (or reverse). One query, one snapshot, and the
+ * whole result is decoded before the first envelope is handed out: a bad row
+ * fails the read instead of ending it early with half a stream.
+ */
+const INT32_MAX = 2_147_483_647;
+
+export async function* readStream(
+  db: SqlQueryable,
+  schema: string,
+  streamId: string,
+  options: ReadOptions = {},
+): AsyncIterable<Envelope> {
+  const limit = options.limit === undefined ? null : Math.max(0, Math.floor(options.limit));
+  if (limit === 0) return;
+  const backwards = options.direction === 'backwards';
+  const from = backwards
+    ? Math.min(options.from ?? INT32_MAX, INT32_MAX)
+    : Math.max(0, Math.min(options.from ?? 0, INT32_MAX));
+  if (backwards && from < 0) return;
+  const rows = await db.query(
+    `select ${EVENT_COLUMNS} from ${schema}.events e
+      where e.stream_id = $1 and e.stream_version ${backwards ? '<=' : '>='} $2
+      order by e.stream_version ${backwards ? 'desc' : 'asc'} limit $3`,
+    [streamId, Math.floor(from), limit],
+  );
+  yield* decodeEventRows(rows);
+}
+
+export const streamVersion = async (db: SqlQueryable, schema: string, streamId: string): Promise<number> => {
+  const [row] = await db.query(
+    `select coalesce(max(e.stream_version), -1) as version from ${schema}.events e where e.stream_id = $1`,
+    [streamId],
+  );
+  return Number(row?.['version'] ?? -1);
+};

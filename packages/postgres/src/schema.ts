@@ -1,0 +1,227 @@
+import { sqlState, storeError } from './errors.js';
+import type { SqlExecutor, SqlQueryable } from './executor/types.js';
+import { channelOf, lockKeyOf, quoteIdent, quoteLiteral, validateSchemaName } from './identifiers.js';
+
+/**
+ * Versioned migrations, applied in order, each once, inside one transaction
+ * that first takes an advisory lock: two processes starting at once queue up
+ * and the second finds everything applied. Every object lives in the
+ * configured schema.
+ */
+export type Migration = Readonly<{ version: number; name: string; statements: (schema: string) => readonly string[] }>;
+
+/** PostgreSQL 13 brought `xid8`, `pg_current_xact_id()` and `pg_snapshot_xmin()`. */
+export const MIN_SERVER_VERSION = 130000;
+
+const appendFunction = (schema: string): string => {
+  const s = quoteIdent(schema);
+  return `
+create or replace function ${s}.append_events(
+  p_stream text, p_expected_kind text, p_expected_version integer, p_events jsonb, p_outbox jsonb, p_notify boolean)
+returns table (status text, first_version integer, last_version integer, last_transaction text,
+               last_position text, actual_version integer, conflict_ids text[])
+language plpgsql as $fn$
+declare
+  v_count integer := jsonb_array_length(p_events);
+  v_found integer;
+  v_first integer;
+  v_exact boolean;
+  v_ids text[];
+  v_actual integer;
+  v_position text;
+begin
+  -- Serialise appends per stream BEFORE this transaction is given an xid: a later
+  -- version of a stream then always carries a larger transaction id.
+  perform pg_advisory_xact_lock(${lockKeyOf(schema)}, hashtext(p_stream));
+
+  -- Idempotency by eventId: the very same batch again is a replay, any other overlap a conflict.
+  select count(*)::integer,
+         min(e.stream_version) filter (where i.ord = 1),
+         coalesce(bool_and(e.stream_id = p_stream
+                           and e.batch_first = e.stream_version - (i.ord::integer - 1)
+                           and e.batch_last = e.batch_first + v_count - 1), false),
+         array_agg(e.event_id order by i.ord)
+    into v_found, v_first, v_exact, v_ids
+    from jsonb_array_elements(p_events) with ordinality as i(value, ord)
+    join ${s}.events e on e.event_id = i.value->>'id';
+  if v_found > 0 then
+    if v_found = v_count and v_exact and v_first is not null then
+      return query
+        select 'replay'::text, e.batch_first, e.batch_last, e.transaction_id::text, e.global_position::text,
+               null::integer, null::text[]
+          from ${s}.events e
+         where e.stream_id = p_stream and e.stream_version = v_first + v_count - 1;
+    else
+      return query select 'conflict'::text, null::integer, null::integer, null::text, null::text, null::integer, v_ids;
+    end if;
+    return;
+  end if;
+
+  select coalesce(max(e.stream_version), -1) into v_actual from ${s}.events e where e.stream_id = p_stream;
+  if not (p_expected_kind = 'any'
+          or (p_expected_kind = 'no-stream' and v_actual = -1)
+          or (p_expected_kind = 'exists' and v_actual >= 0)
+          or (p_expected_kind = 'exact' and v_actual = p_expected_version)) then
+    return query select 'wrong-version'::text, null::integer, null::integer, null::text, null::text, v_actual, null::text[];
+    return;
+  end if;
+
+  with inserted as (
+    insert into ${s}.events (stream_id, stream_version, event_id, event_type, data, occurred_at, actor,
+                             causation_id, correlation_id, schema_version, batch_first, batch_last)
+    select p_stream, v_actual + i.ord::integer, i.value->>'id', i.value->>'type', i.value->'data',
+           i.value->>'occurredAt', i.value->'actor', i.value->>'causationId', i.value->>'correlationId',
+           (i.value->>'schemaVersion')::integer, v_actual + 1, v_actual + v_count
+      from jsonb_array_elements(p_events) with ordinality as i(value, ord)
+     order by i.ord
+    returning global_position)
+  select max(global_position)::text into v_position from inserted;
+
+  if p_outbox is not null then
+    insert into ${s}.outbox (message_key, topic, payload, stream_id)
+    select o.value->>'key', o.value->>'topic', o.value->'payload', p_stream
+      from jsonb_array_elements(p_outbox) with ordinality as o(value, ord)
+     order by o.ord
+    on conflict (message_key) do nothing;
+  end if;
+
+  if p_notify then
+    perform pg_notify(${quoteLiteral(channelOf(schema))}, '');
+  end if;
+
+  return query select 'ok'::text, v_actual + 1, v_actual + v_count, pg_current_xact_id()::text, v_position,
+                      v_actual, null::text[];
+end
+$fn$`;
+};
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events, checkpoints, snapshots, outbox',
+    statements: (schema) => {
+      const s = quoteIdent(schema);
+      return [
+        `create table ${s}.events (
+           global_position bigint generated always as identity,
+           transaction_id xid8 not null default pg_current_xact_id(),
+           stream_id text not null check (stream_id <> ''),
+           stream_version integer not null check (stream_version >= 0),
+           event_id text not null check (event_id <> ''),
+           event_type text not null check (event_type <> ''),
+           data jsonb not null,
+           occurred_at text not null,
+           recorded_at timestamptz not null default now(),
+           actor jsonb not null,
+           causation_id text,
+           correlation_id text,
+           schema_version integer not null check (schema_version > 0),
+           batch_first integer not null,
+           batch_last integer not null,
+           constraint events_commit_order primary key (transaction_id, global_position),
+           constraint events_stream_version unique (stream_id, stream_version),
+           constraint events_event_id unique (event_id)
+         )`,
+        `create table ${s}.checkpoints (
+           name text primary key,
+           position text not null,
+           updated_at timestamptz not null default now()
+         )`,
+        `create table ${s}.snapshots (
+           stream_id text primary key,
+           version integer not null,
+           schema_version integer not null,
+           state jsonb not null,
+           taken_at timestamptz not null default now()
+         )`,
+        `create table ${s}.outbox (
+           id bigint generated always as identity primary key,
+           message_key text not null unique,
+           topic text not null,
+           payload jsonb not null,
+           stream_id text,
+           created_at timestamptz not null default now(),
+           attempts integer not null default 0,
+           available_at timestamptz not null default now(),
+           last_error text,
+           processed_at timestamptz,
+           dead_at timestamptz
+         )`,
+        `create index outbox_pending on ${s}.outbox (available_at, id) where processed_at is null and dead_at is null`,
+        appendFunction(schema),
+      ];
+    },
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);
+
+export const checkServerVersion = async (executor: SqlQueryable): Promise<number> => {
+  const [row] = await executor.query(`select current_setting('server_version_num') as version`);
+  const raw = row?.['version'];
+  const version = Number(raw);
+  if (!Number.isInteger(version) || version < MIN_SERVER_VERSION)
+    throw storeError(
+      'server-version',
+      `PostgreSQL ${typeof raw === 'string' ? raw : 'of unknown version'} is too old: ordersource needs 13 or later ` +
+        '(for xid8, pg_current_xact_id and pg_snapshot_xmin)',
+    );
+  return version;
+};
+
+/** Apply every missing migration. Safe when several processes start at once. */
+export const migrate = async (executor: SqlExecutor, schemaName: string): Promise<readonly number[]> => {
+  const schema = validateSchemaName(schemaName);
+  const s = quoteIdent(schema);
+  await checkServerVersion(executor);
+  return executor.transaction(async (tx) => {
+    // The bigint key space of advisory locks is separate from the (int, int) one appends use.
+    await tx.query('select pg_advisory_xact_lock($1::bigint)', [lockKeyOf(schema)]);
+    await tx.query(`create schema if not exists ${s}`);
+    await tx.query(
+      `create table if not exists ${s}.migrations (
+         version integer primary key, name text not null, applied_at timestamptz not null default now())`,
+    );
+    const applied = new Set(
+      (await tx.query(`select version from ${s}.migrations`)).map((row) => Number(row['version'])),
+    );
+    const now: number[] = [];
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      for (const statement of migration.statements(schema)) await tx.query(statement);
+      await tx.query(`insert into ${s}.migrations (version, name) values ($1, $2)`, [
+        migration.version,
+        migration.name,
+      ]);
+      now.push(migration.version);
+    }
+    return now;
+  });
+};
+
+/** For stores opened with `migrate: false`: fail early and clearly when the schema is not there. */
+export const requireSchema = async (executor: SqlQueryable, schemaName: string): Promise<void> => {
+  const schema = validateSchemaName(schemaName);
+  await checkServerVersion(executor);
+  let version: number;
+  try {
+    const [row] = await executor.query(
+      `select coalesce(max(version), 0) as version from ${quoteIdent(schema)}.migrations`,
+    );
+    version = Number(row?.['version']);
+  } catch (error) {
+    const state = sqlState(error);
+    if (state === '42P01' || state === '3F000')
+      throw storeError(
+        'missing-schema',
+        `schema "${schema}" has no ordersource tables: run migrations first (open the store with migrate: true, or call migrate())`,
+        { cause: error },
+      );
+    throw error;
+  }
+  if (version < LATEST_VERSION)
+    throw storeError(
+      'missing-schema',
+      `schema "${schema}" is at migration ${version}, this version of ordersource needs ${LATEST_VERSION}: run migrate()`,
+    );
+};

@@ -1,0 +1,101 @@
+import type { Checkpoint, EventFilter, Subscription, SubscriptionHandler } from '@ordersource/core';
+import type { SqlQueryable } from './executor/types.js';
+import { parsePosition } from './position.js';
+import { advance, fetchPage, pendingAbove } from './read-all.js';
+import type { Wakeup } from './wakeup.js';
+
+/**
+ * Catch up from a checkpoint, then follow. Each page is bounded by the
+ * snapshot horizon (see read-all.ts), so the handler sees every event once, in
+ * (transaction id, sequence) order, whatever order writers commit in. When
+ * committed rows wait above the horizon behind a running transaction, the
+ * follower polls quickly until that transaction ends; otherwise it sleeps
+ * until a wake-up or the poll interval.
+ */
+export type SubscribeContext = Readonly<{
+  db: SqlQueryable;
+  schema: string;
+  pageSize: number;
+  pollIntervalMs: number;
+  wakeup: Wakeup;
+  /** True once the store is closed. */
+  closed: () => boolean;
+  /** Start the LISTEN wake-up (idempotent, failures only mean polling). */
+  listen: () => Promise<void>;
+}>;
+
+export const subscribeEvents = (
+  context: SubscribeContext,
+  after: Checkpoint | undefined,
+  handler: SubscriptionHandler,
+  filter: EventFilter = {},
+): Subscription & Readonly<{ checkpoint: () => Checkpoint | undefined }> => {
+  let stopped = false;
+  let checkpoint = after;
+  let markCaughtUp: () => void = () => undefined;
+  let failCaughtUp: (error: unknown) => void = () => undefined;
+  const caughtUp = new Promise<void>((resolve, reject) => {
+    markCaughtUp = resolve;
+    failCaughtUp = reject;
+  });
+  caughtUp.catch(() => undefined);
+  const noTypes = filter.eventTypes !== undefined && filter.eventTypes.length === 0;
+  const running = () => !stopped && !context.closed();
+
+  const run = async (): Promise<void> => {
+    try {
+      // Parse first: a bad checkpoint rejects `done` instead of throwing from subscribe().
+      let cursor = parsePosition(after);
+      await context.listen();
+      let target: string | undefined;
+      let caught = false;
+      let pause = 1;
+      while (running()) {
+        if (noTypes) {
+          markCaughtUp();
+          await context.wakeup.wait(context.pollIntervalMs);
+          continue;
+        }
+        const page = await fetchPage(context.db, context.schema, cursor, filter, context.pageSize);
+        target ??= page.head;
+        for (const envelope of page.envelopes) {
+          if (!running()) return;
+          await handler(envelope);
+          checkpoint = envelope.globalPosition;
+        }
+        cursor = advance(cursor, page);
+        if (page.full) continue;
+        const pending = await pendingAbove(context.db, context.schema, page.horizon, undefined, filter);
+        if (!caught && (BigInt(page.horizon) >= BigInt(target) || !pending)) {
+          caught = true;
+          markCaughtUp();
+        }
+        if (pending) {
+          // Committed rows wait behind a running transaction: no notification will come for them.
+          await context.wakeup.wait(pause);
+          pause = Math.min(pause * 2, 50);
+        } else {
+          pause = 1;
+          await context.wakeup.wait(context.pollIntervalMs);
+        }
+      }
+    } catch (error) {
+      failCaughtUp(error);
+      throw error;
+    } finally {
+      markCaughtUp();
+    }
+  };
+  const done = run();
+  done.catch(() => undefined);
+  return {
+    caughtUp,
+    done,
+    checkpoint: () => checkpoint,
+    close: async () => {
+      stopped = true;
+      context.wakeup.wake();
+      await done.catch(() => undefined);
+    },
+  };
+};
