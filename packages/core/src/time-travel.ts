@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { IsoInstant, validationError } from './codec.js';
 import { folder, type Decider } from './decider.js';
 import type { ValidationError } from './errors.js';
 import type { EventStore } from './event-store.js';
@@ -21,6 +22,9 @@ export const stateAsOf = async <C, E extends Event, S>(
   streamId: string,
   asOf: AsOf,
 ): Promise<E.Either<ValidationError, Readonly<{ state: S; version: number }>>> => {
+  // An unparseable instant compared as NaN would include every event: refuse it instead.
+  if ('at' in asOf && !IsoInstant.is(asOf.at))
+    return E.left(validationError('time travel instant', [{ path: 'at', rule: 'IsoInstant', value: asOf.at }]));
   const until = 'at' in asOf ? Date.parse(asOf.at) : Number.NaN;
   const fold = folder(decider);
   let version = NO_STREAM_VERSION;
