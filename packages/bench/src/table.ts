@@ -1,0 +1,56 @@
+import type { Measurement } from './harness.js';
+
+/**
+ * One line of the report: a measurement, and optionally its ratio against a
+ * baseline measured in the same group (same run, interleaved rounds) with
+ * the ratio it should reach.
+ */
+export type Row = Readonly<{
+  label: string;
+  measured: Measurement;
+  unit: string;
+  baseline?: Readonly<{ label: string; measured: Measurement }>;
+  /** Lowest acceptable ratio measured / baseline. */
+  target?: number;
+}>;
+
+export type Verdict = 'pass' | 'FAIL' | '';
+
+export const ratioOf = (row: Row): number | undefined =>
+  row.baseline === undefined ? undefined : row.measured.median / row.baseline.measured.median;
+
+export const verdictOf = (row: Row): Verdict => {
+  const ratio = ratioOf(row);
+  if (ratio === undefined || row.target === undefined) return '';
+  return ratio >= row.target ? 'pass' : 'FAIL';
+};
+
+const rate = (perSecond: number, unit: string): string => {
+  if (perSecond >= 1e6) return `${(perSecond / 1e6).toFixed(2)} M ${unit}/s`;
+  if (perSecond >= 1e3) return `${(perSecond / 1e3).toFixed(1)} k ${unit}/s`;
+  return `${perSecond.toFixed(0)} ${unit}/s`;
+};
+
+const times = (ratio: number): string => `${ratio >= 10 ? ratio.toFixed(1) : ratio.toFixed(2)}x`;
+
+/** A Markdown table, padded so it also reads well in a terminal. */
+export const formatTable = (rows: readonly Row[]): string => {
+  const header = ['benchmark', 'throughput', '±', 'baseline (same run)', 'ratio', 'target', 'result'];
+  const cells = rows.map((row) => {
+    const ratio = ratioOf(row);
+    return [
+      row.label,
+      rate(row.measured.median, row.unit),
+      `${(row.measured.spread * 100).toFixed(1)}%`,
+      row.baseline?.label ?? '—',
+      ratio === undefined ? '—' : times(ratio),
+      row.target === undefined ? '—' : `≥ ${times(row.target)}`,
+      verdictOf(row) || '—',
+    ];
+  });
+  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((line) => (line[i] ?? '').length)));
+  const line = (values: readonly string[]): string =>
+    `| ${values.map((value, i) => value.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  const rule = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;
+  return [line(header), rule, ...cells.map(line)].join('\n');
+};
