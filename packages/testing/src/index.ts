@@ -1,6 +1,8 @@
 // Public API of @ordersource/testing. Modules import each other directly;
 // this file only re-exports.
 export * from './contract/event-store-contract.js';
+export * from './contract/snapshot-store-contract.js';
+export * from './contract/checkpoint-store-contract.js';
 export * from './decider-spec.js';
 export * from './arbitraries.js';
 export * from './laws.js';
