@@ -1,0 +1,103 @@
+import {
+  commandCodec,
+  IsoInstant,
+  NonEmptyString,
+  NonNegativeInt,
+  PositiveMoneyCodec,
+  type Command,
+} from '@ordersource/core';
+import type { Money } from '@ordersource/core';
+import * as t from 'io-ts';
+import { ChannelCodec, MeansCodec, type Channel, type Means } from './kinds.js';
+import {
+  HandoverStageCodec,
+  ReceiptLineCodec,
+  ReceiptsConfigCodec,
+  ReturnedLineCodec,
+  type HandoverStage,
+  type ReceiptLine,
+  type ReceiptsConfig,
+  type ReturnedLine,
+} from './model.js';
+import { ReceiptItemCodec, type ReceiptItem } from './receipt.js';
+import { RegisterResponseCodec, type RegisterResponse } from './register.js';
+
+/**
+ * Commands to a receipts stream. The Record* commands carry the facts of the
+ * policy's input model (`model.ts`); a reactor derives them from order events
+ * (`from-order-events.ts`), with ids derived from the causing event.
+ */
+
+export type ConfigureReceipts = Command<'ConfigureReceipts', Readonly<{ orderId: string; config: ReceiptsConfig }>>;
+
+export type RecordComposition = Command<
+  'RecordComposition',
+  Readonly<{ orderId: string; changeId: string; lines: readonly ReceiptLine[] }>
+>;
+
+export type RecordPayment = Command<
+  'RecordPayment',
+  Readonly<{ movementId: string; amount: Money; means: Means; channel: Channel }>
+>;
+
+export type RecordRefund = Command<
+  'RecordRefund',
+  Readonly<{ movementId: string; amount: Money; means: Means; lines?: readonly ReturnedLine[] }>
+>;
+
+export type RecordHandover = Command<'RecordHandover', Readonly<{ handoverId: string; stage: HandoverStage }>>;
+
+/** Sent by a scheduler when the configured closing date comes (REC-8); names the date it was scheduled for. */
+export type ReachClosingDate = Command<'ReachClosingDate', Readonly<{ closingDate: string }>>;
+
+export type RecordRegisterResponse = Command<
+  'RecordRegisterResponse',
+  Readonly<{ receiptId: string; revision: number; response: RegisterResponse }>
+>;
+
+export type CorrectReceipt = Command<
+  'CorrectReceipt',
+  Readonly<{ receiptId: string; items: readonly ReceiptItem[]; reason: string }>
+>;
+
+export type ReceiptsCommand =
+  | ConfigureReceipts
+  | RecordComposition
+  | RecordPayment
+  | RecordRefund
+  | RecordHandover
+  | ReachClosingDate
+  | RecordRegisterResponse
+  | CorrectReceipt;
+
+export const ReceiptsCommandCodec: t.Type<ReceiptsCommand, unknown, unknown> = t.union(
+  [
+    commandCodec('ConfigureReceipts', t.strict({ orderId: NonEmptyString, config: ReceiptsConfigCodec })),
+    commandCodec(
+      'RecordComposition',
+      t.strict({ orderId: NonEmptyString, changeId: NonEmptyString, lines: t.readonlyArray(ReceiptLineCodec) }),
+    ),
+    commandCodec(
+      'RecordPayment',
+      t.strict({ movementId: NonEmptyString, amount: PositiveMoneyCodec, means: MeansCodec, channel: ChannelCodec }),
+    ),
+    commandCodec(
+      'RecordRefund',
+      t.intersection([
+        t.strict({ movementId: NonEmptyString, amount: PositiveMoneyCodec, means: MeansCodec }),
+        t.exact(t.partial({ lines: t.readonlyArray(ReturnedLineCodec) })),
+      ]),
+    ),
+    commandCodec('RecordHandover', t.strict({ handoverId: NonEmptyString, stage: HandoverStageCodec })),
+    commandCodec('ReachClosingDate', t.strict({ closingDate: IsoInstant })),
+    commandCodec(
+      'RecordRegisterResponse',
+      t.strict({ receiptId: NonEmptyString, revision: NonNegativeInt, response: RegisterResponseCodec }),
+    ),
+    commandCodec(
+      'CorrectReceipt',
+      t.strict({ receiptId: NonEmptyString, items: t.readonlyArray(ReceiptItemCodec), reason: NonEmptyString }),
+    ),
+  ],
+  'ReceiptsCommand',
+);

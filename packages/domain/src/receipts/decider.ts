@@ -1,0 +1,299 @@
+import { deepCopy, domainError, type Decider, type DomainError } from '@ordersource/core';
+import * as E from 'fp-ts/lib/Either.js';
+import { castDraft, type Draft } from 'immer';
+import type {
+  ConfigureReceipts,
+  CorrectReceipt,
+  ReceiptsCommand,
+  RecordComposition,
+  RecordRegisterResponse,
+} from './commands.js';
+import type { ReceiptsEvent } from './events.js';
+import { isClosingKind, isPrepaymentKind } from './kinds.js';
+import type { Fact, ReceiptLine } from './model.js';
+import { receiptsOwed } from './policy.js';
+import type { Receipt } from './receipt.js';
+import { causeKey, initialReceiptsState, isClosed, type ReceiptsState } from './state.js';
+
+/**
+ * The receipts decider: one stream per order. It records the composition and
+ * the handovers, runs the policy on every money movement, and refuses a
+ * second receipt for a movement it has already receipted. After the closing
+ * receipt it refuses any change of the composition (REC-5, ORD-9).
+ */
+
+const locked = (state: ReceiptsState): DomainError =>
+  domainError(
+    'order-locked',
+    `order ${state.orderId ?? '?'} is locked: its closing receipt ${state.closingReceiptId ?? '?'} was issued, ` +
+      'so its composition can no longer change (REC-5, ORD-9)',
+    { closingReceiptId: state.closingReceiptId },
+  );
+
+const sameOrder = (state: ReceiptsState, orderId: string): E.Either<DomainError, void> =>
+  state.orderId === null || state.orderId === orderId
+    ? E.right(undefined)
+    : E.left(
+        domainError('wrong-order', `this receipts stream belongs to order ${state.orderId}, not ${orderId}`, {
+          orderId: state.orderId,
+        }),
+      );
+
+const lineEquals = (a: ReceiptLine, b: ReceiptLine): boolean =>
+  a.lineId === b.lineId &&
+  a.name === b.name &&
+  a.quantity === b.quantity &&
+  a.unit === b.unit &&
+  a.price.amount === b.price.amount &&
+  a.price.currency === b.price.currency &&
+  a.vat === b.vat &&
+  a.subject === b.subject &&
+  a.kind === b.kind &&
+  a.markingCode === b.markingCode;
+
+const decideComposition = (
+  command: RecordComposition,
+  state: ReceiptsState,
+): E.Either<DomainError, readonly ReceiptsEvent[]> => {
+  const { orderId, lines } = command.data;
+  if (isClosed(state)) return E.left(locked(state));
+  const checked = sameOrder(state, orderId);
+  if (E.isLeft(checked)) return checked;
+  const first = lines[0];
+  if (first === undefined)
+    return E.left(domainError('empty-composition', `order ${orderId}: a composition needs at least one line`));
+  const currency = state.currency ?? first.price.currency;
+  const foreign = lines.find((line) => line.price.currency !== currency);
+  if (foreign !== undefined)
+    return E.left(
+      domainError('currency-mismatch', `order ${orderId} is in ${currency}, line ${foreign.lineId} is not`, {
+        lineId: foreign.lineId,
+      }),
+    );
+  const ids = new Set(lines.map((line) => line.lineId));
+  if (ids.size !== lines.length)
+    return E.left(domainError('duplicate-line', `order ${orderId}: line ids must be unique`));
+  let total = 0;
+  for (const line of lines) total += line.price.amount * line.quantity;
+  if (!Number.isSafeInteger(total))
+    return E.left(domainError('overflow', `order ${orderId}: the goods total leaves the safe integer range`));
+  const unchanged = lines.length === state.lines.length && lines.every((line, i) => lineEquals(line, state.lines[i]!));
+  if (unchanged && state.orderId !== null) return E.right([]);
+  return E.right([{ type: 'CompositionRecorded', data: command.data }]);
+};
+
+const decideConfig = (
+  command: ConfigureReceipts,
+  state: ReceiptsState,
+): E.Either<DomainError, readonly ReceiptsEvent[]> => {
+  if (isClosed(state)) return E.left(locked(state));
+  return E.map(() => [{ type: 'ReceiptsConfigured', data: command.data }])(
+    sameOrder(state, command.data.orderId),
+  );
+};
+
+const issued = (receipts: readonly Receipt[]): ReceiptsEvent[] =>
+  receipts.map((receipt) => ({ type: 'ReceiptIssued', data: { receipt } }));
+
+const owed = (state: ReceiptsState, fact: Fact, at: string): E.Either<DomainError, readonly ReceiptsEvent[]> =>
+  E.map(issued)(receiptsOwed(state, fact, at));
+
+const unknownReceipt = (receiptId: string): DomainError =>
+  domainError('unknown-receipt', `no receipt ${receiptId} in this stream`, { receiptId });
+
+const decideResponse = (
+  command: RecordRegisterResponse,
+  state: ReceiptsState,
+): E.Either<DomainError, readonly ReceiptsEvent[]> => {
+  const { receiptId, revision, response } = command.data;
+  const record = state.receipts[receiptId];
+  if (record === undefined) return E.left(unknownReceipt(receiptId));
+  if (revision !== record.revision)
+    return E.left(
+      domainError('stale-response', `receipt ${receiptId} is at revision ${record.revision}, not ${revision}`),
+    );
+  if (record.status === 'accepted') {
+    // The register deduplicates by external id: the same answer again changes nothing.
+    if (response.status === 'accepted' && response.fiscalSign === record.fiscalSign) return E.right([]);
+    return E.left(
+      domainError('already-fiscalised', `receipt ${receiptId} was already accepted with sign ${record.fiscalSign}`),
+    );
+  }
+  return E.right([
+    response.status === 'accepted'
+      ? {
+          type: 'ReceiptAccepted',
+          data: {
+            receiptId,
+            revision,
+            fiscalSign: response.fiscalSign,
+            documentNumber: response.documentNumber,
+            acceptedMarks: response.acceptedMarks,
+          },
+        }
+      : {
+          type: 'ReceiptRejected',
+          data: { receiptId, revision, reason: response.reason, retryable: response.retryable },
+        },
+  ]);
+};
+
+/** A correction may fix names, units, VAT, subjects and marking codes; never money or the 1214 value. */
+const decideCorrection = (
+  command: CorrectReceipt,
+  state: ReceiptsState,
+): E.Either<DomainError, readonly ReceiptsEvent[]> => {
+  const { receiptId, items, reason } = command.data;
+  const record = state.receipts[receiptId];
+  if (record === undefined) return E.left(unknownReceipt(receiptId));
+  if (record.status !== 'rejected')
+    return E.left(
+      domainError(
+        'not-correctable',
+        `receipt ${receiptId} is ${record.status}: only a receipt the register rejected can be corrected`,
+      ),
+    );
+  const before = record.receipt.items;
+  const sameMoney =
+    items.length === before.length &&
+    items.every((item, i) => {
+      const old = before[i]!;
+      return (
+        item.amount.amount === old.amount.amount &&
+        item.amount.currency === old.amount.currency &&
+        item.price.amount === old.price.amount &&
+        item.quantity === old.quantity &&
+        item.paymentMethod === old.paymentMethod &&
+        item.lineId === old.lineId
+      );
+    });
+  if (!sameMoney)
+    return E.left(
+      domainError(
+        'correction-changes-money',
+        `receipt ${receiptId}: a correction keeps every position's quantity, price, amount and tag 1214`,
+      ),
+    );
+  return E.right([{ type: 'ReceiptCorrected', data: { receiptId, revision: record.revision + 1, items, reason } }]);
+};
+
+const decide = (command: ReceiptsCommand, state: ReceiptsState): E.Either<DomainError, readonly ReceiptsEvent[]> => {
+  const at = command.metadata.at;
+  switch (command.type) {
+    case 'ConfigureReceipts':
+      return decideConfig(command, state);
+    case 'RecordComposition':
+      return decideComposition(command, state);
+    case 'RecordPayment':
+      return owed(state, { kind: 'payment', ...command.data }, at);
+    case 'RecordRefund':
+      return owed(state, { kind: 'refund', ...command.data }, at);
+    case 'RecordHandover':
+      return E.map((receipts: readonly ReceiptsEvent[]): readonly ReceiptsEvent[] => [
+        { type: 'HandoverRecorded', data: command.data },
+        ...receipts,
+      ])(owed(state, { kind: 'handover', ...command.data }, at));
+    case 'ReachClosingDate': {
+      const closeOn = state.config.closeOn;
+      if (closeOn.trigger !== 'date' || closeOn.at !== command.data.closingDate) return E.right([]);
+      return owed(state, { kind: 'date-reached' }, at);
+    }
+    case 'RecordRegisterResponse':
+      return decideResponse(command, state);
+    case 'CorrectReceipt':
+      return decideCorrection(command, state);
+  }
+};
+
+const takeFrom = (draft: Draft<ReceiptsState>, receiptId: string, amount: number): void => {
+  const entry = draft.outstanding.find((candidate) => candidate.receiptId === receiptId);
+  if (entry !== undefined) entry.remaining -= amount;
+  draft.outstanding = draft.outstanding.filter((candidate) => candidate.remaining > 0);
+};
+
+const evolveIssued = (draft: Draft<ReceiptsState>, source: Receipt): void => {
+  const receipt = deepCopy(source);
+  const id = receipt.receiptId;
+  draft.receipts[id] = { receipt: castDraft(receipt), revision: 0, status: 'pending', attempts: 0, acceptedMarks: [] };
+  draft.issued.push(id);
+  const key = causeKey(receipt.cause.kind, receipt.cause.id);
+  (draft.causes[key] ??= []).push(id);
+  const fresh = receipt.payments.cash.amount + receipt.payments.electronic.amount;
+  for (const offset of receipt.offsets) takeFrom(draft, offset.receiptId, offset.amount.amount);
+  if (receipt.operation === 'income-return') {
+    draft.returned += fresh;
+    if (receipt.kind === 'full-settlement')
+      for (const item of receipt.items)
+        if (item.lineId !== undefined)
+          draft.returnedQuantities[item.lineId] = (draft.returnedQuantities[item.lineId] ?? 0) + item.quantity;
+    return;
+  }
+  draft.received += fresh;
+  if (receipt.cause.kind === 'payment') draft.changedAfterReceipt = false;
+  if (isPrepaymentKind(receipt.kind)) draft.outstanding.push({ receiptId: id, remaining: receipt.total.amount });
+  if (isClosingKind(receipt.kind)) {
+    draft.closingReceiptId = id;
+    draft.handedOver = true;
+    draft.credit += receipt.payments.credit.amount;
+  }
+  if (receipt.kind === 'credit-repayment') draft.credit -= receipt.total.amount;
+};
+
+const evolve = (draft: Draft<ReceiptsState>, event: ReceiptsEvent): void => {
+  switch (event.type) {
+    case 'ReceiptsConfigured':
+      draft.orderId = event.data.orderId;
+      draft.config = deepCopy(event.data.config);
+      return;
+    case 'CompositionRecorded': {
+      const first = event.data.lines[0];
+      draft.orderId = event.data.orderId;
+      if (first !== undefined) draft.currency ??= first.price.currency;
+      draft.lines = deepCopy([...event.data.lines]);
+      if (draft.issued.length > 0) draft.changedAfterReceipt = true;
+      return;
+    }
+    case 'HandoverRecorded':
+      draft.handedOver = true;
+      draft.causes[causeKey('handover', event.data.handoverId)] ??= [];
+      return;
+    case 'ReceiptIssued':
+      evolveIssued(draft, event.data.receipt);
+      return;
+    case 'ReceiptAccepted': {
+      const record = draft.receipts[event.data.receiptId];
+      if (record === undefined) return;
+      record.status = 'accepted';
+      record.attempts += 1;
+      record.fiscalSign = event.data.fiscalSign;
+      record.documentNumber = event.data.documentNumber;
+      record.acceptedMarks = [...event.data.acceptedMarks];
+      delete record.rejection;
+      return;
+    }
+    case 'ReceiptRejected': {
+      const record = draft.receipts[event.data.receiptId];
+      if (record === undefined) return;
+      record.status = 'rejected';
+      record.attempts += 1;
+      record.rejection = { reason: event.data.reason, retryable: event.data.retryable };
+      return;
+    }
+    case 'ReceiptCorrected': {
+      const record = draft.receipts[event.data.receiptId];
+      if (record === undefined) return;
+      record.receipt.items = castDraft(deepCopy([...event.data.items]));
+      record.revision = event.data.revision;
+      record.status = 'pending';
+      record.attempts = 0;
+      delete record.rejection;
+      return;
+    }
+  }
+};
+
+export const receiptsDecider: Decider<ReceiptsCommand, ReceiptsEvent, ReceiptsState> = {
+  initialState: initialReceiptsState,
+  decide,
+  evolve,
+};

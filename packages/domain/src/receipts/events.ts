@@ -1,0 +1,101 @@
+import { eventCodec, NonEmptyString, NonNegativeInt, PositiveInt } from '@ordersource/core';
+import * as t from 'io-ts';
+import {
+  HandoverStageCodec,
+  ReceiptLineCodec,
+  ReceiptsConfigCodec,
+  type HandoverStage,
+  type ReceiptLine,
+  type ReceiptsConfig,
+} from './model.js';
+import { ReceiptCodec, ReceiptItemCodec, type Receipt, type ReceiptItem } from './receipt.js';
+
+/** Events of a receipts stream (`receipts-<orderId>`), one stream per order. */
+
+export type ReceiptsConfigured = Readonly<{
+  type: 'ReceiptsConfigured';
+  data: Readonly<{ orderId: string; config: ReceiptsConfig }>;
+}>;
+
+/** The order's composition as it now stands (placed, or changed before the closing receipt). */
+export type CompositionRecorded = Readonly<{
+  type: 'CompositionRecorded';
+  data: Readonly<{ orderId: string; changeId: string; lines: readonly ReceiptLine[] }>;
+}>;
+
+export type HandoverRecorded = Readonly<{
+  type: 'HandoverRecorded';
+  data: Readonly<{ handoverId: string; stage: HandoverStage }>;
+}>;
+
+/** A receipt is owed and ready for the register. */
+export type ReceiptIssued = Readonly<{ type: 'ReceiptIssued'; data: Readonly<{ receipt: Receipt }> }>;
+
+export type ReceiptAccepted = Readonly<{
+  type: 'ReceiptAccepted';
+  data: Readonly<{
+    receiptId: string;
+    revision: number;
+    fiscalSign: string;
+    documentNumber: number;
+    acceptedMarks: readonly string[];
+  }>;
+}>;
+
+export type ReceiptRejected = Readonly<{
+  type: 'ReceiptRejected';
+  data: Readonly<{ receiptId: string; revision: number; reason: string; retryable: boolean }>;
+}>;
+
+/** An operator fixed a rejected receipt's positions (never its money); it goes out again as a new revision. */
+export type ReceiptCorrected = Readonly<{
+  type: 'ReceiptCorrected';
+  data: Readonly<{ receiptId: string; revision: number; items: readonly ReceiptItem[]; reason: string }>;
+}>;
+
+export type ReceiptsEvent =
+  | ReceiptsConfigured
+  | CompositionRecorded
+  | HandoverRecorded
+  | ReceiptIssued
+  | ReceiptAccepted
+  | ReceiptRejected
+  | ReceiptCorrected;
+
+export const ReceiptsEventCodec: t.Type<ReceiptsEvent, unknown, unknown> = t.union(
+  [
+    eventCodec('ReceiptsConfigured', t.strict({ orderId: NonEmptyString, config: ReceiptsConfigCodec })),
+    eventCodec(
+      'CompositionRecorded',
+      t.strict({ orderId: NonEmptyString, changeId: NonEmptyString, lines: t.readonlyArray(ReceiptLineCodec) }),
+    ),
+    eventCodec('HandoverRecorded', t.strict({ handoverId: NonEmptyString, stage: HandoverStageCodec })),
+    eventCodec('ReceiptIssued', t.strict({ receipt: ReceiptCodec })),
+    eventCodec(
+      'ReceiptAccepted',
+      t.strict({
+        receiptId: NonEmptyString,
+        revision: NonNegativeInt,
+        fiscalSign: NonEmptyString,
+        documentNumber: PositiveInt,
+        acceptedMarks: t.readonlyArray(NonEmptyString),
+      }),
+    ),
+    eventCodec(
+      'ReceiptRejected',
+      t.strict({ receiptId: NonEmptyString, revision: NonNegativeInt, reason: NonEmptyString, retryable: t.boolean }),
+    ),
+    eventCodec(
+      'ReceiptCorrected',
+      t.strict({
+        receiptId: NonEmptyString,
+        revision: PositiveInt,
+        items: t.readonlyArray(ReceiptItemCodec),
+        reason: NonEmptyString,
+      }),
+    ),
+  ],
+  'ReceiptsEvent',
+);
+
+export const receiptsStreamId = (orderId: string): string => `receipts-${orderId}`;

@@ -1,0 +1,289 @@
+import { derivedId, domainError, money, type DomainError, type Envelope, type Money } from '@ordersource/core';
+import * as E from 'fp-ts/lib/Either.js';
+import type { OrderEvent } from '../order/events.js';
+import type { OrderLine, PaymentMethod, VatRate } from '../order/values.js';
+import type { ReceiptsCommand } from './commands.js';
+import { receiptsStreamId } from './events.js';
+import type { Channel, Means, PaymentSubject, VatCode } from './kinds.js';
+import type { ReceiptLine } from './model.js';
+
+/**
+ * The adapter from the order domain's stream (`order/events.ts`) to the
+ * receipts policy's input model: compositions, money movements, handovers.
+ * A pure fold over one order's history; every command it makes has an id
+ * derived from the order event that caused it, so translating the same
+ * history again yields the same commands and the handler appends nothing twice.
+ */
+
+export type TranslateOptions = Readonly<{
+  /** Name, VAT and line id of the shipping position (default "Доставка", vat20, "shipping"). */
+  shipping?: Readonly<{ name?: string; vat?: VatCode; lineId?: string }>;
+  /** Payment subject of a line (default: marked-goods with a marking code, service, else goods). */
+  subjectOf?: (line: OrderLine) => PaymentSubject;
+  /** How money of a payment method arrives, by method code; overrides the default by method kind. */
+  moneyOf?: Readonly<Record<string, Readonly<{ means: Means; channel: Channel }>>>;
+}>;
+
+type Translation = {
+  orderId: string | null;
+  currency: string | null;
+  lines: OrderLine[];
+  shippingFee: number;
+  discount: number;
+  orderMethod: PaymentMethod | null;
+  methods: Record<string, PaymentMethod>;
+  shipped: Record<string, number>;
+  shippedOut: boolean;
+};
+
+export type ReceiptsCommandFor = Readonly<{ streamId: string; command: ReceiptsCommand }>;
+
+const POLICY = 'receipts-policy';
+
+const vatCodeOf = (rate: VatRate): E.Either<DomainError, VatCode> => {
+  if (typeof rate === 'string') return E.right(rate);
+  const byPoints: Readonly<Record<number, VatCode>> = {
+    0: 'vat0',
+    500: 'vat5',
+    700: 'vat7',
+    1000: 'vat10',
+    2000: 'vat20',
+    2200: 'vat22',
+  };
+  const code = byPoints[rate.basisPoints];
+  return code === undefined
+    ? E.left(domainError('unsupported-vat', `VAT of ${rate.basisPoints} basis points has no 54-FZ code`, { rate }))
+    : E.right(code);
+};
+
+const defaultSubject = (line: OrderLine): PaymentSubject =>
+  line.markingCode !== undefined ? 'marked-goods' : line.kind === 'service' ? 'service' : 'goods';
+
+const moneyOfMethod = (
+  method: PaymentMethod | undefined | null,
+  options: TranslateOptions,
+): { means: Means; channel: Channel } => {
+  if (method === undefined || method === null) return { means: 'electronic', channel: 'online' };
+  const configured = options.moneyOf?.[method.code];
+  if (configured !== undefined) return configured;
+  switch (method.kind) {
+    case 'online':
+      return { means: 'electronic', channel: 'online' };
+    case 'offline':
+      return { means: 'electronic', channel: 'transfer' };
+    case 'cash_on_delivery':
+      return { means: 'cash', channel: 'courier' };
+    case 'card_on_delivery':
+      return { means: 'electronic', channel: 'courier' };
+  }
+};
+
+type Position = Readonly<{ base: Omit<ReceiptLine, 'quantity' | 'price'>; quantity: number; total: number }>;
+
+/**
+ * The receipt composition: order lines plus shipping, with the order
+ * discount spread over positions by their totals (no kopeck lost). A line
+ * whose discounted total does not divide by its quantity is split in two
+ * positions one kopeck apart, as registers require whole-kopeck prices.
+ */
+const compositionOf = (t: Translation, options: TranslateOptions): E.Either<DomainError, ReceiptLine[]> => {
+  const currency = t.currency ?? 'RUB';
+  const positions: Position[] = [];
+  for (const line of t.lines) {
+    const vat = vatCodeOf(line.vatRate);
+    if (E.isLeft(vat)) return vat;
+    positions.push({
+      base: {
+        lineId: line.lineId,
+        name: line.name,
+        unit: line.unit ?? 'шт',
+        vat: vat.right,
+        subject: (options.subjectOf ?? defaultSubject)(line),
+        kind: line.kind,
+        ...(line.markingCode === undefined ? {} : { markingCode: line.markingCode }),
+      },
+      quantity: line.qty,
+      total: line.unitPrice.amount * line.qty,
+    });
+  }
+  if (t.shippingFee > 0)
+    positions.push({
+      base: {
+        lineId: options.shipping?.lineId ?? 'shipping',
+        name: options.shipping?.name ?? 'Доставка',
+        unit: 'усл',
+        vat: options.shipping?.vat ?? 'vat20',
+        subject: 'service',
+        kind: 'service',
+      },
+      quantity: 1,
+      total: t.shippingFee,
+    });
+  let totals = positions.map((position) => position.total);
+  if (t.discount > 0 && positions.length > 0) {
+    const gross = totals.reduce((sum, total) => sum + total, 0);
+    const shares = money.allocate(
+      { amount: t.discount, currency },
+      totals.map((total) => (gross === 0 ? 1 : total)),
+    );
+    if (E.isLeft(shares)) return E.left(domainError('money', shares.left.message));
+    totals = totals.map((total, i) => total - (shares.right[i]?.amount ?? 0));
+  }
+  const out: ReceiptLine[] = [];
+  positions.forEach((position, i) => {
+    const total = totals[i] ?? 0;
+    const unit = Math.floor(total / position.quantity);
+    const rest = total - unit * position.quantity;
+    const priced = (lineId: string, quantity: number, price: number): ReceiptLine => ({
+      ...position.base,
+      lineId,
+      quantity,
+      price: { amount: price, currency },
+    });
+    if (rest === 0) out.push(priced(position.base.lineId, position.quantity, unit));
+    else {
+      out.push(priced(position.base.lineId, position.quantity - rest, unit));
+      out.push(priced(`${position.base.lineId}~1`, rest, unit + 1));
+    }
+  });
+  return E.right(out);
+};
+
+const initial: Translation = {
+  orderId: null,
+  currency: null,
+  lines: [],
+  shippingFee: 0,
+  discount: 0,
+  orderMethod: null,
+  methods: {},
+  shipped: {},
+  shippedOut: false,
+};
+
+type Intent =
+  | Readonly<{ type: 'RecordComposition'; data: Extract<ReceiptsCommand, { type: 'RecordComposition' }>['data'] }>
+  | Readonly<{ type: 'RecordPayment'; data: Extract<ReceiptsCommand, { type: 'RecordPayment' }>['data'] }>
+  | Readonly<{ type: 'RecordRefund'; data: Extract<ReceiptsCommand, { type: 'RecordRefund' }>['data'] }>
+  | Readonly<{ type: 'RecordHandover'; data: Extract<ReceiptsCommand, { type: 'RecordHandover' }>['data'] }>;
+
+const composition = (t: Translation, changeId: string, options: TranslateOptions): E.Either<DomainError, Intent[]> =>
+  E.map((lines: ReceiptLine[]): Intent[] =>
+    lines.length === 0 || t.orderId === null
+      ? []
+      : [{ type: 'RecordComposition', data: { orderId: t.orderId, changeId, lines } }],
+  )(compositionOf(t, options));
+
+const allPhysicalShipped = (t: Translation): boolean =>
+  t.lines.every((line) => line.kind !== 'physical' || (t.shipped[line.lineId] ?? 0) >= line.qty);
+
+/** One step of the fold: the order event's effect on the receipts side. */
+const step = (
+  t: Translation,
+  envelope: Envelope<OrderEvent>,
+  options: TranslateOptions,
+): E.Either<DomainError, Intent[]> => {
+  const event = envelope.event;
+  const id = envelope.eventId;
+  const amountOf = (m: Money): Money => ({ amount: m.amount, currency: m.currency });
+  switch (event.type) {
+    case 'OrderPlaced':
+      t.orderId = event.data.orderId;
+      t.currency = event.data.currency;
+      t.lines = event.data.lines.map((line) => ({ ...line }));
+      t.shippingFee = event.data.totals.shippingFee.amount;
+      t.discount = event.data.totals.discount.amount;
+      t.orderMethod = event.data.paymentMethod;
+      return composition(t, id, options);
+    case 'OrderLineAdded':
+      t.lines = [...t.lines, { ...event.data.line }];
+      t.shippingFee = event.data.totals.shippingFee.amount;
+      t.discount = event.data.totals.discount.amount;
+      return composition(t, id, options);
+    case 'OrderLineRemoved':
+      t.lines = t.lines.filter((line) => line.lineId !== event.data.lineId);
+      t.shippingFee = event.data.totals.shippingFee.amount;
+      t.discount = event.data.totals.discount.amount;
+      return composition(t, id, options);
+    case 'OrderLineChanged':
+      t.lines = t.lines.map((line) =>
+        line.lineId === event.data.lineId ? { ...line, qty: event.data.qty, unitPrice: event.data.unitPrice } : line,
+      );
+      t.shippingFee = event.data.totals.shippingFee.amount;
+      t.discount = event.data.totals.discount.amount;
+      return composition(t, id, options);
+    case 'ShippingFeeChanged':
+      t.shippingFee = event.data.totals.shippingFee.amount;
+      t.discount = event.data.totals.discount.amount;
+      return composition(t, id, options);
+    case 'PaymentRequested':
+      t.methods[event.data.paymentId] = event.data.method;
+      return E.right([]);
+    case 'PaymentCaptured': {
+      const how = moneyOfMethod(t.methods[event.data.paymentId] ?? t.orderMethod, options);
+      return E.right([
+        {
+          type: 'RecordPayment',
+          data: { movementId: `capture-${id}`, amount: amountOf(event.data.amount), ...how },
+        },
+      ]);
+    }
+    case 'PaymentRefunded': {
+      const how = moneyOfMethod(t.methods[event.data.paymentId] ?? t.orderMethod, options);
+      return E.right([
+        {
+          type: 'RecordRefund',
+          data: { movementId: `refund-${event.data.refundId}`, amount: amountOf(event.data.amount), means: how.means },
+        },
+      ]);
+    }
+    case 'ShipmentDispatched': {
+      for (const line of event.data.lines) t.shipped[line.lineId] = (t.shipped[line.lineId] ?? 0) + line.qty;
+      if (t.shippedOut || !allPhysicalShipped(t)) return E.right([]);
+      t.shippedOut = true;
+      return E.right([{ type: 'RecordHandover', data: { handoverId: `shipped-${id}`, stage: 'shipped' } }]);
+    }
+    case 'OrderFulfilled':
+      return E.right([{ type: 'RecordHandover', data: { handoverId: `delivered-${id}`, stage: 'delivered' } }]);
+    case 'DownloadsUnlocked':
+      // A digital-only order is handed over when its downloads unlock (FUL-3, REC-4).
+      return t.lines.length > 0 && t.lines.every((line) => line.kind === 'digital')
+        ? E.right([{ type: 'RecordHandover', data: { handoverId: `downloads-${id}`, stage: 'delivered' } }])
+        : E.right([]);
+    default:
+      return E.right([]);
+  }
+};
+
+/**
+ * Translate one order's history into receipts commands. Command ids are
+ * derived from (policy, causing event id, index); time is the event's.
+ */
+export const receiptsCommandsFor = (
+  history: readonly Envelope<OrderEvent>[],
+  options: TranslateOptions = {},
+): E.Either<DomainError, ReceiptsCommandFor[]> => {
+  const t: Translation = { ...initial, lines: [], methods: {}, shipped: {} };
+  const out: ReceiptsCommandFor[] = [];
+  for (const envelope of history) {
+    const intents = step(t, envelope, options);
+    if (E.isLeft(intents)) return intents;
+    intents.right.forEach((intent, index) => {
+      if (t.orderId === null) return;
+      out.push({
+        streamId: receiptsStreamId(t.orderId),
+        command: {
+          ...intent,
+          metadata: {
+            commandId: derivedId(POLICY, envelope.eventId, index),
+            actor: { kind: 'system', id: POLICY },
+            at: envelope.occurredAt,
+            causationId: envelope.eventId,
+            correlationId: envelope.correlationId ?? envelope.eventId,
+          },
+        },
+      });
+    });
+  }
+  return E.right(out);
+};

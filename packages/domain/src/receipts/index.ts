@@ -1,0 +1,20 @@
+// Public API of @ordersource/domain/receipts: fiscal receipts under 54-FZ
+// (REC-1..REC-8). This file only re-exports; modules import each other directly.
+export * from './kinds.js';
+export * from './model.js';
+export * from './receipt.js';
+export * from './state.js';
+export * from './policy.js';
+export * from './events.js';
+export * from './commands.js';
+export * from './decider.js';
+export * from './register.js';
+export * from './register-memory.js';
+export * from './send.js';
+export * from './projections.js';
+export * from './render.js';
+export * from './lock.js';
+export * from './from-order-events.js';
+export * from './simulate.js';
+export * from './script.js';
+export * from './scenarios.js';

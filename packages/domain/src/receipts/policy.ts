@@ -1,0 +1,432 @@
+import { domainError, type DomainError, type Money } from '@ordersource/core';
+import * as E from 'fp-ts/lib/Either.js';
+import {
+  ADVANCE_ITEM_NAME,
+  CALCULATED_VAT,
+  CREDIT_REPAYMENT_ITEM_NAME,
+  KIND_TAG,
+  SALE_VAT,
+  VAT_BASIS_POINTS,
+  type Means,
+  type Operation,
+  type PaymentMethodTag,
+  type ReceiptKind,
+  type VatCode,
+} from './kinds.js';
+import type { DateReachedFact, Fact, HandoverFact, PaymentFact, ReceiptLine, RefundFact } from './model.js';
+import type { Offset, Receipt, ReceiptCause, ReceiptItem, ReceiptPayments } from './receipt.js';
+import { causeKey, goodsTotal, isClosed, outstandingTotal, type Outstanding, type ReceiptsState } from './state.js';
+
+/**
+ * The receipts policy: given what we know about an order and one new fact,
+ * which fiscal receipts are owed (REC-1). Pure: the time comes in as `at`,
+ * receipt ids are derived from the order, the cause and the receipt's role,
+ * so running it twice on the same fact yields the same receipts.
+ */
+
+type Context = Readonly<{ state: ReceiptsState; orderId: string; currency: string; at: string }>;
+
+type NewMoney = Readonly<{ amount: number; means: Means }>;
+
+const money = (amount: number, currency: string): Money => ({ amount, currency });
+
+/** `<order>/<cause kind>/<cause id>/<role>`: stable across re-runs, unique per receipt. */
+export const receiptIdFor = (orderId: string, cause: ReceiptCause, role: string): string =>
+  `${orderId}/${cause.kind}/${cause.id}/${role}`;
+
+/** VAT on an advance: the configured one, else the calculated rate of the order's highest rate. */
+export const advanceVatOf = (state: ReceiptsState): VatCode => {
+  if (state.config.advanceVat !== undefined) return state.config.advanceVat;
+  let best: VatCode = 'none';
+  for (const line of state.lines)
+    if (VAT_BASIS_POINTS[line.vat] > VAT_BASIS_POINTS[best] || (best === 'none' && line.vat !== 'none'))
+      best = line.vat;
+  return CALCULATED_VAT[best];
+};
+
+const lineItem = (line: ReceiptLine, quantity: number, method: PaymentMethodTag, vat: VatCode): ReceiptItem => ({
+  lineId: line.lineId,
+  name: line.name,
+  quantity,
+  unit: line.unit,
+  price: line.price,
+  amount: money(line.price.amount * quantity, line.price.currency),
+  vat,
+  subject: line.subject,
+  paymentMethod: method,
+  ...(line.markingCode === undefined ? {} : { markingCode: line.markingCode }),
+});
+
+/** Money taken before handover prints the calculated rate; the closing prints the sale rate. */
+const prepaidItem = (line: ReceiptLine): ReceiptItem => lineItem(line, line.quantity, 1, CALCULATED_VAT[line.vat]);
+
+const moneyItem = (name: string, amount: Money, vat: VatCode, method: PaymentMethodTag): ReceiptItem => ({
+  name,
+  quantity: 1,
+  unit: 'шт',
+  price: amount,
+  amount,
+  vat,
+  subject: 'payment',
+  paymentMethod: method,
+});
+
+const paymentsOf = (
+  currency: string,
+  parts: Partial<Readonly<Record<keyof ReceiptPayments, number>>>,
+): ReceiptPayments => ({
+  cash: money(parts.cash ?? 0, currency),
+  electronic: money(parts.electronic ?? 0, currency),
+  prepayment: money(parts.prepayment ?? 0, currency),
+  credit: money(parts.credit ?? 0, currency),
+});
+
+const receipt = (
+  ctx: Context,
+  cause: ReceiptCause,
+  role: string,
+  kind: ReceiptKind,
+  operation: Operation,
+  items: readonly ReceiptItem[],
+  payments: ReceiptPayments,
+  offsets: readonly Offset[] = [],
+): Receipt => ({
+  receiptId: receiptIdFor(ctx.orderId, cause, role),
+  orderId: ctx.orderId,
+  kind,
+  operation,
+  paymentMethod: KIND_TAG[kind],
+  items,
+  total: money(
+    items.reduce((sum, item) => sum + item.amount.amount, 0),
+    ctx.currency,
+  ),
+  payments,
+  offsets,
+  cause,
+  issuedAt: ctx.at,
+});
+
+/** An advance: money in, no goods listed, one "advance" position (REC-2, REC-3). */
+const advance = (ctx: Context, cause: ReceiptCause, role: string, fresh: NewMoney): Receipt =>
+  receipt(
+    ctx,
+    cause,
+    role,
+    'advance',
+    'income',
+    [moneyItem(ADVANCE_ITEM_NAME, money(fresh.amount, ctx.currency), advanceVatOf(ctx.state), KIND_TAG.advance)],
+    paymentsOf(ctx.currency, { [fresh.means]: fresh.amount }),
+  );
+
+/** Take `amount` from outstanding entries in the given order. */
+const allocate = (entries: readonly Outstanding[], amount: number, currency: string): Offset[] => {
+  const offsets: Offset[] = [];
+  let left = amount;
+  for (const entry of entries) {
+    if (left === 0) break;
+    const take = Math.min(entry.remaining, left);
+    if (take > 0) offsets.push({ receiptId: entry.receiptId, amount: money(take, currency) });
+    left -= take;
+  }
+  return offsets;
+};
+
+/**
+ * Hand the goods over (REC-5): money taken now is receipted as an advance
+ * when earlier advances exist (the seed's "advance for the difference"), then
+ * the closing receipt lists the final composition and offsets every earlier
+ * advance and prepayment. With nothing prepaid, money taken now (courier,
+ * store, a licence paid online) goes straight onto the closing receipt with
+ * its own payment type. What is still unpaid is left on credit (tag 1214 = 5 or 6).
+ */
+const settle = (ctx: Context, cause: ReceiptCause, fresh?: NewMoney): E.Either<DomainError, readonly Receipt[]> => {
+  const { state, currency } = ctx;
+  if (state.lines.length === 0)
+    return E.left(domainError('empty-composition', `order ${ctx.orderId} has no lines to hand over`));
+  const goods = goodsTotal(state.lines);
+  const outstanding: Outstanding[] = state.outstanding.map((entry) => ({ ...entry }));
+  const issued: Receipt[] = [];
+  let direct = 0;
+  if (fresh !== undefined) {
+    if (outstandingTotal(state) === 0 && fresh.amount <= goods) direct = fresh.amount;
+    else {
+      const first = advance(ctx, cause, 'advance', fresh);
+      issued.push(first);
+      outstanding.push({ receiptId: first.receiptId, remaining: fresh.amount });
+    }
+  }
+  const toOffset = Math.min(outstandingTotal({ outstanding }), goods - direct);
+  const credit = goods - direct - toOffset;
+  const kind: ReceiptKind =
+    credit === 0 ? 'full-settlement' : direct + toOffset === 0 ? 'credit-handover' : 'partial-settlement-credit';
+  const method = KIND_TAG[kind];
+  issued.push(
+    receipt(
+      ctx,
+      cause,
+      'closing',
+      kind,
+      'income',
+      state.lines.map((line) => lineItem(line, line.quantity, method, SALE_VAT[line.vat])),
+      paymentsOf(currency, {
+        ...(fresh === undefined || direct === 0 ? {} : { [fresh.means]: direct }),
+        prepayment: toOffset,
+        credit,
+      }),
+      allocate(outstanding, toOffset, currency),
+    ),
+  );
+  return E.right(issued);
+};
+
+const checkCurrency = (ctx: Context, amount: Money): E.Either<DomainError, void> =>
+  amount.currency === ctx.currency
+    ? E.right(undefined)
+    : E.left(
+        domainError('currency-mismatch', `order ${ctx.orderId} is in ${ctx.currency}, got ${amount.currency}`, {
+          expected: ctx.currency,
+          got: amount.currency,
+        }),
+      );
+
+const checkNew = (ctx: Context, kind: string, id: string): E.Either<DomainError, void> => {
+  const earlier = ctx.state.causes[causeKey(kind, id)];
+  return earlier === undefined
+    ? E.right(undefined)
+    : E.left(
+        domainError('duplicate-movement', `${kind} ${id} of order ${ctx.orderId} was already receipted`, {
+          receiptIds: earlier,
+        }),
+      );
+};
+
+const isDigitalOnly = (lines: readonly ReceiptLine[]): boolean =>
+  lines.length > 0 && lines.every((line) => line.kind === 'digital');
+
+const onPayment = (ctx: Context, fact: PaymentFact): E.Either<DomainError, readonly Receipt[]> => {
+  const { state, currency } = ctx;
+  const cause: ReceiptCause = { kind: 'payment', id: fact.movementId };
+  const fresh: NewMoney = { amount: fact.amount.amount, means: fact.means };
+  if (isClosed(state)) {
+    // After settlement: money first repays the credit (tag 1214 = 7); any excess is a refundable advance.
+    const repay = Math.min(fresh.amount, state.credit);
+    const excess = fresh.amount - repay;
+    const out: Receipt[] = [];
+    if (repay > 0)
+      out.push(
+        receipt(
+          ctx,
+          cause,
+          'credit-repayment',
+          'credit-repayment',
+          'income',
+          [
+            moneyItem(
+              CREDIT_REPAYMENT_ITEM_NAME,
+              money(repay, currency),
+              SALE_VAT[advanceVatOf(state)],
+              KIND_TAG['credit-repayment'],
+            ),
+          ],
+          paymentsOf(currency, { [fresh.means]: repay }),
+        ),
+      );
+    if (excess > 0) out.push(advance(ctx, cause, 'advance', { amount: excess, means: fresh.means }));
+    return E.right(out);
+  }
+  // Courier and store hand the goods over as they take the money.
+  if (fact.channel === 'courier' || fact.channel === 'store') return settle(ctx, cause, fresh);
+  const goods = goodsTotal(state.lines);
+  const prior = outstandingTotal(state);
+  // REC-4: licences are delivered right after payment, so the payment settles at once.
+  if (state.config.digitalSettlesOnPayment && isDigitalOnly(state.lines) && prior + fresh.amount >= goods)
+    return settle(ctx, cause, fresh);
+  // REC-3: equal to the goods total, nothing prepaid, unchanged since the last receipt -> 100% prepayment.
+  if (fresh.amount === goods && prior === 0 && !state.changedAfterReceipt && state.lines.length > 0)
+    return E.right([
+      receipt(
+        ctx,
+        cause,
+        'prepayment',
+        'prepayment',
+        'income',
+        state.lines.map(prepaidItem),
+        paymentsOf(currency, { [fresh.means]: fresh.amount }),
+      ),
+    ]);
+  return E.right([advance(ctx, cause, 'advance', fresh)]);
+};
+
+/** Give money back from outstanding advances, newest first (REC-7). */
+const returnAdvance = (ctx: Context, fact: RefundFact, cause: ReceiptCause): Receipt => {
+  const { state, currency } = ctx;
+  const offsets = allocate([...state.outstanding].reverse(), fact.amount.amount, currency);
+  const only = offsets.length === 1 ? offsets[0] : undefined;
+  const returned = only === undefined ? undefined : state.receipts[only.receiptId]?.receipt;
+  // Returning one whole 100% prepayment mirrors it, items and all.
+  if (
+    only !== undefined &&
+    returned !== undefined &&
+    returned.kind === 'prepayment' &&
+    returned.total.amount === only.amount.amount
+  )
+    return receipt(
+      ctx,
+      cause,
+      'return',
+      'prepayment',
+      'income-return',
+      returned.items,
+      paymentsOf(currency, { [fact.means]: fact.amount.amount }),
+      offsets,
+    );
+  return receipt(
+    ctx,
+    cause,
+    'return',
+    'advance',
+    'income-return',
+    [moneyItem(ADVANCE_ITEM_NAME, fact.amount, advanceVatOf(state), KIND_TAG.advance)],
+    paymentsOf(currency, { [fact.means]: fact.amount.amount }),
+    offsets,
+  );
+};
+
+/** After settlement, goods come back: the return lists them, as settled (tag 1214 = 4). */
+const returnGoods = (
+  ctx: Context,
+  fact: RefundFact,
+  cause: ReceiptCause,
+  returnedLines: NonNullable<RefundFact['lines']>,
+): E.Either<DomainError, Receipt> => {
+  const { state, currency } = ctx;
+  const wanted = new Map<string, number>();
+  for (const entry of returnedLines) wanted.set(entry.lineId, (wanted.get(entry.lineId) ?? 0) + entry.quantity);
+  const items: ReceiptItem[] = [];
+  for (const [lineId, quantity] of wanted) {
+    const line = state.lines.find((candidate) => candidate.lineId === lineId);
+    if (line === undefined)
+      return E.left(domainError('unknown-line', `order ${ctx.orderId} has no line ${lineId}`, { lineId }));
+    const left = line.quantity - (state.returnedQuantities[lineId] ?? 0);
+    if (quantity > left)
+      return E.left(
+        domainError('return-exceeds-sold', `line ${lineId}: ${quantity} returned but only ${left} left to return`, {
+          lineId,
+          quantity,
+          left,
+        }),
+      );
+    items.push(lineItem(line, quantity, KIND_TAG['full-settlement'], SALE_VAT[line.vat]));
+  }
+  const total = items.reduce((sum, item) => sum + item.amount.amount, 0);
+  if (total !== fact.amount.amount)
+    return E.left(
+      domainError(
+        'refund-amount-mismatch',
+        `refund ${fact.movementId} is ${fact.amount.amount} but the returned items total ${total}`,
+        { refund: fact.amount.amount, items: total },
+      ),
+    );
+  return E.right(
+    receipt(
+      ctx,
+      cause,
+      'return',
+      'full-settlement',
+      'income-return',
+      items,
+      paymentsOf(currency, { [fact.means]: total }),
+    ),
+  );
+};
+
+const onRefund = (ctx: Context, fact: RefundFact): E.Either<DomainError, readonly Receipt[]> => {
+  const { state } = ctx;
+  const cause: ReceiptCause = { kind: 'refund', id: fact.movementId };
+  const net = state.received - state.returned;
+  if (fact.amount.amount > net)
+    return E.left(
+      domainError(
+        'refund-exceeds-received',
+        `refund ${fact.movementId} of ${fact.amount.amount} exceeds the ${net} received for order ${ctx.orderId}`,
+        { refund: fact.amount.amount, net },
+      ),
+    );
+  const outstanding = outstandingTotal(state);
+  // Before handover every refund returns the advance (REC-7); returned items do not matter yet.
+  if (!isClosed(state)) return E.right([returnAdvance(ctx, fact, cause)]);
+  if (fact.lines !== undefined && fact.lines.length > 0)
+    return E.map((single: Receipt) => [single])(returnGoods(ctx, fact, cause, fact.lines));
+  if (fact.amount.amount <= outstanding) return E.right([returnAdvance(ctx, fact, cause)]);
+  return E.left(
+    domainError(
+      'refund-lines-required',
+      `order ${ctx.orderId} is settled: refund ${fact.movementId} must name the returned lines`,
+    ),
+  );
+};
+
+/** Is this handover the configured closing moment (REC-8)? */
+const closesAt = (ctx: Context, fact: HandoverFact): boolean => {
+  const closeOn = ctx.state.config.closeOn;
+  switch (closeOn.trigger) {
+    case 'shipment':
+      return true;
+    case 'delivery':
+      return fact.stage === 'delivered';
+    case 'date':
+      return Date.parse(ctx.at) >= Date.parse(closeOn.at);
+  }
+};
+
+const onHandover = (ctx: Context, fact: HandoverFact): E.Either<DomainError, readonly Receipt[]> =>
+  isClosed(ctx.state) || !closesAt(ctx, fact) ? E.right([]) : settle(ctx, { kind: 'handover', id: fact.handoverId });
+
+const onDateReached = (ctx: Context, _fact: DateReachedFact): E.Either<DomainError, readonly Receipt[]> => {
+  const closeOn = ctx.state.config.closeOn;
+  if (closeOn.trigger !== 'date' || isClosed(ctx.state) || !ctx.state.handedOver) return E.right([]);
+  if (Date.parse(ctx.at) < Date.parse(closeOn.at)) return E.right([]);
+  return settle(ctx, { kind: 'date', id: closeOn.at });
+};
+
+/** The key a fact is deduplicated by, or undefined for facts that may repeat. */
+export const factKey = (fact: Fact): string | undefined => {
+  switch (fact.kind) {
+    case 'payment':
+      return causeKey('payment', fact.movementId);
+    case 'refund':
+      return causeKey('refund', fact.movementId);
+    case 'handover':
+      return causeKey('handover', fact.handoverId);
+    case 'date-reached':
+      return undefined;
+  }
+};
+
+/** Which receipts a fact owes, in issue order; an error when the fact cannot be right. */
+export const receiptsOwed = (
+  state: ReceiptsState,
+  fact: Fact,
+  at: string,
+): E.Either<DomainError, readonly Receipt[]> => {
+  if (state.orderId === null || state.currency === null)
+    return E.left(domainError('unknown-order', 'no composition was recorded for this order yet'));
+  const ctx: Context = { state, orderId: state.orderId, currency: state.currency, at };
+  switch (fact.kind) {
+    case 'payment':
+      return E.flatMap(
+        E.flatMap(checkNew(ctx, 'payment', fact.movementId), () => checkCurrency(ctx, fact.amount)),
+        () => onPayment(ctx, fact),
+      );
+    case 'refund':
+      return E.flatMap(
+        E.flatMap(checkNew(ctx, 'refund', fact.movementId), () => checkCurrency(ctx, fact.amount)),
+        () => onRefund(ctx, fact),
+      );
+    case 'handover':
+      return E.flatMap(checkNew(ctx, 'handover', fact.handoverId), () => onHandover(ctx, fact));
+    case 'date-reached':
+      return onDateReached(ctx, fact);
+  }
+};

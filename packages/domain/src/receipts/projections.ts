@@ -1,0 +1,212 @@
+import { createEnvelopeDecoder, money, type Envelope, type Money, type Projection } from '@ordersource/core';
+import * as E from 'fp-ts/lib/Either.js';
+import type { Draft } from 'immer';
+import { ReceiptsEventCodec, type ReceiptsEvent } from './events.js';
+import {
+  isClosingKind,
+  isPrepaymentKind,
+  VAT_BASIS_POINTS,
+  type Operation,
+  type PaymentMethodTag,
+  type ReceiptKind,
+  type VatCode,
+} from './kinds.js';
+import { newMoneyOf, type Receipt } from './receipt.js';
+import type { ReceiptStatus } from './state.js';
+
+/**
+ * Read models over receipts streams: the receipts register (per order and per
+ * day, with totals by VAT rate) and the reconciliation of money against
+ * receipts (money received, money returned, advances not yet offset).
+ */
+
+/** Gross amount and the VAT included in it, in minor units. */
+export type VatTotal = { gross: number; vat: number };
+
+export type RegisterRow = {
+  receiptId: string;
+  orderId: string;
+  /** Calendar day of `issuedAt` as written (its own offset), YYYY-MM-DD. */
+  day: string;
+  kind: ReceiptKind;
+  /** Tag 1214. */
+  paymentMethod: PaymentMethodTag;
+  /** Tag 1054. */
+  operation: Operation;
+  total: Money;
+  /** Cash + electronic: money that changed hands with this receipt. */
+  newMoney: Money;
+  byVat: Partial<Record<VatCode, VatTotal>>;
+  status: ReceiptStatus;
+  fiscalSign?: string;
+};
+
+export type DaySummary = {
+  currency: string;
+  receipts: number;
+  /** Totals of income and income-return receipts (what the register's shift report shows). */
+  income: number;
+  incomeReturn: number;
+  byKind: Partial<Record<ReceiptKind, number>>;
+  /** Signed: returns subtract. */
+  byVat: Partial<Record<VatCode, VatTotal>>;
+};
+
+export type ReceiptsRegister = {
+  byOrder: Record<string, RegisterRow[]>;
+  /** day -> currency -> summary. */
+  byDay: Record<string, Record<string, DaySummary>>;
+  /** receiptId -> [orderId, index in byOrder], to update status rows. */
+  index: Record<string, { orderId: string; position: number }>;
+};
+
+const decode = createEnvelopeDecoder<ReceiptsEvent>(ReceiptsEventCodec);
+const filter = { streamPrefix: 'receipts-' };
+
+const vatOf = (amount: Money, vat: VatCode): number => {
+  const included = money.includedTax(amount, VAT_BASIS_POINTS[vat]);
+  return E.isRight(included) ? included.right.amount : 0;
+};
+
+/** Gross and included VAT per rate. */
+export const vatTotalsOf = (receipt: Receipt): Partial<Record<VatCode, VatTotal>> => {
+  const totals: Partial<Record<VatCode, VatTotal>> = {};
+  for (const item of receipt.items) {
+    const entry = (totals[item.vat] ??= { gross: 0, vat: 0 });
+    entry.gross += item.amount.amount;
+    entry.vat += vatOf(item.amount, item.vat);
+  }
+  return totals;
+};
+
+const rowOf = (receipt: Receipt): RegisterRow => ({
+  receiptId: receipt.receiptId,
+  orderId: receipt.orderId,
+  day: receipt.issuedAt.slice(0, 10),
+  kind: receipt.kind,
+  paymentMethod: receipt.paymentMethod,
+  operation: receipt.operation,
+  total: receipt.total,
+  newMoney: { amount: newMoneyOf(receipt), currency: receipt.total.currency },
+  byVat: vatTotalsOf(receipt),
+  status: 'pending',
+});
+
+const addToDay = (draft: Draft<ReceiptsRegister>, row: RegisterRow): void => {
+  const days = (draft.byDay[row.day] ??= {});
+  const summary = (days[row.total.currency] ??= {
+    currency: row.total.currency,
+    receipts: 0,
+    income: 0,
+    incomeReturn: 0,
+    byKind: {},
+    byVat: {},
+  });
+  const sign = row.operation === 'income' ? 1 : -1;
+  summary.receipts += 1;
+  if (row.operation === 'income') summary.income += row.total.amount;
+  else summary.incomeReturn += row.total.amount;
+  summary.byKind[row.kind] = (summary.byKind[row.kind] ?? 0) + 1;
+  for (const [vat, total] of Object.entries(row.byVat) as [VatCode, VatTotal][]) {
+    const entry = (summary.byVat[vat] ??= { gross: 0, vat: 0 });
+    entry.gross += sign * total.gross;
+    entry.vat += sign * total.vat;
+  }
+};
+
+export const receiptsRegisterProjection: Projection<ReceiptsRegister, ReceiptsEvent> = {
+  name: 'receipts-register',
+  initialState: { byOrder: {}, byDay: {}, index: {} },
+  decode,
+  filter,
+  evolve: (draft, envelope: Envelope<ReceiptsEvent>) => {
+    const event = envelope.event;
+    switch (event.type) {
+      case 'ReceiptIssued': {
+        const row = rowOf(event.data.receipt);
+        if (draft.index[row.receiptId] !== undefined) return;
+        const rows = (draft.byOrder[row.orderId] ??= []);
+        draft.index[row.receiptId] = { orderId: row.orderId, position: rows.length };
+        rows.push(structuredCloneRow(row));
+        addToDay(draft, row);
+        return;
+      }
+      case 'ReceiptAccepted':
+      case 'ReceiptRejected':
+      case 'ReceiptCorrected': {
+        const at = draft.index[event.data.receiptId];
+        const row = at === undefined ? undefined : draft.byOrder[at.orderId]?.[at.position];
+        if (row === undefined) return;
+        if (event.type === 'ReceiptAccepted') {
+          row.status = 'accepted';
+          row.fiscalSign = event.data.fiscalSign;
+        } else row.status = event.type === 'ReceiptRejected' ? 'rejected' : 'pending';
+        return;
+      }
+      default:
+        return;
+    }
+  },
+};
+
+/** Rows hold fresh objects only: stored payloads are frozen and shared. */
+const structuredCloneRow = (row: RegisterRow): RegisterRow => ({
+  ...row,
+  total: { ...row.total },
+  newMoney: { ...row.newMoney },
+});
+
+/** Money against receipts, per order (minor units in the order's currency). */
+export type Reconciliation = {
+  orderId: string;
+  currency: string;
+  moneyReceived: number;
+  moneyReturned: number;
+  /** Advances and prepayments neither offset by a closing receipt nor returned. */
+  advancesNotOffset: number;
+  /** Offset by closing receipts so far. */
+  offset: number;
+  /** Goods handed over on credit and not yet repaid. */
+  credit: number;
+  closed: boolean;
+};
+
+export type ReconciliationView = Record<string, Reconciliation>;
+
+export const reconcile = (draft: Draft<ReconciliationView> | ReconciliationView, receipt: Receipt): void => {
+  const entry = (draft[receipt.orderId] ??= {
+    orderId: receipt.orderId,
+    currency: receipt.total.currency,
+    moneyReceived: 0,
+    moneyReturned: 0,
+    advancesNotOffset: 0,
+    offset: 0,
+    credit: 0,
+    closed: false,
+  });
+  const fresh = newMoneyOf(receipt);
+  const consumed = receipt.offsets.reduce((sum, offset) => sum + offset.amount.amount, 0);
+  entry.advancesNotOffset -= consumed;
+  if (receipt.operation === 'income-return') {
+    entry.moneyReturned += fresh;
+    return;
+  }
+  entry.moneyReceived += fresh;
+  if (isPrepaymentKind(receipt.kind)) entry.advancesNotOffset += receipt.total.amount;
+  if (isClosingKind(receipt.kind)) {
+    entry.offset += consumed;
+    entry.credit += receipt.payments.credit.amount;
+    entry.closed = true;
+  }
+  if (receipt.kind === 'credit-repayment') entry.credit -= receipt.total.amount;
+};
+
+export const reconciliationProjection: Projection<ReconciliationView, ReceiptsEvent> = {
+  name: 'receipts-reconciliation',
+  initialState: {},
+  decode,
+  filter,
+  evolve: (draft, envelope) => {
+    if (envelope.event.type === 'ReceiptIssued') reconcile(draft, envelope.event.data.receipt);
+  },
+};

@@ -1,0 +1,81 @@
+import { defaultConfig, type ReceiptLine, type ReceiptsConfig } from './model.js';
+import type { Receipt } from './receipt.js';
+
+/**
+ * What the receipts side knows about one order: its current composition, the
+ * receipts issued and where they stand with the register, and the running
+ * money account the policy decides from.
+ */
+
+export type ReceiptStatus = 'pending' | 'accepted' | 'rejected';
+
+export type ReceiptRecord = {
+  receipt: Receipt;
+  /** Bumped by each correction; the register sees (receiptId, revision). */
+  revision: number;
+  status: ReceiptStatus;
+  /** Register answers received for the current revision. */
+  attempts: number;
+  fiscalSign?: string;
+  documentNumber?: number;
+  /** Marking codes the register verified: printed with [M+] (REC-6). */
+  acceptedMarks: string[];
+  rejection?: { reason: string; retryable: boolean };
+};
+
+/** Money taken before handover and not yet offset by a closing receipt or returned, in minor units. */
+export type Outstanding = { receiptId: string; remaining: number };
+
+export type ReceiptsState = {
+  orderId: string | null;
+  currency: string | null;
+  config: ReceiptsConfig;
+  lines: ReceiptLine[];
+  /** The composition changed after a receipt: the next payment is an advance (REC-3). */
+  changedAfterReceipt: boolean;
+  handedOver: boolean;
+  /** Set once the closing receipt is issued; from then on the order is locked (REC-5, ORD-9). */
+  closingReceiptId: string | null;
+  /** Advances and prepayments not yet offset, oldest first. */
+  outstanding: Outstanding[];
+  /** Goods handed over but not paid (tag 1216), in minor units. */
+  credit: number;
+  /** New money received and returned, in minor units. */
+  received: number;
+  returned: number;
+  /** lineId -> quantity returned after settlement. */
+  returnedQuantities: Record<string, number>;
+  /** "payment:<id>" | "refund:<id>" | "handover:<id>" | "date:<at>" -> receipt ids it caused. */
+  causes: Record<string, string[]>;
+  receipts: Record<string, ReceiptRecord>;
+  /** Receipt ids in issue order. */
+  issued: string[];
+};
+
+export const initialReceiptsState: ReceiptsState = {
+  orderId: null,
+  currency: null,
+  config: defaultConfig,
+  lines: [],
+  changedAfterReceipt: false,
+  handedOver: false,
+  closingReceiptId: null,
+  outstanding: [],
+  credit: 0,
+  received: 0,
+  returned: 0,
+  returnedQuantities: {},
+  causes: {},
+  receipts: {},
+  issued: [],
+};
+
+export const causeKey = (kind: string, id: string): string => `${kind}:${id}`;
+
+export const isClosed = (state: ReceiptsState): boolean => state.closingReceiptId !== null;
+
+export const outstandingTotal = (state: Pick<ReceiptsState, 'outstanding'>): number =>
+  state.outstanding.reduce((sum, entry) => sum + entry.remaining, 0);
+
+export const goodsTotal = (lines: readonly ReceiptLine[]): number =>
+  lines.reduce((sum, line) => sum + line.price.amount * line.quantity, 0);
