@@ -87,9 +87,8 @@ const decideConfig = (
   state: ReceiptsState,
 ): E.Either<DomainError, readonly ReceiptsEvent[]> => {
   if (isClosed(state)) return E.left(locked(state));
-  return E.map(() => [{ type: 'ReceiptsConfigured', data: command.data }])(
-    sameOrder(state, command.data.orderId),
-  );
+  const configured: ReceiptsEvent = { type: 'ReceiptsConfigured', data: command.data };
+  return E.map((): readonly ReceiptsEvent[] => [configured])(sameOrder(state, command.data.orderId));
 };
 
 const issued = (receipts: readonly Receipt[]): ReceiptsEvent[] =>
