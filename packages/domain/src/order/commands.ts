@@ -1,0 +1,384 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import {
+  commandCodec,
+  decode,
+  IsoInstant,
+  MoneyCodec,
+  NonEmptyString,
+  NonNegativeInt,
+  PositiveInt,
+  PositiveMoneyCodec,
+  refine,
+  type Command,
+  type ValidationError,
+} from '@ordersource/core';
+import { DiscardReasonCodec, InvoiceBasisCodec, ShipmentLineCodec } from './events.js';
+import {
+  AddressCodec,
+  ChangeNoteProps,
+  CountryCodec,
+  CustomerCodec,
+  LanguageCodec,
+  OrderLineCodec,
+  PaymentChannelCodec,
+  PaymentMethodCodec,
+  ShippingMethodCodec,
+  type OrderLine,
+} from './values.js';
+
+/**
+ * Every command an order stream accepts, with the io-ts codecs that decode it
+ * at the boundary (`decodeOrderCommand`). Cross-field rules of a checkout
+ * (totals add up, one currency) are part of decoding: a bad checkout is a
+ * ValidationError naming the field and the rule, and nothing is appended.
+ */
+
+const optional = <P extends t.Props>(props: P) => t.exact(t.partial(props));
+/** Command data with the optional change note (note, noteVisibleToCustomer, notify) of ORD-5. */
+const noted = <P extends t.Props, X extends t.Props = Record<never, never>>(props: P, extra?: X) =>
+  t.intersection([t.strict(props), t.exact(t.partial({ ...ChangeNoteProps, ...(extra ?? ({} as X)) }))]);
+
+/** Money that is not below zero (fees, discounts, prices). */
+const NonNegativeMoney = refine(MoneyCodec, (m) => m.amount >= 0, 'NonNegativeMoney');
+
+type Issue = Readonly<{ key: string; value: unknown; rule: string }>;
+
+/** A codec whose decoded value must also pass cross-field checks; each failure names its field. */
+const checked = <A, O>(codec: t.Type<A, O, unknown>, check: (a: A) => readonly Issue[]): t.Type<A, O, unknown> =>
+  new t.Type<A, O, unknown>(
+    codec.name,
+    (u): u is A => codec.is(u) && check(u).length === 0,
+    (u, c) => {
+      const base = codec.validate(u, c);
+      if (E.isLeft(base)) return base;
+      const issues = check(base.right);
+      if (issues.length === 0) return base;
+      return t.failures(
+        issues.map((issue) => ({
+          value: issue.value,
+          context: [...c, ...issue.key.split('.').map((key) => ({ key, type: t.unknown, actual: issue.value }))],
+          message: issue.rule,
+        })),
+      );
+    },
+    codec.encode,
+  );
+
+// ---- order ---------------------------------------------------------------
+
+const PlaceOrderBase = t.intersection([
+  t.strict({
+    orderId: NonEmptyString,
+    orderNumber: NonEmptyString,
+    /** Id of the checkout payment (the request for the total, in the chosen payment method). */
+    paymentId: NonEmptyString,
+    lines: t.array(OrderLineCodec),
+    subtotal: NonNegativeMoney,
+    shippingFee: NonNegativeMoney,
+    discount: NonNegativeMoney,
+    total: NonNegativeMoney,
+    shippingMethod: ShippingMethodCodec,
+    paymentMethod: PaymentMethodCodec,
+    customer: CustomerCodec,
+    billingAddress: AddressCodec,
+    shippingAddress: AddressCodec,
+  }),
+  optional({ ip: NonEmptyString, ipCountry: CountryCodec, remark: t.string }),
+]);
+type PlaceOrderBase = t.TypeOf<typeof PlaceOrderBase>;
+
+const checkoutIssues = (data: PlaceOrderBase): Issue[] => {
+  const issues: Issue[] = [];
+  const currency = data.total.currency;
+  if (data.lines.length === 0) issues.push({ key: 'lines', value: data.lines, rule: 'at least one line' });
+  const seen = new Set<string>();
+  data.lines.forEach((line: OrderLine, index) => {
+    if (line.unitPrice.currency !== currency)
+      issues.push({
+        key: `lines.${index}.unitPrice.currency`,
+        value: line.unitPrice.currency,
+        rule: `same currency as total (${currency})`,
+      });
+    if (seen.has(line.lineId)) issues.push({ key: `lines.${index}.lineId`, value: line.lineId, rule: 'unique lineId' });
+    seen.add(line.lineId);
+  });
+  for (const key of ['subtotal', 'shippingFee', 'discount'] as const)
+    if (data[key].currency !== currency)
+      issues.push({ key: `${key}.currency`, value: data[key].currency, rule: `same currency as total (${currency})` });
+  if (issues.length > 0) return issues;
+  const subtotal = data.lines.reduce((acc, line) => acc + line.unitPrice.amount * line.qty, 0);
+  if (!Number.isSafeInteger(subtotal))
+    return [{ key: 'lines', value: subtotal, rule: 'subtotal in safe integer range' }];
+  if (data.subtotal.amount !== subtotal)
+    issues.push({
+      key: 'subtotal.amount',
+      value: data.subtotal.amount,
+      rule: `subtotal = sum of unitPrice x qty (${subtotal})`,
+    });
+  const total = subtotal + data.shippingFee.amount - data.discount.amount;
+  if (data.total.amount !== total)
+    issues.push({
+      key: 'total.amount',
+      value: data.total.amount,
+      rule: `total = subtotal + shippingFee - discount (${total})`,
+    });
+  return issues;
+};
+
+/** ORD-1: a checkout. Totals are stated by the storefront and checked here. */
+export const PlaceOrderData = checked(PlaceOrderBase, checkoutIssues);
+
+/** ORD-2: an admin records a pending order after checking the gateway (or the payment policy does). */
+export const RecordOrderData = noted({});
+/** ORD-3: confirm (releases fulfillment). */
+export const ConfirmOrderData = noted({});
+
+/** Pixpa's fulfillment statuses an admin may pick in "process order". */
+export const TargetFulfillmentStatusCodec = t.keyof(
+  { processed: null, on_hold: null, shipped: null, fulfilled: null, cancelled: null },
+  'TargetFulfillmentStatus',
+);
+
+/** ORD-4: ec2Biz's "process order" form. */
+export const ProcessOrderData = noted(
+  { status: NonEmptyString },
+  {
+    fulfillmentStatus: TargetFulfillmentStatusCodec,
+    holdReason: NonEmptyString,
+    mailLanguage: LanguageCodec,
+    keepMailCopy: t.boolean,
+    loyaltyPoints: NonNegativeInt,
+    loyaltyPointsApproved: t.boolean,
+    shipDate: IsoInstant,
+    deliveryDate: IsoInstant,
+    carrier: NonEmptyString,
+    trackingReference: NonEmptyString,
+  },
+);
+
+/** ORD-9: composition edits. */
+export const AddOrderLineData = noted({ line: OrderLineCodec });
+export const RemoveOrderLineData = noted({ lineId: NonEmptyString });
+export const ChangeOrderLineData = noted({ lineId: NonEmptyString }, { qty: PositiveInt, unitPrice: NonNegativeMoney });
+export const ChangeShippingFeeData = noted({ shippingFee: NonNegativeMoney }, { discount: NonNegativeMoney });
+/** CUS-2. */
+export const ChangeBillingAddressData = noted({ address: AddressCodec });
+/** ORD-9: sent by the receipts policy once the closing receipt is issued. */
+export const LockOrderData = t.intersection([
+  t.strict({ reason: NonEmptyString }),
+  optional({ receiptId: NonEmptyString }),
+]);
+export const CancelOrderData = noted({ reason: NonEmptyString });
+/** ORD-6. */
+export const DiscardOrderData = noted({ reason: DiscardReasonCodec }, { duplicateOf: NonEmptyString });
+
+// ---- payments ------------------------------------------------------------
+
+const providerProps = { providerReference: NonEmptyString, providerMessage: t.string };
+
+/** PAY-3: a payment link / invoice for the whole balance or a part. */
+export const RequestPaymentData = noted(
+  { paymentId: NonEmptyString, amount: PositiveMoneyCodec, method: PaymentMethodCodec, channel: PaymentChannelCodec },
+  { expiresAt: IsoInstant, url: NonEmptyString },
+);
+/** PAY-1: provider messages. `amount` must equal the requested amount (PAY-3). */
+export const AuthorizePaymentData = noted({ paymentId: NonEmptyString, amount: PositiveMoneyCodec }, providerProps);
+export const RecordSaleData = noted({ paymentId: NonEmptyString, amount: PositiveMoneyCodec }, providerProps);
+/** Capture all that is left (amount omitted) or a part; `final` releases the rest (default: true when amount omitted). */
+export const CapturePaymentData = noted(
+  { paymentId: NonEmptyString },
+  { amount: PositiveMoneyCodec, final: t.boolean, ...providerProps },
+);
+export const VoidPaymentData = noted({ paymentId: NonEmptyString }, { reason: t.string, ...providerProps });
+export const ExpirePaymentData = noted({ paymentId: NonEmptyString }, providerProps);
+export const FailPaymentData = noted({ paymentId: NonEmptyString }, providerProps);
+/** PAY-4: an admin confirms an offline payment (bank transfer, cash/card to a courier, in store). */
+export const ConfirmOfflinePaymentData = noted({ paymentId: NonEmptyString });
+/** PAY-5: full (amount omitted) or partial; never more than captured. `external`: refunded outside, recorded here. */
+export const RefundPaymentData = noted(
+  { paymentId: NonEmptyString, refundId: NonEmptyString },
+  { amount: PositiveMoneyCodec, external: t.boolean, reason: t.string, ...providerProps },
+);
+/** PAY-1/FUL-4: capture every authorization whose method captures after delivery. */
+export const CaptureOnDeliveryData = t.strict({});
+/** PAY-7. */
+export const IssueInvoiceData = t.strict({ invoiceId: NonEmptyString, basis: InvoiceBasisCodec });
+
+// ---- fulfillment ---------------------------------------------------------
+
+export const MarkProcessedData = noted({});
+/** FUL-1 on hold; `until` makes a timed hold (ORD-7). */
+export const HoldFulfillmentData = noted({ reason: NonEmptyString }, { until: IsoInstant });
+export const ReleaseFulfillmentHoldData = noted({});
+/** FUL-1/FUL-2: ship all remaining physical lines (lines omitted) or some of them. */
+export const ShipOrderData = noted(
+  { shipmentId: NonEmptyString },
+  {
+    lines: t.array(ShipmentLineCodec),
+    carrier: NonEmptyString,
+    trackingReference: NonEmptyString,
+    shippedAt: IsoInstant,
+    expectedDeliveryAt: IsoInstant,
+  },
+);
+/** FUL-1 fulfilled / FUL-2 delivery date: one shipment, or everything shipped (shipmentId omitted). */
+export const MarkDeliveredData = noted({}, { shipmentId: NonEmptyString, deliveredAt: IsoInstant });
+
+// ---- the union -----------------------------------------------------------
+
+export const PlaceOrderCommand = commandCodec('PlaceOrder', PlaceOrderData);
+export const RecordOrderCommand = commandCodec('RecordOrder', RecordOrderData);
+export const ConfirmOrderCommand = commandCodec('ConfirmOrder', ConfirmOrderData);
+export const ProcessOrderCommand = commandCodec('ProcessOrder', ProcessOrderData);
+export const AddOrderLineCommand = commandCodec('AddOrderLine', AddOrderLineData);
+export const RemoveOrderLineCommand = commandCodec('RemoveOrderLine', RemoveOrderLineData);
+export const ChangeOrderLineCommand = commandCodec('ChangeOrderLine', ChangeOrderLineData);
+export const ChangeShippingFeeCommand = commandCodec('ChangeShippingFee', ChangeShippingFeeData);
+export const ChangeBillingAddressCommand = commandCodec('ChangeBillingAddress', ChangeBillingAddressData);
+export const LockOrderCommand = commandCodec('LockOrder', LockOrderData);
+export const CancelOrderCommand = commandCodec('CancelOrder', CancelOrderData);
+export const DiscardOrderCommand = commandCodec('DiscardOrder', DiscardOrderData);
+export const RequestPaymentCommand = commandCodec('RequestPayment', RequestPaymentData);
+export const AuthorizePaymentCommand = commandCodec('AuthorizePayment', AuthorizePaymentData);
+export const RecordSaleCommand = commandCodec('RecordSale', RecordSaleData);
+export const CapturePaymentCommand = commandCodec('CapturePayment', CapturePaymentData);
+export const VoidPaymentCommand = commandCodec('VoidPayment', VoidPaymentData);
+export const ExpirePaymentCommand = commandCodec('ExpirePayment', ExpirePaymentData);
+export const FailPaymentCommand = commandCodec('FailPayment', FailPaymentData);
+export const ConfirmOfflinePaymentCommand = commandCodec('ConfirmOfflinePayment', ConfirmOfflinePaymentData);
+export const RefundPaymentCommand = commandCodec('RefundPayment', RefundPaymentData);
+export const CaptureOnDeliveryCommand = commandCodec('CaptureOnDelivery', CaptureOnDeliveryData);
+export const IssueInvoiceCommand = commandCodec('IssueInvoice', IssueInvoiceData);
+export const MarkProcessedCommand = commandCodec('MarkProcessed', MarkProcessedData);
+export const HoldFulfillmentCommand = commandCodec('HoldFulfillment', HoldFulfillmentData);
+export const ReleaseFulfillmentHoldCommand = commandCodec('ReleaseFulfillmentHold', ReleaseFulfillmentHoldData);
+export const ShipOrderCommand = commandCodec('ShipOrder', ShipOrderData);
+export const MarkDeliveredCommand = commandCodec('MarkDelivered', MarkDeliveredData);
+
+export const OrderCommandCodec = t.union(
+  [
+    PlaceOrderCommand,
+    RecordOrderCommand,
+    ConfirmOrderCommand,
+    ProcessOrderCommand,
+    AddOrderLineCommand,
+    RemoveOrderLineCommand,
+    ChangeOrderLineCommand,
+    ChangeShippingFeeCommand,
+    ChangeBillingAddressCommand,
+    LockOrderCommand,
+    CancelOrderCommand,
+    DiscardOrderCommand,
+    RequestPaymentCommand,
+    AuthorizePaymentCommand,
+    RecordSaleCommand,
+    CapturePaymentCommand,
+    VoidPaymentCommand,
+    ExpirePaymentCommand,
+    FailPaymentCommand,
+    ConfirmOfflinePaymentCommand,
+    RefundPaymentCommand,
+    CaptureOnDeliveryCommand,
+    IssueInvoiceCommand,
+    MarkProcessedCommand,
+    HoldFulfillmentCommand,
+    ReleaseFulfillmentHoldCommand,
+    ShipOrderCommand,
+    MarkDeliveredCommand,
+  ],
+  'OrderCommand',
+);
+
+type Data<C extends t.Any> = t.TypeOf<C>;
+
+export type PlaceOrder = Command<'PlaceOrder', Data<typeof PlaceOrderData>>;
+export type RecordOrder = Command<'RecordOrder', Data<typeof RecordOrderData>>;
+export type ConfirmOrder = Command<'ConfirmOrder', Data<typeof ConfirmOrderData>>;
+export type ProcessOrder = Command<'ProcessOrder', Data<typeof ProcessOrderData>>;
+export type AddOrderLine = Command<'AddOrderLine', Data<typeof AddOrderLineData>>;
+export type RemoveOrderLine = Command<'RemoveOrderLine', Data<typeof RemoveOrderLineData>>;
+export type ChangeOrderLine = Command<'ChangeOrderLine', Data<typeof ChangeOrderLineData>>;
+export type ChangeShippingFee = Command<'ChangeShippingFee', Data<typeof ChangeShippingFeeData>>;
+export type ChangeBillingAddress = Command<'ChangeBillingAddress', Data<typeof ChangeBillingAddressData>>;
+export type LockOrder = Command<'LockOrder', Data<typeof LockOrderData>>;
+export type CancelOrder = Command<'CancelOrder', Data<typeof CancelOrderData>>;
+export type DiscardOrder = Command<'DiscardOrder', Data<typeof DiscardOrderData>>;
+export type RequestPayment = Command<'RequestPayment', Data<typeof RequestPaymentData>>;
+export type AuthorizePayment = Command<'AuthorizePayment', Data<typeof AuthorizePaymentData>>;
+export type RecordSale = Command<'RecordSale', Data<typeof RecordSaleData>>;
+export type CapturePayment = Command<'CapturePayment', Data<typeof CapturePaymentData>>;
+export type VoidPayment = Command<'VoidPayment', Data<typeof VoidPaymentData>>;
+export type ExpirePayment = Command<'ExpirePayment', Data<typeof ExpirePaymentData>>;
+export type FailPayment = Command<'FailPayment', Data<typeof FailPaymentData>>;
+export type ConfirmOfflinePayment = Command<'ConfirmOfflinePayment', Data<typeof ConfirmOfflinePaymentData>>;
+export type RefundPayment = Command<'RefundPayment', Data<typeof RefundPaymentData>>;
+export type CaptureOnDelivery = Command<'CaptureOnDelivery', Data<typeof CaptureOnDeliveryData>>;
+export type IssueInvoice = Command<'IssueInvoice', Data<typeof IssueInvoiceData>>;
+export type MarkProcessed = Command<'MarkProcessed', Data<typeof MarkProcessedData>>;
+export type HoldFulfillment = Command<'HoldFulfillment', Data<typeof HoldFulfillmentData>>;
+export type ReleaseFulfillmentHold = Command<'ReleaseFulfillmentHold', Data<typeof ReleaseFulfillmentHoldData>>;
+export type ShipOrder = Command<'ShipOrder', Data<typeof ShipOrderData>>;
+export type MarkDelivered = Command<'MarkDelivered', Data<typeof MarkDeliveredData>>;
+
+export type OrderCommand =
+  | PlaceOrder
+  | RecordOrder
+  | ConfirmOrder
+  | ProcessOrder
+  | AddOrderLine
+  | RemoveOrderLine
+  | ChangeOrderLine
+  | ChangeShippingFee
+  | ChangeBillingAddress
+  | LockOrder
+  | CancelOrder
+  | DiscardOrder
+  | RequestPayment
+  | AuthorizePayment
+  | RecordSale
+  | CapturePayment
+  | VoidPayment
+  | ExpirePayment
+  | FailPayment
+  | ConfirmOfflinePayment
+  | RefundPayment
+  | CaptureOnDelivery
+  | IssueInvoice
+  | MarkProcessed
+  | HoldFulfillment
+  | ReleaseFulfillmentHold
+  | ShipOrder
+  | MarkDelivered;
+
+export type OrderCommandType = OrderCommand['type'];
+
+const codecByType = new Map<string, t.Type<OrderCommand, unknown, unknown>>(
+  OrderCommandCodec.types.map((codec) => [codec.name, codec as t.Type<OrderCommand, unknown, unknown>]),
+);
+
+/** Every command type an order stream accepts. */
+export const orderCommandTypes: readonly OrderCommandType[] = [...codecByType.keys()] as OrderCommandType[];
+
+const decoders = new Map(
+  [...codecByType].map(([type, codec]) => [type, decode(codec, `order command ${type}`)] as const),
+);
+
+/**
+ * Decode a command from outside; on failure every failing field is named with
+ * its rule. The `type` is looked up first, so a bad PlaceOrder is reported
+ * against PlaceOrder's fields only (not against every member of the union).
+ */
+export const decodeOrderCommand = (input: unknown): E.Either<ValidationError, OrderCommand> => {
+  const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;
+  const decoder = typeof type === 'string' ? decoders.get(type) : undefined;
+  if (decoder === undefined)
+    return E.left({
+      kind: 'validation',
+      message: `invalid order command: type: must be one of ${orderCommandTypes.join(', ')} (got ${JSON.stringify(type) ?? 'undefined'})`,
+      issues: [
+        { path: 'type', rule: 'OrderCommandType', value: type, message: 'type: must be a known order command type' },
+      ],
+    });
+  return decoder(input);
+};

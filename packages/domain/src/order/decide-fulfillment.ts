@@ -1,0 +1,154 @@
+import type { HoldFulfillment, MarkDelivered, MarkProcessed, ReleaseFulfillmentHold, ShipOrder } from './commands.js';
+import { fail, isAtOrAfter, ok, type Ctx, type Decision } from './decision.js';
+import type { OrderEvent, ShipmentLine } from './events.js';
+import { paymentSecured } from './payment-status.js';
+import { remainingOf, remainingToShip } from './quantities.js';
+import type { OrderState } from './state.js';
+import { changeNoteOf, type ChangeNote } from './values.js';
+
+/** FUL-1..FUL-3 and the shipping gates of ORD-3, ORD-7 and ORD-8. */
+
+const orderPending = (): Decision =>
+  fail('order-pending', 'the online payment of this order has not completed (ORD-2): record or confirm it first');
+
+/** FUL-1: unfulfilled -> processed (ready to ship). */
+export const markProcessed = (state: OrderState, ctx: Ctx, data: MarkProcessed['data']): Decision => {
+  if (state.status === 'pending') return orderPending();
+  if (state.fulfillment.status !== 'unfulfilled')
+    return fail('invalid-fulfillment-transition', `cannot mark ${state.fulfillment.status} fulfillment as processed`);
+  return ok({ type: 'FulfillmentProcessed', data: { at: ctx.at, ...changeNoteOf(data) } });
+};
+
+/** FUL-1 on hold (with a reason); ORD-7's timed review hold uses `until`. */
+export const holdFulfillment = (state: OrderState, ctx: Ctx, data: HoldFulfillment['data']): Decision => {
+  const status = state.fulfillment.status;
+  if (status === 'on_hold')
+    // Holding again for the same reason changes nothing (a policy may resend it).
+    return state.fulfillment.hold?.reason === data.reason
+      ? ok()
+      : fail('already-on-hold', `fulfillment is already on hold: ${state.fulfillment.hold?.reason ?? ''}`);
+  if (status !== 'unfulfilled' && status !== 'processed' && status !== 'partially_shipped')
+    return fail('invalid-fulfillment-transition', `cannot put ${status} fulfillment on hold`);
+  return ok({
+    type: 'FulfillmentHeld',
+    data: {
+      at: ctx.at,
+      reason: data.reason,
+      ...(data.until === undefined ? {} : { until: data.until }),
+      ...changeNoteOf(data),
+    },
+  });
+};
+
+export const releaseFulfillmentHold = (state: OrderState, ctx: Ctx, data: ReleaseFulfillmentHold['data']): Decision =>
+  state.fulfillment.status === 'on_hold'
+    ? ok({ type: 'FulfillmentHoldReleased', data: { at: ctx.at, ...changeNoteOf(data) } })
+    : fail('not-on-hold', 'fulfillment is not on hold');
+
+const cashOrCardOnDelivery = (state: OrderState): boolean => {
+  const kind = state.details?.paymentMethod.kind;
+  return kind === 'cash_on_delivery' || kind === 'card_on_delivery';
+};
+
+/** The lines of a shipment: the ones asked for, or every physical unit not shipped yet. */
+const shipmentLines = (state: OrderState, asked: readonly ShipmentLine[] | undefined): ShipmentLine[] | string => {
+  if (asked === undefined)
+    return state.lines
+      .filter((line) => line.kind === 'physical' && remainingOf(state, line.lineId) > 0)
+      .map((line) => ({ lineId: line.lineId, qty: remainingOf(state, line.lineId) }));
+  const wanted = new Map<string, number>();
+  for (const line of asked) wanted.set(line.lineId, (wanted.get(line.lineId) ?? 0) + line.qty);
+  for (const [lineId, qty] of wanted) {
+    const line = state.lines.find((l) => l.lineId === lineId);
+    if (line === undefined) return `line ${lineId} is not on the order`;
+    if (line.kind !== 'physical') return `line ${lineId} is ${line.kind}: only physical lines are shipped`;
+    const remaining = remainingOf(state, lineId);
+    if (qty > remaining) return `line ${lineId}: ${qty} to ship but only ${remaining} left`;
+  }
+  return [...wanted].map(([lineId, qty]) => ({ lineId, qty }));
+};
+
+/**
+ * FUL-1/FUL-2: ship some or all physical lines. Gates: the order is confirmed
+ * (an admin shipping a recorded order confirms it, as ec2Biz's processing
+ * does, ORD-3); payment is confirmed unless paid on delivery (ORD-8); no hold
+ * is in force (a timed hold ends on its own once `at` passes `until`, ORD-7).
+ */
+export const shipOrder = (state: OrderState, ctx: Ctx, data: ShipOrder['data'], note: ChangeNote = data): Decision => {
+  if (state.status === 'pending') return orderPending();
+  const events: OrderEvent[] = [];
+  if (state.status === 'recorded') {
+    if (ctx.actor.kind !== 'admin')
+      return fail('order-not-confirmed', 'the order is not confirmed yet: fulfillment is released by confirmation');
+    events.push({ type: 'OrderConfirmed', data: { at: ctx.at, trigger: 'admin' } });
+  }
+  if (!paymentSecured(state) && !cashOrCardOnDelivery(state))
+    return fail('payment-not-confirmed', 'shipping is refused until the payment is confirmed (ORD-8)', {
+      total: state.totals.total.amount,
+    });
+  const hold = state.fulfillment.hold;
+  if (state.fulfillment.status === 'on_hold') {
+    if (hold?.until === undefined || !isAtOrAfter(ctx.at, hold.until))
+      return fail('fulfillment-on-hold', `fulfillment is on hold: ${hold?.reason ?? ''}`, {
+        ...(hold?.until === undefined ? {} : { until: hold.until }),
+      });
+    events.push({ type: 'FulfillmentHoldReleased', data: { at: ctx.at, note: `hold ended at ${hold.until}` } });
+  }
+  if (state.fulfillment.status === 'cancelled' || state.fulfillment.status === 'fulfilled')
+    return fail('invalid-fulfillment-transition', `cannot ship a ${state.fulfillment.status} order`);
+  if (state.fulfillment.shipments.some((s) => s.shipmentId === data.shipmentId))
+    return fail('shipment-exists', `shipment ${data.shipmentId} already exists`);
+  const lines = shipmentLines(state, data.lines);
+  if (typeof lines === 'string') return fail('invalid-shipment', lines);
+  if (lines.length === 0 || remainingToShip(state) === 0) return fail('nothing-to-ship', 'nothing is left to ship');
+  events.push({
+    type: 'ShipmentDispatched',
+    data: {
+      at: ctx.at,
+      shipmentId: data.shipmentId,
+      lines,
+      shippedAt: data.shippedAt ?? ctx.at,
+      ...(data.carrier === undefined ? {} : { carrier: data.carrier }),
+      ...(data.trackingReference === undefined ? {} : { trackingReference: data.trackingReference }),
+      ...(data.expectedDeliveryAt === undefined ? {} : { expectedDeliveryAt: data.expectedDeliveryAt }),
+      ...changeNoteOf(note),
+    },
+  });
+  return ok(...events);
+};
+
+/**
+ * FUL-1 fulfilled / FUL-2 delivery date: one shipment or all of them arrived.
+ * When every physical unit is shipped and delivered, the order is fulfilled
+ * (FUL-4: which triggers the closing receipt and an after-delivery capture).
+ * An order with nothing to ship (services) is fulfilled by this command alone.
+ */
+export const markDelivered = (
+  state: OrderState,
+  ctx: Ctx,
+  data: MarkDelivered['data'],
+  note: ChangeNote = data,
+): Decision => {
+  if (state.status === 'pending') return orderPending();
+  const status = state.fulfillment.status;
+  if (status === 'fulfilled' || status === 'cancelled')
+    return fail('invalid-fulfillment-transition', `the order is already ${status}`);
+  const deliveredAt = data.deliveredAt ?? ctx.at;
+  const open = state.fulfillment.shipments.filter((s) => s.deliveredAt === undefined);
+  const targets = data.shipmentId === undefined ? open : open.filter((s) => s.shipmentId === data.shipmentId);
+  if (data.shipmentId !== undefined && targets.length === 0)
+    return fail('unknown-shipment', `shipment ${data.shipmentId} is not on its way`);
+  const hasPhysical = state.lines.some((line) => line.kind === 'physical');
+  if (targets.length === 0 && hasPhysical) return fail('nothing-to-deliver', 'no shipment is on its way');
+  const events: OrderEvent[] = targets.map((shipment) => ({
+    type: 'ShipmentDelivered',
+    data: { at: ctx.at, shipmentId: shipment.shipmentId, deliveredAt, ...changeNoteOf(note) },
+  }));
+  const allDelivered = open.length === targets.length && remainingToShip(state) === 0;
+  if (allDelivered)
+    events.push({
+      type: 'OrderFulfilled',
+      data: { at: ctx.at, deliveredAt, ...(targets.length === 0 ? changeNoteOf(note) : {}) },
+    });
+  return ok(...events);
+};

@@ -1,0 +1,309 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { rehydrate, type Actor } from '@ordersource/core';
+import type { OrderCommand } from './commands.js';
+import { orderDecider } from './decider.js';
+import type { OrderEvent } from './events.js';
+import { actors, command, eur, paymentMethods, sampleCheckout, sampleLines } from './examples.js';
+import { simulateOrder } from './simulate.js';
+
+const run = (commands: readonly OrderCommand[], history: readonly OrderEvent[] = []) => {
+  const result = simulateOrder(commands, history);
+  if (E.isLeft(result))
+    throw new Error(`${result.left.command.type}: ${result.left.error.code} ${result.left.error.message}`);
+  return result.right;
+};
+const refusal = (history: readonly OrderEvent[], cmd: OrderCommand): string | undefined => {
+  const decided = orderDecider.decide(cmd, rehydrate(orderDecider, history));
+  return E.isLeft(decided) ? decided.left.code : undefined;
+};
+const types = (events: readonly OrderEvent[]) => events.map((e) => e.type);
+
+const T0 = '2026-11-24T10:00:00Z';
+const T1 = '2026-11-24T10:05:00Z';
+const T2 = '2026-11-24T11:00:00Z';
+
+const place = (data = sampleCheckout(), actor: Actor = actors.customer) => command('PlaceOrder', data, T0, actor);
+const authorize = (amount = 1900) =>
+  command(
+    'AuthorizePayment',
+    { paymentId: 'pay-1', amount: eur(amount), providerMessage: 'Approved' },
+    T1,
+    actors.provider,
+  );
+
+describe('placing an order', () => {
+  it('ORD-1: a checkout places an order with lines, totals, methods, customer, addresses, IP and remark', () => {
+    const { events, state } = run([place()]);
+    expect(types(events)).toEqual(['OrderPlaced', 'PaymentRequested']);
+    expect(state.details?.orderNumber).toBe('SO-1001');
+    expect(state.totals.subtotal).toEqual(eur(1800));
+    expect(state.totals.total).toEqual(eur(1800 + 500 - 200));
+    expect(state.details?.customer.group).toBe('retail');
+    expect(state.details?.ipCountry).toBe('VN');
+    expect(state.details?.remark).toBe('Please ring twice');
+    expect(state.details?.placedAt).toBe(T0);
+    expect(state.payments[0]).toMatchObject({ paymentId: 'pay-1', requested: 2100, status: 'pending' });
+  });
+
+  it('ORD-1: a checkout whose stated total does not add up is refused by the decider too', () => {
+    expect(refusal([], place({ ...sampleCheckout(), total: eur(999) }))).toBe('totals-mismatch');
+  });
+
+  it('ORD-1: an order cannot be placed twice', () => {
+    const { events } = run([place()]);
+    expect(refusal(events, place())).toBe('order-exists');
+  });
+
+  it('ORD-2: an online payment leaves the order pending; offline and cash-on-delivery orders are recorded', () => {
+    expect(run([place()]).state.status).toBe('pending');
+    expect(run([place(sampleCheckout({ paymentMethod: paymentMethods.bankTransfer }))]).state.status).toBe('recorded');
+    expect(run([place(sampleCheckout({ paymentMethod: paymentMethods.cashOnDelivery }))]).state.status).toBe(
+      'recorded',
+    );
+  });
+
+  it('ORD-2: an admin records a pending order by hand after checking the gateway', () => {
+    const { events, state } = run([place(), command('RecordOrder', { note: 'checked in Stripe dashboard' }, T1)]);
+    expect(state.status).toBe('recorded');
+    expect(events.at(-1)).toMatchObject({ type: 'OrderRecorded', data: { trigger: 'admin' } });
+  });
+
+  it('ORD-3: confirming a pending order records it on the way; confirming again changes nothing', () => {
+    const { events, state } = run([place(), authorize(2100), command('ConfirmOrder', {}, T1, actors.system)]);
+    expect(types(events).slice(-2)).toEqual(['OrderRecorded', 'OrderConfirmed']);
+    expect(state.status).toBe('confirmed');
+    const again = orderDecider.decide(command('ConfirmOrder', {}, T2, actors.system), state);
+    expect(again).toEqual(E.right([]));
+  });
+});
+
+describe('process order (ec2Biz)', () => {
+  it('ORD-4: the admin form records status, note, notification channels, mail language, copy, loyalty points, dates and tracking', () => {
+    const { events, state } = run([
+      place(sampleCheckout({ paymentMethod: paymentMethods.bankTransfer })),
+      command('ConfirmOfflinePayment', { paymentId: 'pay-1' }, T1),
+      command(
+        'ProcessOrder',
+        {
+          status: 'Shipped by post',
+          note: 'Your parcel is on its way',
+          noteVisibleToCustomer: true,
+          notify: { email: true, sms: true, language: 'zh-Hant', keepCopy: true },
+          mailLanguage: 'zh-Hant',
+          keepMailCopy: true,
+          loyaltyPoints: 21,
+          loyaltyPointsApproved: true,
+          shipDate: '2026-11-25T09:00:00Z',
+          deliveryDate: '2026-11-27T09:00:00Z',
+          carrier: 'HK Post',
+          trackingReference: 'RR123456789HK',
+          fulfillmentStatus: 'shipped',
+        },
+        T2,
+      ),
+    ]);
+    const processed = events.find((e) => e.type === 'OrderProcessed');
+    expect(processed?.data).toMatchObject({
+      status: 'Shipped by post',
+      note: 'Your parcel is on its way',
+      noteVisibleToCustomer: true,
+      notify: { email: true, sms: true },
+      mailLanguage: 'zh-Hant',
+      keepMailCopy: true,
+      loyaltyPoints: 21,
+      loyaltyPointsApproved: true,
+    });
+    expect(state.processing).toMatchObject({
+      loyaltyPoints: 21,
+      loyaltyPointsApproved: true,
+      trackingReference: 'RR123456789HK',
+    });
+    expect(state.fulfillment.status).toBe('shipped');
+    expect(state.fulfillment.shipments[0]).toMatchObject({
+      trackingReference: 'RR123456789HK',
+      shippedAt: '2026-11-25T09:00:00Z',
+    });
+  });
+
+  it('ORD-4: processing to a fulfillment status obeys the same gates (unpaid order cannot be shipped)', () => {
+    const { events } = run([place(sampleCheckout({ paymentMethod: paymentMethods.bankTransfer }))]);
+    expect(refusal(events, command('ProcessOrder', { status: 'Sent', fulfillmentStatus: 'shipped' }, T1))).toBe(
+      'payment-not-confirmed',
+    );
+  });
+});
+
+describe('discarding and cancelling', () => {
+  it('ORD-6: a duplicate order is discarded with its reason; the stream keeps it and accepts nothing more', () => {
+    const { events, state } = run([place(), command('DiscardOrder', { reason: 'duplicate', duplicateOf: 'o-0' }, T1)]);
+    expect(types(events)).toEqual(['OrderPlaced', 'PaymentRequested', 'PaymentVoided', 'OrderDiscarded']);
+    expect(state.discarded).toEqual({ at: T1, reason: 'duplicate', duplicateOf: 'o-0' });
+    expect(refusal(events, authorize(2100))).toBe('order-discarded');
+    expect(orderDecider.isTerminal?.(state)).toBe(true);
+  });
+
+  it('ORD-6: an order with money received must be refunded before it is discarded', () => {
+    const { events } = run([
+      place(),
+      command('RecordSale', { paymentId: 'pay-1', amount: eur(2100) }, T1, actors.provider),
+    ]);
+    expect(refusal(events, command('DiscardOrder', { reason: 'erroneous' }, T2))).toBe('refund-first');
+  });
+
+  it('cancelling with a reason voids open authorizations and is irreversible', () => {
+    const { events, state } = run([place(), authorize(2100), command('CancelOrder', { reason: 'out of stock' }, T2)]);
+    expect(types(events).slice(-2)).toEqual(['PaymentVoided', 'OrderCancelled']);
+    expect(events.at(-2)?.data).toMatchObject({ released: eur(2100) });
+    expect(state.fulfillment.status).toBe('cancelled');
+    expect(refusal(events, command('ConfirmOrder', {}, T2))).toBe('order-cancelled');
+    expect(refusal(events, command('ShipOrder', { shipmentId: 's1' }, T2))).toBe('order-cancelled');
+  });
+});
+
+describe('fraud signal', () => {
+  it('ORD-7: an IP country that differs from the billing and shipping country is flagged at placement', () => {
+    const { events } = run([place(sampleCheckout({ ipCountry: 'NG' }))]);
+    expect(events[0]?.data).toMatchObject({
+      fraudSignals: ['ip_country_differs_from_billing', 'ip_country_differs_from_shipping'],
+    });
+    const clean = run([place()]);
+    expect(clean.events[0]?.data).toMatchObject({ fraudSignals: [] });
+  });
+
+  it('ORD-7: a timed hold blocks shipping until its end, computed from the command time', () => {
+    const held = run([
+      place(),
+      authorize(2100),
+      command('ConfirmOrder', {}, T1),
+      command('HoldFulfillment', { reason: 'fraud-review', until: '2026-11-25T10:00:00Z' }, T1, actors.system),
+    ]);
+    expect(refusal(held.events, command('ShipOrder', { shipmentId: 's1' }, '2026-11-25T09:59:59Z'))).toBe(
+      'fulfillment-on-hold',
+    );
+    const shipped = run([command('ShipOrder', { shipmentId: 's1' }, '2026-11-25T10:00:00Z')], held.events);
+    expect(types(shipped.events).slice(-2)).toEqual(['FulfillmentHoldReleased', 'ShipmentDispatched']);
+  });
+});
+
+describe('payment gate', () => {
+  it('ORD-8: a recorded order is not paid: shipping is refused until payment is confirmed', () => {
+    const { events } = run([place(sampleCheckout({ paymentMethod: paymentMethods.bankTransfer }))]);
+    expect(refusal(events, command('ShipOrder', { shipmentId: 's1' }, T1))).toBe('payment-not-confirmed');
+    const paid = run([command('ConfirmOfflinePayment', { paymentId: 'pay-1' }, T1)], events);
+    expect(run([command('ShipOrder', { shipmentId: 's1' }, T2)], paid.events).state.fulfillment.status).toBe('shipped');
+  });
+
+  it('ORD-8: cash on delivery ships unpaid', () => {
+    const { state } = run([
+      place(sampleCheckout({ paymentMethod: paymentMethods.cashOnDelivery })),
+      command('ShipOrder', { shipmentId: 's1', carrier: 'GHN', trackingReference: 'GHN-1' }, T1),
+    ]);
+    expect(state.fulfillment.status).toBe('shipped');
+  });
+
+  it('ORD-8: a pending order (online payment not done) cannot be shipped', () => {
+    const { events } = run([place()]);
+    expect(refusal(events, command('ShipOrder', { shipmentId: 's1' }, T1))).toBe('order-pending');
+  });
+});
+
+describe('order edits', () => {
+  it('ORD-9: lines can be added, changed and removed with re-priced totals', () => {
+    const { state } = run([
+      place(),
+      command(
+        'AddOrderLine',
+        {
+          line: {
+            lineId: 'l3',
+            sku: 'CUP',
+            name: 'Cup',
+            qty: 1,
+            unitPrice: eur(1000),
+            vatRate: 'vat20',
+            kind: 'physical',
+          },
+        },
+        T1,
+      ),
+      command('ChangeOrderLine', { lineId: 'l1', qty: 3 }, T1),
+      command('RemoveOrderLine', { lineId: 'l2' }, T1),
+      command('ChangeShippingFee', { shippingFee: eur(0) }, T1),
+    ]);
+    expect(state.lines.map((l) => `${l.lineId}x${l.qty}`)).toEqual(['l1x3', 'l3x1']);
+    expect(state.totals.subtotal).toEqual(eur(3 * 450 + 1000));
+    expect(state.totals.total).toEqual(eur(3 * 450 + 1000 - 200));
+  });
+
+  it('ORD-9: once the closing receipt locks the order, every composition change fails with a clear error', () => {
+    const { events } = run([
+      place(),
+      command('LockOrder', { reason: 'closing receipt issued', receiptId: 'r-9' }, T1, actors.system),
+    ]);
+    const line = {
+      lineId: 'l9',
+      sku: 'X',
+      name: 'X',
+      qty: 1,
+      unitPrice: eur(1),
+      vatRate: 'none',
+      kind: 'service',
+    } as const;
+    for (const cmd of [
+      command('AddOrderLine', { line }, T2),
+      command('RemoveOrderLine', { lineId: 'l1' }, T2),
+      command('ChangeOrderLine', { lineId: 'l1', qty: 5 }, T2),
+      command('ChangeShippingFee', { shippingFee: eur(1) }, T2),
+    ]) {
+      const decided = orderDecider.decide(cmd, rehydrate(orderDecider, events));
+      expect(E.isLeft(decided) && decided.left).toMatchObject({ code: 'order-locked' });
+      expect(E.isLeft(decided) && decided.left.message).toContain('closing fiscal receipt');
+    }
+  });
+
+  it('ORD-9: a shipped line cannot be removed nor reduced below what was shipped', () => {
+    const { events } = run([
+      place(sampleCheckout({ paymentMethod: paymentMethods.cashOnDelivery })),
+      command('ShipOrder', { shipmentId: 's1', lines: [{ lineId: 'l1', qty: 1 }] }, T1),
+    ]);
+    expect(refusal(events, command('RemoveOrderLine', { lineId: 'l1' }, T2))).toBe('line-shipped');
+    expect(run([command('ChangeOrderLine', { lineId: 'l1', qty: 1 }, T2)], events).state.lines[0]?.qty).toBe(1);
+  });
+});
+
+describe('who may act (CUS-3)', () => {
+  it('CUS-3: a customer cannot act on another customer’s order', () => {
+    const { events } = run([place()]);
+    expect(refusal(events, command('CancelOrder', { reason: 'mine now' }, T1, actors.otherCustomer))).toBe('forbidden');
+    expect(refusal(events, command('CancelOrder', { reason: 'changed my mind' }, T1, actors.customer))).toBeUndefined();
+  });
+
+  it('CUS-3: a company contact may act on the company’s order; a customer may not place an order for someone else', () => {
+    const company = sampleCheckout({ customer: { id: 'c-1', name: 'Lan', companyId: 'acme' } });
+    const { events } = run([place(company)]);
+    const colleague = { kind: 'customer', id: 'c-9', companyId: 'acme' } as const;
+    expect(
+      refusal(events, command('ChangeBillingAddress', { address: company.billingAddress }, T1, colleague)),
+    ).toBeUndefined();
+    expect(refusal([], place(sampleCheckout(), actors.otherCustomer))).toBe('forbidden');
+  });
+
+  it('CUS-3: customers may not send admin commands and providers only payment outcomes', () => {
+    const { events } = run([place()]);
+    expect(refusal(events, command('ConfirmOfflinePayment', { paymentId: 'pay-1' }, T1, actors.customer))).toBe(
+      'forbidden',
+    );
+    expect(refusal(events, command('ShipOrder', { shipmentId: 's' }, T1, actors.provider))).toBe('forbidden');
+  });
+
+  it('CUS-2: the customer edits her billing address', () => {
+    const address = { name: 'Lan Nguyen', line1: '9 Trang Tien', city: 'Hanoi', country: 'VN' };
+    const { state } = run([place(), command('ChangeBillingAddress', { address }, T1, actors.customer)]);
+    expect(state.details?.billingAddress).toEqual(address);
+  });
+});
+
+it('sample lines are the ones the examples rely on', () => {
+  expect(sampleLines.map((l) => l.kind)).toEqual(['physical', 'digital']);
+});

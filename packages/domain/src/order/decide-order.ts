@@ -1,0 +1,314 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { DomainError } from '@ordersource/core';
+import type {
+  AddOrderLine,
+  CancelOrder,
+  ChangeBillingAddress,
+  ChangeOrderLine,
+  ChangeShippingFee,
+  ConfirmOrder,
+  DiscardOrder,
+  LockOrder,
+  PlaceOrder,
+  ProcessOrder,
+  RecordOrder,
+  RemoveOrderLine,
+} from './commands.js';
+import { holdFulfillment, markDelivered, markProcessed, shipOrder } from './decide-fulfillment.js';
+import { voidOpenPayments } from './decide-payment.js';
+import { chain, fail, ok, type Ctx, type Decision } from './decision.js';
+import type { FraudSignal, OrderEvent, OrderTotals } from './events.js';
+import { netCaptured } from './payment-status.js';
+import { remainingToShip, shippedQty } from './quantities.js';
+import type { OrderState } from './state.js';
+import { computeTotals } from './totals.js';
+import { changeNoteOf, type OrderLine } from './values.js';
+
+/** ORD-1..ORD-9 and CUS-2: the order's own decisions. */
+
+/** ORD-7: the customer's IP country differs from the billing or shipping country. */
+export const fraudSignalsOf = (data: Pick<PlaceOrder['data'], 'ipCountry' | 'billingAddress' | 'shippingAddress'>) => {
+  const signals: FraudSignal[] = [];
+  if (data.ipCountry === undefined) return signals;
+  if (data.ipCountry !== data.billingAddress.country) signals.push('ip_country_differs_from_billing');
+  if (data.ipCountry !== data.shippingAddress.country) signals.push('ip_country_differs_from_shipping');
+  return signals;
+};
+
+/**
+ * ORD-1: place an order from a checkout. The stated totals must add up
+ * (re-checked here for callers that skip decoding). An online payment leaves
+ * the order pending until it completes (ORD-2). The checkout payment is
+ * requested at once for the total.
+ */
+export const placeOrder = (state: OrderState, ctx: Ctx, data: PlaceOrder['data']): Decision => {
+  if (state.status !== 'none') return fail('order-exists', `order ${data.orderId} was already placed`);
+  if (ctx.actor.kind === 'customer' && ctx.actor.id !== data.customer.id)
+    return fail('forbidden', 'a customer can only place an order for herself');
+  if (data.lines.length === 0) return fail('order-empty', 'an order needs at least one line');
+  if (new Set(data.lines.map((l) => l.lineId)).size !== data.lines.length)
+    return fail('duplicate-line', 'line ids must be unique');
+  const currency = data.total.currency;
+  const totals = computeTotals(currency, data.lines, data.shippingFee, data.discount);
+  if (E.isLeft(totals)) return totals;
+  if (totals.right.subtotal.amount !== data.subtotal.amount || totals.right.total.amount !== data.total.amount)
+    return fail('totals-mismatch', 'the stated subtotal or total does not add up', {
+      subtotal: totals.right.subtotal.amount,
+      total: totals.right.total.amount,
+    });
+  const total = totals.right.total.amount;
+  const pending = data.paymentMethod.kind === 'online' && total > 0;
+  const events: OrderEvent[] = [
+    {
+      type: 'OrderPlaced',
+      data: {
+        orderId: data.orderId,
+        orderNumber: data.orderNumber,
+        placedAt: ctx.at,
+        status: pending ? 'pending' : 'recorded',
+        currency,
+        lines: data.lines,
+        totals: totals.right,
+        shippingMethod: data.shippingMethod,
+        paymentMethod: data.paymentMethod,
+        customer: data.customer,
+        billingAddress: data.billingAddress,
+        shippingAddress: data.shippingAddress,
+        fraudSignals: fraudSignalsOf(data),
+        ...(data.ip === undefined ? {} : { ip: data.ip }),
+        ...(data.ipCountry === undefined ? {} : { ipCountry: data.ipCountry }),
+        ...(data.remark === undefined ? {} : { remark: data.remark }),
+      },
+    },
+  ];
+  if (total > 0)
+    events.push({
+      type: 'PaymentRequested',
+      data: {
+        at: ctx.at,
+        paymentId: data.paymentId,
+        amount: totals.right.total,
+        method: data.paymentMethod,
+        channel: 'checkout',
+      },
+    });
+  return ok(...events);
+};
+
+const trigger = (ctx: Ctx): 'admin' | 'payment' => (ctx.actor.kind === 'admin' ? 'admin' : 'payment');
+
+/** ORD-2: pending -> recorded, by a successful payment (policy) or an admin who checked the gateway. */
+export const recordOrder = (state: OrderState, ctx: Ctx, data: RecordOrder['data']): Decision =>
+  state.status === 'pending'
+    ? ok({ type: 'OrderRecorded', data: { at: ctx.at, trigger: trigger(ctx), ...changeNoteOf(data) } })
+    : ok();
+
+/** ORD-3: confirm (a pending order is recorded on the way); confirming twice changes nothing. */
+export const confirmOrder = (state: OrderState, ctx: Ctx, data: ConfirmOrder['data']): Decision => {
+  if (state.status === 'confirmed') return ok();
+  const events: OrderEvent[] = [];
+  if (state.status === 'pending') events.push({ type: 'OrderRecorded', data: { at: ctx.at, trigger: trigger(ctx) } });
+  events.push({ type: 'OrderConfirmed', data: { at: ctx.at, trigger: trigger(ctx), ...changeNoteOf(data) } });
+  return ok(...events);
+};
+
+/**
+ * ORD-4: ec2Biz's "process order". The form itself is recorded (status, note,
+ * notification choices, loyalty points, dates, tracking); a chosen
+ * fulfillment status is applied through the same rules as its own command.
+ */
+export const processOrder = (state: OrderState, ctx: Ctx, data: ProcessOrder['data']): Decision => {
+  const processed: OrderEvent = {
+    type: 'OrderProcessed',
+    data: {
+      at: ctx.at,
+      status: data.status,
+      keepMailCopy: data.keepMailCopy ?? false,
+      ...changeNoteOf(data),
+      ...(data.mailLanguage === undefined ? {} : { mailLanguage: data.mailLanguage }),
+      ...(data.loyaltyPoints === undefined ? {} : { loyaltyPoints: data.loyaltyPoints }),
+      ...(data.loyaltyPointsApproved === undefined ? {} : { loyaltyPointsApproved: data.loyaltyPointsApproved }),
+      ...(data.shipDate === undefined ? {} : { shipDate: data.shipDate }),
+      ...(data.deliveryDate === undefined ? {} : { deliveryDate: data.deliveryDate }),
+      ...(data.carrier === undefined ? {} : { carrier: data.carrier }),
+      ...(data.trackingReference === undefined ? {} : { trackingReference: data.trackingReference }),
+    },
+  };
+  if (state.status === 'cancelled' && data.fulfillmentStatus !== undefined)
+    return fail('order-cancelled', 'a cancelled order cannot change its fulfillment');
+  const ship = (s: OrderState) =>
+    shipOrder(
+      s,
+      ctx,
+      {
+        shipmentId: ctx.commandId,
+        ...(data.carrier === undefined ? {} : { carrier: data.carrier }),
+        ...(data.trackingReference === undefined ? {} : { trackingReference: data.trackingReference }),
+        ...(data.shipDate === undefined ? {} : { shippedAt: data.shipDate }),
+      },
+      {},
+    );
+  const deliver = (s: OrderState) =>
+    markDelivered(s, ctx, data.deliveryDate === undefined ? {} : { deliveredAt: data.deliveryDate }, {});
+  const steps: ((s: OrderState) => Decision)[] = [() => ok(processed)];
+  switch (data.fulfillmentStatus) {
+    case undefined:
+      break;
+    case 'processed':
+      if (state.fulfillment.status !== 'processed') steps.push((s) => markProcessed(s, ctx, {}));
+      break;
+    case 'on_hold':
+      steps.push((s) => holdFulfillment(s, ctx, { reason: data.holdReason ?? data.note ?? data.status }));
+      break;
+    case 'shipped':
+      steps.push(ship);
+      break;
+    case 'fulfilled':
+      if (remainingToShip(state) > 0) steps.push(ship);
+      steps.push(deliver);
+      break;
+    case 'cancelled':
+      steps.push((s) => cancelOrder(s, ctx, { reason: data.note ?? data.status }));
+      break;
+  }
+  return chain(state, steps);
+};
+
+/** ORD-9: the composition may change until the closing receipt locks the order. */
+const editable = (state: OrderState): Decision | undefined => {
+  if (state.locked !== undefined)
+    return fail('order-locked', 'the order is locked: its closing fiscal receipt was issued (ORD-9)', {
+      lockedAt: state.locked.at,
+    });
+  if (state.fulfillment.status === 'fulfilled')
+    return fail('order-fulfilled', 'a fulfilled order can no longer change its composition');
+  return undefined;
+};
+
+const retotal = (
+  state: OrderState,
+  lines: readonly OrderLine[],
+  shippingFee = state.totals.shippingFee,
+  discount = state.totals.discount,
+): E.Either<DomainError, OrderTotals> => computeTotals(state.currency, lines, shippingFee, discount);
+
+export const addOrderLine = (state: OrderState, ctx: Ctx, data: AddOrderLine['data']): Decision => {
+  const refused = editable(state);
+  if (refused !== undefined) return refused;
+  if (state.lines.some((l) => l.lineId === data.line.lineId))
+    return fail('duplicate-line', `line ${data.line.lineId} is already on the order`);
+  const totals = retotal(state, [...state.lines, data.line]);
+  if (E.isLeft(totals)) return totals;
+  return ok({
+    type: 'OrderLineAdded',
+    data: { at: ctx.at, line: data.line, totals: totals.right, ...changeNoteOf(data) },
+  });
+};
+
+export const removeOrderLine = (state: OrderState, ctx: Ctx, data: RemoveOrderLine['data']): Decision => {
+  const refused = editable(state);
+  if (refused !== undefined) return refused;
+  if (!state.lines.some((l) => l.lineId === data.lineId)) return fail('unknown-line', `no line ${data.lineId}`);
+  if (shippedQty(state, data.lineId) > 0) return fail('line-shipped', `line ${data.lineId} is already shipped`);
+  if (state.lines.length === 1) return fail('order-empty', 'the last line cannot be removed: cancel the order');
+  const totals = retotal(
+    state,
+    state.lines.filter((l) => l.lineId !== data.lineId),
+  );
+  if (E.isLeft(totals)) return totals;
+  return ok({
+    type: 'OrderLineRemoved',
+    data: { at: ctx.at, lineId: data.lineId, totals: totals.right, ...changeNoteOf(data) },
+  });
+};
+
+export const changeOrderLine = (state: OrderState, ctx: Ctx, data: ChangeOrderLine['data']): Decision => {
+  const refused = editable(state);
+  if (refused !== undefined) return refused;
+  const line = state.lines.find((l) => l.lineId === data.lineId);
+  if (line === undefined) return fail('unknown-line', `no line ${data.lineId}`);
+  const qty = data.qty ?? line.qty;
+  const unitPrice = data.unitPrice ?? line.unitPrice;
+  if (qty === line.qty && unitPrice.amount === line.unitPrice.amount && unitPrice.currency === line.unitPrice.currency)
+    return ok();
+  const shipped = shippedQty(state, line.lineId);
+  if (qty < shipped) return fail('line-shipped', `line ${line.lineId}: ${shipped} already shipped`);
+  const totals = retotal(
+    state,
+    state.lines.map((l) => (l.lineId === line.lineId ? { ...l, qty, unitPrice } : l)),
+  );
+  if (E.isLeft(totals)) return totals;
+  return ok({
+    type: 'OrderLineChanged',
+    data: { at: ctx.at, lineId: line.lineId, qty, unitPrice, totals: totals.right, ...changeNoteOf(data) },
+  });
+};
+
+export const changeShippingFee = (state: OrderState, ctx: Ctx, data: ChangeShippingFee['data']): Decision => {
+  const refused = editable(state);
+  if (refused !== undefined) return refused;
+  const discount = data.discount ?? state.totals.discount;
+  const totals = retotal(state, state.lines, data.shippingFee, discount);
+  if (E.isLeft(totals)) return totals;
+  return ok({
+    type: 'ShippingFeeChanged',
+    data: { at: ctx.at, shippingFee: data.shippingFee, discount, totals: totals.right, ...changeNoteOf(data) },
+  });
+};
+
+/** CUS-2: the billing address stays editable. */
+export const changeBillingAddress = (_state: OrderState, ctx: Ctx, data: ChangeBillingAddress['data']): Decision =>
+  ok({ type: 'BillingAddressChanged', data: { at: ctx.at, address: data.address, ...changeNoteOf(data) } });
+
+/** ORD-9: sent when the closing receipt is issued; locking twice changes nothing. */
+export const lockOrder = (state: OrderState, ctx: Ctx, data: LockOrder['data']): Decision =>
+  state.locked !== undefined
+    ? ok()
+    : ok({
+        type: 'OrderLocked',
+        data: {
+          at: ctx.at,
+          reason: data.reason,
+          ...(data.receiptId === undefined ? {} : { receiptId: data.receiptId }),
+        },
+      });
+
+const shippedAnything = (state: OrderState): boolean => state.fulfillment.shipments.length > 0;
+
+/**
+ * Cancel with a reason: irreversible; open requests and authorizations are
+ * voided (their money released). Captured money stays until refunded (PAY-5).
+ * A customer may cancel only an order she has not paid for.
+ */
+export const cancelOrder = (state: OrderState, ctx: Ctx, data: CancelOrder['data']): Decision => {
+  if (state.status === 'cancelled') return fail('order-cancelled', 'the order is already cancelled');
+  if (shippedAnything(state) || state.fulfillment.status === 'fulfilled')
+    return fail('already-shipped', 'a shipped order cannot be cancelled; refund instead');
+  if (ctx.actor.kind === 'customer' && netCaptured(state) > 0)
+    return fail('forbidden', 'a paid order can only be cancelled by the shop');
+  return ok(...voidOpenPayments(state, ctx, `order cancelled: ${data.reason}`), {
+    type: 'OrderCancelled',
+    data: { at: ctx.at, reason: data.reason, ...changeNoteOf(data) },
+  });
+};
+
+/**
+ * ORD-6: an erroneous, stale or duplicate order is discarded: the stream
+ * stays with the reason. Money received must be refunded first.
+ */
+export const discardOrder = (state: OrderState, ctx: Ctx, data: DiscardOrder['data']): Decision => {
+  if (netCaptured(state) > 0)
+    return fail('refund-first', 'money was received on this order: refund it before discarding', {
+      held: netCaptured(state),
+    });
+  if (shippedAnything(state)) return fail('already-shipped', 'a shipped order cannot be discarded');
+  return ok(...voidOpenPayments(state, ctx, `order discarded: ${data.reason}`), {
+    type: 'OrderDiscarded',
+    data: {
+      at: ctx.at,
+      reason: data.reason,
+      ...(data.duplicateOf === undefined ? {} : { duplicateOf: data.duplicateOf }),
+      ...changeNoteOf(data),
+    },
+  });
+};

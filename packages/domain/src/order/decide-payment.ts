@@ -1,0 +1,357 @@
+import type {
+  AuthorizePayment,
+  CaptureOnDelivery,
+  CapturePayment,
+  ConfirmOfflinePayment,
+  ExpirePayment,
+  FailPayment,
+  IssueInvoice,
+  RecordSale,
+  RefundPayment,
+  RequestPayment,
+  VoidPayment,
+} from './commands.js';
+import { fail, ok, type Ctx, type Decision } from './decision.js';
+import type { InvoiceLine, OrderEvent } from './events.js';
+import { balanceDue, capturable, requestable } from './payment-status.js';
+import { deliveredQty, invoicedQty } from './quantities.js';
+import type { OrderState, PaymentState } from './state.js';
+import { changeNoteOf } from './values.js';
+
+/** PAY-1..PAY-5 and PAY-7: every payment of the order has its own lifecycle inside the order stream. */
+
+const provider = (data: { providerReference?: string; providerMessage?: string }) => ({
+  ...(data.providerReference === undefined ? {} : { providerReference: data.providerReference }),
+  ...(data.providerMessage === undefined ? {} : { providerMessage: data.providerMessage }),
+});
+
+const money = (state: OrderState, amount: number) => ({ amount, currency: state.currency });
+
+const find = (state: OrderState, paymentId: string): PaymentState | undefined =>
+  state.payments.find((p) => p.paymentId === paymentId);
+
+const unknownPayment = (paymentId: string): Decision =>
+  fail('unknown-payment', `no payment ${paymentId} on this order`);
+
+const wrongCurrency = (state: OrderState, currency: string): Decision | undefined =>
+  currency === state.currency
+    ? undefined
+    : fail('currency-mismatch', `the order is in ${state.currency}, the amount in ${currency}`);
+
+const awaitingPayment = (payment: PaymentState): boolean => payment.status === 'pending' || payment.status === 'failed';
+
+/** PAY-3: a payment link for the balance or a part of it; never more than is still owed and not already held. */
+export const requestPayment = (state: OrderState, ctx: Ctx, data: RequestPayment['data']): Decision => {
+  const currency = wrongCurrency(state, data.amount.currency);
+  if (currency !== undefined) return currency;
+  if (find(state, data.paymentId) !== undefined) return fail('payment-exists', `payment ${data.paymentId} exists`);
+  const open = requestable(state);
+  if (data.amount.amount > open)
+    return fail('amount-exceeds-balance', `only ${open} can still be requested`, {
+      requested: data.amount.amount,
+      requestable: open,
+    });
+  return ok({
+    type: 'PaymentRequested',
+    data: {
+      at: ctx.at,
+      paymentId: data.paymentId,
+      amount: data.amount,
+      method: data.method,
+      channel: data.channel,
+      ...(data.expiresAt === undefined ? {} : { expiresAt: data.expiresAt }),
+      ...(data.url === undefined ? {} : { url: data.url }),
+      ...changeNoteOf(data),
+    },
+  });
+};
+
+/** PAY-3: the payer pays exactly the requested amount, never less (nor more). */
+const exactAmount = (state: OrderState, payment: PaymentState, amount: { amount: number; currency: string }) => {
+  const currency = wrongCurrency(state, amount.currency);
+  if (currency !== undefined) return currency;
+  if (amount.amount !== payment.requested)
+    return fail('amount-mismatch', `payment ${payment.paymentId} must be paid in exactly ${payment.requested}`, {
+      requested: payment.requested,
+      paid: amount.amount,
+    });
+  return undefined;
+};
+
+/** PAY-1: the provider authorized the payment. */
+export const authorizePayment = (state: OrderState, ctx: Ctx, data: AuthorizePayment['data']): Decision => {
+  const payment = find(state, data.paymentId);
+  if (payment === undefined) return unknownPayment(data.paymentId);
+  if (!awaitingPayment(payment))
+    return fail('invalid-payment-transition', `payment ${payment.paymentId} is ${payment.status}`);
+  const wrong = exactAmount(state, payment, data.amount);
+  if (wrong !== undefined) return wrong;
+  return ok({
+    type: 'PaymentAuthorized',
+    data: { at: ctx.at, paymentId: data.paymentId, amount: data.amount, ...provider(data), ...changeNoteOf(data) },
+  });
+};
+
+const overpayment = (state: OrderState, amount: number): Decision | undefined => {
+  const due = balanceDue(state);
+  return amount > due
+    ? fail('overpayment', `only ${due} is still owed on this order`, { amount, balanceDue: due })
+    : undefined;
+};
+
+/** PAY-1: authorize and capture in one step (a sale). */
+export const recordSale = (state: OrderState, ctx: Ctx, data: RecordSale['data']): Decision => {
+  const payment = find(state, data.paymentId);
+  if (payment === undefined) return unknownPayment(data.paymentId);
+  if (!awaitingPayment(payment))
+    return fail('invalid-payment-transition', `payment ${payment.paymentId} is ${payment.status}`);
+  const wrong = exactAmount(state, payment, data.amount) ?? overpayment(state, data.amount.amount);
+  if (wrong !== undefined) return wrong;
+  return ok({
+    type: 'PaymentCaptured',
+    data: {
+      at: ctx.at,
+      paymentId: data.paymentId,
+      amount: data.amount,
+      mode: 'sale',
+      final: true,
+      released: money(state, 0),
+      ...provider(data),
+      ...changeNoteOf(data),
+    },
+  });
+};
+
+/** PAY-4: an admin confirms money received offline (bank transfer, cash or card to a courier, in store). */
+export const confirmOfflinePayment = (state: OrderState, ctx: Ctx, data: ConfirmOfflinePayment['data']): Decision => {
+  const payment = find(state, data.paymentId);
+  if (payment === undefined) return unknownPayment(data.paymentId);
+  if (!awaitingPayment(payment))
+    return fail('invalid-payment-transition', `payment ${payment.paymentId} is ${payment.status}`);
+  const wrong = overpayment(state, payment.requested);
+  if (wrong !== undefined) return wrong;
+  return ok({
+    type: 'PaymentCaptured',
+    data: {
+      at: ctx.at,
+      paymentId: data.paymentId,
+      amount: money(state, payment.requested),
+      mode: 'offline',
+      final: true,
+      released: money(state, 0),
+      ...changeNoteOf(data),
+    },
+  });
+};
+
+/**
+ * PAY-1: capture all (amount omitted) or part of an authorization, never more
+ * than authorized nor more than is owed. A final capture releases the rest.
+ */
+export const capturePayment = (state: OrderState, ctx: Ctx, data: CapturePayment['data']): Decision => {
+  const payment = find(state, data.paymentId);
+  if (payment === undefined) return unknownPayment(data.paymentId);
+  const open = capturable(payment);
+  if (open === 0) return fail('nothing-to-capture', `payment ${payment.paymentId} is ${payment.status}`);
+  if (data.amount !== undefined) {
+    const currency = wrongCurrency(state, data.amount.currency);
+    if (currency !== undefined) return currency;
+  }
+  const amount = data.amount?.amount ?? Math.min(open, balanceDue(state));
+  if (amount > open)
+    return fail('capture-exceeds-authorized', `only ${open} of payment ${payment.paymentId} can be captured`, {
+      amount,
+      capturable: open,
+    });
+  if (amount === 0) return fail('nothing-to-capture', 'nothing is owed on this order any more');
+  const wrong = overpayment(state, amount);
+  if (wrong !== undefined) return wrong;
+  const final = data.final ?? (data.amount === undefined || amount === open);
+  return ok({
+    type: 'PaymentCaptured',
+    data: {
+      at: ctx.at,
+      paymentId: payment.paymentId,
+      amount: money(state, amount),
+      mode: 'capture',
+      final,
+      released: money(state, final ? open - amount : 0),
+      ...provider(data),
+      ...changeNoteOf(data),
+    },
+  });
+};
+
+/** PAY-1/FUL-4: after delivery, capture what methods configured "capture after delivery" still hold. */
+export const captureOnDelivery = (state: OrderState, ctx: Ctx, _data: CaptureOnDelivery['data']): Decision => {
+  const events: OrderEvent[] = [];
+  let due = balanceDue(state);
+  for (const payment of state.payments) {
+    const open = capturable(payment);
+    if (payment.method.capture !== 'after_delivery' || open === 0) continue;
+    const amount = Math.min(open, due);
+    due -= amount;
+    events.push(
+      amount === 0
+        ? { type: 'PaymentVoided', data: { at: ctx.at, paymentId: payment.paymentId, released: money(state, open) } }
+        : {
+            type: 'PaymentCaptured',
+            data: {
+              at: ctx.at,
+              paymentId: payment.paymentId,
+              amount: money(state, amount),
+              mode: 'capture',
+              final: true,
+              released: money(state, open - amount),
+            },
+          },
+    );
+  }
+  return ok(...events);
+};
+
+const openToRelease = (payment: PaymentState): boolean =>
+  payment.status === 'pending' ||
+  payment.status === 'failed' ||
+  payment.status === 'authorized' ||
+  payment.status === 'partially_captured';
+
+const releasable = (payment: PaymentState): number =>
+  Math.max(0, payment.authorized - payment.captured - payment.released);
+
+/** PAY-1: void an open request or authorization; what was authorized and not captured is released. */
+export const voidPayment = (state: OrderState, ctx: Ctx, data: VoidPayment['data']): Decision => {
+  const payment = find(state, data.paymentId);
+  if (payment === undefined) return unknownPayment(data.paymentId);
+  if (!openToRelease(payment))
+    return fail('invalid-payment-transition', `payment ${payment.paymentId} is ${payment.status}`);
+  return ok({
+    type: 'PaymentVoided',
+    data: {
+      at: ctx.at,
+      paymentId: payment.paymentId,
+      released: money(state, releasable(payment)),
+      ...(data.reason === undefined ? {} : { reason: data.reason }),
+      ...provider(data),
+      ...changeNoteOf(data),
+    },
+  });
+};
+
+/** Void every open payment (on cancel and discard). */
+export const voidOpenPayments = (state: OrderState, ctx: Ctx, reason: string): OrderEvent[] =>
+  state.payments.filter(openToRelease).map((payment) => ({
+    type: 'PaymentVoided',
+    data: { at: ctx.at, paymentId: payment.paymentId, released: money(state, releasable(payment)), reason },
+  }));
+
+/** PAY-1: a request or authorization lapsed. */
+export const expirePayment = (state: OrderState, ctx: Ctx, data: ExpirePayment['data']): Decision => {
+  const payment = find(state, data.paymentId);
+  if (payment === undefined) return unknownPayment(data.paymentId);
+  if (!openToRelease(payment))
+    return fail('invalid-payment-transition', `payment ${payment.paymentId} is ${payment.status}`);
+  return ok({
+    type: 'PaymentExpired',
+    data: {
+      at: ctx.at,
+      paymentId: payment.paymentId,
+      released: money(state, releasable(payment)),
+      ...provider(data),
+      ...changeNoteOf(data),
+    },
+  });
+};
+
+/** PAY-1: a declined attempt; the payer may try again. */
+export const failPayment = (state: OrderState, ctx: Ctx, data: FailPayment['data']): Decision => {
+  const payment = find(state, data.paymentId);
+  if (payment === undefined) return unknownPayment(data.paymentId);
+  if (!awaitingPayment(payment))
+    return fail('invalid-payment-transition', `payment ${payment.paymentId} is ${payment.status}`);
+  return ok({
+    type: 'PaymentFailed',
+    data: { at: ctx.at, paymentId: payment.paymentId, ...provider(data), ...changeNoteOf(data) },
+  });
+};
+
+/** PAY-5: refund all that is left (amount omitted) or a part; never more than was captured. */
+export const refundPayment = (state: OrderState, ctx: Ctx, data: RefundPayment['data']): Decision => {
+  const payment = find(state, data.paymentId);
+  if (payment === undefined) return unknownPayment(data.paymentId);
+  const refundable = payment.captured - payment.refunded;
+  if (refundable <= 0) return fail('nothing-to-refund', `nothing captured on payment ${payment.paymentId} to refund`);
+  if (data.amount !== undefined) {
+    const currency = wrongCurrency(state, data.amount.currency);
+    if (currency !== undefined) return currency;
+  }
+  const amount = data.amount?.amount ?? refundable;
+  if (amount > refundable)
+    return fail('refund-exceeds-captured', `only ${refundable} of payment ${payment.paymentId} can be refunded`, {
+      amount,
+      refundable,
+    });
+  return ok({
+    type: 'PaymentRefunded',
+    data: {
+      at: ctx.at,
+      paymentId: payment.paymentId,
+      refundId: data.refundId,
+      amount: money(state, amount),
+      external: data.external ?? false,
+      ...(data.reason === undefined ? {} : { reason: data.reason }),
+      ...provider(data),
+      ...changeNoteOf(data),
+    },
+  });
+};
+
+/** Units of a line that count for an invoice under the policy (PAY-7). */
+const invoiceable = (state: OrderState, basis: IssueInvoice['data']['basis'], lineId: string): number => {
+  const line = state.lines.find((l) => l.lineId === lineId);
+  if (line === undefined) return 0;
+  if (basis === 'ordered') return line.qty;
+  switch (line.kind) {
+    case 'physical':
+      return deliveredQty(state, lineId);
+    case 'digital':
+      return state.fulfillment.downloadsUnlocked ? line.qty : 0;
+    case 'service':
+      return state.fulfillment.status === 'fulfilled' ? line.qty : 0;
+  }
+};
+
+/**
+ * PAY-7: invoice what was ordered (or delivered) and not invoiced yet.
+ * Shipping and the discount go on the first invoice (the discount waits while
+ * it would make an invoice negative). Nothing new to invoice: no event.
+ */
+export const issueInvoice = (state: OrderState, ctx: Ctx, data: IssueInvoice['data']): Decision => {
+  if (state.invoices.some((i) => i.invoiceId === data.invoiceId))
+    return fail('invoice-exists', `invoice ${data.invoiceId} exists`);
+  const lines: InvoiceLine[] = [];
+  for (const line of state.lines) {
+    const qty = invoiceable(state, data.basis, line.lineId) - invoicedQty(state, line.lineId);
+    if (qty > 0) lines.push({ lineId: line.lineId, qty, amount: money(state, qty * line.unitPrice.amount) });
+  }
+  const linesAmount = lines.reduce((acc, line) => acc + line.amount.amount, 0);
+  const shippingFee = Math.max(
+    0,
+    state.totals.shippingFee.amount - state.invoices.reduce((a, i) => a + i.shippingFee, 0),
+  );
+  const discountDue = Math.max(0, state.totals.discount.amount - state.invoices.reduce((a, i) => a + i.discount, 0));
+  const discount = linesAmount + shippingFee >= discountDue ? discountDue : 0;
+  if (lines.length === 0 && shippingFee === 0) return ok();
+  return ok({
+    type: 'InvoiceIssued',
+    data: {
+      at: ctx.at,
+      invoiceId: data.invoiceId,
+      basis: data.basis,
+      lines,
+      shippingFee: money(state, shippingFee),
+      discount: money(state, discount),
+      amount: money(state, linesAmount + shippingFee - discount),
+    },
+  });
+};

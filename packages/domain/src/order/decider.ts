@@ -1,0 +1,179 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { Decider } from '@ordersource/core';
+import { authorize } from './access.js';
+import type { OrderCommand, OrderCommandType } from './commands.js';
+import {
+  holdFulfillment,
+  markDelivered,
+  markProcessed,
+  releaseFulfillmentHold,
+  shipOrder,
+} from './decide-fulfillment.js';
+import {
+  addOrderLine,
+  cancelOrder,
+  changeBillingAddress,
+  changeOrderLine,
+  changeShippingFee,
+  confirmOrder,
+  discardOrder,
+  lockOrder,
+  placeOrder,
+  processOrder,
+  recordOrder,
+  removeOrderLine,
+} from './decide-order.js';
+import {
+  authorizePayment,
+  captureOnDelivery,
+  capturePayment,
+  confirmOfflinePayment,
+  expirePayment,
+  failPayment,
+  issueInvoice,
+  recordSale,
+  refundPayment,
+  requestPayment,
+  voidPayment,
+} from './decide-payment.js';
+import { fail, fold, type Ctx, type Decision } from './decision.js';
+import type { OrderEvent } from './events.js';
+import { evolveOrder } from './evolve.js';
+import { paymentSecured } from './payment-status.js';
+import { initialOrderState, type OrderState } from './state.js';
+
+/**
+ * The order decider: one stream per order holds the order, its payments and
+ * its fulfillment, so the invariants that span them (ORD-8 shipping gate,
+ * PAY-5 refund limits, ORD-9 lock) are checked in one place.
+ */
+
+/** What a cancelled order still accepts: money going back, notes, the receipt lock, the billing address. */
+const AFTER_CANCEL: ReadonlySet<OrderCommandType> = new Set<OrderCommandType>([
+  'RefundPayment',
+  'ProcessOrder',
+  'LockOrder',
+  'ChangeBillingAddress',
+]);
+
+const route = (command: OrderCommand, state: OrderState, ctx: Ctx): Decision => {
+  switch (command.type) {
+    case 'PlaceOrder':
+      return placeOrder(state, ctx, command.data);
+    case 'RecordOrder':
+      return recordOrder(state, ctx, command.data);
+    case 'ConfirmOrder':
+      return confirmOrder(state, ctx, command.data);
+    case 'ProcessOrder':
+      return processOrder(state, ctx, command.data);
+    case 'AddOrderLine':
+      return addOrderLine(state, ctx, command.data);
+    case 'RemoveOrderLine':
+      return removeOrderLine(state, ctx, command.data);
+    case 'ChangeOrderLine':
+      return changeOrderLine(state, ctx, command.data);
+    case 'ChangeShippingFee':
+      return changeShippingFee(state, ctx, command.data);
+    case 'ChangeBillingAddress':
+      return changeBillingAddress(state, ctx, command.data);
+    case 'LockOrder':
+      return lockOrder(state, ctx, command.data);
+    case 'CancelOrder':
+      return cancelOrder(state, ctx, command.data);
+    case 'DiscardOrder':
+      return discardOrder(state, ctx, command.data);
+    case 'RequestPayment':
+      return requestPayment(state, ctx, command.data);
+    case 'AuthorizePayment':
+      return authorizePayment(state, ctx, command.data);
+    case 'RecordSale':
+      return recordSale(state, ctx, command.data);
+    case 'CapturePayment':
+      return capturePayment(state, ctx, command.data);
+    case 'VoidPayment':
+      return voidPayment(state, ctx, command.data);
+    case 'ExpirePayment':
+      return expirePayment(state, ctx, command.data);
+    case 'FailPayment':
+      return failPayment(state, ctx, command.data);
+    case 'ConfirmOfflinePayment':
+      return confirmOfflinePayment(state, ctx, command.data);
+    case 'RefundPayment':
+      return refundPayment(state, ctx, command.data);
+    case 'CaptureOnDelivery':
+      return captureOnDelivery(state, ctx, command.data);
+    case 'IssueInvoice':
+      return issueInvoice(state, ctx, command.data);
+    case 'MarkProcessed':
+      return markProcessed(state, ctx, command.data);
+    case 'HoldFulfillment':
+      return holdFulfillment(state, ctx, command.data);
+    case 'ReleaseFulfillmentHold':
+      return releaseFulfillmentHold(state, ctx, command.data);
+    case 'ShipOrder':
+      return shipOrder(state, ctx, command.data);
+    case 'MarkDelivered':
+      return markDelivered(state, ctx, command.data);
+  }
+};
+
+/**
+ * Events that follow from the new state, whatever caused it: captured money
+ * is matched with open invoices (PAY-7); digital lines unlock once payment is
+ * confirmed (FUL-3), and an all-digital order is then fulfilled (REC-4).
+ */
+const consequences = (state: OrderState, ctx: Ctx): OrderEvent[] => {
+  const events: OrderEvent[] = [];
+  const free = new Map(state.payments.map((p) => [p.paymentId, p.captured - p.refunded - p.reconciled]));
+  for (const invoice of state.invoices) {
+    let open = invoice.amount - invoice.paid;
+    for (const payment of state.payments) {
+      const available = free.get(payment.paymentId) ?? 0;
+      if (open <= 0 || available <= 0) continue;
+      const amount = Math.min(open, available);
+      open -= amount;
+      free.set(payment.paymentId, available - amount);
+      events.push({
+        type: 'InvoicePaymentReconciled',
+        data: {
+          at: ctx.at,
+          invoiceId: invoice.invoiceId,
+          paymentId: payment.paymentId,
+          amount: { amount, currency: state.currency },
+        },
+      });
+    }
+  }
+  const live = state.status !== 'cancelled' && state.status !== 'discarded';
+  const digital = state.lines.filter((line) => line.kind === 'digital');
+  if (live && !state.fulfillment.downloadsUnlocked && digital.length > 0 && paymentSecured(state)) {
+    events.push({ type: 'DownloadsUnlocked', data: { at: ctx.at, lineIds: digital.map((line) => line.lineId) } });
+    const status = state.fulfillment.status;
+    if (digital.length === state.lines.length && (status === 'unfulfilled' || status === 'processed'))
+      events.push({ type: 'OrderFulfilled', data: { at: ctx.at, deliveredAt: ctx.at } });
+  }
+  return events;
+};
+
+export const decideOrder = (command: OrderCommand, state: OrderState): Decision => {
+  const ctx: Ctx = { at: command.metadata.at, actor: command.metadata.actor, commandId: command.metadata.commandId };
+  if (state.status === 'none' && command.type !== 'PlaceOrder') return fail('order-not-found', 'no such order');
+  const allowed = authorize(ctx.actor, command.type, state.details?.customer ?? null);
+  if (E.isLeft(allowed)) return allowed;
+  if (state.status === 'discarded')
+    return fail('order-discarded', `the order was discarded (${state.discarded?.reason ?? ''}) and accepts nothing`);
+  if (state.status === 'cancelled' && !AFTER_CANCEL.has(command.type))
+    return fail('order-cancelled', `the order was cancelled and does not accept ${command.type}`);
+  const decided = route(command, state, ctx);
+  if (E.isLeft(decided) || decided.right.length === 0) return decided;
+  const follow = consequences(fold(state, decided.right), ctx);
+  return E.right(follow.length === 0 ? decided.right : [...decided.right, ...follow]);
+};
+
+export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
+  initialState: initialOrderState,
+  decide: decideOrder,
+  evolve: evolveOrder,
+  // A discarded order accepts nothing; a cancelled one may still refund.
+  isTerminal: (state) => state.status === 'discarded',
+};

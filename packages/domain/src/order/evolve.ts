@@ -1,0 +1,269 @@
+import type { Draft } from 'immer';
+import type { OrderEvent } from './events.js';
+import { remainingToShip } from './quantities.js';
+import type { FulfillmentStatus, OrderState, PaymentState } from './state.js';
+
+/**
+ * Folds one event into the order state (an immer draft or a private copy).
+ * Payload objects are copied, never kept: stored events are frozen and shared.
+ */
+
+/** Plain-data deep copy (event payloads are JSON-like). */
+const clone = <T>(value: T): T => {
+  if (Array.isArray(value)) return value.map((item: unknown) => clone(item)) as T;
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = clone(item);
+    return out as T;
+  }
+  return value;
+};
+
+const paymentOf = (state: Draft<OrderState>, paymentId: string): Draft<PaymentState> | undefined =>
+  state.payments.find((payment) => payment.paymentId === paymentId);
+
+const message = (
+  payment: Draft<PaymentState>,
+  at: string,
+  event: string,
+  data: { providerMessage?: string; providerReference?: string },
+): void => {
+  if (data.providerMessage === undefined && data.providerReference === undefined) return;
+  payment.messages.push({
+    at,
+    event,
+    message: data.providerMessage ?? '',
+    ...(data.providerReference === undefined ? {} : { reference: data.providerReference }),
+  });
+};
+
+const setFulfillment = (state: Draft<OrderState>, status: FulfillmentStatus): void => {
+  state.fulfillment.status = status;
+};
+
+export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void => {
+  switch (event.type) {
+    case 'OrderPlaced': {
+      const d = event.data;
+      state.status = d.status;
+      state.currency = d.currency;
+      state.lines = clone(d.lines);
+      state.totals = clone(d.totals);
+      state.maxTotal = d.totals.total.amount;
+      state.details = clone({
+        orderId: d.orderId,
+        orderNumber: d.orderNumber,
+        placedAt: d.placedAt,
+        shippingMethod: d.shippingMethod,
+        paymentMethod: d.paymentMethod,
+        customer: d.customer,
+        billingAddress: d.billingAddress,
+        shippingAddress: d.shippingAddress,
+        fraudSignals: d.fraudSignals,
+        ...(d.ip === undefined ? {} : { ip: d.ip }),
+        ...(d.ipCountry === undefined ? {} : { ipCountry: d.ipCountry }),
+        ...(d.remark === undefined ? {} : { remark: d.remark }),
+      });
+      if (d.status === 'recorded') state.recordedAt = d.placedAt;
+      return;
+    }
+    case 'OrderRecorded':
+      state.status = 'recorded';
+      state.recordedAt = event.data.at;
+      return;
+    case 'OrderConfirmed':
+      state.status = 'confirmed';
+      state.confirmedAt = event.data.at;
+      return;
+    case 'OrderProcessed': {
+      const d = event.data;
+      const p = state.processing;
+      p.status = d.status;
+      if (d.loyaltyPoints !== undefined) p.loyaltyPoints = d.loyaltyPoints;
+      if (d.loyaltyPointsApproved !== undefined) p.loyaltyPointsApproved = d.loyaltyPointsApproved;
+      if (d.shipDate !== undefined) p.shipDate = d.shipDate;
+      if (d.deliveryDate !== undefined) p.deliveryDate = d.deliveryDate;
+      if (d.carrier !== undefined) p.carrier = d.carrier;
+      if (d.trackingReference !== undefined) p.trackingReference = d.trackingReference;
+      if (d.notify !== undefined) p.lastNotify = clone(d.notify);
+      return;
+    }
+    case 'OrderLineAdded':
+      state.lines.push(clone(event.data.line));
+      applyTotals(state, event.data.totals);
+      return;
+    case 'OrderLineRemoved':
+      state.lines = state.lines.filter((line) => line.lineId !== event.data.lineId);
+      applyTotals(state, event.data.totals);
+      return;
+    case 'OrderLineChanged': {
+      const line = state.lines.find((l) => l.lineId === event.data.lineId);
+      if (line !== undefined) {
+        line.qty = event.data.qty;
+        line.unitPrice = { ...event.data.unitPrice };
+      }
+      applyTotals(state, event.data.totals);
+      return;
+    }
+    case 'ShippingFeeChanged':
+      applyTotals(state, event.data.totals);
+      return;
+    case 'BillingAddressChanged':
+      if (state.details !== null) state.details.billingAddress = clone(event.data.address);
+      return;
+    case 'OrderLocked':
+      state.locked = {
+        at: event.data.at,
+        reason: event.data.reason,
+        ...(event.data.receiptId === undefined ? {} : { receiptId: event.data.receiptId }),
+      };
+      return;
+    case 'OrderCancelled':
+      state.status = 'cancelled';
+      state.cancelled = { at: event.data.at, reason: event.data.reason };
+      delete state.fulfillment.hold;
+      setFulfillment(state, 'cancelled');
+      return;
+    case 'OrderDiscarded':
+      state.status = 'discarded';
+      state.discarded = {
+        at: event.data.at,
+        reason: event.data.reason,
+        ...(event.data.duplicateOf === undefined ? {} : { duplicateOf: event.data.duplicateOf }),
+      };
+      return;
+
+    case 'PaymentRequested': {
+      const d = event.data;
+      state.payments.push({
+        paymentId: d.paymentId,
+        method: { ...d.method },
+        channel: d.channel,
+        requestedAt: d.at,
+        requested: d.amount.amount,
+        status: 'pending',
+        authorized: 0,
+        captured: 0,
+        refunded: 0,
+        released: 0,
+        reconciled: 0,
+        ...(d.expiresAt === undefined ? {} : { expiresAt: d.expiresAt }),
+        ...(d.url === undefined ? {} : { url: d.url }),
+        messages: [],
+      });
+      return;
+    }
+    case 'PaymentAuthorized': {
+      const payment = paymentOf(state, event.data.paymentId);
+      if (payment === undefined) return;
+      payment.authorized += event.data.amount.amount;
+      payment.status = 'authorized';
+      message(payment, event.data.at, event.type, event.data);
+      return;
+    }
+    case 'PaymentCaptured': {
+      const payment = paymentOf(state, event.data.paymentId);
+      if (payment === undefined) return;
+      const d = event.data;
+      // A sale and an offline confirmation authorize and capture in one step.
+      if (d.mode !== 'capture') payment.authorized += d.amount.amount;
+      payment.captured += d.amount.amount;
+      payment.released += d.released.amount;
+      payment.status =
+        d.final || payment.captured + payment.released >= payment.authorized ? 'captured' : 'partially_captured';
+      message(payment, d.at, event.type, d);
+      return;
+    }
+    case 'PaymentVoided':
+    case 'PaymentExpired': {
+      const payment = paymentOf(state, event.data.paymentId);
+      if (payment === undefined) return;
+      payment.released += event.data.released.amount;
+      payment.status = event.type === 'PaymentVoided' ? 'voided' : 'expired';
+      message(payment, event.data.at, event.type, event.data);
+      return;
+    }
+    case 'PaymentFailed': {
+      const payment = paymentOf(state, event.data.paymentId);
+      if (payment === undefined) return;
+      payment.status = 'failed';
+      message(payment, event.data.at, event.type, event.data);
+      return;
+    }
+    case 'PaymentRefunded': {
+      const payment = paymentOf(state, event.data.paymentId);
+      if (payment === undefined) return;
+      payment.refunded += event.data.amount.amount;
+      message(payment, event.data.at, event.type, event.data);
+      return;
+    }
+    case 'InvoiceIssued':
+      state.invoices.push({
+        invoiceId: event.data.invoiceId,
+        basis: event.data.basis,
+        issuedAt: event.data.at,
+        lines: event.data.lines.map((line) => ({ lineId: line.lineId, qty: line.qty, amount: line.amount.amount })),
+        shippingFee: event.data.shippingFee.amount,
+        discount: event.data.discount.amount,
+        amount: event.data.amount.amount,
+        paid: 0,
+      });
+      return;
+    case 'InvoicePaymentReconciled': {
+      const invoice = state.invoices.find((i) => i.invoiceId === event.data.invoiceId);
+      if (invoice !== undefined) invoice.paid += event.data.amount.amount;
+      const payment = paymentOf(state, event.data.paymentId);
+      if (payment !== undefined) payment.reconciled += event.data.amount.amount;
+      return;
+    }
+
+    case 'FulfillmentProcessed':
+      setFulfillment(state, 'processed');
+      return;
+    case 'FulfillmentHeld':
+      state.fulfillment.hold = {
+        reason: event.data.reason,
+        heldAt: event.data.at,
+        resumeTo: state.fulfillment.status === 'on_hold' ? 'unfulfilled' : state.fulfillment.status,
+        ...(event.data.until === undefined ? {} : { until: event.data.until }),
+      };
+      setFulfillment(state, 'on_hold');
+      return;
+    case 'FulfillmentHoldReleased': {
+      const resumeTo = state.fulfillment.hold?.resumeTo ?? 'unfulfilled';
+      delete state.fulfillment.hold;
+      setFulfillment(state, resumeTo);
+      return;
+    }
+    case 'ShipmentDispatched': {
+      const d = event.data;
+      state.fulfillment.shipments.push({
+        shipmentId: d.shipmentId,
+        lines: d.lines.map((line) => ({ ...line })),
+        shippedAt: d.shippedAt,
+        ...(d.carrier === undefined ? {} : { carrier: d.carrier }),
+        ...(d.trackingReference === undefined ? {} : { trackingReference: d.trackingReference }),
+        ...(d.expectedDeliveryAt === undefined ? {} : { expectedDeliveryAt: d.expectedDeliveryAt }),
+      });
+      setFulfillment(state, remainingToShip(state) > 0 ? 'partially_shipped' : 'shipped');
+      return;
+    }
+    case 'ShipmentDelivered': {
+      const shipment = state.fulfillment.shipments.find((s) => s.shipmentId === event.data.shipmentId);
+      if (shipment !== undefined) shipment.deliveredAt = event.data.deliveredAt;
+      return;
+    }
+    case 'OrderFulfilled':
+      setFulfillment(state, 'fulfilled');
+      state.fulfillment.fulfilledAt = event.data.deliveredAt;
+      return;
+    case 'DownloadsUnlocked':
+      state.fulfillment.downloadsUnlocked = true;
+      return;
+  }
+};
+
+const applyTotals = (state: Draft<OrderState>, totals: OrderState['totals']): void => {
+  state.totals = clone(totals);
+  state.maxTotal = Math.max(state.maxTotal, totals.total.amount);
+};

@@ -1,0 +1,140 @@
+import type { Money } from '@ordersource/core';
+import type { DiscardReason, FraudSignal, InvoiceBasis, OrderTotals, ShipmentLine } from './events.js';
+import type { Address, Customer, Notify, OrderLine, PaymentChannel, PaymentMethod, ShippingMethod } from './values.js';
+
+/**
+ * The folded state of one order stream: the order, its payments, invoices and
+ * fulfillment. Amounts inside payments and invoices are minor units of the
+ * order's currency.
+ */
+
+/** ORD-2/ORD-3 lifecycle of the order itself; 'none' before OrderPlaced. */
+export type OrderStatus = 'none' | 'pending' | 'recorded' | 'confirmed' | 'cancelled' | 'discarded';
+
+/**
+ * One payment's own lifecycle (PAY-1, PAY-3, PAY-4). Refunds do not change it;
+ * they are counted in `refunded`.
+ */
+export type PaymentStatus =
+  'pending' | 'failed' | 'authorized' | 'partially_captured' | 'captured' | 'voided' | 'expired';
+
+export type ProviderMessage = Readonly<{ at: string; event: string; message: string; reference?: string }>;
+
+export type PaymentState = {
+  paymentId: string;
+  method: PaymentMethod;
+  channel: PaymentChannel;
+  requestedAt: string;
+  /** The exact amount the payer must pay (PAY-3). */
+  requested: number;
+  status: PaymentStatus;
+  authorized: number;
+  captured: number;
+  refunded: number;
+  /** Authorized money given back by a final capture, a void or an expiry. */
+  released: number;
+  /** Captured money already matched against invoices (PAY-7). */
+  reconciled: number;
+  expiresAt?: string;
+  url?: string;
+  /** Provider return messages, oldest first (PAY-1). */
+  messages: ProviderMessage[];
+};
+
+export type InvoiceState = {
+  invoiceId: string;
+  basis: InvoiceBasis;
+  issuedAt: string;
+  lines: { lineId: string; qty: number; amount: number }[];
+  shippingFee: number;
+  discount: number;
+  amount: number;
+  paid: number;
+};
+
+/** FUL-1 (Pixpa's six, plus partially_shipped for a shipment of some lines). */
+export type FulfillmentStatus =
+  'unfulfilled' | 'processed' | 'on_hold' | 'partially_shipped' | 'shipped' | 'cancelled' | 'fulfilled';
+
+export type Shipment = {
+  shipmentId: string;
+  lines: ShipmentLine[];
+  shippedAt: string;
+  carrier?: string;
+  trackingReference?: string;
+  expectedDeliveryAt?: string;
+  deliveredAt?: string;
+};
+
+export type Hold = { reason: string; heldAt: string; until?: string; resumeTo: FulfillmentStatus };
+
+export type FulfillmentState = {
+  status: FulfillmentStatus;
+  hold?: Hold;
+  shipments: Shipment[];
+  downloadsUnlocked: boolean;
+  fulfilledAt?: string;
+};
+
+/** The placement facts that do not change (ORD-1), except the billing address (CUS-2). */
+export type OrderDetails = {
+  orderId: string;
+  orderNumber: string;
+  placedAt: string;
+  shippingMethod: ShippingMethod;
+  paymentMethod: PaymentMethod;
+  customer: Customer;
+  billingAddress: Address;
+  shippingAddress: Address;
+  ip?: string;
+  ipCountry?: string;
+  remark?: string;
+  fraudSignals: FraudSignal[];
+};
+
+/** The last "process order" input (ORD-4). */
+export type Processing = {
+  status?: string;
+  loyaltyPoints?: number;
+  loyaltyPointsApproved?: boolean;
+  shipDate?: string;
+  deliveryDate?: string;
+  carrier?: string;
+  trackingReference?: string;
+  lastNotify?: Notify;
+};
+
+export type OrderState = {
+  status: OrderStatus;
+  currency: string;
+  details: OrderDetails | null;
+  lines: OrderLine[];
+  totals: OrderTotals;
+  /** Highest total the order ever had (the paid-total law). */
+  maxTotal: number;
+  payments: PaymentState[];
+  invoices: InvoiceState[];
+  fulfillment: FulfillmentState;
+  processing: Processing;
+  recordedAt?: string;
+  confirmedAt?: string;
+  cancelled?: { at: string; reason: string };
+  discarded?: { at: string; reason: DiscardReason; duplicateOf?: string };
+  /** ORD-9: set when the closing fiscal receipt is issued. */
+  locked?: { at: string; reason: string; receiptId?: string };
+};
+
+const zero = (currency: string): Money => ({ amount: 0, currency });
+
+export const initialOrderState: OrderState = {
+  status: 'none',
+  currency: '',
+  details: null,
+  lines: [],
+  totals: { subtotal: zero(''), shippingFee: zero(''), discount: zero(''), total: zero('') },
+  maxTotal: 0,
+  payments: [],
+  invoices: [],
+  fulfillment: { status: 'unfulfilled', shipments: [], downloadsUnlocked: false },
+  processing: {},
+};
