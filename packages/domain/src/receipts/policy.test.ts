@@ -1,0 +1,521 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import type { ReceiptsCommand } from './commands.js';
+import type { Receipt } from './receipt.js';
+import { renderReceipt } from './render.js';
+import {
+  cap,
+  licence,
+  MARKING_CODE,
+  markedShoes,
+  order7000,
+  rub,
+  seedScenarios,
+  socks,
+  sneakers,
+} from './scenarios.js';
+import { script } from './script.js';
+import { simulate, type Simulation } from './simulate.js';
+
+const receiptsOf = (run: Simulation): Receipt[] => run.state.issued.map((id) => run.state.receipts[id]!.receipt);
+
+const errorsOf = (run: Simulation): string[] =>
+  run.outcomes.flatMap((outcome) => (E.isLeft(outcome.result) ? [outcome.result.left.code] : []));
+
+const scenario = (name: string): Simulation => {
+  const found = seedScenarios.find((candidate) => candidate.name === name);
+  if (found === undefined) throw new Error(`no scenario ${name}`);
+  return simulate(found.commands);
+};
+
+const summary = (receipt: Receipt) => ({
+  kind: receipt.kind,
+  operation: receipt.operation,
+  tag1214: receipt.paymentMethod,
+  total: receipt.total.amount,
+  items: receipt.items.map((item) => item.lineId ?? item.name),
+  new: receipt.payments.cash.amount + receipt.payments.electronic.amount,
+  offset: receipt.payments.prepayment.amount,
+  credit: receipt.payments.credit.amount,
+});
+
+const s = script('o-1');
+const t = (d: number): string => `2026-11-${String(d).padStart(2, '0')}T10:00:00Z`;
+
+describe('REC-3 advance: payment amount differs from the goods total', () => {
+  it('REC-3/REC-5: an order of 7,000 paid 5,000 then 2,000 and delivered: two advances, then one closing receipt offsetting both', () => {
+    const run = scenario('advance-advance-delivery');
+    expect(errorsOf(run)).toEqual([]);
+    const [first, second, closing, ...rest] = receiptsOf(run);
+    expect(rest).toEqual([]);
+    expect(summary(first!)).toEqual({
+      kind: 'advance',
+      operation: 'income',
+      tag1214: 3,
+      total: 500_000,
+      items: ['Аванс'],
+      new: 500_000,
+      offset: 0,
+      credit: 0,
+    });
+    expect(first!.items[0]).toMatchObject({ subject: 'payment', quantity: 1, vat: 'vat20_120', paymentMethod: 3 });
+    expect(summary(second!)).toMatchObject({ kind: 'advance', tag1214: 3, total: 200_000, items: ['Аванс'] });
+    expect(summary(closing!)).toEqual({
+      kind: 'full-settlement',
+      operation: 'income',
+      tag1214: 4,
+      total: 700_000,
+      items: ['l-sneakers', 'l-socks'],
+      new: 0,
+      offset: 700_000,
+      credit: 0,
+    });
+    expect(closing!.offsets.map((offset) => [offset.receiptId, offset.amount.amount])).toEqual([
+      [first!.receiptId, 500_000],
+      [second!.receiptId, 200_000],
+    ]);
+    expect(closing!.cause).toEqual({ kind: 'handover', id: 'ship-1-delivered' });
+  });
+
+  it('REC-3: an advance lists no goods and prints the calculated VAT of the order', () => {
+    const run = simulate([s.compose(t(1), 'placed', [{ ...sneakers, vat: 'vat10' }]), s.pay(t(1), 'p-1', rub(100))]);
+    const [advance] = receiptsOf(run);
+    expect(advance!.items).toHaveLength(1);
+    expect(advance!.items[0]).toMatchObject({ name: 'Аванс', vat: 'vat10_110', subject: 'payment' });
+    expect(advance!.items[0]!.lineId).toBeUndefined();
+  });
+});
+
+describe('REC-3 prepayment: payment amount equals the goods total', () => {
+  it('REC-3/REC-5: an order paid in full and delivered: a 100% prepayment listing the items, then the closing receipt', () => {
+    const run = scenario('prepaid-in-full-delivery');
+    const [prepayment, closing, ...rest] = receiptsOf(run);
+    expect(rest).toEqual([]);
+    expect(summary(prepayment!)).toEqual({
+      kind: 'prepayment',
+      operation: 'income',
+      tag1214: 1,
+      total: 700_000,
+      items: ['l-sneakers', 'l-socks'],
+      new: 700_000,
+      offset: 0,
+      credit: 0,
+    });
+    // 54-FZ / NK RF art. 164 p. 4: money before handover prints the calculated rate.
+    expect(prepayment!.items.map((item) => [item.vat, item.paymentMethod, item.quantity, item.amount.amount])).toEqual([
+      ['vat20_120', 1, 1, 500_000],
+      ['vat20_120', 1, 4, 200_000],
+    ]);
+    expect(summary(closing!)).toMatchObject({ kind: 'full-settlement', tag1214: 4, new: 0, offset: 700_000 });
+    expect(closing!.items.map((item) => item.vat)).toEqual(['vat20', 'vat20']);
+    expect(closing!.offsets).toEqual([{ receiptId: prepayment!.receiptId, amount: rub(7000) }]);
+  });
+
+  it('REC-3: a second payment equal to the goods total after a prepayment is an advance, not a second prepayment', () => {
+    const run = simulate([
+      s.compose(t(1), 'placed', order7000),
+      s.pay(t(1), 'p-1', rub(7000)),
+      s.pay(t(2), 'p-2', rub(7000)),
+    ]);
+    expect(receiptsOf(run).map((receipt) => receipt.kind)).toEqual(['prepayment', 'advance']);
+  });
+});
+
+describe('REC-3 change after a receipt: the next payment is an advance', () => {
+  it('REC-3/REC-5: an order paid in full, then changed (an item added), paid again and delivered', () => {
+    const run = scenario('prepaid-changed-paid-again-delivery');
+    expect(errorsOf(run)).toEqual([]);
+    const [prepayment, advance, closing] = receiptsOf(run);
+    expect(summary(prepayment!)).toMatchObject({ kind: 'prepayment', tag1214: 1, total: 700_000 });
+    expect(summary(advance!)).toMatchObject({ kind: 'advance', tag1214: 3, total: 100_000, items: ['Аванс'] });
+    expect(summary(closing!)).toMatchObject({
+      kind: 'full-settlement',
+      tag1214: 4,
+      total: 800_000,
+      items: ['l-sneakers', 'l-socks', 'l-cap'],
+      offset: 800_000,
+      new: 0,
+    });
+    expect(closing!.offsets.map((offset) => offset.amount.amount)).toEqual([700_000, 100_000]);
+  });
+
+  it('REC-3: after a change, a payment equal to the new goods total is still an advance', () => {
+    const run = simulate([
+      s.compose(t(1), 'placed', order7000),
+      s.pay(t(1), 'p-1', rub(7000)),
+      s.refund(t(2), 'r-1', rub(7000)),
+      s.compose(t(3), 'changed', [...order7000, cap]),
+      s.pay(t(4), 'p-2', rub(8000)),
+      s.pay(t(5), 'p-3', rub(1)),
+    ]);
+    expect(receiptsOf(run).map((receipt) => receipt.kind)).toEqual(['prepayment', 'prepayment', 'advance', 'advance']);
+    expect(receiptsOf(run).map((receipt) => receipt.operation)).toEqual([
+      'income',
+      'income-return',
+      'income',
+      'income',
+    ]);
+  });
+
+  it('REC-3: a change before any receipt does not turn the first payment into an advance', () => {
+    const run = simulate([
+      s.compose(t(1), 'placed', order7000),
+      s.compose(t(1), 'changed', [...order7000, cap]),
+      s.pay(t(2), 'p-1', rub(8000)),
+    ]);
+    expect(receiptsOf(run).map((receipt) => receipt.kind)).toEqual(['prepayment']);
+  });
+});
+
+describe('REC-4 digital goods handed over right after payment', () => {
+  it('REC-4: a licence sold and delivered at once: one full-settlement receipt with the new money, and the order locks', () => {
+    const run = scenario('licence-settled-at-payment');
+    const [settlement, ...rest] = receiptsOf(run);
+    expect(rest).toEqual([]);
+    expect(summary(settlement!)).toEqual({
+      kind: 'full-settlement',
+      operation: 'income',
+      tag1214: 4,
+      total: 299_000,
+      items: ['l-licence'],
+      new: 299_000,
+      offset: 0,
+      credit: 0,
+    });
+    expect(run.state.closingReceiptId).toBe(settlement!.receiptId);
+    const after = simulate([s.compose(t(2), 'late', [licence, cap])], run.state);
+    expect(errorsOf(after)).toEqual(['order-locked']);
+  });
+
+  it('REC-4: a licence paid in two parts settles when the second part completes it, offsetting the first', () => {
+    const run = simulate([
+      s.compose(t(1), 'placed', [licence]),
+      s.pay(t(1), 'p-1', rub(990)),
+      s.pay(t(2), 'p-2', rub(2000)),
+    ]);
+    expect(receiptsOf(run).map(summary)).toEqual([
+      expect.objectContaining({ kind: 'advance', total: 99_000 }),
+      expect.objectContaining({ kind: 'advance', total: 200_000, new: 200_000 }),
+      expect.objectContaining({ kind: 'full-settlement', total: 299_000, new: 0, offset: 299_000 }),
+    ]);
+  });
+
+  it('REC-4: with settlement at payment turned off, a licence gets a 100% prepayment like any goods', () => {
+    const run = simulate([
+      s.configure(t(1), { closeOn: { trigger: 'delivery' }, digitalSettlesOnPayment: false }),
+      s.compose(t(1), 'placed', [licence]),
+      s.pay(t(1), 'p-1', rub(2990)),
+    ]);
+    expect(receiptsOf(run).map((receipt) => receipt.kind)).toEqual(['prepayment']);
+  });
+
+  it('REC-4: a mixed order (licence and physical goods) is not settled at payment', () => {
+    const run = simulate([s.compose(t(1), 'placed', [licence, cap]), s.pay(t(1), 'p-1', rub(3990))]);
+    expect(receiptsOf(run).map((receipt) => receipt.kind)).toEqual(['prepayment']);
+  });
+});
+
+describe('REC-5 closing receipt on handover', () => {
+  it('REC-5: the courier collects the difference: an advance for it, then the closing receipt offsetting everything', () => {
+    const run = scenario('courier-collects-the-difference');
+    const receipts = receiptsOf(run);
+    expect(receipts.map(summary)).toEqual([
+      expect.objectContaining({ kind: 'prepayment', total: 700_000, new: 700_000 }),
+      expect.objectContaining({ kind: 'advance', total: 100_000, new: 100_000 }),
+      expect.objectContaining({ kind: 'full-settlement', total: 800_000, new: 0, offset: 800_000 }),
+    ]);
+    expect(receipts[1]!.payments.cash).toEqual(rub(1000));
+    // "После этого заказ уже изменять нельзя": the late change is refused.
+    expect(errorsOf(run)).toEqual(['order-locked']);
+    expect(run.state.lines.map((line) => line.lineId)).toEqual(['l-sneakers', 'l-socks', 'l-cap']);
+  });
+
+  it('REC-5/ORD-9: after the closing receipt a composition change is rejected with a clear error naming the receipt', () => {
+    const run = scenario('prepaid-in-full-delivery');
+    const closing = receiptsOf(run)[1]!;
+    const after = simulate([s.compose(t(9), 'late', [sneakers])], run.state);
+    const outcome = after.outcomes[0]!.result;
+    expect(E.isLeft(outcome) && outcome.left).toMatchObject({
+      code: 'order-locked',
+      details: { closingReceiptId: closing.receiptId },
+    });
+    expect(E.isLeft(outcome) && outcome.left.message).toContain('can no longer change');
+  });
+
+  it('REC-5: goods handed over unpaid go on credit (1214 = 6); a later payment is a credit repayment (1214 = 7)', () => {
+    const run = simulate([
+      s.compose(t(1), 'placed', order7000),
+      s.handover(t(2), 'd-1', 'delivered'),
+      s.pay(t(3), 'p-1', rub(7000)),
+    ]);
+    expect(receiptsOf(run).map(summary)).toEqual([
+      expect.objectContaining({ kind: 'credit-handover', tag1214: 6, total: 700_000, credit: 700_000, new: 0 }),
+      expect.objectContaining({ kind: 'credit-repayment', tag1214: 7, total: 700_000, new: 700_000 }),
+    ]);
+    expect(run.state.credit).toBe(0);
+  });
+
+  it('REC-5: goods handed over partly paid: partial settlement and credit (1214 = 5)', () => {
+    const run = simulate([
+      s.compose(t(1), 'placed', order7000),
+      s.pay(t(1), 'p-1', rub(5000)),
+      s.handover(t(2), 'd-1', 'delivered'),
+    ]);
+    expect(summary(receiptsOf(run)[1]!)).toMatchObject({
+      kind: 'partial-settlement-credit',
+      tag1214: 5,
+      offset: 500_000,
+      credit: 200_000,
+    });
+  });
+
+  it('REC-5: money received beyond the final composition stays an advance not yet offset, refundable', () => {
+    const run = simulate([
+      s.compose(t(1), 'placed', [...order7000, cap]),
+      s.pay(t(1), 'p-1', rub(8000)),
+      s.compose(t(2), 'cap-removed', order7000),
+      s.handover(t(3), 'd-1', 'delivered'),
+      s.refund(t(4), 'r-1', rub(1000)),
+    ]);
+    const [, closing, refund] = receiptsOf(run);
+    expect(summary(closing!)).toMatchObject({ kind: 'full-settlement', offset: 700_000, credit: 0 });
+    expect(summary(refund!)).toMatchObject({ kind: 'advance', operation: 'income-return', total: 100_000 });
+    expect(run.state.outstanding).toEqual([]);
+  });
+
+  it('REC-5: a handover after the closing receipt owes nothing', () => {
+    const run = simulate([
+      s.configure(t(1), { closeOn: { trigger: 'shipment' }, digitalSettlesOnPayment: true }),
+      s.compose(t(1), 'placed', order7000),
+      s.pay(t(1), 'p-1', rub(7000)),
+      s.handover(t(2), 'ship', 'shipped'),
+      s.handover(t(3), 'deliver', 'delivered'),
+    ]);
+    expect(receiptsOf(run).map((receipt) => receipt.kind)).toEqual(['prepayment', 'full-settlement']);
+  });
+});
+
+describe('REC-1 money taken by a courier or in a store', () => {
+  it('REC-1: cash paid to a courier with nothing prepaid: one full-settlement receipt paid in cash', () => {
+    const [receipt, ...rest] = receiptsOf(scenario('cash-to-courier'));
+    expect(rest).toEqual([]);
+    expect(summary(receipt!)).toMatchObject({ kind: 'full-settlement', tag1214: 4, total: 700_000, new: 700_000 });
+    expect(receipt!.payments.cash).toEqual(rub(7000));
+    expect(receipt!.payments.electronic).toEqual(rub(0));
+  });
+
+  it('REC-1: a card paid in a store: full settlement with electronic money', () => {
+    const run = simulate([
+      s.compose(t(1), 'placed', order7000),
+      s.pay(t(1), 'store-1', rub(7000), { means: 'electronic', channel: 'store' }),
+    ]);
+    const [receipt] = receiptsOf(run);
+    expect(receipt!.payments).toMatchObject({ electronic: rub(7000), cash: rub(0), prepayment: rub(0) });
+  });
+
+  it('REC-1: a bank transfer confirmed by an admin is receipted like an online payment', () => {
+    const run = simulate([
+      s.compose(t(1), 'placed', order7000),
+      s.pay(t(1), 'bank-1', rub(7000), { means: 'electronic', channel: 'transfer' }),
+    ]);
+    expect(receiptsOf(run).map((receipt) => receipt.kind)).toEqual(['prepayment']);
+  });
+});
+
+describe('REC-7 refunds', () => {
+  it('REC-7: a full refund before delivery returns the advance (operation income return, 1214 = 3)', () => {
+    const run = scenario('full-refund-before-delivery');
+    const [advance, refund] = receiptsOf(run);
+    expect(summary(refund!)).toEqual({
+      kind: 'advance',
+      operation: 'income-return',
+      tag1214: 3,
+      total: 500_000,
+      items: ['Аванс'],
+      new: 500_000,
+      offset: 0,
+      credit: 0,
+    });
+    expect(refund!.offsets).toEqual([{ receiptId: advance!.receiptId, amount: rub(5000) }]);
+    expect(run.state.outstanding).toEqual([]);
+  });
+
+  it('REC-7: a partial refund before delivery returns part of the advance, newest first', () => {
+    const run = simulate([
+      s.compose(t(1), 'placed', order7000),
+      s.pay(t(1), 'p-1', rub(5000)),
+      s.pay(t(2), 'p-2', rub(2000)),
+      s.refund(t(3), 'r-1', rub(2500)),
+      s.handover(t(4), 'd', 'delivered'),
+    ]);
+    const [first, second, refund, closing] = receiptsOf(run);
+    expect(refund!.offsets.map((offset) => [offset.receiptId, offset.amount.amount])).toEqual([
+      [second!.receiptId, 200_000],
+      [first!.receiptId, 50_000],
+    ]);
+    expect(summary(closing!)).toMatchObject({ kind: 'partial-settlement-credit', offset: 450_000, credit: 250_000 });
+  });
+
+  it('REC-7: a full refund of a 100% prepayment mirrors its items', () => {
+    const run = simulate([
+      s.compose(t(1), 'placed', order7000),
+      s.pay(t(1), 'p-1', rub(7000)),
+      s.refund(t(2), 'r-1', rub(7000)),
+    ]);
+    const [prepayment, refund] = receiptsOf(run);
+    expect(summary(refund!)).toMatchObject({ kind: 'prepayment', operation: 'income-return', tag1214: 1 });
+    expect(refund!.items).toEqual(prepayment!.items);
+  });
+
+  it('REC-7: a partial refund after settlement lists the returned items as settled (1214 = 4)', () => {
+    const run = scenario('partial-refund-after-settlement');
+    const refund = receiptsOf(run)[2]!;
+    expect(summary(refund)).toEqual({
+      kind: 'full-settlement',
+      operation: 'income-return',
+      tag1214: 4,
+      total: 100_000,
+      items: ['l-socks'],
+      new: 100_000,
+      offset: 0,
+      credit: 0,
+    });
+    expect(refund.items[0]).toMatchObject({ quantity: 2, price: socks.price, vat: 'vat20' });
+    expect(run.state.returnedQuantities).toEqual({ 'l-socks': 2 });
+  });
+
+  it('REC-7: never more than was received, never more goods than sold, and the amount must match the items', () => {
+    const settled = scenario('partial-refund-after-settlement').state;
+    const run = simulate(
+      [
+        s.refund(t(7), 'too-much', rub(7000)),
+        s.refund(t(7), 'too-many', rub(1500), [{ lineId: 'l-socks', quantity: 3 }]),
+        s.refund(t(7), 'mismatch', rub(900), [{ lineId: 'l-socks', quantity: 2 }]),
+        s.refund(t(7), 'no-lines', rub(900)),
+        s.refund(t(7), 'unknown', rub(900), [{ lineId: 'nope', quantity: 1 }]),
+      ],
+      settled,
+    );
+    expect(errorsOf(run)).toEqual([
+      'refund-exceeds-received',
+      'return-exceeds-sold',
+      'refund-amount-mismatch',
+      'refund-lines-required',
+      'unknown-line',
+    ]);
+  });
+});
+
+describe('REC-6 marked goods', () => {
+  it('REC-6: the marking code reaches the prepayment and the closing receipt unchanged', () => {
+    const run = scenario('marked-goods');
+    for (const receipt of receiptsOf(run)) {
+      expect(receipt.items[0]!.markingCode).toBe(MARKING_CODE);
+      expect(receipt.items[0]!.subject).toBe('marked-goods');
+    }
+    expect(markedShoes.markingCode).toContain('\u001d');
+  });
+
+  it('REC-6: the rendering shows [M+] once the register accepted the code, [M] before', () => {
+    const run = scenario('marked-goods');
+    const closing = receiptsOf(run)[1]!;
+    expect(renderReceipt(closing, { status: 'pending', acceptedMarks: [] })).toContain('Туфли кожаные [M]');
+    const accepted = simulate(
+      [
+        s.respond(t(5), closing.receiptId, 0, {
+          status: 'accepted',
+          fiscalSign: '1234567890',
+          documentNumber: 7,
+          acceptedMarks: [MARKING_CODE],
+        }),
+      ],
+      run.state,
+    );
+    const record = accepted.state.receipts[closing.receiptId]!;
+    expect(renderReceipt(record.receipt, record)).toContain('Туфли кожаные [M+]');
+    expect(renderReceipt(record.receipt, record)).toContain('ФП 1234567890');
+  });
+});
+
+describe('REC-8 when the closing receipt goes out', () => {
+  const base = (closeOn: Parameters<typeof s.configure>[1]['closeOn']): ReceiptsCommand[] => [
+    s.configure(t(1), { closeOn, digitalSettlesOnPayment: true }),
+    s.compose(t(1), 'placed', order7000),
+    s.pay(t(1), 'p-1', rub(7000)),
+    s.handover(t(3), 'ship', 'shipped'),
+  ];
+
+  it('REC-8: on shipment, the closing receipt goes out when the goods ship', () => {
+    const run = simulate(base({ trigger: 'shipment' }));
+    expect(receiptsOf(run).at(-1)!.cause).toEqual({ kind: 'handover', id: 'ship' });
+  });
+
+  it('REC-8: on delivery (the default), shipping is not enough', () => {
+    const shipped = simulate(base({ trigger: 'delivery' }));
+    expect(receiptsOf(shipped).map((receipt) => receipt.kind)).toEqual(['prepayment']);
+    const delivered = simulate([s.handover(t(4), 'deliver', 'delivered')], shipped.state);
+    expect(receiptsOf(delivered).at(-1)!.kind).toBe('full-settlement');
+  });
+
+  it('REC-8: on a date, after the goods were handed over', () => {
+    const run = scenario('closing-on-a-date');
+    const receipts = receiptsOf(run);
+    expect(receipts.map((receipt) => receipt.kind)).toEqual(['prepayment', 'full-settlement']);
+    expect(receipts[1]!.cause).toEqual({ kind: 'date', id: '2026-11-10T00:00:00Z' });
+    expect(receipts[1]!.issuedAt).toBe('2026-11-10T00:00:00Z');
+  });
+
+  it('REC-8: the date alone does not close an order whose goods were not handed over; a stale schedule is ignored', () => {
+    const date = '2026-11-10T00:00:00Z';
+    const run = simulate([
+      s.configure(t(1), { closeOn: { trigger: 'date', at: date }, digitalSettlesOnPayment: true }),
+      s.compose(t(1), 'placed', order7000),
+      s.pay(t(1), 'p-1', rub(7000)),
+      s.dateReached(date, date),
+      s.dateReached('2026-11-12T00:00:00Z', '2026-11-09T00:00:00Z'),
+    ]);
+    expect(receiptsOf(run).map((receipt) => receipt.kind)).toEqual(['prepayment']);
+    const handed = simulate([s.handover('2026-11-12T00:00:00Z', 'late', 'delivered')], run.state);
+    expect(receiptsOf(handed).at(-1)!.kind).toBe('full-settlement');
+  });
+});
+
+describe('REC-2 receipt fields', () => {
+  it('REC-2: every item carries the receipt 1214 value and items total the receipt in every seed scenario', () => {
+    for (const seed of seedScenarios)
+      for (const receipt of receiptsOf(simulate(seed.commands))) {
+        for (const item of receipt.items) {
+          expect(item.paymentMethod).toBe(receipt.paymentMethod);
+          expect(item.amount.amount).toBe(item.price.amount * item.quantity);
+        }
+        expect(receipt.items.reduce((sum, item) => sum + item.amount.amount, 0)).toBe(receipt.total.amount);
+        const p = receipt.payments;
+        expect(p.cash.amount + p.electronic.amount + p.prepayment.amount + p.credit.amount).toBe(receipt.total.amount);
+      }
+  });
+
+  it('REC-2: items keep name, quantity, unit, price, VAT and payment subject of their line', () => {
+    const closing = receiptsOf(scenario('prepaid-in-full-delivery'))[1]!;
+    expect(closing.items[1]).toEqual({
+      lineId: 'l-socks',
+      name: 'Носки спортивные',
+      quantity: 4,
+      unit: 'пар',
+      price: rub(500),
+      amount: rub(2000),
+      vat: 'vat20',
+      subject: 'goods',
+      paymentMethod: 4,
+    });
+  });
+
+  it('REC-2: a payment in another currency is refused', () => {
+    const run = simulate([s.compose(t(1), 'placed', order7000), s.pay(t(1), 'p-1', { amount: 100, currency: 'EUR' })]);
+    expect(errorsOf(run)).toEqual(['currency-mismatch']);
+  });
+
+  it('REC-1: a payment before the order is known is refused', () => {
+    const run = simulate([s.pay(t(1), 'p-1', rub(10))]);
+    expect(errorsOf(run)).toEqual(['unknown-order']);
+  });
+});
