@@ -65,11 +65,21 @@ export type CommandHandler<C extends Command, E extends Event, S> = Readonly<{
   evict: (streamId?: string) => void;
 }>;
 
+/**
+ * commandId -> the events it produced, and the stream version recorded up to.
+ * Entries derived from one another share it; a retry that catches up from an
+ * older entry skips what a concurrent call already recorded, so a command's
+ * events are never listed twice.
+ */
+type CommandLog<E> = { byCommand: Map<string, readonly E[]>; upTo: number };
+
+const emptyLog = <E>(): CommandLog<E> => ({ byCommand: new Map(), upTo: NO_STREAM_VERSION });
+
 type Entry<E, S> = {
   state: S;
   version: number;
-  /** commandId -> events it produced, for idempotent re-delivery. */
-  handled: Map<string, readonly E[]>;
+  /** What each command produced, for idempotent re-delivery; shared by the entries of one stream. */
+  handled: CommandLog<E>;
   /**
    * Commands handled at or before the snapshot this entry was loaded from.
    * Their events are read back only if one of them is delivered again.
@@ -112,11 +122,11 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
         base = {
           state: snapshot.state,
           version: snapshot.version,
-          handled: new Map(),
+          handled: { byCommand: new Map(), upTo: snapshot.version },
           earlier: new Set(snapshot.commandIds),
         };
     }
-    const handled = base?.handled ?? new Map<string, E[]>();
+    const handled = base?.handled ?? emptyLog<E>();
     const fresh: E[] = [];
     // From zero, fold on a private copy (no proxies); on top of a shared state, one produce.
     const fold = base === undefined ? folder(decider) : undefined;
@@ -127,10 +137,11 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
       const { event, causationId } = decoded.right;
       if (fold === undefined) fresh.push(event);
       else fold.push(event);
-      if (causationId !== undefined) {
-        const previous = handled.get(causationId);
-        handled.set(causationId, previous === undefined ? [event] : [...previous, event]);
+      if (causationId !== undefined && decoded.right.streamVersion > handled.upTo) {
+        const previous = handled.byCommand.get(causationId);
+        handled.byCommand.set(causationId, previous === undefined ? [event] : [...previous, event]);
       }
+      handled.upTo = Math.max(handled.upTo, decoded.right.streamVersion);
       version = decoded.right.streamVersion;
     }
     const state = fold !== undefined ? fold.result() : applyEvents(decider, (base as Entry<E, S>).state, fresh);
@@ -167,13 +178,13 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     for (let attempt = 0; ; attempt++) {
       if (E.isLeft(loaded)) return loaded;
       const entry = loaded.right;
-      const previous = entry.handled.get(commandId);
+      const previous = entry.handled.byCommand.get(commandId);
       if (previous !== undefined)
         return E.right({ streamId, events: previous, state: entry.state, version: entry.version, duplicate: true });
       if (entry.earlier?.has(commandId) === true) {
         const earlier = await eventsOf(streamId, commandId);
         if (E.isLeft(earlier)) return earlier;
-        entry.handled.set(commandId, earlier.right);
+        entry.handled.byCommand.set(commandId, earlier.right);
         return E.right({
           streamId,
           events: earlier.right,
@@ -208,7 +219,8 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
           handled: entry.handled,
           ...(entry.earlier === undefined ? {} : { earlier: entry.earlier }),
         };
-        next.handled.set(commandId, events);
+        next.handled.byCommand.set(commandId, events);
+        next.handled.upTo = Math.max(next.handled.upTo, next.version);
         remember(streamId, next);
         await maybeSnapshot(streamId, entry.version, next);
         return E.right({
@@ -244,7 +256,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
         state: after.state,
         version: after.version,
         schemaVersion: policy.schemaVersion,
-        commandIds: [...new Set([...(after.earlier ?? []), ...after.handled.keys()])],
+        commandIds: [...new Set([...(after.earlier ?? []), ...after.handled.byCommand.keys()])],
       });
   };
 
