@@ -151,6 +151,21 @@ describe('command handler', () => {
       expect(await readAll(store)).toHaveLength(5);
     });
 
+    it('after concurrent commands in one handler, a re-delivery returns exactly the events of that command', async () => {
+      const store = createInMemoryEventStore();
+      const handler = handlerFor(store);
+      right(await handler.handle('cart-1', add('c0', 'apple')));
+      const skus = ['pear', 'fig', 'kiwi', 'plum'];
+      const results = await Promise.all(skus.map((sku, i) => handler.handle('cart-1', add(`c${i + 1}`, sku))));
+      expect(results.map((result) => right(result).version).sort()).toEqual([1, 2, 3, 4]);
+      for (const [i, sku] of skus.entries()) {
+        const again = right(await handler.handle('cart-1', add(`c${i + 1}`, sku)));
+        expect(again.duplicate).toBe(true);
+        expect(again.events).toEqual([{ type: 'ItemAdded', data: add('x', sku).data }]);
+      }
+      expect(await readAll(store)).toHaveLength(5);
+    });
+
     it('a command delivered to two handlers at once is appended once', async () => {
       const store = createInMemoryEventStore();
       const a = handlerFor(store);
