@@ -1,0 +1,18 @@
+import type { Reactor } from '@ordersource/core';
+import type { OrderCommand } from '../commands.js';
+import type { OrderEvent } from '../events.js';
+import type { ShopSettings } from '../settings.js';
+import { autoConfirmPolicy } from './auto-confirm.js';
+import { autoInvoicePolicy } from './auto-invoice.js';
+import { captureAfterDeliveryPolicy } from './capture-after-delivery.js';
+import { fraudHoldPolicy } from './fraud-hold.js';
+import { recordOnPaymentPolicy } from './record-on-payment.js';
+
+/** Every order policy for one shop's settings (each one is inert when switched off). */
+export const orderPolicies = (settings: ShopSettings): readonly Reactor<OrderEvent, OrderCommand>[] => [
+  recordOnPaymentPolicy(settings),
+  autoConfirmPolicy(settings),
+  fraudHoldPolicy(settings),
+  autoInvoicePolicy(settings),
+  captureAfterDeliveryPolicy(settings),
+];

@@ -1,0 +1,181 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import {
+  createCommandHandler,
+  createInMemoryEventStore,
+  effectsOf,
+  type Checkpoint,
+  type Envelope,
+  type Reactor,
+} from '@ordersource/core';
+import type { OrderCommand } from '../commands.js';
+import { orderDecider } from '../decider.js';
+import { orderStreamId, type OrderEvent } from '../events.js';
+import { actors, command, eur, paymentMethods, sampleCheckout } from '../examples.js';
+import { defaultShopSettings, type ShopSettings } from '../settings.js';
+import { orderPolicies } from './all.js';
+import { autoConfirmPolicy } from './auto-confirm.js';
+import { autoInvoicePolicy } from './auto-invoice.js';
+import { captureAfterDeliveryPolicy } from './capture-after-delivery.js';
+import { fraudHoldPolicy } from './fraud-hold.js';
+import { decodeOrderEnvelope } from './reactor-base.js';
+import { recordOnPaymentPolicy } from './record-on-payment.js';
+
+const T0 = '2026-11-24T10:00:00Z';
+const T1 = '2026-11-24T10:05:00Z';
+const T2 = '2026-11-24T12:00:00Z';
+const stream = orderStreamId('o-1');
+
+const envelope = (event: OrderEvent, eventId = 'e-1'): Envelope<OrderEvent> => ({
+  event,
+  eventId,
+  streamId: stream,
+  streamVersion: 0,
+  globalPosition: '1',
+  occurredAt: T0,
+  recordedAt: T0,
+  actor: actors.provider,
+  schemaVersion: 1,
+});
+
+const authorized: OrderEvent = { type: 'PaymentAuthorized', data: { at: T1, paymentId: 'pay-1', amount: eur(2100) } };
+const off = (patch: Partial<ShopSettings>): ShopSettings => ({ ...defaultShopSettings, ...patch });
+
+describe('policies as pure reactors', () => {
+  it('ORD-2: a successful online payment records the pending order; off when the shop turns it off', () => {
+    expect(recordOnPaymentPolicy(defaultShopSettings).react(envelope(authorized))).toEqual([
+      { kind: 'command', streamId: stream, type: 'RecordOrder', data: { note: 'online payment succeeded' } },
+    ]);
+    expect(recordOnPaymentPolicy(off({ recordOnPayment: false })).react(envelope(authorized))).toEqual([]);
+  });
+
+  it('ORD-3: an authorization confirms the order; a plain capture does not; switchable', () => {
+    expect(autoConfirmPolicy(defaultShopSettings).react(envelope(authorized))).toMatchObject([
+      { type: 'ConfirmOrder' },
+    ]);
+    const capture: OrderEvent = {
+      type: 'PaymentCaptured',
+      data: { at: T1, paymentId: 'pay-1', amount: eur(1), mode: 'capture', final: true, released: eur(0) },
+    };
+    expect(autoConfirmPolicy(defaultShopSettings).react(envelope(capture))).toEqual([]);
+    expect(autoConfirmPolicy(off({ autoConfirmOnPayment: false })).react(envelope(authorized))).toEqual([]);
+  });
+
+  it('PAY-1/FUL-4: fulfillment triggers the after-delivery capture; switchable', () => {
+    const fulfilled: OrderEvent = { type: 'OrderFulfilled', data: { at: T2, deliveredAt: T2 } };
+    expect(captureAfterDeliveryPolicy(defaultShopSettings).react(envelope(fulfilled))).toMatchObject([
+      { type: 'CaptureOnDelivery', data: {} },
+    ]);
+    expect(captureAfterDeliveryPolicy(off({ captureAfterDelivery: false })).react(envelope(fulfilled))).toEqual([]);
+  });
+
+  it('PAY-7: ordered-quantities invoices on confirmation, delivered-quantities on delivery, with ids from the event', () => {
+    const confirmed: OrderEvent = { type: 'OrderConfirmed', data: { at: T1, trigger: 'payment' } };
+    const delivered: OrderEvent = { type: 'ShipmentDelivered', data: { at: T2, shipmentId: 's1', deliveredAt: T2 } };
+    const ordered = autoInvoicePolicy(defaultShopSettings);
+    expect(ordered.react(envelope(confirmed, 'ev-9'))).toMatchObject([
+      { type: 'IssueInvoice', data: { invoiceId: 'inv-ev-9', basis: 'ordered' } },
+    ]);
+    expect(ordered.react(envelope(delivered))).toEqual([]);
+    const byDelivery = autoInvoicePolicy(off({ invoicing: { policy: 'delivered', automatic: true } }));
+    expect(byDelivery.react(envelope(confirmed))).toEqual([]);
+    expect(byDelivery.react(envelope(delivered))).toMatchObject([{ data: { basis: 'delivered' } }]);
+    expect(
+      autoInvoicePolicy(off({ invoicing: { policy: 'ordered', automatic: false } })).react(envelope(confirmed)),
+    ).toEqual([]);
+  });
+
+  it('ORD-7: a flagged order is held 24 hours from its placement time; unflagged orders only when scope is all', () => {
+    const placed = (ipCountry: string): OrderEvent => ({
+      type: 'OrderPlaced',
+      data: {
+        orderId: 'o-1',
+        orderNumber: '1',
+        placedAt: T0,
+        status: 'pending',
+        currency: 'EUR',
+        lines: [],
+        totals: { subtotal: eur(0), shippingFee: eur(0), discount: eur(0), total: eur(0) },
+        shippingMethod: { code: 'p', name: 'p' },
+        paymentMethod: paymentMethods.card,
+        customer: { id: 'c-1', name: 'Lan' },
+        billingAddress: { name: 'L', line1: 'x', city: 'y', country: 'VN' },
+        shippingAddress: { name: 'L', line1: 'x', city: 'y', country: 'VN' },
+        fraudSignals: ipCountry === 'VN' ? [] : ['ip_country_differs_from_billing'],
+        ipCountry,
+      },
+    });
+    expect(fraudHoldPolicy(defaultShopSettings).react(envelope(placed('NG')))).toMatchObject([
+      { type: 'HoldFulfillment', data: { until: '2026-11-25T10:00:00.000Z' } },
+    ]);
+    expect(fraudHoldPolicy(defaultShopSettings).react(envelope(placed('VN')))).toEqual([]);
+    const all = off({ fraudHold: { enabled: true, hours: 24, scope: 'all' } });
+    expect(fraudHoldPolicy(all).react(envelope(placed('VN')))).toMatchObject([
+      { data: { reason: 'new order review' } },
+    ]);
+    expect(
+      fraudHoldPolicy(off({ fraudHold: { enabled: false, hours: 24, scope: 'all' } })).react(envelope(placed('NG'))),
+    ).toEqual([]);
+  });
+});
+
+/** A tiny in-process runtime: handle a command, then let every policy react until nothing new happens. */
+const shop = (settings: ShopSettings) => {
+  const store = createInMemoryEventStore();
+  const orders = createCommandHandler({ store, decider: orderDecider, decodeEnvelope: decodeOrderEnvelope });
+  const policies: readonly Reactor<OrderEvent, OrderCommand>[] = orderPolicies(settings);
+  let checkpoint: Checkpoint | undefined;
+  const send = async (streamId: string, cmd: OrderCommand) => {
+    const handled = await orders.handle(streamId, cmd);
+    if (E.isLeft(handled)) throw new Error(`${cmd.type}: ${handled.left.message}`);
+    for (;;) {
+      const fresh: Envelope<OrderEvent>[] = [];
+      for await (const raw of store.readAll(checkpoint)) {
+        checkpoint = raw.globalPosition;
+        const decoded = decodeOrderEnvelope(raw);
+        if (E.isLeft(decoded)) throw new Error(decoded.left.message);
+        fresh.push(decoded.right);
+      }
+      if (fresh.length === 0) return;
+      for (const env of fresh)
+        for (const policy of policies)
+          for (const effect of effectsOf(policy, env))
+            if (effect.kind === 'command') {
+              const result = await orders.handle(effect.streamId, effect.command);
+              if (E.isLeft(result)) throw new Error(`${effect.command.type}: ${result.left.message}`);
+            }
+    }
+  };
+  return { send, state: async () => E.getOrElseW(() => undefined)(await orders.load(stream))?.state };
+};
+
+describe('policies wired to the command handler', () => {
+  it('ORD-2/ORD-3/PAY-7: authorization records and confirms the order and issues a paid invoice; delivery captures (FUL-4)', async () => {
+    const { send, state } = shop(defaultShopSettings);
+    await send(
+      stream,
+      command('PlaceOrder', sampleCheckout({ paymentMethod: paymentMethods.cardAfterDelivery }), T0, actors.customer),
+    );
+    await send(stream, command('AuthorizePayment', { paymentId: 'pay-1', amount: eur(2100) }, T1, actors.provider));
+    let s = await state();
+    expect(s?.status).toBe('confirmed');
+    expect(s?.invoices).toHaveLength(1);
+    expect(s?.invoices[0]).toMatchObject({ amount: 2100, paid: 0 });
+    await send(stream, command('ShipOrder', { shipmentId: 's1' }, T2));
+    await send(stream, command('MarkDelivered', {}, '2026-11-26T10:00:00Z'));
+    s = await state();
+    expect(s?.fulfillment.status).toBe('fulfilled');
+    expect(s?.payments[0]).toMatchObject({ status: 'captured', captured: 2100 });
+    expect(s?.invoices[0]).toMatchObject({ paid: 2100 });
+  });
+
+  it('ORD-7: with the fraud hold on, a flagged order cannot ship within 24 hours of placement', async () => {
+    const { send, state } = shop(defaultShopSettings);
+    await send(stream, command('PlaceOrder', sampleCheckout({ ipCountry: 'US' }), T0, actors.customer));
+    await send(stream, command('RecordSale', { paymentId: 'pay-1', amount: eur(2100) }, T1, actors.provider));
+    expect((await state())?.fulfillment.hold?.until).toBe('2026-11-25T10:00:00.000Z');
+    await expect(send(stream, command('ShipOrder', { shipmentId: 's1' }, T2))).rejects.toThrow(/on hold/);
+    await send(stream, command('ShipOrder', { shipmentId: 's2' }, '2026-11-25T10:00:01Z'));
+    expect((await state())?.fulfillment.status).toBe('shipped');
+  });
+});

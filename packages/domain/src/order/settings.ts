@@ -1,0 +1,36 @@
+import * as t from 'io-ts';
+import { PositiveInt } from '@ordersource/core';
+import { InvoiceBasisCodec } from './events.js';
+
+/**
+ * Per-shop switches for the order policies. Each policy is a pure reactor;
+ * a shop turns it on or off here (Odoo's settings pages, ec2Biz's advice).
+ */
+export const ShopSettingsCodec = t.strict(
+  {
+    /** ORD-2: a pending order becomes recorded when its online payment succeeds. */
+    recordOnPayment: t.boolean,
+    /** ORD-3: authorization (or a sale / offline payment) confirms the order, releasing fulfillment. */
+    autoConfirmOnPayment: t.boolean,
+    /** PAY-1/FUL-4: capture "after delivery" authorizations when the order is fulfilled. */
+    captureAfterDelivery: t.boolean,
+    /** PAY-7: invoicing policy and whether invoices are issued automatically. */
+    invoicing: t.strict({ policy: InvoiceBasisCodec, automatic: t.boolean }),
+    /**
+     * ORD-7: hold new orders before shipping. `scope` 'flagged' holds only
+     * orders with a fraud signal; 'all' follows ec2Biz's advice for every new order.
+     */
+    fraudHold: t.strict({ enabled: t.boolean, hours: PositiveInt, scope: t.keyof({ flagged: null, all: null }) }),
+  },
+  'ShopSettings',
+);
+export type ShopSettings = t.TypeOf<typeof ShopSettingsCodec>;
+
+/** What Odoo and ec2Biz do out of the box. */
+export const defaultShopSettings: ShopSettings = {
+  recordOnPayment: true,
+  autoConfirmOnPayment: true,
+  captureAfterDelivery: true,
+  invoicing: { policy: 'ordered', automatic: true },
+  fraudHold: { enabled: true, hours: 24, scope: 'flagged' },
+};
