@@ -1,7 +1,55 @@
 // The kit lives in @ordersource/testing, which depends on core; core cannot
 // declare it back (a dependency cycle breaks `pnpm -r build` ordering), so the
 // kernel's own tests reach the kit's source by path.
+import { describe, expect, it } from 'vitest';
 import { eventStoreContract } from '../../testing/src/index.js';
+import type { NewEvent } from './envelope.js';
 import { createInMemoryEventStore } from './in-memory-store.js';
 
 eventStoreContract('in-memory', () => Promise.resolve({ store: createInMemoryEventStore() }));
+
+describe('in-memory store specifics', () => {
+  const event = (eventId: string): NewEvent => ({
+    event: { type: 'Happened', data: { nested: { list: [1, 2] } } },
+    eventId,
+    occurredAt: '2026-11-24T10:00:00Z',
+    actor: { kind: 'system', id: 'test' },
+  });
+
+  it('stamps recordedAt from the clock it is given', async () => {
+    const store = createInMemoryEventStore({ clock: () => '2030-01-01T00:00:00.000Z' });
+    await store.append('s-1', [event('e1')], 'no-stream');
+    for await (const envelope of store.read('s-1')) expect(envelope.recordedAt).toBe('2030-01-01T00:00:00.000Z');
+  });
+
+  it('deep-freezes what it stores, so no reader can change the log', async () => {
+    const store = createInMemoryEventStore();
+    await store.append('s-1', [event('e1')], 'no-stream');
+    for await (const envelope of store.readAll()) {
+      expect(Object.isFrozen(envelope)).toBe(true);
+      expect(Object.isFrozen((envelope.event.data as { nested: { list: number[] } }).nested.list)).toBe(true);
+    }
+  });
+
+  it('checkpoints are counts of events seen; a foreign checkpoint is refused loudly', async () => {
+    const store = createInMemoryEventStore();
+    await store.append('s-1', [event('e1'), event('e2')], 'no-stream');
+    const positions: string[] = [];
+    for await (const envelope of store.readAll()) positions.push(envelope.globalPosition);
+    expect(positions).toEqual(['1', '2']);
+    const read = async (after: string) => {
+      for await (const _ of store.readAll(after)) return;
+    };
+    await expect(read('0000000042:0000000003')).rejects.toThrow('invalid in-memory checkpoint');
+    await expect(read('-1')).rejects.toThrow('invalid in-memory checkpoint');
+  });
+
+  it('after close, appends are refused and subscriptions end', async () => {
+    const store = createInMemoryEventStore();
+    const subscription = store.subscribe(undefined, () => undefined);
+    await subscription.caughtUp;
+    await store.close();
+    await expect(subscription.done).resolves.toBeUndefined();
+    await expect(store.append('s-1', [event('e1')], 'any')).rejects.toThrow('closed');
+  });
+});
