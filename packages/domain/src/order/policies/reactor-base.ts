@@ -16,4 +16,4 @@ export const sendToOrder = <T extends OrderCommand['type']>(
   streamId: string,
   type: T,
   data: Extract<OrderCommand, { type: T }>['data'],
-): CommandIntent<OrderCommand> => ({ kind: 'command', streamId, type, data }) as CommandIntent<OrderCommand>;
+): CommandIntent<OrderCommand> => ({ kind: 'command', streamId, type, data });
