@@ -32,14 +32,15 @@ export type AppendContext = Readonly<{
   db: SqlQueryable;
   /** The quoted schema name. */
   schema: string;
+  /** NOTIFY inside the append's transaction (the store notifies after commit instead, see notifier.ts). */
   notify: boolean;
 }>;
 
 // btree index entries are limited to about 2.7 kB; stay well below.
 const MAX_ID_BYTES = 1024;
 const INT32_MAX = 2_147_483_647;
-// Two writers racing with the same eventIds on different streams: the loser hits the
-// unique index, retries, and then finds the winner's rows in the idempotency check.
+// A stored eventId fails the insert on the unique index; replay_of then tells replay from
+// conflict. When the other writer rolled back instead, the append is tried again.
 const UNIQUE_RETRIES = 3;
 
 const invalid = (streamId: string, message: string): InvalidAppend => ({ kind: 'invalid-append', streamId, message });
@@ -141,14 +142,19 @@ export const appendEvents = async (
   ];
   const sql = `select * from ${context.schema}.append_events($1, $2, $3, $4::jsonb, $5::jsonb, $6)`;
   for (let attempt = 0; ; attempt++) {
-    let rows;
     try {
-      rows = await context.db.query(sql, params);
+      const [row] = await context.db.query(sql, params);
+      return toResult(streamId, expected, row);
     } catch (error) {
-      if (sqlState(error) === '23505' && attempt < UNIQUE_RETRIES) continue;
-      throw error;
+      if (sqlState(error) !== '23505' || attempt >= UNIQUE_RETRIES) throw error;
     }
-    return toResult(streamId, expected, rows[0]);
+    // An eventId of this batch is stored: a replay of that batch, or a conflict.
+    const [row] = await context.db.query(`select * from ${context.schema}.replay_of($1, $2::jsonb)`, [
+      streamId,
+      params[3],
+    ]);
+    // 'none': the other writer rolled back; try again.
+    if (row?.['status'] !== 'none') return toResult(streamId, expected, row);
   }
 };
 

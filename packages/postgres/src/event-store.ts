@@ -16,6 +16,7 @@ import type { SqlExecutor } from './executor/types.js';
 import { channelOf, quoteIdent, validateSchemaName } from './identifiers.js';
 import { readAllEvents } from './read-all.js';
 import { readStream, streamVersion } from './read.js';
+import { createNotifier } from './notifier.js';
 import { migrate, requireSchema } from './schema.js';
 import { subscribeEvents } from './subscribe.js';
 import { createWakeup } from './wakeup.js';
@@ -30,7 +31,10 @@ export type PostgresEventStoreOptions = Readonly<{
   schema?: string;
   /** Apply missing migrations on start (default true). With false, a missing schema fails fast. */
   migrate?: boolean;
-  /** NOTIFY on every append so followers in other processes wake at once (default true). */
+  /**
+   * NOTIFY after appends so followers in other processes wake at once (coalesced, after commit).
+   * Default: on for pg; off for PGlite, which only one process can open.
+   */
   notify?: boolean;
   /** Rows per query for readAll and subscriptions (default 1,000). */
   pageSize?: number;
@@ -69,7 +73,10 @@ export const createPostgresEventStore = async (
   let closed = false;
   let unlisten: Promise<(() => Promise<void>) | undefined> | undefined;
 
-  const appendContext = { db: executor, schema, notify: options.notify ?? true };
+  const appendContext = { db: executor, schema, notify: false };
+  const notifier = !(options.notify ?? executor.driver === 'pg')
+    ? undefined
+    : createNotifier(executor, channelOf(schemaName));
   const ensureOpen = () => {
     if (closed) throw storeError('closed', `the PostgreSQL event store for schema "${schemaName}" is closed`);
   };
@@ -82,7 +89,10 @@ export const createPostgresEventStore = async (
   ): Promise<E.Either<AppendError, AppendResult>> => {
     ensureOpen();
     const result = await appendEvents(appendContext, streamId, events, expected, messages);
-    if (result._tag === 'Right') wakeup.wake();
+    if (result._tag === 'Right') {
+      wakeup.wake();
+      notifier?.appended();
+    }
     return result;
   };
 
@@ -135,6 +145,7 @@ export const createPostgresEventStore = async (
       closed = true;
       wakeup.wake();
       await Promise.all([...subscriptions].map((subscription) => subscription.close()));
+      await notifier?.flush();
       const stop = await unlisten;
       await stop?.().catch(() => undefined);
     },

@@ -13,69 +13,81 @@ export type Migration = Readonly<{ version: number; name: string; statements: (s
 /** PostgreSQL 13 brought `xid8`, `pg_current_xact_id()` and `pg_snapshot_xmin()`. */
 export const MIN_SERVER_VERSION = 130000;
 
-const appendFunction = (schema: string): string => {
+const appendFunctions = (schema: string): readonly string[] => {
   const s = quoteIdent(schema);
-  return `
-create or replace function ${s}.append_events(
-  p_stream text, p_expected_kind text, p_expected_version integer, p_events jsonb, p_outbox jsonb, p_notify boolean)
-returns table (status text, first_version integer, last_version integer, last_transaction text,
-               last_position text, actual_version integer, conflict_ids text[])
+  const result = `out status text, out first_version integer, out last_version integer,
+  out last_transaction text, out last_position text`;
+  return [
+    // What a stored batch says about this one: 'replay' (the very same batch), 'conflict' (some
+    // of its eventIds were stored otherwise) or 'none'. Only asked on the slow paths.
+    `create or replace function ${s}.replay_of(p_stream text, p_events jsonb, ${result}, out conflict_ids text[])
 language plpgsql as $fn$
 declare
   v_count integer := jsonb_array_length(p_events);
   v_found integer;
   v_first integer;
   v_exact boolean;
-  v_ids text[];
-  v_actual integer;
-  v_position text;
 begin
-  -- Serialise appends per stream BEFORE this transaction is given an xid: a later
-  -- version of a stream then always carries a larger transaction id.
-  perform pg_advisory_xact_lock(${lockKeyOf(schema)}, hashtext(p_stream));
-
-  -- Idempotency by eventId: the very same batch again is a replay, any other overlap a conflict.
   select count(*)::integer,
          min(e.stream_version) filter (where i.ord = 1),
          coalesce(bool_and(e.stream_id = p_stream
                            and e.batch_first = e.stream_version - (i.ord::integer - 1)
                            and e.batch_last = e.batch_first + v_count - 1), false),
          array_agg(e.event_id order by i.ord)
-    into v_found, v_first, v_exact, v_ids
+    into v_found, v_first, v_exact, conflict_ids
     from jsonb_array_elements(p_events) with ordinality as i(value, ord)
     join ${s}.events e on e.event_id = i.value->>'id';
-  if v_found > 0 then
-    if v_found = v_count and v_exact and v_first is not null then
-      return query
-        select 'replay'::text, e.batch_first, e.batch_last, e.transaction_id::text, e.global_position::text,
-               null::integer, null::text[]
-          from ${s}.events e
-         where e.stream_id = p_stream and e.stream_version = v_first + v_count - 1;
-    else
-      return query select 'conflict'::text, null::integer, null::integer, null::text, null::text, null::integer, v_ids;
+  if v_found = 0 then
+    status := 'none';
+  elsif v_found = v_count and v_exact and v_first is not null then
+    select 'replay', e.batch_first, e.batch_last, e.transaction_id::text, e.global_position::text
+      into status, first_version, last_version, last_transaction, last_position
+      from ${s}.events e
+     where e.stream_id = p_stream and e.stream_version = v_first + v_count - 1;
+    conflict_ids := null;
+  else
+    status := 'conflict';
+  end if;
+end
+$fn$`,
+    // One append: lock the stream, check the expected version, insert the batch (and outbox
+    // messages). A stored eventId makes the insert fail on the unique index; the caller then
+    // asks replay_of. p_notify sends NOTIFY inside the transaction (simple, but it serialises
+    // commits); the TypeScript store notifies after commit instead.
+    `create or replace function ${s}.append_events(
+  p_stream text, p_expected_kind text, p_expected_version integer, p_events jsonb, p_outbox jsonb, p_notify boolean,
+  ${result}, out actual_version integer, out conflict_ids text[])
+language plpgsql as $fn$
+declare
+  v_count integer := jsonb_array_length(p_events);
+begin
+  -- Serialise appends per stream BEFORE this transaction is given an xid: a later
+  -- version of a stream then always carries a larger transaction id.
+  perform pg_advisory_xact_lock(${lockKeyOf(schema)}, hashtext(p_stream));
+  select coalesce(max(e.stream_version), -1) into actual_version from ${s}.events e where e.stream_id = p_stream;
+  if not (p_expected_kind = 'any'
+          or (p_expected_kind = 'no-stream' and actual_version = -1)
+          or (p_expected_kind = 'exists' and actual_version >= 0)
+          or (p_expected_kind = 'exact' and actual_version = p_expected_version)) then
+    -- A retry of a stored batch carries a stale expected version: answer it as a replay.
+    select r.status, r.first_version, r.last_version, r.last_transaction, r.last_position, r.conflict_ids
+      into status, first_version, last_version, last_transaction, last_position, conflict_ids
+      from ${s}.replay_of(p_stream, p_events) r;
+    if status = 'none' then
+      status := 'wrong-version';
     end if;
     return;
   end if;
 
-  select coalesce(max(e.stream_version), -1) into v_actual from ${s}.events e where e.stream_id = p_stream;
-  if not (p_expected_kind = 'any'
-          or (p_expected_kind = 'no-stream' and v_actual = -1)
-          or (p_expected_kind = 'exists' and v_actual >= 0)
-          or (p_expected_kind = 'exact' and v_actual = p_expected_version)) then
-    return query select 'wrong-version'::text, null::integer, null::integer, null::text, null::text, v_actual, null::text[];
-    return;
-  end if;
-
-  with inserted as (
-    insert into ${s}.events (stream_id, stream_version, event_id, event_type, data, occurred_at, actor,
-                             causation_id, correlation_id, schema_version, batch_first, batch_last)
-    select p_stream, v_actual + i.ord::integer, i.value->>'id', i.value->>'type', i.value->'data',
-           i.value->>'occurredAt', i.value->'actor', i.value->>'causationId', i.value->>'correlationId',
-           (i.value->>'schemaVersion')::integer, v_actual + 1, v_actual + v_count
-      from jsonb_array_elements(p_events) with ordinality as i(value, ord)
-     order by i.ord
-    returning global_position)
-  select max(global_position)::text into v_position from inserted;
+  insert into ${s}.events (stream_id, stream_version, event_id, event_type, data, occurred_at, actor,
+                           causation_id, correlation_id, schema_version, batch_first, batch_last)
+  select p_stream, actual_version + i.ord::integer, i.value->>'id', i.value->>'type', i.value->'data',
+         i.value->>'occurredAt', i.value->'actor', i.value->>'causationId', i.value->>'correlationId',
+         (i.value->>'schemaVersion')::integer, actual_version + 1, actual_version + v_count
+    from jsonb_array_elements(p_events) with ordinality as i(value, ord)
+   order by i.ord;
+  -- The identity sequence was last advanced by this insert's last row.
+  last_position := lastval()::text;
 
   if p_outbox is not null then
     insert into ${s}.outbox (message_key, topic, payload, stream_id)
@@ -84,15 +96,17 @@ begin
      order by o.ord
     on conflict (message_key) do nothing;
   end if;
-
   if p_notify then
     perform pg_notify(${quoteLiteral(channelOf(schema))}, '');
   end if;
 
-  return query select 'ok'::text, v_actual + 1, v_actual + v_count, pg_current_xact_id()::text, v_position,
-                      v_actual, null::text[];
+  status := 'ok';
+  first_version := actual_version + 1;
+  last_version := actual_version + v_count;
+  last_transaction := pg_current_xact_id()::text;
 end
-$fn$`;
+$fn$`,
+  ];
 };
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -148,7 +162,7 @@ export const MIGRATIONS: readonly Migration[] = [
            dead_at timestamptz
          )`,
         `create index outbox_pending on ${s}.outbox (available_at, id) where processed_at is null and dead_at is null`,
-        appendFunction(schema),
+        ...appendFunctions(schema),
       ];
     },
   },
