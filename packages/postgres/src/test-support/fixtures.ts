@@ -59,7 +59,7 @@ export const counterDecider: Decider<CounterCommand, CounterEvent, CounterState>
 };
 
 export const decodeCounter = createEnvelopeDecoder<CounterEvent>(
-  eventCodec('Incremented', t.strict({ by: t.number })) as t.Type<CounterEvent, unknown, unknown>,
+  eventCodec('Incremented', t.strict({ by: t.number })),
 );
 
 export const increment = (by: number): CounterCommand => ({
