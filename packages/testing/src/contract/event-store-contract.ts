@@ -790,6 +790,52 @@ export const eventStoreContract = (
       );
 
       it(
+        'a handler that appends to the store (a reactor) gets those events delivered too',
+        withStore(async ({ store, prefix }) => {
+          const seen: string[] = [];
+          const sub = store.subscribe(
+            undefined,
+            async (e) => {
+              seen.push(`${e.streamId.slice(prefix.length)}:${e.event.type}`);
+              if (e.event.type === 'Ping') right(await store.append(`${prefix}pong`, [newEvent('Pong')], 'any'));
+            },
+            filterOf(prefix),
+          );
+          try {
+            await sub.caughtUp;
+            right(await store.append(`${prefix}ping`, [newEvent('Ping')], 'no-stream'));
+            await waitFor('the pong', () => seen.length >= 2);
+            right(await store.append(`${prefix}ping`, [newEvent('Ping')], 0));
+            await waitFor('the second pong', () => seen.length >= 4);
+            expect(seen).toEqual(['ping:Ping', 'pong:Pong', 'ping:Ping', 'pong:Pong']);
+          } finally {
+            await sub.close();
+          }
+        }),
+      );
+
+      it(
+        'several subscriptions each see every event once',
+        withStore(async ({ store, prefix }) => {
+          right(await store.append(`${prefix}a`, events(2), 'no-stream'));
+          const seen: Envelope[][] = [[], [], []];
+          const subs = seen.map((list) => store.subscribe(undefined, (e) => void list.push(e), filterOf(prefix)));
+          try {
+            await Promise.all(subs.map((sub) => sub.caughtUp));
+            await Promise.all(
+              Array.from({ length: 6 }, (_, i) => store.append(`${prefix}b${i % 2}`, events(1), 'any')),
+            );
+            await waitFor('eight events on every subscription', () => seen.every((list) => list.length >= 8));
+            await sleep(50);
+            const expected = ids(await mine(store, prefix));
+            for (const list of seen) expect(ids(list)).toEqual(expected);
+          } finally {
+            await Promise.all(subs.map((sub) => sub.close()));
+          }
+        }),
+      );
+
+      it(
         'close() stops delivery and resolves done',
         withStore(async ({ store, prefix }) => {
           const s = `${prefix}order-1`;
