@@ -3,3 +3,27 @@
 // re-exports. Fiscal receipts are exposed through "@ordersource/domain/receipts".
 export * from './order/values.js';
 export * from './order/events.js';
+export * from './order/commands.js';
+export * from './order/state.js';
+export * from './order/totals.js';
+export * from './order/quantities.js';
+export * from './order/payment-status.js';
+export * from './order/payment-messages.js';
+export * from './order/access.js';
+export { fraudSignalsOf } from './order/decide-order.js';
+export { orderDecider, decideOrder } from './order/decider.js';
+export { evolveOrder } from './order/evolve.js';
+export * from './order/simulate.js';
+export * from './order/settings.js';
+export { decodeOrderEnvelope } from './order/policies/reactor-base.js';
+export * from './order/policies/record-on-payment.js';
+export * from './order/policies/auto-confirm.js';
+export * from './order/policies/fraud-hold.js';
+export * from './order/policies/auto-invoice.js';
+export * from './order/policies/capture-after-delivery.js';
+export * from './order/policies/all.js';
+export * from './order/projections/orders.js';
+export * from './order/projections/status-history.js';
+export * from './order/projections/customer-orders.js';
+export * from './order/projections/order-summary.js';
+export * as orderExamples from './order/examples.js';

@@ -1,0 +1,101 @@
+import type { Actor } from '@ordersource/core';
+import { customerMayAccess } from '../access.js';
+import type { OrderEventType } from '../events.js';
+import type { OrderState } from '../state.js';
+import { orderListItem, type OrderListItem, type OrdersModel } from './orders.js';
+import { statusHistory, type HistoryEntry, type StatusHistoryModel } from './status-history.js';
+
+/**
+ * CUS-2 "my account": a customer's orders, and those of her company when she
+ * is a company contact. CUS-3: these queries never return an order of
+ * another customer or company; anyone but a customer gets nothing here.
+ */
+
+const visibleTo = (actor: Actor, state: OrderState): boolean =>
+  state.details !== null && state.status !== 'discarded' && customerMayAccess(actor, state.details.customer);
+
+/** What the customer sees of an order: no fraud signals, IPs or internal payment data. */
+export type CustomerOrderView = Readonly<{
+  orderId: string;
+  orderNumber: string;
+  placedAt: string;
+  status: OrderListItem['status'];
+  paymentStatus: OrderListItem['paymentStatus'];
+  financialStatus: OrderListItem['financialStatus'];
+  fulfillmentStatus: OrderListItem['fulfillmentStatus'];
+  total: OrderListItem['total'];
+  balanceDue: number;
+  lines: OrderState['lines'];
+  totals: OrderState['totals'];
+  billingAddress: NonNullable<OrderState['details']>['billingAddress'];
+  shippingAddress: NonNullable<OrderState['details']>['shippingAddress'];
+  shipments: OrderState['fulfillment']['shipments'];
+  downloadsUnlocked: boolean;
+}>;
+
+const viewOf = (state: OrderState): CustomerOrderView | undefined => {
+  const item = orderListItem(state);
+  if (item === undefined || state.details === null) return undefined;
+  return {
+    orderId: item.orderId,
+    orderNumber: item.orderNumber,
+    placedAt: item.placedAt,
+    status: item.status,
+    paymentStatus: item.paymentStatus,
+    financialStatus: item.financialStatus,
+    fulfillmentStatus: item.fulfillmentStatus,
+    total: item.total,
+    balanceDue: item.balanceDue,
+    lines: state.lines,
+    totals: state.totals,
+    billingAddress: state.details.billingAddress,
+    shippingAddress: state.details.shippingAddress,
+    shipments: state.fulfillment.shipments,
+    downloadsUnlocked: state.fulfillment.downloadsUnlocked,
+  };
+};
+
+/** "My account": newest first. */
+export const customerOrders = (model: OrdersModel, actor: Actor): CustomerOrderView[] =>
+  Object.values(model.orders)
+    .filter((state) => visibleTo(actor, state))
+    .map(viewOf)
+    .filter((view): view is CustomerOrderView => view !== undefined)
+    .sort((a, b) => Date.parse(b.placedAt) - Date.parse(a.placedAt));
+
+/** One order of "my account", or undefined when it is not the actor's to see. */
+export const customerOrder = (model: OrdersModel, actor: Actor, orderId: string): CustomerOrderView | undefined => {
+  const state = model.orders[orderId];
+  return state !== undefined && visibleTo(actor, state) ? viewOf(state) : undefined;
+};
+
+/** Bookkeeping a customer does not see in her history. */
+const INTERNAL: ReadonlySet<OrderEventType> = new Set<OrderEventType>([
+  'InvoicePaymentReconciled',
+  'OrderLocked',
+  'FulfillmentHeld',
+  'FulfillmentHoldReleased',
+  'OrderDiscarded',
+]);
+
+/**
+ * CUS-2: the history of one of the customer's orders, newest first, without
+ * internal bookkeeping and without admin notes not meant for her. Empty when
+ * the order is not hers to see (CUS-3).
+ */
+export const customerStatusHistory = (
+  orders: OrdersModel,
+  history: StatusHistoryModel,
+  actor: Actor,
+  orderId: string,
+): HistoryEntry[] => {
+  const state = orders.orders[orderId];
+  if (state === undefined || !visibleTo(actor, state)) return [];
+  return statusHistory(history, orderId)
+    .filter((entry) => !INTERNAL.has(entry.event))
+    .map((entry) => {
+      if (entry.noteVisibleToCustomer || entry.remarks.admin === undefined) return entry;
+      const { admin: _hidden, ...remarks } = entry.remarks;
+      return { ...entry, remarks };
+    });
+};

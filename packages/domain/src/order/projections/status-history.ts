@@ -1,0 +1,118 @@
+import type { Actor, Envelope, Projection } from '@ordersource/core';
+import { orderEventTypes, orderIdOf, ORDER_STREAM_PREFIX, type OrderEvent, type OrderEventType } from '../events.js';
+import { decodeOrderEnvelope } from '../policies/reactor-base.js';
+import type { Notify } from '../values.js';
+
+/**
+ * ORD-5 status history (ec2Biz "狀態記錄"): every change with its date,
+ * status, who made it, whether an e-mail / SMS was requested, and the
+ * remarks: the payment gateway's message, the customer's checkout remark and
+ * the admin's note. Stored oldest first; read newest first.
+ */
+export type HistoryEntry = Readonly<{
+  at: string;
+  event: OrderEventType;
+  /** Human status: the admin's own label for "process order", otherwise the event's meaning. */
+  status: string;
+  actor: Actor;
+  email: boolean;
+  sms: boolean;
+  language?: string;
+  keepCopy?: boolean;
+  noteVisibleToCustomer: boolean;
+  remarks: Readonly<{ gateway?: string; customer?: string; admin?: string }>;
+}>;
+
+export type StatusHistoryModel = { orders: Record<string, HistoryEntry[]> };
+
+const LABELS: Record<OrderEventType, string> = {
+  OrderPlaced: 'order placed',
+  OrderRecorded: 'order recorded',
+  OrderConfirmed: 'order confirmed',
+  OrderProcessed: 'processed',
+  OrderLineAdded: 'line added',
+  OrderLineRemoved: 'line removed',
+  OrderLineChanged: 'line changed',
+  ShippingFeeChanged: 'shipping fee changed',
+  BillingAddressChanged: 'billing address changed',
+  OrderLocked: 'order locked',
+  OrderCancelled: 'cancelled',
+  OrderDiscarded: 'discarded',
+  PaymentRequested: 'payment requested',
+  PaymentAuthorized: 'payment authorized',
+  PaymentCaptured: 'payment received',
+  PaymentVoided: 'payment voided',
+  PaymentExpired: 'payment expired',
+  PaymentFailed: 'payment failed',
+  PaymentRefunded: 'refunded',
+  InvoiceIssued: 'invoice issued',
+  InvoicePaymentReconciled: 'invoice paid',
+  FulfillmentProcessed: 'processed (ready to ship)',
+  FulfillmentHeld: 'on hold',
+  FulfillmentHoldReleased: 'hold released',
+  ShipmentDispatched: 'shipped',
+  ShipmentDelivered: 'delivered',
+  OrderFulfilled: 'fulfilled',
+  DownloadsUnlocked: 'downloads unlocked',
+};
+
+const timeOf = (event: OrderEvent): string => (event.type === 'OrderPlaced' ? event.data.placedAt : event.data.at);
+
+const statusOf = (event: OrderEvent): string => {
+  switch (event.type) {
+    case 'OrderPlaced':
+      return `${LABELS.OrderPlaced} (${event.data.status})`;
+    case 'OrderProcessed':
+      return event.data.status;
+    case 'FulfillmentHeld':
+      return `${LABELS.FulfillmentHeld}: ${event.data.reason}`;
+    case 'OrderCancelled':
+      return `${LABELS.OrderCancelled}: ${event.data.reason}`;
+    case 'OrderDiscarded':
+      return `${LABELS.OrderDiscarded}: ${event.data.reason}`;
+    default:
+      return LABELS[event.type];
+  }
+};
+
+const notifyOf = (event: OrderEvent): Notify | undefined =>
+  'notify' in event.data ? (event.data as { notify?: Notify }).notify : undefined;
+
+export const historyEntry = (envelope: Envelope<OrderEvent>): HistoryEntry => {
+  const { event } = envelope;
+  const data = event.data as { note?: string; noteVisibleToCustomer?: boolean; providerMessage?: string };
+  const notify = notifyOf(event);
+  const remarks = {
+    ...(data.providerMessage === undefined || data.providerMessage === '' ? {} : { gateway: data.providerMessage }),
+    ...(event.type === 'OrderPlaced' && event.data.remark !== undefined ? { customer: event.data.remark } : {}),
+    ...(data.note === undefined ? {} : { admin: data.note }),
+  };
+  return {
+    at: timeOf(event),
+    event: event.type,
+    status: statusOf(event),
+    actor: envelope.actor,
+    email: notify?.email ?? false,
+    sms: notify?.sms ?? false,
+    ...(notify?.language === undefined ? {} : { language: notify.language }),
+    ...(notify?.keepCopy === undefined ? {} : { keepCopy: notify.keepCopy }),
+    noteVisibleToCustomer: data.noteVisibleToCustomer ?? false,
+    remarks,
+  };
+};
+
+export const statusHistoryProjection: Projection<StatusHistoryModel, OrderEvent> = {
+  name: 'order-status-history',
+  initialState: { orders: {} },
+  decode: decodeOrderEnvelope,
+  filter: { streamPrefix: ORDER_STREAM_PREFIX, eventTypes: orderEventTypes },
+  evolve: (model, envelope) => {
+    const orderId = orderIdOf(envelope.streamId);
+    const entries = model.orders[orderId] ?? (model.orders[orderId] = []);
+    entries.push(historyEntry(envelope));
+  },
+};
+
+/** ORD-5: newest first. */
+export const statusHistory = (model: StatusHistoryModel, orderId: string): HistoryEntry[] =>
+  [...(model.orders[orderId] ?? [])].reverse();
