@@ -55,6 +55,10 @@ export type PostgresEventStore = EventStore &
       expected: ExpectedRevision,
       messages: readonly OutboxMessage[],
     ) => Promise<E.Either<AppendError, AppendResult>>;
+    /** Resolves when events were appended (here, or elsewhere when NOTIFY arrives) or after `timeoutMs`. */
+    waitForEvents: (timeoutMs: number) => Promise<void>;
+    /** Settings other runners (projections, outbox) share with this store. */
+    settings: Readonly<{ pageSize: number; pollIntervalMs: number; visibilityWaitMs: number }>;
   }>;
 
 export const DEFAULT_SCHEMA = 'ordersource';
@@ -109,9 +113,21 @@ export const createPostgresEventStore = async (
     },
   };
 
+  const settings = {
+    pageSize,
+    pollIntervalMs: subscribeContext.pollIntervalMs,
+    visibilityWaitMs: options.visibilityWaitMs ?? 5_000,
+  };
+
   return {
     schema: schemaName,
     executor,
+    settings,
+    waitForEvents: async (timeoutMs) => {
+      if (closed) return;
+      await subscribeContext.listen();
+      await wakeup.wait(timeoutMs);
+    },
     append: (streamId, events, expected) => appendWithOutbox(streamId, events, expected, []),
     appendWithOutbox,
     read: (streamId, readOptions) => {
@@ -121,7 +137,7 @@ export const createPostgresEventStore = async (
     readAll: (after, readAllOptions) => {
       ensureOpen();
       return readAllEvents(
-        { db: executor, schema, pageSize, visibilityWaitMs: options.visibilityWaitMs ?? 5_000 },
+        { db: executor, schema, pageSize, visibilityWaitMs: settings.visibilityWaitMs },
         after,
         readAllOptions,
       );

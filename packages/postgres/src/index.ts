@@ -10,3 +10,7 @@ export type { Migration } from './schema.js';
 export { compareCheckpoints } from './position.js';
 export type { OutboxMessage } from './append.js';
 export * from './event-store.js';
+export { createPostgresCheckpointStore } from './checkpoint-store.js';
+export * from './snapshot-store.js';
+export * from './projection.js';
+export * from './outbox.js';

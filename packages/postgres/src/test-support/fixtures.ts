@@ -58,9 +58,7 @@ export const counterDecider: Decider<CounterCommand, CounterEvent, CounterState>
   },
 };
 
-export const decodeCounter = createEnvelopeDecoder<CounterEvent>(
-  eventCodec('Incremented', t.strict({ by: t.number })),
-);
+export const decodeCounter = createEnvelopeDecoder<CounterEvent>(eventCodec('Incremented', t.strict({ by: t.number })));
 
 export const increment = (by: number): CounterCommand => ({
   type: 'Increment',

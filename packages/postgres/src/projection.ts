@@ -1,0 +1,169 @@
+import { sleep, type Checkpoint, type Envelope, type EventFilter, type Subscription } from '@ordersource/core';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint-store.js';
+import type { PostgresEventStore } from './event-store.js';
+import type { SqlQueryable } from './executor/types.js';
+import { lockKeyOf, quoteIdent } from './identifiers.js';
+import { comparePositions, encodePosition, parsePosition } from './position.js';
+import { advance, fetchPage, pendingAbove } from './read-all.js';
+
+/**
+ * Projections into PostgreSQL tables with an exactly-once effect: each batch
+ * of events is read, applied by `handle` and followed by the checkpoint in ONE
+ * transaction. A crash or a throwing handler rolls all of it back; the next
+ * run starts from the last committed checkpoint. Runners of the same
+ * projection in several processes take turns through an advisory lock.
+ *
+ * Keep `handle` to SQL on `tx`: the transaction holds an xid while it runs,
+ * and every follower of the event log waits for the oldest running xid.
+ */
+export type SqlProjection = Readonly<{
+  /** Unique per projection; names its checkpoint row. */
+  name: string;
+  filter?: EventFilter;
+  /** Apply one event to the read model. Runs inside the batch's transaction. */
+  handle: (tx: SqlQueryable, envelope: Envelope) => Promise<void>;
+  /** Empty the read model before a rebuild, in the transaction that resets the checkpoint. */
+  reset?: (tx: SqlQueryable) => Promise<void>;
+}>;
+
+export type SqlProjectionProgress = Readonly<{ name: string; processed: number; checkpoint: Checkpoint | undefined }>;
+
+export type SqlProjectionOptions = Readonly<{
+  /** Events per transaction (default: the store's page size). */
+  batchSize?: number;
+  onProgress?: (progress: SqlProjectionProgress) => void;
+}>;
+
+export type SqlProjectionRunner = Readonly<{
+  /** Apply everything committed before the call; resolves with the number of events applied. */
+  catchUp: () => Promise<number>;
+  /** Catch up, then keep applying new events until `close`. */
+  follow: () => Subscription;
+  /** Reset the read model and the checkpoint together, then apply the whole log again. */
+  rebuild: () => Promise<number>;
+  /** The committed checkpoint. */
+  checkpoint: () => Promise<Checkpoint | undefined>;
+}>;
+
+type Step = Readonly<{ applied: number; full: boolean; horizon: string; head: string }>;
+
+export const createSqlProjection = (
+  store: PostgresEventStore,
+  projection: SqlProjection,
+  options: SqlProjectionOptions = {},
+): SqlProjectionRunner => {
+  const schema = quoteIdent(store.schema);
+  const lockKey = lockKeyOf(`${store.schema}:projections`);
+  const batchSize = options.batchSize ?? store.settings.pageSize;
+  const filter = projection.filter ?? {};
+  const checkpointName = `projection:${projection.name}`;
+  let processed = 0;
+
+  const step = (): Promise<Step> =>
+    store.executor.transaction(async (tx) => {
+      // Taken before any write, so this transaction has no xid while it reads the log.
+      await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [lockKey, projection.name]);
+      const stored = await loadCheckpoint(tx, schema, checkpointName);
+      const cursor = parsePosition(stored);
+      const page = await fetchPage(tx, schema, cursor, filter, batchSize);
+      for (const envelope of page.envelopes) await projection.handle(tx, envelope);
+      const next = advance(cursor, page);
+      if (comparePositions(next, cursor) > 0) await saveCheckpoint(tx, schema, checkpointName, encodePosition(next));
+      return { applied: page.envelopes.length, full: page.full, horizon: page.horizon, head: page.head };
+    });
+
+  const report = async () => {
+    if (options.onProgress === undefined) return;
+    options.onProgress({
+      name: projection.name,
+      processed,
+      checkpoint: await loadCheckpoint(store.executor, schema, checkpointName),
+    });
+  };
+
+  const catchUp = async (): Promise<number> => {
+    let applied = 0;
+    let head: string | undefined;
+    const deadline = Date.now() + store.settings.visibilityWaitMs;
+    let pause = 1;
+    for (;;) {
+      const result = await step();
+      head ??= result.head;
+      applied += result.applied;
+      processed += result.applied;
+      if (result.applied > 0) await report();
+      if (result.full) continue;
+      if (BigInt(result.horizon) >= BigInt(head)) return applied;
+      if (!(await pendingAbove(store.executor, schema, result.horizon, head, filter))) return applied;
+      if (Date.now() > deadline) return applied;
+      await sleep(pause);
+      pause = Math.min(pause * 2, 50);
+    }
+  };
+
+  const follow = (): Subscription => {
+    let stopped = false;
+    let markCaughtUp: () => void = () => undefined;
+    let failCaughtUp: (error: unknown) => void = () => undefined;
+    const caughtUp = new Promise<void>((resolve, reject) => {
+      markCaughtUp = resolve;
+      failCaughtUp = reject;
+    });
+    caughtUp.catch(() => undefined);
+    const run = async () => {
+      try {
+        await catchUp();
+        markCaughtUp();
+        let pause = 1;
+        while (!stopped) {
+          const result = await step();
+          processed += result.applied;
+          if (result.applied > 0) await report();
+          if (result.full) continue;
+          if (await pendingAbove(store.executor, schema, result.horizon, undefined, filter)) {
+            await sleep(pause);
+            pause = Math.min(pause * 2, 50);
+          } else {
+            pause = 1;
+            if (!stopped) await store.waitForEvents(store.settings.pollIntervalMs);
+          }
+        }
+      } catch (error) {
+        failCaughtUp(error);
+        throw error;
+      }
+    };
+    const done = run();
+    done.catch(() => undefined);
+    return {
+      caughtUp,
+      done,
+      close: async () => {
+        stopped = true;
+        await done.catch(() => undefined);
+      },
+    };
+  };
+
+  return {
+    catchUp,
+    follow,
+    rebuild: async () => {
+      await store.executor.transaction(async (tx) => {
+        await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [lockKey, projection.name]);
+        await projection.reset?.(tx);
+        await tx.query(`delete from ${schema}.checkpoints where name = $1`, [checkpointName]);
+      });
+      processed = 0;
+      return catchUp();
+    },
+    checkpoint: () => loadCheckpoint(store.executor, schema, checkpointName),
+  };
+};
+
+/** Start a projection: catch up, then follow until `close`. */
+export const runSqlProjection = (
+  store: PostgresEventStore,
+  projection: SqlProjection,
+  options: SqlProjectionOptions = {},
+): Subscription => createSqlProjection(store, projection, options).follow();

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '@ordersource/core';
+import { createPostgresEventStore, type PostgresEventStore } from './event-store.js';
+import { createPgExecutor } from './executor/pg.js';
+import type { SqlExecutor } from './executor/types.js';
+import { processOutbox } from './outbox.js';
+import { runSqlProjection } from './projection.js';
+import { newEvent, right } from './test-support/fixtures.js';
+import { createOrderSummaries, orderHistory, orderSummaries, summaries } from './test-support/order-summaries.js';
+import { probeServer, testSchema } from './test-support/server.js';
+
+/** Projections and outbox workers racing each other on a real server. */
+const server = await probeServer('PostgreSQL projections and outbox');
+const schema = testSchema();
+
+describe.skipIf(server.skip)('projection runners and outbox workers on PostgreSQL', () => {
+  let executor: SqlExecutor;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    executor = createPgExecutor({ connectionString: server.url!, max: 16 });
+    store = await createPostgresEventStore(executor, { schema, pollIntervalMs: 20 });
+    await createOrderSummaries(executor, schema);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await executor?.query(`drop schema if exists "${schema}" cascade`);
+    await executor?.close();
+  });
+
+  it('two runners of one projection while 8 writers append: every event applied exactly once', async () => {
+    const runners = [runSqlProjection(store, orderSummaries(schema)), runSqlProjection(store, orderSummaries(schema))];
+    await Promise.all(runners.map((runner) => runner.caughtUp));
+    const orders = 40;
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, w) => {
+        for (let o = w; o < orders; o += 8)
+          right(await store.append(`order-${o}`, orderHistory(`o${o}`, 1 + (o % 4), 100 + o), 'no-stream'));
+      }),
+    );
+    const expected = Array.from({ length: orders }, (_, o) => ({
+      order_id: `o${o}`,
+      customer: `customer of o${o}`,
+      status: 'confirmed',
+      lines: 1 + (o % 4),
+      total: String((1 + (o % 4)) * (100 + o)),
+    })).sort((a, b) => a.order_id.localeCompare(b.order_id));
+    let rows: unknown[] = [];
+    for (let i = 0; i < 300; i++) {
+      rows = await summaries(executor, schema);
+      if (rows.length === orders && rows.every((row) => (row as { status: string }).status === 'confirmed')) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await Promise.all(runners.map((runner) => runner.close()));
+    expect(rows).toEqual(expected);
+  });
+
+  it('three workers claim with SKIP LOCKED: each message is delivered once', async () => {
+    const messages = 150;
+    for (let i = 0; i < messages; i += 10)
+      right(
+        await store.appendWithOutbox(
+          `cart-${i}`,
+          [newEvent('CartCheckedOut')],
+          'no-stream',
+          Array.from({ length: 10 }, (_, k) => ({
+            key: `mail:${i + k}:${newId()}`,
+            topic: 'email',
+            payload: { n: i + k },
+          })),
+        ),
+      );
+    const deliveries: number[] = [];
+    const worker = async () => {
+      for (;;) {
+        const round = await processOutbox(store, {
+          batchSize: 7,
+          deliver: async (message) => {
+            deliveries.push((message.payload as { n: number }).n);
+            await new Promise((resolve) => setTimeout(resolve, 1));
+          },
+        });
+        if (round.delivered === 0) return;
+      }
+    };
+    await Promise.all([worker(), worker(), worker()]);
+    expect(deliveries).toHaveLength(messages);
+    expect(new Set(deliveries).size).toBe(messages);
+  });
+});
