@@ -347,11 +347,6 @@ describe('command handler', () => {
 });
 
 describe('command handler: model-based', () => {
-  type Op =
-    | Readonly<{ kind: 'handle'; handler: number; command: number }>
-    | Readonly<{ kind: 'concurrent'; commands: readonly (readonly [number, number])[] }>
-    | Readonly<{ kind: 'evict'; handler: number }>;
-
   it('random deliveries, re-deliveries, races and evictions over two handlers with snapshots keep every law', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -940,8 +940,10 @@ export const eventStoreContract = (
                 const expected: ExpectedRevision =
                   op.expected === 'current'
                     ? current
-                    : op.expected === 'stale' && current >= 0
-                      ? current - 1
+                    : op.expected === 'stale'
+                      ? current >= 0
+                        ? current - 1
+                        : current + 1
                       : op.expected === 'ahead'
                         ? current + 1
                         : op.expected;
