@@ -1,4 +1,4 @@
-import type { Measurement } from './harness.js';
+import { median, type Measurement } from './harness.js';
 
 /**
  * One line of the report: a measurement, and optionally its ratio against a
@@ -16,8 +16,19 @@ export type Row = Readonly<{
 
 export type Verdict = 'pass' | 'FAIL' | '';
 
-export const ratioOf = (row: Row): number | undefined =>
-  row.baseline === undefined ? undefined : row.measured.median / row.baseline.measured.median;
+/**
+ * The median of per-round ratios: round r of a case ran next to round r of
+ * its baseline, so load that drifts over the run cancels out of each pair.
+ */
+export const ratioOf = (row: Row): number | undefined => {
+  if (row.baseline === undefined) return undefined;
+  const base = row.baseline.measured.samples;
+  const ratios = row.measured.samples.flatMap((value, round) => {
+    const against = base[round];
+    return against === undefined || against === 0 ? [] : [value / against];
+  });
+  return ratios.length === 0 ? row.measured.median / row.baseline.measured.median : median(ratios);
+};
 
 export const verdictOf = (row: Row): Verdict => {
   const ratio = ratioOf(row);
