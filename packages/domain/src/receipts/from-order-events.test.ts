@@ -1,0 +1,310 @@
+import {
+  createCommandHandler,
+  createEnvelopeDecoder,
+  createInMemoryEventStore,
+  effectsOf,
+  type Envelope,
+  type EventStore,
+} from '@ordersource/core';
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import type { OrderCommand } from '../order/commands.js';
+import { orderDecider } from '../order/decider.js';
+import { OrderEventCodec, orderStreamId, type OrderEvent } from '../order/events.js';
+import { actors, command, paymentMethods, sampleCheckout } from '../order/examples.js';
+import type { OrderLine, PaymentMethod } from '../order/values.js';
+import { receiptsDecider } from './decider.js';
+import { ReceiptsEventCodec, receiptsStreamId, type ReceiptsEvent } from './events.js';
+import { receiptsCommandsFor, type TranslateOptions } from './from-order-events.js';
+import { lockOnClosingReceipt } from './lock.js';
+import type { Receipt } from './receipt.js';
+import { rub } from './scenarios.js';
+
+/**
+ * End to end over one event store: the order decider writes the order stream,
+ * the adapter turns its history into receipts commands, the receipts decider
+ * issues receipts, and the lock reactor locks the order after the closing one.
+ */
+
+const ORDER = 'o-7000';
+const T = (d: number, h = 10): string => `2026-11-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00Z`;
+
+const lines: OrderLine[] = [
+  {
+    lineId: 'l-sneakers',
+    sku: 'SNK',
+    name: 'Кроссовки беговые',
+    qty: 1,
+    unitPrice: rub(5000),
+    vatRate: 'vat20',
+    kind: 'physical',
+  },
+  {
+    lineId: 'l-socks',
+    sku: 'SCK',
+    name: 'Носки спортивные',
+    qty: 4,
+    unitPrice: rub(500),
+    vatRate: 'vat20',
+    kind: 'physical',
+    unit: 'пар',
+  },
+];
+
+const checkout = (overrides: Partial<ReturnType<typeof sampleCheckout>> = {}) =>
+  sampleCheckout({
+    orderId: ORDER,
+    lines,
+    subtotal: rub(7000),
+    shippingFee: rub(0),
+    discount: rub(0),
+    total: rub(7000),
+    paymentMethod: paymentMethods.bankTransfer,
+    ...overrides,
+  });
+
+const world = () => {
+  const store = createInMemoryEventStore();
+  const orders = createCommandHandler({
+    store,
+    decider: orderDecider,
+    decodeEnvelope: createEnvelopeDecoder<OrderEvent>(OrderEventCodec),
+  });
+  const receipts = createCommandHandler({
+    store,
+    decider: receiptsDecider,
+    decodeEnvelope: createEnvelopeDecoder<ReceiptsEvent>(ReceiptsEventCodec),
+  });
+  return { store, orders, receipts };
+};
+
+type World = ReturnType<typeof world>;
+
+const read = async <Ev extends OrderEvent | ReceiptsEvent>(
+  store: EventStore,
+  streamId: string,
+  decoder: (raw: Envelope) => E.Either<unknown, Envelope<Ev>>,
+): Promise<Envelope<Ev>[]> => {
+  const out: Envelope<Ev>[] = [];
+  for await (const raw of store.read(streamId)) {
+    const decoded = decoder(raw);
+    if (E.isLeft(decoded)) throw new Error('undecodable event');
+    out.push(decoded.right);
+  }
+  return out;
+};
+
+const decodeOrder = createEnvelopeDecoder<OrderEvent>(OrderEventCodec);
+const decodeReceipts = createEnvelopeDecoder<ReceiptsEvent>(ReceiptsEventCodec);
+
+const order = async (w: World, cmd: OrderCommand): Promise<E.Either<string, readonly OrderEvent[]>> => {
+  const handled = await w.orders.handle(orderStreamId(ORDER), cmd);
+  return E.isLeft(handled)
+    ? E.left('code' in handled.left ? handled.left.code : handled.left.kind)
+    : E.right(handled.right.events);
+};
+
+/** Run the receipts policy over the whole order history (again), then the lock reactor. Idempotent. */
+const pump = async (w: World, options: TranslateOptions = {}): Promise<string[]> => {
+  const refusals: string[] = [];
+  const history = await read<OrderEvent>(w.store, orderStreamId(ORDER), decodeOrder);
+  const commands = receiptsCommandsFor(history, options);
+  if (E.isLeft(commands)) throw new Error(commands.left.message);
+  for (const { streamId, command: cmd } of commands.right) {
+    const handled = await w.receipts.handle(streamId, cmd);
+    if (E.isLeft(handled)) refusals.push('code' in handled.left ? handled.left.code : handled.left.kind);
+  }
+  for (const envelope of await read<ReceiptsEvent>(w.store, receiptsStreamId(ORDER), decodeReceipts))
+    for (const effect of effectsOf(lockOnClosingReceipt, envelope))
+      if (effect.kind === 'command') {
+        const handled = await w.orders.handle(effect.streamId, effect.command);
+        if (E.isLeft(handled) && !('code' in handled.left && handled.left.code === 'order-locked'))
+          throw new Error(handled.left.message);
+      }
+  return refusals;
+};
+
+const issued = async (w: World): Promise<Receipt[]> =>
+  (await read<ReceiptsEvent>(w.store, receiptsStreamId(ORDER), decodeReceipts)).flatMap((envelope) =>
+    envelope.event.type === 'ReceiptIssued' ? [envelope.event.data.receipt] : [],
+  );
+
+const request = (paymentId: string, amount: number, method: PaymentMethod = paymentMethods.bankTransfer) =>
+  command('RequestPayment', { paymentId, amount: rub(amount), method, channel: 'email' }, T(1, 11));
+
+describe('receipts from order events, end to end', () => {
+  it('REC-3/REC-5/ORD-9: an order of 7,000 paid 5,000 then 2,000 and delivered; then the order is locked', async () => {
+    const w = world();
+    expect(E.isRight(await order(w, command('PlaceOrder', checkout(), T(1), actors.customer)))).toBe(true);
+    await order(w, request('pay-a', 5000));
+    await order(w, request('pay-b', 2000));
+    expect(E.isRight(await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-a' }, T(1, 12))))).toBe(true);
+    expect(await pump(w)).toEqual([]);
+    expect(E.isRight(await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-b' }, T(2))))).toBe(true);
+    await order(w, command('VoidPayment', { paymentId: 'pay-1' }, T(2, 11)));
+    expect(E.isRight(await order(w, command('ShipOrder', { shipmentId: 's-1' }, T(3))))).toBe(true);
+    expect(E.isRight(await order(w, command('MarkDelivered', {}, T(4))))).toBe(true);
+    // The policy runs again over the whole history: nothing is receipted twice.
+    expect(await pump(w)).toEqual([]);
+    expect(await pump(w)).toEqual([]);
+    const receipts = await issued(w);
+    expect(receipts.map((r) => [r.kind, r.paymentMethod, r.total.amount, r.payments.prepayment.amount])).toEqual([
+      ['advance', 3, 500_000, 0],
+      ['advance', 3, 200_000, 0],
+      ['full-settlement', 4, 700_000, 700_000],
+    ]);
+    expect(receipts[2]!.items.map((item) => [item.lineId, item.quantity, item.unit, item.vat])).toEqual([
+      ['l-sneakers', 1, 'шт', 'vat20'],
+      ['l-socks', 4, 'пар', 'vat20'],
+    ]);
+    const locked = await order(w, command('ChangeOrderLine', { lineId: 'l-socks', qty: 5 }, T(5)));
+    expect(locked).toEqual(E.left('order-locked'));
+  });
+
+  it('REC-3/REC-5: an order paid in full, then changed (an item added), paid again and delivered', async () => {
+    const w = world();
+    await order(
+      w,
+      command('PlaceOrder', checkout({ paymentMethod: paymentMethods.bankTransfer }), T(1), actors.customer),
+    );
+    expect(E.isRight(await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-1' }, T(1, 12))))).toBe(true);
+    const cap: OrderLine = {
+      lineId: 'l-cap',
+      sku: 'CAP',
+      name: 'Кепка',
+      qty: 1,
+      unitPrice: rub(1000),
+      vatRate: 'vat20',
+      kind: 'physical',
+    };
+    expect(E.isRight(await order(w, command('AddOrderLine', { line: cap }, T(2))))).toBe(true);
+    await order(w, request('pay-2', 1000));
+    expect(E.isRight(await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-2' }, T(2, 12))))).toBe(true);
+    await order(w, command('ShipOrder', { shipmentId: 's-1' }, T(3)));
+    await order(w, command('MarkDelivered', {}, T(4)));
+    expect(await pump(w)).toEqual([]);
+    expect((await issued(w)).map((r) => [r.kind, r.total.amount])).toEqual([
+      ['prepayment', 700_000],
+      ['advance', 100_000],
+      ['full-settlement', 800_000],
+    ]);
+  });
+
+  it('REC-1/REC-5: cash on delivery: one full-settlement receipt paid in cash when the courier takes the money', async () => {
+    const w = world();
+    await order(
+      w,
+      command('PlaceOrder', checkout({ paymentMethod: paymentMethods.cashOnDelivery }), T(1), actors.customer),
+    );
+    await order(w, command('ShipOrder', { shipmentId: 's-1' }, T(3)));
+    expect(E.isRight(await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-1' }, T(4))))).toBe(true);
+    expect(await pump(w)).toEqual([]);
+    const [receipt] = await issued(w);
+    expect(receipt).toMatchObject({ kind: 'full-settlement', payments: { cash: rub(7000), prepayment: rub(0) } });
+  });
+
+  it('REC-4: a licence sold online settles at once when it is paid', async () => {
+    const w = world();
+    const licence: OrderLine = {
+      lineId: 'l-lic',
+      sku: 'LIC',
+      name: 'Лицензия ПО',
+      qty: 1,
+      unitPrice: rub(2990),
+      vatRate: 'none',
+      kind: 'digital',
+    };
+    await order(
+      w,
+      command(
+        'PlaceOrder',
+        checkout({ lines: [licence], subtotal: rub(2990), total: rub(2990), paymentMethod: paymentMethods.card }),
+        T(1),
+        actors.customer,
+      ),
+    );
+    expect(
+      E.isRight(
+        await order(w, command('RecordSale', { paymentId: 'pay-1', amount: rub(2990) }, T(1, 1), actors.provider)),
+      ),
+    ).toBe(true);
+    expect(await pump(w)).toEqual([]);
+    expect((await issued(w)).map((r) => [r.kind, r.paymentMethod, r.payments.electronic.amount])).toEqual([
+      ['full-settlement', 4, 299_000],
+    ]);
+  });
+
+  it('REC-7: a full refund before delivery returns the advance', async () => {
+    const w = world();
+    await order(w, command('PlaceOrder', checkout(), T(1), actors.customer));
+    await order(w, request('pay-a', 5000));
+    await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-a' }, T(1, 12)));
+    expect(E.isRight(await order(w, command('RefundPayment', { paymentId: 'pay-a', refundId: 'rf-1' }, T(2))))).toBe(
+      true,
+    );
+    expect(await pump(w)).toEqual([]);
+    expect((await issued(w)).map((r) => [r.kind, r.operation, r.total.amount])).toEqual([
+      ['advance', 'income', 500_000],
+      ['advance', 'income-return', 500_000],
+    ]);
+  });
+
+  it('REC-6: the marking code of an order line reaches the receipt unchanged, as marked goods', async () => {
+    const w = world();
+    const code = '0104600439931256215Mr7RfeH6J8r1\u001d91EE06';
+    const shoes: OrderLine = {
+      lineId: 'l-shoes',
+      sku: 'SH',
+      name: 'Туфли',
+      qty: 1,
+      unitPrice: rub(7000),
+      vatRate: 'vat20',
+      kind: 'physical',
+      markingCode: code,
+    };
+    await order(w, command('PlaceOrder', checkout({ lines: [shoes] }), T(1), actors.customer));
+    await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-1' }, T(1, 12)));
+    expect(await pump(w)).toEqual([]);
+    const [prepayment] = await issued(w);
+    expect(prepayment!.items[0]).toMatchObject({ markingCode: code, subject: 'marked-goods' });
+  });
+
+  it('REC-2: shipping becomes a service position and the discount is spread without losing a kopeck', async () => {
+    const w = world();
+    const odd: OrderLine = {
+      lineId: 'l-tea',
+      sku: 'TEA',
+      name: 'Чай',
+      qty: 3,
+      unitPrice: rub(100),
+      vatRate: 'vat10',
+      kind: 'physical',
+    };
+    await order(
+      w,
+      command(
+        'PlaceOrder',
+        checkout({
+          lines: [odd],
+          subtotal: rub(300),
+          shippingFee: rub(100),
+          discount: { amount: 1, currency: 'RUB' },
+          total: { amount: 39_999, currency: 'RUB' },
+        }),
+        T(1),
+        actors.customer,
+      ),
+    );
+    await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-1' }, T(1, 12)));
+    expect(await pump(w)).toEqual([]);
+    const [prepayment] = await issued(w);
+    expect(prepayment!.total).toEqual({ amount: 39_999, currency: 'RUB' });
+    expect(
+      prepayment!.items.map((item) => [item.lineId, item.quantity, item.price.amount, item.vat, item.subject]),
+    ).toEqual([
+      ['l-tea', 1, 9_999, 'vat10_110', 'goods'],
+      ['l-tea~1', 2, 10_000, 'vat10_110', 'goods'],
+      ['shipping', 1, 10_000, 'vat20_120', 'service'],
+    ]);
+  });
+});
