@@ -116,6 +116,15 @@ export const checkBatch = (streamId: string, events: readonly NewEvent[]): Inval
   return undefined;
 };
 
+/** An expected revision must be one: 'any', 'no-stream', 'exists' or an integer version from -1 up. */
+export const checkExpected = (streamId: string, expected: ExpectedRevision): InvalidAppend | undefined =>
+  expected === 'any' ||
+  expected === 'no-stream' ||
+  expected === 'exists' ||
+  (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= -1)
+    ? undefined
+    : { kind: 'invalid-append', streamId, message: `expected revision ${String(expected)} is not a stream version` };
+
 export const matchesFilter = (envelope: Envelope, filter: EventFilter | undefined): boolean =>
   filter === undefined ||
   ((filter.streamPrefix === undefined || envelope.streamId.startsWith(filter.streamPrefix)) &&

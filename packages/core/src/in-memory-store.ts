@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Checkpoint, Envelope, NewEvent } from './envelope.js';
 import {
   checkBatch,
+  checkExpected,
   matchesFilter,
   wrongExpectedVersion,
   type AppendError,
@@ -80,7 +81,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     expected: ExpectedRevision,
   ): Promise<E.Either<AppendError, AppendResult>> => {
     if (closed) return Promise.reject(new Error('in-memory event store is closed'));
-    const invalid = checkBatch(streamId, events);
+    const invalid = checkBatch(streamId, events) ?? checkExpected(streamId, expected);
     if (invalid !== undefined) return Promise.resolve(E.left(invalid));
     const replay = replayOf(streamId, events);
     if (replay !== undefined) return Promise.resolve('kind' in replay ? E.left(replay) : E.right(replay));
