@@ -366,6 +366,19 @@ export const eventStoreContract = (
       );
 
       it(
+        'an expected revision that is not a stream version (-2, 1.5, NaN) is invalid-append',
+        withStore(async ({ store, prefix }) => {
+          const s = `${prefix}order-1`;
+          for (const expected of [-2, 1.5, Number.NaN])
+            expect(left(await store.append(s, events(1), expected)), String(expected)).toMatchObject({
+              kind: 'invalid-append',
+              streamId: s,
+            });
+          expect(await store.streamVersion(s)).toBe(-1);
+        }),
+      );
+
+      it(
         'an event without an eventId or a type is invalid-append',
         withStore(async ({ store, prefix }) => {
           const s = `${prefix}order-1`;
