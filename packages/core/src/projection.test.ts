@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { cartEventCodec, type CartEvent } from '../../testing/src/index.js';
@@ -162,5 +163,43 @@ describe('projections', () => {
       (runner.state() as { checkedOut: number }).checkedOut = 99;
     }).toThrow();
     expect(runner.state().checkedOut).toBe(1);
+  });
+});
+
+describe('projections: property', () => {
+  it('catching up in any rhythm and batch size, or rebuilding, gives the fold of the whole log', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            cart: fc.nat(3),
+            qty: fc.integer({ min: 1, max: 5 }),
+            checkout: fc.boolean(),
+            catchUp: fc.boolean(),
+          }),
+          { maxLength: 25 },
+        ),
+        fc.integer({ min: 1, max: 7 }),
+        async (steps, batchSize) => {
+          const store = createInMemoryEventStore();
+          const runner = createProjectionRunner(store, sales, { batchSize });
+          for (const step of steps) {
+            const events = step.checkout
+              ? [put(added(step.qty)), put(checkedOut(step.qty * 100))]
+              : [put(added(step.qty))];
+            await store.append(`cart-${step.cart}`, events, 'any');
+            if (step.catchUp) expect(E.isRight(await runner.catchUp())).toBe(true);
+          }
+          await runner.catchUp();
+          const all: Envelope<CartEvent>[] = [];
+          for await (const raw of store.readAll()) all.push(raw as Envelope<CartEvent>);
+          const expected = project(sales, all);
+          expect(runner.state()).toEqual(expected);
+          expect(await runner.rebuild()).toEqual(E.right(all.length));
+          expect(runner.state()).toEqual(expected);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

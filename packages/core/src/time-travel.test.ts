@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { cartDecider, cartEventCodec, type CartEvent } from '../../testing/src/index.js';
+import { cartCommandArb, cartDecider, cartEventCodec, type CartEvent } from '../../testing/src/index.js';
+import { createCommandHandler } from './command-handler.js';
 import { rehydrate } from './decider.js';
 import type { NewEvent } from './envelope.js';
 import { createInMemoryEventStore } from './in-memory-store.js';
@@ -85,5 +87,27 @@ describe('time travel', () => {
     const result = await stateAsOf(store, cartDecider, decodeEnvelope, 'cart-1', { version: 10 });
     expect(E.isLeft(result) && result.left.message).toContain('stream "cart-1" version 4');
     expect(E.isRight(await stateAsOf(store, cartDecider, decodeEnvelope, 'cart-1', { version: 3 }))).toBe(true);
+  });
+});
+
+describe('time travel: property', () => {
+  it('the state as of any version is the fold of the events up to it', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(cartCommandArb(), { maxLength: 20 }),
+        fc.integer({ min: -1, max: 25 }),
+        async (commands, version) => {
+          const store = createInMemoryEventStore();
+          const handler = createCommandHandler({ store, decider: cartDecider, decodeEnvelope });
+          for (const command of commands) await handler.handle('cart-1', command);
+          const stored: CartEvent[] = [];
+          for await (const envelope of store.read('cart-1')) stored.push(envelope.event as CartEvent);
+          const result = await stateAsOf(store, cartDecider, decodeEnvelope, 'cart-1', { version });
+          const upTo = Math.min(version, stored.length - 1);
+          expect(result).toEqual(E.right({ state: rehydrate(cartDecider, stored.slice(0, upTo + 1)), version: upTo }));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
