@@ -56,6 +56,12 @@ describe('decode at the boundary', () => {
     expect(error?.message).toContain('data.sku: required (NonEmptyString)');
   });
 
+  it('an unknown command type is one issue naming the union, not one per member', () => {
+    expect(issuesOf(decodeCartCommand({ type: 'Nope', data: {}, metadata }))).toEqual([
+      '(root) (AddItem | RemoveItem | CheckOut | Abandon)',
+    ]);
+  });
+
   it('names paths inside arrays and nested objects', () => {
     const Order = t.strict({ lines: t.array(t.strict({ sku: t.string, qty: PositiveInt })) });
     expect(
