@@ -7,7 +7,6 @@ import {
 } from '@ordersource/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import type { ReceiptsCommand } from './commands.js';
 import { receiptsDecider } from './decider.js';
 import { ReceiptsEventCodec, receiptsStreamId, type ReceiptsEvent } from './events.js';
 import { reconciliationProjection, receiptsRegisterProjection } from './projections.js';
@@ -27,7 +26,7 @@ const seeded = async (names: readonly string[]): Promise<EventStore> => {
   const store = createInMemoryEventStore();
   const handler = handlerFor(store);
   for (const scenario of seedScenarios.filter((candidate) => names.includes(candidate.name)))
-    for (const command of scenario.commands as readonly ReceiptsCommand[])
+    for (const command of scenario.commands)
       await handler.handle(receiptsStreamId(scenario.name), command);
   return store;
 };
