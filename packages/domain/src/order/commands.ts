@@ -50,7 +50,8 @@ const checked = <A, O>(codec: t.Type<A, O, unknown>, check: (a: A) => readonly I
     codec.name,
     (u): u is A => codec.is(u) && check(u).length === 0,
     (u, c) => {
-      const base = codec.validate(u, c);
+      // An empty key keeps the inner codec's members out of the field path.
+      const base = codec.validate(u, t.appendContext(c, '', codec, u));
       if (E.isLeft(base)) return base;
       const issues = check(base.right);
       if (issues.length === 0) return base;
