@@ -1,0 +1,443 @@
+import fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { rehydrate, type Actor } from '@ordersource/core';
+import { checkDeciderLaws, deciderLawViolation, type Invariant } from '@ordersource/testing';
+import { customerMayAccess } from './access.js';
+import type { OrderCommand, OrderCommandType } from './commands.js';
+import { orderDecider } from './decider.js';
+import type { OrderEvent } from './events.js';
+import { eur, paymentMethods } from './examples.js';
+import { netCaptured } from './payment-status.js';
+import { shippedQty } from './quantities.js';
+import type { OrderState } from './state.js';
+import type { OrderLine, PaymentMethod } from './values.js';
+
+/**
+ * Model-based laws of the order decider. Sequences of command *intents* are
+ * drawn at random and resolved against the state reached so far (an intent
+ * to authorize picks an existing payment and, usually, its exact amount), so
+ * runs reach deep states: paid, shipped, refunded, locked, cancelled. The
+ * law runner of @ordersource/testing then checks, after every step, that
+ * decide never throws and is deterministic, that folding batch by batch
+ * equals replaying every event, that a terminal state accepts nothing, and
+ * the invariants below.
+ */
+
+const TIMES = [
+  '2026-11-24T10:00:00Z',
+  '2026-11-24T12:00:00Z',
+  '2026-11-25T10:00:00Z',
+  '2026-11-25T11:00:00Z',
+  '2026-11-27T09:00:00Z',
+];
+const ACTORS: readonly Actor[] = [
+  { kind: 'admin', id: 'ann' },
+  { kind: 'admin', id: 'ann' },
+  { kind: 'system', id: 'reactor' },
+  { kind: 'provider', id: 'stripe' },
+  { kind: 'customer', id: 'c-1' },
+  { kind: 'customer', id: 'c-2' },
+  { kind: 'customer', id: 'c-3', companyId: 'acme' },
+];
+const METHODS: readonly PaymentMethod[] = Object.values(paymentMethods);
+const COMMAND_TYPES: readonly OrderCommandType[] = [
+  'RecordOrder',
+  'ConfirmOrder',
+  'ProcessOrder',
+  'AddOrderLine',
+  'RemoveOrderLine',
+  'ChangeOrderLine',
+  'ChangeShippingFee',
+  'ChangeBillingAddress',
+  'LockOrder',
+  'CancelOrder',
+  'DiscardOrder',
+  'RequestPayment',
+  'AuthorizePayment',
+  'AuthorizePayment',
+  'RecordSale',
+  'CapturePayment',
+  'CapturePayment',
+  'VoidPayment',
+  'ExpirePayment',
+  'FailPayment',
+  'ConfirmOfflinePayment',
+  'RefundPayment',
+  'RefundPayment',
+  'CaptureOnDelivery',
+  'IssueInvoice',
+  'MarkProcessed',
+  'HoldFulfillment',
+  'ReleaseFulfillmentHold',
+  'ShipOrder',
+  'ShipOrder',
+  'MarkDelivered',
+  'PlaceOrder',
+];
+
+/** Everything random an intent needs; resolved into a command against the current state. */
+type Intent = Readonly<{
+  type: OrderCommandType;
+  actor: number;
+  time: number;
+  pick: number;
+  /** Usually 0: the exact amount; sometimes off by a little or a lot. */
+  delta: number;
+  qty: number;
+  price: number;
+  flag: boolean;
+  lines: readonly { kind: OrderLine['kind']; qty: number; price: number }[];
+  method: number;
+  shipping: number;
+  discount: number;
+  ipCountry: string;
+}>;
+
+const intentArb: fc.Arbitrary<Intent> = fc.record({
+  type: fc.constantFrom(...COMMAND_TYPES),
+  actor: fc.nat({ max: ACTORS.length - 1 }),
+  time: fc.nat({ max: TIMES.length - 1 }),
+  pick: fc.nat({ max: 5 }),
+  delta: fc.oneof(
+    { weight: 6, arbitrary: fc.constant(0) },
+    { weight: 1, arbitrary: fc.integer({ min: -300, max: 300 }) },
+  ),
+  qty: fc.integer({ min: 1, max: 4 }),
+  price: fc.integer({ min: 0, max: 2_000 }),
+  flag: fc.boolean(),
+  lines: fc.array(
+    fc.record({
+      kind: fc.constantFrom<OrderLine['kind']>('physical', 'physical', 'digital', 'service'),
+      qty: fc.integer({ min: 1, max: 3 }),
+      price: fc.integer({ min: 0, max: 3_000 }),
+    }),
+    { minLength: 1, maxLength: 3 },
+  ),
+  method: fc.nat({ max: METHODS.length - 1 }),
+  shipping: fc.constantFrom(0, 0, 490, 1_000),
+  discount: fc.constantFrom(0, 0, 100, 5_000),
+  ipCountry: fc.constantFrom('VN', 'VN', 'FR', 'US'),
+});
+
+const at = <T>(items: readonly T[], index: number): T | undefined =>
+  items.length === 0 ? undefined : items[index % items.length];
+
+const line = (lineId: string, spec: Intent['lines'][number]): OrderLine => ({
+  lineId,
+  sku: `SKU-${lineId}`,
+  name: `Item ${lineId}`,
+  qty: spec.qty,
+  unitPrice: eur(spec.price),
+  vatRate: 'vat20',
+  kind: spec.kind,
+});
+
+const address = { name: 'Lan', line1: '1 Hang Bac', city: 'Hanoi', country: 'VN' };
+
+/** The command an intent stands for, in the given state. */
+const resolve = (intent: Intent, state: OrderState, index: number): OrderCommand => {
+  const actor = ACTORS[intent.actor] ?? { kind: 'admin', id: 'ann' };
+  const metadata = { commandId: `law-${index}`, actor, at: TIMES[intent.time] ?? '2026-11-24T10:00:00Z' };
+  const payment = at(state.payments, intent.pick);
+  const paymentId = payment?.paymentId ?? `pay-${intent.pick}`;
+  const existing = at(state.lines, intent.pick);
+  const lineId = existing?.lineId ?? `l-${intent.pick}`;
+  const amount = (base: number) => eur(Math.max(1, base + intent.delta));
+  const note = intent.flag ? { note: 'law note', notify: { email: true, sms: intent.pick % 2 === 0 } } : {};
+  const make = <T extends OrderCommandType>(type: T, data: Extract<OrderCommand, { type: T }>['data']) =>
+    ({ type, data, metadata }) as unknown as OrderCommand;
+  switch (intent.type) {
+    case 'PlaceOrder': {
+      const lines = intent.lines.map((spec, i) => line(`l-${i}`, spec));
+      const subtotal = lines.reduce((a, l) => a + l.unitPrice.amount * l.qty, 0);
+      const discount = Math.min(intent.discount, subtotal + intent.shipping);
+      const customerId = actor.kind === 'customer' ? actor.id : 'c-1';
+      return make('PlaceOrder', {
+        orderId: 'o-law',
+        orderNumber: 'LAW-1',
+        paymentId: 'pay-0',
+        lines,
+        subtotal: eur(subtotal),
+        shippingFee: eur(intent.shipping),
+        discount: eur(discount),
+        total: eur(subtotal + intent.shipping - discount),
+        shippingMethod: { code: 'post', name: 'Post' },
+        paymentMethod: METHODS[intent.method] ?? paymentMethods.card,
+        customer: {
+          id: customerId,
+          name: 'Law customer',
+          ...(actor.companyId === undefined ? {} : { companyId: actor.companyId }),
+        },
+        billingAddress: address,
+        shippingAddress: address,
+        ipCountry: intent.ipCountry,
+      });
+    }
+    case 'RecordOrder':
+      return make('RecordOrder', note);
+    case 'ConfirmOrder':
+      return make('ConfirmOrder', note);
+    case 'ProcessOrder': {
+      const targets = [undefined, 'processed', 'on_hold', 'shipped', 'fulfilled', 'cancelled'] as const;
+      const target = targets[intent.pick % targets.length];
+      return make('ProcessOrder', {
+        status: 'Processing',
+        ...note,
+        ...(target === undefined ? {} : { fulfillmentStatus: target }),
+        loyaltyPoints: intent.qty,
+        loyaltyPointsApproved: intent.flag,
+      });
+    }
+    case 'AddOrderLine':
+      return make('AddOrderLine', {
+        line: line(`n-${index}`, { kind: intent.lines[0]?.kind ?? 'physical', qty: intent.qty, price: intent.price }),
+      });
+    case 'RemoveOrderLine':
+      return make('RemoveOrderLine', { lineId });
+    case 'ChangeOrderLine':
+      return make('ChangeOrderLine', {
+        lineId,
+        qty: intent.qty,
+        ...(intent.flag ? { unitPrice: eur(intent.price) } : {}),
+      });
+    case 'ChangeShippingFee':
+      return make('ChangeShippingFee', {
+        shippingFee: eur(intent.shipping),
+        ...(intent.flag ? { discount: eur(intent.discount) } : {}),
+      });
+    case 'ChangeBillingAddress':
+      return make('ChangeBillingAddress', { address: { ...address, line1: `${intent.pick} Trang Tien` } });
+    case 'LockOrder':
+      return make('LockOrder', { reason: 'closing receipt issued' });
+    case 'CancelOrder':
+      return make('CancelOrder', { reason: 'law cancel', ...note });
+    case 'DiscardOrder':
+      return make('DiscardOrder', { reason: intent.flag ? 'duplicate' : 'stale' });
+    case 'RequestPayment': {
+      const open = Math.max(0, state.totals.total.amount - netCaptured(state));
+      return make('RequestPayment', {
+        paymentId: `link-${index}`,
+        amount: amount(intent.flag ? open : Math.ceil(open / 2)),
+        method: METHODS[intent.method] ?? paymentMethods.card,
+        channel: 'telegram',
+      });
+    }
+    case 'AuthorizePayment':
+      return make('AuthorizePayment', { paymentId, amount: amount(payment?.requested ?? intent.price) });
+    case 'RecordSale':
+      return make('RecordSale', { paymentId, amount: amount(payment?.requested ?? intent.price) });
+    case 'CapturePayment': {
+      const open = payment === undefined ? intent.price : payment.authorized - payment.captured - payment.released;
+      return make(
+        'CapturePayment',
+        intent.flag ? { paymentId } : { paymentId, amount: amount(Math.ceil(open / 2)), final: intent.pick % 2 === 0 },
+      );
+    }
+    case 'VoidPayment':
+      return make('VoidPayment', { paymentId });
+    case 'ExpirePayment':
+      return make('ExpirePayment', { paymentId });
+    case 'FailPayment':
+      return make('FailPayment', { paymentId, providerMessage: 'declined' });
+    case 'ConfirmOfflinePayment':
+      return make('ConfirmOfflinePayment', { paymentId });
+    case 'RefundPayment': {
+      const refundable = payment === undefined ? intent.price : payment.captured - payment.refunded;
+      return make(
+        'RefundPayment',
+        intent.flag
+          ? { paymentId, refundId: `r-${index}` }
+          : { paymentId, refundId: `r-${index}`, amount: amount(Math.ceil(refundable / 2)) },
+      );
+    }
+    case 'CaptureOnDelivery':
+      return make('CaptureOnDelivery', {});
+    case 'IssueInvoice':
+      return make('IssueInvoice', { invoiceId: `inv-${index}`, basis: intent.flag ? 'ordered' : 'delivered' });
+    case 'MarkProcessed':
+      return make('MarkProcessed', note);
+    case 'HoldFulfillment':
+      return make('HoldFulfillment', {
+        reason: intent.flag ? 'stock loss' : 'fraud review',
+        ...(intent.flag ? {} : { until: TIMES[(intent.time + 1) % TIMES.length] ?? '2026-11-25T10:00:00Z' }),
+      });
+    case 'ReleaseFulfillmentHold':
+      return make('ReleaseFulfillmentHold', note);
+    case 'ShipOrder':
+      return make('ShipOrder', {
+        shipmentId: `s-${index}`,
+        ...(intent.flag ? {} : { lines: [{ lineId, qty: intent.qty }] }),
+        carrier: 'DHL',
+        trackingReference: `T${index}`,
+      });
+    case 'MarkDelivered': {
+      const shipment = at(state.fulfillment.shipments, intent.pick);
+      return make('MarkDelivered', intent.flag || shipment === undefined ? {} : { shipmentId: shipment.shipmentId });
+    }
+  }
+};
+
+/** Resolve intents one by one against the state the previous commands produced. */
+const commandsFor = (intents: readonly Intent[]): OrderCommand[] => {
+  const commands: OrderCommand[] = [];
+  const events: OrderEvent[] = [];
+  let state = orderDecider.initialState;
+  for (const [index, intent] of intents.entries()) {
+    const command = resolve(intent, state, index);
+    commands.push(command);
+    const decided = orderDecider.decide(command, state);
+    if (E.isRight(decided) && decided.right.length > 0) {
+      events.push(...decided.right);
+      state = rehydrate(orderDecider, events);
+    }
+  }
+  return commands;
+};
+
+/** Sequences that mostly start with a checkout, so most runs reach a placed order. */
+const sequences = fc
+  .tuple(intentArb, fc.array(intentArb, { maxLength: 24 }), fc.boolean())
+  .map(([first, rest, placeFirst]) => commandsFor([placeFirst ? { ...first, type: 'PlaceOrder' } : first, ...rest]));
+
+type Law = Invariant<OrderCommand, OrderEvent, OrderState>;
+
+const previous = (history: readonly OrderEvent[], produced: readonly OrderEvent[]): OrderState =>
+  rehydrate(orderDecider, history.slice(0, history.length - produced.length));
+
+const laws: Record<string, Law> = {
+  'captured <= authorized and refunded <= captured, per payment': (state) =>
+    state.payments.every(
+      (p) => p.captured <= p.authorized && p.refunded <= p.captured && p.captured + p.released <= p.authorized,
+    ) || 'a payment holds more than it may',
+  'captured <= authorized and refunded <= captured, per order': (state) => {
+    const sum = (f: (p: OrderState['payments'][number]) => number) => state.payments.reduce((a, p) => a + f(p), 0);
+    return (
+      (sum((p) => p.captured) <= sum((p) => p.authorized) && sum((p) => p.refunded) <= sum((p) => p.captured)) ||
+      'order totals'
+    );
+  },
+  'paid never exceeds the highest order total (edits included)': (state) =>
+    netCaptured(state) <= state.maxTotal || `paid ${netCaptured(state)} > max total ${state.maxTotal}`,
+  'totals = lines + shipping - discount': (state) => {
+    if (state.status === 'none') return true;
+    const subtotal = state.lines.reduce((a, l) => a + l.unitPrice.amount * l.qty, 0);
+    const t = state.totals;
+    return (
+      (t.subtotal.amount === subtotal &&
+        t.total.amount === subtotal + t.shippingFee.amount - t.discount.amount &&
+        t.total.amount >= 0) ||
+      `totals ${JSON.stringify(t)} vs subtotal ${subtotal}`
+    );
+  },
+  'no line ships more than ordered': (state) =>
+    state.lines.every((l) => shippedQty(state, l.lineId) <= l.qty) || 'over-shipped',
+  'cancelled, discarded and fulfilled are left only as the model allows': (state, history, step) => {
+    if (step.events.length === 0) return true;
+    const before = previous(history, step.events);
+    if (before.status === 'discarded') return 'a discarded order changed';
+    if (before.status === 'cancelled') {
+      if (state.status !== 'cancelled' || state.fulfillment.status !== 'cancelled') return 'left cancelled';
+      if (JSON.stringify(state.lines) !== JSON.stringify(before.lines)) return 'a cancelled order changed composition';
+    }
+    if (before.fulfillment.status === 'fulfilled' && state.fulfillment.status !== 'fulfilled') return 'left fulfilled';
+    return true;
+  },
+  'a locked order never changes composition': (state, history, step) => {
+    if (step.events.length === 0) return true;
+    const before = previous(history, step.events);
+    return (
+      before.locked === undefined ||
+      (JSON.stringify(state.lines) === JSON.stringify(before.lines) &&
+        JSON.stringify(state.totals) === JSON.stringify(before.totals)) ||
+      'locked order changed'
+    );
+  },
+  'ORD-8: nothing ships unpaid unless paid on delivery': (state, history, step) => {
+    if (!step.events.some((e) => e.type === 'ShipmentDispatched')) return true;
+    const kind = state.details?.paymentMethod.kind;
+    if (kind === 'cash_on_delivery' || kind === 'card_on_delivery') return true;
+    const before = previous(history, step.events);
+    const held = before.payments.reduce(
+      (a, p) => a + p.captured - p.refunded + Math.max(0, p.authorized - p.captured - p.released),
+      0,
+    );
+    return held >= before.totals.total.amount || 'shipped unpaid';
+  },
+  'CUS-3: a customer never acts on another customer’s order': (state, _history, step) => {
+    const actor = step.command.metadata.actor;
+    if (actor.kind !== 'customer' || step.events.length === 0) return true;
+    const customer = state.details?.customer;
+    return (
+      (customer !== undefined && customerMayAccess(actor, customer)) || `${actor.id} acted on ${customer?.id ?? '?'}`
+    );
+  },
+};
+
+const check = (invariants: Record<string, Law>, numRuns: number) =>
+  fc.assert(
+    fc.property(sequences, (commands) => {
+      const violation = deciderLawViolation(orderDecider, commands, invariants);
+      if (violation !== undefined) throw new Error(violation);
+    }),
+    { numRuns, includeErrorInReport: true },
+  );
+
+const pick = (...names: string[]): Record<string, Law> =>
+  Object.fromEntries(Object.entries(laws).filter(([name]) => names.some((n) => name.startsWith(n))));
+
+describe('order decider laws (model-based, 1000 runs each)', () => {
+  it('PAY-1/PAY-5: money limits per payment and per order; paid never above the total plus later additions', () => {
+    check(pick('captured', 'paid'), 1000);
+  });
+
+  it('ORD-1/ORD-9: totals always add up; locked orders never change composition; nothing over-ships', () => {
+    check(pick('totals', 'a locked', 'no line'), 1000);
+  });
+
+  it('ORD-6/FUL-1: cancelled, discarded and fulfilled are left only as the model allows; ORD-8 holds', () => {
+    check(pick('cancelled', 'ORD-8'), 1000);
+  });
+
+  it('CUS-3: a customer actor never acts on another customer’s order', () => {
+    check(pick('CUS-3'), 1000);
+  });
+
+  it('replay equals incremental folding and decide never throws, on unguided random commands too', () => {
+    checkDeciderLaws({
+      decider: orderDecider,
+      commands: intentArb.map((intent) => resolve(intent, orderDecider.initialState, 0)),
+      invariants: laws,
+      numRuns: 1000,
+      maxCommands: 10,
+    });
+  });
+
+  it('the generator reaches deep states (the laws are not vacuous)', () => {
+    const reached = new Set<string>();
+    fc.assert(
+      fc.property(sequences, (commands) => {
+        let state = orderDecider.initialState;
+        const events: OrderEvent[] = [];
+        for (const command of commands) {
+          const decided = orderDecider.decide(command, state);
+          if (E.isRight(decided)) {
+            events.push(...decided.right);
+            state = rehydrate(orderDecider, events);
+            for (const event of decided.right) reached.add(event.type);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+    for (const type of [
+      'PaymentCaptured',
+      'PaymentRefunded',
+      'ShipmentDispatched',
+      'OrderFulfilled',
+      'OrderLocked',
+      'OrderCancelled',
+    ])
+      expect(reached).toContain(type);
+  });
+});
