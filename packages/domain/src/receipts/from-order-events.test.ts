@@ -307,4 +307,65 @@ describe('receipts from order events, end to end', () => {
       ['shipping', 1, 10_000, 'vat20_120', 'service'],
     ]);
   });
+
+  it('REC-5/PAY-1: captured after delivery: the goods go out on credit (1214 = 6), the capture repays it (1214 = 7)', async () => {
+    const w = world();
+    await order(
+      w,
+      command('PlaceOrder', checkout({ paymentMethod: paymentMethods.cardAfterDelivery }), T(1), actors.customer),
+    );
+    expect(
+      E.isRight(
+        await order(
+          w,
+          command('AuthorizePayment', { paymentId: 'pay-1', amount: rub(7000) }, T(1, 1), actors.provider),
+        ),
+      ),
+    ).toBe(true);
+    await order(w, command('ConfirmOrder', {}, T(1, 2)));
+    expect(E.isRight(await order(w, command('ShipOrder', { shipmentId: 's-1' }, T(3))))).toBe(true);
+    expect(E.isRight(await order(w, command('MarkDelivered', {}, T(4))))).toBe(true);
+    expect(await pump(w)).toEqual([]);
+    expect(E.isRight(await order(w, command('CaptureOnDelivery', {}, T(4, 11), actors.system)))).toBe(true);
+    expect(await pump(w)).toEqual([]);
+    expect(
+      (await issued(w)).map((r) => [r.kind, r.paymentMethod, r.payments.credit.amount, r.payments.electronic.amount]),
+    ).toEqual([
+      ['credit-handover', 6, 700_000, 0],
+      ['credit-repayment', 7, 0, 700_000],
+    ]);
+  });
+
+  it('REC-7: a full refund after delivery returns every line as settled goods', async () => {
+    const w = world();
+    await order(w, command('PlaceOrder', checkout(), T(1), actors.customer));
+    await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-1' }, T(1, 12)));
+    await order(w, command('ShipOrder', { shipmentId: 's-1' }, T(3)));
+    await order(w, command('MarkDelivered', {}, T(4)));
+    expect(E.isRight(await order(w, command('RefundPayment', { paymentId: 'pay-1', refundId: 'rf-1' }, T(6))))).toBe(
+      true,
+    );
+    expect(await pump(w)).toEqual([]);
+    const refund = (await issued(w)).at(-1)!;
+    expect([refund.kind, refund.operation, refund.paymentMethod, refund.total.amount]).toEqual([
+      'full-settlement',
+      'income-return',
+      4,
+      700_000,
+    ]);
+    expect(refund.items.map((item) => [item.lineId, item.quantity])).toEqual([
+      ['l-sneakers', 1],
+      ['l-socks', 4],
+    ]);
+  });
+
+  it('REC-7: a partial refund after delivery cannot be receipted from the order stream alone: it names the missing lines', async () => {
+    const w = world();
+    await order(w, command('PlaceOrder', checkout(), T(1), actors.customer));
+    await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-1' }, T(1, 12)));
+    await order(w, command('ShipOrder', { shipmentId: 's-1' }, T(3)));
+    await order(w, command('MarkDelivered', {}, T(4)));
+    await order(w, command('RefundPayment', { paymentId: 'pay-1', refundId: 'rf-1', amount: rub(1000) }, T(6)));
+    expect(await pump(w)).toEqual(['refund-lines-required']);
+  });
 });

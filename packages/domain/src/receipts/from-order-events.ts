@@ -34,6 +34,8 @@ type Translation = {
   methods: Record<string, PaymentMethod>;
   shipped: Record<string, number>;
   shippedOut: boolean;
+  /** Money refunded so far, in minor units. */
+  refunded: number;
 };
 
 export type ReceiptsCommandFor = Readonly<{ streamId: string; command: ReceiptsCommand }>;
@@ -87,7 +89,8 @@ type Position = Readonly<{ base: Omit<ReceiptLine, 'quantity' | 'price'>; quanti
  * positions one kopeck apart, as registers require whole-kopeck prices.
  */
 const compositionOf = (t: Translation, options: TranslateOptions): E.Either<DomainError, ReceiptLine[]> => {
-  const currency = t.currency ?? 'RUB';
+  const currency = t.currency;
+  if (currency === null) return E.left(domainError('unknown-order', 'an order event came before OrderPlaced'));
   const positions: Position[] = [];
   for (const line of t.lines) {
     const vat = vatCodeOf(line.vatRate);
@@ -159,6 +162,7 @@ const initial: Translation = {
   methods: {},
   shipped: {},
   shippedOut: false,
+  refunded: 0,
 };
 
 type Intent =
@@ -230,12 +234,27 @@ const step = (
     }
     case 'PaymentRefunded': {
       const how = moneyOfMethod(t.methods[event.data.paymentId] ?? t.orderMethod, options);
-      return E.right([
-        {
-          type: 'RecordRefund',
-          data: { movementId: `refund-${event.data.refundId}`, amount: amountOf(event.data.amount), means: how.means },
-        },
-      ]);
+      const amount = amountOf(event.data.amount);
+      const first = t.refunded === 0;
+      t.refunded += amount.amount;
+      // The order stream does not say which goods came back. A first refund of the
+      // whole composition returns all of it; after settlement anything else must be
+      // recorded with its lines (RecordRefund), or the policy refuses it.
+      return E.map((lines: ReceiptLine[]): Intent[] => {
+        const whole =
+          first && lines.reduce((sum, line) => sum + line.price.amount * line.quantity, 0) === amount.amount;
+        return [
+          {
+            type: 'RecordRefund',
+            data: {
+              movementId: `refund-${event.data.refundId}`,
+              amount,
+              means: how.means,
+              ...(whole ? { lines: lines.map((line) => ({ lineId: line.lineId, quantity: line.quantity })) } : {}),
+            },
+          },
+        ];
+      })(compositionOf(t, options));
     }
     case 'ShipmentDispatched': {
       for (const line of event.data.lines) t.shipped[line.lineId] = (t.shipped[line.lineId] ?? 0) + line.qty;
@@ -263,7 +282,7 @@ export const receiptsCommandsFor = (
   history: readonly Envelope<OrderEvent>[],
   options: TranslateOptions = {},
 ): E.Either<DomainError, ReceiptsCommandFor[]> => {
-  const t: Translation = { ...initial, lines: [], methods: {}, shipped: {} };
+  const t: Translation = { ...initial, lines: [], methods: {}, shipped: {}, refunded: 0 };
   const out: ReceiptsCommandFor[] = [];
   for (const envelope of history) {
     const intents = step(t, envelope, options);

@@ -390,20 +390,6 @@ const onDateReached = (ctx: Context, _fact: DateReachedFact): E.Either<DomainErr
   return settle(ctx, { kind: 'date', id: closeOn.at });
 };
 
-/** The key a fact is deduplicated by, or undefined for facts that may repeat. */
-export const factKey = (fact: Fact): string | undefined => {
-  switch (fact.kind) {
-    case 'payment':
-      return causeKey('payment', fact.movementId);
-    case 'refund':
-      return causeKey('refund', fact.movementId);
-    case 'handover':
-      return causeKey('handover', fact.handoverId);
-    case 'date-reached':
-      return undefined;
-  }
-};
-
 /** Which receipts a fact owes, in issue order; an error when the fact cannot be right. */
 export const receiptsOwed = (
   state: ReceiptsState,

@@ -26,8 +26,7 @@ const seeded = async (names: readonly string[]): Promise<EventStore> => {
   const store = createInMemoryEventStore();
   const handler = handlerFor(store);
   for (const scenario of seedScenarios.filter((candidate) => names.includes(candidate.name)))
-    for (const command of scenario.commands)
-      await handler.handle(receiptsStreamId(scenario.name), command);
+    for (const command of scenario.commands) await handler.handle(receiptsStreamId(scenario.name), command);
   return store;
 };
 
