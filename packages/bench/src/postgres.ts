@@ -1,0 +1,348 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
+import { createCommandHandler, createEnvelopeDecoder, newId } from '@ordersource/core';
+import {
+  createPgExecutor,
+  createPgliteExecutor,
+  createPostgresEventStore,
+  createSqlProjection,
+  type PostgresEventStore,
+  type SqlExecutor,
+} from '@ordersource/postgres';
+import { cartDecider, cartEventCodec } from './cart.js';
+import { cartWorkload } from './cart-workload.js';
+import { emmettCartHandler } from './emmett-cart.js';
+import { formatTable, type Row } from './table.js';
+import { absolute, measureRounds, type DbCase } from './postgres/measure.js';
+import {
+  batchOf,
+  concurrently,
+  createRawTables,
+  orderEvent,
+  rawEventInsert,
+  rawMinimalInsert,
+  uniqueName,
+} from './postgres/workloads.js';
+
+/**
+ * PostgreSQL suites: (a) single-event appends from 8 writers against raw
+ * single-row INSERT transactions (same synchronous commit), (b) 100-event
+ * batches, (c) subscription catch-up into a projection, (d) command handling
+ * against Emmett 0.42 on the same server. (b) and (c) again on PGlite in
+ * memory. Loopback servers only; every loop is bounded.
+ */
+const ROUNDS = 5;
+const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+const isLoopback = (url: string): boolean => {
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+};
+
+const reachable = async (url: string): Promise<string | undefined> => {
+  const probe = createPgExecutor({ connectionString: url, max: 1 });
+  try {
+    await probe.query('select 1');
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    await probe.close().catch(() => undefined);
+  }
+};
+
+/** (b): 8 writers, each appending 100-event batches to its own fresh stream. */
+const batchCase = (store: PostgresEventStore, writers: number, batches: number): DbCase => ({
+  name: 'ordersource, 100-event batches',
+  prepare: async () => {
+    const run = newId();
+    const inputs = Array.from({ length: writers }, () => Array.from({ length: batches }, () => batchOf(100)));
+    return async () => {
+      await concurrently(writers, batches, async (w, i) => {
+        const result = await store.append(`batch-${run}-${w}`, inputs[w]![i]!, i === 0 ? 'no-stream' : i * 100 - 1);
+        if (E.isLeft(result)) throw new Error(result.left.message);
+      });
+      return writers * batches * 100;
+    };
+  },
+});
+
+/** Fill a stream family for the catch-up cases (untimed). */
+const preload = async (store: PostgresEventStore, prefix: string, events: number): Promise<void> => {
+  await concurrently(4, events / 400, async (w, i) => {
+    const result = await store.append(`${prefix}${w}`, batchOf(100), i === 0 ? 'no-stream' : i * 100 - 1);
+    if (E.isLeft(result)) throw new Error(result.left.message);
+  });
+};
+
+/** (c): a subscription from zero folding into an in-memory projection, until caught up. */
+const catchUpCase = (store: PostgresEventStore, prefix: string): DbCase => ({
+  name: 'ordersource, subscription catch-up',
+  prepare: async () => async () => {
+    const totals = new Map<string, number>();
+    let seen = 0;
+    const sub = store.subscribe(
+      undefined,
+      (envelope) => {
+        seen++;
+        const data = envelope.event.data as { cents: number; qty: number };
+        totals.set(envelope.event.type, (totals.get(envelope.event.type) ?? 0) + data.cents * data.qty);
+      },
+      { streamPrefix: prefix },
+    );
+    await sub.caughtUp;
+    await sub.close();
+    return seen;
+  },
+});
+
+/** (c'): a table projection rebuilt from zero: one UPSERT per event, checkpoint per 1,000 in the same transaction. */
+const sqlProjectionCase = (store: PostgresEventStore, executor: SqlExecutor, prefix: string): DbCase => ({
+  name: 'ordersource, SQL table projection rebuild',
+  prepare: async () => {
+    const table = `"${store.schema}".sku_totals`;
+    await executor.query(`create table if not exists ${table} (sku text primary key, qty bigint not null)`);
+    const runner = createSqlProjection(store, {
+      name: 'sku-totals',
+      filter: { streamPrefix: prefix },
+      handle: async (tx, envelope) => {
+        const data = envelope.event.data as { sku: string; qty: number };
+        await tx.query(
+          `insert into ${table} values ($1, $2) on conflict (sku) do update set qty = sku_totals.qty + excluded.qty`,
+          [data.sku, data.qty],
+        );
+      },
+      reset: async (tx) => {
+        await tx.query(`truncate ${table}`);
+      },
+    });
+    return () => runner.rebuild();
+  },
+});
+
+const serverRows = async (url: string): Promise<Row[]> => {
+  const schema = uniqueName('bench_pg');
+  const executor = createPgExecutor({ connectionString: url, max: 12 });
+  const store = await createPostgresEventStore(executor, { schema });
+  const rows: Row[] = [];
+  try {
+    await createRawTables(executor, schema);
+
+    // (a) single-event appends, 8 writers.
+    const writers = 8;
+    const each = 150;
+    const [ours, minimal, sameSchema] = await measureRounds(
+      [
+        {
+          name: 'ordersource append',
+          prepare: async () => {
+            const run = newId();
+            const events = Array.from({ length: writers * each }, (_, i) => orderEvent(i));
+            return () =>
+              concurrently(writers, each, async (w, i) => {
+                const result = await store.append(
+                  `single-${run}-${w}`,
+                  [events[w * each + i]!],
+                  i === 0 ? 'no-stream' : i - 1,
+                );
+                if (E.isLeft(result)) throw new Error(result.left.message);
+              });
+          },
+        },
+        {
+          name: 'raw INSERT, minimal table',
+          prepare: async () => {
+            const events = Array.from({ length: writers * each }, (_, i) => orderEvent(i));
+            return () =>
+              concurrently(writers, each, (w, i) =>
+                rawMinimalInsert(executor, schema, `s-${w}`, events[w * each + i]!),
+              );
+          },
+        },
+        {
+          name: 'raw INSERT, same columns and constraints',
+          prepare: async () => {
+            const run = newId();
+            const events = Array.from({ length: writers * each }, (_, i) => orderEvent(i));
+            return () =>
+              concurrently(writers, each, (w, i) =>
+                rawEventInsert(executor, schema, `s-${run}-${w}`, i, events[w * each + i]!),
+              );
+          },
+        },
+      ],
+      ROUNDS,
+    );
+    rows.push(
+      {
+        label: '(a) single-event appends, 8 writers',
+        measured: ours!,
+        unit: 'appends',
+        baseline: { label: 'raw INSERT, minimal table', measured: minimal! },
+        target: 0.8,
+      },
+      {
+        label: '(a) single-event appends, 8 writers',
+        measured: ours!,
+        unit: 'appends',
+        baseline: { label: 'raw INSERT, same columns + constraints', measured: sameSchema! },
+        target: 0.8,
+      },
+    );
+
+    // (b) 100-event batches.
+    const [batches] = await measureRounds([batchCase(store, 8, 5)], ROUNDS);
+    rows.push({
+      label: '(b) 100-event batches, 8 writers',
+      measured: batches!,
+      unit: 'events',
+      baseline: { label: 'absolute 20 k events/s', measured: absolute(20_000, ROUNDS) },
+      target: 1,
+    });
+
+    // (c) catch-up.
+    const prefix = `catchup-${newId()}-`;
+    await preload(store, prefix, 20_000);
+    const [catchUp] = await measureRounds([catchUpCase(store, prefix)], ROUNDS);
+    rows.push({
+      label: '(c) subscription catch-up, 20k events',
+      measured: catchUp!,
+      unit: 'events',
+      baseline: { label: 'absolute 50 k events/s', measured: absolute(50_000, ROUNDS) },
+      target: 1,
+    });
+    const [sqlProjection] = await measureRounds([sqlProjectionCase(store, executor, prefix)], 3);
+    rows.push({ label: '(c) SQL table projection rebuild, 20k events', measured: sqlProjection!, unit: 'events' });
+
+    // (d) commands: our handler vs Emmett 0.42's PostgreSQL store, 8 carts in parallel.
+    rows.push(await commandsRow(url, store));
+  } finally {
+    await store.close();
+    await executor.query(`drop schema if exists "${schema}" cascade`);
+    await executor.close();
+  }
+  return rows;
+};
+
+const commandsRow = async (url: string, store: PostgresEventStore): Promise<Row> => {
+  // Emmett creates its tables in the first schema of the search_path: give it its own.
+  const emmettSchema = uniqueName('bench_emmett');
+  const admin = createPgExecutor({ connectionString: url, max: 1 });
+  await admin.query(`create schema "${emmettSchema}"`);
+  const emmettUrl = new URL(url);
+  emmettUrl.searchParams.set('options', `-c search_path=${emmettSchema}`);
+  const emmett = getPostgreSQLEventStore(emmettUrl.toString());
+  const carts = 16;
+  const commandsPerCart = 20;
+  const parallel = 8;
+  const decodeEnvelope = createEnvelopeDecoder(cartEventCodec);
+  try {
+    const drive = async (
+      handle: (streamId: string, command: (typeof workload)[number]['commands'][number]) => Promise<void>,
+      workload: ReturnType<typeof cartWorkload>,
+    ) => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: parallel }, async () => {
+          for (let cart = next++; cart < workload.length; cart = next++)
+            for (const command of workload[cart]!.commands) await handle(workload[cart]!.streamId, command);
+        }),
+      );
+      return workload.length * commandsPerCart;
+    };
+    const [ours, theirs] = await measureRounds(
+      [
+        {
+          name: 'ordersource command handler',
+          prepare: async () => {
+            const run = newId();
+            const workload = cartWorkload(carts, commandsPerCart).map((cart) => ({
+              ...cart,
+              streamId: `${cart.streamId}-${run}`,
+            }));
+            const handler = createCommandHandler({ store, decider: cartDecider, decodeEnvelope });
+            return () =>
+              drive(async (streamId, command) => {
+                const result = await handler.handle(streamId, command);
+                if (E.isLeft(result)) throw new Error(result.left.message);
+              }, workload);
+          },
+        },
+        {
+          name: 'Emmett 0.42 PostgreSQL',
+          prepare: async () => {
+            const run = newId();
+            const workload = cartWorkload(carts, commandsPerCart).map((cart) => ({
+              ...cart,
+              streamId: `${cart.streamId}-${run}`,
+            }));
+            return () =>
+              drive(async (streamId, command) => {
+                await emmettCartHandler(emmett, streamId, command);
+              }, workload);
+          },
+        },
+      ],
+      ROUNDS,
+    );
+    return {
+      label: '(d) cart commands, 8 carts in parallel',
+      measured: ours!,
+      unit: 'commands',
+      baseline: { label: 'Emmett 0.42 PostgreSQL', measured: theirs! },
+      target: 2,
+    };
+  } finally {
+    await emmett.close();
+    await admin.query(`drop schema if exists "${emmettSchema}" cascade`);
+    await admin.close();
+  }
+};
+
+const pgliteRows = async (): Promise<Row[]> => {
+  const executor = await createPgliteExecutor();
+  const store = await createPostgresEventStore(executor, { schema: 'bench' });
+  try {
+    const [batches] = await measureRounds([batchCase(store, 1, 40)], ROUNDS);
+    const prefix = 'catchup-';
+    await preload(store, prefix, 20_000);
+    const [catchUp] = await measureRounds([catchUpCase(store, prefix)], ROUNDS);
+    return [
+      {
+        label: '(b) PGlite: 100-event batches',
+        measured: batches!,
+        unit: 'events',
+        baseline: { label: 'absolute 20 k events/s', measured: absolute(20_000, ROUNDS) },
+        target: 1,
+      },
+      {
+        label: '(c) PGlite: subscription catch-up, 20k events',
+        measured: catchUp!,
+        unit: 'events',
+        baseline: { label: 'absolute 50 k events/s', measured: absolute(50_000, ROUNDS) },
+        target: 1,
+      },
+    ];
+  } finally {
+    await store.close();
+    await executor.close();
+  }
+};
+
+export async function runPostgresBenchmarks(): Promise<void> {
+  const url = process.env['ORDERSOURCE_PG_URL'] ?? DEFAULT_URL;
+  console.log('\nPostgreSQL and PGlite (ordersource event store)');
+  const rows: Row[] = [];
+  if (!isLoopback(url)) {
+    console.log(`server suites skipped: ${new URL(url).hostname} is not a loopback address (benchmarks stay local)`);
+  } else {
+    const problem = await reachable(url);
+    if (problem === undefined) rows.push(...(await serverRows(url)));
+    else console.log(`server suites skipped: no PostgreSQL at ORDERSOURCE_PG_URL / ${DEFAULT_URL}: ${problem}`);
+  }
+  rows.push(...(await pgliteRows()));
+  console.log(formatTable(rows));
+}
