@@ -8,7 +8,7 @@ import {
   type Actor,
   type Checkpoint,
 } from '@ordersource/core';
-import { decodeOrderCommand, type OrderCommand } from './commands.js';
+import { decodeOrderCommand } from './commands.js';
 import { orderDecider } from './decider.js';
 import { orderStreamId } from './events.js';
 import { financialStatus, pixpaPaymentStatus } from './payment-status.js';
@@ -51,7 +51,7 @@ describe('walkthrough: checkout to fulfilled with a partial refund', () => {
             for (const effect of effectsOf(policy, envelope.right))
               if (effect.kind === 'command') {
                 quiet = false;
-                const result = await orders.handle(effect.streamId, effect.command as OrderCommand);
+                const result = await orders.handle(effect.streamId, effect.command);
                 if (E.isLeft(result)) throw new Error(`${policy.name}: ${result.left.message}`);
               }
         }
