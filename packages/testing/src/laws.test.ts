@@ -146,6 +146,38 @@ describe('checkDeciderLaws', () => {
     expect(message).toContain('too many:');
   });
 
+  it('commands can be drawn from the current state, and a bug is still found and shrunk', () => {
+    const seenStates: State[] = [];
+    const aimed = (state: State): fc.Arbitrary<Cmd> => {
+      seenStates.push(state);
+      return state.lines.length === 0
+        ? fc.record({ type: fc.constant('add' as const), sku: fc.constant('a'), qty: fc.integer({ min: 1, max: 5 }) })
+        : fc.oneof(
+            fc.record({
+              type: fc.constant('add' as const),
+              sku: fc.constantFrom(...state.lines.map((l) => l.sku)),
+              qty: fc.integer({ min: 1, max: 5 }),
+            }),
+            fc.constant({ type: 'close' as const }),
+          );
+    };
+    checkDeciderLaws({ decider: good, commands: aimed, numRuns: 100 });
+    expect(seenStates.some((state) => state.lines.length > 0)).toBe(true);
+    const aliasing: Decider<Cmd, Ev, State> = {
+      ...good,
+      evolve: (state, event) => {
+        if (event.type === 'closed') state.closed = true;
+        else {
+          const line = state.lines.find((l) => l.sku === event.line.sku);
+          if (line === undefined) state.lines.push(event.line);
+          else line.qty += event.line.qty;
+        }
+      },
+    };
+    const message = failure(() => checkDeciderLaws({ decider: aliasing, commands: aimed, numRuns: 100, seed: 8 }));
+    expect(message).toContain('evolve threw while rehydrating 2 events');
+  });
+
   it('invariants see the state, the whole history and the step', () => {
     const seen: number[] = [];
     const violation = deciderLawViolation(

@@ -21,8 +21,12 @@ export type Invariant<C, E, S> = (state: S, history: readonly E[], step: LawStep
 
 export type DeciderLawsOptions<C, E, S> = Readonly<{
   decider: Decider<C, E, S>;
-  /** Commands to draw from; sequences of them are run against one stream. */
-  commands: fc.Arbitrary<C>;
+  /**
+   * Commands to draw from; sequences of them are run against one stream. Either
+   * one arbitrary, or a function of the current state that returns one (to aim
+   * at commands that make sense now, e.g. removing a line that exists).
+   */
+  commands: fc.Arbitrary<C> | ((state: S) => fc.Arbitrary<C>);
   /** Named invariants (or a list, named by position). */
   invariants?: Readonly<Record<string, Invariant<C, E, S>>> | readonly Invariant<C, E, S>[];
   /** Sequences to try (default 100). */
@@ -57,6 +61,13 @@ export const deciderLawViolation = <C, E, S>(
   decider: Decider<C, E, S>,
   commands: readonly C[],
   invariants: DeciderLawsOptions<C, E, S>['invariants'] = undefined,
+): string | undefined => runLaws(decider, (_state, index) => commands[index], invariants);
+
+/** The law loop; `next` supplies the command for each step from the state (undefined: stop). */
+const runLaws = <C, E, S>(
+  decider: Decider<C, E, S>,
+  next: (state: S, index: number) => C | undefined,
+  invariants: DeciderLawsOptions<C, E, S>['invariants'],
 ): string | undefined => {
   const checks = named(invariants);
   let state: S;
@@ -67,7 +78,9 @@ export const deciderLawViolation = <C, E, S>(
   }
   const history: E[] = [];
 
-  for (const [index, command] of commands.entries()) {
+  for (let index = 0; ; index++) {
+    const command = next(state, index);
+    if (command === undefined) break;
     const at = `step ${index}, command ${show(command, 0)}, state before ${show(state, 0)}`;
     let result: unknown;
     try {
@@ -153,16 +166,36 @@ export const deciderLawViolation = <C, E, S>(
  * the body of an `it()`.
  */
 export const checkDeciderLaws = <C, E, S>(options: DeciderLawsOptions<C, E, S>): void => {
-  fc.assert(
-    fc.property(fc.array(options.commands, { maxLength: options.maxCommands ?? 25 }), (commands) => {
-      const violation = deciderLawViolation(options.decider, commands, options.invariants);
-      if (violation !== undefined) throw new Error(violation);
-    }),
-    {
-      numRuns: options.numRuns ?? 100,
-      // The broken law belongs in the failure message, not only in its cause.
-      includeErrorInReport: true,
-      ...(options.seed === undefined ? {} : { seed: options.seed }),
-    },
-  );
+  const maxCommands = options.maxCommands ?? 25;
+  const parameters: fc.Parameters<unknown> = {
+    numRuns: options.numRuns ?? 100,
+    // The broken law belongs in the failure message, not only in its cause.
+    includeErrorInReport: true,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+  };
+  const fail = (violation: string | undefined): void => {
+    if (violation !== undefined) throw new Error(violation);
+  };
+  const { commands } = options;
+  if (typeof commands === 'function')
+    // Each command is drawn for the state it will meet; fc.gen keeps the draws shrinkable.
+    fc.assert(
+      fc.property(fc.gen(), fc.integer({ min: 0, max: maxCommands }), (gen, length) =>
+        fail(
+          runLaws(
+            options.decider,
+            (state, index) => (index < length ? gen(commands, state) : undefined),
+            options.invariants,
+          ),
+        ),
+      ),
+      parameters,
+    );
+  else
+    fc.assert(
+      fc.property(fc.array(commands, { maxLength: maxCommands }), (sequence) =>
+        fail(deciderLawViolation(options.decider, sequence, options.invariants)),
+      ),
+      parameters,
+    );
 };
