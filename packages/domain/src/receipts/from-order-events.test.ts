@@ -2,7 +2,6 @@ import {
   createCommandHandler,
   createEnvelopeDecoder,
   createInMemoryEventStore,
-  effectsOf,
   type Envelope,
   type EventStore,
 } from '@ordersource/core';
@@ -15,9 +14,9 @@ import { actors, command, paymentMethods, sampleCheckout } from '../order/exampl
 import type { OrderLine, PaymentMethod } from '../order/values.js';
 import { receiptsDecider } from './decider.js';
 import { ReceiptsEventCodec, receiptsStreamId, type ReceiptsEvent } from './events.js';
-import { receiptsCommandsFor, type TranslateOptions } from './from-order-events.js';
-import { lockOnClosingReceipt } from './lock.js';
+import type { TranslateOptions } from './from-order-events.js';
 import type { Receipt } from './receipt.js';
+import { syncOrderReceipts } from './sync.js';
 import { rub } from './scenarios.js';
 
 /**
@@ -94,7 +93,6 @@ const read = async <Ev extends OrderEvent | ReceiptsEvent>(
   return out;
 };
 
-const decodeOrder = createEnvelopeDecoder<OrderEvent>(OrderEventCodec);
 const decodeReceipts = createEnvelopeDecoder<ReceiptsEvent>(ReceiptsEventCodec);
 
 const order = async (w: World, cmd: OrderCommand): Promise<E.Either<string, readonly OrderEvent[]>> => {
@@ -104,24 +102,17 @@ const order = async (w: World, cmd: OrderCommand): Promise<E.Either<string, read
     : E.right(handled.right.events);
 };
 
-/** Run the receipts policy over the whole order history (again), then the lock reactor. Idempotent. */
-const pump = async (w: World, options: TranslateOptions = {}): Promise<string[]> => {
-  const refusals: string[] = [];
-  const history = await read<OrderEvent>(w.store, orderStreamId(ORDER), decodeOrder);
-  const commands = receiptsCommandsFor(history, options);
-  if (E.isLeft(commands)) throw new Error(commands.left.message);
-  for (const { streamId, command: cmd } of commands.right) {
-    const handled = await w.receipts.handle(streamId, cmd);
-    if (E.isLeft(handled)) refusals.push('code' in handled.left ? handled.left.code : handled.left.kind);
-  }
-  for (const envelope of await read<ReceiptsEvent>(w.store, receiptsStreamId(ORDER), decodeReceipts))
-    for (const effect of effectsOf(lockOnClosingReceipt, envelope))
-      if (effect.kind === 'command') {
-        const handled = await w.orders.handle(effect.streamId, effect.command);
-        if (E.isLeft(handled) && !('code' in handled.left && handled.left.code === 'order-locked'))
-          throw new Error(handled.left.message);
-      }
-  return refusals;
+/** Run the receipts policy over the whole order history (again), then the lock. Idempotent. */
+const pump = async (w: World, translate: TranslateOptions = {}): Promise<string[]> => {
+  const report = await syncOrderReceipts({
+    store: w.store,
+    receipts: w.receipts,
+    orders: w.orders,
+    orderId: ORDER,
+    translate,
+  });
+  if (E.isLeft(report)) throw new Error(report.left.message);
+  return report.right.refused.map(({ error }) => ('code' in error ? error.code : error.kind));
 };
 
 const issued = async (w: World): Promise<Receipt[]> =>

@@ -18,3 +18,4 @@ export * from './from-order-events.js';
 export * from './simulate.js';
 export * from './script.js';
 export * from './scenarios.js';
+export * from './sync.js';
