@@ -6,7 +6,7 @@ import { checkDeciderLaws, deciderLawViolation, type Invariant } from '@ordersou
 import { customerMayAccess } from './access.js';
 import type { OrderCommand, OrderCommandType } from './commands.js';
 import { orderDecider } from './decider.js';
-import type { OrderEvent } from './events.js';
+import { OrderEventCodec, type OrderEvent } from './events.js';
 import { eur, paymentMethods } from './examples.js';
 import { netCaptured } from './payment-status.js';
 import { shippedQty } from './quantities.js';
@@ -306,6 +306,14 @@ const previous = (history: readonly OrderEvent[], produced: readonly OrderEvent[
   rehydrate(orderDecider, history.slice(0, history.length - produced.length));
 
 const laws: Record<string, Law> = {
+  'every event decodes with OrderEventCodec unchanged (stored streams read back)': (_state, _history, step) => {
+    for (const event of step.events) {
+      const decoded = OrderEventCodec.decode(event);
+      if (E.isLeft(decoded)) return `${event.type} does not decode`;
+      if (JSON.stringify(decoded.right) !== JSON.stringify(event)) return `${event.type} loses fields when decoded`;
+    }
+    return true;
+  },
   'captured <= authorized and refunded <= captured, per payment': (state) =>
     state.payments.every(
       (p) => p.captured <= p.authorized && p.refunded <= p.captured && p.captured + p.released <= p.authorized,
@@ -401,6 +409,10 @@ describe('order decider laws (model-based, 1000 runs each)', () => {
 
   it('CUS-3: a customer actor never acts on another customer’s order', () => {
     check(pick('CUS-3'), 1000);
+  });
+
+  it('every event the decider produces decodes back unchanged with the event codec', () => {
+    check(pick('every event'), 1000);
   });
 
   it('replay equals incremental folding and decide never throws, on unguided random commands too', () => {
