@@ -1,0 +1,78 @@
+import fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { project, type Actor, type Envelope } from '@ordersource/core';
+import { orderDecider } from '../decider.js';
+import { orderStreamId, type OrderEvent } from '../events.js';
+import { command, sampleCheckout } from '../examples.js';
+import { customerOrder, customerOrders, customerStatusHistory } from './customer-orders.js';
+import { ordersProjection } from './orders.js';
+import { statusHistoryProjection } from './status-history.js';
+
+/**
+ * CUS-3 as a property: whatever orders exist, for whichever customers and
+ * companies, a customer query returns only the asking customer's own orders
+ * or those of her company.
+ */
+const CUSTOMERS = ['c-1', 'c-2', 'c-3', 'c-4'];
+const COMPANIES = [undefined, 'acme', 'globex'];
+
+const ownerArb = fc.record({
+  id: fc.constantFrom(...CUSTOMERS),
+  companyId: fc.constantFrom(...COMPANIES),
+});
+const actorArb: fc.Arbitrary<Actor> = fc.oneof(
+  ownerArb.map(({ id, companyId }): Actor =>
+    companyId === undefined ? { kind: 'customer', id } : { kind: 'customer', id, companyId },
+  ),
+  fc.constantFrom<Actor>({ kind: 'admin', id: 'ann' }, { kind: 'provider', id: 'stripe' }, { kind: 'system', id: 's' }),
+);
+
+const placed = (orderId: string, owner: { id: string; companyId: string | undefined }): Envelope<OrderEvent>[] => {
+  const customer = {
+    id: owner.id,
+    name: owner.id,
+    ...(owner.companyId === undefined ? {} : { companyId: owner.companyId }),
+  };
+  const decided = orderDecider.decide(
+    command('PlaceOrder', sampleCheckout({ orderId, orderNumber: orderId, customer }), '2026-11-24T10:00:00Z'),
+    orderDecider.initialState,
+  );
+  if (E.isLeft(decided)) throw new Error(decided.left.message);
+  return decided.right.map((event, version) => ({
+    event,
+    eventId: `${orderId}-${version}`,
+    streamId: orderStreamId(orderId),
+    streamVersion: version,
+    globalPosition: `${orderId}-${version}`,
+    occurredAt: '2026-11-24T10:00:00Z',
+    recordedAt: '2026-11-24T10:00:00Z',
+    actor: { kind: 'admin', id: 'ann' },
+    schemaVersion: 1,
+  }));
+};
+
+const maySee = (actor: Actor, owner: { id: string; companyId: string | undefined }) =>
+  actor.kind === 'customer' &&
+  (actor.id === owner.id || (owner.companyId !== undefined && owner.companyId === actor.companyId));
+
+describe('customer scoping (CUS-3)', () => {
+  it('CUS-3: customer queries never return another customer’s or company’s order (1000 runs)', () => {
+    fc.assert(
+      fc.property(fc.array(ownerArb, { minLength: 1, maxLength: 8 }), actorArb, (owners, actor) => {
+        const envelopes = owners.flatMap((owner, i) => placed(`o-${i}`, owner));
+        const orders = project(ordersProjection, envelopes);
+        const history = project(statusHistoryProjection, envelopes);
+        const visible = new Set(customerOrders(orders, actor).map((o) => o.orderId));
+        owners.forEach((owner, i) => {
+          const orderId = `o-${i}`;
+          const allowed = maySee(actor, owner);
+          expect(visible.has(orderId)).toBe(allowed);
+          expect(customerOrder(orders, actor, orderId) !== undefined).toBe(allowed);
+          expect(customerStatusHistory(orders, history, actor, orderId).length > 0).toBe(allowed);
+        });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
