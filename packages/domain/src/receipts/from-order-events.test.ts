@@ -144,6 +144,12 @@ describe('receipts from order events, end to end', () => {
       ['advance', 3, 200_000, 0],
       ['full-settlement', 4, 700_000, 700_000],
     ]);
+    // Ids come from the money movement (payment and capture number) and the handover: stable and readable.
+    expect(receipts.map((r) => r.receiptId)).toEqual([
+      'o-7000/payment/pay-a:capture-1/advance',
+      'o-7000/payment/pay-b:capture-1/advance',
+      'o-7000/handover/delivered/closing',
+    ]);
     expect(receipts[2]!.items.map((item) => [item.lineId, item.quantity, item.unit, item.vat])).toEqual([
       ['l-sneakers', 1, 'шт', 'vat20'],
       ['l-socks', 4, 'пар', 'vat20'],

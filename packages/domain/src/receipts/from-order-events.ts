@@ -36,6 +36,8 @@ type Translation = {
   shippedOut: boolean;
   /** Money refunded so far, in minor units. */
   refunded: number;
+  /** Captures seen per payment: a payment may be captured in parts. */
+  captures: Record<string, number>;
 };
 
 export type ReceiptsCommandFor = Readonly<{ streamId: string; command: ReceiptsCommand }>;
@@ -163,6 +165,7 @@ const initial: Translation = {
   shipped: {},
   shippedOut: false,
   refunded: 0,
+  captures: {},
 };
 
 type Intent =
@@ -225,10 +228,13 @@ const step = (
       return E.right([]);
     case 'PaymentCaptured': {
       const how = moneyOfMethod(t.methods[event.data.paymentId] ?? t.orderMethod, options);
+      // Readable and stable: the payment and which of its captures this is.
+      const n = (t.captures[event.data.paymentId] ?? 0) + 1;
+      t.captures[event.data.paymentId] = n;
       return E.right([
         {
           type: 'RecordPayment',
-          data: { movementId: `capture-${id}`, amount: amountOf(event.data.amount), ...how },
+          data: { movementId: `${event.data.paymentId}:capture-${n}`, amount: amountOf(event.data.amount), ...how },
         },
       ]);
     }
@@ -247,7 +253,7 @@ const step = (
           {
             type: 'RecordRefund',
             data: {
-              movementId: `refund-${event.data.refundId}`,
+              movementId: `${event.data.paymentId}:refund-${event.data.refundId}`,
               amount,
               means: how.means,
               ...(whole ? { lines: lines.map((line) => ({ lineId: line.lineId, quantity: line.quantity })) } : {}),
@@ -260,14 +266,14 @@ const step = (
       for (const line of event.data.lines) t.shipped[line.lineId] = (t.shipped[line.lineId] ?? 0) + line.qty;
       if (t.shippedOut || !allPhysicalShipped(t)) return E.right([]);
       t.shippedOut = true;
-      return E.right([{ type: 'RecordHandover', data: { handoverId: `shipped-${id}`, stage: 'shipped' } }]);
+      return E.right([{ type: 'RecordHandover', data: { handoverId: 'shipped', stage: 'shipped' } }]);
     }
     case 'OrderFulfilled':
-      return E.right([{ type: 'RecordHandover', data: { handoverId: `delivered-${id}`, stage: 'delivered' } }]);
+      return E.right([{ type: 'RecordHandover', data: { handoverId: 'delivered', stage: 'delivered' } }]);
     case 'DownloadsUnlocked':
       // A digital-only order is handed over when its downloads unlock (FUL-3, REC-4).
       return t.lines.length > 0 && t.lines.every((line) => line.kind === 'digital')
-        ? E.right([{ type: 'RecordHandover', data: { handoverId: `downloads-${id}`, stage: 'delivered' } }])
+        ? E.right([{ type: 'RecordHandover', data: { handoverId: 'downloads-unlocked', stage: 'delivered' } }])
         : E.right([]);
     default:
       return E.right([]);
@@ -282,7 +288,7 @@ export const receiptsCommandsFor = (
   history: readonly Envelope<OrderEvent>[],
   options: TranslateOptions = {},
 ): E.Either<DomainError, ReceiptsCommandFor[]> => {
-  const t: Translation = { ...initial, lines: [], methods: {}, shipped: {}, refunded: 0 };
+  const t: Translation = { ...initial, lines: [], methods: {}, shipped: {}, refunded: 0, captures: {} };
   const out: ReceiptsCommandFor[] = [];
   for (const envelope of history) {
     const intents = step(t, envelope, options);

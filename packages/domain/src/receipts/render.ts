@@ -1,7 +1,14 @@
 import { money } from '@ordersource/core';
 import { KIND_TAG, OPERATION_TAG, SUBJECT_TAG, type VatCode } from './kinds.js';
 import type { Receipt, ReceiptItem } from './receipt.js';
-import type { ReceiptRecord } from './state.js';
+import type { ReceiptStatus } from './state.js';
+
+/** What the register said about a receipt, as far as printing goes. */
+export type RenderState = Readonly<{
+  status?: ReceiptStatus;
+  fiscalSign?: string;
+  acceptedMarks?: readonly string[];
+}>;
 
 /**
  * A plain-text rendering of a receipt, close to what the register prints, for
@@ -55,10 +62,7 @@ export const renderItem = (item: ReceiptItem, index: number, acceptedMarks: read
   return lines;
 };
 
-export const renderReceipt = (
-  receipt: Receipt,
-  record?: Pick<ReceiptRecord, 'status' | 'fiscalSign' | 'acceptedMarks'>,
-): string => {
+export const renderReceipt = (receipt: Receipt, record?: RenderState): string => {
   const accepted = record?.acceptedMarks ?? [];
   const { payments } = receipt;
   const out = [
