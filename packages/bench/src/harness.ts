@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { cpuUsage } from 'node:process';
 
 /**
  * A small measurement harness. Cases that are compared with each other run
@@ -6,6 +7,11 @@ import { performance } from 'node:perf_hooks';
  * case, then round 2, ...), with the order rotated each round: noise from
  * other processes on the machine then lands on every case alike, and the
  * ratios between cases stay meaningful even when absolute figures drift.
+ *
+ * Each sample is timed twice: wall clock (performance.now) and this
+ * process's CPU time. On a shared machine the process is descheduled at
+ * random moments; CPU time does not count those gaps, so its ratios are the
+ * steadier cross-check.
  */
 
 /** What one sample times: called `calls` times back to back; may be async. */
@@ -28,14 +34,23 @@ export type Settings = Readonly<{
   minSampleMs: number;
 }>;
 
-export type Measurement = Readonly<{
-  name: string;
-  /** ops/s of each timed round. */
+export type Series = Readonly<{
+  /** ops/s of each timed round, in round order. */
   samples: readonly number[];
   median: number;
   /** Median absolute deviation over the median, as a fraction (0.03 is +/-3%). */
   spread: number;
 }>;
+
+export type Measurement = Readonly<{
+  name: string;
+  /** Operations per second of wall-clock time. */
+  wall: Series;
+  /** Operations per second of this process's CPU time (user + system). */
+  cpu: Series;
+}>;
+
+type Timing = Readonly<{ wallMs: number; cpuMs: number }>;
 
 const CALLS_LIMIT = 1_000_000;
 
@@ -50,16 +65,19 @@ const collectGarbage = (globalThis as { gc?: () => void }).gc;
 const isPromise = (value: unknown): value is Promise<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 
-/** One sample: milliseconds for `calls` calls of a freshly prepared run. */
-const sample = async (benchCase: Case, calls: number): Promise<number> => {
+/** One sample: how long `calls` calls of a freshly prepared run take. */
+const sample = async (benchCase: Case, calls: number): Promise<Timing> => {
   const run = await benchCase.prepare();
   collectGarbage?.();
+  const cpuStart = cpuUsage();
   const start = performance.now();
   for (let i = 0; i < calls; i++) {
     const result = run();
     keep(isPromise(result) ? await result : result);
   }
-  return performance.now() - start;
+  const wallMs = performance.now() - start;
+  const cpu = cpuUsage(cpuStart);
+  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
 };
 
 export const median = (values: readonly number[]): number => {
@@ -69,8 +87,13 @@ export const median = (values: readonly number[]): number => {
   return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? upper) + upper) / 2;
 };
 
-const spreadOf = (values: readonly number[], middle: number): number =>
-  middle === 0 ? 0 : median(values.map((value) => Math.abs(value - middle))) / middle;
+const seriesOf = (samples: readonly number[]): Series => {
+  const middle = median(samples);
+  const spread = middle === 0 ? 0 : median(samples.map((value) => Math.abs(value - middle))) / middle;
+  return { samples, median: middle, spread };
+};
+
+const perSecond = (ops: number, ms: number): number => (ops * 1000) / Math.max(ms, 0.001);
 
 /** Warm up and calibrate each case, then time interleaved rounds. */
 export const measureGroup = async (cases: readonly Case[], settings: Settings): Promise<Measurement[]> => {
@@ -79,26 +102,28 @@ export const measureGroup = async (cases: readonly Case[], settings: Settings): 
     const limit = Math.min(benchCase.maxCallsPerSample ?? CALLS_LIMIT, CALLS_LIMIT);
     let n = 1;
     for (let i = 0; i < settings.warmupSamples; i++) {
-      const ms = await sample(benchCase, n);
-      const wanted = Math.ceil((settings.minSampleMs * n) / Math.max(ms, 0.001));
+      const { wallMs } = await sample(benchCase, n);
+      const wanted = Math.ceil((settings.minSampleMs * n) / Math.max(wallMs, 0.001));
       n = Math.max(1, Math.min(limit, wanted));
     }
     calls.set(benchCase, n);
   }
 
-  const samples = new Map<Case, number[]>(cases.map((benchCase) => [benchCase, []]));
+  const timings = new Map<Case, Timing[]>(cases.map((benchCase) => [benchCase, []]));
   for (let round = 0; round < settings.rounds; round++) {
     for (let k = 0; k < cases.length; k++) {
       const benchCase = cases[(round + k) % cases.length] as Case;
-      const n = calls.get(benchCase) ?? 1;
-      const ms = await sample(benchCase, n);
-      samples.get(benchCase)?.push((benchCase.opsPerCall * n * 1000) / ms);
+      timings.get(benchCase)?.push(await sample(benchCase, calls.get(benchCase) ?? 1));
     }
   }
 
   return cases.map((benchCase) => {
-    const values = samples.get(benchCase) ?? [];
-    const middle = median(values);
-    return { name: benchCase.name, samples: values, median: middle, spread: spreadOf(values, middle) };
+    const ops = benchCase.opsPerCall * (calls.get(benchCase) ?? 1);
+    const taken = timings.get(benchCase) ?? [];
+    return {
+      name: benchCase.name,
+      wall: seriesOf(taken.map((timing) => perSecond(ops, timing.wallMs))),
+      cpu: seriesOf(taken.map((timing) => perSecond(ops, timing.cpuMs))),
+    };
   });
 };

@@ -16,20 +16,24 @@ export type Row = Readonly<{
 
 export type Verdict = 'pass' | 'FAIL' | '';
 
+export type Clock = 'wall' | 'cpu';
+
 /**
  * The median of per-round ratios: round r of a case ran next to round r of
  * its baseline, so load that drifts over the run cancels out of each pair.
  */
-export const ratioOf = (row: Row): number | undefined => {
+export const ratioOf = (row: Row, clock: Clock = 'wall'): number | undefined => {
   if (row.baseline === undefined) return undefined;
-  const base = row.baseline.measured.samples;
-  const ratios = row.measured.samples.flatMap((value, round) => {
-    const against = base[round];
+  const mine = row.measured[clock];
+  const theirs = row.baseline.measured[clock];
+  const ratios = mine.samples.flatMap((value, round) => {
+    const against = theirs.samples[round];
     return against === undefined || against === 0 ? [] : [value / against];
   });
-  return ratios.length === 0 ? row.measured.median / row.baseline.measured.median : median(ratios);
+  return ratios.length === 0 ? mine.median / theirs.median : median(ratios);
 };
 
+/** Decided on the wall-clock ratio; the CPU-time ratio is printed beside it as a cross-check. */
 export const verdictOf = (row: Row): Verdict => {
   const ratio = ratioOf(row);
   if (ratio === undefined || row.target === undefined) return '';
@@ -46,15 +50,26 @@ const times = (ratio: number): string => `${ratio >= 10 ? ratio.toFixed(1) : rat
 
 /** A Markdown table, padded so it also reads well in a terminal. */
 export const formatTable = (rows: readonly Row[]): string => {
-  const header = ['benchmark', 'throughput', '±', 'baseline (same run)', 'ratio', 'target', 'result'];
+  const header = [
+    'benchmark',
+    'throughput',
+    '±',
+    'baseline (same run)',
+    'ratio',
+    'ratio, CPU time',
+    'target',
+    'result',
+  ];
   const cells = rows.map((row) => {
     const ratio = ratioOf(row);
+    const cpuRatio = ratioOf(row, 'cpu');
     return [
       row.label,
-      rate(row.measured.median, row.unit),
-      `${(row.measured.spread * 100).toFixed(1)}%`,
+      rate(row.measured.wall.median, row.unit),
+      `${(row.measured.wall.spread * 100).toFixed(1)}%`,
       row.baseline?.label ?? '—',
       ratio === undefined ? '—' : times(ratio),
+      cpuRatio === undefined ? '—' : times(cpuRatio),
       row.target === undefined ? '—' : `≥ ${times(row.target)}`,
       verdictOf(row) || '—',
     ];
