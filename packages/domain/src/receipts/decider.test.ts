@@ -8,10 +8,11 @@ import {
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { ReceiptsCommandCodec, type ReceiptsCommand } from './commands.js';
+import { ReceiptLineCodec } from './model.js';
 import { receiptsDecider } from './decider.js';
 import { ReceiptsEventCodec, receiptsStreamId, type ReceiptsEvent } from './events.js';
 import { createInMemoryFiscalRegister, acceptAll } from './register-memory.js';
-import { MARKING_CODE, markedShoes, order7000, rub } from './scenarios.js';
+import { MARKING_CODE, markedShoes, order7000, rub, sneakers } from './scenarios.js';
 import { script } from './script.js';
 import { pendingRequests, sendPendingReceipts } from './send.js';
 import { simulate } from './simulate.js';
@@ -248,5 +249,54 @@ describe('register-response flow', () => {
         E.isLeft(outcome.result) ? outcome.result.left.code : `ok:${outcome.result.right.length}`,
       ),
     ).toEqual(['stale-response', 'ok:1', 'ok:0', 'already-fiscalised', 'unknown-receipt']);
+  });
+});
+
+describe('composition and configuration rules', () => {
+  const codes = (commands: readonly ReceiptsCommand[]) =>
+    simulate(commands).outcomes.map((outcome) => (E.isLeft(outcome.result) ? outcome.result.left.code : 'ok'));
+
+  it('REC-2: a line is validated at the boundary: VAT code, whole positive quantity, integer price, marking code', () => {
+    const bad = decode(
+      ReceiptLineCodec,
+      'line',
+    )({
+      ...sneakers,
+      vat: 'vat18',
+      quantity: 0,
+      price: { amount: 10.5, currency: 'RUB' },
+      markingCode: '',
+    });
+    expect(E.isLeft(bad) && bad.left.issues.map((issue) => issue.path).sort()).toEqual(
+      ['markingCode', 'price.amount', 'quantity', 'vat'].sort(),
+    );
+  });
+
+  it('REC-2: a composition is one currency, unique line ids, at least one line, and belongs to its order', () => {
+    const s = script(ORDER);
+    const other = script('o-other');
+    expect(
+      codes([
+        s.compose(t(1), 'empty', []),
+        s.compose(t(1), 'mixed', [sneakers, { ...order7000[1]!, price: { amount: 100, currency: 'EUR' } }]),
+        s.compose(t(1), 'twice', [sneakers, sneakers]),
+        s.compose(t(1), 'placed', order7000),
+        other.compose(t(1), 'placed', order7000),
+        other.configure(t(1), { closeOn: { trigger: 'delivery' }, digitalSettlesOnPayment: true }),
+      ]),
+    ).toEqual(['empty-composition', 'currency-mismatch', 'duplicate-line', 'ok', 'wrong-order', 'wrong-order']);
+  });
+
+  it('REC-8/ORD-9: the closing moment can be reconfigured until the closing receipt, not after', () => {
+    const s = script(ORDER);
+    const config = { closeOn: { trigger: 'shipment' }, digitalSettlesOnPayment: true } as const;
+    expect(
+      codes([
+        s.compose(t(1), 'placed', order7000),
+        s.configure(t(1), config),
+        s.pay(t(2), 'courier', rub(7000), { means: 'cash', channel: 'courier' }),
+        s.configure(t(3), config),
+      ]),
+    ).toEqual(['ok', 'ok', 'ok', 'order-locked']);
   });
 });
