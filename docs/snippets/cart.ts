@@ -89,7 +89,11 @@ export const tour = async (log: (line: string) => void = console.log) => {
     decider: cartDecider,
     decodeEnvelope: createEnvelopeDecoder(CartEventCodec),
   });
-  const metadata = (commandId: string, at: string) => ({ commandId, actor: { kind: 'customer', id: 'c-7' }, at });
+  const metadata = (commandId: string, at: string) => ({
+    commandId,
+    actor: { kind: 'customer' as const, id: 'c-7' },
+    at,
+  });
 
   // Input from outside is decoded first; a bad command names its field and rule.
   const bad = decodeCartCommand({

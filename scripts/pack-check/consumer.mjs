@@ -8,7 +8,14 @@ if (typeof createCommandHandler !== 'function') throw new Error('createCommandHa
 const store = createInMemoryEventStore();
 const appended = await store.append(
   'order-1',
-  [{ event: { type: 'placed', data: {} }, eventId: 'e-1', occurredAt: '2026-11-24T10:00:00Z', actor: { kind: 'system', id: 'pack-check' } }],
+  [
+    {
+      event: { type: 'placed', data: {} },
+      eventId: 'e-1',
+      occurredAt: '2026-11-24T10:00:00Z',
+      actor: { kind: 'system', id: 'pack-check' },
+    },
+  ],
   'no-stream',
 );
 if (appended._tag !== 'Right') throw new Error(`append failed: ${JSON.stringify(appended)}`);
