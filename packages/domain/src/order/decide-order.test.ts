@@ -126,6 +126,18 @@ describe('process order (ec2Biz)', () => {
     });
   });
 
+  it('ORD-4: choosing the status the order already has records the form only', () => {
+    const shipped = run([
+      place(sampleCheckout({ paymentMethod: paymentMethods.cashOnDelivery })),
+      command('ProcessOrder', { status: 'Sent', fulfillmentStatus: 'shipped' }, T1),
+    ]);
+    const again = run(
+      [command('ProcessOrder', { status: 'Sent', fulfillmentStatus: 'shipped', note: 'tracking fixed' }, T2)],
+      shipped.events,
+    );
+    expect(types(again.events.slice(shipped.events.length))).toEqual(['OrderProcessed']);
+  });
+
   it('ORD-4: processing to a fulfillment status obeys the same gates (unpaid order cannot be shipped)', () => {
     const { events } = run([place(sampleCheckout({ paymentMethod: paymentMethods.bankTransfer }))]);
     expect(refusal(events, command('ProcessOrder', { status: 'Sent', fulfillmentStatus: 'shipped' }, T1))).toBe(

@@ -134,7 +134,9 @@ export const processOrder = (state: OrderState, ctx: Ctx, data: ProcessOrder['da
       ...(data.trackingReference === undefined ? {} : { trackingReference: data.trackingReference }),
     },
   };
-  if (state.status === 'cancelled' && data.fulfillmentStatus !== undefined)
+  // Picking the status the order already has only records the form (a new note, a notification).
+  const target = data.fulfillmentStatus === state.fulfillment.status ? undefined : data.fulfillmentStatus;
+  if (state.status === 'cancelled' && target !== undefined)
     return fail('order-cancelled', 'a cancelled order cannot change its fulfillment');
   const ship = (s: OrderState) =>
     shipOrder(
@@ -151,11 +153,11 @@ export const processOrder = (state: OrderState, ctx: Ctx, data: ProcessOrder['da
   const deliver = (s: OrderState) =>
     markDelivered(s, ctx, data.deliveryDate === undefined ? {} : { deliveredAt: data.deliveryDate }, {});
   const steps: ((s: OrderState) => Decision)[] = [() => ok(processed)];
-  switch (data.fulfillmentStatus) {
+  switch (target) {
     case undefined:
       break;
     case 'processed':
-      if (state.fulfillment.status !== 'processed') steps.push((s) => markProcessed(s, ctx, {}));
+      steps.push((s) => markProcessed(s, ctx, {}));
       break;
     case 'on_hold':
       steps.push((s) => holdFulfillment(s, ctx, { reason: data.holdReason ?? data.note ?? data.status }));
