@@ -195,11 +195,16 @@ export const VoidPaymentData = noted({ paymentId: NonEmptyString }, { reason: t.
 export const ExpirePaymentData = noted({ paymentId: NonEmptyString }, providerProps);
 export const FailPaymentData = noted({ paymentId: NonEmptyString }, providerProps);
 /** PAY-4: an admin confirms an offline payment (bank transfer, cash/card to a courier, in store). */
-export const ConfirmOfflinePaymentData = noted({ paymentId: NonEmptyString });
-/** PAY-5: full (amount omitted) or partial; never more than captured. `external`: refunded outside, recorded here. */
+/** `paymentId` omitted: the one payment awaited on the order (Pixpa's order-level "mark as paid"). */
+export const ConfirmOfflinePaymentData = noted({}, { paymentId: NonEmptyString });
+/**
+ * PAY-5: full (amount omitted) or partial; never more than captured.
+ * `external`: refunded outside, recorded here (Pixpa's "mark as refunded").
+ * `paymentId` omitted: refund from the order's payments, newest first.
+ */
 export const RefundPaymentData = noted(
-  { paymentId: NonEmptyString, refundId: NonEmptyString },
-  { amount: PositiveMoneyCodec, external: t.boolean, reason: t.string, ...providerProps },
+  { refundId: NonEmptyString },
+  { paymentId: NonEmptyString, amount: PositiveMoneyCodec, external: t.boolean, reason: t.string, ...providerProps },
 );
 /** PAY-1/FUL-4: capture every authorization whose method captures after delivery. */
 export const CaptureOnDeliveryData = t.strict({});

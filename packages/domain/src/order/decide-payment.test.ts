@@ -174,6 +174,67 @@ describe('offline payments (PAY-4)', () => {
   });
 });
 
+describe('order-level actions (Pixpa)', () => {
+  it('PAY-2/PAY-4: "mark as paid" on the order confirms the one payment awaited', () => {
+    const { state } = run(
+      [command('ConfirmOfflinePayment', { note: 'paid at the studio', notify: { email: true, sms: false } }, T1)],
+      placed(paymentMethods.bankTransfer),
+    );
+    expect(pixpaPaymentStatus(financialStatus(state))).toBe('paid');
+    const two = run(
+      [
+        command('VoidPayment', { paymentId: 'pay-1' }, T1),
+        command(
+          'RequestPayment',
+          { paymentId: 'a', amount: eur(1000), method: paymentMethods.bankTransfer, channel: 'email' },
+          T1,
+        ),
+        command(
+          'RequestPayment',
+          { paymentId: 'b', amount: eur(1100), method: paymentMethods.bankTransfer, channel: 'email' },
+          T1,
+        ),
+      ],
+      placed(paymentMethods.bankTransfer),
+    );
+    expect(refusal(two.events, command('ConfirmOfflinePayment', {}, T2))).toBe('payment-ambiguous');
+  });
+
+  it('PAY-5: an order-level refund is taken from the payments, newest first, never more than received', () => {
+    const paidTwice = run(
+      [
+        command('VoidPayment', { paymentId: 'pay-1' }, T1),
+        command(
+          'RequestPayment',
+          { paymentId: 'a', amount: eur(1000), method: paymentMethods.card, channel: 'email' },
+          T1,
+        ),
+        command(
+          'RequestPayment',
+          { paymentId: 'b', amount: eur(1100), method: paymentMethods.card, channel: 'sms' },
+          T1,
+        ),
+        command('RecordSale', { paymentId: 'a', amount: eur(1000) }, T1, actors.provider),
+        command('RecordSale', { paymentId: 'b', amount: eur(1100) }, T1, actors.provider),
+      ],
+      placed(),
+    );
+    expect(refusal(paidTwice.events, command('RefundPayment', { refundId: 'r', amount: eur(2101) }, T2))).toBe(
+      'refund-exceeds-captured',
+    );
+    const refunded = run(
+      [command('RefundPayment', { refundId: 'r', amount: eur(1500), external: true }, T2)],
+      paidTwice.events,
+    );
+    expect(refunded.events.slice(-2).map((e) => e.data)).toMatchObject([
+      { paymentId: 'b', refundId: 'r', amount: eur(1100) },
+      { paymentId: 'a', refundId: 'r-2', amount: eur(400) },
+    ]);
+    const all = run([command('RefundPayment', { refundId: 'r9' }, T2)], refunded.events);
+    expect(financialStatus(all.state)).toBe('refunded');
+  });
+});
+
 describe('refunds (PAY-5)', () => {
   it('PAY-5: partial refunds then the rest; never more than captured', () => {
     const paid = run([authorize(), capture()], placed()).events;

@@ -124,8 +124,20 @@ export const recordSale = (state: OrderState, ctx: Ctx, data: RecordSale['data']
 
 /** PAY-4: an admin confirms money received offline (bank transfer, cash or card to a courier, in store). */
 export const confirmOfflinePayment = (state: OrderState, ctx: Ctx, data: ConfirmOfflinePayment['data']): Decision => {
-  const payment = find(state, data.paymentId);
-  if (payment === undefined) return unknownPayment(data.paymentId);
+  let payment: PaymentState | undefined;
+  if (data.paymentId !== undefined) {
+    payment = find(state, data.paymentId);
+    if (payment === undefined) return unknownPayment(data.paymentId);
+  } else {
+    const awaited = state.payments.filter(awaitingPayment);
+    if (awaited.length === 0) return fail('no-payment-awaited', 'no payment is awaited on this order');
+    if (awaited.length > 1)
+      return fail('payment-ambiguous', 'several payments are awaited: name the one received', {
+        paymentIds: awaited.map((p) => p.paymentId),
+      });
+    payment = awaited[0];
+    if (payment === undefined) return fail('no-payment-awaited', 'no payment is awaited on this order');
+  }
   if (!awaitingPayment(payment))
     return fail('invalid-payment-transition', `payment ${payment.paymentId} is ${payment.status}`);
   const wrong = overpayment(state, payment.requested);
@@ -134,7 +146,7 @@ export const confirmOfflinePayment = (state: OrderState, ctx: Ctx, data: Confirm
     type: 'PaymentCaptured',
     data: {
       at: ctx.at,
-      paymentId: data.paymentId,
+      paymentId: payment.paymentId,
       amount: money(state, payment.requested),
       mode: 'offline',
       final: true,
@@ -275,35 +287,77 @@ export const failPayment = (state: OrderState, ctx: Ctx, data: FailPayment['data
   });
 };
 
-/** PAY-5: refund all that is left (amount omitted) or a part; never more than was captured. */
+const refundEvent = (
+  state: OrderState,
+  ctx: Ctx,
+  data: RefundPayment['data'],
+  payment: PaymentState,
+  refundId: string,
+  amount: number,
+): OrderEvent => ({
+  type: 'PaymentRefunded',
+  data: {
+    at: ctx.at,
+    paymentId: payment.paymentId,
+    refundId,
+    amount: money(state, amount),
+    external: data.external ?? false,
+    ...(data.reason === undefined ? {} : { reason: data.reason }),
+    ...provider(data),
+    ...changeNoteOf(data),
+  },
+});
+
+/**
+ * PAY-5: refund all that is left (amount omitted) or a part; never more than
+ * was captured. Without a paymentId the refund is taken from the order's
+ * payments, newest first (one event per payment touched).
+ */
 export const refundPayment = (state: OrderState, ctx: Ctx, data: RefundPayment['data']): Decision => {
-  const payment = find(state, data.paymentId);
-  if (payment === undefined) return unknownPayment(data.paymentId);
-  const refundable = payment.captured - payment.refunded;
-  if (refundable <= 0) return fail('nothing-to-refund', `nothing captured on payment ${payment.paymentId} to refund`);
   if (data.amount !== undefined) {
     const currency = wrongCurrency(state, data.amount.currency);
     if (currency !== undefined) return currency;
   }
-  const amount = data.amount?.amount ?? refundable;
-  if (amount > refundable)
-    return fail('refund-exceeds-captured', `only ${refundable} of payment ${payment.paymentId} can be refunded`, {
-      amount,
+  const refundableOf = (p: PaymentState): number => p.captured - p.refunded;
+  if (data.paymentId !== undefined) {
+    const payment = find(state, data.paymentId);
+    if (payment === undefined) return unknownPayment(data.paymentId);
+    const refundable = refundableOf(payment);
+    if (refundable <= 0) return fail('nothing-to-refund', `nothing captured on payment ${payment.paymentId} to refund`);
+    const amount = data.amount?.amount ?? refundable;
+    if (amount > refundable)
+      return fail('refund-exceeds-captured', `only ${refundable} of payment ${payment.paymentId} can be refunded`, {
+        amount,
+        refundable,
+      });
+    return ok(refundEvent(state, ctx, data, payment, data.refundId, amount));
+  }
+  const sources = [...state.payments].reverse().filter((p) => refundableOf(p) > 0);
+  const refundable = sources.reduce((acc, p) => acc + refundableOf(p), 0);
+  if (refundable <= 0) return fail('nothing-to-refund', 'nothing was captured on this order to refund');
+  let left = data.amount?.amount ?? refundable;
+  if (left > refundable)
+    return fail('refund-exceeds-captured', `only ${refundable} can be refunded on this order`, {
+      amount: left,
       refundable,
     });
-  return ok({
-    type: 'PaymentRefunded',
-    data: {
-      at: ctx.at,
-      paymentId: payment.paymentId,
-      refundId: data.refundId,
-      amount: money(state, amount),
-      external: data.external ?? false,
-      ...(data.reason === undefined ? {} : { reason: data.reason }),
-      ...provider(data),
-      ...changeNoteOf(data),
-    },
-  });
+  const events: OrderEvent[] = [];
+  for (const payment of sources) {
+    if (left === 0) break;
+    const amount = Math.min(left, refundableOf(payment));
+    left -= amount;
+    events.push(
+      refundEvent(
+        state,
+        ctx,
+        data,
+        payment,
+        `${data.refundId}${events.length === 0 ? '' : `-${events.length + 1}`}`,
+        amount,
+      ),
+    );
+  }
+  return ok(...events);
 };
 
 /** Units of a line that count for an invoice under the policy (PAY-7). */

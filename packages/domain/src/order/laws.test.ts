@@ -241,14 +241,16 @@ const resolve = (intent: Intent, state: OrderState, index: number): OrderCommand
     case 'FailPayment':
       return make('FailPayment', { paymentId, providerMessage: 'declined' });
     case 'ConfirmOfflinePayment':
-      return make('ConfirmOfflinePayment', { paymentId });
+      return make('ConfirmOfflinePayment', intent.flag ? {} : { paymentId });
     case 'RefundPayment': {
       const refundable = payment === undefined ? intent.price : payment.captured - payment.refunded;
+      // pick 5: an order-level refund (no paymentId), spread over the payments.
+      const target = intent.pick === 5 ? {} : { paymentId };
       return make(
         'RefundPayment',
         intent.flag
-          ? { paymentId, refundId: `r-${index}` }
-          : { paymentId, refundId: `r-${index}`, amount: amount(Math.ceil(refundable / 2)) },
+          ? { ...target, refundId: `r-${index}` }
+          : { ...target, refundId: `r-${index}`, amount: amount(Math.ceil(refundable / 2)) },
       );
     }
     case 'CaptureOnDelivery':
