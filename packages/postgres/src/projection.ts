@@ -29,7 +29,7 @@ export type SqlProjection = Readonly<{
 export type SqlProjectionProgress = Readonly<{ name: string; processed: number; checkpoint: Checkpoint | undefined }>;
 
 export type SqlProjectionOptions = Readonly<{
-  /** Events per transaction (default: the store's page size). */
+  /** Rows of the log read per transaction, matching the filter or not (default: the store's page size). */
   batchSize?: number;
   onProgress?: (progress: SqlProjectionProgress) => void;
 }>;

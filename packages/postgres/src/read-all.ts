@@ -2,7 +2,7 @@ import type { Checkpoint, Envelope, EventFilter, ReadAllOptions } from '@orderso
 import { sleep } from '@ordersource/core';
 import type { SqlQueryable } from './executor/types.js';
 import { belowHorizon, comparePositions, parsePosition, type Position } from './position.js';
-import { decodeEventRows, EVENT_COLUMNS } from './row.js';
+import { decodeEventRows, EVENT_JSON_EXPRESSION } from './row.js';
 
 /**
  * Reading the global log without ever skipping an event. Sequence values are
@@ -13,28 +13,37 @@ import { decodeEventRows, EVENT_COLUMNS } from './row.js';
  * (transaction id, sequence value).
  */
 export type Page = Readonly<{
+  /** The events of the scanned window that match the filter. */
   envelopes: readonly Envelope[];
+  /** Position of the last row scanned (matching or not), when any was. */
+  scannedTo: Position | undefined;
   /** Every transaction below this has finished: its rows are all visible. */
   horizon: string;
   /** The next transaction id not yet handed out when the page was read. */
   head: string;
-  /** The page hit its limit: more may follow below the horizon. */
+  /** The scan window filled up: more rows may follow below the horizon. */
   full: boolean;
 }>;
 
 const filterSql = (filter: EventFilter, params: unknown[]): string => {
-  let sql = '';
+  const conditions: string[] = [];
   if (filter.streamPrefix !== undefined && filter.streamPrefix !== '') {
     params.push(filter.streamPrefix);
-    sql += ` and starts_with(e.stream_id, $${params.length})`;
+    conditions.push(`starts_with(e.stream_id, $${params.length})`);
   }
   if (filter.eventTypes !== undefined) {
     params.push(JSON.stringify(filter.eventTypes));
-    sql += ` and e.event_type in (select jsonb_array_elements_text($${params.length}::jsonb))`;
+    conditions.push(`e.event_type in (select jsonb_array_elements_text($${params.length}::jsonb))`);
   }
-  return sql;
+  return conditions.length === 0 ? 'true' : conditions.join(' and ');
 };
 
+/**
+ * One window of at most `limit` rows in commit order after `after`, below the
+ * horizon. The window is chosen on the index alone (the filter only decides
+ * which rows of it are turned into events), so the plan is always an ordered
+ * index scan and a sparse filter advances the cursor window by window.
+ */
 export const fetchPage = async (
   db: SqlQueryable,
   schema: string,
@@ -43,23 +52,35 @@ export const fetchPage = async (
   limit: number,
 ): Promise<Page> => {
   const params: unknown[] = [after.transactionId, after.sequence, limit];
+  const matches = filterSql(filter, params);
   const rows = await db.query(
     `with h as materialized (
        select pg_snapshot_xmin(pg_current_snapshot()) as horizon, pg_snapshot_xmax(pg_current_snapshot()) as head)
-     select h.horizon::text as page_horizon, h.head::text as page_head, page.*
+     select h.horizon::text as page_horizon, h.head::text as page_head, w.*
        from h left join lateral (
-         select ${EVENT_COLUMNS} from ${schema}.events e
-          where e.transaction_id < h.horizon
-            and (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)${filterSql(filter, params)}
-          order by e.transaction_id, e.global_position
-          limit $3) page on true`,
+         select e.transaction_id::text as scan_tx, e.global_position::text as scan_pos,
+                case when ${matches} then ${EVENT_JSON_EXPRESSION} end as ev
+           from (select * from ${schema}.events e
+                  where e.transaction_id < h.horizon
+                    and (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+                  order by e.transaction_id, e.global_position
+                  limit $3) e
+          order by e.transaction_id, e.global_position) w on true`,
     params,
   );
   const first = rows[0];
   const horizon = String(first?.['page_horizon']);
   const head = String(first?.['page_head']);
-  const events = first === undefined || first['stream_id'] === null ? [] : rows;
-  return { envelopes: decodeEventRows(events), horizon, head, full: events.length >= limit };
+  const scanned = first === undefined || first['scan_tx'] === null ? [] : rows;
+  const last = scanned.at(-1);
+  return {
+    envelopes: decodeEventRows(scanned.filter((row) => row['ev'] !== null)),
+    scannedTo:
+      last === undefined ? undefined : { transactionId: String(last['scan_tx']), sequence: String(last['scan_pos']) },
+    horizon,
+    head,
+    full: scanned.length >= limit,
+  };
 };
 
 /** Are there committed rows (matching the filter) at or above the horizon and below `head`? */
@@ -76,15 +97,14 @@ export const pendingAbove = async (
     params.push(head);
     sql += ` and e.transaction_id < $${params.length}::xid8`;
   }
-  sql += `${filterSql(filter, params)}) as pending`;
+  sql += ` and ${filterSql(filter, params)}) as pending`;
   const [row] = await db.query(sql, params);
   return row?.['pending'] === true;
 };
 
 /** After a page that did not fill up, the reader may move on to just below the horizon. */
 export const advance = (cursor: Position, page: Page): Position => {
-  const last = page.envelopes.at(-1);
-  const afterLast = last === undefined ? cursor : parsePosition(last.globalPosition);
+  const afterLast = page.scannedTo ?? cursor;
   if (page.full) return afterLast;
   const below = belowHorizon(page.horizon);
   return comparePositions(below, afterLast) > 0 ? below : afterLast;
@@ -116,15 +136,17 @@ export async function* readAllEvents(
   };
   if (filter.eventTypes !== undefined && filter.eventTypes.length === 0) return;
   let remaining = options.limit === undefined ? Number.POSITIVE_INFINITY : Math.max(0, Math.floor(options.limit));
+  // A small limit still scans whole windows: the filter may skip most rows.
   let cursor = parsePosition(after);
   let head: string | undefined;
   const deadline = Date.now() + context.visibilityWaitMs;
   let pause = 1;
   while (remaining > 0) {
-    const page = await fetchPage(context.db, context.schema, cursor, filter, Math.min(context.pageSize, remaining));
+    const page = await fetchPage(context.db, context.schema, cursor, filter, context.pageSize);
     head ??= page.head;
-    yield* page.envelopes;
-    remaining -= page.envelopes.length;
+    const envelopes = page.envelopes.length > remaining ? page.envelopes.slice(0, remaining) : page.envelopes;
+    yield* envelopes;
+    remaining -= envelopes.length;
     cursor = advance(cursor, page);
     if (page.full) continue;
     if (BigInt(page.horizon) >= BigInt(head)) return;

@@ -1,6 +1,6 @@
 import type { Envelope, ReadOptions } from '@ordersource/core';
 import type { SqlQueryable } from './executor/types.js';
-import { decodeEventRows, EVENT_COLUMNS } from './row.js';
+import { decodeEventRows, EVENT_JSON } from './row.js';
 
 /**
  * One stream in version order (or reverse). One query, one snapshot, and the
@@ -23,7 +23,7 @@ export async function* readStream(
     : Math.max(0, Math.min(options.from ?? 0, INT32_MAX));
   if (backwards && from < 0) return;
   const rows = await db.query(
-    `select ${EVENT_COLUMNS} from ${schema}.events e
+    `select ${EVENT_JSON} from ${schema}.events e
       where e.stream_id = $1 and e.stream_version ${backwards ? '<=' : '>='} $2
       order by e.stream_version ${backwards ? 'desc' : 'asc'} limit $3`,
     [streamId, Math.floor(from), limit],
