@@ -6,13 +6,19 @@ import { autoConfirmPolicy } from './auto-confirm.js';
 import { autoInvoicePolicy } from './auto-invoice.js';
 import { captureAfterDeliveryPolicy } from './capture-after-delivery.js';
 import { fraudHoldPolicy } from './fraud-hold.js';
+import { customerNotificationPolicy } from './notify-customer.js';
 import { recordOnPaymentPolicy } from './record-on-payment.js';
 
-/** Every order policy for one shop's settings (each one is inert when switched off). */
+/**
+ * Every order policy for one shop's settings (each one is inert when switched
+ * off), and the customer-notification reactor, which only acts on changes an
+ * admin asked to notify.
+ */
 export const orderPolicies = (settings: ShopSettings): readonly Reactor<OrderEvent, OrderCommand>[] => [
   recordOnPaymentPolicy(settings),
   autoConfirmPolicy(settings),
   fraudHoldPolicy(settings),
   autoInvoicePolicy(settings),
   captureAfterDeliveryPolicy(settings),
+  customerNotificationPolicy,
 ];

@@ -18,6 +18,7 @@ import { autoConfirmPolicy } from './auto-confirm.js';
 import { autoInvoicePolicy } from './auto-invoice.js';
 import { captureAfterDeliveryPolicy } from './capture-after-delivery.js';
 import { fraudHoldPolicy } from './fraud-hold.js';
+import { customerNotificationPolicy } from './notify-customer.js';
 import { decodeOrderEnvelope } from './reactor-base.js';
 import { recordOnPaymentPolicy } from './record-on-payment.js';
 
@@ -116,6 +117,51 @@ describe('policies as pure reactors', () => {
     expect(
       fraudHoldPolicy(off({ fraudHold: { enabled: false, hours: 24, scope: 'all' } })).react(envelope(placed('NG'))),
     ).toEqual([]);
+  });
+});
+
+describe('customer notifications', () => {
+  it('ORD-4: a change recorded with notify e-mail/SMS becomes a notification carrying only the visible note', () => {
+    const processed: OrderEvent = {
+      type: 'OrderProcessed',
+      data: {
+        at: T2,
+        status: 'Shipped by post',
+        keepMailCopy: true,
+        note: 'internal: fragile',
+        noteVisibleToCustomer: false,
+        notify: { email: true, sms: true, language: 'zh-Hant', keepCopy: true },
+      },
+    };
+    expect(customerNotificationPolicy.react(envelope(processed))).toEqual([
+      {
+        kind: 'notification',
+        notification: {
+          kind: 'order-update',
+          orderId: 'o-1',
+          event: 'OrderProcessed',
+          status: 'Shipped by post',
+          at: T2,
+          channels: ['email', 'sms'],
+          language: 'zh-Hant',
+          keepCopy: true,
+        },
+      },
+    ]);
+    const visible: OrderEvent = {
+      type: 'FulfillmentHeld',
+      data: {
+        at: T2,
+        reason: 'stock loss',
+        note: 'Back next week',
+        noteVisibleToCustomer: true,
+        notify: { email: true, sms: false },
+      },
+    };
+    expect(customerNotificationPolicy.react(envelope(visible))).toMatchObject([
+      { notification: { channels: ['email'], note: 'Back next week', status: 'on hold: stock loss' } },
+    ]);
+    expect(customerNotificationPolicy.react(envelope(authorized))).toEqual([]);
   });
 });
 
