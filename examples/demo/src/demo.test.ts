@@ -1,0 +1,58 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPgliteExecutor, createPostgresEventStore } from '@ordersource/postgres';
+import { describe, expect, it } from 'vitest';
+import { runDemo } from './walk.js';
+
+/** Run the demo once against a PGlite data directory and return what it printed. */
+const runOnce = async (dataDir: string): Promise<string[]> => {
+  const executor = await createPgliteExecutor({ dataDir });
+  const store = await createPostgresEventStore(executor);
+  const lines: string[] = [];
+  try {
+    await runDemo(store, (line) => lines.push(line));
+  } finally {
+    await store.close();
+    await executor.close();
+  }
+  return lines;
+};
+
+describe('the README demo (examples/demo)', () => {
+  it('walks one order from checkout to fulfilled with a partial refund, and a second run sees the first', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'ordersource-demo-'));
+    try {
+      const first = (await runOnce(dataDir)).join('\n');
+      expect(first).toContain('The store holds 0 order(s) from earlier runs.');
+      // ORD-1: a checkout whose totals do not add up is rejected, naming the field and the rule.
+      expect(first).toMatch(
+        /✗ checkout with a wrong total: .*data\.total\.amount: must be total = subtotal \+ shippingFee - discount/,
+      );
+      expect(first).toContain('✓ checkout -> OrderPlaced');
+      // ORD-2, ORD-3, PAY-7: the shop's policies react to the authorization.
+      expect(first).toContain('policy order.record-on-payment: RecordOrder');
+      expect(first).toContain('policy order.auto-confirm: ConfirmOrder');
+      expect(first).toContain('✓ delivered -> ShipmentDelivered, OrderFulfilled');
+      // PAY-5: never more than was received; a part is fine.
+      expect(first).toMatch(/✗ refund more than was paid: refused/);
+      expect(first).toContain('✓ refund two pairs of socks -> PaymentRefunded');
+      // ORD-9 / REC-5: locked after the closing receipt.
+      expect(first).toMatch(/✗ add a line after the closing receipt: refused: .*locked/);
+      expect(first).toContain(
+        'order confirmed, fulfillment fulfilled, payment partially_refunded (customer sees "paid")',
+      );
+      // REC-2: a 100% prepayment receipt, then the closing full settlement offsetting it.
+      expect(first).toContain('ПРЕДОПЛАТА 100% (prepayment, 1214=1)');
+      expect(first).toContain('ПОЛНЫЙ РАСЧЕТ (full-settlement, 1214=4)');
+      expect(first).toContain('The store now holds 1 order(s): SO-1001 7000.00 RUB partially_refunded.');
+
+      const second = (await runOnce(dataDir)).join('\n');
+      expect(second).toContain('The store holds 1 order(s) from earlier runs: SO-1001.');
+      expect(second).toContain('Checkout of SO-1002');
+      expect(second).toContain('The store now holds 2 order(s)');
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
