@@ -8,7 +8,6 @@ import {
   pixpaPaymentStatus,
   renderOrderSummaryText,
   statusHistory,
-  type OrderCommand,
   type OrderState,
 } from '@ordersource/domain';
 import {
