@@ -9,7 +9,7 @@ import { formatTable, verdictOf, type Row } from './table.js';
  * that decides pass or fail is a ratio between cases of the same run.
  */
 
-export const FULL: Settings = { warmupSamples: 2, rounds: 11, minSampleMs: 120 };
+export const FULL: Settings = { warmupSamples: 2, rounds: 15, minSampleMs: 120 };
 export const QUICK: Settings = { warmupSamples: 1, rounds: 3, minSampleMs: 40 };
 
 export type KernelReport = Readonly<{ rows: readonly Row[]; failed: number }>;
