@@ -57,12 +57,14 @@ const COMMAND_TYPES: readonly OrderCommandType[] = [
   'AuthorizePayment',
   'AuthorizePayment',
   'RecordSale',
+  'RecordSale',
   'CapturePayment',
   'CapturePayment',
   'VoidPayment',
   'ExpirePayment',
   'FailPayment',
   'ConfirmOfflinePayment',
+  'RefundPayment',
   'RefundPayment',
   'RefundPayment',
   'CaptureOnDelivery',
@@ -442,7 +444,8 @@ describe('order decider laws (model-based, 1000 runs each)', () => {
           }
         }
       }),
-      { numRuns: 300 },
+      // A fixed seed: this test measures the generator, it must not flake.
+      { numRuns: 1000, seed: 20261124 },
     );
     for (const type of [
       'PaymentCaptured',
