@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import * as E from 'fp-ts/lib/Either.js';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import { createCommandHandler, createEnvelopeDecoder, newId } from '@ordersource/core';
@@ -334,7 +335,11 @@ const pgliteRows = async (): Promise<DbRow[]> => {
 
 export async function runPostgresBenchmarks(): Promise<void> {
   const url = process.env['ORDERSOURCE_PG_URL'] ?? DEFAULT_URL;
-  console.log('\nPostgreSQL and PGlite (ordersource event store)');
+  const load = () =>
+    loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ');
+  console.log(`\nPostgreSQL and PGlite (ordersource event store); load average before: ${load()}`);
   const rows: DbRow[] = [];
   if (!isLoopback(url)) {
     console.log(`server suites skipped: ${new URL(url).hostname} is not a loopback address (benchmarks stay local)`);
@@ -345,4 +350,5 @@ export async function runPostgresBenchmarks(): Promise<void> {
   }
   rows.push(...(await pgliteRows()));
   console.log(formatDbTable(rows));
+  console.log(`load average after: ${load()} (absolute figures drop when other processes share the cores)`);
 }

@@ -9,6 +9,7 @@ import {
   type InvalidAppend,
   type NewEvent,
 } from '@ordersource/core';
+import { plainActor } from './actor-check.js';
 import { sqlState, storeError } from './errors.js';
 import type { SqlQueryable } from './executor/types.js';
 import { jsonProblem, textProblem } from './json-check.js';
@@ -75,7 +76,7 @@ export const checkForStorage = (
       checkText(streamId, input.causationId, `${which}: causationId`, false) ??
       checkText(streamId, input.correlationId, `${which}: correlationId`, false);
     if (problem !== undefined) return problem;
-    if (E.isLeft(ActorCodec.decode(input.actor)))
+    if ((plainActor(input.actor) ?? ActorCodec.decode(input.actor))._tag === 'Left')
       return invalid(
         streamId,
         `${which}: actor must be { kind: admin|customer|system|provider, id, companyId?, name? }`,

@@ -36,6 +36,8 @@ export type PostgresEventStoreOptions = Readonly<{
    * Default: on for pg; off for PGlite, which only one process can open.
    */
   notify?: boolean;
+  /** At most one NOTIFY per this many milliseconds (default 5). */
+  notifyIntervalMs?: number;
   /** Rows per query for readAll and subscriptions (default 1,000). */
   pageSize?: number;
   /** How often a follower polls when no wake-up arrives (default 250 ms). */
@@ -80,7 +82,7 @@ export const createPostgresEventStore = async (
   const appendContext = { db: executor, schema, notify: false };
   const notifier = !(options.notify ?? executor.driver === 'pg')
     ? undefined
-    : createNotifier(executor, channelOf(schemaName));
+    : createNotifier(executor, channelOf(schemaName), options.notifyIntervalMs ?? 5);
   const ensureOpen = () => {
     if (closed) throw storeError('closed', `the PostgreSQL event store for schema "${schemaName}" is closed`);
   };

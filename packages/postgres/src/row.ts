@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { ActorCodec, type Envelope } from '@ordersource/core';
 import { storeError } from './errors.js';
 import type { SqlRow } from './executor/types.js';
+import { plainActor } from './actor-check.js';
 import { encodePosition } from './position.js';
 
 /**
@@ -58,20 +59,16 @@ export const eventFields = (row: SqlRow): SqlRow => {
 };
 
 const DIGITS = /^\d+$/;
-const ACTOR_KINDS = new Set(['admin', 'customer', 'system', 'provider']);
-const ACTOR_KEYS = new Set(['kind', 'id', 'companyId', 'name']);
 
-/** The common case without io-ts: exactly the fields an actor may have, of the right types. */
-const plainActor = (value: unknown): E.Either<never, Envelope['actor']> | undefined => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const actor = value as Record<string, unknown>;
-  for (const key in actor) if (!ACTOR_KEYS.has(key)) return undefined;
-  const { kind, id, companyId, name } = actor;
-  if (typeof kind !== 'string' || !ACTOR_KINDS.has(kind) || typeof id !== 'string' || id.trim() === '')
-    return undefined;
-  if (companyId !== undefined && (typeof companyId !== 'string' || companyId.trim() === '')) return undefined;
-  if (name !== undefined && typeof name !== 'string') return undefined;
-  return E.right(actor as Envelope['actor']);
+// Events of one batch share their recorded_at: remember the last conversion.
+let lastRecorded: { text: string; iso: string } | undefined;
+const isoInstant = (value: unknown): string | undefined => {
+  if (typeof value !== 'string') return undefined;
+  if (lastRecorded?.text === value) return lastRecorded.iso;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) return undefined;
+  lastRecorded = { text: value, iso: new Date(ms).toISOString() };
+  return lastRecorded.iso;
 };
 
 export const decodeEventRow = (selected: SqlRow): Envelope => {
@@ -117,9 +114,7 @@ export const decodeEventRow = (selected: SqlRow): Envelope => {
   const type = text('event_type');
   if (!('data' in row)) fail('data', 'present');
   const occurredAt = text('occurred_at');
-  const recorded = row['recorded_at'];
-  const recordedMs = typeof recorded === 'string' ? Date.parse(recorded) : Number.NaN;
-  const recordedAt = Number.isNaN(recordedMs) ? fail('recorded_at', 'a timestamp') : new Date(recordedMs).toISOString();
+  const recordedAt = isoInstant(row['recorded_at']) ?? fail('recorded_at', 'a timestamp');
   const actor = plainActor(row['actor']) ?? ActorCodec.decode(row['actor']);
   if (E.isLeft(actor)) fail('actor', 'an actor { kind, id, companyId?, name? }');
   const causationId = optionalText('causation_id');
