@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { FULL, QUICK, runKernelBenchmarks } from './kernel.js';
 
@@ -25,9 +25,17 @@ console.log(
     `${values.quick ? 'quick' : 'full'} settings. Compare ratios: absolute figures move with the machine's load.`,
 );
 
+// Other processes on the machine slow every case; the load average says how busy it was.
+const load = (): string =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
+
 if (only !== 'postgres') {
+  console.log(`load average before the kernel suites: ${load()}`);
   const { failed } = await runKernelBenchmarks(values.quick ? QUICK : FULL);
-  console.log(failed === 0 ? '\nkernel: every target met' : `\nkernel: ${failed} target(s) missed`);
+  console.log(`\nload average after: ${load()}`);
+  console.log(failed === 0 ? 'kernel: every target met' : `kernel: ${failed} target(s) missed`);
 }
 
 if (only !== 'kernel') {
