@@ -1,0 +1,468 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import {
+  createCommandHandler,
+  createInMemoryEventStore,
+  effectsOf,
+  project,
+  type Actor,
+  type Checkpoint,
+  type Envelope,
+} from '@ordersource/core';
+import { decodeOrderCommand } from './commands.js';
+import { orderDecider } from './decider.js';
+import { orderStreamId, type OrderEvent } from './events.js';
+import { financialStatus, pixpaPaymentStatus } from './payment-status.js';
+import { orderPolicies } from './policies/all.js';
+import type { OrderNotification } from './policies/notify-customer.js';
+import { decodeOrderEnvelope } from './policies/reactor-base.js';
+import { customerOrders } from './projections/customer-orders.js';
+import { renderOrderSummaryHtml } from './projections/order-summary.js';
+import { listOrders, ordersProjection } from './projections/orders.js';
+import { statusHistory, statusHistoryProjection } from './projections/status-history.js';
+import { defaultShopSettings, type ShopSettings } from './settings.js';
+
+/**
+ * The manuals' own scenarios, step by step, through the boundary decoder, the
+ * command handler and the shop's policies: Odoo eCommerce (seed 000,
+ * Vietnamese), Pixpa client galleries (seed 001, French) and ec2Biz order
+ * administration (seed 002, Traditional Chinese).
+ */
+
+const shop = (settings: ShopSettings = defaultShopSettings) => {
+  const store = createInMemoryEventStore();
+  const handler = createCommandHandler({ store, decider: orderDecider, decodeEnvelope: decodeOrderEnvelope });
+  const policies = orderPolicies(settings);
+  const notifications: OrderNotification[] = [];
+  const log: Envelope<OrderEvent>[] = [];
+  let seen: Checkpoint | undefined;
+  let n = 0;
+  const send = async (orderId: string, type: string, data: unknown, actor: Actor, at: string) => {
+    const decoded = decodeOrderCommand({ type, data, metadata: { commandId: `${orderId}-${++n}`, actor, at } });
+    if (E.isLeft(decoded)) return decoded;
+    const handled = await handler.handle(orderStreamId(orderId), decoded.right);
+    if (E.isLeft(handled)) return handled;
+    for (let quiet = false; !quiet;) {
+      quiet = true;
+      for await (const raw of store.readAll(seen)) {
+        seen = raw.globalPosition;
+        const envelope = decodeOrderEnvelope(raw);
+        if (E.isLeft(envelope)) throw new Error(envelope.left.message);
+        log.push(envelope.right);
+        for (const policy of policies)
+          for (const effect of effectsOf(policy, envelope.right)) {
+            if (effect.kind === 'notification') notifications.push(effect.notification as OrderNotification);
+            else {
+              quiet = false;
+              await handler.handle(effect.streamId, effect.command);
+            }
+          }
+      }
+    }
+    return handled;
+  };
+  /** Send and insist on success. */
+  const ok = async (orderId: string, type: string, data: unknown, actor: Actor, at: string) => {
+    const result = await send(orderId, type, data, actor, at);
+    if (E.isLeft(result)) throw new Error(`${type}: ${result.left.message}`);
+    return result.right.state;
+  };
+  const state = async (orderId: string) => {
+    const loaded = await handler.load(orderStreamId(orderId));
+    if (E.isLeft(loaded)) throw new Error(loaded.left.message);
+    return loaded.right.state;
+  };
+  return { send, ok, state, notifications, log };
+};
+
+const money = (amount: number, currency: string) => ({ amount, currency });
+const admin: Actor = { kind: 'admin', id: 'admin-1', name: 'Quản trị' };
+const system: Actor = { kind: 'system', id: 'gateway-webhook' };
+const provider: Actor = { kind: 'provider', id: 'vnpay' };
+
+const checkout = (
+  orderId: string,
+  currency: string,
+  customer: { id: string; name: string; companyId?: string; language?: string },
+  method: { code: string; name: string; kind: string; capture: string },
+  lines: { lineId: string; sku: string; name: string; qty: number; price: number; kind: string }[],
+  extra: Record<string, unknown> = {},
+) => {
+  const subtotal = lines.reduce((a, l) => a + l.price * l.qty, 0);
+  const country = (extra.country as string | undefined) ?? 'VN';
+  const address = { name: customer.name, line1: '1 Main street', city: 'City', country };
+  return {
+    orderId,
+    orderNumber: `#${orderId}`,
+    paymentId: `${orderId}-p1`,
+    lines: lines.map(({ price, ...line }) => ({ ...line, unitPrice: money(price, currency), vatRate: 'vat10' })),
+    subtotal: money(subtotal, currency),
+    shippingFee: money(0, currency),
+    discount: money(0, currency),
+    total: money(subtotal, currency),
+    shippingMethod: { code: 'ship', name: 'Giao hàng' },
+    paymentMethod: method,
+    customer,
+    billingAddress: address,
+    shippingAddress: address,
+    ...Object.fromEntries(Object.entries(extra).filter(([key]) => key !== 'country')),
+  };
+};
+
+describe('seed 000 — Odoo eCommerce (payments through a provider)', () => {
+  it('ORD-3/PAY-7: authorization confirms the order, which releases delivery; the automatic invoice is issued and reconciled', async () => {
+    const s = shop();
+    const manual = { code: 'vnpay', name: 'VNPay', kind: 'online', capture: 'manual' };
+    await s.ok(
+      'od-1',
+      'PlaceOrder',
+      checkout('od-1', 'VND', { id: 'kh-1', name: 'Nguyễn An' }, manual, [
+        { lineId: 'a', sku: 'AO', name: 'Áo thun', qty: 2, price: 150000, kind: 'physical' },
+      ]),
+      { kind: 'customer', id: 'kh-1' },
+      '2026-11-24T02:00:00Z',
+    );
+    await s.ok(
+      'od-1',
+      'AuthorizePayment',
+      { paymentId: 'od-1-p1', amount: money(300000, 'VND'), providerMessage: 'Giao dịch thành công' },
+      provider,
+      '2026-11-24T02:01:00Z',
+    );
+    const confirmed = await s.state('od-1');
+    expect(confirmed.status).toBe('confirmed');
+    expect(confirmed.invoices).toMatchObject([{ basis: 'ordered', amount: 300000, paid: 0 }]);
+    // Manual capture: the order is confirmed but the amount is held; ship, then capture from the order.
+    await s.ok('od-1', 'ShipOrder', { shipmentId: 'wh-1' }, admin, '2026-11-24T08:00:00Z');
+    await s.ok('od-1', 'CapturePayment', { paymentId: 'od-1-p1' }, admin, '2026-11-25T08:00:00Z');
+    const captured = await s.state('od-1');
+    expect(captured.invoices[0]).toMatchObject({ paid: 300000 });
+    expect(financialStatus(captured)).toBe('paid');
+  });
+
+  it('PAY-1/FUL-4: with "capture after delivery" the held amount is captured once the order is delivered', async () => {
+    const s = shop();
+    const after = { code: 'vnpay-hold', name: 'VNPay (giữ thẻ)', kind: 'online', capture: 'after_delivery' };
+    await s.ok(
+      'od-2',
+      'PlaceOrder',
+      checkout('od-2', 'VND', { id: 'kh-2', name: 'Trần Bình' }, after, [
+        { lineId: 'a', sku: 'GIAY', name: 'Giày', qty: 1, price: 900000, kind: 'physical' },
+      ]),
+      { kind: 'customer', id: 'kh-2' },
+      '2026-11-24T02:00:00Z',
+    );
+    await s.ok(
+      'od-2',
+      'AuthorizePayment',
+      { paymentId: 'od-2-p1', amount: money(900000, 'VND') },
+      provider,
+      '2026-11-24T02:01:00Z',
+    );
+    await s.ok('od-2', 'ShipOrder', { shipmentId: 'wh-1' }, admin, '2026-11-24T08:00:00Z');
+    expect((await s.state('od-2')).payments[0]?.status).toBe('authorized');
+    await s.ok('od-2', 'MarkDelivered', {}, admin, '2026-11-26T08:00:00Z');
+    expect((await s.state('od-2')).payments[0]).toMatchObject({ status: 'captured', captured: 900000 });
+  });
+
+  it('CUS-2: a contact of a company sees every order of that company in "my account"', async () => {
+    const s = shop();
+    const wire = { code: 'wire', name: 'Chuyển khoản', kind: 'offline', capture: 'manual' };
+    const line = [{ lineId: 'a', sku: 'X', name: 'X', qty: 1, price: 1000, kind: 'physical' }];
+    await s.ok(
+      'c-1',
+      'PlaceOrder',
+      checkout('c-1', 'VND', { id: 'u-1', name: 'A', companyId: 'cty' }, wire, line),
+      { kind: 'customer', id: 'u-1', companyId: 'cty' },
+      '2026-11-24T02:00:00Z',
+    );
+    await s.ok(
+      'c-2',
+      'PlaceOrder',
+      checkout('c-2', 'VND', { id: 'u-2', name: 'B', companyId: 'cty' }, wire, line),
+      { kind: 'customer', id: 'u-2', companyId: 'cty' },
+      '2026-11-24T03:00:00Z',
+    );
+    await s.ok(
+      'c-3',
+      'PlaceOrder',
+      checkout('c-3', 'VND', { id: 'u-3', name: 'C' }, wire, line),
+      { kind: 'customer', id: 'u-3' },
+      '2026-11-24T04:00:00Z',
+    );
+    const orders = project(ordersProjection, s.log);
+    expect(customerOrders(orders, { kind: 'customer', id: 'u-1', companyId: 'cty' }).map((o) => o.orderId)).toEqual([
+      'c-2',
+      'c-1',
+    ]);
+    expect(customerOrders(orders, { kind: 'customer', id: 'u-3' }).map((o) => o.orderId)).toEqual(['c-3']);
+  });
+});
+
+describe('seed 001 — Pixpa client gallery (payment and fulfillment statuses)', () => {
+  const offline = { code: 'virement', name: 'Virement bancaire', kind: 'offline', capture: 'manual' };
+  const client: Actor = { kind: 'customer', id: 'cl-1' };
+  const studio: Actor = { kind: 'admin', id: 'studio', name: 'Studio' };
+
+  it('PAY-2/FUL-3: offline payment is "paiement en attente"; digital files unlock only when the studio marks it paid', async () => {
+    const s = shop();
+    await s.ok(
+      'px-1',
+      'PlaceOrder',
+      checkout(
+        'px-1',
+        'EUR',
+        { id: 'cl-1', name: 'Claire Martin', language: 'fr' },
+        offline,
+        [
+          { lineId: 'hd', sku: 'HD-ZIP', name: 'Photos HD (téléchargement)', qty: 1, price: 4900, kind: 'digital' },
+          { lineId: 'tirage', sku: 'TIRAGE-A4', name: 'Tirage A4', qty: 2, price: 1500, kind: 'physical' },
+        ],
+        { country: 'FR' },
+      ),
+      client,
+      '2026-11-24T09:00:00Z',
+    );
+    let st = await s.state('px-1');
+    expect(pixpaPaymentStatus(financialStatus(st))).toBe('pending');
+    expect(st.fulfillment).toMatchObject({ status: 'unfulfilled', downloadsUnlocked: false });
+    // "Marquer comme payé", with a status note e-mailed to the client.
+    await s.ok(
+      'px-1',
+      'ConfirmOfflinePayment',
+      {
+        note: 'Virement reçu, merci !',
+        noteVisibleToCustomer: true,
+        notify: { email: true, sms: false, language: 'fr' },
+      },
+      studio,
+      '2026-11-25T09:00:00Z',
+    );
+    st = await s.state('px-1');
+    expect(pixpaPaymentStatus(financialStatus(st))).toBe('paid');
+    expect(st.fulfillment.downloadsUnlocked).toBe(true);
+    expect(s.notifications.at(-1)).toMatchObject({
+      channels: ['email'],
+      language: 'fr',
+      note: 'Virement reçu, merci !',
+    });
+  });
+
+  it('FUL-1: traité, en attente, expédié, exécuté — each with a note and an e-mail to the client', async () => {
+    const s = shop();
+    await s.ok(
+      'px-2',
+      'PlaceOrder',
+      checkout(
+        'px-2',
+        'EUR',
+        { id: 'cl-1', name: 'Claire Martin' },
+        offline,
+        [{ lineId: 'album', sku: 'ALBUM', name: 'Album photo', qty: 1, price: 12000, kind: 'physical' }],
+        { country: 'FR' },
+      ),
+      client,
+      '2026-11-24T09:00:00Z',
+    );
+    await s.ok('px-2', 'ConfirmOfflinePayment', {}, studio, '2026-11-24T10:00:00Z');
+    const mail = { email: true, sms: false };
+    await s.ok(
+      'px-2',
+      'MarkProcessed',
+      { note: 'Album prêt à être expédié', noteVisibleToCustomer: true, notify: mail },
+      studio,
+      '2026-11-25T09:00:00Z',
+    );
+    await s.ok(
+      'px-2',
+      'HoldFulfillment',
+      { reason: 'retard d’expédition', note: 'Rupture de papier', noteVisibleToCustomer: true, notify: mail },
+      studio,
+      '2026-11-25T10:00:00Z',
+    );
+    await s.ok('px-2', 'ReleaseFulfillmentHold', { note: 'Papier reçu' }, studio, '2026-11-26T09:00:00Z');
+    await s.ok(
+      'px-2',
+      'ShipOrder',
+      {
+        shipmentId: 'colis-1',
+        carrier: 'Colissimo',
+        trackingReference: '6A999',
+        note: 'Votre album est en route',
+        noteVisibleToCustomer: true,
+        notify: mail,
+      },
+      studio,
+      '2026-11-26T10:00:00Z',
+    );
+    await s.ok('px-2', 'MarkDelivered', { note: 'Livré', notify: mail }, studio, '2026-11-28T10:00:00Z');
+    expect((await s.state('px-2')).fulfillment.status).toBe('fulfilled');
+    expect(s.notifications.map((n) => n.status)).toEqual([
+      'processed (ready to ship)',
+      'on hold: retard d’expédition',
+      'shipped',
+      'delivered',
+    ]);
+  });
+
+  it('PAY-2/PAY-5: cancelled order, refunded outside, then marked "remboursé"', async () => {
+    const s = shop();
+    await s.ok(
+      'px-3',
+      'PlaceOrder',
+      checkout(
+        'px-3',
+        'EUR',
+        { id: 'cl-1', name: 'Claire Martin' },
+        offline,
+        [{ lineId: 'album', sku: 'ALBUM', name: 'Album photo', qty: 1, price: 12000, kind: 'physical' }],
+        { country: 'FR' },
+      ),
+      client,
+      '2026-11-24T09:00:00Z',
+    );
+    await s.ok('px-3', 'ConfirmOfflinePayment', {}, studio, '2026-11-24T10:00:00Z');
+    await s.ok(
+      'px-3',
+      'CancelOrder',
+      { reason: 'annulée par la cliente', notify: { email: true, sms: false } },
+      studio,
+      '2026-11-24T11:00:00Z',
+    );
+    const st = await s.ok(
+      'px-3',
+      'RefundPayment',
+      { refundId: 'rb-1', external: true, note: 'Remboursé par virement' },
+      studio,
+      '2026-11-24T12:00:00Z',
+    );
+    expect(st.fulfillment.status).toBe('cancelled');
+    expect(pixpaPaymentStatus(financialStatus(st))).toBe('refunded');
+  });
+});
+
+describe('seed 002 — ec2Biz purchase orders (order administration)', () => {
+  const hkd = (amount: number) => money(amount, 'HKD');
+  const card = { code: 'paypal', name: 'PayPal', kind: 'online', capture: 'automatic' };
+  const member: Actor = { kind: 'customer', id: 'm-88' };
+  const buyer = { id: 'm-88', name: '陳大文', group: 'VIP', language: 'zh-Hant' };
+  const place = (orderId: string, extra: Record<string, unknown> = {}) =>
+    checkout(
+      orderId,
+      'HKD',
+      buyer,
+      card,
+      [{ lineId: 'tea', sku: 'TEA', name: '普洱茶', qty: 2, price: 18000, kind: 'physical' }],
+      {
+        country: 'HK',
+        ip: '203.0.113.9',
+        ipCountry: 'HK',
+        remark: '請於週末送貨',
+        ...extra,
+      },
+    );
+
+  it('ORD-2: an unfinished online payment leaves a pending order the admin confirms by hand after checking the gateway', async () => {
+    const s = shop();
+    await s.ok('ec-1', 'PlaceOrder', place('ec-1'), member, '2026-11-24T02:00:00Z');
+    expect((await s.state('ec-1')).status).toBe('pending');
+    expect(listOrders(project(ordersProjection, s.log), { status: ['pending'] }).map((o) => o.orderId)).toEqual([
+      'ec-1',
+    ]);
+    await s.ok('ec-1', 'RecordOrder', { note: '已在付款閘道確認收款' }, admin, '2026-11-24T05:00:00Z');
+    expect((await s.state('ec-1')).status).toBe('recorded');
+  });
+
+  it('ORD-2: a successful online payment turns the pending order into a recorded one on its own', async () => {
+    const s = shop();
+    await s.ok('ec-2', 'PlaceOrder', place('ec-2'), member, '2026-11-24T02:00:00Z');
+    await s.ok(
+      'ec-2',
+      'RecordSale',
+      { paymentId: 'ec-2-p1', amount: hkd(36000), providerMessage: 'Completed' },
+      system,
+      '2026-11-24T02:02:00Z',
+    );
+    expect((await s.state('ec-2')).status).toBe('confirmed');
+  });
+
+  it('ORD-4/ORD-5: process order with status, note, points, dates, tracking, e-mail + SMS; history newest first with every remark', async () => {
+    const s = shop();
+    await s.ok('ec-3', 'PlaceOrder', place('ec-3'), member, '2026-11-24T02:00:00Z');
+    await s.ok(
+      'ec-3',
+      'RecordSale',
+      { paymentId: 'ec-3-p1', amount: hkd(36000), providerMessage: 'PayPal: Completed' },
+      { kind: 'provider', id: 'paypal' },
+      '2026-11-24T02:02:00Z',
+    );
+    await s.ok(
+      'ec-3',
+      'ProcessOrder',
+      {
+        status: '已寄出',
+        note: '貨品已經寄出',
+        noteVisibleToCustomer: true,
+        loyaltyPoints: 360,
+        loyaltyPointsApproved: true,
+        shipDate: '2026-11-25T01:00:00Z',
+        deliveryDate: '2026-11-26T01:00:00Z',
+        trackingReference: 'RR123456789HK',
+        notify: { email: true, sms: true, language: 'zh-Hant', keepCopy: true },
+        mailLanguage: 'zh-Hant',
+        keepMailCopy: true,
+        fulfillmentStatus: 'shipped',
+      },
+      admin,
+      '2026-11-25T01:00:00Z',
+    );
+    const history = statusHistory(project(statusHistoryProjection, s.log), 'ec-3');
+    expect(history[0]).toMatchObject({ status: 'shipped' });
+    expect(history[1]).toMatchObject({
+      status: '已寄出',
+      email: true,
+      sms: true,
+      language: 'zh-Hant',
+      keepCopy: true,
+      remarks: { admin: '貨品已經寄出' },
+      actor: admin,
+    });
+    expect(history.find((h) => h.remarks.gateway !== undefined)?.remarks.gateway).toBe('PayPal: Completed');
+    expect(history.at(-1)?.remarks.customer).toBe('請於週末送貨');
+    const st = await s.state('ec-3');
+    expect(st.processing).toMatchObject({
+      loyaltyPoints: 360,
+      loyaltyPointsApproved: true,
+      trackingReference: 'RR123456789HK',
+    });
+    expect(s.notifications).toMatchObject([{ status: '已寄出', channels: ['email', 'sms'], keepCopy: true }]);
+  });
+
+  it('ORD-7/ORD-8: IP country differs from the buyer’s: flagged and held 24 hours; a recorded order ships only once paid', async () => {
+    const s = shop();
+    await s.ok('ec-4', 'PlaceOrder', place('ec-4', { ipCountry: 'NG' }), member, '2026-11-24T02:00:00Z');
+    const held = await s.state('ec-4');
+    expect(held.details?.fraudSignals).toEqual(['ip_country_differs_from_billing', 'ip_country_differs_from_shipping']);
+    expect(held.fulfillment).toMatchObject({ status: 'on_hold', hold: { until: '2026-11-25T02:00:00.000Z' } });
+    await s.ok('ec-4', 'RecordOrder', {}, admin, '2026-11-24T03:00:00Z');
+    const unpaid = await s.send('ec-4', 'ShipOrder', { shipmentId: 'x' }, admin, '2026-11-25T03:00:00Z');
+    expect(E.isLeft(unpaid) && unpaid.left.kind === 'domain' && unpaid.left.code).toBe('payment-not-confirmed');
+    await s.ok('ec-4', 'RecordSale', { paymentId: 'ec-4-p1', amount: hkd(36000) }, system, '2026-11-24T04:00:00Z');
+    const early = await s.send('ec-4', 'ShipOrder', { shipmentId: 'y' }, admin, '2026-11-24T20:00:00Z');
+    expect(E.isLeft(early) && early.left.kind === 'domain' && early.left.code).toBe('fulfillment-on-hold');
+    await s.ok('ec-4', 'ShipOrder', { shipmentId: 'z' }, admin, '2026-11-25T03:00:00Z');
+  });
+
+  it('ORD-6/ORD-10: a duplicate order is deleted (discarded, reason kept); the printed receipt escapes customer text', async () => {
+    const s = shop();
+    await s.ok('ec-5', 'PlaceOrder', place('ec-5', { remark: '<b>急件</b>' }), member, '2026-11-24T02:00:00Z');
+    await s.ok('ec-6', 'PlaceOrder', place('ec-6'), member, '2026-11-24T02:01:00Z');
+    await s.ok('ec-6', 'DiscardOrder', { reason: 'duplicate', duplicateOf: 'ec-5' }, admin, '2026-11-24T03:00:00Z');
+    const orders = project(ordersProjection, s.log);
+    expect(listOrders(orders).map((o) => o.orderId)).toEqual(['ec-5']);
+    expect(listOrders(orders, { includeDiscarded: true })).toHaveLength(2);
+    const html = renderOrderSummaryHtml(await s.state('ec-5'));
+    expect(html).toContain('&lt;b&gt;急件&lt;/b&gt;');
+    expect(html).toContain('普洱茶');
+  });
+});
