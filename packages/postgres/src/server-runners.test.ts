@@ -55,6 +55,38 @@ describe.skipIf(server.skip)('projection runners and outbox workers on PostgreSQ
     expect(rows).toEqual(expected);
   });
 
+  it('a follower in another "process" wakes on NOTIFY; without it, polling still delivers', async () => {
+    // Separate executors and stores stand in for two processes: no in-process wake-up between them.
+    const otherExecutor = createPgExecutor({ connectionString: server.url!, max: 2 });
+    const quietExecutor = createPgExecutor({ connectionString: server.url!, max: 2 });
+    const writer = await createPostgresEventStore(otherExecutor, { schema, notifyIntervalMs: 1 });
+    const quietWriter = await createPostgresEventStore(quietExecutor, { schema, notify: false });
+    const follower = await createPostgresEventStore(store.executor, { schema, pollIntervalMs: 60_000 });
+    const poller = await createPostgresEventStore(store.executor, { schema, pollIntervalMs: 30 });
+    const seen: string[] = [];
+    const polled: string[] = [];
+    const sub = follower.subscribe(undefined, (e) => void seen.push(e.eventId), { streamPrefix: 'wake-' });
+    const pollSub = poller.subscribe(undefined, (e) => void polled.push(e.eventId), { streamPrefix: 'quiet-' });
+    try {
+      await Promise.all([sub.caughtUp, pollSub.caughtUp]);
+      const event = newEvent('Woken');
+      right(await writer.append('wake-1', [event], 'no-stream'));
+      // The follower polls only every 60 s: within this wait only NOTIFY can wake it.
+      for (let i = 0; i < 200 && seen.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(seen).toEqual([event.eventId]);
+      const quiet = newEvent('Polled');
+      right(await quietWriter.append('quiet-1', [quiet], 'no-stream'));
+      for (let i = 0; i < 200 && polled.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(polled).toEqual([quiet.eventId]);
+    } finally {
+      await sub.close();
+      await pollSub.close();
+      await Promise.all([writer.close(), quietWriter.close(), follower.close(), poller.close()]);
+      await otherExecutor.close();
+      await quietExecutor.close();
+    }
+  });
+
   it('three workers claim with SKIP LOCKED: each message is delivered once', async () => {
     const messages = 150;
     for (let i = 0; i < messages; i += 10)
