@@ -10,7 +10,11 @@ export const ShopSettingsCodec = t.strict(
   {
     /** ORD-2: a pending order becomes recorded when its online payment succeeds. */
     recordOnPayment: t.boolean,
-    /** ORD-3: authorization (or a sale / offline payment) confirms the order, releasing fulfillment. */
+    /**
+     * ORD-3: authorization (or a sale / offline payment) confirms the order,
+     * releasing fulfillment. Confirming a pending order also records it, so
+     * this implies recordOnPayment.
+     */
     autoConfirmOnPayment: t.boolean,
     /** PAY-1/FUL-4: capture "after delivery" authorizations when the order is fulfilled. */
     captureAfterDelivery: t.boolean,
