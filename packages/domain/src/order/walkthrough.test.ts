@@ -166,7 +166,7 @@ describe('walkthrough: checkout to fulfilled with a partial refund', () => {
       'SO-0042',
     ]);
     expect(customerOrders(list.state(), customer)).toHaveLength(1);
-    expect(statusHistory(history.state(), 'o-42')[0]).toMatchObject({ status: 'refunded', actor: admin });
+    expect(statusHistory(history.state(), 'o-42')[0]).toMatchObject({ status: 'refunded: 45.00 EUR', actor: admin });
     const detail = orderDetail(list.state(), 'o-42');
     expect(detail?.refunded).toBe(4500);
     expect(renderOrderSummaryText(state)).toContain('Total: 104.00 EUR');

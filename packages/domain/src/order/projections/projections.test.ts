@@ -111,8 +111,8 @@ describe('status history (ORD-5)', () => {
       'order confirmed',
       'order recorded',
       'downloads unlocked',
-      'payment authorized',
-      'payment requested',
+      'payment authorized: 21.00 EUR',
+      'payment requested: 21.00 EUR',
       'order placed (pending)',
     ]);
     expect(entries[1]).toMatchObject({

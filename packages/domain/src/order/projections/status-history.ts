@@ -1,4 +1,4 @@
-import type { Actor, Envelope, Projection } from '@ordersource/core';
+import { money, type Actor, type Envelope, type Projection } from '@ordersource/core';
 import { orderEventTypes, orderIdOf, ORDER_STREAM_PREFIX, type OrderEvent, type OrderEventType } from '../events.js';
 import { decodeOrderEnvelope } from '../policies/reactor-base.js';
 import type { Notify } from '../values.js';
@@ -70,6 +70,11 @@ const statusOf = (event: OrderEvent): string => {
       return `${LABELS.OrderCancelled}: ${event.data.reason}`;
     case 'OrderDiscarded':
       return `${LABELS.OrderDiscarded}: ${event.data.reason}`;
+    case 'PaymentRequested':
+    case 'PaymentAuthorized':
+    case 'PaymentCaptured':
+    case 'PaymentRefunded':
+      return `${LABELS[event.type]}: ${money.format(event.data.amount)}`;
     default:
       return LABELS[event.type];
   }
