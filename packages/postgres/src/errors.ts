@@ -11,7 +11,8 @@ export type PostgresErrorKind =
   | 'invalid-schema-name'
   | 'decode'
   | 'invalid-checkpoint'
-  | 'closed';
+  | 'closed'
+  | 'xid-behind';
 
 export type PostgresStoreError = Error &
   Readonly<{

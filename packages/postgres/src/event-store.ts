@@ -17,7 +17,7 @@ import { channelOf, quoteIdent, validateSchemaName } from './identifiers.js';
 import { readAllEvents } from './read-all.js';
 import { readStream, streamVersion } from './read.js';
 import { createNotifier } from './notifier.js';
-import { migrate, requireSchema } from './schema.js';
+import { checkTransactionIds, migrate, requireSchema } from './schema.js';
 import { subscribeEvents } from './subscribe.js';
 import { createWakeup } from './wakeup.js';
 
@@ -72,6 +72,7 @@ export const createPostgresEventStore = async (
   const schemaName = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
   if (options.migrate === false) await requireSchema(executor, schemaName);
   else await migrate(executor, schemaName);
+  await checkTransactionIds(executor, schemaName);
   const schema = quoteIdent(schemaName);
   const pageSize = options.pageSize ?? 1_000;
   const wakeup = createWakeup();

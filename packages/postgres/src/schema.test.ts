@@ -87,6 +87,25 @@ describe('schema, migrations and clear errors (PGlite)', () => {
     await expect(collect(store.readAll())).rejects.toThrow(/field "actor"/);
   });
 
+  it('events restored from another cluster (transaction ids ahead of the server) stop the store from starting', async () => {
+    await migrate(executor, 'restored');
+    await executor.query(
+      `insert into restored.events (transaction_id, stream_id, stream_version, event_id, event_type, data, occurred_at,
+                                    actor, schema_version, batch_first, batch_last)
+       values ('9000000000'::xid8, 'order-1', 0, 'e-1', 'OrderPlaced', '{}', '2026-11-24T10:00:00Z',
+               '{"kind":"admin","id":"a"}', 1, 0, 0)`,
+    );
+    const error = await createPostgresEventStore(executor, { schema: 'restored' }).catch((thrown: unknown) => thrown);
+    expect(isStoreError(error) && error.kind).toBe('xid-behind');
+    expect((error as Error).message).toMatch(
+      /holds events of transaction 9000000000, but this server's next transaction id is \d+/,
+    );
+    // The documented fix for a logical restore: renumber the restored rows below every new transaction.
+    await executor.query(`update restored.events set transaction_id = '3'::xid8`);
+    const store = await createPostgresEventStore(executor, { schema: 'restored' });
+    expect((await collect(store.readAll())).map((e) => e.eventId)).toEqual(['e-1']);
+  });
+
   it('an unreadable checkpoint is an error, not a silent restart', async () => {
     const store = await createPostgresEventStore(executor, { schema: 'checkpoints' });
     await expect(collect(store.readAll('42'))).rejects.toThrow(/invalid PostgreSQL checkpoint "42"/);

@@ -213,6 +213,29 @@ export const migrate = async (executor: SqlExecutor, schemaName: string): Promis
   });
 };
 
+/**
+ * Readers only see rows below the oldest running transaction id. After a
+ * logical restore (pg_dump into a new cluster) the stored ids are ahead of the
+ * new cluster's counter: nothing would be visible and new events would sort
+ * before old ones. Refuse to start instead, and say how to fix it.
+ */
+export const checkTransactionIds = async (executor: SqlQueryable, schemaName: string): Promise<void> => {
+  const s = quoteIdent(validateSchemaName(schemaName));
+  const [row] = await executor.query(
+    `select (select max(transaction_id) from ${s}.events)::text as stored,
+            pg_snapshot_xmax(pg_current_snapshot())::text as next`,
+  );
+  const stored = row?.['stored'];
+  const next = row?.['next'];
+  if (typeof stored === 'string' && typeof next === 'string' && BigInt(stored) >= BigInt(next))
+    throw storeError(
+      'xid-behind',
+      `schema "${schemaName}" holds events of transaction ${stored}, but this server's next transaction id is ${next}: ` +
+        'the data was restored into another cluster. See "Restoring a backup" in docs/postgres.md ' +
+        '(advance the cluster with pg_resetwal --epoch, or renumber transaction_id) before starting the store.',
+    );
+};
+
 /** For stores opened with `migrate: false`: fail early and clearly when the schema is not there. */
 export const requireSchema = async (executor: SqlQueryable, schemaName: string): Promise<void> => {
   const schema = validateSchemaName(schemaName);
