@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createCommandHandler, createInMemoryEventStore, type HandlerError } from '@ordersource/core';
 import { decodeOrderCommand } from './commands.js';
 import { orderDecider } from './decider.js';
-import { orderStreamId } from './events.js';
+import { OrderEventCodec, OrderEventDecoder, orderStreamId } from './events.js';
 import { actors, eur, sampleCheckout } from './examples.js';
 import { decodeOrderEnvelope } from './policies/reactor-base.js';
 
@@ -116,5 +116,27 @@ describe('bad input at the boundary (ORD-1)', () => {
     const result = await handler.handle(orderStreamId('o-1'), ship.right);
     expect(E.isLeft(result) && result.left.kind === 'domain' && result.left.code).toBe('order-not-found');
     expect(await store.streamVersion(orderStreamId('o-1'))).toBe(-1);
+  });
+
+  it('a stored event that does not match its schema is reported with stream, version and field, never skipped', () => {
+    const envelope = (event: unknown) => ({
+      event: event as { type: string; data: unknown },
+      eventId: 'e1',
+      streamId: orderStreamId('o-1'),
+      streamVersion: 3,
+      globalPosition: '4',
+      occurredAt: T0,
+      recordedAt: T0,
+      actor: actors.admin,
+      schemaVersion: 1,
+    });
+    const bad = decodeOrderEnvelope(envelope({ type: 'OrderLocked', data: { at: 'yesterday', reason: 'x' } }));
+    expect(E.isLeft(bad) && bad.left.message).toContain('stream "order-o-1" version 3');
+    expect(issues(bad)).toEqual(['data.at: IsoInstant']);
+    expect(issues(decodeOrderEnvelope(envelope({ type: 'OrderVanished', data: {} })))).toEqual([
+      'type: OrderEventType',
+    ]);
+    const good = { type: 'OrderLocked', data: { at: T0, reason: 'closing receipt issued' } };
+    expect(OrderEventDecoder.decode(good)).toEqual(OrderEventCodec.decode(good));
   });
 });

@@ -439,6 +439,27 @@ export type OrderEvent =
 
 export type OrderEventType = OrderEvent['type'];
 
+const codecByType = new Map<string, t.Type<OrderEvent, unknown, unknown>>(
+  OrderEventCodec.types.map((codec) => [codec.name, codec as t.Type<OrderEvent, unknown, unknown>]),
+);
+
+/**
+ * The same events as `OrderEventCodec`, decoded by looking the `type` up
+ * first: one member is tried instead of up to 28, and a bad event is reported
+ * against its own fields only. Reading streams back uses this one.
+ */
+export const OrderEventDecoder = new t.Type<OrderEvent, unknown, unknown>(
+  'OrderEvent',
+  (u): u is OrderEvent => OrderEventCodec.is(u),
+  (u, c) => {
+    const type = typeof u === 'object' && u !== null ? (u as { type?: unknown }).type : undefined;
+    const codec = typeof type === 'string' ? codecByType.get(type) : undefined;
+    if (codec === undefined) return t.failure(type, t.appendContext(c, 'type', t.unknown, type), 'OrderEventType');
+    return codec.validate(u, c);
+  },
+  t.identity,
+);
+
 /** Every event type of the order stream (for store filters). */
 export const orderEventTypes: readonly OrderEventType[] = OrderEventCodec.types.map(
   (codec) => codec.name as OrderEventType,

@@ -1,10 +1,10 @@
 import { createEnvelopeDecoder, type CommandIntent, type EnvelopeDecoder } from '@ordersource/core';
 import type { OrderCommand } from '../commands.js';
-import { ORDER_STREAM_PREFIX, OrderEventCodec, type OrderEvent, type OrderEventType } from '../events.js';
+import { ORDER_STREAM_PREFIX, OrderEventDecoder, type OrderEvent, type OrderEventType } from '../events.js';
 
 /** Shared pieces of the order policies (reactors from order events to order commands). */
 
-export const decodeOrderEnvelope: EnvelopeDecoder<OrderEvent> = createEnvelopeDecoder(OrderEventCodec);
+export const decodeOrderEnvelope: EnvelopeDecoder<OrderEvent> = createEnvelopeDecoder(OrderEventDecoder);
 
 export const orderFilter = (eventTypes: readonly OrderEventType[]) => ({
   streamPrefix: ORDER_STREAM_PREFIX,
