@@ -83,6 +83,11 @@ export type OrderListFilter = Readonly<{
   search?: string;
   /** Discarded orders are hidden unless asked for (ORD-6). */
   includeDiscarded?: boolean;
+  /** ORD-7: only orders with (true) or without (false) a fraud signal. */
+  fraudFlagged?: boolean;
+  /** Paging over the sorted result. */
+  offset?: number;
+  limit?: number;
 }>;
 
 const matches = (state: OrderState, search: string): boolean => {
@@ -107,11 +112,12 @@ export const listOrders = (model: OrdersModel, filter: OrderListFilter = {}): Or
     if (filter.fulfillmentStatus !== undefined && !filter.fulfillmentStatus.includes(item.fulfillmentStatus)) continue;
     if (filter.status !== undefined && !filter.status.includes(item.status)) continue;
     if (filter.search !== undefined && !matches(state, filter.search)) continue;
+    if (filter.fraudFlagged !== undefined && item.fraudFlagged !== filter.fraudFlagged) continue;
     items.push(item);
   }
-  return items.sort(
-    (a, b) => Date.parse(b.placedAt) - Date.parse(a.placedAt) || b.orderNumber.localeCompare(a.orderNumber),
-  );
+  items.sort((a, b) => Date.parse(b.placedAt) - Date.parse(a.placedAt) || b.orderNumber.localeCompare(a.orderNumber));
+  const offset = Math.max(0, filter.offset ?? 0);
+  return filter.limit === undefined ? items.slice(offset) : items.slice(offset, offset + Math.max(0, filter.limit));
 };
 
 /** The order detail: the whole state plus the derived money facts. */

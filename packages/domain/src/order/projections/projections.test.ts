@@ -96,6 +96,13 @@ describe('admin order list', () => {
     expect(orderDetail(orders, 'o-3')?.order.discarded?.reason).toBe('duplicate');
   });
 
+  it('ORD-7: filter flagged orders; pages of the newest-first list', () => {
+    expect(listOrders(orders, { fraudFlagged: true })).toEqual([]);
+    expect(listOrders(orders, { fraudFlagged: false })).toHaveLength(2);
+    const all = listOrders(orders, { includeDiscarded: true }).map((o) => o.orderId);
+    expect(listOrders(orders, { includeDiscarded: true, offset: 1, limit: 1 }).map((o) => o.orderId)).toEqual([all[1]]);
+  });
+
   it('ORD-1: search by order number or customer name', () => {
     expect(listOrders(orders, { search: 'so-2' }).map((o) => o.orderId)).toEqual(['o-2']);
     expect(listOrders(orders, { search: 'nguyen' }).map((o) => o.orderId)).toEqual(['o-1']);
