@@ -35,6 +35,18 @@ const describeServer = (pool: pg.Pool): string => {
   return `${options.host ?? 'localhost'}:${options.port ?? 5432}/${options.database ?? ''}`;
 };
 
+const names = new Map<string, string>();
+const statementName = (sql: string): string => {
+  let name = names.get(sql);
+  if (name === undefined) {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < sql.length; i++) hash = Math.imul(hash ^ sql.charCodeAt(i), 0x01000193);
+    name = `os_${(hash >>> 0).toString(36)}_${sql.length.toString(36)}`;
+    names.set(sql, name);
+  }
+  return name;
+};
+
 export const createPgExecutor = (options: PgExecutorOptions): SqlExecutor => {
   const owned = !('pool' in options);
   const pool =
@@ -60,7 +72,12 @@ export const createPgExecutor = (options: PgExecutorOptions): SqlExecutor => {
 
   const run = async (client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) => {
     try {
-      const result = await client.query<SqlRow>(sql, params === undefined ? undefined : [...params]);
+      // Parameterised statements become named prepared statements: each connection parses and
+      // plans them once. The store issues a small fixed set of texts, so the cache stays small.
+      const result =
+        params === undefined
+          ? await client.query<SqlRow>(sql)
+          : await client.query<SqlRow>({ name: statementName(sql), text: sql, values: [...params] });
       return result.rows;
     } catch (error) {
       throw wrap(error);
