@@ -57,6 +57,8 @@ export type PostgresEventStore = EventStore &
       expected: ExpectedRevision,
       messages: readonly OutboxMessage[],
     ) => Promise<E.Either<AppendError, AppendResult>>;
+    /** True once `close` was called; projection runners and outbox workers then stop. */
+    isClosed: () => boolean;
     /** Resolves when events were appended (here, or elsewhere when NOTIFY arrives) or after `timeoutMs`. */
     waitForEvents: (timeoutMs: number) => Promise<void>;
     /** Settings other runners (projections, outbox) share with this store. */
@@ -126,6 +128,7 @@ export const createPostgresEventStore = async (
     schema: schemaName,
     executor,
     settings,
+    isClosed: () => closed,
     waitForEvents: async (timeoutMs) => {
       if (closed) return;
       await subscribeContext.listen();

@@ -102,7 +102,7 @@ export type OutboxWorker = Readonly<{ done: Promise<void>; close: () => Promise<
 export const runOutboxWorker = (store: PostgresEventStore, options: OutboxWorkerOptions): OutboxWorker => {
   let stopped = false;
   const run = async () => {
-    while (!stopped) {
+    while (!stopped && !store.isClosed()) {
       const round = await processOutbox(store, options);
       if (round.delivered + round.retried + round.dead > 0) continue;
       if (!stopped) await store.waitForEvents(options.pollIntervalMs ?? 1_000);

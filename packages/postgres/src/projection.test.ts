@@ -81,4 +81,12 @@ describe('SQL projections on PGlite', () => {
     // The committed checkpoint may have moved past the last order event (to the read horizon), never before it.
     expect(compareCheckpoints(progress.at(-1)?.checkpoint, await rebuilt.checkpoint())).toBeLessThanOrEqual(0);
   });
+
+  it('a follower stops when its store is closed', async () => {
+    const own = await createPostgresEventStore(executor, { schema, pollIntervalMs: 20 });
+    const sub = runSqlProjection(own, orderSummaries(schema));
+    await sub.caughtUp;
+    await own.close();
+    await expect(sub.done).resolves.toBeUndefined();
+  });
 });

@@ -115,7 +115,7 @@ export const createSqlProjection = (
         await catchUp();
         markCaughtUp();
         let pause = 1;
-        while (!stopped) {
+        while (!stopped && !store.isClosed()) {
           const result = await step();
           processed += result.applied;
           if (result.applied > 0) await report();
