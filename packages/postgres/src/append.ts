@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import {
   ActorCodec,
+  sleep,
   checkBatch,
   wrongExpectedVersion,
   type AppendError,
@@ -11,14 +12,15 @@ import {
 } from '@ordersource/core';
 import { plainActor } from './actor-check.js';
 import { sqlState, storeError } from './errors.js';
-import type { SqlQueryable } from './executor/types.js';
+import type { SqlQueryable, SqlRow } from './executor/types.js';
 import { jsonProblem, textProblem } from './json-check.js';
 import { encodePosition } from './position.js';
 
 /**
- * One append is one call of the schema's `append_events` function: a single
- * round trip and a single statement, so the batch, its version check, its
- * idempotency check and any outbox messages commit together or not at all.
+ * One append is one INSERT statement (one round trip): the version check, the
+ * batch and any outbox messages commit together or not at all. Idempotency by
+ * eventId rests on the unique index; `replay_of` tells a replay of a stored
+ * batch from a conflict, and is asked only when the fast path fails.
  */
 
 /** A message for the outbox, written in the same transaction as the events that caused it. */
@@ -33,16 +35,11 @@ export type AppendContext = Readonly<{
   db: SqlQueryable;
   /** The quoted schema name. */
   schema: string;
-  /** NOTIFY inside the append's transaction (the store notifies after commit instead, see notifier.ts). */
-  notify: boolean;
 }>;
 
 // btree index entries are limited to about 2.7 kB; stay well below.
 const MAX_ID_BYTES = 1024;
 const INT32_MAX = 2_147_483_647;
-// A stored eventId fails the insert on the unique index; replay_of then tells replay from
-// conflict. When the other writer rolled back instead, the append is tried again.
-const UNIQUE_RETRIES = 3;
 
 const invalid = (streamId: string, message: string): InvalidAppend => ({ kind: 'invalid-append', streamId, message });
 
@@ -123,6 +120,59 @@ const encodeEvents = (events: readonly NewEvent[]): string =>
 const expectedKind = (expected: ExpectedRevision): [string, number | null] =>
   typeof expected === 'number' ? ['exact', expected] : [expected, null];
 
+/**
+ * The append statement. `cur` reads the stream's version and the check keeps
+ * the insert from running when the expected revision does not hold. A writer
+ * that raced us to the same next version loses on the unique index
+ * (stream_id, stream_version) and tries again with a fresh snapshot.
+ *
+ * Why this keeps stream order equal to commit order: the version we write is
+ * one more than the last version our snapshot saw committed, and our
+ * transaction id is assigned at the insert, after that snapshot, so it is
+ * larger than the id of every transaction that wrote an earlier version.
+ */
+const appendSql = (schema: string, withOutbox: boolean): string => `
+with cur as (
+  select coalesce(max(e.stream_version), -1) as v from ${schema}.events e where e.stream_id = $1
+), ok as (
+  select cur.v from cur
+   where $2::text = 'any' or ($2::text = 'no-stream' and cur.v = -1) or ($2::text = 'exists' and cur.v >= 0)
+      or ($2::text = 'exact' and cur.v = $3::integer)
+), ins as (
+  insert into ${schema}.events (stream_id, stream_version, event_id, event_type, data, occurred_at, actor,
+                                causation_id, correlation_id, schema_version, batch_first, batch_last)
+  select $1, ok.v + i.ord::integer, i.value->>'id', i.value->>'type', i.value->'data', i.value->>'occurredAt',
+         i.value->'actor', i.value->>'causationId', i.value->>'correlationId', (i.value->>'schemaVersion')::integer,
+         ok.v + 1, ok.v + jsonb_array_length($4::jsonb)
+    from ok, jsonb_array_elements($4::jsonb) with ordinality as i(value, ord)
+   order by i.ord
+  returning global_position
+)${
+  withOutbox
+    ? `, outbox as (
+  insert into ${schema}.outbox (message_key, topic, payload, stream_id)
+  select o.value->>'key', o.value->>'topic', o.value->'payload', $1
+    from ok, jsonb_array_elements($5::jsonb) with ordinality as o(value, ord)
+   order by o.ord
+  on conflict (message_key) do nothing
+)`
+    : ''
+}
+select cur.v as actual, (select max(global_position) from ins)::text as last_position,
+       pg_current_xact_id_if_assigned()::text as last_transaction
+  from cur`;
+
+// Writers racing for the same next version of one stream: each round one wins.
+const MAX_RACES = 100;
+
+const replayOf = async (context: AppendContext, streamId: string, eventsJson: string) => {
+  const [row] = await context.db.query(`select * from ${context.schema}.replay_of($1, $2::jsonb)`, [
+    streamId,
+    eventsJson,
+  ]);
+  return row;
+};
+
 export const appendEvents = async (
   context: AppendContext,
   streamId: string,
@@ -133,42 +183,45 @@ export const appendEvents = async (
   const problem = checkForStorage(streamId, events, expected) ?? checkOutbox(streamId, outbox);
   if (problem !== undefined) return E.left(problem);
   const [kind, version] = expectedKind(expected);
-  const params = [
-    streamId,
-    kind,
-    version,
-    encodeEvents(events),
-    outbox.length === 0 ? null : JSON.stringify(outbox.map(({ key, topic, payload }) => ({ key, topic, payload }))),
-    context.notify,
-  ];
-  const sql = `select * from ${context.schema}.append_events($1, $2, $3, $4::jsonb, $5::jsonb, $6)`;
+  const eventsJson = encodeEvents(events);
+  const params: unknown[] = [streamId, kind, version, eventsJson];
+  if (outbox.length > 0)
+    params.push(JSON.stringify(outbox.map(({ key, topic, payload }) => ({ key, topic, payload }))));
+  const sql = appendSql(context.schema, outbox.length > 0);
   for (let attempt = 0; ; attempt++) {
+    let row: SqlRow | undefined;
     try {
-      const [row] = await context.db.query(sql, params);
-      return toResult(streamId, expected, row);
+      [row] = await context.db.query(sql, params);
     } catch (error) {
-      if (sqlState(error) !== '23505' || attempt >= UNIQUE_RETRIES) throw error;
+      if (sqlState(error) !== '23505' || attempt >= MAX_RACES) throw error;
+      // A stored eventId (a replay or a conflict), or a lost race for the next version.
+      const replay = await replayOf(context, streamId, eventsJson);
+      if (replay?.['status'] !== 'none') return fromReplay(streamId, replay);
+      await sleep(Math.floor(Math.random() * Math.min(attempt + 1, 10)));
+      continue;
     }
-    // An eventId of this batch is stored: a replay of that batch, or a conflict.
-    const [row] = await context.db.query(`select * from ${context.schema}.replay_of($1, $2::jsonb)`, [
-      streamId,
-      params[3],
-    ]);
-    // 'none': the other writer rolled back; try again.
-    if (row?.['status'] !== 'none') return toResult(streamId, expected, row);
+    const actual = Number(row?.['actual']);
+    const position = row?.['last_position'];
+    const transaction = row?.['last_transaction'];
+    if (typeof position === 'string' && typeof transaction === 'string')
+      return E.right({
+        streamId,
+        firstVersion: actual + 1,
+        nextExpectedVersion: actual + events.length,
+        lastPosition: encodePosition({ transactionId: transaction, sequence: position }),
+      });
+    if (!Number.isInteger(actual))
+      throw storeError('decode', `the append to stream ${JSON.stringify(streamId)} returned no version`);
+    // The expected revision did not hold. A retry of a stored batch carries a stale one: a replay.
+    const replay = await replayOf(context, streamId, eventsJson);
+    return replay?.['status'] === 'none'
+      ? E.left(wrongExpectedVersion(streamId, expected, actual))
+      : fromReplay(streamId, replay);
   }
 };
 
-const toResult = (
-  streamId: string,
-  expected: ExpectedRevision,
-  row: Readonly<Record<string, unknown>> | undefined,
-): E.Either<AppendError, AppendResult> => {
-  const status = row?.['status'];
-  if (row === undefined || typeof status !== 'string')
-    throw storeError('decode', `append_events returned no status for stream ${JSON.stringify(streamId)}`);
-  switch (status) {
-    case 'ok':
+const fromReplay = (streamId: string, row: SqlRow | undefined): E.Either<AppendError, AppendResult> => {
+  switch (row?.['status']) {
     case 'replay':
       return E.right({
         streamId,
@@ -179,8 +232,6 @@ const toResult = (
           sequence: String(row['last_position']),
         }),
       });
-    case 'wrong-version':
-      return E.left(wrongExpectedVersion(streamId, expected, Number(row['actual_version'])));
     case 'conflict': {
       const ids = Array.isArray(row['conflict_ids']) ? (row['conflict_ids'] as unknown[]).map(String) : [];
       return E.left({
@@ -191,6 +242,6 @@ const toResult = (
       });
     }
     default:
-      throw storeError('decode', `append_events returned an unknown status ${JSON.stringify(status)}`);
+      throw storeError('decode', `replay_of returned an unknown status ${JSON.stringify(row?.['status'])}`);
   }
 };

@@ -82,7 +82,7 @@ export const createPostgresEventStore = async (
   let closed = false;
   let unlisten: Promise<(() => Promise<void>) | undefined> | undefined;
 
-  const appendContext = { db: executor, schema, notify: false };
+  const appendContext = { db: executor, schema };
   const notifier = !(options.notify ?? executor.driver === 'pg')
     ? undefined
     : createNotifier(executor, channelOf(schemaName), options.notifyIntervalMs ?? 5);

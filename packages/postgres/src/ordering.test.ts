@@ -73,7 +73,7 @@ describe.skipIf(server.skip)('ordering and concurrency on PostgreSQL', () => {
     const insertedEarly = new Promise<void>((resolve) => (inserted = resolve));
     // Transaction A takes the lower sequence value and stays open...
     const slow = executor.transaction(async (tx) => {
-      right(await appendEvents({ db: tx, schema: `"${schema}"`, notify: true }, `${prefix}a`, [early], 'no-stream'));
+      right(await appendEvents({ db: tx, schema: `"${schema}"` }, `${prefix}a`, [early], 'no-stream'));
       inserted();
       await held;
     });

@@ -1,6 +1,6 @@
 import { sqlState, storeError } from './errors.js';
 import type { SqlExecutor, SqlQueryable } from './executor/types.js';
-import { channelOf, lockKeyOf, quoteIdent, quoteLiteral, validateSchemaName } from './identifiers.js';
+import { lockKeyOf, quoteIdent, validateSchemaName } from './identifiers.js';
 
 /**
  * Versioned migrations, applied in order, each once, inside one transaction
@@ -13,14 +13,13 @@ export type Migration = Readonly<{ version: number; name: string; statements: (s
 /** PostgreSQL 13 brought `xid8`, `pg_current_xact_id()` and `pg_snapshot_xmin()`. */
 export const MIN_SERVER_VERSION = 130000;
 
-const appendFunctions = (schema: string): readonly string[] => {
+const replayFunction = (schema: string): readonly string[] => {
   const s = quoteIdent(schema);
-  const result = `out status text, out first_version integer, out last_version integer,
-  out last_transaction text, out last_position text`;
   return [
     // What a stored batch says about this one: 'replay' (the very same batch), 'conflict' (some
     // of its eventIds were stored otherwise) or 'none'. Only asked on the slow paths.
-    `create or replace function ${s}.replay_of(p_stream text, p_events jsonb, ${result}, out conflict_ids text[])
+    `create or replace function ${s}.replay_of(p_stream text, p_events jsonb, out status text, out first_version integer,
+  out last_version integer, out last_transaction text, out last_position text, out conflict_ids text[])
 language plpgsql as $fn$
 declare
   v_count integer := jsonb_array_length(p_events);
@@ -48,62 +47,6 @@ begin
   else
     status := 'conflict';
   end if;
-end
-$fn$`,
-    // One append: lock the stream, check the expected version, insert the batch (and outbox
-    // messages). A stored eventId makes the insert fail on the unique index; the caller then
-    // asks replay_of. p_notify sends NOTIFY inside the transaction (simple, but it serialises
-    // commits); the TypeScript store notifies after commit instead.
-    `create or replace function ${s}.append_events(
-  p_stream text, p_expected_kind text, p_expected_version integer, p_events jsonb, p_outbox jsonb, p_notify boolean,
-  ${result}, out actual_version integer, out conflict_ids text[])
-language plpgsql as $fn$
-declare
-  v_count integer := jsonb_array_length(p_events);
-begin
-  -- Serialise appends per stream BEFORE this transaction is given an xid: a later
-  -- version of a stream then always carries a larger transaction id.
-  perform pg_advisory_xact_lock(${lockKeyOf(schema)}, hashtext(p_stream));
-  select coalesce(max(e.stream_version), -1) into actual_version from ${s}.events e where e.stream_id = p_stream;
-  if not (p_expected_kind = 'any'
-          or (p_expected_kind = 'no-stream' and actual_version = -1)
-          or (p_expected_kind = 'exists' and actual_version >= 0)
-          or (p_expected_kind = 'exact' and actual_version = p_expected_version)) then
-    -- A retry of a stored batch carries a stale expected version: answer it as a replay.
-    select r.status, r.first_version, r.last_version, r.last_transaction, r.last_position, r.conflict_ids
-      into status, first_version, last_version, last_transaction, last_position, conflict_ids
-      from ${s}.replay_of(p_stream, p_events) r;
-    if status = 'none' then
-      status := 'wrong-version';
-    end if;
-    return;
-  end if;
-
-  insert into ${s}.events (stream_id, stream_version, event_id, event_type, data, occurred_at, actor,
-                           causation_id, correlation_id, schema_version, batch_first, batch_last)
-  select p_stream, actual_version + i.ord::integer, i.value->>'id', i.value->>'type', i.value->'data',
-         i.value->>'occurredAt', i.value->'actor', i.value->>'causationId', i.value->>'correlationId',
-         (i.value->>'schemaVersion')::integer, actual_version + 1, actual_version + v_count
-    from jsonb_array_elements(p_events) with ordinality as i(value, ord)
-   order by i.ord;
-  -- The identity sequence was last advanced by this insert's last row.
-  last_position := lastval()::text;
-
-  if p_outbox is not null then
-    insert into ${s}.outbox (message_key, topic, payload, stream_id)
-    select o.value->>'key', o.value->>'topic', o.value->'payload', p_stream
-      from jsonb_array_elements(p_outbox) with ordinality as o(value, ord)
-     order by o.ord
-    on conflict (message_key) do nothing;
-  end if;
-  if p_notify then
-    perform pg_notify(${quoteLiteral(channelOf(schema))}, '');
-  end if;
-
-  status := 'ok';
-  first_version := actual_version + 1;
-  last_version := actual_version + v_count;
-  last_transaction := pg_current_xact_id()::text;
 end
 $fn$`,
   ];
@@ -162,7 +105,7 @@ export const MIGRATIONS: readonly Migration[] = [
            dead_at timestamptz
          )`,
         `create index outbox_pending on ${s}.outbox (available_at, id) where processed_at is null and dead_at is null`,
-        ...appendFunctions(schema),
+        ...replayFunction(schema),
       ];
     },
   },
