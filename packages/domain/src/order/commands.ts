@@ -13,7 +13,7 @@ import {
   type Command,
   type ValidationError,
 } from '@ordersource/core';
-import { DiscardReasonCodec, InvoiceBasisCodec, ShipmentLineCodec } from './events.js';
+import { DiscardReasonCodec, InvoiceBasisCodec, RefundLineCodec, ShipmentLineCodec } from './events.js';
 import {
   AddressCodec,
   ChangeNoteProps,
@@ -197,15 +197,41 @@ export const FailPaymentData = noted({ paymentId: NonEmptyString }, providerProp
 /** PAY-4: an admin confirms an offline payment (bank transfer, cash/card to a courier, in store). */
 /** `paymentId` omitted: the one payment awaited on the order (Pixpa's order-level "mark as paid"). */
 export const ConfirmOfflinePaymentData = noted({}, { paymentId: NonEmptyString });
+const RefundPaymentBase = noted(
+  { refundId: NonEmptyString },
+  {
+    paymentId: NonEmptyString,
+    amount: PositiveMoneyCodec,
+    external: t.boolean,
+    reason: t.string,
+    ...providerProps,
+    lines: t.array(RefundLineCodec),
+  },
+);
+
+/** Returned lines name each line once (a return receipt lists a line once) and are not empty when given. */
+const refundLineIssues = (data: t.TypeOf<typeof RefundPaymentBase>): Issue[] => {
+  if (data.lines === undefined) return [];
+  if (data.lines.length === 0) return [{ key: 'lines', value: data.lines, rule: 'at least one line when given' }];
+  const seen = new Set<string>();
+  const issues: Issue[] = [];
+  data.lines.forEach((line, index) => {
+    if (seen.has(line.lineId))
+      issues.push({ key: `lines.${index}.lineId`, value: line.lineId, rule: 'each line named once' });
+    seen.add(line.lineId);
+  });
+  return issues;
+};
+
 /**
  * PAY-5: full (amount omitted) or partial; never more than captured.
  * `external`: refunded outside, recorded here (Pixpa's "mark as refunded").
  * `paymentId` omitted: refund from the order's payments, newest first.
+ * `lines`: the goods that came back (REC-7). The amount is then what the
+ * customer paid for those units (after the order discount); omit it, or state
+ * exactly that value.
  */
-export const RefundPaymentData = noted(
-  { refundId: NonEmptyString },
-  { paymentId: NonEmptyString, amount: PositiveMoneyCodec, external: t.boolean, reason: t.string, ...providerProps },
-);
+export const RefundPaymentData = checked(RefundPaymentBase, refundLineIssues);
 /** PAY-1/FUL-4: capture every authorization whose method captures after delivery. */
 export const CaptureOnDeliveryData = t.strict({});
 /** PAY-7. */

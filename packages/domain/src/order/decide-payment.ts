@@ -7,7 +7,6 @@ import type {
   FailPayment,
   IssueInvoice,
   RecordSale,
-  RefundPayment,
   RequestPayment,
   VoidPayment,
 } from './commands.js';
@@ -18,22 +17,22 @@ import { deliveredQty, invoicedQty } from './quantities.js';
 import type { OrderState, PaymentState } from './state.js';
 import { changeNoteOf } from './values.js';
 
-/** PAY-1..PAY-5 and PAY-7: every payment of the order has its own lifecycle inside the order stream. */
+/** PAY-1..PAY-4 and PAY-7: every payment of the order has its own lifecycle inside the order stream (refunds: decide-refund.ts). */
 
-const provider = (data: { providerReference?: string; providerMessage?: string }) => ({
+export const provider = (data: { providerReference?: string; providerMessage?: string }) => ({
   ...(data.providerReference === undefined ? {} : { providerReference: data.providerReference }),
   ...(data.providerMessage === undefined ? {} : { providerMessage: data.providerMessage }),
 });
 
-const money = (state: OrderState, amount: number) => ({ amount, currency: state.currency });
+export const money = (state: OrderState, amount: number) => ({ amount, currency: state.currency });
 
-const find = (state: OrderState, paymentId: string): PaymentState | undefined =>
+export const find = (state: OrderState, paymentId: string): PaymentState | undefined =>
   state.payments.find((p) => p.paymentId === paymentId);
 
-const unknownPayment = (paymentId: string): Decision =>
+export const unknownPayment = (paymentId: string): Decision =>
   fail('unknown-payment', `no payment ${paymentId} on this order`);
 
-const wrongCurrency = (state: OrderState, currency: string): Decision | undefined =>
+export const wrongCurrency = (state: OrderState, currency: string): Decision | undefined =>
   currency === state.currency
     ? undefined
     : fail('currency-mismatch', `the order is in ${state.currency}, the amount in ${currency}`);
@@ -285,79 +284,6 @@ export const failPayment = (state: OrderState, ctx: Ctx, data: FailPayment['data
     type: 'PaymentFailed',
     data: { at: ctx.at, paymentId: payment.paymentId, ...provider(data), ...changeNoteOf(data) },
   });
-};
-
-const refundEvent = (
-  state: OrderState,
-  ctx: Ctx,
-  data: RefundPayment['data'],
-  payment: PaymentState,
-  refundId: string,
-  amount: number,
-): OrderEvent => ({
-  type: 'PaymentRefunded',
-  data: {
-    at: ctx.at,
-    paymentId: payment.paymentId,
-    refundId,
-    amount: money(state, amount),
-    external: data.external ?? false,
-    ...(data.reason === undefined ? {} : { reason: data.reason }),
-    ...provider(data),
-    ...changeNoteOf(data),
-  },
-});
-
-/**
- * PAY-5: refund all that is left (amount omitted) or a part; never more than
- * was captured. Without a paymentId the refund is taken from the order's
- * payments, newest first (one event per payment touched).
- */
-export const refundPayment = (state: OrderState, ctx: Ctx, data: RefundPayment['data']): Decision => {
-  if (data.amount !== undefined) {
-    const currency = wrongCurrency(state, data.amount.currency);
-    if (currency !== undefined) return currency;
-  }
-  const refundableOf = (p: PaymentState): number => p.captured - p.refunded;
-  if (data.paymentId !== undefined) {
-    const payment = find(state, data.paymentId);
-    if (payment === undefined) return unknownPayment(data.paymentId);
-    const refundable = refundableOf(payment);
-    if (refundable <= 0) return fail('nothing-to-refund', `nothing captured on payment ${payment.paymentId} to refund`);
-    const amount = data.amount?.amount ?? refundable;
-    if (amount > refundable)
-      return fail('refund-exceeds-captured', `only ${refundable} of payment ${payment.paymentId} can be refunded`, {
-        amount,
-        refundable,
-      });
-    return ok(refundEvent(state, ctx, data, payment, data.refundId, amount));
-  }
-  const sources = [...state.payments].reverse().filter((p) => refundableOf(p) > 0);
-  const refundable = sources.reduce((acc, p) => acc + refundableOf(p), 0);
-  if (refundable <= 0) return fail('nothing-to-refund', 'nothing was captured on this order to refund');
-  let left = data.amount?.amount ?? refundable;
-  if (left > refundable)
-    return fail('refund-exceeds-captured', `only ${refundable} can be refunded on this order`, {
-      amount: left,
-      refundable,
-    });
-  const events: OrderEvent[] = [];
-  for (const payment of sources) {
-    if (left === 0) break;
-    const amount = Math.min(left, refundableOf(payment));
-    left -= amount;
-    events.push(
-      refundEvent(
-        state,
-        ctx,
-        data,
-        payment,
-        `${data.refundId}${events.length === 0 ? '' : `-${events.length + 1}`}`,
-        amount,
-      ),
-    );
-  }
-  return ok(...events);
 };
 
 /** Units of a line that count for an invoice under the policy (PAY-7). */

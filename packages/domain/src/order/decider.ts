@@ -32,10 +32,10 @@ import {
   failPayment,
   issueInvoice,
   recordSale,
-  refundPayment,
   requestPayment,
   voidPayment,
 } from './decide-payment.js';
+import { refundPayment } from './decide-refund.js';
 import { fail, fold, type Ctx, type Decision } from './decision.js';
 import type { OrderEvent } from './events.js';
 import { evolveOrder } from './evolve.js';

@@ -227,14 +227,23 @@ export const PaymentFailedData = t.intersection(
   'PaymentFailedData',
 );
 
-/** PAY-5: refund of captured money; `external` when the admin records a refund made outside (Pixpa). */
+/** PAY-5/REC-7: units of one order line the customer gave back with a refund. */
+export const RefundLineCodec = t.strict({ lineId: NonEmptyString, qty: PositiveInt }, 'RefundLine');
+export type RefundLine = t.TypeOf<typeof RefundLineCodec>;
+
+/**
+ * PAY-5: refund of captured money; `external` when the admin records a refund
+ * made outside (Pixpa). `lines`: the goods that came back with it, one entry
+ * per line (added later, so older events have none): the income-return
+ * receipt after settlement lists them (REC-7).
+ */
 export const PaymentRefundedData = t.intersection(
   [
     noted(
       { at: IsoInstant, paymentId: NonEmptyString, refundId: NonEmptyString, amount: MoneyCodec, external: t.boolean },
       'PaymentRefundedBase',
     ),
-    optional({ reason: t.string, ...providerProps }),
+    optional({ reason: t.string, ...providerProps, lines: t.array(RefundLineCodec) }),
   ],
   'PaymentRefundedData',
 );

@@ -195,6 +195,10 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
       if (payment === undefined) return;
       payment.refunded += event.data.amount.amount;
       message(payment, event.data.at, event.type, event.data);
+      if (event.data.lines !== undefined) {
+        const returned = (state.returnedQty ??= {});
+        for (const line of event.data.lines) returned[line.lineId] = (returned[line.lineId] ?? 0) + line.qty;
+      }
       return;
     }
     case 'InvoiceIssued':

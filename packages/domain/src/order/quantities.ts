@@ -33,3 +33,7 @@ export const invoicedQty = (state: Pick<OrderState, 'invoices'>, lineId: string)
     (acc, invoice) => acc + invoice.lines.reduce((a, l) => a + (l.lineId === lineId ? l.qty : 0), 0),
     0,
   );
+
+/** Units of a line given back with refunds (PAY-5, REC-7). */
+export const returnedQty = (state: Pick<OrderState, 'returnedQty'>, lineId: string): number =>
+  state.returnedQty?.[lineId] ?? 0;

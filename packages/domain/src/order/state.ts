@@ -122,6 +122,11 @@ export type OrderState = {
   discarded?: { at: string; reason: DiscardReason; duplicateOf?: string };
   /** ORD-9: set when the closing fiscal receipt is issued. */
   locked?: { at: string; reason: string; receiptId?: string };
+  /**
+   * PAY-5/REC-7: lineId -> units given back with refunds. Optional so that
+   * states folded before returned lines existed (snapshots) still load.
+   */
+  returnedQty?: Record<string, number>;
 };
 
 const zero = (currency: string): Money => ({ amount: 0, currency });

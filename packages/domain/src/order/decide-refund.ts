@@ -1,0 +1,161 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { RefundPayment } from './commands.js';
+import { find, money, provider, unknownPayment, wrongCurrency } from './decide-payment.js';
+import { fail, ok, type Ctx, type Decision } from './decision.js';
+import type { OrderEvent, RefundLine } from './events.js';
+import { netTotals, returnedUnits, unitSplit } from './net-prices.js';
+import { returnedQty } from './quantities.js';
+import type { OrderState, PaymentState } from './state.js';
+import { changeNoteOf } from './values.js';
+
+/**
+ * PAY-5: refunds, full or partial, never more than was captured; with the
+ * goods that came back (REC-7) when the shop names them, so that a refund
+ * after the closing receipt can be receipted as a return of those goods.
+ */
+
+const refundableOf = (p: PaymentState): number => p.captured - p.refunded;
+
+type Returned = Readonly<{ lines: RefundLine[]; value: number }>;
+
+/**
+ * Check the returned lines (on the order, not more than ordered minus already
+ * returned) and price them at what the customer paid: the order discount is
+ * spread over lines and shipping exactly as on the fiscal receipts.
+ */
+const priceReturn = (state: OrderState, asked: readonly RefundLine[]): E.Either<Decision, Returned> => {
+  const wanted = new Map<string, number>();
+  for (const line of asked) wanted.set(line.lineId, (wanted.get(line.lineId) ?? 0) + line.qty);
+  const net = netTotals(state.currency, state.lines, state.totals.shippingFee.amount, state.totals.discount.amount);
+  if (E.isLeft(net)) return E.left(E.left(net.left));
+  let value = 0;
+  for (const [lineId, qty] of wanted) {
+    const index = state.lines.findIndex((l) => l.lineId === lineId);
+    const line = state.lines[index];
+    if (line === undefined) return E.left(fail('unknown-line', `line ${lineId} is not on the order`, { lineId }));
+    const before = returnedQty(state, lineId);
+    if (qty > line.qty - before)
+      return E.left(
+        fail(
+          'return-exceeds-ordered',
+          `line ${lineId}: ${qty} returned but only ${line.qty - before} ordered and not yet returned`,
+          { lineId, qty, ordered: line.qty, returned: before },
+        ),
+      );
+    value += returnedUnits(unitSplit(net.right.lines[index] ?? 0, line.qty), before, qty).value;
+  }
+  return E.right({ lines: [...wanted].map(([lineId, qty]) => ({ lineId, qty })), value });
+};
+
+const refundEvent = (
+  state: OrderState,
+  ctx: Ctx,
+  data: RefundPayment['data'],
+  payment: PaymentState,
+  refundId: string,
+  amount: number,
+  lines?: readonly RefundLine[],
+): OrderEvent => ({
+  type: 'PaymentRefunded',
+  data: {
+    at: ctx.at,
+    paymentId: payment.paymentId,
+    refundId,
+    amount: money(state, amount),
+    external: data.external ?? false,
+    ...(data.reason === undefined ? {} : { reason: data.reason }),
+    ...provider(data),
+    ...(lines === undefined ? {} : { lines: lines.map((line) => ({ ...line })) }),
+    ...changeNoteOf(data),
+  },
+});
+
+/**
+ * A refund with returned lines: its amount is their value (stated or derived)
+ * and it comes from one payment, so one income-return receipt lists exactly
+ * those goods for exactly that money (REC-7). Without a paymentId it is taken
+ * from the newest payment that can cover it.
+ */
+const refundReturn = (state: OrderState, ctx: Ctx, data: RefundPayment['data'], asked: readonly RefundLine[]) => {
+  const priced = priceReturn(state, asked);
+  if (E.isLeft(priced)) return priced.left;
+  const { lines, value } = priced.right;
+  if (value === 0) return fail('nothing-to-refund', 'the returned lines were paid nothing (after the order discount)');
+  if (data.amount !== undefined && data.amount.amount !== value)
+    return fail(
+      'refund-amount-mismatch',
+      `the returned lines are worth ${value} (what was paid for them, after the order discount): refund exactly that or omit the amount`,
+      { amount: data.amount.amount, linesValue: value },
+    );
+  const candidates = data.paymentId === undefined ? [...state.payments].reverse() : [find(state, data.paymentId)];
+  if (candidates[0] === undefined && data.paymentId !== undefined) return unknownPayment(data.paymentId);
+  const payment = candidates.find((p) => p !== undefined && refundableOf(p) >= value);
+  if (payment !== undefined) return ok(refundEvent(state, ctx, data, payment, data.refundId, value, lines));
+  const refundable = candidates.reduce((acc, p) => acc + (p === undefined ? 0 : Math.max(0, refundableOf(p))), 0);
+  if (data.paymentId === undefined && refundable >= value)
+    return fail(
+      'refund-spans-payments',
+      `no single payment holds the ${value} the returned lines are worth: refund them in parts, each naming its paymentId and its lines`,
+      {
+        linesValue: value,
+        refundable: state.payments.map((p) => ({ paymentId: p.paymentId, refundable: refundableOf(p) })),
+      },
+    );
+  return fail('refund-exceeds-captured', `only ${refundable} can be refunded, the returned lines are worth ${value}`, {
+    amount: value,
+    refundable,
+  });
+};
+
+/**
+ * PAY-5: refund all that is left (amount omitted) or a part; never more than
+ * was captured. Without a paymentId the refund is taken from the order's
+ * payments, newest first (one event per payment touched). With returned
+ * lines, see `refundReturn`.
+ */
+export const refundPayment = (state: OrderState, ctx: Ctx, data: RefundPayment['data']): Decision => {
+  if (data.amount !== undefined) {
+    const currency = wrongCurrency(state, data.amount.currency);
+    if (currency !== undefined) return currency;
+  }
+  if (data.lines !== undefined && data.lines.length > 0) return refundReturn(state, ctx, data, data.lines);
+  if (data.paymentId !== undefined) {
+    const payment = find(state, data.paymentId);
+    if (payment === undefined) return unknownPayment(data.paymentId);
+    const refundable = refundableOf(payment);
+    if (refundable <= 0) return fail('nothing-to-refund', `nothing captured on payment ${payment.paymentId} to refund`);
+    const amount = data.amount?.amount ?? refundable;
+    if (amount > refundable)
+      return fail('refund-exceeds-captured', `only ${refundable} of payment ${payment.paymentId} can be refunded`, {
+        amount,
+        refundable,
+      });
+    return ok(refundEvent(state, ctx, data, payment, data.refundId, amount));
+  }
+  const sources = [...state.payments].reverse().filter((p) => refundableOf(p) > 0);
+  const refundable = sources.reduce((acc, p) => acc + refundableOf(p), 0);
+  if (refundable <= 0) return fail('nothing-to-refund', 'nothing was captured on this order to refund');
+  let left = data.amount?.amount ?? refundable;
+  if (left > refundable)
+    return fail('refund-exceeds-captured', `only ${refundable} can be refunded on this order`, {
+      amount: left,
+      refundable,
+    });
+  const events: OrderEvent[] = [];
+  for (const payment of sources) {
+    if (left === 0) break;
+    const amount = Math.min(left, refundableOf(payment));
+    left -= amount;
+    events.push(
+      refundEvent(
+        state,
+        ctx,
+        data,
+        payment,
+        `${data.refundId}${events.length === 0 ? '' : `-${events.length + 1}`}`,
+        amount,
+      ),
+    );
+  }
+  return ok(...events);
+};
