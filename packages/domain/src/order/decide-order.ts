@@ -19,7 +19,8 @@ import { voidOpenPayments } from './decide-payment.js';
 import { chain, fail, ok, type Ctx, type Decision } from './decision.js';
 import type { FraudSignal, OrderEvent, OrderTotals } from './events.js';
 import { netCaptured } from './payment-status.js';
-import { remainingToShip, shippedQty } from './quantities.js';
+import { handedOver, type Handover } from './handover.js';
+import { remainingToShip, returnedQty, shippedQty } from './quantities.js';
 import type { OrderState } from './state.js';
 import { computeTotals } from './totals.js';
 import { changeNoteOf, type OrderLine } from './values.js';
@@ -176,14 +177,29 @@ export const processOrder = (state: OrderState, ctx: Ctx, data: ProcessOrder['da
   return chain(state, steps);
 };
 
-/** ORD-9: the composition may change until the closing receipt locks the order. */
+const HANDOVER_TEXT: Readonly<Record<Handover, string>> = {
+  delivered: 'the order was delivered (fulfilled)',
+  'downloads-unlocked': 'its digital goods were handed over (downloads unlocked, REC-4)',
+  'paid-on-delivery': 'the courier took the money on delivery',
+};
+
+/**
+ * ORD-9: the composition may change until the closing receipt locks the
+ * order, and not after the handover that issues that receipt (REC-5): the
+ * `LockOrder` command may arrive later, the receipt is already out.
+ */
 const editable = (state: OrderState): Decision | undefined => {
   if (state.locked !== undefined)
     return fail('order-locked', 'the order is locked: its closing fiscal receipt was issued (ORD-9)', {
       lockedAt: state.locked.at,
     });
-  if (state.fulfillment.status === 'fulfilled')
-    return fail('order-fulfilled', 'a fulfilled order can no longer change its composition');
+  const handover = handedOver(state);
+  if (handover !== undefined)
+    return fail(
+      handover === 'delivered' ? 'order-fulfilled' : 'order-handed-over',
+      `${HANDOVER_TEXT[handover]}: its closing fiscal receipt is due, so its composition can no longer change (ORD-9, REC-5)`,
+      { handover },
+    );
   return undefined;
 };
 
@@ -212,6 +228,8 @@ export const removeOrderLine = (state: OrderState, ctx: Ctx, data: RemoveOrderLi
   if (refused !== undefined) return refused;
   if (!state.lines.some((l) => l.lineId === data.lineId)) return fail('unknown-line', `no line ${data.lineId}`);
   if (shippedQty(state, data.lineId) > 0) return fail('line-shipped', `line ${data.lineId} is already shipped`);
+  if (returnedQty(state, data.lineId) > 0)
+    return fail('line-returned', `line ${data.lineId} has units refunded as returned (PAY-5)`);
   if (state.lines.length === 1) return fail('order-empty', 'the last line cannot be removed: cancel the order');
   const totals = retotal(
     state,
@@ -235,6 +253,9 @@ export const changeOrderLine = (state: OrderState, ctx: Ctx, data: ChangeOrderLi
     return ok();
   const shipped = shippedQty(state, line.lineId);
   if (qty < shipped) return fail('line-shipped', `line ${line.lineId}: ${shipped} already shipped`);
+  const returned = returnedQty(state, line.lineId);
+  if (qty < returned)
+    return fail('line-returned', `line ${line.lineId}: ${returned} already refunded as returned (PAY-5)`);
   const totals = retotal(
     state,
     state.lines.map((l) => (l.lineId === line.lineId ? { ...l, qty, unitPrice } : l)),
