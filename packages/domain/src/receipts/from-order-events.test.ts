@@ -356,13 +356,99 @@ describe('receipts from order events, end to end', () => {
     ]);
   });
 
-  it('REC-7: a partial refund after delivery cannot be receipted from the order stream alone: it names the missing lines', async () => {
+  it('REC-7/PAY-5: a partial refund after delivery naming no lines is refused by the sync, saying what to send', async () => {
     const w = world();
     await order(w, command('PlaceOrder', checkout(), T(1), actors.customer));
     await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-1' }, T(1, 12)));
     await order(w, command('ShipOrder', { shipmentId: 's-1' }, T(3)));
     await order(w, command('MarkDelivered', {}, T(4)));
     await order(w, command('RefundPayment', { paymentId: 'pay-1', refundId: 'rf-1', amount: rub(1000) }, T(6)));
-    expect(await pump(w)).toEqual(['refund-lines-required']);
+    const report = await syncOrderReceipts({ store: w.store, receipts: w.receipts, orders: w.orders, orderId: ORDER });
+    if (E.isLeft(report)) throw new Error(report.left.message);
+    expect(report.right.refused).toHaveLength(1);
+    const [{ command: refused, error }] = report.right.refused as [(typeof report.right.refused)[number]];
+    expect(refused).toMatchObject({
+      type: 'RecordRefund',
+      data: { movementId: 'pay-1:refund-rf-1', amount: rub(1000) },
+    });
+    expect(error).toMatchObject({ kind: 'domain', code: 'refund-lines-required' });
+    expect(error.message).toContain('must name the returned lines');
+    expect(error.message).toContain('RefundPayment with lines');
+    expect((await issued(w)).filter((r) => r.operation === 'income-return')).toEqual([]);
+  });
+
+  it('REC-7/PAY-5: a partial refund after delivery with its lines prints an income return listing those goods', async () => {
+    const w = world();
+    await order(w, command('PlaceOrder', checkout(), T(1), actors.customer));
+    await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-1' }, T(1, 12)));
+    await order(w, command('ShipOrder', { shipmentId: 's-1' }, T(3)));
+    await order(w, command('MarkDelivered', {}, T(4)));
+    expect(await pump(w)).toEqual([]);
+    const refunded = await order(
+      w,
+      command('RefundPayment', { paymentId: 'pay-1', refundId: 'rf-1', lines: [{ lineId: 'l-socks', qty: 2 }] }, T(6)),
+    );
+    expect(E.isRight(refunded) && refunded.right[0]?.data).toMatchObject({ amount: rub(1000) });
+    expect(await pump(w)).toEqual([]);
+    const refund = (await issued(w)).at(-1)!;
+    expect(refund).toMatchObject({
+      kind: 'full-settlement',
+      operation: 'income-return',
+      paymentMethod: 4,
+      total: rub(1000),
+      payments: { electronic: rub(1000), prepayment: rub(0), credit: rub(0) },
+    });
+    expect(refund.items.map((item) => [item.lineId, item.name, item.quantity, item.price.amount, item.vat])).toEqual([
+      ['l-socks', 'Носки спортивные', 2, 50_000, 'vat20'],
+    ]);
+    // The order stays locked; the rest of the socks can come back later, never more than were sold.
+    expect(
+      await order(
+        w,
+        command(
+          'RefundPayment',
+          { paymentId: 'pay-1', refundId: 'rf-2', lines: [{ lineId: 'l-socks', qty: 3 }] },
+          T(7),
+        ),
+      ),
+    ).toEqual(E.left('return-exceeds-ordered'));
+  });
+
+  it('REC-7/REC-2: with an order discount the return is priced as the receipts printed the goods, kopeck for kopeck', async () => {
+    const w = world();
+    const discounted = checkout({ shippingFee: rub(300), discount: rub(300), total: rub(7000) });
+    await order(w, command('PlaceOrder', discounted, T(1), actors.customer));
+    await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-1' }, T(1, 12)));
+    await order(w, command('ShipOrder', { shipmentId: 's-1' }, T(3)));
+    await order(w, command('MarkDelivered', {}, T(4)));
+    for (const [refundId, day] of [
+      ['rf-1', 6],
+      ['rf-2', 7],
+    ] as const)
+      expect(
+        E.isRight(
+          await order(w, command('RefundPayment', { refundId, lines: [{ lineId: 'l-socks', qty: 2 }] }, T(day))),
+        ),
+      ).toBe(true);
+    expect(await pump(w)).toEqual([]);
+    const receipts = await issued(w);
+    const closing = receipts.find((r) => r.receiptId.endsWith('/closing'))!;
+    expect(closing.items.map((item) => [item.lineId, item.quantity, item.price.amount])).toEqual([
+      ['l-sneakers', 1, 479_452],
+      ['l-socks', 3, 47_945],
+      ['l-socks~1', 1, 47_946],
+      ['shipping', 1, 28_767],
+    ]);
+    const returns = receipts.filter((r) => r.operation === 'income-return');
+    expect(returns.map((r) => [r.total.amount, r.items.map((item) => [item.lineId, item.quantity])])).toEqual([
+      [95_890, [['l-socks', 2]]],
+      [
+        95_891,
+        [
+          ['l-socks', 1],
+          ['l-socks~1', 1],
+        ],
+      ],
+    ]);
   });
 });

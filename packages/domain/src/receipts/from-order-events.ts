@@ -1,11 +1,12 @@
-import { derivedId, domainError, money, type DomainError, type Envelope, type Money } from '@ordersource/core';
+import { derivedId, domainError, type DomainError, type Envelope, type Money } from '@ordersource/core';
 import * as E from 'fp-ts/lib/Either.js';
-import type { OrderEvent } from '../order/events.js';
+import type { OrderEvent, RefundLine } from '../order/events.js';
+import { dearLineId, netTotals, returnedUnits, unitSplit } from '../order/net-prices.js';
 import type { OrderLine, PaymentMethod, VatRate } from '../order/values.js';
 import type { ReceiptsCommand } from './commands.js';
 import { receiptsStreamId } from './events.js';
 import type { Channel, Means, PaymentSubject, VatCode } from './kinds.js';
-import type { ReceiptLine } from './model.js';
+import type { ReceiptLine, ReturnedLine } from './model.js';
 
 /**
  * The adapter from the order domain's stream (`order/events.ts`) to the
@@ -36,6 +37,8 @@ type Translation = {
   shippedOut: boolean;
   /** Money refunded so far, in minor units. */
   refunded: number;
+  /** Units of each order line refunded as returned (PAY-5), in the order they came back. */
+  returned: Record<string, number>;
   /** Captures seen per payment: a payment may be captured in parts. */
   captures: Record<string, number>;
 };
@@ -82,13 +85,14 @@ const moneyOfMethod = (
   }
 };
 
-type Position = Readonly<{ base: Omit<ReceiptLine, 'quantity' | 'price'>; quantity: number; total: number }>;
+type Position = Readonly<{ base: Omit<ReceiptLine, 'quantity' | 'price'>; quantity: number }>;
 
 /**
- * The receipt composition: order lines plus shipping, with the order
- * discount spread over positions by their totals (no kopeck lost). A line
- * whose discounted total does not divide by its quantity is split in two
- * positions one kopeck apart, as registers require whole-kopeck prices.
+ * The receipt composition: order lines plus shipping, priced net of the order
+ * discount (`order/net-prices.ts`, no kopeck lost; the order decider prices
+ * returns the same way). A line whose net total does not divide by its
+ * quantity is split in two positions one kopeck apart, as registers require
+ * whole-kopeck prices.
  */
 const compositionOf = (t: Translation, options: TranslateOptions): E.Either<DomainError, ReceiptLine[]> => {
   const currency = t.currency;
@@ -108,13 +112,12 @@ const compositionOf = (t: Translation, options: TranslateOptions): E.Either<Doma
         ...(line.markingCode === undefined ? {} : { markingCode: line.markingCode }),
       },
       quantity: line.qty,
-      total: line.unitPrice.amount * line.qty,
     });
   }
   if (t.shippingFee > 0)
     positions.push({
       base: {
-        lineId: options.shipping?.lineId ?? 'shipping',
+        lineId: shippingLineId(options),
         name: options.shipping?.name ?? 'Доставка',
         unit: 'усл',
         vat: options.shipping?.vat ?? 'vat20',
@@ -122,35 +125,52 @@ const compositionOf = (t: Translation, options: TranslateOptions): E.Either<Doma
         kind: 'service',
       },
       quantity: 1,
-      total: t.shippingFee,
     });
-  let totals = positions.map((position) => position.total);
-  if (t.discount > 0 && positions.length > 0) {
-    const gross = totals.reduce((sum, total) => sum + total, 0);
-    const shares = money.allocate(
-      { amount: t.discount, currency },
-      totals.map((total) => (gross === 0 ? 1 : total)),
-    );
-    if (E.isLeft(shares)) return E.left(domainError('money', shares.left.message));
-    totals = totals.map((total, i) => total - (shares.right[i]?.amount ?? 0));
-  }
+  const net = netTotals(currency, t.lines, t.shippingFee, t.discount);
+  if (E.isLeft(net)) return net;
+  const totals = [...net.right.lines, net.right.shipping];
   const out: ReceiptLine[] = [];
   positions.forEach((position, i) => {
-    const total = totals[i] ?? 0;
-    const unit = Math.floor(total / position.quantity);
-    const rest = total - unit * position.quantity;
+    const split = unitSplit(totals[i] ?? 0, position.quantity);
     const priced = (lineId: string, quantity: number, price: number): ReceiptLine => ({
       ...position.base,
       lineId,
       quantity,
       price: { amount: price, currency },
     });
-    if (rest === 0) out.push(priced(position.base.lineId, position.quantity, unit));
+    if (split.dear === 0) out.push(priced(position.base.lineId, position.quantity, split.unit));
     else {
-      out.push(priced(position.base.lineId, position.quantity - rest, unit));
-      out.push(priced(`${position.base.lineId}~1`, rest, unit + 1));
+      out.push(priced(position.base.lineId, split.cheap, split.unit));
+      out.push(priced(dearLineId(position.base.lineId), split.dear, split.unit + 1));
     }
   });
+  return E.right(out);
+};
+
+const shippingLineId = (options: TranslateOptions): string => options.shipping?.lineId ?? 'shipping';
+
+/**
+ * The receipt positions a return of order lines gives back: each line's
+ * units in the order `returnedUnits` prices them (cheap before dear), after
+ * the units returned earlier. Advances `t.returned`.
+ */
+const returnedPositions = (t: Translation, lines: readonly RefundLine[]): E.Either<DomainError, ReturnedLine[]> => {
+  const currency = t.currency;
+  if (currency === null) return E.left(domainError('unknown-order', 'an order event came before OrderPlaced'));
+  const net = netTotals(currency, t.lines, t.shippingFee, t.discount);
+  if (E.isLeft(net)) return net;
+  const out: ReturnedLine[] = [];
+  for (const entry of lines) {
+    const index = t.lines.findIndex((line) => line.lineId === entry.lineId);
+    const line = t.lines[index];
+    if (line === undefined)
+      return E.left(domainError('unknown-line', `order ${t.orderId ?? '?'} has no line ${entry.lineId}`));
+    const before = t.returned[entry.lineId] ?? 0;
+    const units = returnedUnits(unitSplit(net.right.lines[index] ?? 0, line.qty), before, entry.qty);
+    t.returned[entry.lineId] = before + entry.qty;
+    if (units.cheap > 0) out.push({ lineId: entry.lineId, quantity: units.cheap });
+    if (units.dear > 0) out.push({ lineId: dearLineId(entry.lineId), quantity: units.dear });
+  }
   return E.right(out);
 };
 
@@ -165,6 +185,7 @@ const initial: Translation = {
   shipped: {},
   shippedOut: false,
   refunded: 0,
+  returned: {},
   captures: {},
 };
 
@@ -243,23 +264,25 @@ const step = (
       const amount = amountOf(event.data.amount);
       const first = t.refunded === 0;
       t.refunded += amount.amount;
-      // The order stream does not say which goods came back. A first refund of the
-      // whole composition returns all of it; after settlement anything else must be
-      // recorded with its lines (RecordRefund), or the policy refuses it.
+      const refund = (lines?: readonly ReturnedLine[]): Intent[] => [
+        {
+          type: 'RecordRefund',
+          data: {
+            movementId: `${event.data.paymentId}:refund-${event.data.refundId}`,
+            amount,
+            means: how.means,
+            ...(lines === undefined ? {} : { lines }),
+          },
+        },
+      ];
+      // The goods that came back, as the order decider priced them (REC-7).
+      if (event.data.lines !== undefined) return E.map(refund)(returnedPositions(t, event.data.lines));
+      // Older refunds name no goods: a first refund of the whole composition returns
+      // all of it; after settlement any other must name its lines, or the policy refuses it.
       return E.map((lines: ReceiptLine[]): Intent[] => {
         const whole =
           first && lines.reduce((sum, line) => sum + line.price.amount * line.quantity, 0) === amount.amount;
-        return [
-          {
-            type: 'RecordRefund',
-            data: {
-              movementId: `${event.data.paymentId}:refund-${event.data.refundId}`,
-              amount,
-              means: how.means,
-              ...(whole ? { lines: lines.map((line) => ({ lineId: line.lineId, quantity: line.quantity })) } : {}),
-            },
-          },
-        ];
+        return refund(whole ? lines.map((line) => ({ lineId: line.lineId, quantity: line.quantity })) : undefined);
       })(compositionOf(t, options));
     }
     case 'ShipmentDispatched': {
@@ -288,7 +311,7 @@ export const receiptsCommandsFor = (
   history: readonly Envelope<OrderEvent>[],
   options: TranslateOptions = {},
 ): E.Either<DomainError, ReceiptsCommandFor[]> => {
-  const t: Translation = { ...initial, lines: [], methods: {}, shipped: {}, refunded: 0, captures: {} };
+  const t: Translation = { ...initial, lines: [], methods: {}, shipped: {}, refunded: 0, returned: {}, captures: {} };
   const out: ReceiptsCommandFor[] = [];
   for (const envelope of history) {
     const intents = step(t, envelope, options);

@@ -359,10 +359,14 @@ const onRefund = (ctx: Context, fact: RefundFact): E.Either<DomainError, readonl
   if (fact.lines !== undefined && fact.lines.length > 0)
     return E.map((single: Receipt) => [single])(returnGoods(ctx, fact, cause, fact.lines));
   if (fact.amount.amount <= outstanding) return E.right([returnAdvance(ctx, fact, cause)]);
+  // Which goods came back decides the return receipt's items; we never guess them.
   return E.left(
     domainError(
       'refund-lines-required',
-      `order ${ctx.orderId} is settled: refund ${fact.movementId} must name the returned lines`,
+      `order ${ctx.orderId} is settled (closing receipt ${state.closingReceiptId ?? '?'}): refund ${fact.movementId} ` +
+        `of ${fact.amount.amount} must name the returned lines to be receipted as an income return (REC-7); ` +
+        'on the order, send RefundPayment with lines: [{ lineId, qty }]',
+      { refund: fact.amount.amount, advancesNotOffset: outstanding, closingReceiptId: state.closingReceiptId },
     ),
   );
 };
