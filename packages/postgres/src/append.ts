@@ -131,7 +131,7 @@ const expectedKind = (expected: ExpectedRevision): [string, number | null] =>
  * transaction id is assigned at the insert, after that snapshot, so it is
  * larger than the id of every transaction that wrote an earlier version.
  */
-const appendSql = (schema: string, withOutbox: boolean): string => `
+const appendSql = (schema: string, single: boolean, withOutbox: boolean): string => `
 with cur as (
   select coalesce(max(e.stream_version), -1) as v from ${schema}.events e where e.stream_id = $1
 ), ok as (
@@ -141,18 +141,25 @@ with cur as (
 ), ins as (
   insert into ${schema}.events (stream_id, stream_version, event_id, event_type, data, occurred_at, actor,
                                 causation_id, correlation_id, schema_version, batch_first, batch_last)
-  select $1, ok.v + i.ord::integer, i.value->>'id', i.value->>'type', i.value->'data', i.value->>'occurredAt',
+  ${
+    single
+      ? // Most appends carry one event: its fields travel as parameters, no JSON array to unpack.
+        `select $1, ok.v + 1, $4::text, $5::text, $6::jsonb, $7::text, $8::jsonb, $9::text, $10::text, $11::integer,
+         ok.v + 1, ok.v + 1
+    from ok`
+      : `select $1, ok.v + i.ord::integer, i.value->>'id', i.value->>'type', i.value->'data', i.value->>'occurredAt',
          i.value->'actor', i.value->>'causationId', i.value->>'correlationId', (i.value->>'schemaVersion')::integer,
          ok.v + 1, ok.v + jsonb_array_length($4::jsonb)
     from ok, jsonb_array_elements($4::jsonb) with ordinality as i(value, ord)
-   order by i.ord
+   order by i.ord`
+  }
   returning global_position
 )${
   withOutbox
     ? `, outbox as (
   insert into ${schema}.outbox (message_key, topic, payload, stream_id)
   select o.value->>'key', o.value->>'topic', o.value->'payload', $1
-    from ok, jsonb_array_elements($5::jsonb) with ordinality as o(value, ord)
+    from ok, jsonb_array_elements($${single ? 12 : 5}::jsonb) with ordinality as o(value, ord)
    order by o.ord
   on conflict (message_key) do nothing
 )`
@@ -161,6 +168,21 @@ with cur as (
 select cur.v as actual, (select max(global_position) from ins)::text as last_position,
        pg_current_xact_id_if_assigned()::text as last_transaction
   from cur`;
+
+const eventParams = (events: readonly NewEvent[]): unknown[] => {
+  const [only] = events;
+  if (events.length !== 1 || only === undefined) return [encodeEvents(events)];
+  return [
+    only.eventId,
+    only.event.type,
+    JSON.stringify(only.event.data),
+    only.occurredAt,
+    JSON.stringify(only.actor),
+    only.causationId ?? null,
+    only.correlationId ?? null,
+    only.schemaVersion ?? 1,
+  ];
+};
 
 // Writers racing for the same next version of one stream: each round one wins.
 const MAX_RACES = 100;
@@ -183,11 +205,13 @@ export const appendEvents = async (
   const problem = checkForStorage(streamId, events, expected) ?? checkOutbox(streamId, outbox);
   if (problem !== undefined) return E.left(problem);
   const [kind, version] = expectedKind(expected);
-  const eventsJson = encodeEvents(events);
-  const params: unknown[] = [streamId, kind, version, eventsJson];
+  const params: unknown[] = [streamId, kind, version, ...eventParams(events)];
   if (outbox.length > 0)
     params.push(JSON.stringify(outbox.map(({ key, topic, payload }) => ({ key, topic, payload }))));
-  const sql = appendSql(context.schema, outbox.length > 0);
+  const sql = appendSql(context.schema, events.length === 1, outbox.length > 0);
+  // replay_of reads the batch as one JSON array: built only when a slow path needs it.
+  let eventsJson: string | undefined;
+  const batchJson = (): string => (eventsJson ??= encodeEvents(events));
   for (let attempt = 0; ; attempt++) {
     let row: SqlRow | undefined;
     try {
@@ -195,7 +219,7 @@ export const appendEvents = async (
     } catch (error) {
       if (sqlState(error) !== '23505' || attempt >= MAX_RACES) throw error;
       // A stored eventId (a replay or a conflict), or a lost race for the next version.
-      const replay = await replayOf(context, streamId, eventsJson);
+      const replay = await replayOf(context, streamId, batchJson());
       if (replay?.['status'] !== 'none') return fromReplay(streamId, replay);
       await sleep(Math.floor(Math.random() * Math.min(attempt + 1, 10)));
       continue;
@@ -213,7 +237,7 @@ export const appendEvents = async (
     if (!Number.isInteger(actual))
       throw storeError('decode', `the append to stream ${JSON.stringify(streamId)} returned no version`);
     // The expected revision did not hold. A retry of a stored batch carries a stale one: a replay.
-    const replay = await replayOf(context, streamId, eventsJson);
+    const replay = await replayOf(context, streamId, batchJson());
     return replay?.['status'] === 'none'
       ? E.left(wrongExpectedVersion(streamId, expected, actual))
       : fromReplay(streamId, replay);
