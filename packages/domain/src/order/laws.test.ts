@@ -8,6 +8,7 @@ import type { OrderCommand, OrderCommandType } from './commands.js';
 import { orderDecider } from './decider.js';
 import { OrderEventCodec, type OrderEvent } from './events.js';
 import { eur, paymentMethods } from './examples.js';
+import { handedOver } from './handover.js';
 import { netCaptured } from './payment-status.js';
 import { shippedQty } from './quantities.js';
 import type { OrderState } from './state.js';
@@ -94,6 +95,8 @@ type Intent = Readonly<{
   shipping: number;
   discount: number;
   ipCountry: string;
+  /** RefundPayment: 0 names no lines, 1 returned lines with the amount derived, 2 with an amount stated. */
+  returns: number;
 }>;
 
 const intentArb: fc.Arbitrary<Intent> = fc.record({
@@ -120,6 +123,7 @@ const intentArb: fc.Arbitrary<Intent> = fc.record({
   shipping: fc.constantFrom(0, 0, 490, 1_000),
   discount: fc.constantFrom(0, 0, 100, 5_000),
   ipCountry: fc.constantFrom('VN', 'VN', 'FR', 'US'),
+  returns: fc.constantFrom(0, 0, 1, 1, 2),
 });
 
 const at = <T>(items: readonly T[], index: number): T | undefined =>
@@ -248,6 +252,14 @@ const resolve = (intent: Intent, state: OrderState, index: number): OrderCommand
       const refundable = payment === undefined ? intent.price : payment.captured - payment.refunded;
       // pick 5: an order-level refund (no paymentId), spread over the payments.
       const target = intent.pick === 5 ? {} : { paymentId };
+      // PAY-5/REC-7: goods given back with the refund, priced by the decider or stated (often wrongly).
+      if (intent.returns > 0)
+        return make('RefundPayment', {
+          ...target,
+          refundId: `r-${index}`,
+          lines: [{ lineId, qty: intent.qty }],
+          ...(intent.returns === 2 ? { amount: amount(Math.ceil(refundable / 4)) } : {}),
+        });
       return make(
         'RefundPayment',
         intent.flag
@@ -342,6 +354,14 @@ const laws: Record<string, Law> = {
       `totals ${JSON.stringify(t)} vs subtotal ${subtotal}`
     );
   },
+  'returned units never exceed a line’s quantity, and a line with returns stays (PAY-5)': (state) => {
+    for (const [lineId, qty] of Object.entries(state.returnedQty ?? {})) {
+      const line = state.lines.find((l) => l.lineId === lineId);
+      if (line === undefined) return `line ${lineId} has returns but left the order`;
+      if (qty > line.qty) return `line ${lineId}: ${qty} returned of ${line.qty}`;
+    }
+    return true;
+  },
   'no line ships more than ordered': (state) =>
     state.lines.every((l) => shippedQty(state, l.lineId) <= l.qty) || 'over-shipped',
   'cancelled, discarded and fulfilled are left only as the model allows': (state, history, step) => {
@@ -355,11 +375,11 @@ const laws: Record<string, Law> = {
     if (before.fulfillment.status === 'fulfilled' && state.fulfillment.status !== 'fulfilled') return 'left fulfilled';
     return true;
   },
-  'a locked order never changes composition': (state, history, step) => {
+  'a locked or handed-over order never changes composition (ORD-9, REC-5)': (state, history, step) => {
     if (step.events.length === 0) return true;
     const before = previous(history, step.events);
     return (
-      before.locked === undefined ||
+      (before.locked === undefined && handedOver(before) === undefined) ||
       (JSON.stringify(state.lines) === JSON.stringify(before.lines) &&
         JSON.stringify(state.totals) === JSON.stringify(before.totals)) ||
       'locked order changed'
@@ -399,11 +419,11 @@ const pick = (...names: string[]): Record<string, Law> =>
   Object.fromEntries(Object.entries(laws).filter(([name]) => names.some((n) => name.startsWith(n))));
 
 describe('order decider laws (model-based, 1000 runs each)', () => {
-  it('PAY-1/PAY-5: money limits per payment and per order; paid never above the total plus later additions', () => {
-    check(pick('captured', 'paid'), 1000);
+  it('PAY-1/PAY-5: money limits per payment and per order; paid never above the total plus later additions; returns within the lines', () => {
+    check(pick('captured', 'paid', 'returned'), 1000);
   });
 
-  it('ORD-1/ORD-9: totals always add up; locked orders never change composition; nothing over-ships', () => {
+  it('ORD-1/ORD-9/REC-5: totals always add up; locked or handed-over orders never change composition; nothing over-ships', () => {
     check(pick('totals', 'a locked', 'no line'), 1000);
   });
 
@@ -440,7 +460,8 @@ describe('order decider laws (model-based, 1000 runs each)', () => {
           if (E.isRight(decided)) {
             events.push(...decided.right);
             state = rehydrate(orderDecider, events);
-            for (const event of decided.right) reached.add(event.type);
+            for (const event of decided.right)
+              reached.add(event.type === 'PaymentRefunded' && event.data.lines !== undefined ? 'Returned' : event.type);
           }
         }
       }),
@@ -450,6 +471,7 @@ describe('order decider laws (model-based, 1000 runs each)', () => {
     for (const type of [
       'PaymentCaptured',
       'PaymentRefunded',
+      'Returned',
       'ShipmentDispatched',
       'OrderFulfilled',
       'OrderLocked',
