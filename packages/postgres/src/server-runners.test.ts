@@ -87,6 +87,38 @@ describe.skipIf(server.skip)('projection runners and outbox workers on PostgreSQ
     }
   });
 
+  it('a LISTEN connection that dies is reopened, and NOTIFY wakes the follower again', async () => {
+    const followerExecutor = createPgExecutor({
+      connectionString: server.url!,
+      max: 3,
+      applicationName: 'ordersource-listener-test',
+    });
+    const writerExecutor = createPgExecutor({ connectionString: server.url!, max: 2 });
+    const follower = await createPostgresEventStore(followerExecutor, { schema, pollIntervalMs: 60_000 });
+    const writer = await createPostgresEventStore(writerExecutor, { schema, notifyIntervalMs: 1 });
+    const seen: string[] = [];
+    const sub = follower.subscribe(undefined, (e) => void seen.push(e.eventId), { streamPrefix: 'relisten-' });
+    try {
+      await sub.caughtUp;
+      const killed = await executor.query(
+        `select pg_terminate_backend(pid) as killed from pg_stat_activity
+          where application_name = 'ordersource-listener-test' and query ilike 'listen %'`,
+      );
+      expect(killed.map((row) => row['killed'])).toEqual([true]);
+      // Give the executor its second to reopen the listener, then append from "another process".
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const event = newEvent('AfterReconnect');
+      right(await writer.append('relisten-1', [event], 'no-stream'));
+      for (let i = 0; i < 200 && seen.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(seen).toEqual([event.eventId]);
+    } finally {
+      await sub.close();
+      await Promise.all([follower.close(), writer.close()]);
+      await followerExecutor.close();
+      await writerExecutor.close();
+    }
+  });
+
   it('three workers claim with SKIP LOCKED: each message is delivered once', async () => {
     const messages = 150;
     for (let i = 0; i < messages; i += 10)

@@ -110,9 +110,26 @@ export const createPgExecutor = (options: PgExecutorOptions): SqlExecutor => {
     }
   };
 
-  // One LISTEN connection shared by every channel of this executor.
+  // One LISTEN connection shared by every channel of this executor. When it dies, followers
+  // keep polling, and it is reopened (with every channel) a second later, then every 5 s.
   const handlers = new Map<string, Set<() => void>>();
   let listener: Promise<pg.PoolClient> | undefined;
+  let closed = false;
+  let reopening: ReturnType<typeof setTimeout> | undefined;
+  const reopen = (delayMs: number) => {
+    if (closed || handlers.size === 0 || reopening !== undefined) return;
+    reopening = setTimeout(() => {
+      reopening = undefined;
+      void listenerClient()
+        .then(async (client) => {
+          for (const channel of handlers.keys()) await run(client, `listen ${quoteChannel(channel)}`);
+          // Events may have been appended while nobody listened: wake everyone once.
+          for (const set of handlers.values()) for (const handler of set) handler();
+        })
+        .catch(() => reopen(5_000));
+    }, delayMs);
+    reopening.unref();
+  };
   const listenerClient = (): Promise<pg.PoolClient> => {
     if (listener !== undefined) return listener;
     const opening = pool.connect().then((client) => {
@@ -120,9 +137,9 @@ export const createPgExecutor = (options: PgExecutorOptions): SqlExecutor => {
         for (const handler of handlers.get(message.channel) ?? []) handler();
       });
       client.on('error', () => {
-        // Subscriptions fall back to polling; the next listen() opens a new connection.
         listener = undefined;
         client.release(true);
+        reopen(1_000);
       });
       return client;
     });
@@ -158,6 +175,8 @@ export const createPgExecutor = (options: PgExecutorOptions): SqlExecutor => {
       };
     },
     close: async () => {
+      closed = true;
+      if (reopening !== undefined) clearTimeout(reopening);
       const open = listener;
       listener = undefined;
       handlers.clear();
