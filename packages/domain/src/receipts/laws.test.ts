@@ -5,7 +5,7 @@ import type { ReceiptsCommand } from './commands.js';
 import { isClosingKind, isPrepaymentKind, type VatCode } from './kinds.js';
 import type { CloseOn, ReceiptLine } from './model.js';
 import { reconcile, type ReconciliationView } from './projections.js';
-import { signedMoneyOf, type Receipt } from './receipt.js';
+import { newMoneyOf, signedMoneyOf, type Receipt } from './receipt.js';
 import { script } from './script.js';
 import { simulate } from './simulate.js';
 import { goodsTotal, isClosed, initialReceiptsState, type ReceiptsState } from './state.js';
@@ -195,13 +195,22 @@ const play = (h: HistoryInput): History => {
         return;
       }
       case 'refund': {
-        if (step.withLines && isClosed(state)) {
-          const line = state.lines[step.index % state.lines.length]!;
-          const left = line.quantity - (state.returnedQuantities[line.lineId] ?? 0);
-          const qty = Math.min(step.qty, left);
-          if (qty <= 0 || line.price.amount === 0) return;
-          const amount = line.price.amount * qty;
-          if (apply(s.refund(at, `r-${i}`, rub(amount), [{ lineId: line.lineId, quantity: qty }]))) refunded += amount;
+        if (step.withLines) {
+          // Goods come back, before the closing receipt too (the order stream sends them whenever the
+          // shop names them); an odd index adds one unit of the next line.
+          const n = state.lines.length;
+          const picks = [{ line: state.lines[step.index % n]!, qty: step.qty }];
+          if (step.index % 2 === 1 && n > 1) picks.push({ line: state.lines[(step.index + 1) % n]!, qty: 1 });
+          const returned = picks
+            .map(({ line, qty }) => ({
+              line,
+              quantity: Math.min(qty, line.quantity - (state.returnedQuantities[line.lineId] ?? 0)),
+            }))
+            .filter(({ quantity }) => quantity > 0);
+          const amount = returned.reduce((sum, { line, quantity }) => sum + line.price.amount * quantity, 0);
+          if (amount <= 0) return;
+          const lines = returned.map(({ line, quantity }) => ({ lineId: line.lineId, quantity }));
+          if (apply(s.refund(at, `r-${i}`, rub(amount), lines))) refunded += amount;
           return;
         }
         const amount = Math.floor(step.fraction * net);
@@ -353,6 +362,28 @@ describe(`receipts laws over ${RUNS} random order histories`, () => {
           }
           if (receipt.kind === 'advance') expect(receipt.items).toHaveLength(1);
         }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('returns of goods (REC-7)', () => {
+  it('REC-7 law: returns after settlement list goods worth their money and never more of a position than was settled', () => {
+    fc.assert(
+      fc.property(historyArb, (h) => {
+        const { final } = play(h);
+        const receipts = receiptsOf(final);
+        const closing = receipts.find((receipt) => receipt.operation === 'income' && isClosingKind(receipt.kind));
+        const sold = new Map((closing?.items ?? []).map((item) => [item.lineId, item.quantity]));
+        const returned = new Map<string | undefined, number>();
+        for (const receipt of receipts) {
+          if (receipt.operation !== 'income-return' || receipt.kind !== 'full-settlement') continue;
+          expect(closing).toBeDefined();
+          expect(newMoneyOf(receipt)).toBe(receipt.total.amount);
+          for (const item of receipt.items) returned.set(item.lineId, (returned.get(item.lineId) ?? 0) + item.quantity);
+        }
+        for (const [lineId, quantity] of returned) expect(quantity).toBeLessThanOrEqual(sold.get(lineId) ?? 0);
       }),
       { numRuns: RUNS },
     );
