@@ -67,7 +67,7 @@ const main = async (): Promise<void> => {
 /** The 7,000 order once more, driven by the order decider over one event store. */
 const endToEnd = async (): Promise<void> => {
   console.log(
-    `\n${'='.repeat(78)}\nend to end: order decider -> receipts policy -> register -> lock (REC-3, REC-5, ORD-9)\n`,
+    `\n${'='.repeat(78)}\nend to end: order decider -> receipts policy -> register -> lock, then a return (REC-3, REC-5, ORD-9, REC-7)\n`,
   );
   const store = createInMemoryEventStore();
   const orders = createCommandHandler({
@@ -135,6 +135,12 @@ const endToEnd = async (): Promise<void> => {
     command('ConfirmOfflinePayment', { paymentId: 'inv-2' }, '2026-11-02T10:00:00Z'),
     command('ShipOrder', { shipmentId: 'ship-1' }, '2026-11-03T10:00:00Z'),
     command('MarkDelivered', {}, '2026-11-04T10:00:00Z'),
+    // Two pairs of socks come back: the refund names them, so the income return lists them (PAY-5, REC-7).
+    command(
+      'RefundPayment',
+      { paymentId: 'inv-2', refundId: 'rf-socks', lines: [{ lineId: 'l-socks', qty: 2 }], reason: 'returned 2 pairs' },
+      '2026-11-06T10:00:00Z',
+    ),
   ];
   for (const step of steps) {
     const handled = await orders.handle(orderStreamId(orderId), step);
@@ -148,7 +154,7 @@ const endToEnd = async (): Promise<void> => {
     register,
     handler: receipts,
     streamId: receiptsStreamId(orderId),
-    now: () => '2026-11-04T10:01:00Z',
+    now: () => '2026-11-06T10:01:00Z',
   });
   for (const { request, response } of register.fiscalised())
     console.log(
