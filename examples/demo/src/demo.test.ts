@@ -45,6 +45,10 @@ describe('the README demo (examples/demo)', () => {
       // REC-2: a 100% prepayment receipt, then the closing full settlement offsetting it.
       expect(first).toContain('ПРЕДОПЛАТА 100% (prepayment, 1214=1)');
       expect(first).toContain('ПОЛНЫЙ РАСЧЕТ (full-settlement, 1214=4)');
+      // REC-7: the partial refund after settlement returns the two pairs on an income-return receipt.
+      expect(first).toContain('ВОЗВРАТ ПРИХОДА (income return)  1054=2');
+      expect(first).toMatch(/2 pair x 479\.45 RUB = 958\.90 RUB/);
+      expect(first).not.toContain('receipts policy refused');
       expect(first).toContain('The store now holds 1 order(s): SO-1001 7000.00 RUB partially_refunded.');
 
       const second = (await runOnce(dataDir)).join('\n');

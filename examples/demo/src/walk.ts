@@ -185,7 +185,8 @@ export const runDemo = async (store: EventStore, log: (line: string) => void): P
       data: {
         paymentId: `${orderId}-pay`,
         refundId: `${orderId}-r1`,
-        amount: rub(1000),
+        // The returned goods go onto the income-return receipt (REC-7); the amount is what was paid for them.
+        lines: [{ lineId: 'l2', qty: 2 }],
         reason: 'returned 2 pairs of socks',
       },
     },
