@@ -3,8 +3,9 @@ import { createPostgresEventStore, type PostgresEventStore } from './event-store
 import { createPgliteExecutor } from './executor/pglite.js';
 import type { SqlExecutor } from './executor/types.js';
 import { createSqlProjection, runSqlProjection, type SqlProjectionProgress } from './projection.js';
+import { isStoreError } from './errors.js';
 import { compareCheckpoints } from './position.js';
-import { right } from './test-support/fixtures.js';
+import { newEvent, right } from './test-support/fixtures.js';
 import { createOrderSummaries, orderHistory, orderSummaries, summaries } from './test-support/order-summaries.js';
 
 describe('SQL projections on PGlite', () => {
@@ -88,5 +89,21 @@ describe('SQL projections on PGlite', () => {
     await sub.caughtUp;
     await own.close();
     await expect(sub.done).resolves.toBeUndefined();
+  });
+
+  it('an event that does not decode rolls its batch back and names stream, version and field', async () => {
+    const other = 'projections_bad';
+    const own = await createPostgresEventStore(executor, { schema: other });
+    await createOrderSummaries(executor, other);
+    right(await own.append('order-z', orderHistory('z', 1, 5), 'no-stream'));
+    right(await own.append('order-z', [newEvent('LineAdded', { orderId: 'z', cents: 'lots' })], 2));
+    const runner = createSqlProjection(own, orderSummaries(other));
+    const error = await runner.catchUp().catch((thrown: unknown) => thrown);
+    expect(isStoreError(error) && error.kind).toBe('decode');
+    expect(error).toMatchObject({ streamId: 'order-z', streamVersion: 3 });
+    expect((error as Error).message).toMatch(/data\.cents/);
+    expect(await summaries(executor, other)).toEqual([]);
+    expect(await runner.checkpoint()).toBeUndefined();
+    await own.close();
   });
 });

@@ -1,4 +1,14 @@
-import { sleep, type Checkpoint, type Envelope, type EventFilter, type Subscription } from '@ordersource/core';
+import * as E from 'fp-ts/lib/Either.js';
+import {
+  sleep,
+  type Checkpoint,
+  type Envelope,
+  type EnvelopeDecoder,
+  type Event,
+  type EventFilter,
+  type Subscription,
+} from '@ordersource/core';
+import { storeError } from './errors.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint-store.js';
 import type { PostgresEventStore } from './event-store.js';
 import type { SqlQueryable } from './executor/types.js';
@@ -16,12 +26,17 @@ import { advance, fetchPage, pendingAbove } from './read-all.js';
  * Keep `handle` to SQL on `tx`: the transaction holds an xid while it runs,
  * and every follower of the event log waits for the oldest running xid.
  */
-export type SqlProjection = Readonly<{
+export type SqlProjection<E extends Event = Event> = Readonly<{
   /** Unique per projection; names its checkpoint row. */
   name: string;
   filter?: EventFilter;
+  /**
+   * Decodes (and upcasts) each stored event before `handle` sees it, e.g. core's
+   * `createEnvelopeDecoder`. A failure rolls the batch back and stops the runner.
+   */
+  decode?: EnvelopeDecoder<E>;
   /** Apply one event to the read model. Runs inside the batch's transaction. */
-  handle: (tx: SqlQueryable, envelope: Envelope) => Promise<void>;
+  handle: (tx: SqlQueryable, envelope: Envelope<E>) => Promise<void>;
   /** Empty the read model before a rebuild, in the transaction that resets the checkpoint. */
   reset?: (tx: SqlQueryable) => Promise<void>;
 }>;
@@ -47,11 +62,22 @@ export type SqlProjectionRunner = Readonly<{
 
 type Step = Readonly<{ applied: number; full: boolean; horizon: string; head: string }>;
 
-export const createSqlProjection = (
+export const createSqlProjection = <E extends Event = Event>(
   store: PostgresEventStore,
-  projection: SqlProjection,
+  projection: SqlProjection<E>,
   options: SqlProjectionOptions = {},
 ): SqlProjectionRunner => {
+  const decoded = (envelope: Envelope): Envelope<E> => {
+    if (projection.decode === undefined) return envelope as Envelope<E>;
+    const result = projection.decode(envelope);
+    if (E.isRight(result)) return result.right;
+    throw storeError(
+      'decode',
+      `projection ${projection.name}: event ${envelope.eventId} of stream ${JSON.stringify(envelope.streamId)} ` +
+        `version ${envelope.streamVersion} does not decode: ${result.left.message}`,
+      { streamId: envelope.streamId, streamVersion: envelope.streamVersion, field: 'data' },
+    );
+  };
   const schema = quoteIdent(store.schema);
   const lockKey = lockKeyOf(`${store.schema}:projections`);
   const batchSize = options.batchSize ?? store.settings.pageSize;
@@ -66,7 +92,7 @@ export const createSqlProjection = (
       const stored = await loadCheckpoint(tx, schema, checkpointName);
       const cursor = parsePosition(stored);
       const page = await fetchPage(tx, schema, cursor, filter, batchSize);
-      for (const envelope of page.envelopes) await projection.handle(tx, envelope);
+      for (const envelope of page.envelopes) await projection.handle(tx, decoded(envelope));
       const next = advance(cursor, page);
       if (comparePositions(next, cursor) > 0) await saveCheckpoint(tx, schema, checkpointName, encodePosition(next));
       return { applied: page.envelopes.length, full: page.full, horizon: page.horizon, head: page.head };
@@ -162,8 +188,8 @@ export const createSqlProjection = (
 };
 
 /** Start a projection: catch up, then follow until `close`. */
-export const runSqlProjection = (
+export const runSqlProjection = <E extends Event = Event>(
   store: PostgresEventStore,
-  projection: SqlProjection,
+  projection: SqlProjection<E>,
   options: SqlProjectionOptions = {},
 ): Subscription => createSqlProjection(store, projection, options).follow();

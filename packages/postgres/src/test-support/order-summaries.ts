@@ -1,4 +1,5 @@
-import type { NewEvent } from '@ordersource/core';
+import * as t from 'io-ts';
+import { createEnvelopeDecoder, eventCodec, type NewEvent } from '@ordersource/core';
 import type { SqlQueryable } from '../executor/types.js';
 import type { SqlProjection } from '../projection.js';
 import { newEvent } from './fixtures.js';
@@ -12,23 +13,28 @@ export const createOrderSummaries = async (db: SqlQueryable, schema: string): Pr
   );
 };
 
-type Placed = { orderId: string; customer: string };
-type Line = { orderId: string; cents: number };
+const OrderEventCodec = t.union([
+  eventCodec('OrderPlaced', t.strict({ orderId: t.string, customer: t.string })),
+  eventCodec('LineAdded', t.strict({ orderId: t.string, cents: t.number })),
+  eventCodec('OrderConfirmed', t.strict({ orderId: t.string })),
+]);
+type OrderEvent = t.TypeOf<typeof OrderEventCodec>;
 
-export const orderSummaries = (schema: string, fail?: (eventId: string) => boolean): SqlProjection => ({
+export const orderSummaries = (schema: string, fail?: (eventId: string) => boolean): SqlProjection<OrderEvent> => ({
   name: 'order-summaries',
   filter: { streamPrefix: 'order-' },
+  decode: createEnvelopeDecoder(OrderEventCodec),
   handle: async (tx, envelope) => {
     if (fail?.(envelope.eventId) === true) throw new Error(`projection failed on ${envelope.eventId} on purpose`);
     const table = `"${schema}".order_summaries`;
     switch (envelope.event.type) {
       case 'OrderPlaced': {
-        const data = envelope.event.data as Placed;
+        const { data } = envelope.event;
         await tx.query(`insert into ${table} values ($1, $2, 'placed', 0, 0)`, [data.orderId, data.customer]);
         return;
       }
       case 'LineAdded': {
-        const data = envelope.event.data as Line;
+        const { data } = envelope.event;
         await tx.query(`update ${table} set lines = lines + 1, total_cents = total_cents + $2 where order_id = $1`, [
           data.orderId,
           data.cents,
@@ -36,11 +42,7 @@ export const orderSummaries = (schema: string, fail?: (eventId: string) => boole
         return;
       }
       case 'OrderConfirmed':
-        await tx.query(`update ${table} set status = 'confirmed' where order_id = $1`, [
-          (envelope.event.data as { orderId: string }).orderId,
-        ]);
-        return;
-      default:
+        await tx.query(`update ${table} set status = 'confirmed' where order_id = $1`, [envelope.event.data.orderId]);
         return;
     }
   },
