@@ -1,4 +1,5 @@
 import type { Checkpoint, EventFilter, Subscription, SubscriptionHandler } from '@ordersource/core';
+import { isStoreError } from './errors.js';
 import type { SqlQueryable } from './executor/types.js';
 import { parsePosition } from './position.js';
 import { advance, fetchPage, pendingAbove } from './read-all.js';
@@ -10,7 +11,9 @@ import type { Wakeup } from './wakeup.js';
  * (transaction id, sequence) order, whatever order writers commit in. When
  * committed rows wait above the horizon behind a running transaction, the
  * follower polls quickly until that transaction ends; otherwise it sleeps
- * until a wake-up or the poll interval.
+ * until a wake-up or the poll interval. A lost connection is retried with
+ * backoff (100 ms doubling to 5 s); only the handler's errors, and other
+ * database errors, end the subscription.
  */
 export type SubscribeContext = Readonly<{
   db: SqlQueryable;
@@ -42,6 +45,15 @@ export const subscribeEvents = (
   const noTypes = filter.eventTypes !== undefined && filter.eventTypes.length === 0;
   const running = () => !stopped && !context.closed();
 
+  // A lost connection (a server restart, a failover) is waited out, not fatal: the cursor is
+  // in memory, so nothing is skipped or repeated. Any other error ends the subscription.
+  let retryMs = 0;
+  const outage = async (error: unknown): Promise<void> => {
+    if (!isStoreError(error) || error.kind !== 'connection') throw error;
+    retryMs = Math.min(Math.max(retryMs * 2, 100), 5_000);
+    await context.wakeup.wait(retryMs);
+  };
+
   const run = async (): Promise<void> => {
     try {
       // Parse first: a bad checkpoint rejects `done` instead of throwing from subscribe().
@@ -56,8 +68,15 @@ export const subscribeEvents = (
           await context.wakeup.wait(context.pollIntervalMs);
           continue;
         }
-        const page = await fetchPage(context.db, context.schema, cursor, filter, context.pageSize);
+        let page;
+        try {
+          page = await fetchPage(context.db, context.schema, cursor, filter, context.pageSize);
+        } catch (error) {
+          await outage(error);
+          continue;
+        }
         target ??= page.head;
+        retryMs = 0;
         for (const envelope of page.envelopes) {
           if (!running()) return;
           await handler(envelope);
@@ -65,7 +84,13 @@ export const subscribeEvents = (
         }
         cursor = advance(cursor, page);
         if (page.full) continue;
-        const pending = await pendingAbove(context.db, context.schema, page.horizon, undefined, filter);
+        let pending: boolean;
+        try {
+          pending = await pendingAbove(context.db, context.schema, page.horizon, undefined, filter);
+        } catch (error) {
+          await outage(error);
+          continue;
+        }
         if (!caught && (BigInt(page.horizon) >= BigInt(target) || !pending)) {
           caught = true;
           markCaughtUp();
