@@ -138,6 +138,43 @@ describe('process order (ec2Biz)', () => {
     expect(types(again.events.slice(shipped.events.length))).toEqual(['OrderProcessed']);
   });
 
+  it('NOT-2: a notification that names no language is recorded in the customer’s language; a chosen one is kept', () => {
+    const placed = run([place(sampleCheckout({ paymentMethod: paymentMethods.bankTransfer }))]).events;
+    const notifyOf = (cmd: OrderCommand) =>
+      (run([cmd], placed).events.at(-1)?.data as { notify?: unknown; mailLanguage?: string }).notify;
+    const both = { email: true, sms: true };
+    // sampleCheckout's customer reads Vietnamese.
+    expect(notifyOf(command('ProcessOrder', { status: 'Packing', notify: both }, T1))).toEqual({
+      ...both,
+      language: 'vi',
+    });
+    expect(notifyOf(command('HoldFulfillment', { reason: 'stock', notify: { email: true, sms: false } }, T1))).toEqual({
+      email: true,
+      sms: false,
+      language: 'vi',
+    });
+    // ORD-4: the form's mail language is the admin's choice: nothing is filled in over it.
+    expect(notifyOf(command('ProcessOrder', { status: 'Packing', notify: both, mailLanguage: 'ru' }, T1))).toEqual(
+      both,
+    );
+    expect(notifyOf(command('ProcessOrder', { status: 'Packing', notify: { ...both, language: 'en' } }, T1))).toEqual({
+      ...both,
+      language: 'en',
+    });
+    // Nobody is notified: nothing to translate.
+    expect(notifyOf(command('ProcessOrder', { status: 'Packing', notify: { email: false, sms: false } }, T1))).toEqual({
+      email: false,
+      sms: false,
+    });
+    expect(notifyOf(command('ProcessOrder', { status: 'Packing' }, T1))).toBeUndefined();
+    const { customer } = sampleCheckout();
+    const { language: _unused, ...noLanguage } = customer;
+    const wordless = run([place(sampleCheckout({ customer: noLanguage }))]).events;
+    const decided = run([command('ProcessOrder', { status: 'Packing', notify: both }, T1)], wordless).events.at(-1);
+    expect(decided?.data).toMatchObject({ notify: both });
+    expect((decided?.data as { notify: { language?: string } }).notify.language).toBeUndefined();
+  });
+
   it('ORD-4: processing to a fulfillment status obeys the same gates (unpaid order cannot be shipped)', () => {
     const { events } = run([place(sampleCheckout({ paymentMethod: paymentMethods.bankTransfer }))]);
     expect(refusal(events, command('ProcessOrder', { status: 'Sent', fulfillmentStatus: 'shipped' }, T1))).toBe(

@@ -39,6 +39,7 @@ import { refundPayment } from './decide-refund.js';
 import { fail, fold, type Ctx, type Decision } from './decision.js';
 import type { OrderEvent } from './events.js';
 import { evolveOrder } from './evolve.js';
+import { inCustomerLanguage } from './notify-language.js';
 import { paymentSecured } from './payment-status.js';
 import { initialOrderState, type OrderState } from './state.js';
 
@@ -164,10 +165,12 @@ export const decideOrder = (command: OrderCommand, state: OrderState): Decision 
     return fail('order-discarded', `the order was discarded (${state.discarded?.reason ?? ''}) and accepts nothing`);
   if (state.status === 'cancelled' && !AFTER_CANCEL.has(command.type))
     return fail('order-cancelled', `the order was cancelled and does not accept ${command.type}`);
-  const decided = route(command, state, ctx);
-  if (E.isLeft(decided) || decided.right.length === 0) return decided;
-  const follow = consequences(fold(state, decided.right), ctx);
-  return E.right(follow.length === 0 ? decided.right : [...decided.right, ...follow]);
+  const routed = route(command, state, ctx);
+  if (E.isLeft(routed) || routed.right.length === 0) return routed;
+  const language = state.details?.customer.language;
+  const decided = routed.right.map((event) => inCustomerLanguage(event, language));
+  const follow = consequences(fold(state, decided), ctx);
+  return E.right(follow.length === 0 ? decided : [...decided, ...follow]);
 };
 
 export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {

@@ -5,11 +5,15 @@ import { historyEntry } from '../projections/status-history.js';
 import { decodeOrderEnvelope, orderFilter } from './reactor-base.js';
 
 /**
- * ORD-4/FUL-1: when a change was recorded with "notify the customer" (e-mail
- * and/or SMS), this reactor turns that decision into a notification for a
- * notifier adapter to send. Only what the customer may read travels: the
- * admin's note only when it was marked visible to the customer. The
- * notification id derives from the event, so a re-run sends nothing twice.
+ * ORD-4/FUL-1/NOT-2: when a change was recorded with "notify the customer"
+ * (e-mail and/or SMS), this reactor turns that decision into a notification
+ * for a notifier adapter to send. Language and "keep a copy" are read as the
+ * status history reads them: the notify object's own fields, else "process
+ * order"'s mailLanguage / keepMailCopy; the decider already wrote the
+ * customer's language in when none was chosen. Only what the customer may
+ * read travels: the admin's note only when it was marked visible to the
+ * customer. The notification id derives from the event, so a re-run sends
+ * nothing twice.
  */
 export type OrderNotification = Readonly<{
   kind: 'order-update';
@@ -20,7 +24,7 @@ export type OrderNotification = Readonly<{
   at: string;
   channels: readonly ('email' | 'sms')[];
   language?: string;
-  /** Keep a copy of the mail (ec2Biz "保留郵件副本"). */
+  /** Keep a copy of the mail (ec2Biz "保留郵件副本"); only ever true with the e-mail channel. */
   keepCopy: boolean;
   note?: string;
 }>;

@@ -19,6 +19,7 @@ import { autoInvoicePolicy } from './auto-invoice.js';
 import { captureAfterDeliveryPolicy } from './capture-after-delivery.js';
 import { fraudHoldPolicy } from './fraud-hold.js';
 import { customerNotificationPolicy } from './notify-customer.js';
+import { historyEntry } from '../projections/status-history.js';
 import { decodeOrderEnvelope } from './reactor-base.js';
 import { recordOnPaymentPolicy } from './record-on-payment.js';
 
@@ -162,6 +163,72 @@ describe('customer notifications', () => {
       { notification: { channels: ['email'], note: 'Back next week', status: 'on hold: stock loss' } },
     ]);
     expect(customerNotificationPolicy.react(envelope(authorized))).toEqual([]);
+  });
+});
+
+describe('process order mail options (ORD-4, NOT-2)', () => {
+  const processed = (data: Partial<Extract<OrderEvent, { type: 'OrderProcessed' }>['data']>): OrderEvent => ({
+    type: 'OrderProcessed',
+    data: { at: T2, status: 'Отправлен', keepMailCopy: false, ...data },
+  });
+  const notificationOf = (event: OrderEvent) => {
+    const [reaction] = customerNotificationPolicy.react(envelope(event));
+    return reaction?.kind === 'notification' ? reaction.notification : undefined;
+  };
+
+  it('ORD-4/NOT-2: the form’s mailLanguage and keepMailCopy reach the notification and the status history', () => {
+    const event = processed({ notify: { email: true, sms: true }, mailLanguage: 'ru', keepMailCopy: true });
+    expect(notificationOf(event)).toMatchObject({ channels: ['email', 'sms'], language: 'ru', keepCopy: true });
+    expect(historyEntry(envelope(event))).toMatchObject({ email: true, sms: true, language: 'ru', keepCopy: true });
+  });
+
+  it('ORD-4/NOT-2: the notify object’s own language and keepCopy win over the form’s', () => {
+    const event = processed({
+      notify: { email: true, sms: false, language: 'en', keepCopy: false },
+      mailLanguage: 'ru',
+      keepMailCopy: true,
+    });
+    expect(notificationOf(event)).toMatchObject({ language: 'en', keepCopy: false });
+    expect(historyEntry(envelope(event))).toMatchObject({ language: 'en', keepCopy: false });
+  });
+
+  it('ORD-4: a copy is kept only of an e-mail; an SMS-only update keeps none', () => {
+    const event = processed({ notify: { email: false, sms: true }, mailLanguage: 'ru', keepMailCopy: true });
+    expect(notificationOf(event)).toMatchObject({ channels: ['sms'], language: 'ru', keepCopy: false });
+    expect(historyEntry(envelope(event)).keepCopy).toBeUndefined();
+  });
+
+  it('ORD-4/NOT-2 end to end: ProcessOrder with mailLanguage ru and keepMailCopy notifies in Russian with a copy', async () => {
+    const notified: unknown[] = [];
+    const store = createInMemoryEventStore();
+    const orders = createCommandHandler({ store, decider: orderDecider, decodeEnvelope: decodeOrderEnvelope });
+    await orders.handle(stream, command('PlaceOrder', sampleCheckout(), T0, actors.customer));
+    await orders.handle(
+      stream,
+      command(
+        'ProcessOrder',
+        { status: 'Собран', notify: { email: true, sms: true }, mailLanguage: 'ru', keepMailCopy: true },
+        T1,
+      ),
+    );
+    for await (const raw of store.readAll()) {
+      const decoded = decodeOrderEnvelope(raw);
+      if (E.isLeft(decoded)) throw new Error(decoded.left.message);
+      for (const effect of effectsOf(customerNotificationPolicy, decoded.right))
+        if (effect.kind === 'notification') notified.push(effect.notification);
+    }
+    expect(notified).toEqual([
+      {
+        kind: 'order-update',
+        orderId: 'o-1',
+        event: 'OrderProcessed',
+        status: 'Собран',
+        at: T1,
+        channels: ['email', 'sms'],
+        language: 'ru',
+        keepCopy: true,
+      },
+    ]);
   });
 });
 

@@ -83,6 +83,22 @@ const statusOf = (event: OrderEvent): string => {
 const notifyOf = (event: OrderEvent): Notify | undefined =>
   'notify' in event.data ? (event.data as { notify?: Notify }).notify : undefined;
 
+/**
+ * ORD-4/NOT-2: the mail language and "keep a copy" of a notification. The
+ * notify object's own fields win; "process order" also has form-level ones
+ * (mailLanguage, keepMailCopy). A copy is only kept of an e-mail (ec2Biz:
+ * "若選擇了電郵通知").
+ */
+const mailOptionsOf = (event: OrderEvent, notify: Notify | undefined): { language?: string; keepCopy?: boolean } => {
+  const form = event.type === 'OrderProcessed' ? event.data : undefined;
+  const language = notify?.language ?? form?.mailLanguage;
+  const keepCopy = notify?.email === true ? (notify.keepCopy ?? form?.keepMailCopy) : undefined;
+  return {
+    ...(language === undefined ? {} : { language }),
+    ...(keepCopy === undefined ? {} : { keepCopy }),
+  };
+};
+
 export const historyEntry = (envelope: Envelope<OrderEvent>): HistoryEntry => {
   const { event } = envelope;
   const data = event.data as { note?: string; noteVisibleToCustomer?: boolean; providerMessage?: string };
@@ -99,8 +115,7 @@ export const historyEntry = (envelope: Envelope<OrderEvent>): HistoryEntry => {
     actor: envelope.actor,
     email: notify?.email ?? false,
     sms: notify?.sms ?? false,
-    ...(notify?.language === undefined ? {} : { language: notify.language }),
-    ...(notify?.keepCopy === undefined ? {} : { keepCopy: notify.keepCopy }),
+    ...mailOptionsOf(event, notify),
     noteVisibleToCustomer: data.noteVisibleToCustomer ?? false,
     remarks,
   };
