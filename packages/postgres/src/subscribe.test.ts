@@ -16,11 +16,11 @@ describe('subscriptions through a lost connection (PGlite behind a failing execu
 
   it('waits out connection errors and delivers every event once; other errors end it', async () => {
     let failures = 0;
-    let other: Error | undefined;
+    const broken: { error?: Error } = {};
     const flaky: SqlExecutor = {
       ...executor,
       query: async (sql, params) => {
-        if (other !== undefined) throw other;
+        if (broken.error !== undefined) throw broken.error;
         if (failures > 0) {
           failures--;
           throw storeError('connection', 'cannot reach PostgreSQL at test: connection terminated');
@@ -45,7 +45,7 @@ describe('subscriptions through a lost connection (PGlite behind a failing execu
     expect(failures).toBe(0);
     expect(seen).toEqual([first.eventId, second.eventId, third.eventId]);
 
-    other = new Error('permission denied for schema flaky');
+    broken.error = new Error('permission denied for schema flaky');
     right(await writer.append('order-3', [newEvent('Later')], 'no-stream'));
     await expect(sub.done).rejects.toThrow('permission denied');
     expect(seen).toHaveLength(3);
