@@ -15,6 +15,7 @@ import { orderStreamId, type OrderEvent } from './events.js';
 import { financialStatus, pixpaPaymentStatus } from './payment-status.js';
 import { orderPolicies } from './policies/all.js';
 import type { OrderNotification } from './policies/notify-customer.js';
+import type { NewOrderNotification } from './policies/notify-new-order.js';
 import { decodeOrderEnvelope } from './policies/reactor-base.js';
 import { customerOrders } from './projections/customer-orders.js';
 import { renderOrderSummaryHtml } from './projections/order-summary.js';
@@ -34,6 +35,7 @@ const shop = (settings: ShopSettings = defaultShopSettings) => {
   const handler = createCommandHandler({ store, decider: orderDecider, decodeEnvelope: decodeOrderEnvelope });
   const policies = orderPolicies(settings);
   const notifications: OrderNotification[] = [];
+  const newOrder: NewOrderNotification[] = [];
   const log: Envelope<OrderEvent>[] = [];
   let seen: Checkpoint | undefined;
   let n = 0;
@@ -51,8 +53,11 @@ const shop = (settings: ShopSettings = defaultShopSettings) => {
         log.push(envelope.right);
         for (const policy of policies)
           for (const effect of effectsOf(policy, envelope.right)) {
-            if (effect.kind === 'notification') notifications.push(effect.notification as OrderNotification);
-            else {
+            if (effect.kind === 'notification') {
+              const notification = effect.notification as OrderNotification | NewOrderNotification;
+              if (notification.kind === 'order-update') notifications.push(notification);
+              else newOrder.push(notification);
+            } else {
               quiet = false;
               await handler.handle(effect.streamId, effect.command);
             }
@@ -72,7 +77,7 @@ const shop = (settings: ShopSettings = defaultShopSettings) => {
     if (E.isLeft(loaded)) throw new Error(loaded.left.message);
     return loaded.right.state;
   };
-  return { send, ok, state, notifications, log };
+  return { send, ok, state, notifications, newOrder, log };
 };
 
 const money = (amount: number, currency: string) => ({ amount, currency });
@@ -371,6 +376,24 @@ describe('seed 002 — ec2Biz purchase orders (order administration)', () => {
     ]);
     await s.ok('ec-1', 'RecordOrder', { note: '已在付款閘道確認收款' }, admin, '2026-11-24T05:00:00Z');
     expect((await s.state('ec-1')).status).toBe('recorded');
+  });
+
+  it('NOT-1: a new order is confirmed to the customer by e-mail and the admin is alerted by e-mail, SMS and fax once it is recorded', async () => {
+    const s = shop({
+      ...defaultShopSettings,
+      newOrderNotifications: { customerEmail: true, adminChannels: ['email', 'sms', 'fax'] },
+    });
+    await s.ok('ec-9', 'PlaceOrder', place('ec-9'), member, '2026-11-24T02:00:00Z');
+    // Still "待完成的訂單": the online payment has not gone through.
+    expect(s.newOrder).toEqual([]);
+    await s.ok('ec-9', 'RecordSale', { paymentId: 'ec-9-p1', amount: hkd(36000) }, system, '2026-11-24T02:02:00Z');
+    expect(s.newOrder).toEqual([
+      { kind: 'order-confirmation', orderId: 'ec-9', at: '2026-11-24T02:02:00Z', channels: ['email'] },
+      { kind: 'new-order-alert', orderId: 'ec-9', at: '2026-11-24T02:02:00Z', channels: ['email', 'sms', 'fax'] },
+    ]);
+    // Paying again later records nothing new and confirms nothing twice.
+    await s.ok('ec-9', 'RecordOrder', {}, admin, '2026-11-24T03:00:00Z');
+    expect(s.newOrder).toHaveLength(2);
   });
 
   it('ORD-2: a successful online payment turns the pending order into a recorded one on its own', async () => {

@@ -6,7 +6,21 @@ import { InvoiceBasisCodec } from './events.js';
  * Per-shop switches for the order policies. Each policy is a pure reactor;
  * a shop turns it on or off here (Odoo's settings pages, ec2Biz's advice).
  */
-export const ShopSettingsCodec = t.strict(
+/** NOT-1: how the shop's own staff hear of a new order (ec2Biz: e-mail, SMS or fax). */
+export const AdminAlertChannelCodec = t.keyof({ email: null, sms: null, fax: null }, 'AdminAlertChannel');
+export type AdminAlertChannel = t.TypeOf<typeof AdminAlertChannelCodec>;
+
+/** NOT-1: the new-order confirmation (customer, by e-mail) and the admin alert (on these channels; none when empty). */
+export const NewOrderNotificationsCodec = t.strict(
+  { customerEmail: t.boolean, adminChannels: t.array(AdminAlertChannelCodec) },
+  'NewOrderNotifications',
+);
+export type NewOrderNotifications = t.TypeOf<typeof NewOrderNotificationsCodec>;
+
+/** What a shop gets when its settings predate `newOrderNotifications`: what ec2Biz does out of the box. */
+export const defaultNewOrderNotifications: NewOrderNotifications = { customerEmail: true, adminChannels: ['email'] };
+
+const RequiredSettings = t.strict(
   {
     /** ORD-2: a pending order becomes recorded when its online payment succeeds. */
     recordOnPayment: t.boolean,
@@ -26,6 +40,12 @@ export const ShopSettingsCodec = t.strict(
      */
     fraudHold: t.strict({ enabled: t.boolean, hours: PositiveInt, scope: t.keyof({ flagged: null, all: null }) }),
   },
+  'RequiredShopSettings',
+);
+
+/** Fields added later are optional, so settings saved before them still decode. */
+export const ShopSettingsCodec = t.intersection(
+  [RequiredSettings, t.exact(t.partial({ newOrderNotifications: NewOrderNotificationsCodec }))],
   'ShopSettings',
 );
 export type ShopSettings = t.TypeOf<typeof ShopSettingsCodec>;
@@ -37,4 +57,5 @@ export const defaultShopSettings: ShopSettings = {
   captureAfterDelivery: true,
   invoicing: { policy: 'ordered', automatic: true },
   fraudHold: { enabled: true, hours: 24, scope: 'flagged' },
+  newOrderNotifications: defaultNewOrderNotifications,
 };

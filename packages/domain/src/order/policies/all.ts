@@ -7,12 +7,13 @@ import { autoInvoicePolicy } from './auto-invoice.js';
 import { captureAfterDeliveryPolicy } from './capture-after-delivery.js';
 import { fraudHoldPolicy } from './fraud-hold.js';
 import { customerNotificationPolicy } from './notify-customer.js';
+import { newOrderNotificationPolicy } from './notify-new-order.js';
 import { recordOnPaymentPolicy } from './record-on-payment.js';
 
 /**
  * Every order policy for one shop's settings (each one is inert when switched
- * off), and the customer-notification reactor, which only acts on changes an
- * admin asked to notify.
+ * off), the new-order notifications (NOT-1) and the customer-notification
+ * reactor, which only acts on changes an admin asked to notify (NOT-2).
  */
 export const orderPolicies = (settings: ShopSettings): readonly Reactor<OrderEvent, OrderCommand>[] => [
   recordOnPaymentPolicy(settings),
@@ -20,5 +21,6 @@ export const orderPolicies = (settings: ShopSettings): readonly Reactor<OrderEve
   fraudHoldPolicy(settings),
   autoInvoicePolicy(settings),
   captureAfterDeliveryPolicy(settings),
+  newOrderNotificationPolicy(settings),
   customerNotificationPolicy,
 ];

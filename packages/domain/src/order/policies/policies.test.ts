@@ -12,13 +12,14 @@ import type { OrderCommand } from '../commands.js';
 import { orderDecider } from '../decider.js';
 import { orderStreamId, type OrderEvent } from '../events.js';
 import { actors, command, eur, paymentMethods, sampleCheckout } from '../examples.js';
-import { defaultShopSettings, type ShopSettings } from '../settings.js';
+import { defaultShopSettings, ShopSettingsCodec, type ShopSettings } from '../settings.js';
 import { orderPolicies } from './all.js';
 import { autoConfirmPolicy } from './auto-confirm.js';
 import { autoInvoicePolicy } from './auto-invoice.js';
 import { captureAfterDeliveryPolicy } from './capture-after-delivery.js';
 import { fraudHoldPolicy } from './fraud-hold.js';
 import { customerNotificationPolicy } from './notify-customer.js';
+import { newOrderNotificationPolicy } from './notify-new-order.js';
 import { historyEntry } from '../projections/status-history.js';
 import { decodeOrderEnvelope } from './reactor-base.js';
 import { recordOnPaymentPolicy } from './record-on-payment.js';
@@ -163,6 +164,81 @@ describe('customer notifications', () => {
       { notification: { channels: ['email'], note: 'Back next week', status: 'on hold: stock loss' } },
     ]);
     expect(customerNotificationPolicy.react(envelope(authorized))).toEqual([]);
+  });
+});
+
+describe('new-order notifications (NOT-1)', () => {
+  const placed = (status: 'pending' | 'recorded', language?: string): OrderEvent => ({
+    type: 'OrderPlaced',
+    data: {
+      orderId: 'o-1',
+      orderNumber: '1',
+      placedAt: T0,
+      status,
+      currency: 'EUR',
+      lines: [],
+      totals: { subtotal: eur(0), shippingFee: eur(0), discount: eur(0), total: eur(0) },
+      shippingMethod: { code: 'p', name: 'p' },
+      paymentMethod: paymentMethods.bankTransfer,
+      customer: { id: 'c-1', name: 'Lan', ...(language === undefined ? {} : { language }) },
+      billingAddress: { name: 'L', line1: 'x', city: 'y', country: 'VN' },
+      shippingAddress: { name: 'L', line1: 'x', city: 'y', country: 'VN' },
+      fraudSignals: [],
+    },
+  });
+  const recorded: OrderEvent = { type: 'OrderRecorded', data: { at: T1, trigger: 'payment' } };
+  const notifications = (settings: ShopSettings, event: OrderEvent) =>
+    newOrderNotificationPolicy(settings)
+      .react(envelope(event))
+      .map((r) => (r.kind === 'notification' ? r.notification : r));
+
+  it('NOT-1: a recorded order e-mails the customer a confirmation (in her language) and alerts the admin by e-mail', () => {
+    expect(notifications(defaultShopSettings, placed('recorded', 'vi'))).toEqual([
+      { kind: 'order-confirmation', orderId: 'o-1', at: T0, channels: ['email'], language: 'vi' },
+      { kind: 'new-order-alert', orderId: 'o-1', at: T0, channels: ['email'], fraudSignals: [] },
+    ]);
+  });
+
+  it('NOT-1/ORD-2: a pending order confirms nothing until its payment (or an admin) records it', () => {
+    expect(notifications(defaultShopSettings, placed('pending', 'vi'))).toEqual([]);
+    expect(notifications(defaultShopSettings, recorded)).toEqual([
+      { kind: 'order-confirmation', orderId: 'o-1', at: T1, channels: ['email'] },
+      { kind: 'new-order-alert', orderId: 'o-1', at: T1, channels: ['email'] },
+    ]);
+    expect(notifications(defaultShopSettings, authorized)).toEqual([]);
+  });
+
+  it('NOT-1: the admin is alerted on the configured channels (e-mail, SMS, fax); either message can be switched off', () => {
+    const faxAndSms = off({ newOrderNotifications: { customerEmail: false, adminChannels: ['sms', 'fax', 'sms'] } });
+    expect(notifications(faxAndSms, placed('recorded'))).toEqual([
+      { kind: 'new-order-alert', orderId: 'o-1', at: T0, channels: ['sms', 'fax'], fraudSignals: [] },
+    ]);
+    const silent = off({ newOrderNotifications: { customerEmail: false, adminChannels: [] } });
+    expect(notifications(silent, placed('recorded'))).toEqual([]);
+  });
+
+  it('NOT-1: settings saved before the option existed still decode, and get the e-mail confirmation and alert', () => {
+    const { newOrderNotifications: _unused, ...older } = defaultShopSettings;
+    const decoded = ShopSettingsCodec.decode(JSON.parse(JSON.stringify(older)));
+    expect(E.isRight(decoded)).toBe(true);
+    if (E.isLeft(decoded)) return;
+    expect(decoded.right.newOrderNotifications).toBeUndefined();
+    expect(notifications(decoded.right, placed('recorded')).map((n) => n.kind)).toEqual([
+      'order-confirmation',
+      'new-order-alert',
+    ]);
+    expect(
+      E.isLeft(
+        ShopSettingsCodec.decode({
+          ...older,
+          newOrderNotifications: { customerEmail: true, adminChannels: ['pager'] },
+        }),
+      ),
+    ).toBe(true);
+  });
+
+  it('NOT-1: orderPolicies includes the new-order notifications', () => {
+    expect(orderPolicies(defaultShopSettings).map((p) => p.name)).toContain('order.notify-new-order');
   });
 });
 
