@@ -10,7 +10,8 @@ import type {
   Subscription,
   SubscriptionHandler,
 } from '@ordersource/core';
-import { appendEvents, type OutboxMessage } from './append.js';
+import { appendEvents } from './append.js';
+import type { OutboxMessage } from './batch-check.js';
 import { storeError } from './errors.js';
 import type { SqlExecutor } from './executor/types.js';
 import { channelOf, quoteIdent, validateSchemaName } from './identifiers.js';

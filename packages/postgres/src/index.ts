@@ -8,7 +8,7 @@ export { validateSchemaName } from './identifiers.js';
 export { migrate, requireSchema, MIGRATIONS, LATEST_VERSION, MIN_SERVER_VERSION } from './schema.js';
 export type { Migration } from './schema.js';
 export { compareCheckpoints } from './position.js';
-export type { OutboxMessage } from './append.js';
+export type { OutboxMessage } from './batch-check.js';
 export * from './event-store.js';
 export { createPostgresCheckpointStore } from './checkpoint-store.js';
 export * from './snapshot-store.js';
