@@ -12,7 +12,8 @@ export type PostgresErrorKind =
   | 'decode'
   | 'invalid-checkpoint'
   | 'closed'
-  | 'xid-behind';
+  | 'xid-behind'
+  | 'data-dir-locked';
 
 export type PostgresStoreError = Error &
   Readonly<{

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,6 +117,10 @@ describe('schema, migrations and clear errors (PGlite)', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ordersource-pglite-'));
     try {
       const first = await createPgliteExecutor({ dataDir });
+      // A second opener while the first has it open would corrupt it: refused.
+      const second1 = await createPgliteExecutor({ dataDir }).catch((thrown: unknown) => thrown);
+      expect(isStoreError(second1) && second1.kind).toBe('data-dir-locked');
+      expect((second1 as Error).message).toMatch(new RegExp(`in use by process ${process.pid} \\(this one\\)`));
       const store1 = await createPostgresEventStore(first);
       right(await store1.append('order-7', [newEvent('OrderPlaced', { note: 'first run' })], 'no-stream'));
       await store1.close();
@@ -128,8 +132,14 @@ describe('schema, migrations and clear errors (PGlite)', () => {
       right(await store2.append('order-7', [newEvent('OrderConfirmed')], 0));
       await store2.close();
       await second.close();
+      // A lock left by a process that is gone is taken over.
+      await writeFile(`${dataDir}.lock`, '2147483646');
+      const third = await createPgliteExecutor({ dataDir });
+      expect(await readFile(`${dataDir}.lock`, 'utf8')).toBe(String(process.pid));
+      await third.close();
     } finally {
       await rm(dataDir, { recursive: true, force: true });
+      await rm(`${dataDir}.lock`, { force: true });
     }
   });
 });
