@@ -175,6 +175,42 @@ describe('process order (ec2Biz)', () => {
     expect((decided?.data as { notify: { language?: string } }).notify.language).toBeUndefined();
   });
 
+  it('FUL-1: picking another status in the form ends a hold the admin set; a timed ORD-7 review hold still blocks shipping', () => {
+    const paid = [
+      place(sampleCheckout({ paymentMethod: paymentMethods.bankTransfer })),
+      command('ConfirmOfflinePayment', {}, T1),
+    ];
+    const held = run([...paid, command('ProcessOrder', { status: 'En attente', fulfillmentStatus: 'on_hold' }, T1)]);
+    expect(held.state.fulfillment.status).toBe('on_hold');
+    const processed = run(
+      [command('ProcessOrder', { status: 'Traitée', fulfillmentStatus: 'processed' }, T2)],
+      held.events,
+    );
+    expect(types(processed.events.slice(held.events.length))).toEqual([
+      'OrderProcessed',
+      'FulfillmentHoldReleased',
+      'FulfillmentProcessed',
+    ]);
+    // Held after processing: the hold resumes to processed, nothing more to mark.
+    const again = run(
+      [
+        command('ProcessOrder', { status: 'En attente', fulfillmentStatus: 'on_hold' }, T2),
+        command('ProcessOrder', { status: 'Traitée', fulfillmentStatus: 'processed' }, T2),
+        command('ProcessOrder', { status: 'En attente', fulfillmentStatus: 'on_hold' }, T2),
+        command('ProcessOrder', { status: 'Expédiée', fulfillmentStatus: 'shipped' }, T2),
+      ],
+      processed.events,
+    );
+    expect(again.state.fulfillment.status).toBe('shipped');
+    const review = run([
+      ...paid,
+      command('HoldFulfillment', { reason: 'fraud review', until: '2026-11-25T10:00:00Z' }, T1),
+    ]).events;
+    expect(refusal(review, command('ProcessOrder', { status: 'Sent', fulfillmentStatus: 'shipped' }, T2))).toBe(
+      'fulfillment-on-hold',
+    );
+  });
+
   it('ORD-4: processing to a fulfillment status obeys the same gates (unpaid order cannot be shipped)', () => {
     const { events } = run([place(sampleCheckout({ paymentMethod: paymentMethods.bankTransfer }))]);
     expect(refusal(events, command('ProcessOrder', { status: 'Sent', fulfillmentStatus: 'shipped' }, T1))).toBe(
@@ -198,6 +234,19 @@ describe('discarding and cancelling', () => {
       command('RecordSale', { paymentId: 'pay-1', amount: eur(2100) }, T1, actors.provider),
     ]);
     expect(refusal(events, command('DiscardOrder', { reason: 'erroneous' }, T2))).toBe('refund-first');
+  });
+
+  it('ORD-6: a stale order (online payment never completed) and an erroneous one are deleted with their reason; the open payment link is voided', () => {
+    const stale = run([place(), command('DiscardOrder', { reason: 'stale', note: 'unpaid for 30 days' }, T2)]);
+    expect(types(stale.events).slice(-2)).toEqual(['PaymentVoided', 'OrderDiscarded']);
+    expect(stale.state.payments[0]?.status).toBe('voided');
+    expect(stale.state.discarded).toEqual({ at: T2, reason: 'stale' });
+    expect(stale.events.at(-1)?.data).toMatchObject({ reason: 'stale', note: 'unpaid for 30 days' });
+    const wrong = run([
+      place(sampleCheckout({ paymentMethod: paymentMethods.bankTransfer })),
+      command('DiscardOrder', { reason: 'erroneous' }, T2),
+    ]);
+    expect(wrong.state).toMatchObject({ status: 'discarded', discarded: { reason: 'erroneous' } });
   });
 
   it('cancelling with a reason voids open authorizations and is irreversible', () => {

@@ -14,7 +14,13 @@ import type {
   RecordOrder,
   RemoveOrderLine,
 } from './commands.js';
-import { holdFulfillment, markDelivered, markProcessed, shipOrder } from './decide-fulfillment.js';
+import {
+  holdFulfillment,
+  markDelivered,
+  markProcessed,
+  releaseFulfillmentHold,
+  shipOrder,
+} from './decide-fulfillment.js';
 import { voidOpenPayments } from './decide-payment.js';
 import { chain, fail, ok, type Ctx, type Decision } from './decision.js';
 import type { FraudSignal, OrderEvent, OrderTotals } from './events.js';
@@ -154,11 +160,17 @@ export const processOrder = (state: OrderState, ctx: Ctx, data: ProcessOrder['da
   const deliver = (s: OrderState) =>
     markDelivered(s, ctx, data.deliveryDate === undefined ? {} : { deliveredAt: data.deliveryDate }, {});
   const steps: ((s: OrderState) => Decision)[] = [() => ok(processed)];
+  // FUL-1 (Pixpa): picking another status ends a hold the admin set by hand. A timed
+  // review hold (ORD-7) is left to run out or to an explicit ReleaseFulfillmentHold.
+  const hold = state.fulfillment.hold;
+  if (target !== undefined && target !== 'cancelled' && hold !== undefined && hold.until === undefined)
+    steps.push((s) => releaseFulfillmentHold(s, ctx, {}));
   switch (target) {
     case undefined:
       break;
     case 'processed':
-      steps.push((s) => markProcessed(s, ctx, {}));
+      // A hold placed on a processed order resumes to processed: nothing more to mark.
+      steps.push((s) => (s.fulfillment.status === 'processed' ? ok() : markProcessed(s, ctx, {})));
       break;
     case 'on_hold':
       steps.push((s) => holdFulfillment(s, ctx, { reason: data.holdReason ?? data.note ?? data.status }));

@@ -170,6 +170,34 @@ describe('seed 000 — Odoo eCommerce (payments through a provider)', () => {
     expect((await s.state('od-2')).payments[0]).toMatchObject({ status: 'captured', captured: 900000 });
   });
 
+  it('ORD-5/PAY-1: the payment confirmation shows in the order’s history as an automatic note with the provider’s message', async () => {
+    const s = shop();
+    const card = { code: 'vnpay', name: 'VNPay', kind: 'online', capture: 'automatic' };
+    await s.ok(
+      'od-3',
+      'PlaceOrder',
+      checkout('od-3', 'VND', { id: 'kh-3', name: 'Lê Chi' }, card, [
+        { lineId: 'a', sku: 'NON', name: 'Nón lá', qty: 1, price: 200000, kind: 'physical' },
+      ]),
+      { kind: 'customer', id: 'kh-3' },
+      '2026-11-24T02:00:00Z',
+    );
+    await s.ok(
+      'od-3',
+      'RecordSale',
+      { paymentId: 'od-3-p1', amount: money(200000, 'VND'), providerMessage: 'Giao dịch thành công' },
+      provider,
+      '2026-11-24T02:01:00Z',
+    );
+    const history = statusHistory(project(statusHistoryProjection, s.log), 'od-3');
+    expect(history.find((h) => h.event === 'PaymentCaptured')).toMatchObject({
+      actor: provider,
+      status: 'payment received: 200000 VND',
+      remarks: { gateway: 'Giao dịch thành công' },
+    });
+    expect(history.map((h) => h.event).slice(0, 3)).toContain('OrderConfirmed');
+  });
+
   it('CUS-2: a contact of a company sees every order of that company in "my account"', async () => {
     const s = shop();
     const wire = { code: 'wire', name: 'Chuyển khoản', kind: 'offline', capture: 'manual' };
@@ -307,6 +335,44 @@ describe('seed 001 — Pixpa client gallery (payment and fulfillment statuses)',
       'on hold: retard d’expédition',
       'shipped',
       'delivered',
+    ]);
+  });
+
+  it('FUL-1: the status picker goes en attente -> traitée -> expédiée -> exécutée, each with its note e-mailed in French', async () => {
+    const s = shop();
+    await s.ok(
+      'px-4',
+      'PlaceOrder',
+      checkout(
+        'px-4',
+        'EUR',
+        { id: 'cl-1', name: 'Claire Martin', language: 'fr' },
+        offline,
+        [{ lineId: 'album', sku: 'ALBUM', name: 'Album photo', qty: 1, price: 12000, kind: 'physical' }],
+        { country: 'FR' },
+      ),
+      client,
+      '2026-11-24T09:00:00Z',
+    );
+    await s.ok('px-4', 'ConfirmOfflinePayment', {}, studio, '2026-11-24T10:00:00Z');
+    const pick = (status: string, fulfillmentStatus: string, note: string, at: string) =>
+      s.ok(
+        'px-4',
+        'ProcessOrder',
+        { status, fulfillmentStatus, note, noteVisibleToCustomer: true, notify: { email: true, sms: false } },
+        studio,
+        at,
+      );
+    await pick('En attente', 'on_hold', 'Rupture de papier', '2026-11-25T09:00:00Z');
+    await pick('Traitée', 'processed', 'Papier reçu, album prêt', '2026-11-26T09:00:00Z');
+    await pick('Expédiée', 'shipped', 'Votre album est en route', '2026-11-26T10:00:00Z');
+    const done = await pick('Exécutée', 'fulfilled', 'Livré, merci !', '2026-11-28T10:00:00Z');
+    expect(done.fulfillment.status).toBe('fulfilled');
+    expect(s.notifications.map((n) => [n.status, n.note, n.language])).toEqual([
+      ['En attente', 'Rupture de papier', 'fr'],
+      ['Traitée', 'Papier reçu, album prêt', 'fr'],
+      ['Expédiée', 'Votre album est en route', 'fr'],
+      ['Exécutée', 'Livré, merci !', 'fr'],
     ]);
   });
 
