@@ -2,7 +2,7 @@ import type { Checkpoint, Envelope, EventFilter, ReadAllOptions } from '@orderso
 import { sleep } from '@ordersource/core';
 import type { SqlQueryable } from './executor/types.js';
 import { belowHorizon, comparePositions, parsePosition, type Position } from './position.js';
-import { decodeEventRows, EVENT_JSON_EXPRESSION } from './row.js';
+import { decodeEventRows, decodeEventTuples, EVENT_JSON_EXPRESSION } from './row.js';
 
 /**
  * Reading the global log without ever skipping an event. Sequence values are
@@ -44,41 +44,89 @@ const filterSql = (filter: EventFilter, params: unknown[]): string => {
  * which rows of it are turned into events), so the plan is always an ordered
  * index scan and a sparse filter advances the cursor window by window.
  */
+// A page travels as one JSON text when it is smaller than this (characters): one
+// parse instead of one per row, 1.5-2x faster on PGlite. Larger pages (big
+// payloads) are read row by row, so no single string grows past V8's limits.
+export const MAX_PAGE_TEXT = 32 * 1024 * 1024;
+
+const windowSql = (schema: string, matches: string): string => `
+  select e.transaction_id, e.global_position, case when ${matches} then ${EVENT_JSON_EXPRESSION} end as ev
+    from (select * from ${schema}.events e
+           where e.transaction_id < h.horizon
+             and (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+           order by e.transaction_id, e.global_position
+           limit $3) e`;
+
+const HORIZON = `select pg_snapshot_xmin(pg_current_snapshot()) as horizon, pg_snapshot_xmax(pg_current_snapshot()) as head`;
+
+const positionOf = (text: unknown): Position | undefined => {
+  if (typeof text !== 'string') return undefined;
+  const [transactionId = '', sequence = ''] = text.split(':');
+  return { transactionId, sequence };
+};
+
 export const fetchPage = async (
   db: SqlQueryable,
   schema: string,
   after: Position,
   filter: EventFilter,
   limit: number,
+  maxPageText = MAX_PAGE_TEXT,
 ): Promise<Page> => {
   const params: unknown[] = [after.transactionId, after.sequence, limit];
   const matches = filterSql(filter, params);
+  params.push(maxPageText);
+  const [row] = await db.query(
+    `with h as materialized (${HORIZON}),
+          w as materialized (select w.* from h, lateral (${windowSql(schema, matches)}) w)
+     select h.horizon::text as page_horizon, h.head::text as page_head,
+            (select count(*) from w)::integer as scanned,
+            (select w.transaction_id::text || ':' || w.global_position::text from w
+              order by w.transaction_id desc, w.global_position desc limit 1) as scanned_to,
+            case when (select coalesce(sum(length(w.ev)), 0) from w) <= $${params.length}::bigint
+                 then (select '[' || coalesce(string_agg(w.ev, ',' order by w.transaction_id, w.global_position), '') || ']'
+                         from w) end as events
+       from h`,
+    params,
+  );
+  if (row !== undefined && typeof row['events'] === 'string') {
+    const scanned = Number(row['scanned']);
+    return {
+      envelopes: decodeEventTuples(JSON.parse(row['events'])),
+      scannedTo: positionOf(row['scanned_to']),
+      horizon: String(row['page_horizon']),
+      head: String(row['page_head']),
+      full: scanned >= limit,
+    };
+  }
+  return fetchPageByRows(db, schema, params.slice(0, -1), matches, limit);
+};
+
+/** The same page, one row (and one JSON text) per event. */
+const fetchPageByRows = async (
+  db: SqlQueryable,
+  schema: string,
+  params: readonly unknown[],
+  matches: string,
+  limit: number,
+): Promise<Page> => {
   const rows = await db.query(
-    `with h as materialized (
-       select pg_snapshot_xmin(pg_current_snapshot()) as horizon, pg_snapshot_xmax(pg_current_snapshot()) as head)
-     select h.horizon::text as page_horizon, h.head::text as page_head, w.*
-       from h left join lateral (
-         select e.transaction_id::text as scan_tx, e.global_position::text as scan_pos,
-                case when ${matches} then ${EVENT_JSON_EXPRESSION} end as ev
-           from (select * from ${schema}.events e
-                  where e.transaction_id < h.horizon
-                    and (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
-                  order by e.transaction_id, e.global_position
-                  limit $3) e
-          order by e.transaction_id, e.global_position) w on true`,
+    `with h as materialized (${HORIZON})
+     select h.horizon::text as page_horizon, h.head::text as page_head,
+            w.transaction_id::text as scan_tx, w.global_position::text as scan_pos, w.ev
+       from h left join lateral (${windowSql(schema, matches)}) w on true
+      order by w.transaction_id, w.global_position`,
     params,
   );
   const first = rows[0];
-  const horizon = String(first?.['page_horizon']);
-  const head = String(first?.['page_head']);
   const scanned = first === undefined || first['scan_tx'] === null ? [] : rows;
   const last = scanned.at(-1);
   return {
     envelopes: decodeEventRows(scanned.filter((row) => row['ev'] !== null)),
     scannedTo:
       last === undefined ? undefined : { transactionId: String(last['scan_tx']), sequence: String(last['scan_pos']) },
-    horizon,
-    head,
+    horizon: String(first?.['page_horizon']),
+    head: String(first?.['page_head']),
     full: scanned.length >= limit,
   };
 };

@@ -37,17 +37,10 @@ export const EVENT_JSON_EXPRESSION = `json_build_array(e.transaction_id::text, e
   e.correlation_id, e.schema_version)::text`;
 export const EVENT_JSON = `${EVENT_JSON_EXPRESSION} as ev`;
 
-/** The JSON text of one event row, as named fields. */
-export const eventFields = (row: SqlRow): SqlRow => {
-  const text = row['ev'];
-  let tuple: unknown;
-  try {
-    tuple = typeof text === 'string' ? JSON.parse(text) : undefined;
-  } catch {
-    tuple = undefined;
-  }
+/** One event's JSON array (or its text), as named fields. */
+const fieldsOf = (tuple: unknown, shown: unknown): SqlRow => {
   if (!Array.isArray(tuple) || tuple.length !== FIELDS.length)
-    throw storeError('decode', `cannot decode an event row: expected ${FIELDS.length} fields, got ${String(text)}`, {
+    throw storeError('decode', `cannot decode an event row: expected ${FIELDS.length} fields, got ${String(shown)}`, {
       field: 'ev',
     });
   const values: readonly unknown[] = tuple;
@@ -56,6 +49,14 @@ export const eventFields = (row: SqlRow): SqlRow => {
     fields[name] = values[i];
   });
   return fields;
+};
+
+const parseText = (text: unknown): unknown => {
+  try {
+    return typeof text === 'string' ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
 };
 
 const DIGITS = /^\d+$/;
@@ -71,8 +72,18 @@ const isoInstant = (value: unknown): string | undefined => {
   return lastRecorded.iso;
 };
 
-export const decodeEventRow = (selected: SqlRow): Envelope => {
-  const row = eventFields(selected);
+/** A row with the `ev` column (one event's JSON text). */
+export const decodeEventRow = (selected: SqlRow): Envelope =>
+  decodeFields(fieldsOf(parseText(selected['ev']), selected['ev']));
+
+/** A page read as one JSON array of event arrays. */
+export const decodeEventTuples = (page: unknown): Envelope[] => {
+  if (!Array.isArray(page))
+    throw storeError('decode', 'cannot decode a page of events: not a JSON array', { field: 'ev' });
+  return (page as readonly unknown[]).map((tuple) => decodeFields(fieldsOf(tuple, JSON.stringify(tuple))));
+};
+
+const decodeFields = (row: SqlRow): Envelope => {
   const streamId = row['stream_id'];
   const version = row['stream_version'];
   const where = typeof streamId === 'string' ? `stream ${JSON.stringify(streamId)}` : 'an event row';
