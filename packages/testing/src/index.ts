@@ -6,6 +6,7 @@ export * from './contract/checkpoint-store-contract.js';
 export * from './decider-spec.js';
 export * from './arbitraries.js';
 export * from './laws.js';
+export * from './react-inline.js';
 export { deepEqual, show } from './equality.js';
 export * from './fixtures/cart.js';
 export * from './fixtures/cart-arbitraries.js';

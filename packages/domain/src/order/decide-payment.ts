@@ -1,3 +1,4 @@
+import type { Money } from '@ordersource/core';
 import type {
   AuthorizePayment,
   CaptureOnDelivery,
@@ -230,24 +231,32 @@ const openToRelease = (payment: PaymentState): boolean =>
 const releasable = (payment: PaymentState): number =>
   Math.max(0, payment.authorized - payment.captured - payment.released);
 
-/** PAY-1: void an open request or authorization; what was authorized and not captured is released. */
-export const voidPayment = (state: OrderState, ctx: Ctx, data: VoidPayment['data']): Decision => {
-  const payment = find(state, data.paymentId);
-  if (payment === undefined) return unknownPayment(data.paymentId);
+/** Void and expiry share their gate: only an open request or authorization is released, with what it still holds. */
+const release = (
+  state: OrderState,
+  paymentId: string,
+  event: (paymentId: string, released: Money) => OrderEvent,
+): Decision => {
+  const payment = find(state, paymentId);
+  if (payment === undefined) return unknownPayment(paymentId);
   if (!openToRelease(payment))
     return fail('invalid-payment-transition', `payment ${payment.paymentId} is ${payment.status}`);
-  return ok({
+  return ok(event(payment.paymentId, money(state, releasable(payment))));
+};
+
+/** PAY-1: void an open request or authorization; what was authorized and not captured is released. */
+export const voidPayment = (state: OrderState, ctx: Ctx, data: VoidPayment['data']): Decision =>
+  release(state, data.paymentId, (paymentId, released) => ({
     type: 'PaymentVoided',
     data: {
       at: ctx.at,
-      paymentId: payment.paymentId,
-      released: money(state, releasable(payment)),
+      paymentId,
+      released,
       ...(data.reason === undefined ? {} : { reason: data.reason }),
       ...provider(data),
       ...changeNoteOf(data),
     },
-  });
-};
+  }));
 
 /** Void every open payment (on cancel and discard). */
 export const voidOpenPayments = (state: OrderState, ctx: Ctx, reason: string): OrderEvent[] =>
@@ -257,22 +266,11 @@ export const voidOpenPayments = (state: OrderState, ctx: Ctx, reason: string): O
   }));
 
 /** PAY-1: a request or authorization lapsed. */
-export const expirePayment = (state: OrderState, ctx: Ctx, data: ExpirePayment['data']): Decision => {
-  const payment = find(state, data.paymentId);
-  if (payment === undefined) return unknownPayment(data.paymentId);
-  if (!openToRelease(payment))
-    return fail('invalid-payment-transition', `payment ${payment.paymentId} is ${payment.status}`);
-  return ok({
+export const expirePayment = (state: OrderState, ctx: Ctx, data: ExpirePayment['data']): Decision =>
+  release(state, data.paymentId, (paymentId, released) => ({
     type: 'PaymentExpired',
-    data: {
-      at: ctx.at,
-      paymentId: payment.paymentId,
-      released: money(state, releasable(payment)),
-      ...provider(data),
-      ...changeNoteOf(data),
-    },
-  });
-};
+    data: { at: ctx.at, paymentId, released, ...provider(data), ...changeNoteOf(data) },
+  }));
 
 /** PAY-1: a declined attempt; the payer may try again. */
 export const failPayment = (state: OrderState, ctx: Ctx, data: FailPayment['data']): Decision => {

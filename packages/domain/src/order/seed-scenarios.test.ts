@@ -1,9 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
+import { reactInline } from '@ordersource/testing';
 import {
   createCommandHandler,
   createInMemoryEventStore,
-  effectsOf,
   project,
   type Actor,
   type Checkpoint,
@@ -44,26 +44,18 @@ const shop = (settings: ShopSettings = defaultShopSettings) => {
     if (E.isLeft(decoded)) return decoded;
     const handled = await handler.handle(orderStreamId(orderId), decoded.right);
     if (E.isLeft(handled)) return handled;
-    for (let quiet = false; !quiet;) {
-      quiet = true;
-      for await (const raw of store.readAll(seen)) {
-        seen = raw.globalPosition;
-        const envelope = decodeOrderEnvelope(raw);
-        if (E.isLeft(envelope)) throw new Error(envelope.left.message);
-        log.push(envelope.right);
-        for (const policy of policies)
-          for (const effect of effectsOf(policy, envelope.right)) {
-            if (effect.kind === 'notification') {
-              const notification = effect.notification as OrderNotification | NewOrderNotification;
-              if (notification.kind === 'order-update') notifications.push(notification);
-              else newOrder.push(notification);
-            } else {
-              quiet = false;
-              await handler.handle(effect.streamId, effect.command);
-            }
-          }
-      }
-    }
+    const reacted = await reactInline({
+      store,
+      decode: decodeOrderEnvelope,
+      reactors: policies,
+      handle: handler.handle,
+      ...(seen === undefined ? {} : { after: seen }),
+    });
+    seen = reacted.checkpoint;
+    log.push(...reacted.envelopes);
+    for (const notification of reacted.notifications as (OrderNotification | NewOrderNotification)[])
+      if (notification.kind === 'order-update') notifications.push(notification);
+      else newOrder.push(notification);
     return handled;
   };
   /** Send and insist on success. */

@@ -1,10 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
+import { reactInline } from '@ordersource/testing';
 import {
   createCommandHandler,
   createInMemoryEventStore,
   createProjectionRunner,
-  effectsOf,
   type Actor,
   type Checkpoint,
 } from '@ordersource/core';
@@ -41,21 +41,14 @@ describe('walkthrough: checkout to fulfilled with a partial refund', () => {
       if (E.isLeft(decoded)) throw new Error(decoded.left.message);
       const handled = await orders.handle(stream, decoded.right);
       if (E.isLeft(handled)) throw new Error(handled.left.message);
-      for (let quiet = false; !quiet;) {
-        quiet = true;
-        for await (const raw of store.readAll(seen)) {
-          seen = raw.globalPosition;
-          const envelope = decodeOrderEnvelope(raw);
-          if (E.isLeft(envelope)) throw new Error(envelope.left.message);
-          for (const policy of policies)
-            for (const effect of effectsOf(policy, envelope.right))
-              if (effect.kind === 'command') {
-                quiet = false;
-                const result = await orders.handle(effect.streamId, effect.command);
-                if (E.isLeft(result)) throw new Error(`${policy.name}: ${result.left.message}`);
-              }
-        }
-      }
+      const reacted = await reactInline({
+        store,
+        decode: decodeOrderEnvelope,
+        reactors: policies,
+        handle: orders.handle,
+        ...(seen === undefined ? {} : { after: seen }),
+      });
+      seen = reacted.checkpoint;
       return handled.right;
     };
 

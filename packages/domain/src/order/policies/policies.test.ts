@@ -1,9 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
+import { reactInline } from '@ordersource/testing';
 import {
   createCommandHandler,
   createInMemoryEventStore,
-  effectsOf,
   type Checkpoint,
   type Envelope,
   type Reactor,
@@ -275,7 +275,6 @@ describe('process order mail options (ORD-4, NOT-2)', () => {
   });
 
   it('ORD-4/NOT-2 end to end: ProcessOrder with mailLanguage ru and keepMailCopy notifies in Russian with a copy', async () => {
-    const notified: unknown[] = [];
     const store = createInMemoryEventStore();
     const orders = createCommandHandler({ store, decider: orderDecider, decodeEnvelope: decodeOrderEnvelope });
     await orders.handle(stream, command('PlaceOrder', sampleCheckout(), T0, actors.customer));
@@ -287,12 +286,12 @@ describe('process order mail options (ORD-4, NOT-2)', () => {
         T1,
       ),
     );
-    for await (const raw of store.readAll()) {
-      const decoded = decodeOrderEnvelope(raw);
-      if (E.isLeft(decoded)) throw new Error(decoded.left.message);
-      for (const effect of effectsOf(customerNotificationPolicy, decoded.right))
-        if (effect.kind === 'notification') notified.push(effect.notification);
-    }
+    const { notifications: notified } = await reactInline({
+      store,
+      decode: decodeOrderEnvelope,
+      reactors: [customerNotificationPolicy],
+      handle: orders.handle,
+    });
     expect(notified).toEqual([
       {
         kind: 'order-update',
@@ -317,23 +316,14 @@ const shop = (settings: ShopSettings) => {
   const send = async (streamId: string, cmd: OrderCommand) => {
     const handled = await orders.handle(streamId, cmd);
     if (E.isLeft(handled)) throw new Error(`${cmd.type}: ${handled.left.message}`);
-    for (;;) {
-      const fresh: Envelope<OrderEvent>[] = [];
-      for await (const raw of store.readAll(checkpoint)) {
-        checkpoint = raw.globalPosition;
-        const decoded = decodeOrderEnvelope(raw);
-        if (E.isLeft(decoded)) throw new Error(decoded.left.message);
-        fresh.push(decoded.right);
-      }
-      if (fresh.length === 0) return;
-      for (const env of fresh)
-        for (const policy of policies)
-          for (const effect of effectsOf(policy, env))
-            if (effect.kind === 'command') {
-              const result = await orders.handle(effect.streamId, effect.command);
-              if (E.isLeft(result)) throw new Error(`${effect.command.type}: ${result.left.message}`);
-            }
-    }
+    const reacted = await reactInline({
+      store,
+      decode: decodeOrderEnvelope,
+      reactors: policies,
+      handle: orders.handle,
+      ...(checkpoint === undefined ? {} : { after: checkpoint }),
+    });
+    checkpoint = reacted.checkpoint;
   };
   return { send, state: async () => E.getOrElseW(() => undefined)(await orders.load(stream))?.state };
 };
