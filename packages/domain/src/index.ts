@@ -1,6 +1,7 @@
 // Public API of @ordersource/domain (orders, payments, fulfillment, customers).
 // Modules inside the package import each other directly; this file only
-// re-exports. Fiscal receipts are exposed through "@ordersource/domain/receipts".
+// re-exports. Fiscal receipts are exposed through "@ordersource/domain/receipts",
+// subscriptions through "@ordersource/domain/subscriptions".
 export * from './order/values.js';
 export * from './order/events.js';
 export * from './order/commands.js';
