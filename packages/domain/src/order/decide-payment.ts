@@ -16,7 +16,7 @@ import type { InvoiceLine, OrderEvent } from './events.js';
 import { balanceDue, capturable, requestable } from './payment-status.js';
 import { deliveredQty, invoicedQty } from './quantities.js';
 import type { OrderState, PaymentState } from './state.js';
-import { changeNoteOf } from './values.js';
+import { changeNoteOf, type ChangeNote } from './values.js';
 
 /** PAY-1..PAY-4 and PAY-7: every payment of the order has its own lifecycle inside the order stream (refunds: decide-refund.ts). */
 
@@ -99,6 +99,19 @@ const overpayment = (state: OrderState, amount: number): Decision | undefined =>
     : undefined;
 };
 
+/** A sale or an offline confirmation: money in at once, nothing left authorized to release. */
+const receivedAtOnce = (
+  state: OrderState,
+  ctx: Ctx,
+  paymentId: string,
+  amount: Money,
+  mode: 'sale' | 'offline',
+  extra: ChangeNote & { providerReference?: string; providerMessage?: string },
+): OrderEvent => ({
+  type: 'PaymentCaptured',
+  data: { at: ctx.at, paymentId, amount, mode, final: true, released: money(state, 0), ...extra },
+});
+
 /** PAY-1: authorize and capture in one step (a sale). */
 export const recordSale = (state: OrderState, ctx: Ctx, data: RecordSale['data']): Decision => {
   const payment = find(state, data.paymentId);
@@ -107,19 +120,9 @@ export const recordSale = (state: OrderState, ctx: Ctx, data: RecordSale['data']
     return fail('invalid-payment-transition', `payment ${payment.paymentId} is ${payment.status}`);
   const wrong = exactAmount(state, payment, data.amount) ?? overpayment(state, data.amount.amount);
   if (wrong !== undefined) return wrong;
-  return ok({
-    type: 'PaymentCaptured',
-    data: {
-      at: ctx.at,
-      paymentId: data.paymentId,
-      amount: data.amount,
-      mode: 'sale',
-      final: true,
-      released: money(state, 0),
-      ...provider(data),
-      ...changeNoteOf(data),
-    },
-  });
+  return ok(
+    receivedAtOnce(state, ctx, data.paymentId, data.amount, 'sale', { ...provider(data), ...changeNoteOf(data) }),
+  );
 };
 
 /** PAY-4: an admin confirms money received offline (bank transfer, cash or card to a courier, in store). */
@@ -142,18 +145,9 @@ export const confirmOfflinePayment = (state: OrderState, ctx: Ctx, data: Confirm
     return fail('invalid-payment-transition', `payment ${payment.paymentId} is ${payment.status}`);
   const wrong = overpayment(state, payment.requested);
   if (wrong !== undefined) return wrong;
-  return ok({
-    type: 'PaymentCaptured',
-    data: {
-      at: ctx.at,
-      paymentId: payment.paymentId,
-      amount: money(state, payment.requested),
-      mode: 'offline',
-      final: true,
-      released: money(state, 0),
-      ...changeNoteOf(data),
-    },
-  });
+  return ok(
+    receivedAtOnce(state, ctx, payment.paymentId, money(state, payment.requested), 'offline', changeNoteOf(data)),
+  );
 };
 
 /**
