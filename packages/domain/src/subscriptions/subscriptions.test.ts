@@ -77,8 +77,8 @@ describe('subscriptions (seed 004, Odoo Subscriptions)', () => {
     const { events, state } = run([start()]);
     expect(events).toMatchObject([{ type: 'SubscriptionStarted', data: { quotationId: 'S00042', plan: plan(true) } }]);
     expect(adminSubscriptionView(state)).toEqual({ status: 'in_progress' });
-    expect(portalSubscriptionView(state)).toEqual({ status: 'in_progress', canClose: true });
-    expect(portalSubscriptionView(run([start(false)]).state).canClose).toBe(false);
+    expect(portalSubscriptionView(state, reza)).toEqual({ status: 'in_progress', canClose: true });
+    expect(portalSubscriptionView(run([start(false)]).state, reza)?.canClose).toBe(false);
     expect(refusal([start()], start())).toBe('subscription-exists');
   });
 
@@ -109,7 +109,7 @@ describe('subscriptions (seed 004, Odoo Subscriptions)', () => {
     ).toBe('close-reason-required');
   });
 
-  it('SUB-4: a customer closes from the portal only a closable plan, only with a predefined reason; then the portal shows closed', () => {
+  it('SUB-4: a customer closes from the portal only a closable plan, only with a predefined reason; then the portal shows closed (to her only, CUS-3)', () => {
     const byCustomer = (data: { reasonCode?: string; reasonText?: string }) =>
       cmd('CloseSubscription', data, reza, T(5));
     expect(refusal([start(false)], byCustomer({ reasonCode: 'not-used' }))).toBe('not-closable');
@@ -118,7 +118,8 @@ describe('subscriptions (seed 004, Odoo Subscriptions)', () => {
     const stranger: Actor = { kind: 'customer', id: 'cu-9' };
     expect(refusal([start()], cmd('CloseSubscription', { reasonCode: 'not-used' }, stranger, T(5)))).toBe('forbidden');
     const { state } = run([start(), invoice, byCustomer({ reasonCode: 'not-used' })]);
-    expect(portalSubscriptionView(state)).toEqual({ status: 'closed', canClose: false });
+    expect(portalSubscriptionView(state, reza)).toEqual({ status: 'closed', canClose: false });
+    expect(portalSubscriptionView(state, stranger)).toBeUndefined();
     expect(adminSubscriptionView(state)).toMatchObject({ closeReason: 'I don’t use it', closedBy: 'customer' });
   });
 

@@ -1,4 +1,5 @@
 import { money, type Actor, type Envelope } from '@ordersource/core';
+import { customerMayAccess } from '../order/access.js';
 import type { CloseReason, SubscriptionEvent } from './events.js';
 import type { SubscriptionState } from './state.js';
 
@@ -24,13 +25,19 @@ export const adminSubscriptionView = (state: SubscriptionState): AdminSubscripti
         outcome: state.closed.outcome,
       };
 
-/** The customer portal: "in progress", or labelled "closed"; the close button only on a closable plan. */
+/**
+ * The customer portal: "in progress", or labelled "closed"; the close button
+ * only on a closable plan. Nothing for a customer it does not belong to (CUS-3).
+ */
 export type PortalSubscriptionView = Readonly<{ status: 'in_progress' | 'closed'; canClose: boolean }>;
 
-export const portalSubscriptionView = (state: SubscriptionState): PortalSubscriptionView => ({
-  status: state.status === 'closed' ? 'closed' : 'in_progress',
-  canClose: state.status === 'in_progress' && state.plan?.closable === true,
-});
+export const portalSubscriptionView = (state: SubscriptionState, viewer: Actor): PortalSubscriptionView | undefined =>
+  state.customer === null || !customerMayAccess(viewer, state.customer)
+    ? undefined
+    : {
+        status: state.status === 'closed' ? 'closed' : 'in_progress',
+        canClose: state.status === 'in_progress' && state.plan?.closable === true,
+      };
 
 export type SubscriptionHistoryEntry = Readonly<{ at: string; actor: Actor; message: string }>;
 
