@@ -13,7 +13,13 @@ import {
   type Command,
   type ValidationError,
 } from '@ordersource/core';
-import { DiscardReasonCodec, InvoiceBasisCodec, RefundLineCodec, ShipmentLineCodec } from './events.js';
+import {
+  DiscardReasonCodec,
+  InvoiceBasisCodec,
+  NotificationChannelCodec,
+  RefundLineCodec,
+  ShipmentLineCodec,
+} from './events.js';
 import {
   AddressCodec,
   ChangeNoteProps,
@@ -257,6 +263,26 @@ export const ShipOrderData = noted(
 /** FUL-1 fulfilled / FUL-2 delivery date: one shipment, or everything shipped (shipmentId omitted). */
 export const MarkDeliveredData = noted({}, { shipmentId: NonEmptyString, deliveredAt: IsoInstant });
 
+// ---- notifications -------------------------------------------------------
+
+const RecordNotificationSentBase = t.intersection([
+  t.strict({
+    notificationId: NonEmptyString,
+    audience: t.keyof({ customer: null, admin: null }),
+    channels: t.array(NotificationChannelCodec),
+  }),
+  optional({ about: NonEmptyString }),
+]);
+
+/**
+ * NOT-3: sent by a notifier adapter once a notification went out. Use the
+ * notification's effect id as the commandId, so recording it twice appends
+ * nothing (the handler's idempotency).
+ */
+export const RecordNotificationSentData = checked(RecordNotificationSentBase, (data) =>
+  data.channels.length === 0 ? [{ key: 'channels', value: data.channels, rule: 'at least one channel' }] : [],
+);
+
 // ---- the union -----------------------------------------------------------
 
 export const PlaceOrderCommand = commandCodec('PlaceOrder', PlaceOrderData);
@@ -287,6 +313,7 @@ export const HoldFulfillmentCommand = commandCodec('HoldFulfillment', HoldFulfil
 export const ReleaseFulfillmentHoldCommand = commandCodec('ReleaseFulfillmentHold', ReleaseFulfillmentHoldData);
 export const ShipOrderCommand = commandCodec('ShipOrder', ShipOrderData);
 export const MarkDeliveredCommand = commandCodec('MarkDelivered', MarkDeliveredData);
+export const RecordNotificationSentCommand = commandCodec('RecordNotificationSent', RecordNotificationSentData);
 
 export const OrderCommandCodec = t.union(
   [
@@ -318,6 +345,7 @@ export const OrderCommandCodec = t.union(
     ReleaseFulfillmentHoldCommand,
     ShipOrderCommand,
     MarkDeliveredCommand,
+    RecordNotificationSentCommand,
   ],
   'OrderCommand',
 );
@@ -352,6 +380,7 @@ export type HoldFulfillment = Command<'HoldFulfillment', Data<typeof HoldFulfill
 export type ReleaseFulfillmentHold = Command<'ReleaseFulfillmentHold', Data<typeof ReleaseFulfillmentHoldData>>;
 export type ShipOrder = Command<'ShipOrder', Data<typeof ShipOrderData>>;
 export type MarkDelivered = Command<'MarkDelivered', Data<typeof MarkDeliveredData>>;
+export type RecordNotificationSent = Command<'RecordNotificationSent', Data<typeof RecordNotificationSentData>>;
 
 export type OrderCommand =
   | PlaceOrder
@@ -381,7 +410,8 @@ export type OrderCommand =
   | HoldFulfillment
   | ReleaseFulfillmentHold
   | ShipOrder
-  | MarkDelivered;
+  | MarkDelivered
+  | RecordNotificationSent;
 
 export type OrderCommandType = OrderCommand['type'];
 

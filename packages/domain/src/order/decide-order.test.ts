@@ -259,6 +259,35 @@ describe('discarding and cancelling', () => {
   });
 });
 
+describe('notifications sent (NOT-3)', () => {
+  it('NOT-3: a notifier records each notification sent (channel, when); the history shows it; only the shop may record it', () => {
+    const sent = (at: string) =>
+      command(
+        'RecordNotificationSent',
+        { notificationId: 'n-1', audience: 'customer', channels: ['email', 'sms'], about: 'Shipped by post' },
+        at,
+        actors.system,
+      );
+    const { events, state } = run([place(), sent(T1)]);
+    expect(events.at(-1)).toEqual({
+      type: 'NotificationSent',
+      data: {
+        at: T1,
+        notificationId: 'n-1',
+        audience: 'customer',
+        channels: ['email', 'sms'],
+        about: 'Shipped by post',
+      },
+    });
+    // Nothing about the order changes.
+    expect(state).toEqual(run([place()]).state);
+    expect(refusal(events, command('RecordNotificationSent', sent(T2).data, T2, actors.customer))).toBe('forbidden');
+    expect(refusal(events, command('RecordNotificationSent', sent(T2).data, T2, actors.provider))).toBe('forbidden');
+    const cancelled = run([command('CancelOrder', { reason: 'out of stock' }, T2), sent(T2)], events);
+    expect(cancelled.events.at(-1)?.type).toBe('NotificationSent');
+  });
+});
+
 describe('fraud signal', () => {
   it('ORD-7: an IP country that differs from the billing and shipping country is flagged at placement', () => {
     const { events } = run([place(sampleCheckout({ ipCountry: 'NG' }))]);

@@ -11,6 +11,7 @@ import type {
   LockOrder,
   PlaceOrder,
   ProcessOrder,
+  RecordNotificationSent,
   RecordOrder,
   RemoveOrderLine,
 } from './commands.js';
@@ -347,3 +348,16 @@ export const discardOrder = (state: OrderState, ctx: Ctx, data: DiscardOrder['da
     },
   });
 };
+
+/** NOT-3: a notification about the order went out; recorded for the history, changes nothing else. */
+export const recordNotificationSent = (ctx: Ctx, data: RecordNotificationSent['data']): Decision =>
+  ok({
+    type: 'NotificationSent',
+    data: {
+      at: ctx.at,
+      notificationId: data.notificationId,
+      audience: data.audience,
+      channels: data.channels,
+      ...(data.about === undefined ? {} : { about: data.about }),
+    },
+  });

@@ -20,6 +20,7 @@ import {
   lockOrder,
   placeOrder,
   processOrder,
+  recordNotificationSent,
   recordOrder,
   removeOrderLine,
 } from './decide-order.js';
@@ -49,8 +50,9 @@ import { initialOrderState, type OrderState } from './state.js';
  * PAY-5 refund limits, ORD-9 lock) are checked in one place.
  */
 
-/** What a cancelled order still accepts: money going back, notes, the receipt lock, the billing address. */
+/** What a cancelled order still accepts: money going back, notes, the receipt lock, the billing address, notices sent. */
 const AFTER_CANCEL: ReadonlySet<OrderCommandType> = new Set<OrderCommandType>([
+  'RecordNotificationSent',
   'RefundPayment',
   'ProcessOrder',
   'LockOrder',
@@ -115,6 +117,8 @@ const route = (command: OrderCommand, state: OrderState, ctx: Ctx): Decision => 
       return shipOrder(state, ctx, command.data);
     case 'MarkDelivered':
       return markDelivered(state, ctx, command.data);
+    case 'RecordNotificationSent':
+      return recordNotificationSent(ctx, command.data);
   }
 };
 

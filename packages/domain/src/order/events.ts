@@ -320,6 +320,30 @@ export const DownloadsUnlockedData = t.strict(
   'DownloadsUnlockedData',
 );
 
+// ---- notifications -------------------------------------------------------
+
+/** NOT-1/NOT-3: the channels a notification went out on (fax only for the shop's own alerts). */
+export const NotificationChannelCodec = t.keyof({ email: null, sms: null, fax: null }, 'NotificationChannel');
+export type NotificationChannel = t.TypeOf<typeof NotificationChannelCodec>;
+
+/**
+ * NOT-3: a notifier adapter sent a notification about this order (to the
+ * customer or to the shop); `about` says what it reported (a status label or
+ * an event type). Nothing in the order changes; the history shows it.
+ */
+export const NotificationSentData = t.intersection(
+  [
+    t.strict({
+      at: IsoInstant,
+      notificationId: NonEmptyString,
+      audience: t.keyof({ customer: null, admin: null }),
+      channels: t.array(NotificationChannelCodec),
+    }),
+    optional({ about: NonEmptyString }),
+  ],
+  'NotificationSentData',
+);
+
 // ---- the union -----------------------------------------------------------
 
 export const OrderPlacedEvent = eventCodec('OrderPlaced', OrderPlacedData);
@@ -350,6 +374,7 @@ export const ShipmentDispatchedEvent = eventCodec('ShipmentDispatched', Shipment
 export const ShipmentDeliveredEvent = eventCodec('ShipmentDelivered', ShipmentDeliveredData);
 export const OrderFulfilledEvent = eventCodec('OrderFulfilled', OrderFulfilledData);
 export const DownloadsUnlockedEvent = eventCodec('DownloadsUnlocked', DownloadsUnlockedData);
+export const NotificationSentEvent = eventCodec('NotificationSent', NotificationSentData);
 
 export const OrderEventCodec = t.union(
   [
@@ -381,6 +406,7 @@ export const OrderEventCodec = t.union(
     ShipmentDeliveredEvent,
     OrderFulfilledEvent,
     DownloadsUnlockedEvent,
+    NotificationSentEvent,
   ],
   'OrderEvent',
 );
@@ -415,6 +441,7 @@ export type ShipmentDispatched = Event<'ShipmentDispatched', Data<typeof Shipmen
 export type ShipmentDelivered = Event<'ShipmentDelivered', Data<typeof ShipmentDeliveredData>>;
 export type OrderFulfilled = Event<'OrderFulfilled', Data<typeof OrderFulfilledData>>;
 export type DownloadsUnlocked = Event<'DownloadsUnlocked', Data<typeof DownloadsUnlockedData>>;
+export type NotificationSent = Event<'NotificationSent', Data<typeof NotificationSentData>>;
 
 export type OrderEvent =
   | OrderPlaced
@@ -444,7 +471,8 @@ export type OrderEvent =
   | ShipmentDispatched
   | ShipmentDelivered
   | OrderFulfilled
-  | DownloadsUnlocked;
+  | DownloadsUnlocked
+  | NotificationSent;
 
 export type OrderEventType = OrderEvent['type'];
 
@@ -454,7 +482,7 @@ const codecByType = new Map<string, t.Type<OrderEvent, unknown, unknown>>(
 
 /**
  * The same events as `OrderEventCodec`, decoded by looking the `type` up
- * first: one member is tried instead of up to 28, and a bad event is reported
+ * first: one member is tried instead of up to 29, and a bad event is reported
  * against its own fields only. Reading streams back uses this one.
  */
 export const OrderEventDecoder = new t.Type<OrderEvent, unknown, unknown>(

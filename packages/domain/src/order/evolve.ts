@@ -264,6 +264,9 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
     case 'DownloadsUnlocked':
       state.fulfillment.downloadsUnlocked = true;
       return;
+    case 'NotificationSent':
+      // NOT-3: history only; the order itself does not change.
+      return;
   }
 };
 

@@ -76,6 +76,7 @@ const COMMAND_TYPES: readonly OrderCommandType[] = [
   'ShipOrder',
   'ShipOrder',
   'MarkDelivered',
+  'RecordNotificationSent',
   'PlaceOrder',
 ];
 
@@ -291,6 +292,12 @@ const resolve = (intent: Intent, state: OrderState, index: number): OrderCommand
       const shipment = at(state.fulfillment.shipments, intent.pick);
       return make('MarkDelivered', intent.flag || shipment === undefined ? {} : { shipmentId: shipment.shipmentId });
     }
+    case 'RecordNotificationSent':
+      return make('RecordNotificationSent', {
+        notificationId: `n-${index}`,
+        audience: intent.flag ? 'customer' : 'admin',
+        channels: intent.flag ? ['email', 'sms'] : ['fax'],
+      });
   }
 };
 

@@ -78,6 +78,9 @@ const INTERNAL: ReadonlySet<OrderEventType> = new Set<OrderEventType>([
   'OrderDiscarded',
 ]);
 
+/** NOT-3: a recorded send that reached no customer e-mail or SMS was the shop's own alert. */
+const alertToShop = (entry: HistoryEntry): boolean => entry.event === 'NotificationSent' && !entry.email && !entry.sms;
+
 /**
  * CUS-2: the history of one of the customer's orders, newest first, without
  * internal bookkeeping and without admin notes not meant for her. Empty when
@@ -92,7 +95,7 @@ export const customerStatusHistory = (
   const state = orders.orders[orderId];
   if (state === undefined || !visibleTo(actor, state)) return [];
   return statusHistory(history, orderId)
-    .filter((entry) => !INTERNAL.has(entry.event))
+    .filter((entry) => !INTERNAL.has(entry.event) && !alertToShop(entry))
     .map((entry) => {
       if (entry.noteVisibleToCustomer || entry.remarks.admin === undefined) return entry;
       const { admin: _hidden, ...remarks } = entry.remarks;

@@ -136,6 +136,47 @@ describe('status history (ORD-5)', () => {
   });
 });
 
+describe('notifications in the history (NOT-3)', () => {
+  it('NOT-3: a notification sent shows with its channels, time and what it reported; a customer send ticks the e-mail/SMS columns', () => {
+    const log = envelopes('o-9', [
+      checkout('o-9', 'SO-9', marie),
+      command(
+        'RecordNotificationSent',
+        { notificationId: 'n-1', audience: 'customer', channels: ['email', 'sms'], about: 'order confirmation' },
+        T1,
+        actors.system,
+      ),
+      command(
+        'RecordNotificationSent',
+        { notificationId: 'n-2', audience: 'admin', channels: ['fax'] },
+        T1,
+        actors.system,
+      ),
+    ]);
+    const [toShop, toCustomer] = statusHistory(project(statusHistoryProjection, log), 'o-9');
+    expect(toCustomer).toMatchObject({
+      at: T1,
+      event: 'NotificationSent',
+      status: 'customer notified by email, sms: order confirmation',
+      email: true,
+      sms: true,
+    });
+    expect(toShop).toMatchObject({ status: 'shop notified by fax', email: false, sms: false });
+    // CUS-2: the customer sees her own notification, not the shop's alert.
+    const mine = customerStatusHistory(
+      project(ordersProjection, log),
+      project(statusHistoryProjection, log),
+      { kind: 'customer', id: marie.id },
+      'o-9',
+    );
+    expect(mine.map((e) => e.status)).toEqual([
+      'customer notified by email, sms: order confirmation',
+      'payment requested: 21.00 EUR',
+      'order placed (pending)',
+    ]);
+  });
+});
+
 describe('my account (CUS-2, CUS-3)', () => {
   const asCustomer = (id: string, companyId?: string): Actor =>
     companyId === undefined ? { kind: 'customer', id } : { kind: 'customer', id, companyId };

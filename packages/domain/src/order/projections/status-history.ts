@@ -54,6 +54,7 @@ const LABELS: Record<OrderEventType, string> = {
   ShipmentDelivered: 'delivered',
   OrderFulfilled: 'fulfilled',
   DownloadsUnlocked: 'downloads unlocked',
+  NotificationSent: 'notification sent',
 };
 
 const timeOf = (event: OrderEvent): string => (event.type === 'OrderPlaced' ? event.data.placedAt : event.data.at);
@@ -75,6 +76,8 @@ const statusOf = (event: OrderEvent): string => {
     case 'PaymentCaptured':
     case 'PaymentRefunded':
       return `${LABELS[event.type]}: ${money.format(event.data.amount)}`;
+    case 'NotificationSent':
+      return `${event.data.audience === 'customer' ? 'customer' : 'shop'} notified by ${event.data.channels.join(', ')}${event.data.about === undefined ? '' : `: ${event.data.about}`}`;
     default:
       return LABELS[event.type];
   }
@@ -99,6 +102,10 @@ const mailOptionsOf = (event: OrderEvent, notify: Notify | undefined): { languag
   };
 };
 
+/** NOT-3: a recorded send to the customer shows in the e-mail / SMS columns as well. */
+const sentToCustomer = (event: OrderEvent, channel: 'email' | 'sms'): boolean =>
+  event.type === 'NotificationSent' && event.data.audience === 'customer' && event.data.channels.includes(channel);
+
 export const historyEntry = (envelope: Envelope<OrderEvent>): HistoryEntry => {
   const { event } = envelope;
   const data = event.data as { note?: string; noteVisibleToCustomer?: boolean; providerMessage?: string };
@@ -113,8 +120,8 @@ export const historyEntry = (envelope: Envelope<OrderEvent>): HistoryEntry => {
     event: event.type,
     status: statusOf(event),
     actor: envelope.actor,
-    email: notify?.email ?? false,
-    sms: notify?.sms ?? false,
+    email: notify?.email ?? sentToCustomer(event, 'email'),
+    sms: notify?.sms ?? sentToCustomer(event, 'sms'),
     ...mailOptionsOf(event, notify),
     noteVisibleToCustomer: data.noteVisibleToCustomer ?? false,
     remarks,
