@@ -17,7 +17,7 @@ import { orderPolicies } from './policies/all.js';
 import type { OrderNotification } from './policies/notify-customer.js';
 import type { NewOrderNotification } from './policies/notify-new-order.js';
 import { decodeOrderEnvelope } from './policies/reactor-base.js';
-import { customerOrders } from './projections/customer-orders.js';
+import { customerOrders, customerStatusHistory } from './projections/customer-orders.js';
 import { renderOrderSummaryHtml } from './projections/order-summary.js';
 import { listOrders, ordersProjection } from './projections/orders.js';
 import { statusHistory, statusHistoryProjection } from './projections/status-history.js';
@@ -322,6 +322,15 @@ describe('seed 001 — Pixpa client gallery (payment and fulfillment statuses)',
     );
     await s.ok('px-2', 'MarkDelivered', { note: 'Livré', notify: mail }, studio, '2026-11-28T10:00:00Z');
     expect((await s.state('px-2')).fulfillment.status).toBe('fulfilled');
+    // CUS-2: the client's own history shows the hold she was e-mailed about, not the silent release.
+    const mine = customerStatusHistory(
+      project(ordersProjection, s.log),
+      project(statusHistoryProjection, s.log),
+      client,
+      'px-2',
+    ).map((entry) => entry.status);
+    expect(mine).toContain('on hold: retard d’expédition');
+    expect(mine).not.toContain('hold released');
     expect(s.notifications.map((n) => n.status)).toEqual([
       'processed (ready to ship)',
       'on hold: retard d’expédition',

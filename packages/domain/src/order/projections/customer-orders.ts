@@ -69,7 +69,7 @@ export const customerOrder = (model: OrdersModel, actor: Actor, orderId: string)
   return state !== undefined && visibleTo(actor, state) ? viewOf(state) : undefined;
 };
 
-/** Bookkeeping a customer does not see in her history. */
+/** Bookkeeping a customer does not see in her history, unless the change was sent or shown to her (FUL-1). */
 const INTERNAL: ReadonlySet<OrderEventType> = new Set<OrderEventType>([
   'InvoicePaymentReconciled',
   'OrderLocked',
@@ -77,6 +77,9 @@ const INTERNAL: ReadonlySet<OrderEventType> = new Set<OrderEventType>([
   'FulfillmentHoldReleased',
   'OrderDiscarded',
 ]);
+
+/** Pixpa e-mails the customer about a hold when asked: then it is hers to see too. */
+const toldCustomer = (entry: HistoryEntry): boolean => entry.email || entry.sms || entry.noteVisibleToCustomer;
 
 /** NOT-3: a recorded send that reached no customer e-mail or SMS was the shop's own alert. */
 const alertToShop = (entry: HistoryEntry): boolean => entry.event === 'NotificationSent' && !entry.email && !entry.sms;
@@ -95,7 +98,7 @@ export const customerStatusHistory = (
   const state = orders.orders[orderId];
   if (state === undefined || !visibleTo(actor, state)) return [];
   return statusHistory(history, orderId)
-    .filter((entry) => !INTERNAL.has(entry.event) && !alertToShop(entry))
+    .filter((entry) => !(INTERNAL.has(entry.event) && !toldCustomer(entry)) && !alertToShop(entry))
     .map((entry) => {
       if (entry.noteVisibleToCustomer || entry.remarks.admin === undefined) return entry;
       const { admin: _hidden, ...remarks } = entry.remarks;
