@@ -20,7 +20,12 @@ const appended = await store.append(
 );
 if (appended._tag !== 'Right') throw new Error(`append failed: ${JSON.stringify(appended)}`);
 
-for (const name of ['@ordersource/domain', '@ordersource/postgres']) {
+for (const name of [
+  '@ordersource/domain',
+  '@ordersource/domain/receipts',
+  '@ordersource/domain/subscriptions',
+  '@ordersource/postgres',
+]) {
   const module = await import(name);
   if (Object.keys(module).length === 0) throw new Error(`${name} exports nothing`);
   console.log(`imported ${name}: ${Object.keys(module).length} exports`);
