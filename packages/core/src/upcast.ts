@@ -41,7 +41,12 @@ export const createEnvelopeDecoder = <E extends Event>(
   return (envelope) => {
     let { type, data } = envelope.event;
     let version = envelope.schemaVersion;
-    for (let step = steps.get(`${type}@${version}`); step !== undefined; step = steps.get(`${type}@${version}`)) {
+    // Most decoders have no upcasters: skip the lookup (it builds a key string per event).
+    for (
+      let step = steps.size === 0 ? undefined : steps.get(`${type}@${version}`);
+      step !== undefined;
+      step = steps.get(`${type}@${version}`)
+    ) {
       try {
         data = step.up(data);
       } catch (thrown) {
@@ -70,8 +75,11 @@ export const createEnvelopeDecoder = <E extends Event>(
           },
         ]),
       );
-    const decoded = decodeEvent({ type, data });
+    const upcast = version !== envelope.schemaVersion;
+    const decoded = decodeEvent(upcast ? { type, data } : envelope.event);
     if (E.isLeft(decoded)) return E.left(validationError(`event at ${where(envelope)}`, decoded.left.issues));
+    // io-ts hands back the very input when it had nothing to strip or convert: keep the envelope as it is.
+    if (!upcast && decoded.right === envelope.event) return E.right(envelope as Envelope<E>);
     return E.right({ ...envelope, event: decoded.right, schemaVersion: version });
   };
 };
