@@ -14,6 +14,7 @@ import {
   type Subscription,
   type SubscriptionHandler,
 } from './event-store.js';
+import { deferred } from './deferred.js';
 import { matchesExpected, NO_STREAM_VERSION, type ExpectedRevision } from './expected-revision.js';
 import { deepFreeze, nowIso } from './runtime.js';
 
@@ -162,14 +163,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     const headAtStart = log.length;
     let stopped = false;
     let wake: () => void = () => undefined;
-    let markCaughtUp: () => void = () => undefined;
-    let failCaughtUp: (error: unknown) => void = () => undefined;
-    const caughtUp = new Promise<void>((resolve, reject) => {
-      markCaughtUp = resolve;
-      failCaughtUp = reject;
-    });
-    // Callers that only await `done` must not see an unhandled rejection here.
-    caughtUp.catch(() => undefined);
+    const { promise: caughtUp, resolve: markCaughtUp, reject: failCaughtUp } = deferred();
 
     const run = async (): Promise<void> => {
       try {

@@ -6,6 +6,7 @@ export * from './codec.js';
 export * from './command-handler.js';
 export * from './currencies.js';
 export * from './decider.js';
+export * from './deferred.js';
 export * from './envelope.js';
 export * from './errors.js';
 export * from './event-store.js';

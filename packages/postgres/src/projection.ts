@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import {
+  deferred,
   sleep,
   type Checkpoint,
   type Envelope,
@@ -129,13 +130,7 @@ export const createSqlProjection = <E extends Event = Event>(
 
   const follow = (): Subscription => {
     let stopped = false;
-    let markCaughtUp: () => void = () => undefined;
-    let failCaughtUp: (error: unknown) => void = () => undefined;
-    const caughtUp = new Promise<void>((resolve, reject) => {
-      markCaughtUp = resolve;
-      failCaughtUp = reject;
-    });
-    caughtUp.catch(() => undefined);
+    const { promise: caughtUp, resolve: markCaughtUp, reject: failCaughtUp } = deferred();
     const run = async () => {
       try {
         await catchUp();

@@ -1,4 +1,10 @@
-import type { Checkpoint, EventFilter, Subscription, SubscriptionHandler } from '@ordersource/core';
+import {
+  deferred,
+  type Checkpoint,
+  type EventFilter,
+  type Subscription,
+  type SubscriptionHandler,
+} from '@ordersource/core';
 import { isStoreError } from './errors.js';
 import type { SqlQueryable } from './executor/types.js';
 import { parsePosition } from './position.js';
@@ -35,13 +41,7 @@ export const subscribeEvents = (
 ): Subscription & Readonly<{ checkpoint: () => Checkpoint | undefined }> => {
   let stopped = false;
   let checkpoint = after;
-  let markCaughtUp: () => void = () => undefined;
-  let failCaughtUp: (error: unknown) => void = () => undefined;
-  const caughtUp = new Promise<void>((resolve, reject) => {
-    markCaughtUp = resolve;
-    failCaughtUp = reject;
-  });
-  caughtUp.catch(() => undefined);
+  const { promise: caughtUp, resolve: markCaughtUp, reject: failCaughtUp } = deferred();
   const noTypes = filter.eventTypes !== undefined && filter.eventTypes.length === 0;
   const running = () => !stopped && !context.closed();
 
