@@ -1,23 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
+import { refusal, run, types } from './test-support/decide.js';
 import { rehydrate, type Actor } from '@ordersource/core';
 import type { OrderCommand } from './commands.js';
 import { orderDecider } from './decider.js';
-import type { OrderEvent } from './events.js';
 import { actors, command, eur, paymentMethods, sampleCheckout, sampleLines } from './examples.js';
-import { simulateOrder } from './simulate.js';
-
-const run = (commands: readonly OrderCommand[], history: readonly OrderEvent[] = []) => {
-  const result = simulateOrder(commands, history);
-  if (E.isLeft(result))
-    throw new Error(`${result.left.command.type}: ${result.left.error.code} ${result.left.error.message}`);
-  return result.right;
-};
-const refusal = (history: readonly OrderEvent[], cmd: OrderCommand): string | undefined => {
-  const decided = orderDecider.decide(cmd, rehydrate(orderDecider, history));
-  return E.isLeft(decided) ? decided.left.code : undefined;
-};
-const types = (events: readonly OrderEvent[]) => events.map((e) => e.type);
 
 const T0 = '2026-11-24T10:00:00Z';
 const T1 = '2026-11-24T10:05:00Z';

@@ -1,24 +1,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
+import { refusal, run } from './test-support/decide.js';
 import { rehydrate } from '@ordersource/core';
-import type { OrderCommand } from './commands.js';
 import { orderDecider } from './decider.js';
-import type { OrderEvent } from './events.js';
 import { actors, command, eur, paymentMethods, sampleCheckout } from './examples.js';
 import { financialStatus, pixpaPaymentStatus } from './payment-status.js';
-import { simulateOrder } from './simulate.js';
 import type { PaymentMethod } from './values.js';
-
-const run = (commands: readonly OrderCommand[], history: readonly OrderEvent[] = []) => {
-  const result = simulateOrder(commands, history);
-  if (E.isLeft(result))
-    throw new Error(`${result.left.command.type}: ${result.left.error.code} ${result.left.error.message}`);
-  return result.right;
-};
-const refusal = (history: readonly OrderEvent[], cmd: OrderCommand): string | undefined => {
-  const decided = orderDecider.decide(cmd, rehydrate(orderDecider, history));
-  return E.isLeft(decided) ? decided.left.code : undefined;
-};
 
 const T0 = '2026-11-24T10:00:00Z';
 const T1 = '2026-11-24T10:05:00Z';
