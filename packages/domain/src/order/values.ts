@@ -7,9 +7,12 @@ import { MoneyCodec, NonEmptyString, NonNegativeInt, PositiveInt, refine } from 
  */
 
 /**
- * VAT rate of a line. The named codes cover 54-FZ (none, 0%, 10%, 20% and the
- * calculated 10/110, 20/120 rates the fiscal receipts need, REC-2) and common
- * EU rates; `{ basisPoints }` is the generic form for any other country.
+ * VAT rate of a line. The named codes cover 54-FZ (none, 0%, 10%, 20%, the 22%
+ * standard rate in force in Russia since 2026, and the calculated 10/110,
+ * 20/120 rates the fiscal receipts need, REC-2) and common EU rates;
+ * `{ basisPoints }` is the generic form for any other country. Every named
+ * code is also a receipt VAT code (`receipts/kinds.ts`), so lines pass into
+ * receipts unchanged.
  */
 export const VatCodeCodec = t.keyof(
   {
@@ -19,6 +22,7 @@ export const VatCodeCodec = t.keyof(
     vat7: null,
     vat10: null,
     vat20: null,
+    vat22: null,
     vat10_110: null,
     vat20_120: null,
   },
@@ -48,6 +52,8 @@ export const vatBasisPoints = (rate: VatRate): number => {
     case 'vat20':
     case 'vat20_120':
       return 2000;
+    case 'vat22':
+      return 2200;
   }
 };
 
