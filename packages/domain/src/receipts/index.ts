@@ -13,6 +13,7 @@ export * from './register-memory.js';
 export * from './send.js';
 export * from './projections.js';
 export * from './render.js';
+export * from './vat.js';
 export * from './lock.js';
 export * from './from-order-events.js';
 export * from './simulate.js';

@@ -1,11 +1,10 @@
-import { createEnvelopeDecoder, money, type Envelope, type Money, type Projection } from '@ordersource/core';
+import { createEnvelopeDecoder, type Envelope, type Money, type Projection } from '@ordersource/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Draft } from 'immer';
 import { ReceiptsEventCodec, type ReceiptsEvent } from './events.js';
 import {
   isClosingKind,
   isPrepaymentKind,
-  VAT_BASIS_POINTS,
   type Operation,
   type PaymentMethodTag,
   type ReceiptKind,
@@ -13,6 +12,7 @@ import {
 } from './kinds.js';
 import { newMoneyOf, type Receipt } from './receipt.js';
 import type { ReceiptStatus } from './state.js';
+import { receiptVat } from './vat.js';
 
 /**
  * Read models over receipts streams: the receipts register (per order and per
@@ -20,8 +20,12 @@ import type { ReceiptStatus } from './state.js';
  * receipts (money received, money returned, advances not yet offset).
  */
 
-/** Gross amount and the VAT included in it, in minor units. */
-export type VatTotal = { gross: number; vat: number };
+/**
+ * Gross amount and the VAT included in it, in minor units: `vat` is the receipt
+ * total for the rate (tags 1102..1107, rounded once from `gross`), `positionsVat`
+ * the sum of the positions' own VAT (tag 1200); see vat.ts.
+ */
+export type VatTotal = { gross: number; vat: number; positionsVat: number };
 
 export type RegisterRow = {
   receiptId: string;
@@ -63,19 +67,18 @@ export type ReceiptsRegister = {
 const decode = createEnvelopeDecoder<ReceiptsEvent>(ReceiptsEventCodec);
 const filter = { streamPrefix: 'receipts-' };
 
-const vatOf = (amount: Money, vat: VatCode): number => {
-  const included = money.includedTax(amount, VAT_BASIS_POINTS[vat]);
-  return E.isRight(included) ? included.right.amount : 0;
-};
-
-/** Gross and included VAT per rate. */
+/**
+ * Gross and included VAT per rate, as the register states them (vat.ts). The
+ * decider only issues receipts whose items add up to a safe total, so
+ * `receiptVat` cannot fail here; were it to, the row shows no VAT rather than a
+ * wrong figure.
+ */
 export const vatTotalsOf = (receipt: Receipt): Partial<Record<VatCode, VatTotal>> => {
+  const lines = receiptVat(receipt.items);
   const totals: Partial<Record<VatCode, VatTotal>> = {};
-  for (const item of receipt.items) {
-    const entry = (totals[item.vat] ??= { gross: 0, vat: 0 });
-    entry.gross += item.amount.amount;
-    entry.vat += vatOf(item.amount, item.vat);
-  }
+  if (E.isLeft(lines)) return totals;
+  for (const line of lines.right)
+    totals[line.rate] = { gross: line.gross.amount, vat: line.vat.amount, positionsVat: line.positionsVat.amount };
   return totals;
 };
 
@@ -108,9 +111,10 @@ const addToDay = (draft: Draft<ReceiptsRegister>, row: RegisterRow): void => {
   else summary.incomeReturn += row.total.amount;
   summary.byKind[row.kind] = (summary.byKind[row.kind] ?? 0) + 1;
   for (const [vat, total] of Object.entries(row.byVat) as [VatCode, VatTotal][]) {
-    const entry = (summary.byVat[vat] ??= { gross: 0, vat: 0 });
+    const entry = (summary.byVat[vat] ??= { gross: 0, vat: 0, positionsVat: 0 });
     entry.gross += sign * total.gross;
     entry.vat += sign * total.vat;
+    entry.positionsVat += sign * total.positionsVat;
   }
 };
 

@@ -1,7 +1,9 @@
 import { money } from '@ordersource/core';
-import { KIND_TAG, OPERATION_TAG, SUBJECT_TAG, type VatCode } from './kinds.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { KIND_TAG, OPERATION_TAG, SUBJECT_TAG, VAT_BASIS_POINTS, type VatCode } from './kinds.js';
 import type { Receipt, ReceiptItem } from './receipt.js';
 import type { ReceiptStatus } from './state.js';
+import { positionVat, receiptVat } from './vat.js';
 
 /** What the register said about a receipt, as far as printing goes. */
 export type RenderState = Readonly<{
@@ -51,15 +53,37 @@ const amountOf = (m: { amount: number; currency: string }): string => money.form
 const mark = (item: ReceiptItem, accepted: readonly string[]): string =>
   item.markingCode === undefined ? '' : accepted.includes(item.markingCode) ? ' [M+]' : ' [M]';
 
+/** The position's VAT (tag 1200), for the rates that have one. */
+const itemVat = (item: ReceiptItem): string => {
+  if (VAT_BASIS_POINTS[item.vat] === 0) return '';
+  const vat = positionVat(item);
+  return E.isRight(vat) ? ` ${amountOf(vat.right)}` : ' (VAT out of range)';
+};
+
 export const renderItem = (item: ReceiptItem, index: number, acceptedMarks: readonly string[] = []): string[] => {
   const lines = [
     `${index + 1}. ${item.name}${mark(item, acceptedMarks)}`,
     `   ${item.quantity} ${item.unit} x ${amountOf(item.price)} = ${amountOf(item.amount)}  ${VAT_LABEL[item.vat]}` +
-      `  1212=${SUBJECT_TAG[item.subject]} 1214=${item.paymentMethod}`,
+      `${itemVat(item)}  1212=${SUBJECT_TAG[item.subject]} 1214=${item.paymentMethod}`,
   ];
   // The GS separators of a marking code are invisible: show them.
   if (item.markingCode !== undefined) lines.push(`   КМ: ${item.markingCode.replaceAll('\u001d', '<GS>')}`);
   return lines;
+};
+
+/**
+ * The receipt totals per rate (tags 1102..1107): the VAT of each rate's total,
+ * or for 0% and no VAT the amount itself.
+ */
+const vatLines = (receipt: Receipt): string[] => {
+  const lines = receiptVat(receipt.items);
+  if (E.isLeft(lines)) return [`  VAT totals out of range: ${lines.left.message}`];
+  return lines.right.map((line) => {
+    const tag = line.tag === undefined ? '' : ` (${line.tag})`;
+    const zero = VAT_BASIS_POINTS[line.rate] === 0;
+    const label = line.rate === 'none' ? 'СУММА БЕЗ НДС' : zero ? 'СУММА С НДС 0%' : `СУММА ${VAT_LABEL[line.rate]}`;
+    return `  ${label}${tag} ${amountOf(zero ? line.gross : line.vat)}`;
+  });
 };
 
 export const renderReceipt = (receipt: Receipt, record?: RenderState): string => {
@@ -71,6 +95,7 @@ export const renderReceipt = (receipt: Receipt, record?: RenderState): string =>
     `id ${receipt.receiptId}  at ${receipt.issuedAt}`,
     ...receipt.items.flatMap((item, index) => renderItem(item, index, accepted)),
     `ИТОГ ${amountOf(receipt.total)}`,
+    ...vatLines(receipt),
   ];
   if (payments.cash.amount > 0) out.push(`  НАЛИЧНЫМИ (1031) ${amountOf(payments.cash)}`);
   if (payments.electronic.amount > 0) out.push(`  БЕЗНАЛИЧНЫМИ (1081) ${amountOf(payments.electronic)}`);
