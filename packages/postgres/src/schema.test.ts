@@ -135,7 +135,7 @@ describe('schema, migrations and clear errors (PGlite)', () => {
       // A lock left by a process that is gone is taken over.
       await writeFile(`${dataDir}.lock`, '2147483646');
       const third = await createPgliteExecutor({ dataDir });
-      expect(await readFile(`${dataDir}.lock`, 'utf8')).toBe(String(process.pid));
+      expect(JSON.parse(await readFile(`${dataDir}.lock`, 'utf8'))).toMatchObject({ pid: process.pid });
       await third.close();
     } finally {
       await rm(dataDir, { recursive: true, force: true });

@@ -7,7 +7,8 @@ import type { SqlExecutor, SqlRow } from './types.js';
  * `dataDir` it lives in memory; with one it persists there, so a second run
  * sees the first run's events. PGlite has a single connection: statements and
  * transactions queue behind each other, so it cannot reproduce races. A data
- * directory is locked while open: a second opener gets a `data-dir-locked` error.
+ * directory is locked while open (data-dir-lock.ts: atomic across processes):
+ * a second opener gets a `data-dir-locked` error before PGlite touches it.
  */
 export type PgliteExecutorOptions = Readonly<{ dataDir?: string } | { db: PGlite }>;
 
