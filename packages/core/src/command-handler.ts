@@ -1,13 +1,13 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { applyEvents, folder, type Decider } from './decider.js';
-import type { NewEvent } from './envelope.js';
+import type { Envelope, NewEvent } from './envelope.js';
 import type { DomainError, ValidationError } from './errors.js';
 import type { AppendError, AppendResult, EventStore } from './event-store.js';
 import { NO_STREAM_VERSION } from './expected-revision.js';
 import { newId } from './ids.js';
 import type { Command, Event } from './message.js';
 import { sleep } from './runtime.js';
-import type { SnapshotPolicy } from './snapshot.js';
+import { loadUsableSnapshot, reportSnapshotProblem, type SnapshotPolicy, type UsableSnapshot } from './snapshot.js';
 import type { EnvelopeDecoder } from './upcast.js';
 
 /**
@@ -17,6 +17,15 @@ import type { EnvelopeDecoder } from './upcast.js';
  * backoff. It is idempotent by commandId: every event records its command as
  * `causationId`, so a second delivery (even from another process) appends
  * nothing and returns the events of the first.
+ *
+ * The cache may be behind the store (another process wrote since), so every
+ * outcome is confirmed on the current stream before it is returned. One that
+ * appends is confirmed by the append itself: it expects the cached version, so
+ * a stale decision conflicts and is made again after a catch-up, which also
+ * checks the commandId again. One that appends nothing (a refusal, a
+ * duplicate, an empty decision) is confirmed by reading what came after the
+ * cached version. The common path, a cache hit whose command is accepted,
+ * costs no extra read.
  */
 
 export type Handled<E extends Event, S> = Readonly<{
@@ -108,30 +117,17 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     }
   };
 
-  /** Read events after `entry.version` and fold them in; from scratch when there is no entry. */
-  const catchUp = async (streamId: string, entry?: Entry<E, S>): Promise<E.Either<ValidationError, Entry<E, S>>> => {
-    let base = entry;
-    if (base === undefined && options.snapshots !== undefined) {
-      const snapshot = await options.snapshots.store.load(streamId);
-      // A snapshot without the commands it covers cannot keep handling idempotent: fold from the start.
-      if (
-        snapshot !== undefined &&
-        snapshot.schemaVersion === options.snapshots.schemaVersion &&
-        snapshot.commandIds !== undefined
-      )
-        base = {
-          state: snapshot.state,
-          version: snapshot.version,
-          handled: { byCommand: new Map(), upTo: snapshot.version },
-          earlier: new Set(snapshot.commandIds),
-        };
-    }
+  /** Fold `events` (those after `base.version`) into `base`; from scratch when there is no base. */
+  const foldOnto = async (
+    events: AsyncIterable<Envelope>,
+    base: Entry<E, S> | undefined,
+  ): Promise<E.Either<ValidationError, Entry<E, S>>> => {
     const handled = base?.handled ?? emptyLog<E>();
     const fresh: E[] = [];
     // From zero, fold on a private copy (no proxies); on top of a shared state, one produce.
     const fold = base === undefined ? folder(decider) : undefined;
     let version = base?.version ?? NO_STREAM_VERSION;
-    for await (const raw of store.read(streamId, { from: version + 1 })) {
+    for await (const raw of events) {
       const decoded = decodeEnvelope(raw);
       if (E.isLeft(decoded)) return decoded;
       const { event, causationId } = decoded.right;
@@ -148,6 +144,50 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     return E.right(
       base?.earlier === undefined ? { state, version, handled } : { state, version, handled, earlier: base.earlier },
     );
+  };
+
+  const snapshotBase = (snapshot: UsableSnapshot<S>): Entry<E, S> => ({
+    state: snapshot.state,
+    version: snapshot.version,
+    handled: { byCommand: new Map(), upTo: snapshot.version },
+    earlier: new Set(snapshot.commandIds),
+  });
+
+  /**
+   * Bring an entry up to date with the store; without one, start from a
+   * snapshot that checks out, else from the first event. A snapshot that does
+   * not is reported and the stream folded from the start: it is a cache, and
+   * a bad cache must cost time, never correctness.
+   */
+  const catchUp = async (streamId: string, entry?: Entry<E, S>): Promise<E.Either<ValidationError, Entry<E, S>>> => {
+    const policy = options.snapshots;
+    if (entry === undefined && policy !== undefined) {
+      const snapshot = await loadUsableSnapshot(policy, streamId);
+      if (snapshot !== undefined) {
+        // Read from the snapshot's own last event: the stream must hold that very event there.
+        const read = store.read(streamId, { from: snapshot.version })[Symbol.asyncIterator]();
+        const first = await read.next();
+        const reason =
+          first.done === true
+            ? ('beyond-stream' as const)
+            : first.value.streamVersion !== snapshot.version || first.value.eventId !== snapshot.eventId
+              ? ('other-event' as const)
+              : undefined;
+        if (reason === undefined) return foldOnto({ [Symbol.asyncIterator]: () => read }, snapshotBase(snapshot));
+        await read.return?.();
+        reportSnapshotProblem(policy, {
+          streamId,
+          action: 'ignored',
+          reason,
+          version: snapshot.version,
+          message:
+            reason === 'beyond-stream'
+              ? `snapshot of "${streamId}" is at version ${snapshot.version}, beyond the stream's last event`
+              : `snapshot of "${streamId}" ends at event ${snapshot.eventId}, the stream holds another at version ${snapshot.version}`,
+        });
+      }
+    }
+    return foldOnto(store.read(streamId, { from: (entry?.version ?? NO_STREAM_VERSION) + 1 }), entry);
   };
 
   /** The events a command appended before the snapshot the entry was loaded from. */
@@ -175,31 +215,49 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     // A cache hit must not cost a trip through the microtask queue.
     const cached = cache.get(streamId);
     let loaded = cached !== undefined ? E.right(cached) : await entryFor(streamId);
-    for (let attempt = 0; ; attempt++) {
+    // Whether `loaded` was read from the store during this call (then it is the current stream).
+    let current = cached === undefined;
+    for (let conflicts = 0; ;) {
       if (E.isLeft(loaded)) return loaded;
       const entry = loaded.right;
       const previous = entry.handled.byCommand.get(commandId);
-      if (previous !== undefined)
-        return E.right({ streamId, events: previous, state: entry.state, version: entry.version, duplicate: true });
-      if (entry.earlier?.has(commandId) === true) {
-        const earlier = await eventsOf(streamId, commandId);
-        if (E.isLeft(earlier)) return earlier;
-        entry.handled.byCommand.set(commandId, earlier.right);
-        return E.right({
-          streamId,
-          events: earlier.right,
-          state: entry.state,
-          version: entry.version,
-          duplicate: true,
-        });
+      const beforeSnapshot = previous === undefined && entry.earlier?.has(commandId) === true;
+      const decided = previous !== undefined || beforeSnapshot ? undefined : decider.decide(command, entry.state);
+
+      if (decided === undefined || E.isLeft(decided) || decided.right.length === 0) {
+        // Nothing to append, so no append will tell us the cache was behind: read what came after it.
+        // If another process wrote, the command may be its duplicate, or its refusal may no longer hold.
+        if (!current) {
+          current = true;
+          const caught = await catchUp(streamId, entry);
+          if (E.isLeft(caught)) return caught;
+          if (caught.right.version !== entry.version) {
+            remember(streamId, caught.right);
+            loaded = caught;
+            continue;
+          }
+        }
+        if (decided !== undefined)
+          return E.isLeft(decided)
+            ? decided
+            : E.right({
+                streamId,
+                events: decided.right,
+                state: entry.state,
+                version: entry.version,
+                duplicate: false,
+              });
+        let events = previous;
+        if (events === undefined) {
+          const earlier = await eventsOf(streamId, commandId);
+          if (E.isLeft(earlier)) return earlier;
+          entry.handled.byCommand.set(commandId, earlier.right);
+          events = earlier.right;
+        }
+        return E.right({ streamId, events, state: entry.state, version: entry.version, duplicate: true });
       }
 
-      const decided = decider.decide(command, entry.state);
-      if (E.isLeft(decided)) return decided;
       const events = decided.right;
-      if (events.length === 0)
-        return E.right({ streamId, events, state: entry.state, version: entry.version, duplicate: false });
-
       const batch: NewEvent[] = events.map((event) => ({
         event,
         eventId: eventId(),
@@ -222,7 +280,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
         next.handled.byCommand.set(commandId, events);
         next.handled.upTo = Math.max(next.handled.upTo, next.version);
         remember(streamId, next);
-        await maybeSnapshot(streamId, entry.version, next);
+        await maybeSnapshot(streamId, entry.version, next, batch[batch.length - 1]?.eventId);
         return E.right({
           streamId,
           events,
@@ -233,31 +291,52 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
         });
       }
       if (appended.left.kind !== 'wrong-expected-version') return appended;
-      if (attempt >= maxRetries)
+      if (conflicts >= maxRetries)
         return E.left({
           kind: 'concurrency-exhausted',
           streamId,
-          attempts: attempt + 1,
-          message: `stream "${streamId}": gave up after ${attempt + 1} attempts, other writers kept changing it`,
+          attempts: conflicts + 1,
+          message: `stream "${streamId}": gave up after ${conflicts + 1} attempts, other writers kept changing it`,
         });
-      // Someone else wrote first: back off a little, then fold in what they wrote.
+      // Someone else wrote first: back off a little, then fold in what they wrote. The loop then
+      // checks the commandId again: what they wrote may be this very command, handled elsewhere.
       cache.delete(streamId);
-      await sleep(Math.floor(random() * Math.min(50, 2 ** attempt)));
+      await sleep(Math.floor(random() * Math.min(50, 2 ** conflicts)));
+      conflicts++;
+      current = true;
       loaded = await catchUp(streamId, entry);
       if (E.isRight(loaded)) remember(streamId, loaded.right);
     }
   };
 
-  const maybeSnapshot = async (streamId: string, before: number, after: Entry<E, S>): Promise<void> => {
+  /** A snapshot is an optimisation: failing to write one is reported and never fails the command. */
+  const maybeSnapshot = async (
+    streamId: string,
+    before: number,
+    after: Entry<E, S>,
+    lastEventId: string | undefined,
+  ): Promise<void> => {
     const policy = options.snapshots;
-    if (policy === undefined || policy.every <= 0) return;
-    if (Math.floor((after.version + 1) / policy.every) > Math.floor((before + 1) / policy.every))
+    if (policy === undefined || policy.every <= 0 || lastEventId === undefined) return;
+    if (Math.floor((after.version + 1) / policy.every) <= Math.floor((before + 1) / policy.every)) return;
+    try {
       await policy.store.save(streamId, {
         state: after.state,
         version: after.version,
         schemaVersion: policy.schemaVersion,
         commandIds: [...new Set([...(after.earlier ?? []), ...after.handled.byCommand.keys()])],
+        eventId: lastEventId,
       });
+    } catch (cause) {
+      reportSnapshotProblem(policy, {
+        streamId,
+        action: 'not-saved',
+        reason: 'save-failed',
+        version: after.version,
+        message: `snapshot of "${streamId}" at version ${after.version} was not saved: ${cause instanceof Error ? cause.message : String(cause)}`,
+        cause,
+      });
+    }
   };
 
   return {
