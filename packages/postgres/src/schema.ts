@@ -109,6 +109,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ];
     },
   },
+  {
+    version: 2,
+    name: 'outbox lease fencing',
+    // The number of the latest claim of a row (issue 8.7): a worker renews and settles a row only
+    // while the row still carries the lease_id it claimed, so a worker whose lease passed on cannot
+    // mark processed, retried or dead a row that another worker now holds.
+    statements: (schema) => [`alter table ${quoteIdent(schema)}.outbox add column lease_id bigint not null default 0`],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);
