@@ -10,6 +10,13 @@ import { probeServer, testSchema } from './test-support/server.js';
 
 const server = await probeServer('PostgreSQL outbox leases');
 
+// One in-memory PGlite for the file (starting one takes seconds on a busy machine); each suite has its own schema.
+let pglite: Promise<SqlExecutor> | undefined;
+const sharedPglite = () => (pglite ??= createPgliteExecutor());
+afterAll(async () => {
+  await (await pglite)?.close();
+});
+
 describe('outbox on PGlite', () => {
   let executor: SqlExecutor;
   let store: PostgresEventStore;
@@ -23,12 +30,11 @@ describe('outbox on PGlite', () => {
     );
 
   beforeAll(async () => {
-    executor = await createPgliteExecutor();
+    executor = await sharedPglite();
     store = await createPostgresEventStore(executor, { schema: 'outbox', pollIntervalMs: 20 });
   });
   afterAll(async () => {
     await store.close();
-    await executor.close();
   });
 
   it('writes messages only together with the events that caused them', async () => {
@@ -301,17 +307,9 @@ const leaseLaws = (driver: string, open: () => Promise<Harness>) => {
 
 describe('outbox leases on PGlite (issue 8.7)', () => {
   leaseLaws('PGlite', async () => {
-    const executor = await createPgliteExecutor();
+    const executor = await sharedPglite();
     const store = await createPostgresEventStore(executor, { schema: 'leases', pollIntervalMs: 20 });
-    return {
-      store,
-      executor,
-      schema: 'leases',
-      close: async () => {
-        await store.close();
-        await executor.close();
-      },
-    };
+    return { store, executor, schema: 'leases', close: () => store.close() };
   });
 });
 
