@@ -8,7 +8,7 @@ import {
 import { isStoreError } from './errors.js';
 import type { SqlQueryable } from './executor/types.js';
 import { parsePosition } from './position.js';
-import { advance, fetchPage, pendingAbove } from './read-all.js';
+import { fetchPage, pendingAbove } from './read-all.js';
 import type { Wakeup } from './wakeup.js';
 
 /**
@@ -82,7 +82,11 @@ export const subscribeEvents = (
           await handler(envelope);
           checkpoint = envelope.globalPosition;
         }
-        cursor = advance(cursor, page);
+        // Only as far as the last row scanned, never to just below the horizon: a crash can hand
+        // out again a transaction id that ended without a flushed commit (an aborted append), and
+        // a row it then writes would lie behind such a cursor. A scanned row's commit is durable,
+        // so every id handed out after recovery is above it (issue 8, server faults).
+        cursor = page.scannedTo ?? cursor;
         if (page.full) continue;
         let pending: boolean;
         try {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Envelope } from '@ordersource/core';
 import { createPostgresEventStore, type PostgresEventStore } from '../event-store.js';
 import { createPgExecutor } from '../executor/pg.js';
 import type { SqlExecutor } from '../executor/types.js';
-import { collect } from '../test-support/fixtures.js';
+import { collect, newEvent, right, waitFor } from '../test-support/fixtures.js';
 import { testSchema } from '../test-support/server.js';
 import { checkLedger, chunkEvents, figures, killRepeatedly, recoveryTimes, runWriters } from './fault-load.js';
 import { createPrivateServer, probePrivateServer, type PrivateServer } from './private-server.js';
@@ -49,6 +50,46 @@ describe.skipIf(probe.skip)('a private PostgreSQL server killed with SIGKILL and
     await server?.destroy();
   }, 60_000);
 
+  it('a follower never moves past a transaction id that a crash can hand out again', async () => {
+    const schema = testSchema();
+    const writer = await client(schema);
+    const follower = await client(schema, { pollIntervalMs: 10 });
+    const seen: Envelope[] = [];
+    const sub = follower.subscribe(undefined, (envelope) => void seen.push(envelope));
+    await sub.caughtUp;
+    const first = newEvent('Before');
+    right(await writer.append('order-1', [first], 'no-stream'));
+    await waitFor('the first event', () => seen.length === 1);
+    // An aborted append: its xid is finished, so the horizon passes it, but its abort is not
+    // flushed (PostgreSQL does not flush aborts), so after a crash the xid can be handed out again.
+    const clash = await writer.append('order-2', [{ ...newEvent('Clash'), eventId: first.eventId }], 'no-stream');
+    expect(clash._tag).toBe('Left');
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the follower polls past the horizon
+    await server.crash();
+    await server.start();
+    const after = newEvent('After');
+    for (;;) {
+      try {
+        right(await writer.append('order-3', [after], 'no-stream'));
+        break;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    const all = await collect(writer.readAll());
+    expect(all.map((e) => e.eventId)).toEqual([first.eventId, after.eventId]);
+    await waitFor('the event appended after the crash', () => seen.length === 2, 10_000).catch(() => undefined);
+    console.log(
+      figures('xid-reuse', {
+        firstPosition: all[0]?.globalPosition ?? '',
+        afterPosition: all[1]?.globalPosition ?? '',
+        delivered: seen.length,
+      }),
+    );
+    expect(seen.map((e) => e.eventId)).toEqual([first.eventId, after.eventId]);
+    await sub.close();
+  }, 60_000);
+
   it('writers: every acknowledged append survives 3 kills, no partial batch, connection errors only', async () => {
     const schema = testSchema();
     const store = await client(schema);
@@ -88,5 +129,54 @@ describe.skipIf(probe.skip)('a private PostgreSQL server killed with SIGKILL and
     expect(check.storedEvents).toBe(check.acknowledgedEvents);
     expect(ledger.connectionErrors).toBeGreaterThan(0);
     expect(recovery.every((ms) => ms >= 0)).toBe(true);
+  }, 120_000);
+
+  it('a subscriber following through 3 kills sees every event exactly once, in order, by itself', async () => {
+    const schema = testSchema();
+    const writer = await client(schema);
+    // Another process: its own pool and LISTEN connection; it polls rarely, so wake-ups carry it.
+    const follower = await client(schema, { pollIntervalMs: 2_000 });
+    const seen: string[] = [];
+    const seenAt: number[] = [];
+    const sub = follower.subscribe(undefined, (envelope) => {
+      seen.push(envelope.eventId);
+      seenAt.push(Date.now());
+    });
+    await sub.caughtUp;
+    let stop = false;
+    const load = runWriters(
+      writer,
+      { writers: 4, prefix: 'follow-', batchesPerStream: 5, events: chunkEvents, shared: true },
+      () => stop,
+    );
+    const outages = await killRepeatedly(server, 3, 1_500, 300);
+    stop = true;
+    const ledger = await load;
+    const all = await collect(writer.readAll());
+    const settledFrom = Date.now();
+    await waitFor('the subscriber to see every stored event', () => seen.length >= all.length, 30_000).catch(
+      () => undefined,
+    );
+    const ids = all.map((envelope) => envelope.eventId);
+    const delivered = new Set(seen);
+    const missed = ids.filter((id) => !delivered.has(id)).length;
+    const duplicated = seen.length - delivered.size;
+    console.log(
+      figures('subscriber', {
+        kills: outages.length,
+        appended: ids.length,
+        acknowledgedEvents: checkLedger(ledger, all).acknowledgedEvents,
+        delivered: seen.length,
+        duplicated,
+        missed,
+        settleMs: Date.now() - settledFrom,
+        recoveryMs: recoveryTimes(outages, seenAt).join('/'),
+      }),
+    );
+    expect(ledger.wrong).toEqual([]);
+    expect({ missed, duplicated }).toEqual({ missed: 0, duplicated: 0 });
+    expect(seen).toEqual(ids);
+    await sub.close();
+    await expect(sub.done).resolves.toBeUndefined();
   }, 120_000);
 });
