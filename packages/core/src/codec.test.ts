@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { describe, expect, it } from 'vitest';
 import { decodeCartCommand } from '../../testing/src/index.js';
-import { decode, IsoInstant, NonNegativeInt, PositiveInt, refine, SafeInt } from './codec.js';
+import { hostileThunkArb, unreadableInputs } from '../../testing/src/hostile-input.js';
+import { decode, IsoInstant, NonNegativeInt, PositiveInt, refine, SafeInt, strict } from './codec.js';
 import type { ValidationError } from './errors.js';
 import { CommandMetadataCodec } from './message.js';
 
@@ -20,9 +22,68 @@ const addItem = {
 };
 
 describe('decode at the boundary', () => {
-  it('decodes a valid command and strips unknown keys', () => {
-    const result = decodeCartCommand({ ...addItem, extra: 1, data: { ...addItem.data, hack: true } });
-    expect(result).toEqual(E.right(addItem));
+  it('decodes a valid command', () => {
+    expect(decodeCartCommand(addItem)).toEqual(E.right(addItem));
+  });
+
+  it('issue 8.3: an unknown key at any depth is an error naming it, never silently dropped', () => {
+    const result = decodeCartCommand({
+      ...addItem,
+      extra: 1,
+      data: { ...addItem.data, hack: true, unitPrice: { amount: 100, currency: 'EUR', cents: 1 } },
+      metadata: { ...metadata, actor: { ...metadata.actor, role: 'root' } },
+    });
+    expect(issuesOf(result).sort()).toEqual(
+      [
+        'extra unknown field',
+        'data.hack unknown field',
+        'data.unitPrice.cents unknown field',
+        'metadata.actor.role unknown field',
+      ].sort(),
+    );
+    expect(E.isLeft(result) && result.left.message).toContain('data.hack: unknown field');
+  });
+
+  it('issue 8.3: unknown keys are named beside the other failures (a misspelt required field)', () => {
+    const { sku, ...rest } = addItem.data;
+    const result = decodeCartCommand({ ...addItem, data: { ...rest, skuu: sku } });
+    expect(issuesOf(result)).toEqual(['data.sku NonEmptyString', 'data.skuu unknown field']);
+  });
+
+  it('strict sees through intersections, arrays, refinements, unions and records', () => {
+    const Line = refine(t.strict({ sku: t.string }), (l) => l.sku !== 'x', 'Line');
+    const Codec = strict(
+      t.intersection([
+        t.strict({ lines: t.array(Line), rate: t.union([t.literal('none'), t.strict({ bp: SafeInt })]) }),
+        t.exact(t.partial({ tags: t.record(t.string, t.strict({ on: t.boolean })) })),
+      ]),
+    );
+    expect(decode(Codec)({ lines: [{ sku: 'a' }], rate: { bp: 5 }, tags: { a: { on: true } } })).toEqual(
+      E.right({ lines: [{ sku: 'a' }], rate: { bp: 5 }, tags: { a: { on: true } } }),
+    );
+    expect(
+      issuesOf(
+        decode(Codec)({
+          lines: [{ sku: 'a' }, { sku: 'b', qty: 1 }],
+          rate: { bp: 5, pct: 1 },
+          tags: { a: { on: true, off: false } },
+          '': 1,
+          ['__proto__']: 1,
+        }),
+      ).sort(),
+    ).toEqual(
+      [
+        'lines.1.qty unknown field',
+        'rate.pct unknown field',
+        'tags.a.off unknown field',
+        '"" unknown field',
+        '__proto__ unknown field',
+      ].sort(),
+    );
+  });
+
+  it('a codec without strict still drops unknown keys (events read from storage stay tolerant)', () => {
+    expect(decode(t.strict({ a: t.number }))({ a: 1, b: 2 })).toEqual(E.right({ a: 1 }));
   });
 
   it('lists every failing field with its path and the rule it broke', () => {
@@ -117,5 +178,37 @@ describe('decode at the boundary', () => {
       1764000000000,
     ])
       expect(E.isLeft(decode(IsoInstant)(bad)), String(bad)).toBe(true);
+  });
+});
+
+describe('decode returns a value for any input (issue 8.5)', () => {
+  const codecs: readonly ((input: unknown) => E.Either<ValidationError, unknown>)[] = [
+    decodeCartCommand,
+    decode(CommandMetadataCodec),
+    decode(strict(t.intersection([t.strict({ a: t.array(SafeInt) }), t.exact(t.partial({ b: IsoInstant }))]))),
+  ];
+
+  it('issue 8.5: getters and proxies that throw are a Left, not an exception', () => {
+    for (const input of unreadableInputs())
+      for (const run of codecs) {
+        const result = run(input);
+        expect(E.isLeft(result) && result.left.issues.length > 0).toBe(true);
+      }
+    // A proxy whose every trap throws cannot be read at all: one issue at the root says so.
+    const proxy = decodeCartCommand(unreadableInputs()[1]);
+    expect(E.isLeft(proxy) && proxy.left.issues.map((i) => `${i.path} ${i.rule}`)).toEqual(['(root) readable input']);
+  });
+
+  it('issue 8.5: never throws; every issue of a Left names a path (1,000 runs)', () => {
+    fc.assert(
+      fc.property(hostileThunkArb(), (make) => {
+        const input = make();
+        return codecs.every((run) => {
+          const result = run(input);
+          return E.isRight(result) || (result.left.issues.length > 0 && result.left.issues.every((i) => i.path !== ''));
+        });
+      }),
+      { numRuns: 1_000 },
+    );
   });
 });

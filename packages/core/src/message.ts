@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { ActorCodec, NonEmptyString, type Actor } from './actor.js';
-import { IsoInstant } from './codec.js';
+import { IsoInstant, strict } from './codec.js';
 
 /**
  * Commands and events are plain data: `{ type, data }`. A command also carries
@@ -33,12 +33,16 @@ export const CommandMetadataCodec: t.Type<CommandMetadata, CommandMetadata, unkn
   'CommandMetadata',
 );
 
-/** Codec for one command type: `{ type: literal, data, metadata }`, extra keys stripped. */
+/**
+ * Codec for one command type: `{ type: literal, data, metadata }`. Commands
+ * are input from outside: a key the codec does not declare, at any depth, is
+ * an error naming it (`strict`), never dropped (issue 8.3).
+ */
 export const commandCodec = <T extends string, D>(
   type: T,
   data: t.Type<D, unknown, unknown>,
 ): t.Type<Command<T, D>, unknown, unknown> =>
-  t.strict({ type: t.literal(type), data, metadata: CommandMetadataCodec }, type);
+  strict(t.strict({ type: t.literal(type), data, metadata: CommandMetadataCodec }, type));
 
 /** Codec for one event type: `{ type: literal, data }`. */
 export const eventCodec = <T extends string, D>(

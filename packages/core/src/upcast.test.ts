@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { describe, expect, it } from 'vitest';
+import { hostileThunkArb, pathsOf, replaceAt, unreadableInputs } from '../../testing/src/hostile-input.js';
 import { NonEmptyString } from './actor.js';
 import { PositiveInt } from './codec.js';
 import type { Envelope } from './envelope.js';
@@ -150,5 +152,47 @@ describe('upcasting on read', () => {
         expect(raw.event).toEqual({ type: 'ItemPut', data: { sku: 'apple', quantity: 2, priceCents: 150 } });
         expect(raw.schemaVersion).toBe(1);
       }
+  });
+});
+
+describe('an envelope decoder returns a value for any input (issue 8.5)', () => {
+  const decodeEnvelope = createEnvelopeDecoder(codec, { upcasters, currentVersions: { ItemAdded: 3 } });
+  const valid = {
+    eventId: 'e-1',
+    streamId: 'cart-1',
+    streamVersion: 0,
+    globalPosition: '1',
+    occurredAt: '2026-11-24T10:00:00Z',
+    recordedAt: '2026-11-24T10:00:00Z',
+    actor: { kind: 'system', id: 's' },
+    schemaVersion: 1,
+    event: { type: 'ItemPut', data: { sku: 'a', quantity: 1, priceCents: 100 } },
+  };
+
+  it('issue 8.5: null, numbers, arrays and unreadable objects are Left, never a TypeError', () => {
+    for (const input of [null, undefined, 0, Number.NaN, 'x', [], {}, { event: 1 }, ...unreadableInputs()]) {
+      const decoded = decodeEnvelope(input as Envelope);
+      expect(E.isLeft(decoded) && decoded.left.issues.length > 0).toBe(true);
+    }
+  });
+
+  it('issue 8.5: never throws; a Left names a path per issue (1,000 runs, upcasters on the way)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          hostileThunkArb(),
+          fc.tuple(fc.constantFrom(...pathsOf(valid)), hostileThunkArb()).map(
+            ([path, make]) =>
+              () =>
+                replaceAt(valid, path, make()),
+          ),
+        ),
+        (make) => {
+          const decoded = decodeEnvelope(make() as Envelope);
+          return E.isRight(decoded) || decoded.left.issues.every((issue) => issue.path.length > 0);
+        },
+      ),
+      { numRuns: 1_000 },
+    );
   });
 });

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import { decode, validationError } from './codec.js';
+import { decode, unreadableInput, validationError } from './codec.js';
 import type { Envelope } from './envelope.js';
 import type { ValidationError } from './errors.js';
 import type { Event } from './message.js';
@@ -38,7 +38,7 @@ export const createEnvelopeDecoder = <E extends Event>(
   const decodeEvent = decode(codec, 'event');
   const current = options.currentVersions ?? {};
 
-  return (envelope) => {
+  const decodeEnvelope = (envelope: Envelope): E.Either<ValidationError, Envelope<E>> => {
     let { type, data } = envelope.event;
     let version = envelope.schemaVersion;
     // Most decoders have no upcasters: skip the lookup (it builds a key string per event).
@@ -82,7 +82,38 @@ export const createEnvelopeDecoder = <E extends Event>(
     if (!upcast && decoded.right === envelope.event) return E.right(envelope as Envelope<E>);
     return E.right({ ...envelope, event: decoded.right, schemaVersion: version });
   };
+
+  // A row is input from outside: whatever arrives (null, a number, an object whose getters throw), the answer is a value.
+  return (envelope) => {
+    try {
+      const shape = envelopeShape(envelope);
+      return shape === undefined ? decodeEnvelope(envelope) : E.left(shape);
+    } catch (thrown) {
+      return E.left(unreadableInput('envelope', thrown));
+    }
+  };
+};
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
+
+/** What the decoder itself reads of an envelope; the event codec checks the rest. */
+const envelopeShape = (envelope: unknown): ValidationError | undefined => {
+  if (!isRecord(envelope))
+    return validationError('envelope', [
+      { path: '(root)', rule: 'Envelope', value: envelope, message: '(root): must be an envelope object' },
+    ]);
+  const issues = [];
+  if (!isRecord(envelope['event']))
+    issues.push({ path: 'event', rule: 'Event', value: envelope['event'], message: 'event: must be an event object' });
+  if (!Number.isSafeInteger(envelope['schemaVersion']))
+    issues.push({
+      path: 'schemaVersion',
+      rule: 'SafeInteger',
+      value: envelope['schemaVersion'],
+      message: 'schemaVersion: must be an integer',
+    });
+  return issues.length === 0 ? undefined : validationError('envelope', issues);
 };
 
 const where = (envelope: Envelope): string =>
-  `stream "${envelope.streamId}" version ${envelope.streamVersion} (${envelope.event.type})`;
+  `stream "${String(envelope.streamId)}" version ${String(envelope.streamVersion)} (${String(envelope.event.type)})`;

@@ -5,6 +5,7 @@ export * from './contract/snapshot-store-contract.js';
 export * from './contract/checkpoint-store-contract.js';
 export * from './decider-spec.js';
 export * from './arbitraries.js';
+export * from './hostile-input.js';
 export * from './laws.js';
 export * from './react-inline.js';
 export { deepEqual, show } from './equality.js';

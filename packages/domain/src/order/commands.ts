@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import {
   commandCodec,
-  decode,
+  decodeByType,
   IsoInstant,
   MoneyCodec,
   NonEmptyString,
@@ -10,6 +10,7 @@ import {
   PositiveInt,
   PositiveMoneyCodec,
   refine,
+  wrapping,
   type Command,
   type ValidationError,
 } from '@ordersource/core';
@@ -52,24 +53,27 @@ type Issue = Readonly<{ key: string; value: unknown; rule: string }>;
 
 /** A codec whose decoded value must also pass cross-field checks; each failure names its field. */
 const checked = <A, O>(codec: t.Type<A, O, unknown>, check: (a: A) => readonly Issue[]): t.Type<A, O, unknown> =>
-  new t.Type<A, O, unknown>(
-    codec.name,
-    (u): u is A => codec.is(u) && check(u).length === 0,
-    (u, c) => {
-      // An empty key keeps the inner codec's members out of the field path.
-      const base = codec.validate(u, t.appendContext(c, '', codec, u));
-      if (E.isLeft(base)) return base;
-      const issues = check(base.right);
-      if (issues.length === 0) return base;
-      return t.failures(
-        issues.map((issue) => ({
-          value: issue.value,
-          context: [...c, ...issue.key.split('.').map((key) => ({ key, type: t.unknown, actual: issue.value }))],
-          message: issue.rule,
-        })),
-      );
-    },
-    codec.encode,
+  wrapping(
+    new t.Type<A, O, unknown>(
+      codec.name,
+      (u): u is A => codec.is(u) && check(u).length === 0,
+      (u, c) => {
+        // An empty key keeps the inner codec's members out of the field path.
+        const base = codec.validate(u, t.appendContext(c, '', codec, u));
+        if (E.isLeft(base)) return base;
+        const issues = check(base.right);
+        if (issues.length === 0) return base;
+        return t.failures(
+          issues.map((issue) => ({
+            value: issue.value,
+            context: [...c, ...issue.key.split('.').map((key) => ({ key, type: t.unknown, actual: issue.value }))],
+            message: issue.rule,
+          })),
+        );
+      },
+      codec.encode,
+    ),
+    codec,
   );
 
 // ---- order ---------------------------------------------------------------
@@ -422,25 +426,15 @@ const codecByType = new Map<string, t.Type<OrderCommand, unknown, unknown>>(
 /** Every command type an order stream accepts. */
 export const orderCommandTypes: readonly OrderCommandType[] = [...codecByType.keys()] as OrderCommandType[];
 
-const decoders = new Map(
-  [...codecByType].map(([type, codec]) => [type, decode(codec, `order command ${type}`)] as const),
-);
-
 /**
  * Decode a command from outside; on failure every failing field is named with
- * its rule. The `type` is looked up first, so a bad PlaceOrder is reported
- * against PlaceOrder's fields only (not against every member of the union).
+ * its rule, and every key the command does not declare is named as an
+ * unknown field (issue 8.3). The `type` is looked up first, so a bad
+ * PlaceOrder is reported against PlaceOrder's fields only (not against every
+ * member of the union). Never throws, whatever the input.
  */
-export const decodeOrderCommand = (input: unknown): E.Either<ValidationError, OrderCommand> => {
-  const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;
-  const decoder = typeof type === 'string' ? decoders.get(type) : undefined;
-  if (decoder === undefined)
-    return E.left({
-      kind: 'validation',
-      message: `invalid order command: type: must be one of ${orderCommandTypes.join(', ')} (got ${JSON.stringify(type) ?? 'undefined'})`,
-      issues: [
-        { path: 'type', rule: 'OrderCommandType', value: type, message: 'type: must be a known order command type' },
-      ],
-    });
-  return decoder(input);
-};
+export const decodeOrderCommand: (input: unknown) => E.Either<ValidationError, OrderCommand> = decodeByType(
+  'order command',
+  [...codecByType.values()],
+  'OrderCommandType',
+);

@@ -1,11 +1,14 @@
 import {
   commandCodec,
+  decodeByType,
   IsoInstant,
   NonEmptyString,
   NonNegativeInt,
   PositiveMoneyCodec,
   type Command,
+  type ValidationError,
 } from '@ordersource/core';
+import type * as E from 'fp-ts/lib/Either.js';
 import type { Money } from '@ordersource/core';
 import * as t from 'io-ts';
 import { ChannelCodec, MeansCodec, type Channel, type Means } from './kinds.js';
@@ -70,7 +73,7 @@ export type ReceiptsCommand =
   | RecordRegisterResponse
   | CorrectReceipt;
 
-export const ReceiptsCommandCodec: t.Type<ReceiptsCommand, unknown, unknown> = t.union(
+export const ReceiptsCommandCodec = t.union(
   [
     commandCodec('ConfigureReceipts', t.strict({ orderId: NonEmptyString, config: ReceiptsConfigCodec })),
     commandCodec(
@@ -100,4 +103,14 @@ export const ReceiptsCommandCodec: t.Type<ReceiptsCommand, unknown, unknown> = t
     ),
   ],
   'ReceiptsCommand',
+);
+
+/**
+ * Decode a receipts command from outside: every failing field named, every
+ * unknown key named (issue 8.3); never throws, whatever the input.
+ */
+export const decodeReceiptsCommand: (input: unknown) => E.Either<ValidationError, ReceiptsCommand> = decodeByType(
+  'receipts command',
+  ReceiptsCommandCodec.types as unknown as readonly t.Type<ReceiptsCommand, unknown, unknown>[],
+  'ReceiptsCommandType',
 );

@@ -1,5 +1,12 @@
 import * as t from 'io-ts';
-import { commandCodec, decode, IsoInstant, NonEmptyString, PositiveMoneyCodec, type Command } from '@ordersource/core';
+import {
+  commandCodec,
+  decodeByType,
+  IsoInstant,
+  NonEmptyString,
+  PositiveMoneyCodec,
+  type Command,
+} from '@ordersource/core';
 import { CustomerCodec } from '../order/values.js';
 import { PlanCodec } from './events.js';
 
@@ -50,7 +57,9 @@ export type SubscriptionCommand =
   | Command<'PaySubscriptionInvoice', t.TypeOf<typeof PaySubscriptionInvoiceData>>
   | Command<'CloseSubscription', t.TypeOf<typeof CloseSubscriptionData>>;
 
-export const decodeSubscriptionCommand = decode(
-  SubscriptionCommandCodec as unknown as t.Type<SubscriptionCommand, unknown, unknown>,
+/** Unknown keys are named as unknown fields (issue 8.3); never throws, whatever the input. */
+export const decodeSubscriptionCommand = decodeByType(
   'subscription command',
+  SubscriptionCommandCodec.types as unknown as readonly t.Type<SubscriptionCommand, unknown, unknown>[],
+  'SubscriptionCommandType',
 );
