@@ -40,6 +40,7 @@ import { refundPayment } from './decide-refund.js';
 import { fail, fold, type Ctx, type Decision } from './decision.js';
 import type { OrderEvent } from './events.js';
 import { evolveOrder } from './evolve.js';
+import { reusedId } from './ids.js';
 import { inCustomerLanguage } from './notify-language.js';
 import { paymentSecured } from './payment-status.js';
 import { initialOrderState, type OrderState } from './state.js';
@@ -171,6 +172,13 @@ export const decideOrder = (command: OrderCommand, state: OrderState): Decision 
     return fail('order-cancelled', `the order was cancelled and does not accept ${command.type}`);
   const routed = route(command, state, ctx);
   if (E.isLeft(routed) || routed.right.length === 0) return routed;
+  const reused = reusedId(state, routed.right);
+  if (reused !== undefined)
+    return fail(
+      'duplicate-id',
+      `${reused.kind} id ${reused.id} is already used on this order: each payment, refund, invoice, shipment and line id names one thing (issue 8.4)`,
+      { idKind: reused.kind, id: reused.id },
+    );
   const language = state.details?.customer.language;
   const decided = routed.right.map((event) => inCustomerLanguage(event, language));
   const follow = consequences(fold(state, decided), ctx);

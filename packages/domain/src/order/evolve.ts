@@ -1,5 +1,6 @@
 import type { Draft } from 'immer';
 import type { OrderEvent } from './events.js';
+import { idsIntroducedBy } from './ids.js';
 import { remainingToShip } from './quantities.js';
 import type { FulfillmentStatus, OrderState, PaymentState } from './state.js';
 
@@ -42,6 +43,7 @@ const setFulfillment = (state: Draft<OrderState>, status: FulfillmentStatus): vo
 };
 
 export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void => {
+  for (const { kind, id } of idsIntroducedBy(event)) ((state.usedIds ??= {})[kind] ??= []).push(id);
   switch (event.type) {
     case 'OrderPlaced': {
       const d = event.data;

@@ -104,6 +104,13 @@ export type Processing = {
   lastNotify?: Notify;
 };
 
+/**
+ * Ids that name a money movement or a document inside the order (issue 8.4).
+ * Each is used once in its stream: a second RefundPayment with the same
+ * refundId would refund twice while the receipts record one return.
+ */
+export type OrderIdKind = 'payment' | 'refund' | 'invoice' | 'shipment' | 'line';
+
 export type OrderState = {
   status: OrderStatus;
   currency: string;
@@ -127,6 +134,12 @@ export type OrderState = {
    * states folded before returned lines existed (snapshots) still load.
    */
   returnedQty?: Record<string, number>;
+  /**
+   * Every id of each kind the stream has used, also for things gone since (a
+   * removed line). Optional so that older snapshots still load; payments,
+   * invoices, shipments and lines are also read from their own lists.
+   */
+  usedIds?: { [K in OrderIdKind]?: string[] };
 };
 
 const zero = (currency: string): Money => ({ amount: 0, currency });
