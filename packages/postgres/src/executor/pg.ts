@@ -91,21 +91,28 @@ export const createPgExecutor = (options: PgExecutorOptions): SqlExecutor => {
     } catch (error) {
       throw wrap(error);
     }
+    // A checked-out client has no 'error' listener of the pool's: when the server dies between two
+    // statements, node-postgres emits 'error' on it, and an unheard 'error' event crashes the
+    // process. The failure itself reaches the body through its next statement (issue 8).
     let broken: Error | undefined;
+    const lost = (error: Error) => void (broken = error);
+    client.on('error', lost);
     try {
       await run(client, 'begin');
       const result = await body({ query: (sql, params) => run(client, sql, params) });
       await run(client, 'commit');
       return result;
     } catch (error) {
-      try {
-        await client.query('rollback');
-      } catch (rollbackError) {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      }
+      if (broken === undefined)
+        try {
+          await client.query('rollback');
+        } catch (rollbackError) {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        }
       throw error;
     } finally {
-      // A client whose rollback failed is not reusable: destroy it instead of returning it.
+      client.removeListener('error', lost);
+      // A client whose connection failed or whose rollback failed is not reusable: destroy it.
       client.release(broken);
     }
   };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '@ordersource/core';
+import { isStoreError } from '../errors.js';
 import { createPostgresEventStore, type PostgresEventStore } from '../event-store.js';
 import { createPgExecutor } from '../executor/pg.js';
 import type { SqlExecutor } from '../executor/types.js';
@@ -88,6 +89,35 @@ describe.skipIf(probe.skip)('a private PostgreSQL server killed with SIGKILL and
     );
     expect(seen.map((e) => e.eventId)).toEqual([first.eventId, after.eventId]);
     await sub.close();
+  }, 60_000);
+
+  it('a transaction open when the server dies rejects with a connection error; the pool serves the next', async () => {
+    const executor = createPgExecutor({ connectionString: server.url, max: 2 });
+    executors.push(executor);
+    let inside: () => void = () => undefined;
+    const entered = new Promise<void>((resolve) => (inside = resolve));
+    let resume: () => void = () => undefined;
+    const crashed = new Promise<void>((resolve) => (resume = resolve));
+    const open = executor.transaction(async (tx) => {
+      await tx.query('select 1');
+      inside();
+      await crashed; // the connection dies here, between two statements
+      return tx.query('select 2');
+    });
+    open.catch(() => undefined);
+    await entered;
+    await server.crash();
+    // The driver reports the dead socket as an 'error' event on the checked-out client; unheard,
+    // that event would crash the process.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    resume();
+    const failure: unknown = await open.then(
+      () => 'committed',
+      (error: unknown) => error,
+    );
+    expect(isStoreError(failure) && failure.kind).toBe('connection');
+    await server.start();
+    await expect(executor.transaction((tx) => tx.query('select 3 as n'))).resolves.toEqual([{ n: 3 }]);
   }, 60_000);
 
   it('writers: every acknowledged append survives 3 kills, no partial batch, connection errors only', async () => {
