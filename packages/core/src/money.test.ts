@@ -29,7 +29,7 @@ describe('money: construction', () => {
     for (const currency of ['RUR', 'EURO', 'eur', '', 'XXX'])
       expect(code(money.of(100, currency)), currency).toBe('unknown-currency');
     expect(() => money.unsafe(1.5, 'EUR')).toThrow('safe integer');
-    expect(() => money.unsafe(1, 'RUR')).toThrow('unknown currency');
+    expect(() => money.unsafe(1, 'RUR')).toThrow('currency: must be an ISO 4217 currency code');
   });
 
   it('codecs reject floats, unknown currencies and the wrong sign, naming the rule', () => {
@@ -62,7 +62,7 @@ describe('money: arithmetic', () => {
   it('sum of a list equals adding one by one; the empty list is zero', () => {
     fc.assert(
       fc.property(fc.array(moneyArb({ currency: 'RUB' }), { maxLength: 20 }), (items) => {
-        const expected = items.reduce((acc, item) => ok(money.add(acc, item)), money.zero('RUB'));
+        const expected = items.reduce((acc, item) => ok(money.add(acc, item)), ok(money.zero('RUB')));
         expect(ok(money.sum('RUB', items))).toEqual(expected);
       }),
     );
@@ -112,8 +112,9 @@ describe('money: arithmetic', () => {
     expect(ok(money.compare(eur(2), eur(2)))).toBe(0);
     expect(ok(money.compare(eur(3), eur(2)))).toBe(1);
     expect(ok(money.min(eur(3), eur(2)))).toEqual(eur(2));
-    expect(money.negate(eur(5))).toEqual(eur(-5));
-    expect(Object.is(money.negate(eur(0)).amount, 0)).toBe(true);
+    expect(ok(money.negate(eur(5)))).toEqual(eur(-5));
+    expect(Object.is(ok(money.negate(eur(0))).amount, 0)).toBe(true);
+    expect(ok(money.negate(eur(Number.MIN_SAFE_INTEGER))).amount).toBe(Number.MAX_SAFE_INTEGER);
     expect([money.isZero(eur(0)), money.isPositive(eur(1)), money.isNegative(eur(-1))]).toEqual([true, true, true]);
   });
 });
@@ -219,5 +220,86 @@ describe('money: format', () => {
         expect(BigInt(digits)).toBe(BigInt(m.amount));
       }),
     );
+  });
+});
+
+/** What arrives at run time need not be what the types say (JSON, a cast, a bug upstream). */
+const loose = <T>(value: unknown): T => value as T;
+const rule = (result: E.Either<money.MoneyError, unknown>): string | undefined =>
+  E.isLeft(result) ? `${result.left.code} ${result.left.argument}: ${result.left.rule}` : undefined;
+
+describe('issue 8.6: money edges', () => {
+  const half = loose<Money>({ amount: 1.5, currency: 'EUR' });
+
+  it('a non-integer amount is a Left naming the argument in allocate, percentage and includedTax, not a throw', () => {
+    expect(rule(money.allocate(half, [1, 1]))).toBe('invalid-amount a.amount: a safe integer of minor units');
+    expect(rule(money.percentage(half, 2000))).toBe('invalid-amount a.amount: a safe integer of minor units');
+    expect(rule(money.includedTax(half, 2000))).toBe('invalid-amount gross.amount: a safe integer of minor units');
+    expect(E.isLeft(money.includedTax(half, 2000)) && money.includedTax(half, 2000)).toMatchObject({
+      left: { message: 'gross.amount: must be a safe integer of minor units (got 1.5)' },
+    });
+  });
+
+  it('format renders invalid money as a marker naming the rule, never as "1..5 EUR"', () => {
+    expect(money.format(half)).toBe('[invalid money: a.amount: must be a safe integer of minor units (got 1.5)]');
+    expect(money.format(loose<Money>({ amount: 100, currency: 'RUR' }))).toBe(
+      '[invalid money: a.currency: must be an ISO 4217 currency code (got "RUR")]',
+    );
+    expect(money.format(loose<Money>(null))).toBe('[invalid money: a: must be money: { amount, currency } (got null)]');
+    expect(money.format(loose<Money>({ amount: 10n, currency: 'EUR' }))).toContain('(got 10n)');
+  });
+
+  it('allocate of 2^60 is a Left, not unsafe parts; parts of the largest safe amount are safe and exact', () => {
+    expect(rule(money.allocate(loose<Money>({ amount: 2 ** 60, currency: 'EUR' }), [1, 2]))).toBe(
+      'invalid-amount a.amount: a safe integer of minor units',
+    );
+    const parts = ok(money.allocate(eur(Number.MAX_SAFE_INTEGER), [1, 2, 3]));
+    expect(parts.every((part) => Number.isSafeInteger(part.amount))).toBe(true);
+    expect(parts.reduce((acc, part) => acc + BigInt(part.amount), 0n)).toBe(BigInt(Number.MAX_SAFE_INTEGER));
+  });
+
+  it('NaN, Infinity, -0 and fractions as factors, ratios or basis points are Lefts naming them', () => {
+    for (const bad of [Number.NaN, Infinity, -Infinity, -0, 0.5, 2 ** 53])
+      expect(rule(money.multiply(eur(100), bad)), String(bad)).toBe('invalid-amount factor: a safe integer (not -0)');
+    expect(rule(money.allocate(eur(100), [1, Number.NaN]))).toBe(
+      'invalid-ratios ratios.1: a non-negative safe integer (not -0)',
+    );
+    expect(rule(money.allocate(eur(100), [-0, 1]))).toBe(
+      'invalid-ratios ratios.0: a non-negative safe integer (not -0)',
+    );
+    expect(rule(money.allocate(eur(100), [0, 0]))).toBe('invalid-ratios ratios: ratios with at least one above zero');
+    expect(rule(money.allocate(eur(100), [Number.MAX_SAFE_INTEGER, 1]))).toBe(
+      'invalid-ratios ratios: ratios adding up to a total within the safe integer range',
+    );
+    expect(rule(money.allocate(eur(100), loose<number[]>('1,1')))).toBe(
+      'invalid-ratios ratios: a non-empty array of ratios',
+    );
+    expect(rule(money.percentage(eur(100), -0))).toBe(
+      'invalid-amount basisPoints: a safe integer of basis points (not -0)',
+    );
+    expect(rule(money.includedTax(eur(100), Infinity))).toBe(
+      'invalid-amount basisPoints: a non-negative safe integer of basis points (not -0)',
+    );
+  });
+
+  it('unsafe or mixed inputs name the argument in every function; results never are -0', () => {
+    const big = loose<Money>({ amount: 2 ** 53, currency: 'EUR' });
+    expect(rule(money.add(eur(1), big))).toBe('invalid-amount b.amount: a safe integer of minor units');
+    expect(rule(money.subtract(big, eur(1)))).toBe('invalid-amount a.amount: a safe integer of minor units');
+    expect(rule(money.compare(eur(1), money.unsafe(1, 'USD')))).toBe(
+      'currency-mismatch b.currency: the currency of a (EUR)',
+    );
+    expect(rule(money.sum('EUR', [eur(1), big]))).toBe('invalid-amount items.1.amount: a safe integer of minor units');
+    expect(rule(money.sum('EUR', [eur(Number.MAX_SAFE_INTEGER), eur(1), eur(-1)]))).toBe(
+      'overflow items.1: a running total within the safe integer range',
+    );
+    expect(rule(money.sum('EUR', loose<Money[]>(null)))).toBe('invalid-argument items: an array of money');
+    expect(rule(money.zero('XXX'))).toBe('unknown-currency currency: an ISO 4217 currency code');
+    expect(rule(money.negate(big))).toBe('invalid-amount a.amount: a safe integer of minor units');
+    expect(rule(money.min(eur(1), loose<Money>(undefined)))).toBe('invalid-argument b: money: { amount, currency }');
+    expect(Object.is(ok(money.multiply(eur(0), -1)).amount, 0)).toBe(true);
+    expect(Object.is(ok(money.percentage(eur(-1), 1)).amount, 0)).toBe(true);
+    expect(Object.is(ok(money.of(-0, 'EUR')).amount, 0)).toBe(true);
+    expect([money.isZero(big), money.isPositive(big), money.equals(big, big)]).toEqual([false, false, false]);
   });
 });

@@ -15,7 +15,8 @@ type Priced = Readonly<{ unitPrice: Money; qty: number }>;
 /**
  * Net totals of the lines (in order) and of the shipping. The discount is
  * allocated by value over the lines and, when there is one, the shipping fee;
- * no minor unit is lost or invented.
+ * no minor unit is lost or invented. Every gross total and their sum must be a
+ * safe integer (issue 8.6), or the answer is a refusal naming the input.
  */
 export const netTotals = (
   currency: string,
@@ -23,14 +24,33 @@ export const netTotals = (
   shippingFee: number,
   discount: number,
 ): E.Either<DomainError, NetTotals> => {
-  const gross = lines.map((line) => line.unitPrice.amount * line.qty);
+  for (const [name, value] of [
+    ['shippingFee', shippingFee],
+    ['discount', discount],
+  ] as const)
+    if (!Number.isSafeInteger(value) || value < 0)
+      return E.left(domainError('money', `${name}: must be a non-negative safe integer`, { path: name }));
+  const gross: number[] = [];
+  for (const [index, line] of lines.entries()) {
+    const total = money.multiply(line.unitPrice, line.qty);
+    if (E.isLeft(total))
+      return E.left(domainError('money', `lines.${index}: ${total.left.message}`, { path: `lines.${index}` }));
+    gross.push(total.right.amount);
+  }
   if (shippingFee > 0) gross.push(shippingFee);
   let net = gross;
   if (discount > 0 && gross.length > 0) {
-    const sum = gross.reduce((acc, total) => acc + total, 0);
+    const sum = money.sum(
+      currency,
+      gross.map((amount) => ({ amount, currency })),
+    );
+    if (E.isLeft(sum))
+      return E.left(
+        domainError('money', 'lines: the gross total must be within the safe integer range', { path: 'lines' }),
+      );
     const shares = money.allocate(
       { amount: discount, currency },
-      gross.map((total) => (sum === 0 ? 1 : total)),
+      gross.map((total) => (sum.right.amount === 0 ? 1 : total)),
     );
     if (E.isLeft(shares)) return E.left(domainError('money', shares.left.message));
     net = gross.map((total, i) => total - (shares.right[i]?.amount ?? 0));
