@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import type { DomainError, Money } from '@ordersource/core';
+import { command, eur, sampleCheckout, sampleLines } from './examples.js';
 import { netTotals, unitSplit } from './net-prices.js';
+import { refusal } from './test-support/decide.js';
 import { computeTotals, orderTotals } from './totals.js';
 
 const rub = (amount: number): Money => ({ amount, currency: 'RUB' });
@@ -19,6 +21,13 @@ describe('issue 8.6: order totals refuse any intermediate outside the safe integ
       'shippingFee',
       'subtotal + shippingFee within the safe integer range',
     ]);
+  });
+
+  it('ORD-1: the decider refuses a checkout stating 2^53-2 for lines of 2^53-1 + shipping 2 - discount 2', () => {
+    const lines = [{ ...sampleLines[0]!, qty: 1, unitPrice: eur(MAX) }];
+    const checkout = sampleCheckout({ lines, shippingFee: eur(2), discount: eur(2) });
+    expect([checkout.subtotal.amount, checkout.total.amount]).toEqual([MAX, MAX - 1]); // the float sum the storefront stated
+    expect(refusal([], command('PlaceOrder', checkout, '2026-12-01T10:00:00Z'))).toBe('money');
   });
 
   it('ORD-1: a line total, a running subtotal and a total below the safe range each name their input', () => {
