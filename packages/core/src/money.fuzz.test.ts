@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
+import { decode } from './codec.js';
 import { currencies, isCurrency } from './currencies.js';
 import * as money from './money.js';
+import { MoneyCodec, NonNegativeMoneyCodec, PositiveMoneyCodec } from './money.js';
 import type { Money, MoneyError } from './money.js';
 
 /**
@@ -192,6 +194,34 @@ describe('money fuzz: never throws, a Left names the argument and the rule (issu
         expect(typeof text).toBe('string');
         if (isValidMoney(a)) expect(text).toMatch(/^-?\d+(\.\d+)? [A-Z]{3}$/);
         else expect(text).toMatch(/^\[invalid money: (a|a\.amount|a\.currency): must be .+\]$/);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('money fuzz: the codecs at the boundary', () => {
+  it('MoneyCodec, NonNegativeMoneyCodec, PositiveMoneyCodec: never throw; a Right is exactly what of accepts, in range', () => {
+    fc.assert(
+      fc.property(moneyish, (input) => {
+        const checks = [
+          [MoneyCodec, () => true],
+          [NonNegativeMoneyCodec, (amount: number) => amount >= 0],
+          [PositiveMoneyCodec, (amount: number) => amount > 0],
+        ] as const;
+        for (const [codec, inRange] of checks) {
+          const decoded = decode(codec)(input);
+          const extraKeys =
+            isValidMoney(input) && Object.keys(input).some((key) => key !== 'amount' && key !== 'currency');
+          if (E.isRight(decoded)) {
+            expect(E.isRight(money.of(decoded.right.amount, decoded.right.currency))).toBe(true);
+            expect(inRange(decoded.right.amount)).toBe(true);
+          } else {
+            expect(decoded.left.issues.length).toBeGreaterThan(0);
+            // Valid money in range is refused only for keys the codec does not declare.
+            if (isValidMoney(input) && inRange(input.amount)) expect(extraKeys).toBe(true);
+          }
+        }
       }),
       { numRuns: RUNS },
     );
