@@ -9,7 +9,7 @@ import {
   type EventFilter,
   type Subscription,
 } from '@ordersource/core';
-import { storeError } from './errors.js';
+import { isStoreError, storeError } from './errors.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint-store.js';
 import type { PostgresEventStore } from './event-store.js';
 import type { SqlQueryable } from './executor/types.js';
@@ -130,18 +130,46 @@ export const createSqlProjection = <E extends Event = Event>(
 
   const follow = (): Subscription => {
     let stopped = false;
+    const running = () => !stopped && !store.isClosed();
     const { promise: caughtUp, resolve: markCaughtUp, reject: failCaughtUp } = deferred();
+    // A lost connection (a server restart, a failover) is waited out, not fatal: the checkpoint
+    // commits with each batch, so the next step starts after the last batch that committed
+    // (also when the connection died during a commit whose outcome we never heard). Other
+    // errors end the runner (issue 8, server faults).
+    let retryMs = 0;
+    const outage = async (error: unknown): Promise<void> => {
+      if (!isStoreError(error) || error.kind !== 'connection') throw error;
+      retryMs = Math.min(Math.max(retryMs * 2, 100), 5_000);
+      await store.waitForEvents(retryMs);
+    };
     const run = async () => {
       try {
-        await catchUp();
+        for (;;) {
+          try {
+            await catchUp();
+            break;
+          } catch (error) {
+            await outage(error);
+            if (!running()) return;
+          }
+        }
+        retryMs = 0;
         markCaughtUp();
         let pause = 1;
-        while (!stopped && !store.isClosed()) {
-          const result = await step();
-          processed += result.applied;
-          if (result.applied > 0) await report();
-          if (result.full) continue;
-          if (await pendingAbove(store.executor, schema, result.horizon, undefined, filter)) {
+        while (running()) {
+          let pending: boolean;
+          try {
+            const result = await step();
+            processed += result.applied;
+            if (result.applied > 0) await report();
+            if (result.full) continue;
+            pending = await pendingAbove(store.executor, schema, result.horizon, undefined, filter);
+          } catch (error) {
+            await outage(error);
+            continue;
+          }
+          retryMs = 0;
+          if (pending) {
             await sleep(pause);
             pause = Math.min(pause * 2, 50);
           } else {
@@ -152,6 +180,8 @@ export const createSqlProjection = <E extends Event = Event>(
       } catch (error) {
         failCaughtUp(error);
         throw error;
+      } finally {
+        markCaughtUp();
       }
     };
     const done = run();

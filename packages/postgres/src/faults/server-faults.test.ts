@@ -6,7 +6,18 @@ import { createPgExecutor } from '../executor/pg.js';
 import type { SqlExecutor } from '../executor/types.js';
 import { collect, newEvent, right, waitFor } from '../test-support/fixtures.js';
 import { testSchema } from '../test-support/server.js';
-import { checkLedger, chunkEvents, figures, killRepeatedly, recoveryTimes, runWriters } from './fault-load.js';
+import {
+  checkLedger,
+  chunkEvents,
+  figures,
+  foldOrderSummaries,
+  orderEvents,
+  killRepeatedly,
+  recoveryTimes,
+  runWriters,
+} from './fault-load.js';
+import { runSqlProjection } from '../projection.js';
+import { createOrderSummaries, orderSummaries, summaries } from '../test-support/order-summaries.js';
 import { createPrivateServer, probePrivateServer, type PrivateServer } from './private-server.js';
 
 /**
@@ -208,5 +219,62 @@ describe.skipIf(probe.skip)('a private PostgreSQL server killed with SIGKILL and
     expect(seen).toEqual(ids);
     await sub.close();
     await expect(sub.done).resolves.toBeUndefined();
+  }, 120_000);
+
+  it('an SQL projection committing through 3 kills equals the fold of every event', async () => {
+    const schema = testSchema();
+    const writer = await client(schema);
+    await createOrderSummaries(writer.executor, schema);
+    const runnerStore = await client(schema);
+    let reported = 0;
+    const progressAt: number[] = [];
+    const projection = runSqlProjection(runnerStore, orderSummaries(schema), {
+      batchSize: 50,
+      onProgress: (progress) => {
+        reported = progress.processed;
+        progressAt.push(Date.now());
+      },
+    });
+    await projection.caughtUp;
+    let stop = false;
+    const batchesPerStream = 4;
+    const load = runWriters(
+      writer,
+      { writers: 4, prefix: 'order-', batchesPerStream, events: orderEvents(batchesPerStream) },
+      () => stop,
+    );
+    const outages = await killRepeatedly(server, 3, 1_500, 300);
+    stop = true;
+    const ledger = await load;
+    const all = await collect(writer.readAll());
+    const expected = foldOrderSummaries(all);
+    let actual: unknown[] = [];
+    let ended: unknown;
+    projection.done.catch((error: unknown) => (ended = error));
+    const settledFrom = Date.now();
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && ended === undefined) {
+      actual = await summaries(writer.executor, schema);
+      if (JSON.stringify(actual) === JSON.stringify(expected)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const lines = (rows: unknown[]) => rows.reduce<number>((n, row) => n + Number((row as { lines: number }).lines), 0);
+    console.log(
+      figures('projection', {
+        kills: outages.length,
+        events: all.length,
+        orders: expected.length,
+        linesExpected: lines(expected),
+        linesProjected: lines(actual),
+        processedReported: reported,
+        settleMs: Date.now() - settledFrom,
+        ended: ended === undefined ? 'no' : isStoreError(ended) ? ended.kind : 'other-error',
+        recoveryMs: recoveryTimes(outages, progressAt).join('/'),
+      }),
+    );
+    expect(ledger.wrong).toEqual([]);
+    expect(ended).toBeUndefined();
+    expect(actual).toEqual(expected);
+    await projection.close();
   }, 120_000);
 });
