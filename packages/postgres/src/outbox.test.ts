@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresEventStore, type PostgresEventStore } from './event-store.js';
@@ -329,4 +331,68 @@ describe.skipIf(server.skip)('outbox leases on PostgreSQL (issue 8.7)', () => {
       },
     };
   });
+});
+
+describe.skipIf(server.skip)('an outbox worker process paused past its lease (issue 8.7)', () => {
+  const schema = testSchema();
+  const workerScript = fileURLToPath(new URL('./test-support/outbox-worker-process.ts', import.meta.url));
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  let executor: SqlExecutor;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    executor = createPgExecutor({ connectionString: server.url!, max: 4 });
+    store = await createPostgresEventStore(executor, { schema, pollIntervalMs: 20 });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await executor?.query(`drop schema if exists "${schema}" cascade`);
+    await executor?.close();
+  });
+
+  it('SIGSTOPped while delivering: another worker delivers it; woken, the first cannot dead-letter it', async () => {
+    right(
+      await store.appendWithOutbox('order-paused', [newEvent('OrderPlaced')], 'no-stream', [
+        { key: 'mail:paused', topic: 'email', payload: {} },
+      ]),
+    );
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', workerScript], {
+      cwd: root,
+      env: { ...process.env, ORDERSOURCE_PG_URL: server.url, OUTBOX_SCHEMA: schema },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const delivered: string[] = [];
+    try {
+      await waitFor('the worker process to start delivering', () => stdout.includes('delivering '), 60_000);
+      // Paused (a debugger, a swapped-out VM): it cannot renew, and its 1 s lease runs out.
+      child.kill('SIGSTOP');
+      const deadline = Date.now() + 15_000;
+      while (delivered.length === 0) {
+        if (Date.now() > deadline) throw new Error('no other worker could claim the paused worker’s message');
+        await processOutbox(store, { leaseMs: 1_000, deliver: async (message) => void delivered.push(message.key) });
+        await sleep(100);
+      }
+      child.kill('SIGCONT');
+      child.stdin.end('go\n');
+      expect(await exited, stderr).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    const round = JSON.parse(stdout.trim().split('\n').pop()!) as unknown;
+    const [row] = await executor.query(
+      `select processed_at is not null as processed, dead_at is not null as dead from "${schema}".outbox`,
+    );
+    console.info(
+      `[outbox lease] worker process SIGSTOPped past its 1 s lease: delivered by it and by another worker ` +
+        `(the at-least-once duplicate); the row: ${JSON.stringify(row)}; the paused worker's round: ${JSON.stringify(round)}`,
+    );
+    expect(delivered).toEqual(['mail:paused']);
+    expect(round).toEqual({ delivered: 0, retried: 0, dead: 0, lost: 1 });
+    expect(row).toEqual({ processed: true, dead: false });
+  }, 90_000);
 });
