@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { sqlState, storeError } from '../errors.js';
+import { isStoreError, sqlState, storeError } from '../errors.js';
 import type { SqlExecutor, SqlQueryable, SqlRow } from './types.js';
 
 /**
@@ -168,10 +168,18 @@ export const createPgExecutor = (options: PgExecutorOptions): SqlExecutor => {
       set.add(onNotify);
       handlers.set(channel, set);
       if (first) {
-        const client = await listenerClient().catch((error: unknown) => {
-          throw wrap(error);
-        });
-        await run(client, `listen ${quoteChannel(channel)}`);
+        try {
+          await run(await listenerClient(), `listen ${quoteChannel(channel)}`);
+        } catch (error) {
+          if (!isConnectionFailure(error) && !(isStoreError(error) && error.kind === 'connection')) {
+            set.delete(onNotify);
+            if (set.size === 0) handlers.delete(channel);
+            throw wrap(error);
+          }
+          // The server is down: the channel stays registered and LISTEN is retried with the
+          // connection (followers poll meanwhile), instead of never waking them (issue 8).
+          reopen(1_000);
+        }
       }
       return async () => {
         set.delete(onNotify);

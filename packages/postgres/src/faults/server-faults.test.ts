@@ -277,4 +277,50 @@ describe.skipIf(probe.skip)('a private PostgreSQL server killed with SIGKILL and
     expect(actual).toEqual(expected);
     await projection.close();
   }, 120_000);
+
+  it('a LISTEN connection the server terminates is reopened, and wake-ups resume', async () => {
+    const executor = createPgExecutor({ connectionString: server.url, max: 2 });
+    executors.push(executor);
+    const channel = `fault_wake_${testSchema()}`;
+    let woke = 0;
+    await executor.listen(channel, () => void woke++);
+    // An administrator's (or a failover's) termination: the server sends an error, then closes.
+    const [killed] = await executor.query(
+      `select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where query = $1`,
+      [`listen "${channel}"`],
+    );
+    expect(killed?.['n']).toBe(1);
+    const terminatedAt = Date.now();
+    woke = 0;
+    const deadline = Date.now() + 15_000;
+    while (woke === 0 && Date.now() < deadline) {
+      await executor.query('select pg_notify($1, $2)', [channel, '']);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    console.log(figures('listen-terminated', { wokeAgainAfterMs: woke > 0 ? Date.now() - terminatedAt : -1 }));
+    expect(woke).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('a LISTEN asked for while the server is down starts once it is back', async () => {
+    const executor = createPgExecutor({ connectionString: server.url, max: 2 });
+    executors.push(executor);
+    const channel = `fault_late_${testSchema()}`;
+    let woke = 0;
+    await server.crash();
+    const asked = await executor
+      .listen(channel, () => void woke++)
+      .then(
+        () => 'listening',
+        (error: unknown) => (isStoreError(error) ? error.kind : 'other-error'),
+      );
+    await server.start();
+    const readyAt = Date.now();
+    const deadline = Date.now() + 15_000;
+    while (woke === 0 && Date.now() < deadline) {
+      await executor.query('select pg_notify($1, $2)', [channel, '']).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    console.log(figures('listen-late', { asked, wokeAfterRestartMs: woke > 0 ? Date.now() - readyAt : -1 }));
+    expect(woke).toBeGreaterThan(0);
+  }, 60_000);
 });
