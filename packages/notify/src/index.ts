@@ -21,3 +21,4 @@ export { statusLabels } from './status-labels.js';
 export * from './console-channel.js';
 export * from './webhook-signature.js';
 export * from './webhook-channel.js';
+export * from './http-send.js';

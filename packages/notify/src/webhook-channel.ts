@@ -1,12 +1,13 @@
-import { failed, sent, type ChannelAdapter } from './channel.js';
+import type { ChannelAdapter } from './channel.js';
+import { postClassified } from './http-send.js';
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js';
 
 /**
  * A channel that POSTs each rendered message, signed, to the shop's own
- * endpoint. The intent id travels as the Idempotency-Key header (and in the
- * body), so the receiver can drop a retry of a request it already handled.
- * 2xx: sent. 408, 425, 429, 5xx, a timeout or a dropped connection: retried.
- * Any other status: refused for good, with the response in the record.
+ * endpoint, for shops that route messages themselves. Register it for any
+ * channel (`channels: { email: webhookChannel(...) }`). The intent id travels
+ * as the Idempotency-Key header and in the body, so the receiver drops a
+ * retry of a request it already handled.
  */
 export type WebhookOptions = Readonly<{
   url: string;
@@ -17,8 +18,6 @@ export type WebhookOptions = Readonly<{
   /** Unix seconds (tests). */
   now?: () => number;
 }>;
-
-const RETRYABLE = new Set([408, 425, 429]);
 
 export const webhookChannel = (options: WebhookOptions): ChannelAdapter => ({
   name: 'webhook',
@@ -37,26 +36,16 @@ export const webhookChannel = (options: WebhookOptions): ChannelAdapter => ({
       sms: rendered.sms,
     });
     const timestamp = options.now?.() ?? Math.floor(Date.now() / 1000);
-    let response: Response;
-    try {
-      response = await fetch(options.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [SIGNATURE_HEADER]: signatureHeader(options.secrets, timestamp, body),
-          [IDEMPOTENCY_HEADER]: idempotencyKey,
-          ...options.headers,
-        },
-        body,
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-      });
-    } catch (error) {
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : String(error);
-      return failed(true, `webhook ${options.url}: ${reason}`);
-    }
-    const text = (await response.text().catch(() => '')).slice(0, 500);
-    const reply = `${response.status} ${text}`.trim();
-    if (response.ok) return sent(reply);
-    return failed(response.status >= 500 || RETRYABLE.has(response.status), `webhook ${options.url}: ${reply}`);
+    return postClassified({
+      url: options.url,
+      headers: {
+        ...options.headers,
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signatureHeader(options.secrets, timestamp, body),
+        [IDEMPOTENCY_HEADER]: idempotencyKey,
+      },
+      body,
+      timeoutMs: options.timeoutMs ?? 10_000,
+    });
   },
 });
