@@ -16,6 +16,7 @@ import {
   recoveryTimes,
   runWriters,
 } from './fault-load.js';
+import { runOutboxWorker, type OutboxRecord } from '../outbox.js';
 import { runSqlProjection } from '../projection.js';
 import { createOrderSummaries, orderSummaries, summaries } from '../test-support/order-summaries.js';
 import { createPrivateServer, probePrivateServer, type PrivateServer } from './private-server.js';
@@ -276,6 +277,103 @@ describe.skipIf(probe.skip)('a private PostgreSQL server killed with SIGKILL and
     expect(ended).toBeUndefined();
     expect(actual).toEqual(expected);
     await projection.close();
+  }, 120_000);
+
+  it('the outbox delivers through 3 kills: every message at least once, duplicates counted', async () => {
+    const schema = testSchema();
+    const writer = await client(schema);
+    const deliveries = new Map<string, number>();
+    const deliveredAt: number[] = [];
+    const options = {
+      deliver: async (message: OutboxRecord) => {
+        deliveries.set(message.key, (deliveries.get(message.key) ?? 0) + 1);
+        deliveredAt.push(Date.now());
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      },
+      batchSize: 20,
+      leaseMs: 1_500,
+      pollIntervalMs: 50,
+      maxAttempts: 1_000,
+      backoffMs: () => 100,
+    };
+    // Two workers, each as its own process would run it. A worker that ends (it should not) is
+    // counted and started again, so the figures show what the outbox itself does.
+    const ended: string[] = [];
+    const supervise = (store: PostgresEventStore) => {
+      let current = runOutboxWorker(store, options);
+      let closing = false;
+      const watch = (): void =>
+        void current.done.then(
+          () => undefined,
+          (error: unknown) => {
+            if (closing) return;
+            ended.push(isStoreError(error) ? error.kind : String(error));
+            setTimeout(() => {
+              if (closing) return;
+              current = runOutboxWorker(store, options);
+              watch();
+            }, 100);
+          },
+        );
+      watch();
+      return async () => {
+        closing = true;
+        await current.close();
+      };
+    };
+    const stops = [supervise(await client(schema)), supervise(await client(schema))];
+    let stop = false;
+    const load = runWriters(
+      writer,
+      {
+        writers: 4,
+        prefix: 'outbox-',
+        batchesPerStream: 5,
+        events: chunkEvents,
+        outbox: (batch) => [{ key: `message-${batch}`, topic: 'fault', payload: { batch } }],
+      },
+      () => stop,
+    );
+    const outages = await killRepeatedly(server, 3, 1_500, 300);
+    stop = true;
+    const ledger = await load;
+    const keys = ledger.acknowledged.map((ack) => `message-${ack.batch}`);
+    const settledFrom = Date.now();
+    const unprocessed = async () => {
+      const [row] = await writer.executor.query(
+        `select count(*) filter (where processed_at is null)::int as open, count(*)::int as total from "${schema}".outbox`,
+      );
+      return { open: Number(row?.['open']), total: Number(row?.['total']) };
+    };
+    let rows = await unprocessed();
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && (rows.open > 0 || keys.some((key) => !deliveries.has(key)))) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      rows = await unprocessed();
+    }
+    for (const stopWorker of stops) await stopWorker();
+    const total = [...deliveries.values()].reduce((a, b) => a + b, 0);
+    const undelivered = keys.filter((key) => !deliveries.has(key)).length;
+    console.log(
+      figures('outbox', {
+        kills: outages.length,
+        messages: keys.length,
+        rows: rows.total,
+        deliveries: total,
+        delivered: deliveries.size,
+        duplicates: total - deliveries.size,
+        undelivered,
+        unprocessedRows: rows.open,
+        workerEnds: ended.length,
+        workerEndKinds: [...new Set(ended)].join('/') || 'none',
+        settleMs: Date.now() - settledFrom,
+        recoveryMs: recoveryTimes(outages, deliveredAt).join('/'),
+      }),
+    );
+    expect(ledger.wrong).toEqual([]);
+    expect(rows.total).toBe(keys.length);
+    expect({ undelivered, unprocessed: rows.open }).toEqual({ undelivered: 0, unprocessed: 0 });
+    expect([...deliveries.keys()].every((key) => keys.includes(key))).toBe(true);
   }, 120_000);
 
   it('a LISTEN connection the server terminates is reopened, and wake-ups resume', async () => {
