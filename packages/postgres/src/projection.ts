@@ -139,7 +139,7 @@ export const createSqlProjection = <E extends Event = Event>(
     let retryMs = 0;
     const outage = async (error: unknown): Promise<void> => {
       if (!isStoreError(error) || error.kind !== 'connection') throw error;
-      retryMs = Math.min(Math.max(retryMs * 2, 100), 5_000);
+      retryMs = Math.min(Math.max(retryMs * 2, 100), 1_000);
       await store.waitForEvents(retryMs);
     };
     const run = async () => {

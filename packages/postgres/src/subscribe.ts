@@ -18,7 +18,7 @@ import type { Wakeup } from './wakeup.js';
  * committed rows wait above the horizon behind a running transaction, the
  * follower polls quickly until that transaction ends; otherwise it sleeps
  * until a wake-up or the poll interval. A lost connection is retried with
- * backoff (100 ms doubling to 5 s); only the handler's errors, and other
+ * backoff (100 ms doubling to 1 s); only the handler's errors, and other
  * database errors, end the subscription.
  */
 export type SubscribeContext = Readonly<{
@@ -50,7 +50,8 @@ export const subscribeEvents = (
   let retryMs = 0;
   const outage = async (error: unknown): Promise<void> => {
     if (!isStoreError(error) || error.kind !== 'connection') throw error;
-    retryMs = Math.min(Math.max(retryMs * 2, 100), 5_000);
+    // At most 1 s between tries: a follower is back within a second of the server (issue 8).
+    retryMs = Math.min(Math.max(retryMs * 2, 100), 1_000);
     await context.wakeup.wait(retryMs);
   };
 

@@ -118,7 +118,8 @@ export const createPgExecutor = (options: PgExecutorOptions): SqlExecutor => {
   };
 
   // One LISTEN connection shared by every channel of this executor. When it dies, followers
-  // keep polling, and it is reopened (with every channel) a second later, then every 5 s.
+  // keep polling, and it is reopened (with every channel) a second later, and every second
+  // after that while the server is away (issue 8: wake-ups are back within a second of it).
   const handlers = new Map<string, Set<() => void>>();
   let listener: Promise<pg.PoolClient> | undefined;
   let closed = false;
@@ -133,7 +134,7 @@ export const createPgExecutor = (options: PgExecutorOptions): SqlExecutor => {
           // Events may have been appended while nobody listened: wake everyone once.
           for (const set of handlers.values()) for (const handler of set) handler();
         })
-        .catch(() => reopen(5_000));
+        .catch(() => reopen(1_000));
     }, delayMs);
     reopening.unref();
   };

@@ -203,6 +203,7 @@ describe.skipIf(probe.skip)('a private PostgreSQL server killed with SIGKILL and
     const delivered = new Set(seen);
     const missed = ids.filter((id) => !delivered.has(id)).length;
     const duplicated = seen.length - delivered.size;
+    const recovery = recoveryTimes(outages, seenAt);
     console.log(
       figures('subscriber', {
         kills: outages.length,
@@ -212,12 +213,14 @@ describe.skipIf(probe.skip)('a private PostgreSQL server killed with SIGKILL and
         duplicated,
         missed,
         settleMs: Date.now() - settledFrom,
-        recoveryMs: recoveryTimes(outages, seenAt).join('/'),
+        recoveryMs: recovery.join('/'),
       }),
     );
     expect(ledger.wrong).toEqual([]);
     expect({ missed, duplicated }).toEqual({ missed: 0, duplicated: 0 });
     expect(seen).toEqual(ids);
+    // Back within a few seconds of the server: retries are at most 1 s apart.
+    expect(recovery.every((ms) => ms >= 0 && ms < 3_000)).toBe(true);
     await sub.close();
     await expect(sub.done).resolves.toBeUndefined();
   }, 120_000);
@@ -259,6 +262,7 @@ describe.skipIf(probe.skip)('a private PostgreSQL server killed with SIGKILL and
       if (JSON.stringify(actual) === JSON.stringify(expected)) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    const recovery = recoveryTimes(outages, progressAt);
     const lines = (rows: unknown[]) => rows.reduce<number>((n, row) => n + Number((row as { lines: number }).lines), 0);
     console.log(
       figures('projection', {
@@ -270,12 +274,13 @@ describe.skipIf(probe.skip)('a private PostgreSQL server killed with SIGKILL and
         processedReported: reported,
         settleMs: Date.now() - settledFrom,
         ended: ended === undefined ? 'no' : isStoreError(ended) ? ended.kind : 'other-error',
-        recoveryMs: recoveryTimes(outages, progressAt).join('/'),
+        recoveryMs: recovery.join('/'),
       }),
     );
     expect(ledger.wrong).toEqual([]);
     expect(ended).toBeUndefined();
     expect(actual).toEqual(expected);
+    expect(recovery.every((ms) => ms >= 0 && ms < 3_000)).toBe(true);
     await projection.close();
   }, 120_000);
 
@@ -420,5 +425,7 @@ describe.skipIf(probe.skip)('a private PostgreSQL server killed with SIGKILL and
     }
     console.log(figures('listen-late', { asked, wokeAfterRestartMs: woke > 0 ? Date.now() - readyAt : -1 }));
     expect(woke).toBeGreaterThan(0);
+    // LISTEN is retried every second while the server is away.
+    expect(Date.now() - readyAt).toBeLessThan(2_500);
   }, 60_000);
 });
