@@ -23,6 +23,7 @@ export * from './order/policies/auto-confirm.js';
 export * from './order/policies/fraud-hold.js';
 export * from './order/policies/auto-invoice.js';
 export * from './order/policies/capture-after-delivery.js';
+export * from './order/policies/refund-overpayment.js';
 export * from './order/policies/notify-customer.js';
 export * from './order/policies/notify-new-order.js';
 export * from './order/policies/all.js';

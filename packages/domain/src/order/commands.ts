@@ -242,6 +242,15 @@ const refundLineIssues = (data: t.TypeOf<typeof RefundPaymentBase>): Issue[] => 
  * exactly that value.
  */
 export const RefundPaymentData = checked(RefundPaymentBase, refundLineIssues);
+/**
+ * Issue 9.1: refund what was taken beyond the order's cost (everything held,
+ * once the order is cancelled), newest payment first. Nothing due back: no
+ * event, so a policy may send it after every capture.
+ */
+export const RefundExcessData = noted(
+  { refundId: NonEmptyString },
+  { external: t.boolean, reason: t.string, ...providerProps },
+);
 /** PAY-1/FUL-4: capture every authorization whose method captures after delivery. */
 export const CaptureOnDeliveryData = t.strict({});
 /** PAY-7. */
@@ -310,6 +319,7 @@ export const ExpirePaymentCommand = commandCodec('ExpirePayment', ExpirePaymentD
 export const FailPaymentCommand = commandCodec('FailPayment', FailPaymentData);
 export const ConfirmOfflinePaymentCommand = commandCodec('ConfirmOfflinePayment', ConfirmOfflinePaymentData);
 export const RefundPaymentCommand = commandCodec('RefundPayment', RefundPaymentData);
+export const RefundExcessCommand = commandCodec('RefundExcess', RefundExcessData);
 export const CaptureOnDeliveryCommand = commandCodec('CaptureOnDelivery', CaptureOnDeliveryData);
 export const IssueInvoiceCommand = commandCodec('IssueInvoice', IssueInvoiceData);
 export const MarkProcessedCommand = commandCodec('MarkProcessed', MarkProcessedData);
@@ -342,6 +352,7 @@ export const OrderCommandCodec = t.union(
     FailPaymentCommand,
     ConfirmOfflinePaymentCommand,
     RefundPaymentCommand,
+    RefundExcessCommand,
     CaptureOnDeliveryCommand,
     IssueInvoiceCommand,
     MarkProcessedCommand,
@@ -377,6 +388,7 @@ export type ExpirePayment = Command<'ExpirePayment', Data<typeof ExpirePaymentDa
 export type FailPayment = Command<'FailPayment', Data<typeof FailPaymentData>>;
 export type ConfirmOfflinePayment = Command<'ConfirmOfflinePayment', Data<typeof ConfirmOfflinePaymentData>>;
 export type RefundPayment = Command<'RefundPayment', Data<typeof RefundPaymentData>>;
+export type RefundExcess = Command<'RefundExcess', Data<typeof RefundExcessData>>;
 export type CaptureOnDelivery = Command<'CaptureOnDelivery', Data<typeof CaptureOnDeliveryData>>;
 export type IssueInvoice = Command<'IssueInvoice', Data<typeof IssueInvoiceData>>;
 export type MarkProcessed = Command<'MarkProcessed', Data<typeof MarkProcessedData>>;
@@ -408,6 +420,7 @@ export type OrderCommand =
   | FailPayment
   | ConfirmOfflinePayment
   | RefundPayment
+  | RefundExcess
   | CaptureOnDelivery
   | IssueInvoice
   | MarkProcessed

@@ -92,12 +92,16 @@ export const authorizePayment = (state: OrderState, ctx: Ctx, data: AuthorizePay
   });
 };
 
-const overpayment = (state: OrderState, amount: number): Decision | undefined => {
-  const due = balanceDue(state);
-  return amount > due
-    ? fail('overpayment', `only ${due} is still owed on this order`, { amount, balanceDue: due })
-    : undefined;
-};
+/**
+ * Issue 9.1: money a provider (or the bank, PAY-4) says it took is a fact, not
+ * a request: it is recorded on an order already paid (it is then overpaid, see
+ * `amountDueBack`) and on a request that was voided or expired meanwhile (a
+ * late payment). Only a request that never held an authorization can receive
+ * money this way; a held one is captured.
+ */
+const mayReceive = (payment: PaymentState): boolean =>
+  awaitingPayment(payment) ||
+  ((payment.status === 'voided' || payment.status === 'expired') && payment.authorized === 0);
 
 /** A sale or an offline confirmation: money in at once, nothing left authorized to release. */
 const receivedAtOnce = (
@@ -116,9 +120,9 @@ const receivedAtOnce = (
 export const recordSale = (state: OrderState, ctx: Ctx, data: RecordSale['data']): Decision => {
   const payment = find(state, data.paymentId);
   if (payment === undefined) return unknownPayment(data.paymentId);
-  if (!awaitingPayment(payment))
+  if (!mayReceive(payment))
     return fail('invalid-payment-transition', `payment ${payment.paymentId} is ${payment.status}`);
-  const wrong = exactAmount(state, payment, data.amount) ?? overpayment(state, data.amount.amount);
+  const wrong = exactAmount(state, payment, data.amount);
   if (wrong !== undefined) return wrong;
   return ok(
     receivedAtOnce(state, ctx, data.paymentId, data.amount, 'sale', { ...provider(data), ...changeNoteOf(data) }),
@@ -141,23 +145,33 @@ export const confirmOfflinePayment = (state: OrderState, ctx: Ctx, data: Confirm
     payment = awaited[0];
     if (payment === undefined) return fail('no-payment-awaited', 'no payment is awaited on this order');
   }
-  if (!awaitingPayment(payment))
+  if (!mayReceive(payment))
     return fail('invalid-payment-transition', `payment ${payment.paymentId} is ${payment.status}`);
-  const wrong = overpayment(state, payment.requested);
-  if (wrong !== undefined) return wrong;
   return ok(
     receivedAtOnce(state, ctx, payment.paymentId, money(state, payment.requested), 'offline', changeNoteOf(data)),
   );
 };
 
 /**
+ * A capture the provider reports after the shop voided (or saw expire) the
+ * authorization: the provider did not honour the void, the money is taken
+ * (issue 9.1), up to what was authorized.
+ */
+const capturedDespiteRelease = (payment: PaymentState, ctx: Ctx): number =>
+  ctx.actor.kind === 'provider' && (payment.status === 'voided' || payment.status === 'expired')
+    ? Math.max(0, payment.authorized - payment.captured)
+    : 0;
+
+/**
  * PAY-1: capture all (amount omitted) or part of an authorization, never more
- * than authorized nor more than is owed. A final capture releases the rest.
+ * than authorized. A final capture releases the rest. Money captured beyond
+ * what is owed is recorded (the order is then overpaid, issue 9.1); only an
+ * omitted amount is limited to what is owed.
  */
 export const capturePayment = (state: OrderState, ctx: Ctx, data: CapturePayment['data']): Decision => {
   const payment = find(state, data.paymentId);
   if (payment === undefined) return unknownPayment(data.paymentId);
-  const open = capturable(payment);
+  const open = capturable(payment) || capturedDespiteRelease(payment, ctx);
   if (open === 0) return fail('nothing-to-capture', `payment ${payment.paymentId} is ${payment.status}`);
   if (data.amount !== undefined) {
     const currency = wrongCurrency(state, data.amount.currency);
@@ -170,8 +184,6 @@ export const capturePayment = (state: OrderState, ctx: Ctx, data: CapturePayment
       capturable: open,
     });
   if (amount === 0) return fail('nothing-to-capture', 'nothing is owed on this order any more');
-  const wrong = overpayment(state, amount);
-  if (wrong !== undefined) return wrong;
   const final = data.final ?? (data.amount === undefined || amount === open);
   return ok({
     type: 'PaymentCaptured',

@@ -1,9 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { RefundPayment } from './commands.js';
+import type { RefundExcess, RefundPayment } from './commands.js';
 import { find, money, provider, unknownPayment, wrongCurrency } from './decide-payment.js';
 import { fail, ok, type Ctx, type Decision } from './decision.js';
 import type { OrderEvent, RefundLine } from './events.js';
 import { netTotals, returnedUnits, unitSplit } from './net-prices.js';
+import { amountDueBack } from './payment-status.js';
 import { returnedQty } from './quantities.js';
 import type { OrderState, PaymentState } from './state.js';
 import { changeNoteOf } from './values.js';
@@ -158,4 +159,15 @@ export const refundPayment = (state: OrderState, ctx: Ctx, data: RefundPayment['
     );
   }
   return ok(...events);
+};
+
+/**
+ * Issue 9.1: one command gives back what the order was overpaid (a sale on a
+ * paid order, a late payment on a cancelled one): the amount due back, from
+ * the payments newest first. Nothing due back appends nothing.
+ */
+export const refundExcess = (state: OrderState, ctx: Ctx, data: RefundExcess['data']): Decision => {
+  const due = amountDueBack(state);
+  if (due === 0) return ok();
+  return refundPayment(state, ctx, { ...data, amount: money(state, due), reason: data.reason ?? 'overpayment' });
 };

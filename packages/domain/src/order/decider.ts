@@ -36,7 +36,7 @@ import {
   requestPayment,
   voidPayment,
 } from './decide-payment.js';
-import { refundPayment } from './decide-refund.js';
+import { refundExcess, refundPayment } from './decide-refund.js';
 import { fail, fold, type Ctx, type Decision } from './decision.js';
 import type { OrderEvent } from './events.js';
 import { evolveOrder } from './evolve.js';
@@ -51,10 +51,18 @@ import { initialOrderState, type OrderState } from './state.js';
  * PAY-5 refund limits, ORD-9 lock) are checked in one place.
  */
 
-/** What a cancelled order still accepts: money going back, notes, the receipt lock, the billing address, notices sent. */
+/**
+ * What a cancelled order still accepts: money going back, notes, the receipt
+ * lock, the billing address, notices sent, and money that was taken all the
+ * same (a late payment is a fact, issue 9.1: it is recorded and due back).
+ */
 const AFTER_CANCEL: ReadonlySet<OrderCommandType> = new Set<OrderCommandType>([
   'RecordNotificationSent',
   'RefundPayment',
+  'RefundExcess',
+  'RecordSale',
+  'CapturePayment',
+  'ConfirmOfflinePayment',
   'ProcessOrder',
   'LockOrder',
   'ChangeBillingAddress',
@@ -104,6 +112,8 @@ const route = (command: OrderCommand, state: OrderState, ctx: Ctx): Decision => 
       return confirmOfflinePayment(state, ctx, command.data);
     case 'RefundPayment':
       return refundPayment(state, ctx, command.data);
+    case 'RefundExcess':
+      return refundExcess(state, ctx, command.data);
     case 'CaptureOnDelivery':
       return captureOnDelivery(state, ctx, command.data);
     case 'IssueInvoice':

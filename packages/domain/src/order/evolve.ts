@@ -169,6 +169,9 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
       const d = event.data;
       // A sale and an offline confirmation authorize and capture in one step.
       if (d.mode !== 'capture') payment.authorized += d.amount.amount;
+      // A capture after a void the provider did not honour takes back what the void released (issue 9.1).
+      else if (payment.status === 'voided' || payment.status === 'expired')
+        payment.released -= Math.min(payment.released, d.amount.amount);
       payment.captured += d.amount.amount;
       payment.released += d.released.amount;
       payment.status =

@@ -9,7 +9,7 @@ import { orderDecider } from './decider.js';
 import { OrderEventCodec, type OrderEvent } from './events.js';
 import { eur, paymentMethods } from './examples.js';
 import { handedOver } from './handover.js';
-import { netCaptured } from './payment-status.js';
+import { amountDueBack, netCaptured, totalCaptured } from './payment-status.js';
 import { shippedQty } from './quantities.js';
 import type { OrderState } from './state.js';
 import type { OrderLine, PaymentMethod } from './values.js';
@@ -68,6 +68,7 @@ const COMMAND_TYPES: readonly OrderCommandType[] = [
   'RefundPayment',
   'RefundPayment',
   'RefundPayment',
+  'RefundExcess',
   'CaptureOnDelivery',
   'IssueInvoice',
   'MarkProcessed',
@@ -268,6 +269,8 @@ const resolve = (intent: Intent, state: OrderState, index: number): OrderCommand
           : { ...target, refundId: `r-${index}`, amount: amount(Math.ceil(refundable / 2)) },
       );
     }
+    case 'RefundExcess':
+      return make('RefundExcess', { refundId: `excess-${index}` });
     case 'CaptureOnDelivery':
       return make('CaptureOnDelivery', {});
     case 'IssueInvoice':
@@ -348,8 +351,44 @@ const laws: Record<string, Law> = {
       'order totals'
     );
   },
-  'paid never exceeds the highest order total (edits included)': (state) =>
-    netCaptured(state) <= state.maxTotal || `paid ${netCaptured(state)} > max total ${state.maxTotal}`,
+  'issue 9.1: money held beyond what the order costs is shown as due back, never lost': (state) => {
+    const costs = state.status === 'cancelled' ? 0 : state.totals.total.amount;
+    const due = amountDueBack(state);
+    return (
+      (due === Math.max(0, netCaptured(state) - costs) && netCaptured(state) - due <= Math.max(costs, 0)) ||
+      `held ${netCaptured(state)}, costs ${costs}, due back ${due}`
+    );
+  },
+  'issue 9.1: money in = money recorded: an accepted RecordSale, capture or offline confirmation adds exactly its amount':
+    (state, history, step) => {
+      const taken = step.events.flatMap((e) => (e.type === 'PaymentCaptured' ? [e.data.amount.amount] : []));
+      if (taken.length === 0) return true;
+      const before = previous(history, step.events);
+      const added = totalCaptured(state) - totalCaptured(before);
+      return added === taken.reduce((a, b) => a + b, 0) || `captured grew by ${added}, events say ${taken.join('+')}`;
+    },
+  'issue 9.1: a sale reported by the provider is never refused for overpayment or cancellation': (
+    _state,
+    history,
+    step,
+  ) => {
+    const sale = step.command;
+    if (sale.type !== 'RecordSale' || step.events.length > 0) return true;
+    const before = previous(history, []);
+    const payment = before.payments.find((p) => p.paymentId === sale.data.paymentId);
+    const exact = payment !== undefined && sale.data.amount.amount === payment.requested;
+    const fresh = payment !== undefined && payment.authorized === 0 && payment.captured === 0;
+    const accepted = ['pending', 'failed', 'voided', 'expired'];
+    return (
+      !(
+        exact &&
+        fresh &&
+        accepted.includes(payment.status) &&
+        before.status !== 'discarded' &&
+        sale.metadata.actor.kind !== 'customer'
+      ) || 'a sale of the exact requested amount was refused'
+    );
+  },
   'totals = lines + shipping - discount': (state) => {
     if (state.status === 'none') return true;
     const subtotal = state.lines.reduce((a, l) => a + l.unitPrice.amount * l.qty, 0);

@@ -1,4 +1,4 @@
-import type { OrderState, PaymentState } from './state.js';
+import type { OrderState, OrderStatus, PaymentState } from './state.js';
 
 /**
  * Money facts derived from an order's payments (amounts in minor units), the
@@ -29,6 +29,18 @@ export const uncapturedAuthorized = (state: Pick<OrderState, 'payments'>): numbe
 export const balanceDue = (state: Pick<OrderState, 'payments' | 'totals'>): number =>
   Math.max(0, state.totals.total.amount - netCaptured(state));
 
+type Money = Pick<OrderState, 'payments' | 'totals'> & { status?: OrderStatus };
+
+/**
+ * Issue 9.1: money taken beyond what the order costs, owed back to the
+ * customer (Saleor's "overcharged", Shopify's negative balance). A cancelled
+ * order costs nothing: everything still held is due back.
+ */
+export const amountDueBack = (state: Money): number => {
+  const costs = state.status === 'cancelled' ? 0 : state.totals.total.amount;
+  return Math.max(0, netCaptured(state) - costs);
+};
+
 /** What may still be requested by a new payment link (PAY-3): balance due minus money already held. */
 export const requestable = (state: Pick<OrderState, 'payments' | 'totals'>): number =>
   Math.max(0, balanceDue(state) - uncapturedAuthorized(state));
@@ -43,14 +55,24 @@ export const paymentSecured = (state: Pick<OrderState, 'payments' | 'totals'>): 
 
 /** PAY-2: Shopify-like financial status of the order. */
 export type FinancialStatus =
-  'pending' | 'authorized' | 'partially_paid' | 'paid' | 'partially_refunded' | 'refunded' | 'voided' | 'expired';
+  | 'pending'
+  | 'authorized'
+  | 'partially_paid'
+  | 'paid'
+  | 'overpaid'
+  | 'partially_refunded'
+  | 'refunded'
+  | 'voided'
+  | 'expired';
 
-export const financialStatus = (state: Pick<OrderState, 'payments' | 'totals'>): FinancialStatus => {
+/** `overpaid` (issue 9.1): more is held than the order costs; `amountDueBack` says how much. */
+export const financialStatus = (state: Money): FinancialStatus => {
   const captured = totalCaptured(state);
   const refunded = totalRefunded(state);
   const total = state.totals.total.amount;
   if (captured > 0) {
     if (refunded >= captured) return 'refunded';
+    if (amountDueBack(state) > 0) return 'overpaid';
     if (refunded > 0) return 'partially_refunded';
     return captured >= total ? 'paid' : 'partially_paid';
   }
@@ -72,6 +94,7 @@ export type PixpaPaymentStatus = 'paid' | 'pending' | 'refunded';
 export const pixpaPaymentStatus = (status: FinancialStatus): PixpaPaymentStatus => {
   switch (status) {
     case 'paid':
+    case 'overpaid':
     case 'partially_refunded':
       return 'paid';
     case 'refunded':

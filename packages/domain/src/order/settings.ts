@@ -45,7 +45,16 @@ const RequiredSettings = t.strict(
 
 /** Fields added later are optional, so settings saved before them still decode. */
 export const ShopSettingsCodec = t.intersection(
-  [RequiredSettings, t.exact(t.partial({ newOrderNotifications: NewOrderNotificationsCodec }))],
+  [
+    RequiredSettings,
+    t.exact(
+      t.partial({
+        newOrderNotifications: NewOrderNotificationsCodec,
+        /** Issue 9.1: refund money taken beyond the order's cost at once (default: an admin sends RefundExcess). */
+        autoRefundOverpayment: t.boolean,
+      }),
+    ),
+  ],
   'ShopSettings',
 );
 export type ShopSettings = t.TypeOf<typeof ShopSettingsCodec>;

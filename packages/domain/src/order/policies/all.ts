@@ -9,6 +9,7 @@ import { fraudHoldPolicy } from './fraud-hold.js';
 import { customerNotificationPolicy } from './notify-customer.js';
 import { newOrderNotificationPolicy } from './notify-new-order.js';
 import { recordOnPaymentPolicy } from './record-on-payment.js';
+import { refundOverpaymentPolicy } from './refund-overpayment.js';
 
 /**
  * Every order policy for one shop's settings (each one is inert when switched
@@ -21,6 +22,7 @@ export const orderPolicies = (settings: ShopSettings): readonly Reactor<OrderEve
   fraudHoldPolicy(settings),
   autoInvoicePolicy(settings),
   captureAfterDeliveryPolicy(settings),
+  refundOverpaymentPolicy(settings),
   newOrderNotificationPolicy(settings),
   customerNotificationPolicy,
 ];
