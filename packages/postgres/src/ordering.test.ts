@@ -148,7 +148,8 @@ describe.skipIf(server.skip)('ordering and concurrency on PostgreSQL', () => {
     // The same order for every reader: readAll afterwards agrees with what the subscriber saw.
     expect(eventIds(await collect(store.readAll(undefined, { streamPrefix: prefix })))).toEqual(eventIds(seen));
     console.info(`naive position-only reader missed ${total - naiveIds.size} of ${total} events`);
-  });
+    // 16,000 round trips: about 50 s on an idle 2-core machine, so more than the 60 s default under load.
+  }, 240_000);
 
   it('32 concurrent commands on one stream through createCommandHandler lose no update', async () => {
     const streamId = 'counter-1';
