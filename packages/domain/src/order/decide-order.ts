@@ -199,7 +199,10 @@ const HANDOVER_TEXT: Readonly<Record<Handover, string>> = {
 /**
  * ORD-9: the composition may change until the closing receipt locks the
  * order, and not after the handover that issues that receipt (REC-5): the
- * `LockOrder` command may arrive later, the receipt is already out.
+ * `LockOrder` command may arrive later, the receipt is already out. Both are
+ * one meaning, "the composition is final", so one code (issue 9.8):
+ * `order-locked`; `details.handover` says which handover, `details.lockedAt`
+ * when the receipt locked it.
  */
 const editable = (state: OrderState): Decision | undefined => {
   if (state.locked !== undefined)
@@ -209,7 +212,7 @@ const editable = (state: OrderState): Decision | undefined => {
   const handover = handedOver(state);
   if (handover !== undefined)
     return fail(
-      handover === 'delivered' ? 'order-fulfilled' : 'order-handed-over',
+      'order-locked',
       `${HANDOVER_TEXT[handover]}: its closing fiscal receipt is due, so its composition can no longer change (ORD-9, REC-5)`,
       { handover },
     );

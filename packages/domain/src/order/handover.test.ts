@@ -41,7 +41,7 @@ const compositionChanges = (): OrderCommand[] => [
   command('ChangeShippingFee', { shippingFee: eur(100) }, T2),
 ];
 
-/** Every composition change is refused with `code`, citing ORD-9 and REC-5; nothing else is touched. */
+/** Every composition change is refused with `code` (issue 9.8: always order-locked), citing ORD-9 and REC-5; nothing else is touched. */
 const expectFrozen = (events: readonly OrderEvent[], code: string, handover: string) => {
   const state = rehydrate(orderDecider, events);
   expect(state.locked).toBeUndefined();
@@ -63,7 +63,7 @@ describe('composition is final from the handover that issues the closing receipt
       command('MarkDelivered', {}, T1),
     ]);
     expect(state.fulfillment.status).toBe('fulfilled');
-    expectFrozen(events, 'order-fulfilled', 'delivered');
+    expectFrozen(events, 'order-locked', 'delivered');
   });
 
   it('ORD-9/REC-4/REC-5: an all-digital order on hold is handed over when its downloads unlock', () => {
@@ -79,7 +79,7 @@ describe('composition is final from the handover that issues the closing receipt
       command('RecordSale', { paymentId: 'pay-1', amount: eur(900) }, T0, actors.provider),
     ]);
     expect(state.fulfillment).toMatchObject({ status: 'on_hold', downloadsUnlocked: true });
-    expectFrozen(events, 'order-handed-over', 'downloads-unlocked');
+    expectFrozen(events, 'order-locked', 'downloads-unlocked');
   });
 
   it('ORD-9/REC-1/REC-5: cash on delivery: once the courier’s money is confirmed the goods count as handed over', () => {
@@ -93,7 +93,7 @@ describe('composition is final from the handover that issues the closing receipt
     ).toBe(true);
     const { events, state } = run([command('ConfirmOfflinePayment', {}, T2)], placed.events);
     expect(state.fulfillment.status).toBe('shipped');
-    expectFrozen(events, 'order-handed-over', 'paid-on-delivery');
+    expectFrozen(events, 'order-locked', 'paid-on-delivery');
   });
 
   it('ORD-9/REC-8: shipped but not delivered, a paid order still changes (the default closes on delivery)', () => {
