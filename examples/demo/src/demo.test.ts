@@ -50,6 +50,13 @@ describe('the README demo (examples/demo)', () => {
       expect(first).toMatch(/2 pair x 479\.45 RUB = 958\.90 RUB/);
       expect(first).not.toContain('receipts policy refused');
       expect(first).toContain('The store now holds 1 order(s): SO-1001 7000.00 RUB partially_refunded.');
+      // Issue 12 (NOT-1, NOT-2): the order's messages rendered in Russian and in Persian (right to left).
+      expect(first).toContain('in Russian (4 messages):');
+      expect(first).toContain('Subject: Заказ SO-1001 подтверждён: Беговой клуб');
+      expect(first).toContain('Комментарий Беговой клуб: Your order is packed.');
+      expect(first).toContain('in Persian (4 messages):');
+      expect(first).toMatch(/--- email to Olga Petrova <olga@example\.ru> \[fa, rtl\]/);
+      expect(first).toContain('\u2068Olga Petrova\u2069 عزیز، سلام');
 
       const second = (await runOnce(dataDir)).join('\n');
       expect(second).toContain('The store holds 1 order(s) from earlier runs: SO-1001.');

@@ -36,7 +36,7 @@ import * as E from 'fp-ts/lib/Either.js';
  */
 export type Shop = ReturnType<typeof createShop>;
 
-export type Notification = Readonly<{ id: string; text: string }>;
+export type Notification = Readonly<{ id: string; text: string; notification: unknown }>;
 
 const decodeOrderEnvelope = createEnvelopeDecoder<OrderEvent>(OrderEventCodec);
 
@@ -65,7 +65,8 @@ export const createShop = (store: EventStore, settings: ShopSettings) => {
         for (const policy of policies)
           for (const effect of effectsOf(policy, envelope)) {
             if (effect.kind === 'notification') {
-              if (!notified.has(effect.id)) notify({ id: effect.id, text: JSON.stringify(effect.notification) });
+              if (!notified.has(effect.id))
+                notify({ id: effect.id, text: JSON.stringify(effect.notification), notification: effect.notification });
               notified.add(effect.id);
               continue;
             }

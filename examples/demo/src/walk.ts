@@ -17,7 +17,8 @@ import {
   createInMemoryFiscalRegister,
 } from '@ordersource/domain/receipts';
 import * as E from 'fp-ts/lib/Either.js';
-import { createShop } from './shop.js';
+import { printMessages } from './messages.js';
+import { createShop, type Notification } from './shop.js';
 
 /**
  * The walk itself, separate from the store it runs on so that the test runs
@@ -48,17 +49,25 @@ export const runDemo = async (store: EventStore, log: (line: string) => void): P
     `2026-11-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`;
 
   /** Decode raw input into a command (as an HTTP endpoint would), then handle it. */
+  // Each notification with the order as it was right after the change that caused it (what the message shows).
+  const notifications: { note: Notification; order: OrderState }[] = [];
+  const fresh: Notification[] = [];
   const send = async (label: string, raw: { type: string; data: unknown }, actor: Actor, when: string) => {
     const decoded = decodeOrderCommand({ ...raw, metadata: { commandId: `${orderId}/${++step}`, actor, at: when } });
     if (E.isLeft(decoded)) {
       log(`✗ ${label}: ${decoded.left.message}`);
       return undefined;
     }
-    const handled = await shop.handle(orderId, decoded.right, (note) => log(`    notification: ${note.text}`));
+    const handled = await shop.handle(orderId, decoded.right, (note) => {
+      fresh.push(note);
+      log(`    notification: ${note.text}`);
+    });
     if (E.isLeft(handled)) {
       log(`✗ ${label}: refused: ${handled.left.message}`);
       return undefined;
     }
+    const now = await shop.orders.load(orderStreamId(orderId));
+    if (E.isRight(now)) for (const note of fresh.splice(0)) notifications.push({ note, order: now.right.state });
     log(`✓ ${label} -> ${handled.right.events.map((e) => e.type).join(', ') || 'no change'}`);
     for (const policy of handled.right.policies) log(`    policy ${policy}`);
     for (const refused of handled.right.receiptsRefused) log(`    receipts policy refused ${refused}`);
@@ -251,6 +260,9 @@ export const runDemo = async (store: EventStore, log: (line: string) => void): P
         acceptedMarks: response.acceptedMarks,
       }) + '\n',
     );
+
+  log(`\nThe messages of ${orderNumber}'s life (NOT-1, NOT-2), rendered by @ordersource/notify:`);
+  await printMessages(notifications, log);
 
   const after = listOrders(models.orders);
   log(
