@@ -7,7 +7,75 @@ import type { ExpectedRevision } from './expected-revision.js';
  * EventStoreDB) implements it and passes the contract suite in
  * `@ordersource/testing`. Expected outcomes (a version conflict, a replayed
  * batch that does not match) are values; a broken connection rejects.
+ *
+ * Arguments are checked before anything touches storage, by the same checks
+ * in every store (`store-arguments.ts`), and no method ever throws
+ * synchronously or spins on them:
+ * - `append` returns `Left(invalid-append)`, and appends nothing;
+ * - `read` and `readAll` return an iterable whose first `next()` rejects with
+ *   an `InvalidArgument` error;
+ * - `streamVersion` rejects with an `InvalidArgument` error;
+ * - `subscribe` returns a subscription whose `done` (and `caughtUp`) reject
+ *   with an `InvalidArgument` error; nothing is delivered.
+ * Each names the argument (`path`, e.g. `events[2].occurredAt` or
+ * `options.limit`) and the rule it broke (`rule`, a stable code).
  */
+
+/** The rule an argument broke: a stable code, for programs; the message is for people. */
+export type ArgumentRule =
+  /** Not of the type the port declares (a number for a string, null for an array, ...). */
+  | 'type'
+  /** An empty or whitespace-only id, or an empty batch. */
+  | 'blank'
+  /** A NUL character: PostgreSQL cannot store it in text or JSON. */
+  | 'nul-character'
+  /** Half of a surrogate pair: not valid Unicode, JSON and PostgreSQL would change it. */
+  | 'lone-surrogate'
+  /** An id longer than 1,024 UTF-8 bytes, or data larger than the store keeps. */
+  | 'too-long'
+  /** An options or event key the port does not declare: refused, never dropped. */
+  | 'unknown-key'
+  /** A number outside its range, not an integer, NaN or infinite. */
+  | 'range'
+  /** Not one of the allowed values (a direction, an expected revision, an actor kind). */
+  | 'one-of'
+  /** The same eventId twice in one batch. */
+  | 'duplicate'
+  /** Not an ISO-8601 instant with a zone. */
+  | 'iso-instant'
+  /** A value JSON cannot keep exactly: NaN, Infinity, bigint, undefined, a function, a Date, a Map, a hole. */
+  | 'json'
+  /** Data nested deeper than the store keeps (1,000 levels). */
+  | 'too-deep'
+  /** Data that contains itself. */
+  | 'circular'
+  /** Not a checkpoint this store made. */
+  | 'checkpoint'
+  /** Reading the value threw (a throwing getter or proxy). */
+  | 'unreadable';
+
+/** What is wrong with one argument. */
+export type ArgumentProblem = Readonly<{
+  /** Where, from the method's parameter names: `streamId`, `events[0].event.data.lines[2]`, `options.limit`. */
+  path: string;
+  rule: ArgumentRule;
+  message: string;
+}>;
+
+/** The store methods that take arguments (`create` for a store's options; load, save, reset of a checkpoint store). */
+export type StoreMethod =
+  'append' | 'read' | 'readAll' | 'subscribe' | 'streamVersion' | 'create' | 'load' | 'save' | 'reset';
+
+/**
+ * How a read, a subscription or `streamVersion` refuses bad arguments: an
+ * `Error` (it rejects a promise or an iterator) carrying the problem.
+ */
+export type InvalidArgument = Error &
+  ArgumentProblem &
+  Readonly<{
+    kind: 'invalid-argument';
+    method: StoreMethod;
+  }>;
 
 export type AppendResult = Readonly<{
   streamId: string;
@@ -36,15 +104,20 @@ export type IdempotencyConflict = Readonly<{
   message: string;
 }>;
 
-/** The batch itself is malformed (empty, an empty stream id, repeated eventIds). */
-export type InvalidAppend = Readonly<{ kind: 'invalid-append'; streamId: string; message: string }>;
+/**
+ * The arguments of an append are malformed (an empty batch, a blank stream id,
+ * repeated eventIds, data JSON cannot keep, ...): nothing was appended.
+ * `streamId` is the argument when it was a string, else "".
+ */
+export type InvalidAppend = ArgumentProblem & Readonly<{ kind: 'invalid-append'; streamId: string }>;
 
 export type AppendError = WrongExpectedVersion | IdempotencyConflict | InvalidAppend;
 
 export type ReadOptions = Readonly<{
   direction?: 'forwards' | 'backwards';
-  /** Stream version to start at, inclusive. Forwards default 0; backwards default the last. */
+  /** Stream version to start at, inclusive (an integer >= 0). Forwards default 0; backwards default the last. */
   from?: number;
+  /** At most this many events (an integer >= 0). */
   limit?: number;
 }>;
 
@@ -55,6 +128,7 @@ export type EventFilter = Readonly<{
   eventTypes?: readonly string[];
 }>;
 
+/** `limit`: at most this many events (an integer >= 0). */
 export type ReadAllOptions = EventFilter & Readonly<{ limit?: number }>;
 
 export type SubscriptionHandler = (envelope: Envelope) => void | Promise<void>;
@@ -62,7 +136,7 @@ export type SubscriptionHandler = (envelope: Envelope) => void | Promise<void>;
 export type Subscription = Readonly<{
   /** Resolves once every event committed before `subscribe` was called has been handled. */
   caughtUp: Promise<void>;
-  /** Settles when the subscription ends: resolves after `close`, rejects when the handler throws. */
+  /** Settles when the subscription ends: resolves after `close`, rejects when the handler throws or an argument is invalid. */
   done: Promise<void>;
   /** Stop after the event being handled; resolves when stopped. */
   close(): Promise<void>;
@@ -96,34 +170,6 @@ export const wrongExpectedVersion = (
   actual,
   message: `stream "${streamId}": expected ${typeof expected === 'number' ? `version ${expected}` : expected}, but its version is ${actual}`,
 });
-
-/** Checks every store does before it touches storage. */
-export const checkBatch = (streamId: string, events: readonly NewEvent[]): InvalidAppend | undefined => {
-  if (streamId.length === 0) return { kind: 'invalid-append', streamId, message: 'stream id must not be empty' };
-  if (events.length === 0)
-    return { kind: 'invalid-append', streamId, message: 'nothing to append: the batch is empty' };
-  // Most batches hold one event: only larger ones need the duplicate check's set.
-  const ids = events.length > 1 ? new Set<string>() : undefined;
-  for (const event of events) {
-    if (typeof event.eventId !== 'string' || event.eventId.length === 0)
-      return { kind: 'invalid-append', streamId, message: 'every event needs a non-empty eventId' };
-    if (ids?.has(event.eventId) === true)
-      return { kind: 'invalid-append', streamId, message: `eventId ${event.eventId} appears twice in the batch` };
-    ids?.add(event.eventId);
-    if (typeof event.event?.type !== 'string' || event.event.type.length === 0)
-      return { kind: 'invalid-append', streamId, message: `event ${event.eventId} has no type` };
-  }
-  return undefined;
-};
-
-/** An expected revision must be one: 'any', 'no-stream', 'exists' or an integer version from -1 up. */
-export const checkExpected = (streamId: string, expected: ExpectedRevision): InvalidAppend | undefined =>
-  expected === 'any' ||
-  expected === 'no-stream' ||
-  expected === 'exists' ||
-  (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= -1)
-    ? undefined
-    : { kind: 'invalid-append', streamId, message: `expected revision ${String(expected)} is not a stream version` };
 
 export const matchesFilter = (envelope: Envelope, filter: EventFilter | undefined): boolean =>
   filter === undefined ||

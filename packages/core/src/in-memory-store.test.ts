@@ -41,7 +41,14 @@ describe('in-memory store specifics', () => {
       for await (const _ of store.readAll(after)) return;
     };
     await expect(read('0000000042:0000000003')).rejects.toThrow('invalid in-memory checkpoint');
-    await expect(read('-1')).rejects.toThrow('invalid in-memory checkpoint');
+    // Number() would have read these as 1000, 16 and 12: only the decimal counts this store writes pass.
+    for (const foreign of ['-1', '1e3', '0x10', ' 12', '12 ', '1.0'])
+      await expect(read(foreign), foreign).rejects.toMatchObject({ kind: 'invalid-argument', path: 'after' });
+  });
+
+  it('options it does not know, or of the wrong type, are refused at creation, naming the option (issue 8.5)', () => {
+    expect(() => createInMemoryEventStore({ clok: () => 'x' } as never)).toThrow(/options\.clok is not an option/);
+    expect(() => createInMemoryEventStore({ clock: 'now' } as never)).toThrow(/options\.clock must be a function/);
   });
 
   it('after close, appends are refused and subscriptions end', async () => {

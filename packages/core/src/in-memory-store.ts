@@ -1,8 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Checkpoint, Envelope, NewEvent } from './envelope.js';
 import {
-  checkBatch,
-  checkExpected,
   matchesFilter,
   wrongExpectedVersion,
   type AppendError,
@@ -17,6 +15,20 @@ import {
 import { deferred } from './deferred.js';
 import { matchesExpected, NO_STREAM_VERSION, type ExpectedRevision } from './expected-revision.js';
 import { deepFreeze, nowIso } from './runtime.js';
+import {
+  appendArgumentsProblem,
+  functionOption,
+  invalidAppend,
+  invalidArgument,
+  optionsProblem,
+  readAllArgumentsProblem,
+  readArgumentsProblem,
+  refusedRead,
+  refusedSubscription,
+  streamIdArgumentProblem,
+  subscribeArgumentsProblem,
+  type CheckpointRule,
+} from './store-arguments.js';
 
 /**
  * The embedded default store for tests and demos. Appends are O(batch): one
@@ -27,6 +39,9 @@ import { deepFreeze, nowIso } from './runtime.js';
  * Stored payloads are deep-frozen in place: readers share them safely, and an
  * `evolve` that aliases a payload into state and later mutates it fails
  * loudly instead of corrupting the log.
+ *
+ * Arguments pass the same checks as in every store (store-arguments.ts), so
+ * what this store accepts, PostgreSQL accepts too.
  */
 
 type StoredBatch = Readonly<{ eventIds: readonly string[]; result: AppendResult }>;
@@ -36,7 +51,10 @@ export type InMemoryEventStoreOptions = Readonly<{
   clock?: () => string;
 }>;
 
+/** Throws an `InvalidArgument` error for options it does not know or of the wrong type. */
 export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}): EventStore => {
+  const problem = optionsProblem(options, 'options', { clock: functionOption });
+  if (problem !== undefined) throw invalidArgument('create', problem);
   const clock = options.clock ?? nowIso;
   const streams = new Map<string, Envelope[]>();
   const log: Envelope[] = [];
@@ -82,8 +100,8 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     expected: ExpectedRevision,
   ): Promise<E.Either<AppendError, AppendResult>> => {
     if (closed) return Promise.reject(new Error('in-memory event store is closed'));
-    const invalid = checkBatch(streamId, events) ?? checkExpected(streamId, expected);
-    if (invalid !== undefined) return Promise.resolve(E.left(invalid));
+    const invalid = appendArgumentsProblem(streamId, events, expected);
+    if (invalid !== undefined) return Promise.resolve(E.left(invalidAppend(streamId, invalid)));
     const replay = replayOf(streamId, events);
     if (replay !== undefined) return Promise.resolve('kind' in replay ? E.left(replay) : E.right(replay));
 
@@ -125,7 +143,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     return Promise.resolve(E.right(result));
   };
 
-  async function* read(streamId: string, options: ReadOptions = {}): AsyncIterable<Envelope> {
+  async function* readStream(streamId: string, options: ReadOptions): AsyncIterable<Envelope> {
     const stream = streams.get(streamId);
     if (stream === undefined) return;
     const end = stream.length;
@@ -142,7 +160,17 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     }
   }
 
-  async function* readAll(after?: Checkpoint, options: ReadAllOptions = {}): AsyncIterable<Envelope> {
+  const read = (streamId: string, options: ReadOptions = {}): AsyncIterable<Envelope> => {
+    const problem = readArgumentsProblem(streamId, options);
+    return problem === undefined ? readStream(streamId, options) : refusedRead(invalidArgument('read', problem));
+  };
+
+  const readAll = (after?: Checkpoint, options: ReadAllOptions = {}): AsyncIterable<Envelope> => {
+    const problem = readAllArgumentsProblem(after, options, checkpointRule);
+    return problem === undefined ? readLog(after, options) : refusedRead(invalidArgument('readAll', problem));
+  };
+
+  async function* readLog(after: Checkpoint | undefined, options: ReadAllOptions): AsyncIterable<Envelope> {
     const end = log.length;
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
     let yielded = 0;
@@ -159,6 +187,8 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     handler: SubscriptionHandler,
     filter?: EventFilter,
   ): Subscription => {
+    const problem = subscribeArgumentsProblem(after, handler, filter, checkpointRule);
+    if (problem !== undefined) return refusedSubscription(invalidArgument('subscribe', problem));
     let cursor = parseCheckpoint(after);
     const headAtStart = log.length;
     let stopped = false;
@@ -188,6 +218,8 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
       }
     };
     const done = run();
+    // A handler's error reaches whoever awaits done; nobody awaiting it is not an unhandled rejection.
+    done.catch(() => undefined);
     return {
       caughtUp,
       done,
@@ -204,7 +236,12 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     read,
     readAll,
     subscribe,
-    streamVersion: (streamId) => Promise.resolve((streams.get(streamId)?.length ?? 0) - 1),
+    streamVersion: (streamId) => {
+      const problem = streamIdArgumentProblem(streamId);
+      return problem === undefined
+        ? Promise.resolve((streams.get(streamId)?.length ?? 0) - 1)
+        : Promise.reject(invalidArgument('streamVersion', problem));
+    },
     close: () => {
       closed = true;
       for (const wake of wakers) wake();
@@ -213,10 +250,13 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
   };
 };
 
-const parseCheckpoint = (checkpoint: Checkpoint | undefined): number => {
-  if (checkpoint === undefined || checkpoint === '') return 0;
-  const position = Number(checkpoint);
-  if (!Number.isSafeInteger(position) || position < 0)
-    throw new Error(`invalid in-memory checkpoint "${checkpoint}": expected a non-negative integer`);
-  return position;
-};
+// A checkpoint is the count of events seen, in decimal, as globalPosition writes it.
+const CHECKPOINT = /^\d{1,15}$/;
+const checkpointRule: CheckpointRule = (checkpoint) =>
+  CHECKPOINT.test(checkpoint)
+    ? undefined
+    : `is an invalid in-memory checkpoint ${JSON.stringify(checkpoint)}: expected the count of events seen, as this store makes them`;
+
+// Only called on checkpoints checkpointRule accepted.
+const parseCheckpoint = (checkpoint: Checkpoint | undefined): number =>
+  checkpoint === undefined || checkpoint === '' ? 0 : Number(checkpoint);

@@ -21,5 +21,6 @@ export * from './projection.js';
 export * from './reactor.js';
 export { sleep, deepCopy } from './runtime.js';
 export * from './snapshot.js';
+export * from './store-arguments.js';
 export * from './time-travel.js';
 export * from './upcast.js';

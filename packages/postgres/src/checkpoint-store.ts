@@ -1,4 +1,4 @@
-import type { Checkpoint, CheckpointStore } from '@ordersource/core';
+import { idProblem, invalidArgument, type Checkpoint, type CheckpointStore, type StoreMethod } from '@ordersource/core';
 import type { SqlQueryable } from './executor/types.js';
 import { quoteIdent, validateSchemaName } from './identifiers.js';
 
@@ -26,16 +26,22 @@ export const saveCheckpoint = async (db: SqlQueryable, schema: string, name: str
   );
 };
 
+/** Names and checkpoints are texts PostgreSQL can store (core's id rules): refused before any SQL, never a driver error. */
+const checked = (method: StoreMethod, name: unknown, checkpoint?: unknown): Promise<never> | undefined => {
+  const problem = idProblem(name, 'name') ?? (method === 'save' ? idProblem(checkpoint, 'checkpoint') : undefined);
+  return problem === undefined ? undefined : Promise.reject(invalidArgument(method, problem));
+};
+
 export const createPostgresCheckpointStore = (
   db: SqlQueryable,
   options: Readonly<{ schema?: string }> = {},
 ): CheckpointStore => {
   const schema = quoteIdent(validateSchemaName(options.schema ?? 'ordersource'));
   return {
-    load: (name) => loadCheckpoint(db, schema, name),
-    save: (name, checkpoint) => saveCheckpoint(db, schema, name, checkpoint),
+    load: (name) => checked('load', name) ?? loadCheckpoint(db, schema, name),
+    save: (name, checkpoint) => checked('save', name, checkpoint) ?? saveCheckpoint(db, schema, name, checkpoint),
     reset: async (name) => {
-      await db.query(`delete from ${schema}.checkpoints where name = $1`, [name]);
+      await (checked('reset', name) ?? db.query(`delete from ${schema}.checkpoints where name = $1`, [name]));
     },
   };
 };

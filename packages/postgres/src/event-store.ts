@@ -1,20 +1,33 @@
 import type * as E from 'fp-ts/lib/Either.js';
-import type {
-  AppendError,
-  AppendResult,
-  Checkpoint,
-  EventFilter,
-  EventStore,
-  ExpectedRevision,
-  NewEvent,
-  Subscription,
-  SubscriptionHandler,
+import {
+  booleanOption,
+  integerOption,
+  invalidArgument,
+  optionsProblem,
+  readAllArgumentsProblem,
+  readArgumentsProblem,
+  refusedRead,
+  refusedSubscription,
+  streamIdArgumentProblem,
+  subscribeArgumentsProblem,
+  textOption,
+  type AppendError,
+  type AppendResult,
+  type Checkpoint,
+  type Envelope,
+  type EventFilter,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type Subscription,
+  type SubscriptionHandler,
 } from '@ordersource/core';
 import { appendEvents } from './append.js';
 import type { OutboxMessage } from './batch-check.js';
 import { storeError } from './errors.js';
 import type { SqlExecutor } from './executor/types.js';
 import { channelOf, quoteIdent, validateSchemaName } from './identifiers.js';
+import { checkpointRule } from './position.js';
 import { readAllEvents } from './read-all.js';
 import { readStream, streamVersion } from './read.js';
 import { createNotifier } from './notifier.js';
@@ -26,6 +39,11 @@ import { createWakeup } from './wakeup.js';
  * The EventStore port on PostgreSQL or PGlite. The store does not own the
  * executor: `close()` stops its subscriptions, and the caller closes the
  * executor (one executor may serve several stores and schemas).
+ *
+ * Every method checks its arguments with core's shared checks before it
+ * sends anything to the database (issue 8.5), and no method throws
+ * synchronously: bad arguments and a closed store reject (the first `next()`
+ * of a read, the promise, a subscription's `done`).
  */
 export type PostgresEventStoreOptions = Readonly<{
   /** Schema that holds the tables (default "ordersource"); created by the migrations. */
@@ -68,10 +86,24 @@ export type PostgresEventStore = EventStore &
 
 export const DEFAULT_SCHEMA = 'ordersource';
 
+const DAY_MS = 86_400_000;
+// pageSize 0 would scan empty windows forever; a page is read and decoded whole, hence the cap.
+const OPTION_RULES = {
+  schema: textOption,
+  migrate: booleanOption,
+  notify: booleanOption,
+  notifyIntervalMs: integerOption(0, DAY_MS),
+  pageSize: integerOption(1, 100_000),
+  pollIntervalMs: integerOption(1, DAY_MS),
+  visibilityWaitMs: integerOption(0, DAY_MS),
+};
+
 export const createPostgresEventStore = async (
   executor: SqlExecutor,
   options: PostgresEventStoreOptions = {},
 ): Promise<PostgresEventStore> => {
+  const invalidOption = optionsProblem(options, 'options', OPTION_RULES);
+  if (invalidOption !== undefined) throw invalidArgument('create', invalidOption);
   const schemaName = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
   if (options.migrate === false) await requireSchema(executor, schemaName);
   else await migrate(executor, schemaName);
@@ -87,8 +119,9 @@ export const createPostgresEventStore = async (
   const notifier = !(options.notify ?? executor.driver === 'pg')
     ? undefined
     : createNotifier(executor, channelOf(schemaName), options.notifyIntervalMs ?? 5);
+  const closedError = () => storeError('closed', `the PostgreSQL event store for schema "${schemaName}" is closed`);
   const ensureOpen = () => {
-    if (closed) throw storeError('closed', `the PostgreSQL event store for schema "${schemaName}" is closed`);
+    if (closed) throw closedError();
   };
 
   const appendWithOutbox = async (
@@ -137,12 +170,15 @@ export const createPostgresEventStore = async (
     },
     append: (streamId, events, expected) => appendWithOutbox(streamId, events, expected, []),
     appendWithOutbox,
-    read: (streamId, readOptions) => {
-      ensureOpen();
-      return readStream(executor, schema, streamId, readOptions);
+    read: (streamId, readOptions): AsyncIterable<Envelope> => {
+      const problem = readArgumentsProblem(streamId, readOptions);
+      if (problem !== undefined) return refusedRead(invalidArgument('read', problem));
+      return closed ? refusedRead(closedError()) : readStream(executor, schema, streamId, readOptions);
     },
-    readAll: (after, readAllOptions) => {
-      ensureOpen();
+    readAll: (after, readAllOptions): AsyncIterable<Envelope> => {
+      const problem = readAllArgumentsProblem(after, readAllOptions, checkpointRule);
+      if (problem !== undefined) return refusedRead(invalidArgument('readAll', problem));
+      if (closed) return refusedRead(closedError());
       return readAllEvents(
         { db: executor, schema, pageSize, visibilityWaitMs: settings.visibilityWaitMs },
         after,
@@ -150,7 +186,9 @@ export const createPostgresEventStore = async (
       );
     },
     subscribe: (after: Checkpoint | undefined, handler: SubscriptionHandler, filter?: EventFilter) => {
-      ensureOpen();
+      const problem = subscribeArgumentsProblem(after, handler, filter, checkpointRule);
+      if (problem !== undefined) return refusedSubscription(invalidArgument('subscribe', problem));
+      if (closed) return refusedSubscription(closedError());
       const subscription = subscribeEvents(subscribeContext, after, handler, filter);
       subscriptions.add(subscription);
       void subscription.done.then(
@@ -160,8 +198,9 @@ export const createPostgresEventStore = async (
       return subscription;
     },
     streamVersion: (streamId) => {
-      ensureOpen();
-      return streamVersion(executor, schema, streamId);
+      const problem = streamIdArgumentProblem(streamId);
+      if (problem !== undefined) return Promise.reject(invalidArgument('streamVersion', problem));
+      return closed ? Promise.reject(closedError()) : streamVersion(executor, schema, streamId);
     },
     close: async () => {
       if (closed) return;

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewEvent } from '@ordersource/core';
+import { isInvalidArgument, type NewEvent } from '@ordersource/core';
+import { createPostgresCheckpointStore } from './checkpoint-store.js';
 import { createPostgresEventStore, type PostgresEventStore } from './event-store.js';
 import { createPgExecutor } from './executor/pg.js';
 import { createPgliteExecutor } from './executor/pglite.js';
@@ -108,10 +109,89 @@ for (const [name, open, skip] of drivers)
       await refused(newEvent('X', { text: 'nul \u0000 here' }), /NUL character/);
       await refused(newEvent('X', { text: 'lone \ud800 surrogate' }), /lone surrogate/);
       await refused(newEvent('X', { big: 10n }), /bigint/);
-      await refused(newEvent('X', {}, { actor: { kind: 'robot', id: 'r' } as never }), /actor must be/);
-      await refused(newEvent('X', {}, { schemaVersion: 0 }), /schemaVersion must be a positive integer/);
+      await refused(
+        newEvent('X', {}, { actor: { kind: 'robot', id: 'r' } as never }),
+        /events\[0\]\.actor\.kind must be admin, customer, system or provider/,
+      );
+      await refused(
+        newEvent('X', {}, { schemaVersion: 0 }),
+        /events\[0\]\.schemaVersion must be an integer from 1 to 2147483647/,
+      );
       const nulStream = await store.append('stream \u0000', [newEvent('X')], 'any');
       expect(E.isLeft(nulStream) && nulStream.left.kind).toBe('invalid-append');
       expect(await store.streamVersion('refused-1')).toBe(-1);
+    });
+
+    it('bad store options are refused before any SQL, naming the option: pageSize 0 no longer spins (issue 8.5)', async () => {
+      for (const [options, path] of [
+        [{ pageSize: 0 }, 'options.pageSize'],
+        [{ pageSize: -1 }, 'options.pageSize'],
+        [{ pageSize: Number.NaN }, 'options.pageSize'],
+        [{ pageSize: 1.5 }, 'options.pageSize'],
+        [{ pageSize: Number.POSITIVE_INFINITY }, 'options.pageSize'],
+        [{ pollIntervalMs: 0 }, 'options.pollIntervalMs'],
+        [{ visibilityWaitMs: -5 }, 'options.visibilityWaitMs'],
+        [{ notifyIntervalMs: Number.NaN }, 'options.notifyIntervalMs'],
+        [{ notify: 'yes' }, 'options.notify'],
+        [{ schema: 'a\u0000' }, 'options.schema'],
+        [{ pagesize: 10 }, 'options.pagesize'],
+        [null, 'options'],
+      ] as const) {
+        const error = await createPostgresEventStore(executor, options as never).then(
+          () => undefined,
+          (thrown: unknown) => thrown,
+        );
+        expect(isInvalidArgument(error), JSON.stringify(options)).toBe(true);
+        expect(error).toMatchObject({ kind: 'invalid-argument', method: 'create', path });
+      }
+      // The smallest page still reads everything, page by page.
+      const tiny = await createPostgresEventStore(executor, { schema, pageSize: 1, migrate: false });
+      right(await tiny.append('paged-1', [newEvent('P'), newEvent('P'), newEvent('P')], 'no-stream'));
+      expect(await collect(tiny.readAll(undefined, { streamPrefix: 'paged-' }))).toHaveLength(3);
+      await tiny.close();
+    });
+
+    it('bad outbox messages are invalid-append naming the message, and neither events nor messages are written', async () => {
+      for (const [messages, path] of [
+        [null, 'messages'],
+        [[null], 'messages[0]'],
+        [[{ key: '', topic: 't', payload: {} }], 'messages[0].key'],
+        [[{ key: 'k\u0000', topic: 't', payload: {} }], 'messages[0].key'],
+        [[{ key: 'k', topic: 't', payload: { n: Number.NaN } }], 'messages[0].payload.n'],
+        [[{ key: 'k', topic: 't', payload: {}, extra: 1 }], 'messages[0].extra'],
+      ] as const) {
+        const result = await store.appendWithOutbox('outboxed-1', [newEvent('X')], 'any', messages as never);
+        expect(E.isLeft(result) && result.left, JSON.stringify(messages)).toMatchObject({
+          kind: 'invalid-append',
+          path,
+        });
+      }
+      expect(await store.streamVersion('outboxed-1')).toBe(-1);
+      const [row] = await executor.query(`select count(*)::int as n from "${schema}".outbox`);
+      expect(row?.['n']).toBe(0);
+    });
+
+    it('checkpoint names and values PostgreSQL cannot store are refused before any SQL', async () => {
+      const checkpoints = createPostgresCheckpointStore(executor, { schema });
+      for (const [call, path] of [
+        [() => checkpoints.load('cp\u0000'), 'name'],
+        [() => checkpoints.save('', '1:2'), 'name'],
+        [() => checkpoints.save('cp', '1:\u0000'), 'checkpoint'],
+        [() => checkpoints.save('cp', 42 as never), 'checkpoint'],
+        [() => checkpoints.reset('\ud800'), 'name'],
+      ] as const)
+        await expect(call()).rejects.toMatchObject({ kind: 'invalid-argument', path });
+      await checkpoints.save('cp', '1:2');
+      expect(await checkpoints.load('cp')).toBe('1:2');
+    });
+
+    it('a closed store rejects reads and refuses subscriptions instead of throwing synchronously', async () => {
+      const other = await createPostgresEventStore(executor, { schema, migrate: false });
+      await other.close();
+      await expect(collect(other.read('s'))).rejects.toMatchObject({ kind: 'closed' });
+      await expect(collect(other.readAll())).rejects.toMatchObject({ kind: 'closed' });
+      await expect(other.streamVersion('s')).rejects.toMatchObject({ kind: 'closed' });
+      await expect(other.subscribe(undefined, () => undefined).done).rejects.toMatchObject({ kind: 'closed' });
+      await expect(other.append('s', [newEvent('X')], 'any')).rejects.toMatchObject({ kind: 'closed' });
     });
   });

@@ -1,4 +1,4 @@
-import type { Checkpoint } from '@ordersource/core';
+import type { Checkpoint, CheckpointRule } from '@ordersource/core';
 import { storeError } from './errors.js';
 
 /**
@@ -14,18 +14,40 @@ export type Position = Readonly<{ transactionId: string; sequence: string }>;
 export const START: Position = { transactionId: '0', sequence: '0' };
 
 const FORMAT = /^(\d{1,20}):(\d{1,19})$/;
+// xid8 is unsigned 64-bit (and PostgreSQL clamps larger input to its maximum instead of
+// refusing it); the sequence is a bigint.
+const MAX_XID8 = 2n ** 64n - 1n;
+const MAX_BIGINT = 2n ** 63n - 1n;
 
 export const encodePosition = (position: Position): Checkpoint => `${position.transactionId}:${position.sequence}`;
 
+const positionOf = (checkpoint: string): Position | string => {
+  const match = FORMAT.exec(checkpoint);
+  if (match === null) return 'is not "<transaction id>:<position>" as this store makes them';
+  const transactionId = BigInt(match[1] as string);
+  const sequence = BigInt(match[2] as string);
+  if (transactionId > MAX_XID8) return 'has a transaction id past the xid8 range';
+  if (sequence > MAX_BIGINT) return 'has a position past the bigint range';
+  return { transactionId: transactionId.toString(), sequence: sequence.toString() };
+};
+
+/** The store's rule for the shared argument checks: why a text is not one of its checkpoints. */
+export const checkpointRule: CheckpointRule = (checkpoint) => {
+  const position = positionOf(checkpoint);
+  return typeof position === 'string'
+    ? `is an invalid PostgreSQL checkpoint ${JSON.stringify(checkpoint)}: it ${position}`
+    : undefined;
+};
+
 export const parsePosition = (checkpoint: Checkpoint | undefined): Position => {
   if (checkpoint === undefined || checkpoint === '') return START;
-  const match = FORMAT.exec(checkpoint);
-  if (match === null)
+  const position = positionOf(checkpoint);
+  if (typeof position === 'string')
     throw storeError(
       'invalid-checkpoint',
-      `invalid PostgreSQL checkpoint ${JSON.stringify(checkpoint)}: expected "<transaction id>:<position>" as made by this store`,
+      `invalid PostgreSQL checkpoint ${JSON.stringify(checkpoint)}: it ${position}`,
     );
-  return { transactionId: BigInt(match[1] as string).toString(), sequence: BigInt(match[2] as string).toString() };
+  return position;
 };
 
 /** Order of two positions: negative, zero or positive. */
