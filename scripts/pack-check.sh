@@ -28,6 +28,8 @@ echo '{ "name": "consumer", "private": true, "type": "module" }' > package.json
 npm install --no-audit --no-fund --silent "$work"/tarballs/*.tgz typescript@6.0.3 @types/node@20 vitest@4.1 >/dev/null 2>&1
 cp "$root/scripts/pack-check/consumer.mjs" "$root/scripts/pack-check/consumer.ts" .
 node consumer.mjs
+# @ordersource/eventstoredb without either client package: it imports, and connecting names the packages to install.
+node --input-type=module -e "import('@ordersource/eventstoredb').then((m) => m.connectEventStoreDb('kurrentdb://127.0.0.1:2113')).then(() => process.exit(1), (e) => { if (e.kind !== 'no-client') throw e; console.log('imported @ordersource/eventstoredb without a client package: ' + e.kind); })"
 cat > tsconfig.json <<'JSON'
 { "compilerOptions": { "strict": true, "exactOptionalPropertyTypes": true, "module": "NodeNext", "moduleResolution": "NodeNext",
   "target": "ES2022", "noEmit": true, "skipLibCheck": true, "types": ["node"] }, "files": ["consumer.ts"] }

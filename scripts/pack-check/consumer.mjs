@@ -25,6 +25,7 @@ for (const name of [
   '@ordersource/domain/receipts',
   '@ordersource/domain/subscriptions',
   '@ordersource/postgres',
+  '@ordersource/eventstoredb',
 ]) {
   const module = await import(name);
   if (Object.keys(module).length === 0) throw new Error(`${name} exports nothing`);

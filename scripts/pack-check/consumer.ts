@@ -10,3 +10,6 @@ export const counter: Decider<{ type: 'add' }, { type: 'added' }, { total: numbe
     draft.total += price.amount;
   },
 };
+
+// No EventStoreDB client package is installed here: the adapter's types must not need one.
+export type { EventStoreDbClient, EventStoreDbEventStore } from '@ordersource/eventstoredb';
