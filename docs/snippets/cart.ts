@@ -115,8 +115,10 @@ export const tour = async (log: (line: string) => void = console.log) => {
     data: {},
     metadata: metadata('cmd-2', '2026-11-24T10:05:00Z'),
   });
-  if (E.isRight(confirmed))
-    log(`cart-1: ${confirmed.right.state.items.length} line(s), total ${confirmed.right.state.total}`);
+  // `handle` returns the events and the version; the state is read with `load` (a frozen copy).
+  const cart = await carts.load('cart-1');
+  if (E.isRight(confirmed) && E.isRight(cart))
+    log(`cart-1: ${cart.right.state.items.length} line(s), total ${cart.right.state.total}`);
 
   const again = await carts.handle('cart-1', {
     type: 'Confirm',

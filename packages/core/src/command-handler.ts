@@ -1,12 +1,14 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { applyEvents, folder, type Decider } from './decider.js';
+import { freeze, type Draft } from 'immer';
+import type { Decider } from './decider.js';
 import type { Envelope, NewEvent } from './envelope.js';
 import type { DomainError, ValidationError } from './errors.js';
 import type { AppendError, AppendResult, EventStore } from './event-store.js';
 import { NO_STREAM_VERSION } from './expected-revision.js';
+import { frozenCopy } from './frozen-copy.js';
 import { newId } from './ids.js';
 import type { Command, Event } from './message.js';
-import { sleep } from './runtime.js';
+import { deepCopy, sleep } from './runtime.js';
 import { loadUsableSnapshot, reportSnapshotProblem, type SnapshotPolicy, type UsableSnapshot } from './snapshot.js';
 import type { EnvelopeDecoder } from './upcast.js';
 
@@ -28,11 +30,17 @@ import type { EnvelopeDecoder } from './upcast.js';
  * costs no extra read.
  */
 
-export type Handled<E extends Event, S> = Readonly<{
+/**
+ * What `handle` returns: the outcome, never the state. The handler folds each
+ * cached stream into a private state that it mutates in place (no copy per
+ * command); handing that object out would let callers see it change under
+ * them, or change it. Read the state with `load(streamId)`, which gives a
+ * frozen copy made once per version.
+ */
+export type Handled<E extends Event> = Readonly<{
   streamId: string;
-  /** Events this command produced (on a duplicate: the ones it produced the first time). */
+  /** Events this command produced (on a duplicate: the ones it produced the first time). Frozen copies. */
   events: readonly E[];
-  state: S;
   /** Version of the stream's last event after handling, -1 when it is still empty. */
   version: number;
   /** True when the commandId was handled before and nothing was appended now. */
@@ -67,8 +75,8 @@ export type CommandHandlerOptions<C extends Command, E extends Event, S> = Reado
 }>;
 
 export type CommandHandler<C extends Command, E extends Event, S> = Readonly<{
-  handle: (streamId: string, command: C) => Promise<E.Either<HandlerError, Handled<E, S>>>;
-  /** Current state and version of a stream, folded from the store (or the cache). */
+  handle: (streamId: string, command: C) => Promise<E.Either<HandlerError, Handled<E>>>;
+  /** Current state (a frozen copy, made once per version) and version of a stream, from the cache or the store. */
   load: (streamId: string) => Promise<E.Either<ValidationError, Readonly<{ state: S; version: number }>>>;
   /** Forget cached state (all streams, or one). */
   evict: (streamId?: string) => void;
@@ -84,16 +92,31 @@ type CommandLog<E> = { byCommand: Map<string, readonly E[]>; upTo: number };
 
 const emptyLog = <E>(): CommandLog<E> => ({ byCommand: new Map(), upTo: NO_STREAM_VERSION });
 
+/** The store handed back a stream with a gap (or out of order): nothing is folded past it. */
+const outOfStep = (streamId: string, folded: number, read: number): ValidationError => ({
+  kind: 'validation',
+  message: `stream "${streamId}": read the event at version ${read} after version ${folded}`,
+  issues: [{ path: 'streamVersion', rule: `must be ${folded + 1}`, value: read }],
+});
+
+/**
+ * One cached stream. `state` is private to the handler: a plain mutable copy
+ * that only `evolve` touches, in place, as events are confirmed by the store.
+ * It is never handed out; `load` and snapshots get a frozen copy (`view`).
+ */
 type Entry<E, S> = {
   state: S;
+  /** Version of the last event folded into `state`. Only moves forward. */
   version: number;
-  /** What each command produced, for idempotent re-delivery; shared by the entries of one stream. */
+  /** What each command produced, for idempotent re-delivery. */
   handled: CommandLog<E>;
   /**
    * Commands handled at or before the snapshot this entry was loaded from.
    * Their events are read back only if one of them is delivered again.
    */
   earlier?: ReadonlySet<string>;
+  /** A frozen copy of `state` at `view.version`, made when first asked for. */
+  view?: Readonly<{ state: S; version: number }>;
 };
 
 export const createCommandHandler = <C extends Command, E extends Event, S>(
@@ -109,6 +132,8 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
 
   const remember = (streamId: string, entry: Entry<E, S>): void => {
     if (cacheSize <= 0) return;
+    const newest = cache.size > 0 && cache.get(streamId) === entry;
+    if (newest && cacheSize === 1) return;
     cache.delete(streamId);
     cache.set(streamId, entry);
     if (cache.size > cacheSize) {
@@ -117,45 +142,96 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     }
   };
 
-  /** Fold `events` (those after `base.version`) into `base`; from scratch when there is no base. */
-  const foldOnto = async (
-    events: AsyncIterable<Envelope>,
-    base: Entry<E, S> | undefined,
-  ): Promise<E.Either<ValidationError, Entry<E, S>>> => {
-    const handled = base?.handled ?? emptyLog<E>();
-    const fresh: E[] = [];
-    // From zero, fold on a private copy (no proxies); on top of a shared state, one produce.
-    const fold = base === undefined ? folder(decider) : undefined;
-    let version = base?.version ?? NO_STREAM_VERSION;
-    for await (const raw of events) {
-      const decoded = decodeEnvelope(raw);
-      if (E.isLeft(decoded)) return decoded;
-      const { event, causationId } = decoded.right;
-      if (fold === undefined) fresh.push(event);
-      else fold.push(event);
-      if (causationId !== undefined && decoded.right.streamVersion > handled.upTo) {
-        const previous = handled.byCommand.get(causationId);
-        handled.byCommand.set(causationId, previous === undefined ? [event] : [...previous, event]);
-      }
-      handled.upTo = Math.max(handled.upTo, decoded.right.streamVersion);
-      version = decoded.right.streamVersion;
-    }
-    const state = fold !== undefined ? fold.result() : applyEvents(decider, (base as Entry<E, S>).state, fresh);
-    return E.right(
-      base?.earlier === undefined ? { state, version, handled } : { state, version, handled, earlier: base.earlier },
-    );
+  /** The entry's state as callers may see it: a frozen copy, made once per version. */
+  const viewOf = (entry: Entry<E, S>): Readonly<{ state: S; version: number }> => {
+    if (entry.view?.version !== entry.version)
+      entry.view = { state: freeze(deepCopy(entry.state), true), version: entry.version };
+    return entry.view;
   };
 
+  /**
+   * Fold one stored event into the private state, in place. Events at or below
+   * the entry's version were folded already (by a concurrent catch-up or
+   * append of this handler) and are skipped, so no event is applied twice.
+   *
+   * An `evolve` that throws leaves the state half-changed. That happens with a
+   * correct evolve too when `decide` froze parts of the state it was given (an
+   * immer `produce` on it auto-freezes what it shares), so the entry is marked
+   * spoilt (version NaN), dropped from the cache, and the caller folds the
+   * stream again from the store. A genuinely broken evolve throws again there.
+   * Later decisions run on a copy (`decideOnCopy`).
+   */
+  const fold = (streamId: string, entry: Entry<E, S>, event: E, version: number): boolean => {
+    if (version <= entry.version) return true;
+    if (version !== entry.version + 1) return false;
+    try {
+      decider.evolve(entry.state as Draft<S>, event);
+    } catch (thrown) {
+      entry.version = Number.NaN;
+      decideOnCopy = true;
+      if (cache.get(streamId) === entry) cache.delete(streamId);
+      throw thrown;
+    }
+    entry.version = version;
+    return true;
+  };
+
+  const spoilt = (entry: Entry<E, S>): boolean => Number.isNaN(entry.version);
+
+  /**
+   * Set once an evolve failed on the private state. The usual cause is a
+   * `decide` that freezes what it is given (an immer `produce` on it): from
+   * then on `decide` gets a copy, which costs one `structuredClone` per command
+   * instead of folding the stream again from the store after each one.
+   */
+  let decideOnCopy = false;
+
+  /** Fold the events after `entry.version` into `entry`, in place; `fresh`: nothing was folded into it before. */
+  const foldOnto = async (
+    streamId: string,
+    events: AsyncIterable<Envelope>,
+    entry: Entry<E, S>,
+    fresh: boolean,
+  ): Promise<E.Either<ValidationError, Entry<E, S>>> => {
+    const handled = entry.handled;
+    try {
+      for await (const raw of events) {
+        const decoded = decodeEnvelope(raw);
+        if (E.isLeft(decoded)) return decoded;
+        const { event, causationId, streamVersion } = decoded.right;
+        if (!fold(streamId, entry, event, streamVersion))
+          return E.left(outOfStep(streamId, entry.version, streamVersion));
+        if (causationId !== undefined && streamVersion > handled.upTo) {
+          const previous = handled.byCommand.get(causationId);
+          handled.byCommand.set(causationId, previous === undefined ? [event] : [...previous, event]);
+        }
+        handled.upTo = Math.max(handled.upTo, streamVersion);
+      }
+    } catch (thrown) {
+      // Only a spoilt entry is folded again, from the store; any other error, or a fold from zero, is the caller's.
+      if (fresh || !spoilt(entry)) throw thrown;
+      return catchUp(streamId);
+    }
+    return E.right(entry);
+  };
+
+  const freshEntry = (): Entry<E, S> => ({
+    state: deepCopy(decider.initialState),
+    version: NO_STREAM_VERSION,
+    handled: emptyLog<E>(),
+  });
+
   const snapshotBase = (snapshot: UsableSnapshot<S>): Entry<E, S> => ({
-    state: snapshot.state,
+    // The snapshot store may share its object: the private state is a copy.
+    state: deepCopy(snapshot.state),
     version: snapshot.version,
     handled: { byCommand: new Map(), upTo: snapshot.version },
     earlier: new Set(snapshot.commandIds),
   });
 
   /**
-   * Bring an entry up to date with the store; without one, start from a
-   * snapshot that checks out, else from the first event. A snapshot that does
+   * Bring an entry up to date with the store, in place; without one, start from
+   * a snapshot that checks out, else from the first event. A snapshot that does
    * not is reported and the stream folded from the start: it is a cache, and
    * a bad cache must cost time, never correctness.
    */
@@ -173,7 +249,8 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
             : first.value.streamVersion !== snapshot.version || first.value.eventId !== snapshot.eventId
               ? ('other-event' as const)
               : undefined;
-        if (reason === undefined) return foldOnto({ [Symbol.asyncIterator]: () => read }, snapshotBase(snapshot));
+        if (reason === undefined)
+          return foldOnto(streamId, { [Symbol.asyncIterator]: () => read }, snapshotBase(snapshot), true);
         await read.return?.();
         reportSnapshotProblem(policy, {
           streamId,
@@ -187,7 +264,9 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
         });
       }
     }
-    return foldOnto(store.read(streamId, { from: (entry?.version ?? NO_STREAM_VERSION) + 1 }), entry);
+    const usable = entry !== undefined && !spoilt(entry) ? entry : undefined;
+    const base = usable ?? freshEntry();
+    return foldOnto(streamId, store.read(streamId, { from: base.version + 1 }), base, usable === undefined);
   };
 
   /** The events a command appended before the snapshot the entry was loaded from. */
@@ -210,7 +289,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     return loaded;
   };
 
-  const handle = async (streamId: string, command: C): Promise<E.Either<HandlerError, Handled<E, S>>> => {
+  const handle = async (streamId: string, command: C): Promise<E.Either<HandlerError, Handled<E>>> => {
     const { commandId, actor, at, correlationId } = command.metadata;
     // A cache hit must not cost a trip through the microtask queue.
     const cached = cache.get(streamId);
@@ -220,9 +299,21 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     for (let conflicts = 0; ;) {
       if (E.isLeft(loaded)) return loaded;
       const entry = loaded.right;
+      if (spoilt(entry)) {
+        // Another call of this handler spoilt it while this one waited: fold the stream again.
+        loaded = await catchUp(streamId);
+        if (E.isRight(loaded)) remember(streamId, loaded.right);
+        current = true;
+        continue;
+      }
+      // The version decided on: the entry may move on while this call awaits.
+      const seen = entry.version;
       const previous = entry.handled.byCommand.get(commandId);
       const beforeSnapshot = previous === undefined && entry.earlier?.has(commandId) === true;
-      const decided = previous !== undefined || beforeSnapshot ? undefined : decider.decide(command, entry.state);
+      const decided =
+        previous !== undefined || beforeSnapshot
+          ? undefined
+          : decider.decide(command, decideOnCopy ? deepCopy(entry.state) : entry.state);
 
       if (decided === undefined || E.isLeft(decided) || decided.right.length === 0) {
         // Nothing to append, so no append will tell us the cache was behind: read what came after it.
@@ -231,22 +322,15 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
           current = true;
           const caught = await catchUp(streamId, entry);
           if (E.isLeft(caught)) return caught;
-          if (caught.right.version !== entry.version) {
-            remember(streamId, caught.right);
-            loaded = caught;
+          if (entry.version !== seen) {
+            remember(streamId, entry);
             continue;
           }
         }
         if (decided !== undefined)
           return E.isLeft(decided)
             ? decided
-            : E.right({
-                streamId,
-                events: decided.right,
-                state: entry.state,
-                version: entry.version,
-                duplicate: false,
-              });
+            : E.right({ streamId, events: decided.right, version: seen, duplicate: false });
         let events = previous;
         if (events === undefined) {
           const earlier = await eventsOf(streamId, commandId);
@@ -254,10 +338,12 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
           entry.handled.byCommand.set(commandId, earlier.right);
           events = earlier.right;
         }
-        return E.right({ streamId, events, state: entry.state, version: entry.version, duplicate: true });
+        return E.right({ streamId, events, version: entry.version, duplicate: true });
       }
 
-      const events = decided.right;
+      // The decider may have put parts of its state into the payloads: copy them, so no event aliases the
+      // private state that the next evolve mutates, and freeze them, so nobody rewrites what was recorded.
+      const events = decided.right.map(frozenCopy);
       const batch: NewEvent[] = events.map((event) => ({
         event,
         eventId: eventId(),
@@ -267,28 +353,29 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
         correlationId: correlationId ?? commandId,
         schemaVersion: schemaVersions[event.type] ?? 1,
       }));
-      const expected = entry.version === NO_STREAM_VERSION ? 'no-stream' : entry.version;
-      const appended = await store.append(streamId, batch, expected);
+      const appended = await store.append(streamId, batch, seen === NO_STREAM_VERSION ? 'no-stream' : seen);
 
       if (E.isRight(appended)) {
-        const next: Entry<E, S> = {
-          state: applyEvents(decider, entry.state, events),
-          version: appended.right.nextExpectedVersion,
-          handled: entry.handled,
-          ...(entry.earlier === undefined ? {} : { earlier: entry.earlier }),
-        };
-        next.handled.byCommand.set(commandId, events);
-        next.handled.upTo = Math.max(next.handled.upTo, next.version);
-        remember(streamId, next);
-        await maybeSnapshot(streamId, entry.version, next, batch[batch.length - 1]?.eventId);
-        return E.right({
-          streamId,
-          events,
-          state: next.state,
-          version: next.version,
-          duplicate: false,
-          append: appended.right,
-        });
+        const version = appended.right.nextExpectedVersion;
+        const first = version - events.length + 1;
+        let inStep = true;
+        try {
+          for (let i = 0; i < events.length && inStep; i++) inStep = fold(streamId, entry, events[i] as E, first + i);
+        } catch (thrown) {
+          if (!spoilt(entry)) throw thrown;
+          // The events are stored: the command succeeded. Rebuild the state from the store.
+          inStep = false;
+          const again = await catchUp(streamId);
+          if (E.isRight(again)) remember(streamId, again.right);
+        }
+        entry.handled.byCommand.set(commandId, events);
+        entry.handled.upTo = Math.max(entry.handled.upTo, version);
+        // Out of step only if this handler's view of the stream is wrong: forget it, the next call refolds.
+        if (inStep) remember(streamId, entry);
+        else if (cache.get(streamId) === entry) cache.delete(streamId);
+        if (options.snapshots !== undefined && inStep && entry.version === version)
+          await maybeSnapshot(options.snapshots, streamId, seen, entry, batch[batch.length - 1]?.eventId);
+        return E.right({ streamId, events, version, duplicate: false, append: appended.right });
       }
       if (appended.left.kind !== 'wrong-expected-version') return appended;
       if (conflicts >= maxRetries)
@@ -311,18 +398,19 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
 
   /** A snapshot is an optimisation: failing to write one is reported and never fails the command. */
   const maybeSnapshot = async (
+    policy: SnapshotPolicy<S>,
     streamId: string,
     before: number,
     after: Entry<E, S>,
     lastEventId: string | undefined,
   ): Promise<void> => {
-    const policy = options.snapshots;
-    if (policy === undefined || policy.every <= 0 || lastEventId === undefined) return;
+    if (policy.every <= 0 || lastEventId === undefined) return;
     if (Math.floor((after.version + 1) / policy.every) <= Math.floor((before + 1) / policy.every)) return;
+    const { state, version } = viewOf(after);
     try {
       await policy.store.save(streamId, {
-        state: after.state,
-        version: after.version,
+        state,
+        version,
         schemaVersion: policy.schemaVersion,
         commandIds: [...new Set([...(after.earlier ?? []), ...after.handled.byCommand.keys()])],
         eventId: lastEventId,
@@ -332,8 +420,8 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
         streamId,
         action: 'not-saved',
         reason: 'save-failed',
-        version: after.version,
-        message: `snapshot of "${streamId}" at version ${after.version} was not saved: ${cause instanceof Error ? cause.message : String(cause)}`,
+        version,
+        message: `snapshot of "${streamId}" at version ${version} was not saved: ${cause instanceof Error ? cause.message : String(cause)}`,
         cause,
       });
     }
@@ -341,8 +429,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
 
   return {
     handle,
-    load: async (streamId) =>
-      E.map((entry: Entry<E, S>) => ({ state: entry.state, version: entry.version }))(await entryFor(streamId)),
+    load: async (streamId) => E.map(viewOf)(await entryFor(streamId)),
     evict: (streamId) => {
       if (streamId === undefined) cache.clear();
       else cache.delete(streamId);

@@ -11,10 +11,18 @@ enableMapSet();
  * (Jérémie Chassaing's pattern): no clock, no ids, no I/O. Time and ids arrive
  * in the command; business errors are values.
  *
- * `evolve` is written against an immer draft: mutate it in place. It must not
- * keep a reference to an event payload that a later `evolve` mutates (copy
- * what you store: `draft.lines.push({ ...event.data.line })`): stored payloads
- * are frozen and may be shared with other readers.
+ * `evolve` mutates the state it is given in place: an immer draft
+ * (`applyEvents`), or a private plain copy (`rehydrate`, and the command
+ * handler's cached state, which it evolves in place on every command). It must
+ * not keep a reference to an event payload that a later `evolve` mutates (copy
+ * what you store: `draft.lines.push({ ...event.data.line })`): payloads are
+ * frozen and shared with other readers, so doing it throws.
+ *
+ * `decide` reads the state and never changes it. The handler passes it its
+ * private state, unfrozen (a freeze per command would cost what it saves), so
+ * a decider that mutates its input is caught by the laws of
+ * `@ordersource/testing`, which decide on frozen states. Events it returns
+ * may contain parts of the state: the handler copies them.
  */
 export type Decider<C, E, S> = Readonly<{
   initialState: S;

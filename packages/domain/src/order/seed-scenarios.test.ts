@@ -62,7 +62,9 @@ const shop = (settings: ShopSettings = defaultShopSettings) => {
   const ok = async (orderId: string, type: string, data: unknown, actor: Actor, at: string) => {
     const result = await send(orderId, type, data, actor, at);
     if (E.isLeft(result)) throw new Error(`${type}: ${result.left.message}`);
-    return result.right.state;
+    const loaded = await handler.load(orderStreamId(orderId));
+    if (E.isLeft(loaded)) throw new Error(loaded.left.message);
+    return loaded.right.state;
   };
   const state = async (orderId: string) => {
     const loaded = await handler.load(orderStreamId(orderId));

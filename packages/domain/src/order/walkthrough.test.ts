@@ -143,7 +143,10 @@ describe('walkthrough: checkout to fulfilled with a partial refund', () => {
       '2026-11-27T10:00:00Z',
     );
 
-    const state = refunded.state;
+    expect(refunded.duplicate).toBe(false);
+    const loaded = await orders.load(stream);
+    if (E.isLeft(loaded)) throw new Error(loaded.left.message);
+    const state = loaded.right.state;
     expect(state.status).toBe('confirmed');
     expect(state.fulfillment.status).toBe('fulfilled');
     expect(state.fulfillment.downloadsUnlocked).toBe(true);

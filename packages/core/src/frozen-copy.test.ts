@@ -1,0 +1,46 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { frozenCopy } from './frozen-copy.js';
+
+describe('frozenCopy', () => {
+  it('law: equal to its input, sharing no object with it, frozen all the way down', () => {
+    const objects: object[] = [];
+    const collect = (value: unknown): void => {
+      if (typeof value !== 'object' || value === null) return;
+      objects.push(value);
+      for (const item of Object.values(value)) collect(item);
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const copy = frozenCopy(value);
+        expect(copy).toEqual(value);
+        objects.length = 0;
+        collect(value);
+        const originals = new Set(objects);
+        objects.length = 0;
+        collect(copy);
+        for (const object of objects) {
+          expect(Object.isFrozen(object)).toBe(true);
+          expect(originals.has(object)).toBe(false);
+        }
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('copies Maps, Sets and Dates through structuredClone and freezes them', () => {
+    const source = { tags: new Set(['a']), byId: new Map([['x', { n: 1 }]]), at: new Date(0) };
+    const copy = frozenCopy(source);
+    expect(copy).toEqual(source);
+    expect(copy.tags).not.toBe(source.tags);
+    expect(() => copy.tags.add('b')).toThrow();
+    expect(() => copy.byId.set('y', { n: 2 })).toThrow();
+  });
+
+  it('leaves the original mutable', () => {
+    const line = { sku: 'apple', qty: 1 };
+    const copy = frozenCopy({ lines: [line] });
+    line.qty = 2;
+    expect(copy.lines[0]?.qty).toBe(1);
+  });
+});
