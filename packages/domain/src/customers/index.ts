@@ -8,3 +8,5 @@ export * from './state.js';
 export * from './decider.js';
 export * from './company.js';
 export * from './guest-from-order.js';
+export * from './directory.js';
+export * from './portal.js';
