@@ -537,7 +537,7 @@ export const argumentLawsFeature = ({ withStore, fuzzRuns }: FeatureContext): vo
               }
             },
           ),
-          { numRuns: Math.max(1, Math.floor(fuzzRuns / 4)) },
+          runs,
         );
       }),
     );
