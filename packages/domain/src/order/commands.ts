@@ -194,7 +194,11 @@ export const RequestPaymentData = noted(
   { expiresAt: IsoInstant, url: NonEmptyString },
 );
 /** PAY-1: provider messages. `amount` must equal the requested amount (PAY-3). */
-export const AuthorizePaymentData = noted({ paymentId: NonEmptyString, amount: PositiveMoneyCodec }, providerProps);
+/** `expiresAt`: when the provider lets the authorization lapse (issue 9.2); `ExpirePayment` records it then. */
+export const AuthorizePaymentData = noted(
+  { paymentId: NonEmptyString, amount: PositiveMoneyCodec },
+  { ...providerProps, expiresAt: IsoInstant },
+);
 export const RecordSaleData = noted({ paymentId: NonEmptyString, amount: PositiveMoneyCodec }, providerProps);
 /** Capture all that is left (amount omitted) or a part; `final` releases the rest (default: true when amount omitted). */
 export const CapturePaymentData = noted(

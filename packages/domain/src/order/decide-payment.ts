@@ -47,10 +47,17 @@ export const requestPayment = (state: OrderState, ctx: Ctx, data: RequestPayment
   if (find(state, data.paymentId) !== undefined) return fail('payment-exists', `payment ${data.paymentId} exists`);
   const open = requestable(state);
   if (data.amount.amount > open)
-    return fail('amount-exceeds-balance', `only ${open} can still be requested`, {
-      requested: data.amount.amount,
-      requestable: open,
-    });
+    return fail(
+      'amount-exceeds-balance',
+      `only ${open} can still be requested: open requests and held authorizations count against the balance (PAY-3); void an older request first`,
+      {
+        requested: data.amount.amount,
+        requestable: open,
+        openRequests: state.payments
+          .filter((p) => p.status === 'pending' || p.status === 'failed')
+          .map((p) => ({ paymentId: p.paymentId, requested: p.requested })),
+      },
+    );
   return ok({
     type: 'PaymentRequested',
     data: {
@@ -88,7 +95,14 @@ export const authorizePayment = (state: OrderState, ctx: Ctx, data: AuthorizePay
   if (wrong !== undefined) return wrong;
   return ok({
     type: 'PaymentAuthorized',
-    data: { at: ctx.at, paymentId: data.paymentId, amount: data.amount, ...provider(data), ...changeNoteOf(data) },
+    data: {
+      at: ctx.at,
+      paymentId: data.paymentId,
+      amount: data.amount,
+      ...(data.expiresAt === undefined ? {} : { expiresAt: data.expiresAt }),
+      ...provider(data),
+      ...changeNoteOf(data),
+    },
   });
 };
 

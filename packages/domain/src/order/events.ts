@@ -169,11 +169,11 @@ export const PaymentRequestedData = t.intersection(
 
 const providerProps = { providerReference: NonEmptyString, providerMessage: t.string };
 
-/** PAY-1: the provider authorized exactly the requested amount. */
+/** PAY-1: the provider authorized exactly the requested amount; `expiresAt` (added later) when it lapses. */
 export const PaymentAuthorizedData = t.intersection(
   [
     noted({ at: IsoInstant, paymentId: NonEmptyString, amount: MoneyCodec }, 'PaymentAuthorizedBase'),
-    optional(providerProps),
+    optional({ ...providerProps, expiresAt: IsoInstant }),
   ],
   'PaymentAuthorizedData',
 );

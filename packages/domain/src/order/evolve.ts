@@ -160,6 +160,7 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
       if (payment === undefined) return;
       payment.authorized += event.data.amount.amount;
       payment.status = 'authorized';
+      if (event.data.expiresAt !== undefined) payment.authorizationExpiresAt = event.data.expiresAt;
       message(payment, event.data.at, event.type, event.data);
       return;
     }

@@ -9,7 +9,14 @@ import { orderDecider } from './decider.js';
 import { OrderEventCodec, type OrderEvent } from './events.js';
 import { eur, paymentMethods } from './examples.js';
 import { handedOver } from './handover.js';
-import { amountDueBack, netCaptured, totalCaptured } from './payment-status.js';
+import {
+  amountDueBack,
+  balanceDue,
+  netCaptured,
+  openRequested,
+  totalCaptured,
+  uncapturedAuthorized,
+} from './payment-status.js';
 import { shippedQty } from './quantities.js';
 import type { OrderState } from './state.js';
 import type { OrderLine, PaymentMethod } from './values.js';
@@ -358,6 +365,15 @@ const laws: Record<string, Law> = {
       (due === Math.max(0, netCaptured(state) - costs) && netCaptured(state) - due <= Math.max(costs, 0)) ||
       `held ${netCaptured(state)}, costs ${costs}, due back ${due}`
     );
+  },
+  'issue 9.2: never more requested than the balance: a new link fits beside open requests and held money': (
+    state,
+    _history,
+    step,
+  ) => {
+    if (step.command.type !== 'RequestPayment' || step.events.length === 0) return true;
+    const pending = openRequested(state) + uncapturedAuthorized(state);
+    return pending <= balanceDue(state) || `open ${pending} > balance ${balanceDue(state)}`;
   },
   'issue 9.1: money in = money recorded: an accepted RecordSale, capture or offline confirmation adds exactly its amount':
     (state, history, step) => {

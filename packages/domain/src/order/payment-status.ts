@@ -41,9 +41,21 @@ export const amountDueBack = (state: Money): number => {
   return Math.max(0, netCaptured(state) - costs);
 };
 
-/** What may still be requested by a new payment link (PAY-3): balance due minus money already held. */
+/** Open payment requests (links the payer may still pay: pending, or failed and retried), in full. */
+export const openRequested = (state: Pick<OrderState, 'payments'>): number =>
+  state.payments.reduce(
+    (acc, payment) => acc + (payment.status === 'pending' || payment.status === 'failed' ? payment.requested : 0),
+    0,
+  );
+
+/**
+ * What may still be requested by a new payment link (PAY-3, issue 9.2): the
+ * balance due minus money already held and minus open requests, so the
+ * checkout request and a chat link for the full total can never both be
+ * authorized (twice the order held on the customer's card).
+ */
 export const requestable = (state: Pick<OrderState, 'payments' | 'totals'>): number =>
-  Math.max(0, balanceDue(state) - uncapturedAuthorized(state));
+  Math.max(0, balanceDue(state) - uncapturedAuthorized(state) - openRequested(state));
 
 /**
  * Payment is confirmed when captured plus still-capturable authorized money
@@ -107,3 +119,19 @@ export const pixpaPaymentStatus = (status: FinancialStatus): PixpaPaymentStatus 
       return 'pending';
   }
 };
+
+/**
+ * Issue 9.2: payments whose request or authorization has lapsed at `at` (the
+ * provider's `expiresAt`) and still holds or awaits money. There is no timer
+ * in the library yet: a scheduler asks this and sends `ExpirePayment` for each.
+ */
+export const lapsedPayments = (state: Pick<OrderState, 'payments'>, at: string): PaymentState[] =>
+  state.payments.filter((payment) => {
+    const until =
+      payment.status === 'authorized' || payment.status === 'partially_captured'
+        ? payment.authorizationExpiresAt
+        : payment.status === 'pending' || payment.status === 'failed'
+          ? payment.expiresAt
+          : undefined;
+    return until !== undefined && Date.parse(at) >= Date.parse(until);
+  });

@@ -36,6 +36,8 @@ export type PaymentState = {
   /** Captured money already matched against invoices (PAY-7). */
   reconciled: number;
   expiresAt?: string;
+  /** When the provider lets the authorization lapse (issue 9.2). */
+  authorizationExpiresAt?: string;
   url?: string;
   /** Provider return messages, oldest first (PAY-1). */
   messages: ProviderMessage[];
