@@ -83,6 +83,11 @@ describe('SQL projections on PGlite', () => {
     expect(compareCheckpoints(progress.at(-1)?.checkpoint, await rebuilt.checkpoint())).toBeLessThanOrEqual(0);
   });
 
+  it('issue 8.5: a batch size of 0, -1, 1.5 or NaN is refused when the runner is made, naming the option', () => {
+    for (const batchSize of [0, -1, 1.5, Number.NaN])
+      expect(() => createSqlProjection(store, orderSummaries(schema), { batchSize })).toThrow(/options\.batchSize/);
+  });
+
   it('a follower stops when its store is closed', async () => {
     const own = await createPostgresEventStore(executor, { schema, pollIntervalMs: 20 });
     const sub = runSqlProjection(own, orderSummaries(schema));

@@ -1,6 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import {
   deferred,
+  functionOption,
+  integerOption,
+  invalidArgument,
+  optionsProblem,
   sleep,
   type Checkpoint,
   type Envelope,
@@ -63,11 +67,16 @@ export type SqlProjectionRunner = Readonly<{
 
 type Step = Readonly<{ applied: number; full: boolean; horizon: string; head: string }>;
 
+// batchSize 0 would read empty pages for ever, as pageSize 0 did on the store (issue 8.5).
+const OPTION_RULES = { batchSize: integerOption(1, 100_000), onProgress: functionOption };
+
 export const createSqlProjection = <E extends Event = Event>(
   store: PostgresEventStore,
   projection: SqlProjection<E>,
   options: SqlProjectionOptions = {},
 ): SqlProjectionRunner => {
+  const invalidOption = optionsProblem(options, 'options', OPTION_RULES);
+  if (invalidOption !== undefined) throw invalidArgument('create', invalidOption);
   const decoded = (envelope: Envelope): Envelope<E> => {
     if (projection.decode === undefined) return envelope as Envelope<E>;
     const result = projection.decode(envelope);
