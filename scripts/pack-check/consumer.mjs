@@ -26,6 +26,11 @@ for (const name of [
   '@ordersource/domain/subscriptions',
   '@ordersource/postgres',
   '@ordersource/eventstoredb',
+  '@ordersource/domain/customers',
+  '@ordersource/accounts',
+  '@ordersource/notify',
+  '@ordersource/notify-smtp',
+  '@ordersource/notify-sms',
 ]) {
   const module = await import(name);
   if (Object.keys(module).length === 0) throw new Error(`${name} exports nothing`);

@@ -13,3 +13,6 @@ export const counter: Decider<{ type: 'add' }, { type: 'added' }, { total: numbe
 
 // No EventStoreDB client package is installed here: the adapter's types must not need one.
 export type { EventStoreDbClient, EventStoreDbEventStore } from '@ordersource/eventstoredb';
+
+// The notification, account and customer packages' declarations resolve from their tarballs too.
+export type { CustomerCommand } from '@ordersource/domain/customers';
