@@ -72,6 +72,23 @@ describe('bad input at the boundary (ORD-1)', () => {
     expect(stored).toEqual([]);
   });
 
+  it('issue 8.6: a checkout whose arithmetic leaves the safe integer range is refused, naming the field', async () => {
+    const data = sampleCheckout();
+    const big = 2 ** 53 - 1;
+    const { result, stored } = await submit(
+      placeOrder({
+        ...data,
+        lines: [{ ...data.lines[0], qty: 1, unitPrice: eur(big) }],
+        subtotal: eur(big),
+        shippingFee: eur(2),
+        discount: eur(2),
+        total: eur(big - 1),
+      }),
+    );
+    expect(issues(result)).toEqual(['data.shippingFee: subtotal + shippingFee within the safe integer range']);
+    expect(stored).toEqual([]);
+  });
+
   it('ORD-1: mixed currencies are rejected per field', async () => {
     const data = sampleCheckout();
     const { result, stored } = await submit(

@@ -33,6 +33,7 @@ import {
   ShippingMethodCodec,
   type OrderLine,
 } from './values.js';
+import { orderTotals } from './totals.js';
 
 /**
  * Every command an order stream accepts, with the io-ts codecs that decode it
@@ -99,6 +100,15 @@ const PlaceOrderBase = t.intersection([
 ]);
 type PlaceOrderBase = t.TypeOf<typeof PlaceOrderBase>;
 
+/** The input at a dotted path (`lines.3.unitPrice`), to show with an issue. */
+const valueAt = (data: unknown, path: string): unknown =>
+  path
+    .split('.')
+    .reduce<unknown>(
+      (node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined),
+      data,
+    );
+
 const checkoutIssues = (data: PlaceOrderBase): Issue[] => {
   const issues: Issue[] = [];
   const currency = data.total.currency;
@@ -118,16 +128,21 @@ const checkoutIssues = (data: PlaceOrderBase): Issue[] => {
     if (data[key].currency !== currency)
       issues.push({ key: `${key}.currency`, value: data[key].currency, rule: `same currency as total (${currency})` });
   if (issues.length > 0) return issues;
-  const subtotal = data.lines.reduce((acc, line) => acc + line.unitPrice.amount * line.qty, 0);
-  if (!Number.isSafeInteger(subtotal))
-    return [{ key: 'lines', value: subtotal, rule: 'subtotal in safe integer range' }];
+  // The order's own arithmetic (totals.ts), every intermediate in the safe integer range (issue 8.6).
+  const computed = orderTotals(currency, data.lines, data.shippingFee, data.discount);
+  if (E.isLeft(computed)) {
+    const where = computed.left.details as { path?: string; rule?: string } | undefined;
+    const key = where?.path ?? 'lines';
+    return [{ key, value: valueAt(data, key) ?? null, rule: where?.rule ?? computed.left.message }];
+  }
+  const subtotal = computed.right.subtotal.amount;
   if (data.subtotal.amount !== subtotal)
     issues.push({
       key: 'subtotal.amount',
       value: data.subtotal.amount,
       rule: `subtotal = sum of unitPrice x qty (${subtotal})`,
     });
-  const total = subtotal + data.shippingFee.amount - data.discount.amount;
+  const total = computed.right.total.amount;
   if (data.total.amount !== total)
     issues.push({
       key: 'total.amount',
