@@ -185,7 +185,9 @@ const capturedDespiteRelease = (payment: PaymentState, ctx: Ctx): number =>
 export const capturePayment = (state: OrderState, ctx: Ctx, data: CapturePayment['data']): Decision => {
   const payment = find(state, data.paymentId);
   if (payment === undefined) return unknownPayment(data.paymentId);
-  const open = capturable(payment) || capturedDespiteRelease(payment, ctx);
+  // After a void the provider did not honour, the rest is released already: this capture releases nothing more.
+  const late = capturable(payment) === 0;
+  const open = late ? capturedDespiteRelease(payment, ctx) : capturable(payment);
   if (open === 0) return fail('nothing-to-capture', `payment ${payment.paymentId} is ${payment.status}`);
   if (data.amount !== undefined) {
     const currency = wrongCurrency(state, data.amount.currency);
@@ -207,7 +209,7 @@ export const capturePayment = (state: OrderState, ctx: Ctx, data: CapturePayment
       amount: money(state, amount),
       mode: 'capture',
       final,
-      released: money(state, final ? open - amount : 0),
+      released: money(state, final && !late ? open - amount : 0),
       ...provider(data),
       ...changeNoteOf(data),
     },

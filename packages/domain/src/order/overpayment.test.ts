@@ -95,6 +95,26 @@ describe('money taken is always recorded (issue 9.1, PAY-1, REC-1)', () => {
     );
   });
 
+  it('PAY-1/issue 9.1: a final partial capture after an expiry releases nothing more (the expiry released the rest)', () => {
+    // Found by the order laws: authorized 21.00, expired, then 10.00 captured with final: true
+    // released another 11.00, so captured + released exceeded what was authorized.
+    const expired = run(
+      [
+        command('AuthorizePayment', { paymentId: 'pay-1', amount: eur(2100) }, T(9), actors.provider),
+        command('ExpirePayment', { paymentId: 'pay-1' }, T(10)),
+      ],
+      run([command('PlaceOrder', sampleCheckout({ paymentMethod: paymentMethods.cardManual }), T(8))]).events,
+    ).events;
+    const late = command(
+      'CapturePayment',
+      { paymentId: 'pay-1', amount: eur(1000), final: true },
+      T(11),
+      actors.provider,
+    );
+    const { state } = run([late], expired);
+    expect(state.payments[0]).toMatchObject({ authorized: 2100, captured: 1000, released: 1100 });
+  });
+
   it('PAY-5/issue 9.1: RefundExcess refunds exactly what is due back, newest payment first; then nothing more', () => {
     const overpaid = run(
       [
