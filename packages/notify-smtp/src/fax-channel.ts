@@ -1,6 +1,6 @@
-import { type ChannelAdapter } from '@ordersource/notify';
+import { checkText, failed, type ChannelAdapter } from '@ordersource/notify';
 import { messageIdFor } from './message-id.js';
-import { openTransport } from './smtp-channel.js';
+import { openTransport, senderOf } from './smtp-channel.js';
 import { smtpFailure, smtpSent } from './smtp-result.js';
 import type { SmtpSettings, SmtpTransport } from './transport.js';
 
@@ -27,12 +27,12 @@ export const emailToFaxChannel = (options: EmailToFaxOptions): ChannelAdapter =>
     name: 'email-to-fax',
     addressKind: 'e164',
     send: async ({ intent, rendered, idempotencyKey }) => {
+      // The cover line is a header, like the e-mail channel's subject: no line breaks in it.
+      const unsafe = checkText('subject', rendered.subject);
+      if (unsafe !== undefined) return failed(false, `${unsafe.field}: ${unsafe.rule}`);
       try {
         const info = await transport.sendMail({
-          from:
-            options.from.name === undefined
-              ? options.from.address
-              : { name: options.from.name, address: options.from.address },
+          from: senderOf(options.from),
           to: faxAddress(intent.to.address, options.gatewayDomain),
           subject: rendered.subject,
           text: rendered.text,

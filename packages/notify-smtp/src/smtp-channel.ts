@@ -25,6 +25,12 @@ const isTransport = (t: SmtpTransport | SmtpSettings): t is SmtpTransport =>
 export const openTransport = (t: SmtpTransport | SmtpSettings): { transport: SmtpTransport; owned: boolean } =>
   isTransport(t) ? { transport: t, owned: false } : { transport: createSmtpTransport(t), owned: true };
 
+/** The From header as nodemailer takes it: a bare address, or a name with it. */
+export const senderOf = (
+  from: Readonly<{ name?: string; address: string }>,
+): string | { name: string; address: string } =>
+  from.name === undefined ? from.address : { name: from.name, address: from.address };
+
 export const smtpChannel = (options: SmtpChannelOptions): ChannelAdapter & { transport: SmtpTransport } => {
   const { transport, owned } = openTransport(options.transport);
   const domain = options.messageIdDomain ?? options.from.address.split('@')[1] ?? 'localhost';
@@ -39,10 +45,7 @@ export const smtpChannel = (options: SmtpChannelOptions): ChannelAdapter & { tra
       if (unsafe !== undefined) return failed(false, `${unsafe.field}: ${unsafe.rule}`);
       try {
         const info = await transport.sendMail({
-          from:
-            options.from.name === undefined
-              ? options.from.address
-              : { name: options.from.name, address: options.from.address },
+          from: senderOf(options.from),
           to: intent.to.name === undefined ? intent.to.address : { name: intent.to.name, address: intent.to.address },
           ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
           subject: rendered.subject,
