@@ -1,5 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { enableMapSet, freeze, produce, type Draft } from 'immer';
+import type { DuePlanner } from './due.js';
 import type { DomainError } from './errors.js';
 import { deepCopy } from './runtime.js';
 
@@ -30,6 +31,8 @@ export type Decider<C, E, S> = Readonly<{
   evolve: (draft: Draft<S>, event: E) => void;
   /** A terminal state accepts no command that would produce events (law-checked). */
   isTerminal?: (state: S) => boolean;
+  /** What the state says must happen later (timers); pure, asked again after every change. */
+  due?: DuePlanner<S>;
 }>;
 
 /**

@@ -2,11 +2,13 @@
 // other directly; this file only re-exports for users.
 export * from './actor.js';
 export * from './checkpoint-store.js';
+export * from './clock.js';
 export * from './codec.js';
 export * from './command-handler.js';
 export * from './currencies.js';
 export * from './decider.js';
 export * from './deferred.js';
+export * from './due.js';
 export * from './envelope.js';
 export * from './errors.js';
 export * from './event-store.js';
@@ -14,6 +16,8 @@ export * from './expected-revision.js';
 export * from './ids.js';
 export * from './in-memory-store.js';
 export * from './message.js';
+export * from './parked-store.js';
+export * from './partition-leases.js';
 export * as money from './money.js';
 export type { Money, MoneyError } from './money.js';
 export { MoneyCodec, NonNegativeMoneyCodec, PositiveMoneyCodec, CurrencyCodec } from './money.js';
@@ -23,4 +27,5 @@ export { sleep, deepCopy } from './runtime.js';
 export * from './snapshot.js';
 export * from './store-arguments.js';
 export * from './time-travel.js';
+export * from './timer-store.js';
 export * from './upcast.js';
