@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { freeze, type Draft } from 'immer';
 import type { Decider } from './decider.js';
 import type { Envelope, NewEvent } from './envelope.js';
-import type { DomainError, ValidationError } from './errors.js';
+import { withValidationCode, type DomainError, type ValidationError } from './errors.js';
 import type { AppendError, AppendResult, EventStore } from './event-store.js';
 import { NO_STREAM_VERSION } from './expected-revision.js';
 import { frozenCopy } from './frozen-copy.js';
@@ -50,18 +50,35 @@ export type Handled<E extends Event> = Readonly<{
 
 export type ConcurrencyExhausted = Readonly<{
   kind: 'concurrency-exhausted';
+  code: 'concurrency-exhausted';
   streamId: string;
   attempts: number;
   message: string;
 }>;
 
-export type HandlerError = DomainError | ValidationError | AppendError | ConcurrencyExhausted;
+/** A store's refusal of the append, with `code` (its `kind`) like every other handler error. */
+export type HandlerAppendError = AppendError & Readonly<{ code: AppendError['kind'] }>;
+
+/**
+ * Every error value the handler returns has a `code`: a domain code
+ * (`order-locked`), `invalid-command` / `invalid-event` for input that does
+ * not match its codec, a store's refusal (`idempotency-conflict`,
+ * `invalid-append`) or `concurrency-exhausted`. (`ValidationError` declares
+ * `code` optional because bare decoders may leave it out; the handler always sets it.)
+ */
+export type HandlerError = DomainError | ValidationError | HandlerAppendError | ConcurrencyExhausted;
 
 export type CommandHandlerOptions<C extends Command, E extends Event, S> = Readonly<{
   store: EventStore;
   decider: Decider<C, E, S>;
   /** Decodes (and upcasts) events read back from the store. */
   decodeEnvelope: EnvelopeDecoder<E>;
+  /**
+   * Decodes commands. When given, `handle` decodes whatever it is handed
+   * first, so nothing undecoded reaches `decide`: a bad field (a float
+   * amount) is an `invalid-command` error naming the field, and nothing is written.
+   */
+  decodeCommand?: (input: unknown) => E.Either<ValidationError, C>;
   /** Schema version written with each event type (default 1). */
   schemaVersions?: Readonly<Record<string, number>>;
   /** Retries after a version conflict (default 10). */
@@ -75,6 +92,7 @@ export type CommandHandlerOptions<C extends Command, E extends Event, S> = Reado
 }>;
 
 export type CommandHandler<C extends Command, E extends Event, S> = Readonly<{
+  /** With `decodeCommand`, `command` may be raw input (a parsed request body): it is decoded first. */
   handle: (streamId: string, command: C) => Promise<E.Either<HandlerError, Handled<E>>>;
   /** Current state (a frozen copy, made once per version) and version of a stream, from the cache or the store. */
   load: (streamId: string) => Promise<E.Either<ValidationError, Readonly<{ state: S; version: number }>>>;
@@ -95,6 +113,7 @@ const emptyLog = <E>(): CommandLog<E> => ({ byCommand: new Map(), upTo: NO_STREA
 /** The store handed back a stream with a gap (or out of order): nothing is folded past it. */
 const outOfStep = (streamId: string, folded: number, read: number): ValidationError => ({
   kind: 'validation',
+  code: 'invalid-event',
   message: `stream "${streamId}": read the event at version ${read} after version ${folded}`,
   issues: [{ path: 'streamVersion', rule: `must be ${folded + 1}`, value: read }],
 });
@@ -197,7 +216,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     try {
       for await (const raw of events) {
         const decoded = decodeEnvelope(raw);
-        if (E.isLeft(decoded)) return decoded;
+        if (E.isLeft(decoded)) return E.left(withValidationCode(decoded.left, 'invalid-event'));
         const { event, causationId, streamVersion } = decoded.right;
         if (!fold(streamId, entry, event, streamVersion))
           return E.left(outOfStep(streamId, entry.version, streamVersion));
@@ -275,7 +294,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     for await (const raw of store.read(streamId)) {
       if (raw.causationId !== commandId) continue;
       const decoded = decodeEnvelope(raw);
-      if (E.isLeft(decoded)) return decoded;
+      if (E.isLeft(decoded)) return E.left(withValidationCode(decoded.left, 'invalid-event'));
       events.push(decoded.right.event);
     }
     return E.right(events);
@@ -377,10 +396,12 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
           await maybeSnapshot(options.snapshots, streamId, seen, entry, batch[batch.length - 1]?.eventId);
         return E.right({ streamId, events, version, duplicate: false, append: appended.right });
       }
-      if (appended.left.kind !== 'wrong-expected-version') return appended;
+      if (appended.left.kind !== 'wrong-expected-version')
+        return E.left({ ...appended.left, code: appended.left.kind });
       if (conflicts >= maxRetries)
         return E.left({
           kind: 'concurrency-exhausted',
+          code: 'concurrency-exhausted',
           streamId,
           attempts: conflicts + 1,
           message: `stream "${streamId}": gave up after ${conflicts + 1} attempts, other writers kept changing it`,
@@ -427,8 +448,18 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     }
   };
 
+  const decodeCommand = options.decodeCommand;
   return {
-    handle,
+    // Without a codec `handle` is called as it is: no wrapper, no allocation per command.
+    handle:
+      decodeCommand === undefined
+        ? handle
+        : (streamId, input) => {
+            const decoded = decodeCommand(input);
+            return E.isLeft(decoded)
+              ? Promise.resolve(E.left(withValidationCode(decoded.left, 'invalid-command')))
+              : handle(streamId, decoded.right);
+          },
     load: async (streamId) => E.map(viewOf)(await entryFor(streamId)),
     evict: (streamId) => {
       if (streamId === undefined) cache.clear();

@@ -23,9 +23,26 @@ export type ValidationIssue = Readonly<{
   message?: string;
 }>;
 
-/** Input from outside (a command, a stored row) did not match its codec. Nothing was written. */
+/**
+ * Why input was refused, for programs: a command that does not match its
+ * codec, a stored event that does not, or any other input.
+ */
+export type ValidationCode = 'invalid-command' | 'invalid-event' | 'invalid-input';
+
+/**
+ * Input from outside (a command, a stored row) did not match its codec. Nothing was written.
+ * `code` is set on everything the command handler returns; a bare `decode` may leave it out.
+ */
 export type ValidationError = Readonly<{
   kind: 'validation';
+  code?: ValidationCode;
   message: string;
   issues: readonly ValidationIssue[];
 }>;
+
+/** A validation error with its code set (what the command handler returns). */
+export type CodedValidationError = ValidationError & Readonly<{ code: ValidationCode }>;
+
+/** The same error with `code` set (only when it was not): error paths only, never the hot path. */
+export const withValidationCode = (error: ValidationError, code: ValidationCode): CodedValidationError =>
+  error.code === undefined ? { ...error, code } : (error as CodedValidationError);

@@ -1,0 +1,90 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { cartDecider, cartEventCodec, decodeCartCommand } from '../../testing/src/fixtures/cart.js';
+import { createCommandHandler } from './command-handler.js';
+import type { EventStore } from './event-store.js';
+import { createInMemoryEventStore } from './in-memory-store.js';
+import { createEnvelopeDecoder } from './upcast.js';
+
+/** Issue 11: the handler decodes raw input with the command codec, and every error value it returns has a code. */
+
+const decodeEnvelope = createEnvelopeDecoder(cartEventCodec);
+const metadata = { commandId: 'c1', actor: { kind: 'customer', id: 'cust-1' }, at: '2026-11-24T10:00:00Z' };
+const raw = (unitPrice: unknown): unknown => ({
+  type: 'AddItem',
+  data: { sku: 'apple', qty: 1, unitPrice },
+  metadata,
+});
+
+const count = async (store: EventStore): Promise<number> => {
+  let n = 0;
+  for await (const _ of store.readAll()) n++;
+  return n;
+};
+
+describe('command handler with a command codec (issue 11)', () => {
+  it('decodes raw input first: a float amount is refused naming the field, and nothing is written', async () => {
+    const store = createInMemoryEventStore();
+    let decided = 0;
+    const handler = createCommandHandler({
+      store,
+      decider: { ...cartDecider, decide: (c, s) => (decided++, cartDecider.decide(c, s)) },
+      decodeEnvelope,
+      decodeCommand: decodeCartCommand,
+    });
+    const result = await handler.handle('cart-1', raw({ amount: 1.5, currency: 'EUR' }) as never);
+    expect(E.isLeft(result)).toBe(true);
+    if (E.isRight(result)) return;
+    expect(result.left).toMatchObject({ kind: 'validation', code: 'invalid-command' });
+    expect(result.left.message).toContain('data.unitPrice.amount');
+    expect(decided).toBe(0);
+    expect(await count(store)).toBe(0);
+    // A good command through the same entry is decided and appended.
+    const ok = await handler.handle('cart-1', raw({ amount: 150, currency: 'EUR' }) as never);
+    expect(E.isRight(ok)).toBe(true);
+    expect(decided).toBe(1);
+    expect(await count(store)).toBe(1);
+  });
+
+  it('gives a code on every kind of error: domain, stored event that does not decode, store refusal', async () => {
+    const store = createInMemoryEventStore();
+    const handler = createCommandHandler({
+      store,
+      decider: cartDecider,
+      decodeEnvelope,
+      decodeCommand: decodeCartCommand,
+    });
+    // A stored row the codec refuses: invalid-event.
+    await store.append(
+      'cart-bad',
+      [
+        {
+          event: { type: 'ItemAdded', data: { nope: 1 } },
+          eventId: 'e-bad',
+          occurredAt: metadata.at,
+          actor: metadata.actor as never,
+        },
+      ],
+      'no-stream',
+    );
+    const bad = await handler.handle('cart-bad', raw({ amount: 100, currency: 'EUR' }) as never);
+    expect(E.isLeft(bad) && bad.left.code).toBe('invalid-event');
+    // The same eventId appended by another batch: the store's refusal, with its kind as the code.
+    const clash = createCommandHandler({
+      store,
+      decider: cartDecider,
+      decodeEnvelope,
+      newEventId: () => 'e-bad',
+    });
+    const refused = await clash.handle('cart-2', raw({ amount: 100, currency: 'EUR' }) as never);
+    expect(E.isLeft(refused) && refused.left.code).toBe('idempotency-conflict');
+    // A business refusal keeps its domain code.
+    const checkout = await handler.handle('cart-3', {
+      type: 'CheckOut',
+      data: {},
+      metadata: { ...metadata, commandId: 'c9' },
+    } as never);
+    expect(E.isLeft(checkout) && checkout.left.kind).toBe('domain');
+    expect(E.isLeft(checkout) && typeof checkout.left.code).toBe('string');
+  });
+});
