@@ -15,6 +15,9 @@ export * from './event-store.js';
 export * from './expected-revision.js';
 export * from './ids.js';
 export * from './in-memory-store.js';
+export * from './in-memory-lease-store.js';
+export * from './in-memory-parked-store.js';
+export * from './in-memory-timer-store.js';
 export * from './message.js';
 export * from './parked-store.js';
 export * from './partition-leases.js';
@@ -23,6 +26,22 @@ export type { Money, MoneyError } from './money.js';
 export { MoneyCodec, NonNegativeMoneyCodec, PositiveMoneyCodec, CurrencyCodec } from './money.js';
 export * from './projection.js';
 export * from './reactor.js';
+export {
+  checkedCall,
+  claimProblem,
+  failProblem,
+  holdsProblem,
+  instantProblem,
+  leaseRequestProblem,
+  MAX_PARTITIONS,
+  optionalIdProblem,
+  parkProblem,
+  planProblem,
+  plusMs,
+  runtimeStoreRefusal,
+  settleProblem,
+} from './runtime-store-checks.js';
+export type { RuntimeStoreMethod, RuntimeStoreRefusal } from './runtime-store-checks.js';
 export { sleep, deepCopy } from './runtime.js';
 export * from './snapshot.js';
 export * from './store-arguments.js';

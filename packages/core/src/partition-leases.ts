@@ -33,7 +33,9 @@ export interface LeaseStore {
   heartbeat(request: LeaseRequest): Promise<readonly string[]>;
   /**
    * Renew the leases `owner` holds and take free or expired partitions up to
-   * its fair share (ceil(K / live members)); release the excess when over it.
+   * its fair share; release the excess when over it. The share is K / live
+   * members (the caller counts as live), the remainder going to the first
+   * members in id order, so every member computes the same targets.
    * Returns the leases held after the call.
    */
   balance(request: LeaseRequest): Promise<readonly PartitionLease[]>;
