@@ -96,7 +96,9 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
 
   const attempt = async (intent: MessageIntent, attemptNo: number, final = false): Promise<AttemptOutcome> => {
     const known = await ledger.get(intent.id);
-    if (known !== undefined) {
+    // `sending`: a crash came between the channel and the ledger. Whether it went out is unknown, so it
+    // is sent again with the same idempotency key, for the receiver to drop if it has it.
+    if (known !== undefined && known.status !== 'sending') {
       // Sent before (or failed for good): never again. Only a recording that did not happen is made up.
       try {
         if (known.status === 'sent') await recordSent(intent, known);
@@ -121,6 +123,7 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
       );
 
     let result: SendResult;
+    await ledger.put(intent.id, { status: 'sending', at: now(), attempt: attemptNo });
     try {
       result = await adapter.send({ intent, rendered: rendered.right, idempotencyKey: intent.id });
     } catch (error) {

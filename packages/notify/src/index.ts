@@ -12,6 +12,7 @@ export * from './intent.js';
 export * from './channel.js';
 export * from './backoff.js';
 export * from './ledger.js';
+export * from './store-ledger.js';
 export * from './dispatcher.js';
 export * from './memory-queue.js';
 export * from './outbox-delivery.js';
