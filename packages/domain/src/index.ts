@@ -15,6 +15,8 @@ export * from './order/access.js';
 export { fraudSignalsOf } from './order/decide-order.js';
 export { orderDecider, decideOrder } from './order/decider.js';
 export { evolveOrder } from './order/evolve.js';
+export * from './order/due.js';
+export { timedHoldRanOut } from './order/decide-fulfillment.js';
 export * from './order/simulate.js';
 export * from './order/settings.js';
 export { decodeOrderEnvelope } from './order/policies/reactor-base.js';

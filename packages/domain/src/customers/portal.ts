@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { domainError, type Actor, type DomainError } from '@ordersource/core';
 import { authorize } from '../order/access.js';
 import type { OrderCommandType } from '../order/commands.js';
+import { customerFulfillmentStatus } from '../order/projections/customer-orders.js';
 import { orderListItem, type OrderListItem, type OrdersModel } from '../order/projections/orders.js';
 import type { OrderState } from '../order/state.js';
 import type { RegisterRow } from '../receipts/projections.js';
@@ -40,7 +41,7 @@ const portalOrder = (directory: Directory, actor: Actor, state: OrderState): Por
     via,
     status: item.status,
     paymentStatus: item.paymentStatus,
-    fulfillmentStatus: item.fulfillmentStatus,
+    fulfillmentStatus: customerFulfillmentStatus(state),
     total: item.total,
     balanceDue: item.balanceDue,
   };

@@ -221,7 +221,12 @@ export const CapturePaymentData = noted(
   { amount: PositiveMoneyCodec, final: t.boolean, ...providerProps },
 );
 export const VoidPaymentData = noted({ paymentId: NonEmptyString }, { reason: t.string, ...providerProps });
-export const ExpirePaymentData = noted({ paymentId: NonEmptyString }, providerProps);
+/**
+ * A request or authorization lapsed. `dueAt`: sent by a timer (order/due.ts)
+ * for the expiry planned at that time; when the payment is no longer open, or
+ * its expiry is no longer `dueAt`, the plan is obsolete and nothing is recorded.
+ */
+export const ExpirePaymentData = noted({ paymentId: NonEmptyString }, { ...providerProps, dueAt: IsoInstant });
 export const FailPaymentData = noted({ paymentId: NonEmptyString }, providerProps);
 /** PAY-4: an admin confirms an offline payment (bank transfer, cash/card to a courier, in store). */
 /** `paymentId` omitted: the one payment awaited on the order (Pixpa's order-level "mark as paid"). */
@@ -281,6 +286,12 @@ export const MarkProcessedData = noted({});
 /** FUL-1 on hold; `until` makes a timed hold (ORD-7). */
 export const HoldFulfillmentData = noted({ reason: NonEmptyString }, { until: IsoInstant });
 export const ReleaseFulfillmentHoldData = noted({});
+/**
+ * ORD-7 (issue 10.1): record that the timed hold ending at `until` ran out.
+ * Sent by a timer (order/due.ts) or by a scheduler where no timer runs; a hold
+ * that is no longer the one ending at `until` makes it a no-op.
+ */
+export const EndTimedHoldData = t.strict({ until: IsoInstant });
 /** FUL-1/FUL-2: ship all remaining physical lines (lines omitted) or some of them. */
 export const ShipOrderData = noted(
   { shipmentId: NonEmptyString },
@@ -315,6 +326,22 @@ export const RecordNotificationSentData = checked(RecordNotificationSentBase, (d
   data.channels.length === 0 ? [{ key: 'channels', value: data.channels, rule: 'at least one channel' }] : [],
 );
 
+/**
+ * Issue 12 (NOT-3): a notification finally failed after its retries (the
+ * dispatcher's dead letter). A fact: accepted for every existing order, also
+ * a cancelled one. Use the dead letter's id as the commandId.
+ */
+export const RecordNotificationFailedData = t.intersection([
+  t.strict({
+    notificationId: NonEmptyString,
+    channel: NotificationChannelCodec,
+    template: NonEmptyString,
+    recipient: NonEmptyString,
+    reason: NonEmptyString,
+  }),
+  optional({ audience: t.keyof({ customer: null, admin: null }), attempts: PositiveInt }),
+]);
+
 // ---- the union -----------------------------------------------------------
 
 export const PlaceOrderCommand = commandCodec('PlaceOrder', PlaceOrderData);
@@ -344,9 +371,11 @@ export const IssueInvoiceCommand = commandCodec('IssueInvoice', IssueInvoiceData
 export const MarkProcessedCommand = commandCodec('MarkProcessed', MarkProcessedData);
 export const HoldFulfillmentCommand = commandCodec('HoldFulfillment', HoldFulfillmentData);
 export const ReleaseFulfillmentHoldCommand = commandCodec('ReleaseFulfillmentHold', ReleaseFulfillmentHoldData);
+export const EndTimedHoldCommand = commandCodec('EndTimedHold', EndTimedHoldData);
 export const ShipOrderCommand = commandCodec('ShipOrder', ShipOrderData);
 export const MarkDeliveredCommand = commandCodec('MarkDelivered', MarkDeliveredData);
 export const RecordNotificationSentCommand = commandCodec('RecordNotificationSent', RecordNotificationSentData);
+export const RecordNotificationFailedCommand = commandCodec('RecordNotificationFailed', RecordNotificationFailedData);
 
 export const OrderCommandCodec = t.union(
   [
@@ -377,9 +406,11 @@ export const OrderCommandCodec = t.union(
     MarkProcessedCommand,
     HoldFulfillmentCommand,
     ReleaseFulfillmentHoldCommand,
+    EndTimedHoldCommand,
     ShipOrderCommand,
     MarkDeliveredCommand,
     RecordNotificationSentCommand,
+    RecordNotificationFailedCommand,
   ],
   'OrderCommand',
 );
@@ -413,9 +444,11 @@ export type IssueInvoice = Command<'IssueInvoice', Data<typeof IssueInvoiceData>
 export type MarkProcessed = Command<'MarkProcessed', Data<typeof MarkProcessedData>>;
 export type HoldFulfillment = Command<'HoldFulfillment', Data<typeof HoldFulfillmentData>>;
 export type ReleaseFulfillmentHold = Command<'ReleaseFulfillmentHold', Data<typeof ReleaseFulfillmentHoldData>>;
+export type EndTimedHold = Command<'EndTimedHold', Data<typeof EndTimedHoldData>>;
 export type ShipOrder = Command<'ShipOrder', Data<typeof ShipOrderData>>;
 export type MarkDelivered = Command<'MarkDelivered', Data<typeof MarkDeliveredData>>;
 export type RecordNotificationSent = Command<'RecordNotificationSent', Data<typeof RecordNotificationSentData>>;
+export type RecordNotificationFailed = Command<'RecordNotificationFailed', Data<typeof RecordNotificationFailedData>>;
 
 export type OrderCommand =
   | PlaceOrder
@@ -445,9 +478,11 @@ export type OrderCommand =
   | MarkProcessed
   | HoldFulfillment
   | ReleaseFulfillmentHold
+  | EndTimedHold
   | ShipOrder
   | MarkDelivered
-  | RecordNotificationSent;
+  | RecordNotificationSent
+  | RecordNotificationFailed;
 
 export type OrderCommandType = OrderCommand['type'];
 

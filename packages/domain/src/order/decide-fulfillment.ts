@@ -1,4 +1,11 @@
-import type { HoldFulfillment, MarkDelivered, MarkProcessed, ReleaseFulfillmentHold, ShipOrder } from './commands.js';
+import type {
+  EndTimedHold,
+  HoldFulfillment,
+  MarkDelivered,
+  MarkProcessed,
+  ReleaseFulfillmentHold,
+  ShipOrder,
+} from './commands.js';
 import { fail, isAtOrAfter, ok, type Ctx, type Decision } from './decision.js';
 import type { OrderEvent, ShipmentLine } from './events.js';
 import { paymentSecured } from './payment-status.js';
@@ -11,6 +18,37 @@ import { changeNoteOf, type ChangeNote } from './values.js';
 const orderPending = (): Decision =>
   fail('order-pending', 'the online payment of this order has not completed (ORD-2): record or confirm it first');
 
+/**
+ * ORD-7 (issue 10.1): a timed hold is over once its time has passed. The
+ * decider records its end before deciding any command that comes after
+ * `until` (so MarkProcessed, a new hold or the Pixpa picker see it ended),
+ * and `EndTimedHold` records it on its own for the projections.
+ */
+export const timedHoldRanOut = (state: OrderState, at: string): OrderEvent | undefined => {
+  const hold = state.fulfillment.hold;
+  if (state.fulfillment.status !== 'on_hold' || hold?.until === undefined || !isAtOrAfter(at, hold.until))
+    return undefined;
+  return {
+    type: 'FulfillmentHoldReleased',
+    data: { at, note: `hold ended at ${hold.until}`, heldUntil: hold.until },
+  };
+};
+
+/**
+ * ORD-7: the timer's command. The hold ending at `until` has already ended
+ * (recorded by an earlier command), was released, or was replaced: nothing to
+ * record, so a timer fired twice or late is absorbed. Sent before `until`:
+ * refused, the hold is still in force.
+ */
+export const endTimedHold = (state: OrderState, ctx: Ctx, data: EndTimedHold['data']): Decision => {
+  const hold = state.fulfillment.hold;
+  if (state.fulfillment.status !== 'on_hold' || hold?.until === undefined || hold.until !== data.until) return ok();
+  const ended = timedHoldRanOut(state, ctx.at);
+  return ended === undefined
+    ? fail('hold-in-force', `the hold lasts until ${hold.until}`, { until: hold.until })
+    : ok(ended);
+};
+
 /** FUL-1: unfulfilled -> processed (ready to ship). */
 export const markProcessed = (state: OrderState, ctx: Ctx, data: MarkProcessed['data']): Decision => {
   if (state.status === 'pending') return orderPending();
@@ -21,6 +59,8 @@ export const markProcessed = (state: OrderState, ctx: Ctx, data: MarkProcessed['
 
 /** FUL-1 on hold (with a reason); ORD-7's timed review hold uses `until`. */
 export const holdFulfillment = (state: OrderState, ctx: Ctx, data: HoldFulfillment['data']): Decision => {
+  // A timed hold already over when it arrives (a review policy catching up late) holds nothing.
+  if (data.until !== undefined && isAtOrAfter(ctx.at, data.until)) return ok();
   const status = state.fulfillment.status;
   if (status === 'on_hold')
     // Holding again for the same reason changes nothing (a policy may resend it).

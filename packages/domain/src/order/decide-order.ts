@@ -11,6 +11,7 @@ import type {
   LockOrder,
   PlaceOrder,
   ProcessOrder,
+  RecordNotificationFailed,
   RecordNotificationSent,
   RecordOrder,
   RemoveOrderLine,
@@ -362,5 +363,21 @@ export const recordNotificationSent = (ctx: Ctx, data: RecordNotificationSent['d
       audience: data.audience,
       channels: data.channels,
       ...(data.about === undefined ? {} : { about: data.about }),
+    },
+  });
+
+/** Issue 12 (NOT-3): a notification finally failed after its retries; a fact for the history, never refused. */
+export const recordNotificationFailed = (ctx: Ctx, data: RecordNotificationFailed['data']): Decision =>
+  ok({
+    type: 'NotificationFailed',
+    data: {
+      at: ctx.at,
+      notificationId: data.notificationId,
+      channel: data.channel,
+      template: data.template,
+      recipient: data.recipient,
+      reason: data.reason,
+      ...(data.audience === undefined ? {} : { audience: data.audience }),
+      ...(data.attempts === undefined ? {} : { attempts: data.attempts }),
     },
   });

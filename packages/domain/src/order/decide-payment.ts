@@ -11,9 +11,9 @@ import type {
   RequestPayment,
   VoidPayment,
 } from './commands.js';
-import { fail, ok, type Ctx, type Decision } from './decision.js';
+import { fail, isAtOrAfter, ok, type Ctx, type Decision } from './decision.js';
 import type { InvoiceLine, OrderEvent } from './events.js';
-import { balanceDue, capturable, requestable } from './payment-status.js';
+import { balanceDue, capturable, expiryOf, requestable } from './payment-status.js';
 import { deliveredQty, invoicedQty } from './quantities.js';
 import type { OrderState, PaymentState } from './state.js';
 import { changeNoteOf, type ChangeNote } from './values.js';
@@ -287,12 +287,23 @@ export const voidOpenPayments = (state: OrderState, ctx: Ctx, reason: string): O
     data: { at: ctx.at, paymentId: payment.paymentId, released: money(state, releasable(payment)), reason },
   }));
 
-/** PAY-1: a request or authorization lapsed. */
-export const expirePayment = (state: OrderState, ctx: Ctx, data: ExpirePayment['data']): Decision =>
-  release(state, data.paymentId, (paymentId, released) => ({
+/**
+ * PAY-1: a request or authorization lapsed. With `dueAt` (a timer's plan,
+ * due.ts) it is a no-op once the plan is obsolete: the payment was captured,
+ * voided or paid meanwhile, or its expiry moved. Before `dueAt` it is refused.
+ */
+export const expirePayment = (state: OrderState, ctx: Ctx, data: ExpirePayment['data']): Decision => {
+  if (data.dueAt !== undefined) {
+    const payment = find(state, data.paymentId);
+    if (payment === undefined || expiryOf(payment) !== data.dueAt) return ok();
+    if (!isAtOrAfter(ctx.at, data.dueAt))
+      return fail('not-expired-yet', `payment ${payment.paymentId} lapses at ${data.dueAt}`, { dueAt: data.dueAt });
+  }
+  return release(state, data.paymentId, (paymentId, released) => ({
     type: 'PaymentExpired',
     data: { at: ctx.at, paymentId, released, ...provider(data), ...changeNoteOf(data) },
   }));
+};
 
 /** PAY-1: a declined attempt; the payer may try again. */
 export const failPayment = (state: OrderState, ctx: Ctx, data: FailPayment['data']): Decision => {

@@ -3,11 +3,13 @@ import type { Decider } from '@ordersource/core';
 import { authorize } from './access.js';
 import type { OrderCommand, OrderCommandType } from './commands.js';
 import {
+  endTimedHold,
   holdFulfillment,
   markDelivered,
   markProcessed,
   releaseFulfillmentHold,
   shipOrder,
+  timedHoldRanOut,
 } from './decide-fulfillment.js';
 import {
   addOrderLine,
@@ -20,6 +22,7 @@ import {
   lockOrder,
   placeOrder,
   processOrder,
+  recordNotificationFailed,
   recordNotificationSent,
   recordOrder,
   removeOrderLine,
@@ -39,6 +42,7 @@ import {
 import { refundExcess, refundPayment } from './decide-refund.js';
 import { fail, fold, type Ctx, type Decision } from './decision.js';
 import type { OrderEvent } from './events.js';
+import { orderDue } from './due.js';
 import { evolveOrder } from './evolve.js';
 import { reusedId } from './ids.js';
 import { inCustomerLanguage } from './notify-language.js';
@@ -58,6 +62,9 @@ import { initialOrderState, type OrderState } from './state.js';
  */
 const AFTER_CANCEL: ReadonlySet<OrderCommandType> = new Set<OrderCommandType>([
   'RecordNotificationSent',
+  'RecordNotificationFailed',
+  'EndTimedHold',
+  'ExpirePayment',
   'RefundPayment',
   'RefundExcess',
   'RecordSale',
@@ -67,6 +74,10 @@ const AFTER_CANCEL: ReadonlySet<OrderCommandType> = new Set<OrderCommandType>([
   'LockOrder',
   'ChangeBillingAddress',
 ]);
+
+/** A command a timer sent from the order's plan (due.ts): once the order is gone, the plan is obsolete. */
+const plannedByTimer = (command: OrderCommand): boolean =>
+  command.type === 'EndTimedHold' || (command.type === 'ExpirePayment' && command.data.dueAt !== undefined);
 
 const route = (command: OrderCommand, state: OrderState, ctx: Ctx): Decision => {
   switch (command.type) {
@@ -124,12 +135,16 @@ const route = (command: OrderCommand, state: OrderState, ctx: Ctx): Decision => 
       return holdFulfillment(state, ctx, command.data);
     case 'ReleaseFulfillmentHold':
       return releaseFulfillmentHold(state, ctx, command.data);
+    case 'EndTimedHold':
+      return endTimedHold(state, ctx, command.data);
     case 'ShipOrder':
       return shipOrder(state, ctx, command.data);
     case 'MarkDelivered':
       return markDelivered(state, ctx, command.data);
     case 'RecordNotificationSent':
       return recordNotificationSent(ctx, command.data);
+    case 'RecordNotificationFailed':
+      return recordNotificationFailed(ctx, command.data);
   }
 };
 
@@ -177,12 +192,18 @@ export const decideOrder = (command: OrderCommand, state: OrderState): Decision 
   const allowed = authorize(ctx.actor, command.type, state.details?.customer ?? null);
   if (E.isLeft(allowed)) return allowed;
   if (state.status === 'discarded')
-    return fail('order-discarded', `the order was discarded (${state.discarded?.reason ?? ''}) and accepts nothing`);
+    return plannedByTimer(command)
+      ? E.right([])
+      : fail('order-discarded', `the order was discarded (${state.discarded?.reason ?? ''}) and accepts nothing`);
   if (state.status === 'cancelled' && !AFTER_CANCEL.has(command.type))
     return fail('order-cancelled', `the order was cancelled and does not accept ${command.type}`);
-  const routed = route(command, state, ctx);
-  if (E.isLeft(routed) || routed.right.length === 0) return routed;
-  const reused = reusedId(state, routed.right);
+  // ORD-7: a timed hold whose time has passed is over for every command (EndTimedHold records it itself).
+  const ranOut = command.type === 'EndTimedHold' ? undefined : timedHoldRanOut(state, ctx.at);
+  const current = ranOut === undefined ? state : fold(state, [ranOut]);
+  const answered = route(command, current, ctx);
+  if (E.isLeft(answered) || answered.right.length === 0) return answered;
+  const events = ranOut === undefined ? answered.right : [ranOut, ...answered.right];
+  const reused = reusedId(state, events);
   if (reused !== undefined)
     return fail(
       'duplicate-id',
@@ -190,7 +211,7 @@ export const decideOrder = (command: OrderCommand, state: OrderState): Decision 
       { idKind: reused.kind, id: reused.id },
     );
   const language = state.details?.customer.language;
-  const decided = routed.right.map((event) => inCustomerLanguage(event, language));
+  const decided = events.map((event) => inCustomerLanguage(event, language));
   const follow = consequences(fold(state, decided), ctx);
   return E.right(follow.length === 0 ? decided : [...decided, ...follow]);
 };
@@ -201,4 +222,6 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
   evolve: evolveOrder,
   // A discarded order accepts nothing; a cancelled one may still refund.
   isTerminal: (state) => state.status === 'discarded',
+  // Timers: hold ends and payment expiries (due.ts).
+  due: orderDue,
 };

@@ -288,7 +288,15 @@ export const FulfillmentHeldData = t.intersection(
   [noted({ at: IsoInstant, reason: NonEmptyString }, 'FulfillmentHeldBase'), optional({ until: IsoInstant })],
   'FulfillmentHeldData',
 );
-export const FulfillmentHoldReleasedData = noted({ at: IsoInstant }, 'FulfillmentHoldReleasedData');
+/**
+ * A hold ended: released by an admin, or (with `heldUntil`) a timed hold that
+ * ran out at that time (ORD-7, issue 10.1): recorded by the timer's
+ * `EndTimedHold`, or by the first command after `until`.
+ */
+export const FulfillmentHoldReleasedData = t.intersection(
+  [noted({ at: IsoInstant }, 'FulfillmentHoldReleasedBase'), optional({ heldUntil: IsoInstant })],
+  'FulfillmentHoldReleasedData',
+);
 
 export const ShipmentLineCodec = t.strict({ lineId: NonEmptyString, qty: PositiveInt }, 'ShipmentLine');
 export type ShipmentLine = t.TypeOf<typeof ShipmentLineCodec>;
@@ -344,6 +352,26 @@ export const NotificationSentData = t.intersection(
   'NotificationSentData',
 );
 
+/**
+ * Issue 12 (NOT-3): a notification finally failed, after the dispatcher's
+ * retries. A fact about the world, never refused for an existing order: the
+ * history shows what was attempted and why it did not arrive.
+ */
+export const NotificationFailedData = t.intersection(
+  [
+    t.strict({
+      at: IsoInstant,
+      notificationId: NonEmptyString,
+      channel: NotificationChannelCodec,
+      template: NonEmptyString,
+      recipient: NonEmptyString,
+      reason: NonEmptyString,
+    }),
+    optional({ audience: t.keyof({ customer: null, admin: null }), attempts: PositiveInt }),
+  ],
+  'NotificationFailedData',
+);
+
 // ---- the union -----------------------------------------------------------
 
 export const OrderPlacedEvent = eventCodec('OrderPlaced', OrderPlacedData);
@@ -375,6 +403,7 @@ export const ShipmentDeliveredEvent = eventCodec('ShipmentDelivered', ShipmentDe
 export const OrderFulfilledEvent = eventCodec('OrderFulfilled', OrderFulfilledData);
 export const DownloadsUnlockedEvent = eventCodec('DownloadsUnlocked', DownloadsUnlockedData);
 export const NotificationSentEvent = eventCodec('NotificationSent', NotificationSentData);
+export const NotificationFailedEvent = eventCodec('NotificationFailed', NotificationFailedData);
 
 export const OrderEventCodec = t.union(
   [
@@ -407,6 +436,7 @@ export const OrderEventCodec = t.union(
     OrderFulfilledEvent,
     DownloadsUnlockedEvent,
     NotificationSentEvent,
+    NotificationFailedEvent,
   ],
   'OrderEvent',
 );
@@ -442,6 +472,7 @@ export type ShipmentDelivered = Event<'ShipmentDelivered', Data<typeof ShipmentD
 export type OrderFulfilled = Event<'OrderFulfilled', Data<typeof OrderFulfilledData>>;
 export type DownloadsUnlocked = Event<'DownloadsUnlocked', Data<typeof DownloadsUnlockedData>>;
 export type NotificationSent = Event<'NotificationSent', Data<typeof NotificationSentData>>;
+export type NotificationFailed = Event<'NotificationFailed', Data<typeof NotificationFailedData>>;
 
 export type OrderEvent =
   | OrderPlaced
@@ -472,7 +503,8 @@ export type OrderEvent =
   | ShipmentDelivered
   | OrderFulfilled
   | DownloadsUnlocked
-  | NotificationSent;
+  | NotificationSent
+  | NotificationFailed;
 
 export type OrderEventType = OrderEvent['type'];
 

@@ -271,6 +271,7 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
       state.fulfillment.downloadsUnlocked = true;
       return;
     case 'NotificationSent':
+    case 'NotificationFailed':
       // NOT-3: history only; the order itself does not change.
       return;
   }

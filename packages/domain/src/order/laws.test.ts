@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { rehydrate, type Actor } from '@ordersource/core';
+import { applyEvents, rehydrate, type Actor } from '@ordersource/core';
 import { checkDeciderLaws, deciderLawViolation, type Invariant } from '@ordersource/testing';
 import { customerMayAccess } from './access.js';
 import type { OrderCommand, OrderCommandType } from './commands.js';
 import { orderDecider } from './decider.js';
+import { orderDue } from './due.js';
 import { OrderEventCodec, type OrderEvent } from './events.js';
 import { eur, paymentMethods } from './examples.js';
 import { handedOver } from './handover.js';
@@ -85,6 +86,9 @@ const COMMAND_TYPES: readonly OrderCommandType[] = [
   'ShipOrder',
   'MarkDelivered',
   'RecordNotificationSent',
+  'RecordNotificationFailed',
+  'EndTimedHold',
+  'ExpirePayment',
   'PlaceOrder',
 ];
 
@@ -251,8 +255,22 @@ const resolve = (intent: Intent, state: OrderState, index: number): OrderCommand
     }
     case 'VoidPayment':
       return make('VoidPayment', { paymentId });
-    case 'ExpirePayment':
-      return make('ExpirePayment', { paymentId });
+    case 'ExpirePayment': {
+      // Half of them as a timer sends them: the expiry the order's plan holds (due.ts), or a stale one.
+      const planned = orderDue(state).find((due) => due.command.type === 'ExpirePayment');
+      if (!intent.flag || planned === undefined) return make('ExpirePayment', { paymentId });
+      return make('ExpirePayment', planned.command.data as Extract<OrderCommand, { type: 'ExpirePayment' }>['data']);
+    }
+    case 'EndTimedHold':
+      return make('EndTimedHold', { until: state.fulfillment.hold?.until ?? TIMES[intent.time] ?? TIMES[0] ?? '' });
+    case 'RecordNotificationFailed':
+      return make('RecordNotificationFailed', {
+        notificationId: `nf-${index}`,
+        channel: intent.flag ? 'email' : 'sms',
+        template: 'status-update',
+        recipient: intent.flag ? 'lan@example.com' : '+84900000000',
+        reason: 'mailbox unavailable',
+      });
     case 'FailPayment':
       return make('FailPayment', { paymentId, providerMessage: 'declined' });
     case 'ConfirmOfflinePayment':
@@ -458,6 +476,26 @@ const laws: Record<string, Law> = {
     );
     return held >= before.totals.total.amount || 'shipped unpaid';
   },
+  'timers: every planned command is accepted at its time, leaves the plan, and a second firing is absorbed (due.ts)': (
+    state,
+  ) => {
+    for (const due of orderDue(state)) {
+      const metadata = { commandId: `timer-${due.key}`, actor: { kind: 'system', id: 'timer' } as const, at: due.at };
+      const fire = { type: due.command.type, data: due.command.data, metadata } as OrderCommand;
+      const decided = orderDecider.decide(fire, state);
+      if (E.isLeft(decided)) return `${due.key} at ${due.at} refused: ${decided.left.code}`;
+      const after = applyEvents(orderDecider, state, decided.right);
+      if (orderDue(after).some((d) => d.key === due.key && d.at === due.at)) return `${due.key} still planned`;
+      const again = orderDecider.decide(fire, after);
+      if (E.isLeft(again) || again.right.length > 0) return `${due.key} fired twice was not absorbed`;
+    }
+    return true;
+  },
+  'ORD-7: after a timed hold’s end no accepted command leaves the order on that hold': (state, _history, step) => {
+    const until = state.fulfillment.hold?.until;
+    if (step.events.length === 0 || state.fulfillment.status !== 'on_hold' || until === undefined) return true;
+    return Date.parse(step.command.metadata.at) < Date.parse(until) || `still on hold after ${until}`;
+  },
   'CUS-3: a customer never acts on another customer’s order': (state, _history, step) => {
     const actor = step.command.metadata.actor;
     if (actor.kind !== 'customer' || step.events.length === 0) return true;
@@ -491,6 +529,10 @@ describe('order decider laws (model-based, 1000 runs each)', () => {
 
   it('ORD-6/FUL-1: cancelled, discarded and fulfilled are left only as the model allows; ORD-8 holds', () => {
     check(pick('cancelled', 'ORD-8'), 1000);
+  });
+
+  it('timers (issue 11) and ORD-7: planned commands fire once and are absorbed when stale; a timed hold never outlives its end', () => {
+    check(pick('timers', 'ORD-7'), 1000);
   });
 
   it('CUS-3: a customer actor never acts on another customer’s order', () => {

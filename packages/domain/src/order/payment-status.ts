@@ -122,16 +122,24 @@ export const pixpaPaymentStatus = (status: FinancialStatus): PixpaPaymentStatus 
 
 /**
  * Issue 9.2: payments whose request or authorization has lapsed at `at` (the
- * provider's `expiresAt`) and still holds or awaits money. There is no timer
- * in the library yet: a scheduler asks this and sends `ExpirePayment` for each.
+ * provider's `expiresAt`) and still holds or awaits money. The order's timer
+ * plan (due.ts) sends `ExpirePayment` for each; where no timer runs, a
+ * scheduler asks this and sends it.
  */
 export const lapsedPayments = (state: Pick<OrderState, 'payments'>, at: string): PaymentState[] =>
   state.payments.filter((payment) => {
-    const until =
-      payment.status === 'authorized' || payment.status === 'partially_captured'
-        ? payment.authorizationExpiresAt
-        : payment.status === 'pending' || payment.status === 'failed'
-          ? payment.expiresAt
-          : undefined;
+    const until = expiryOf(payment);
     return until !== undefined && Date.parse(at) >= Date.parse(until);
   });
+
+/**
+ * When an open payment lapses, if it does: the authorization's expiry while
+ * money is held, the link's expiry while it awaits payment (PAY-1, PAY-3).
+ * The timer plan (due.ts) and `lapsedPayments` read it from here.
+ */
+export const expiryOf = (payment: PaymentState): string | undefined =>
+  payment.status === 'authorized' || payment.status === 'partially_captured'
+    ? payment.authorizationExpiresAt
+    : payment.status === 'pending' || payment.status === 'failed'
+      ? payment.expiresAt
+      : undefined;

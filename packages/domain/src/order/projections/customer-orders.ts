@@ -33,6 +33,16 @@ export type CustomerOrderView = Readonly<{
   downloadsUnlocked: boolean;
 }>;
 
+/**
+ * ORD-7 (issue 10.1): the customer never sees a fraud review as "on hold":
+ * a timed review hold shows as processing ('processed'); a hold an admin set
+ * by hand (stock loss, a shipping delay) is hers to see.
+ */
+export const customerFulfillmentStatus = (state: OrderState): OrderListItem['fulfillmentStatus'] =>
+  state.fulfillment.status === 'on_hold' && state.fulfillment.hold?.until !== undefined
+    ? 'processed'
+    : state.fulfillment.status;
+
 const viewOf = (state: OrderState): CustomerOrderView | undefined => {
   const item = orderListItem(state);
   if (item === undefined || state.details === null) return undefined;
@@ -43,7 +53,7 @@ const viewOf = (state: OrderState): CustomerOrderView | undefined => {
     status: item.status,
     paymentStatus: item.paymentStatus,
     financialStatus: item.financialStatus,
-    fulfillmentStatus: item.fulfillmentStatus,
+    fulfillmentStatus: customerFulfillmentStatus(state),
     total: item.total,
     balanceDue: item.balanceDue,
     lines: state.lines,

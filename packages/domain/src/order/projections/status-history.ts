@@ -55,6 +55,7 @@ const LABELS: Record<OrderEventType, string> = {
   OrderFulfilled: 'fulfilled',
   DownloadsUnlocked: 'downloads unlocked',
   NotificationSent: 'notification sent',
+  NotificationFailed: 'notification failed',
 };
 
 const timeOf = (event: OrderEvent): string => (event.type === 'OrderPlaced' ? event.data.placedAt : event.data.at);
@@ -76,6 +77,10 @@ const statusOf = (event: OrderEvent): string => {
     case 'PaymentCaptured':
     case 'PaymentRefunded':
       return `${LABELS[event.type]}: ${money.format(event.data.amount)}`;
+    case 'FulfillmentHoldReleased':
+      return event.data.heldUntil === undefined ? LABELS.FulfillmentHoldReleased : 'hold ended';
+    case 'NotificationFailed':
+      return `${LABELS.NotificationFailed}: ${event.data.channel} to ${event.data.recipient} (${event.data.template}): ${event.data.reason}`;
     case 'NotificationSent':
       return `${event.data.audience === 'customer' ? 'customer' : 'shop'} notified by ${event.data.channels.join(', ')}${event.data.about === undefined ? '' : `: ${event.data.about}`}`;
     default:
