@@ -3,6 +3,11 @@
 export * from './contract/event-store-contract.js';
 export * from './contract/snapshot-store-contract.js';
 export * from './contract/checkpoint-store-contract.js';
+export * from './contract/timer-store-contract.js';
+export * from './contract/lease-store-contract.js';
+export * from './contract/parked-store-contract.js';
+export { at as contractInstant, due as contractDue } from './contract/runtime-support.js';
+export type { RuntimeContractOptions } from './contract/runtime-support.js';
 export * from './decider-spec.js';
 export * from './arbitraries.js';
 export * from './hostile-input.js';
