@@ -91,7 +91,13 @@ export const generate = (modules: readonly SnippetModule[]): Generated[] => {
         });
       }
       const text = lines
-        .map((l) => l.replace(IMPORT, (_all, head: string, q: string, spec: string) => `${head}${q}${rewriteSpecifier(spec, m.doc, problems)}${q}`))
+        .map((l) =>
+          l.replace(
+            IMPORT,
+            (_all, head: string, q: string, spec: string) =>
+              `${head}${q}${rewriteSpecifier(spec, m.doc, problems)}${q}`,
+          ),
+        )
         .join('\n');
       const file = join(OUT, `${m.doc.replace(/[/.]/g, '_')}-L${first.line}.ts`);
       // `export {}` makes even an import-free snippet a module with its own scope.
@@ -111,7 +117,9 @@ export type Located = Readonly<{ where: string; message: string }>;
 const where = (g: Generated, line0: number): string => {
   const o = g.origins[line0];
   if (o === undefined) return `${g.module.doc}:${g.module.parts[0]!.line}`;
-  return 'setup' in o ? `${o.doc} (snippet-setup of the block at line ${g.module.parts[0]!.line})` : `${o.doc}:${o.line}`;
+  return 'setup' in o
+    ? `${o.doc} (snippet-setup of the block at line ${g.module.parts[0]!.line})`
+    : `${o.doc}:${o.line}`;
 };
 
 /** Type errors per generated module, located in the Markdown. */
@@ -138,7 +146,10 @@ export const typeCheck = (generated: readonly Generated[]): Map<string, Located[
   const result = new Map<string, Located[]>();
   for (const g of generated) {
     const sf = program.getSourceFile(g.file);
-    const found: Located[] = g.importProblems.map((message) => ({ where: `${g.module.doc}:${g.module.parts[0]!.line}`, message }));
+    const found: Located[] = g.importProblems.map((message) => ({
+      where: `${g.module.doc}:${g.module.parts[0]!.line}`,
+      message,
+    }));
     if (sf !== undefined)
       for (const d of ts.getPreEmitDiagnostics(program, sf)) {
         const line0 = d.start === undefined ? -1 : sf.getLineAndCharacterOfPosition(d.start).line;

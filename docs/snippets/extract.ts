@@ -29,10 +29,7 @@ const SETUP = /<!--\s*snippet-setup\s*\n([\s\S]*?)-->\s*$/;
  * the language are problems, not ignored: a typo like `no-rn` must not turn a
  * checked snippet into an unchecked one.
  */
-export const extractSnippets = (
-  doc: string,
-  markdown: string,
-): { snippets: Snippet[]; problems: ExtractProblem[] } => {
+export const extractSnippets = (doc: string, markdown: string): { snippets: Snippet[]; problems: ExtractProblem[] } => {
   const lines = markdown.split('\n');
   const snippets: Snippet[] = [];
   const problems: ExtractProblem[] = [];
@@ -56,7 +53,11 @@ export const extractSnippets = (
     const words = rest.split(/\s+/).filter((w) => w !== '');
     for (const w of words)
       if (!FLAGS.has(w))
-        problems.push({ doc, line: start + 1, message: `unknown snippet marker "${w}" (known: ${[...FLAGS].join(', ')})` });
+        problems.push({
+          doc,
+          line: start + 1,
+          message: `unknown snippet marker "${w}" (known: ${[...FLAGS].join(', ')})`,
+        });
     const mode: SnippetMode = words.includes('fragment') ? 'fragment' : words.includes('no-run') ? 'no-run' : 'run';
     const before = lines.slice(Math.max(0, start - 40), start).join('\n');
     const setup = SETUP.exec(before)?.[1] ?? '';
@@ -97,8 +98,4 @@ export const groupModules = (snippets: readonly Snippet[]): SnippetModule[] => {
 
 /** The strictest mode of its parts wins: one fragment makes the module unchecked. */
 export const moduleMode = (m: SnippetModule): SnippetMode =>
-  m.parts.some((p) => p.mode === 'fragment')
-    ? 'fragment'
-    : m.parts.some((p) => p.mode === 'no-run')
-      ? 'no-run'
-      : 'run';
+  m.parts.some((p) => p.mode === 'fragment') ? 'fragment' : m.parts.some((p) => p.mode === 'no-run') ? 'no-run' : 'run';

@@ -1,11 +1,11 @@
 // Every ```ts block of README.md and docs/**/*.md is type-checked and run
 // (issue 15: "a renamed export breaks the build, not the reader"). The
 // convention for markers is in docs/snippets/README.md.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { docFiles, generate, locate, ROOT, typeCheck, type Generated } from './compile.js';
+import { docFiles, generate, locate, OUT, ROOT, typeCheck, type Generated } from './compile.js';
 import { extractSnippets, groupModules, moduleMode, snippetKey, type ExtractProblem, type Snippet } from './extract.js';
 import { knownBroken } from './known-broken.js';
 
@@ -83,6 +83,8 @@ describe('documentation snippets', () => {
   });
 
   afterAll(() => {
+    // ESLint does not skip dot folders: leave nothing for `pnpm lint` to trip on.
+    rmSync(OUT, { recursive: true, force: true });
     const fragments = modules.filter((m) => moduleMode(m) === 'fragment').length;
     const listed = Object.keys(knownBroken).length;
     console.warn(
