@@ -13,7 +13,8 @@ import { isClosingKind, isPrepaymentKind } from './kinds.js';
 import type { Fact, ReceiptLine } from './model.js';
 import { receiptsOwed } from './policy.js';
 import type { Receipt } from './receipt.js';
-import { causeKey, initialReceiptsState, isClosed, type ReceiptsState } from './state.js';
+import { causeKey, closingDateOf, initialReceiptsState, isClosed, type ReceiptsState } from './state.js';
+import { receiptsDue } from './due.js';
 
 /**
  * The receipts decider: one stream per order. It records the composition and
@@ -189,14 +190,13 @@ const decide = (command: ReceiptsCommand, state: ReceiptsState): E.Either<Domain
       return owed(state, { kind: 'refund', ...command.data }, at);
     case 'RecordHandover':
       return E.map((receipts: readonly ReceiptsEvent[]): readonly ReceiptsEvent[] => [
-        { type: 'HandoverRecorded', data: command.data },
+        { type: 'HandoverRecorded', data: { ...command.data, at } },
         ...receipts,
       ])(owed(state, { kind: 'handover', ...command.data }, at));
-    case 'ReachClosingDate': {
-      const closeOn = state.config.closeOn;
-      if (closeOn.trigger !== 'date' || closeOn.at !== command.data.closingDate) return E.right([]);
+    case 'ReachClosingDate':
+      // A date that is no longer the configured one (the shop changed it, or the order closed meanwhile) is obsolete.
+      if (closingDateOf(state) !== command.data.closingDate) return E.right([]);
       return owed(state, { kind: 'date-reached' }, at);
-    }
     case 'RecordRegisterResponse':
       return decideResponse(command, state);
     case 'CorrectReceipt':
@@ -254,6 +254,7 @@ const evolve = (draft: Draft<ReceiptsState>, event: ReceiptsEvent): void => {
     }
     case 'HandoverRecorded':
       draft.handedOver = true;
+      if (event.data.stage === 'delivered' && event.data.at !== undefined) draft.deliveredAt ??= event.data.at;
       draft.causes[causeKey('handover', event.data.handoverId)] ??= [];
       return;
     case 'ReceiptIssued':
@@ -295,4 +296,6 @@ export const receiptsDecider: Decider<ReceiptsCommand, ReceiptsEvent, ReceiptsSt
   initialState: initialReceiptsState,
   decide,
   evolve,
+  // REC-8: the closing receipt on a later date (due.ts).
+  due: receiptsDue,
 };

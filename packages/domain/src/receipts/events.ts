@@ -1,4 +1,4 @@
-import { eventCodec, NonEmptyString, NonNegativeInt, PositiveInt } from '@ordersource/core';
+import { eventCodec, IsoInstant, NonEmptyString, NonNegativeInt, PositiveInt } from '@ordersource/core';
 import * as t from 'io-ts';
 import {
   HandoverStageCodec,
@@ -25,7 +25,8 @@ export type CompositionRecorded = Readonly<{
 
 export type HandoverRecorded = Readonly<{
   type: 'HandoverRecorded';
-  data: Readonly<{ handoverId: string; stage: HandoverStage }>;
+  /** `at`: when it was recorded (added for the closing date "N days after delivery", REC-8); older events lack it. */
+  data: Readonly<{ handoverId: string; stage: HandoverStage; at?: string }>;
 }>;
 
 /** A receipt is owed and ready for the register. */
@@ -69,7 +70,13 @@ export const ReceiptsEventCodec: t.Type<ReceiptsEvent, unknown, unknown> = t.uni
       'CompositionRecorded',
       t.strict({ orderId: NonEmptyString, changeId: NonEmptyString, lines: t.readonlyArray(ReceiptLineCodec) }),
     ),
-    eventCodec('HandoverRecorded', t.strict({ handoverId: NonEmptyString, stage: HandoverStageCodec })),
+    eventCodec(
+      'HandoverRecorded',
+      t.intersection([
+        t.strict({ handoverId: NonEmptyString, stage: HandoverStageCodec }),
+        t.exact(t.partial({ at: IsoInstant })),
+      ]),
+    ),
     eventCodec('ReceiptIssued', t.strict({ receipt: ReceiptCodec })),
     eventCodec(
       'ReceiptAccepted',

@@ -20,3 +20,4 @@ export * from './simulate.js';
 export * from './script.js';
 export * from './scenarios.js';
 export * from './sync.js';
+export * from './due.js';

@@ -61,13 +61,16 @@ export type CloseOn =
   | Readonly<{ trigger: 'shipment' }>
   | Readonly<{ trigger: 'delivery' }>
   /** On this date, once the goods have been handed over (or at handover, if later). */
-  | Readonly<{ trigger: 'date'; at: string }>;
+  | Readonly<{ trigger: 'date'; at: string }>
+  /** N days after the goods reached the customer (issue 9.7: a return window before the closing receipt). */
+  | Readonly<{ trigger: 'days-after-delivery'; days: number }>;
 
 export const CloseOnCodec: t.Type<CloseOn, CloseOn, unknown> = t.union(
   [
     t.strict({ trigger: t.literal('shipment') }),
     t.strict({ trigger: t.literal('delivery') }),
     t.strict({ trigger: t.literal('date'), at: IsoInstant }),
+    t.strict({ trigger: t.literal('days-after-delivery'), days: PositiveInt }),
   ],
   'CloseOn',
 );

@@ -15,7 +15,15 @@ import {
 } from './kinds.js';
 import type { DateReachedFact, Fact, HandoverFact, PaymentFact, ReceiptLine, RefundFact } from './model.js';
 import type { Offset, Receipt, ReceiptCause, ReceiptItem, ReceiptPayments } from './receipt.js';
-import { causeKey, goodsTotal, isClosed, outstandingTotal, type Outstanding, type ReceiptsState } from './state.js';
+import {
+  causeKey,
+  closingDateOf,
+  goodsTotal,
+  isClosed,
+  outstandingTotal,
+  type Outstanding,
+  type ReceiptsState,
+} from './state.js';
 
 /**
  * The receipts policy: given what we know about an order and one new fact,
@@ -381,6 +389,9 @@ const closesAt = (ctx: Context, fact: HandoverFact): boolean => {
       return fact.stage === 'delivered';
     case 'date':
       return Date.parse(ctx.at) >= Date.parse(closeOn.at);
+    case 'days-after-delivery':
+      // The return window starts at delivery: the closing receipt waits for ReachClosingDate.
+      return false;
   }
 };
 
@@ -388,10 +399,9 @@ const onHandover = (ctx: Context, fact: HandoverFact): E.Either<DomainError, rea
   isClosed(ctx.state) || !closesAt(ctx, fact) ? E.right([]) : settle(ctx, { kind: 'handover', id: fact.handoverId });
 
 const onDateReached = (ctx: Context, _fact: DateReachedFact): E.Either<DomainError, readonly Receipt[]> => {
-  const closeOn = ctx.state.config.closeOn;
-  if (closeOn.trigger !== 'date' || isClosed(ctx.state) || !ctx.state.handedOver) return E.right([]);
-  if (Date.parse(ctx.at) < Date.parse(closeOn.at)) return E.right([]);
-  return settle(ctx, { kind: 'date', id: closeOn.at });
+  const closingDate = closingDateOf(ctx.state);
+  if (closingDate === undefined || Date.parse(ctx.at) < Date.parse(closingDate)) return E.right([]);
+  return settle(ctx, { kind: 'date', id: closingDate });
 };
 
 /** Which receipts a fact owes, in issue order; an error when the fact cannot be right. */

@@ -34,6 +34,8 @@ export type ReceiptsState = {
   /** The composition changed after a receipt: the next payment is an advance (REC-3). */
   changedAfterReceipt: boolean;
   handedOver: boolean;
+  /** When the goods first reached the customer (REC-8 "N days after delivery"); absent in older states. */
+  deliveredAt?: string;
   /** Set once the closing receipt is issued; from then on the order is locked (REC-5, ORD-9). */
   closingReceiptId: string | null;
   /** Advances and prepayments not yet offset, oldest first. */
@@ -79,3 +81,27 @@ export const outstandingTotal = (state: Pick<ReceiptsState, 'outstanding'>): num
 
 export const goodsTotal = (lines: readonly ReceiptLine[]): number =>
   lines.reduce((sum, line) => sum + line.price.amount * line.quantity, 0);
+
+const DAY_MS = 86_400_000;
+
+/**
+ * REC-8: when a closing receipt configured for a later date goes out: the
+ * configured date, or N days after delivery. Undefined when the trigger is a
+ * handover, the order is closed already, or the goods have not been handed
+ * over yet (the closing receipt then goes out at the handover, if later).
+ */
+export const closingDateOf = (state: ReceiptsState): string | undefined => {
+  const closeOn = state.config.closeOn;
+  if (isClosed(state) || !state.handedOver) return undefined;
+  switch (closeOn.trigger) {
+    case 'date':
+      return closeOn.at;
+    case 'days-after-delivery':
+      return state.deliveredAt === undefined
+        ? undefined
+        : new Date(Date.parse(state.deliveredAt) + closeOn.days * DAY_MS).toISOString();
+    case 'shipment':
+    case 'delivery':
+      return undefined;
+  }
+};
