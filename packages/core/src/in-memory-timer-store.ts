@@ -68,7 +68,7 @@ export const createInMemoryTimerStore = (): TimerStore => {
           const entry = entries.get(id);
           if (entry === undefined) {
             entries.set(id, {
-              timer: { ...timer, status: 'planned', attempts: 0, nextAttemptAt: timer.at },
+              timer: { ...timer, status: 'planned', attempts: 0, nextAttemptAt: new Date(ms(timer.at)).toISOString() },
               claim: undefined,
             });
             ids.add(id);

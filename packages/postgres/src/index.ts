@@ -14,3 +14,6 @@ export { createPostgresCheckpointStore } from './checkpoint-store.js';
 export * from './snapshot-store.js';
 export * from './projection.js';
 export * from './outbox.js';
+export * from './timer-store.js';
+export * from './lease-store.js';
+export * from './parked-store.js';

@@ -117,6 +117,71 @@ export const MIGRATIONS: readonly Migration[] = [
     // mark processed, retried or dead a row that another worker now holds.
     statements: (schema) => [`alter table ${quoteIdent(schema)}.outbox add column lease_id bigint not null default 0`],
   },
+  {
+    version: 3,
+    name: 'timers, partition leases, parked events',
+    // The runtime's durable state (issue 11). Timers: one row per plan entry, claimed with a token
+    // from a sequence so a lapsed claim cannot settle a row another worker re-claimed. Leases: one
+    // row per (group, partition) whose token grows with every change of owner; writes of a
+    // partition's work lock the row FOR SHARE and check the token, so a takeover waits for them
+    // and a stale owner's writes fail. Parked: one row per (consumer, event), in parking order.
+    statements: (schema) => {
+      const s = quoteIdent(schema);
+      return [
+        `create sequence ${s}.timer_claims`,
+        `create table ${s}.timers (
+           id text primary key,
+           stream_id text not null,
+           key text not null,
+           at text not null,
+           command_stream_id text not null,
+           command_type text not null,
+           command_data jsonb not null,
+           status text not null check (status in ('planned', 'fired')),
+           attempts integer not null default 0,
+           last_error text,
+           next_attempt_at timestamptz not null,
+           claim_owner text,
+           claim_token bigint not null default 0,
+           claim_until timestamptz,
+           planned_at timestamptz not null default now(),
+           fired_at timestamptz
+         )`,
+        `create index timers_due on ${s}.timers (next_attempt_at, id) where status = 'planned'`,
+        `create index timers_stream on ${s}.timers (stream_id)`,
+        `create table ${s}.lease_groups (
+           group_name text primary key,
+           partitions integer not null check (partitions > 0)
+         )`,
+        `create table ${s}.lease_members (
+           group_name text not null references ${s}.lease_groups (group_name),
+           owner text not null,
+           expires_at timestamptz not null,
+           primary key (group_name, owner)
+         )`,
+        `create table ${s}.partition_leases (
+           group_name text not null references ${s}.lease_groups (group_name),
+           partition integer not null check (partition >= 0),
+           owner text,
+           token bigint not null default 0,
+           expires_at timestamptz not null default '-infinity',
+           primary key (group_name, partition)
+         )`,
+        `create sequence ${s}.parked_order`,
+        `create table ${s}.parked_events (
+           consumer text not null,
+           event_id text not null,
+           stream_id text not null,
+           global_position text not null,
+           attempts integer not null,
+           error text not null,
+           parked_at timestamptz not null,
+           parking_order bigint not null default nextval('${s}.parked_order'),
+           primary key (consumer, event_id)
+         )`,
+      ];
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);
