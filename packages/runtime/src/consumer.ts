@@ -1,0 +1,207 @@
+import type {
+  Checkpoint,
+  CheckpointStore,
+  Clock,
+  Envelope,
+  EventFilter,
+  EventStore,
+  ParkedStore,
+} from '@ordersource/core';
+import { backoffMs, type RetryPolicy, type Waiter } from './retry.js';
+import type { Telemetry } from './telemetry.js';
+
+/**
+ * One checkpointed consumer of the store (a reactor, or the timer planner):
+ * read every event after its checkpoint, hand each to `handle`, move the
+ * checkpoint after it. At least once: a crash between `handle` and the save
+ * hands the event over again, so `handle` must be idempotent (reactors send
+ * commands with ids derived from the event).
+ *
+ * A `handle` that throws is tried again with backoff; after the last attempt
+ * the event is parked (ParkedStore) for this consumer alone and the
+ * checkpoint moves on, so later events and other consumers are not held up.
+ * An operator's `retry` on the parked store removes the entry; the next pass
+ * sees it gone and hands the event over again.
+ */
+
+export type ConsumerKind = 'reactor' | 'projection' | 'timer-planner';
+
+export type Failing = Readonly<{ eventId: string; streamId: string; attempts: number; since: string; error: string }>;
+
+export type ConsumerStatus = Readonly<{
+  name: string;
+  kind: ConsumerKind;
+  checkpoint: Checkpoint | undefined;
+  /** Events handled since this process started (redeliveries included). */
+  processed: number;
+  /** Events after the checkpoint when last measured (0 right after a pass that read to the end). */
+  lag: number | undefined;
+  /** The event it is failing on now, while it retries. */
+  failing?: Failing;
+  /** Events parked for it that this process knows of. */
+  parked: number;
+  lastError?: string;
+}>;
+
+export type Consumer = Readonly<{
+  name: string;
+  kind: ConsumerKind;
+  /** Read to the end once; resolves with the number of events handled. Passes never overlap. */
+  pass: () => Promise<number>;
+  status: () => ConsumerStatus;
+  /** Count the events after the checkpoint (up to `cap`), and remember it as the lag. */
+  measureLag: (cap?: number) => Promise<number>;
+}>;
+
+export type ConsumerOptions = Readonly<{
+  name: string;
+  kind: ConsumerKind;
+  filter?: EventFilter;
+  store: EventStore;
+  checkpoints: CheckpointStore;
+  parked: ParkedStore;
+  clock: Clock;
+  retry: RetryPolicy;
+  telemetry: Telemetry;
+  waiter: Waiter;
+  /** True once `stop()` began: the pass ends after the event in hand, without parking it. */
+  stopping: () => boolean;
+  handle: (raw: Envelope) => Promise<void>;
+  spanName: string;
+  onParked?: (raw: Envelope, attempts: number, error: string) => void;
+}>;
+
+const messageOf = (thrown: unknown): string => (thrown instanceof Error ? thrown.message : String(thrown));
+
+export const createConsumer = (options: ConsumerOptions): Consumer => {
+  const { name, kind, store, checkpoints, parked, clock, retry, telemetry } = options;
+  let loaded = false;
+  let checkpoint: Checkpoint | undefined;
+  let processed = 0;
+  let lag: number | undefined;
+  let failing: Failing | undefined;
+  let lastError: string | undefined;
+  /** Parked events of this consumer: eventId -> streamId (to find the event again when it is retried). */
+  const known = new Map<string, string>();
+  let running: Promise<number> = Promise.resolve(0);
+
+  const readOptions = options.filter === undefined ? undefined : { ...options.filter };
+
+  type Outcome = 'done' | 'parked' | 'stopped';
+
+  const processOne = async (raw: Envelope): Promise<Outcome> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await telemetry.inSpan(
+          options.spanName,
+          {
+            'ordersource.consumer': name,
+            'ordersource.event.type': raw.event.type,
+            'ordersource.stream.id': raw.streamId,
+            'ordersource.attempt': attempt,
+          },
+          () => options.handle(raw),
+        );
+        failing = undefined;
+        processed++;
+        return 'done';
+      } catch (thrown) {
+        const error = messageOf(thrown);
+        lastError = error;
+        failing = {
+          eventId: raw.eventId,
+          streamId: raw.streamId,
+          attempts: attempt,
+          since: failing?.since ?? clock.now(),
+          error,
+        };
+        if (attempt >= retry.attempts) {
+          await parked.park(name, raw, attempt, error, clock.now());
+          known.set(raw.eventId, raw.streamId);
+          failing = undefined;
+          options.onParked?.(raw, attempt, error);
+          return 'parked';
+        }
+        telemetry.retries.add(1, { 'ordersource.consumer': name });
+        await options.waiter.wait(backoffMs(retry, attempt));
+        if (options.stopping()) return 'stopped';
+      }
+    }
+  };
+
+  const findEvent = async (streamId: string, eventId: string): Promise<Envelope | undefined> => {
+    for await (const raw of store.read(streamId)) if (raw.eventId === eventId) return raw;
+    return undefined;
+  };
+
+  /** Hand over again the parked events an operator retried (their entries are gone from the store). */
+  const redeliver = async (): Promise<number> => {
+    if (known.size === 0) return 0;
+    const still = new Set((await parked.list(name)).map((entry) => entry.eventId));
+    let n = 0;
+    for (const [eventId, streamId] of [...known]) {
+      if (still.has(eventId) || options.stopping()) continue;
+      known.delete(eventId);
+      const raw = await findEvent(streamId, eventId);
+      if (raw === undefined) continue;
+      if ((await processOne(raw)) === 'stopped') {
+        known.set(eventId, streamId);
+        break;
+      }
+      n++;
+    }
+    return n;
+  };
+
+  const passOnce = async (): Promise<number> => {
+    if (!loaded) {
+      checkpoint = await checkpoints.load(name);
+      for (const entry of await parked.list(name)) known.set(entry.eventId, entry.streamId);
+      loaded = true;
+    }
+    let n = await redeliver();
+    let toTheEnd = true;
+    for await (const raw of store.readAll(checkpoint, readOptions)) {
+      if (options.stopping()) {
+        toTheEnd = false;
+        break;
+      }
+      const outcome = await processOne(raw);
+      if (outcome === 'stopped') {
+        toTheEnd = false;
+        break;
+      }
+      checkpoint = raw.globalPosition;
+      await checkpoints.save(name, checkpoint);
+      n++;
+    }
+    if (toTheEnd) lag = 0;
+    return n;
+  };
+
+  return {
+    name,
+    kind,
+    pass: () => {
+      running = running.then(passOnce, passOnce);
+      return running;
+    },
+    status: () => ({
+      name,
+      kind,
+      checkpoint,
+      processed,
+      lag,
+      ...(failing === undefined ? {} : { failing }),
+      parked: known.size,
+      ...(lastError === undefined ? {} : { lastError }),
+    }),
+    measureLag: async (cap = 10_000) => {
+      const from = loaded ? checkpoint : await checkpoints.load(name);
+      let n = 0;
+      for await (const _ of store.readAll(from, { ...readOptions, limit: cap })) n++;
+      lag = n;
+      return n;
+    },
+  };
+};

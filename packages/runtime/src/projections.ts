@@ -1,0 +1,128 @@
+import {
+  project,
+  type Checkpoint,
+  type Clock,
+  type Envelope,
+  type Event,
+  type EventStore,
+  type ParkedStore,
+  type Projection,
+} from '@ordersource/core';
+import * as E from 'fp-ts/lib/Either.js';
+import type { Consumer, ConsumerStatus } from './consumer.js';
+import type { Telemetry } from './telemetry.js';
+
+/**
+ * A read model kept in this process: caught up from the start when the shop
+ * starts, then following the store (each pass folds what came since, one
+ * immer `produce` per batch, so readers always see a consistent frozen model).
+ * An event the projection cannot decode or fold is parked for it (it is pure:
+ * trying again changes nothing) and the model moves on.
+ */
+export type ProjectionWorker<S> = Consumer &
+  Readonly<{
+    state: () => S;
+  }>;
+
+export type ProjectionWorkerOptions = Readonly<{
+  store: EventStore;
+  parked: ParkedStore;
+  clock: Clock;
+  telemetry: Telemetry;
+  batchSize?: number;
+}>;
+
+const messageOf = (thrown: unknown): string => (thrown instanceof Error ? thrown.message : String(thrown));
+
+export const createProjectionWorker = <S, Ev extends Event>(
+  projection: Projection<S, Ev>,
+  options: ProjectionWorkerOptions,
+): ProjectionWorker<S> => {
+  const { store, parked, clock, telemetry } = options;
+  const batchSize = options.batchSize ?? 500;
+  let state = projection.initialState;
+  let checkpoint: Checkpoint | undefined;
+  let processed = 0;
+  let lag: number | undefined;
+  let parkedCount = 0;
+  let lastError: string | undefined;
+  let running: Promise<number> = Promise.resolve(0);
+  const filter = projection.filter === undefined ? undefined : { ...projection.filter };
+
+  const park = async (raw: Envelope, error: string): Promise<void> => {
+    lastError = error;
+    parkedCount++;
+    await parked.park(projection.name, raw, 1, error, clock.now());
+  };
+
+  const apply = (batch: readonly (readonly [Envelope, Envelope<Ev>])[]): Promise<void> =>
+    telemetry.inSpan(
+      'ordersource.projection.batch',
+      { 'ordersource.consumer': projection.name, 'ordersource.batch.events': batch.length },
+      async () => {
+        try {
+          state = project(
+            projection,
+            batch.map(([, decoded]) => decoded),
+            state,
+          );
+        } catch {
+          // One of them throws: fold them one by one and park the ones that do.
+          for (const [raw, decoded] of batch)
+            try {
+              state = project(projection, [decoded], state);
+            } catch (thrown) {
+              await park(raw, messageOf(thrown));
+            }
+        }
+        processed += batch.length;
+      },
+    );
+
+  const passOnce = async (): Promise<number> => {
+    let n = 0;
+    let batch: (readonly [Envelope, Envelope<Ev>])[] = [];
+    const flush = async (upTo: Checkpoint | undefined): Promise<void> => {
+      if (batch.length > 0) await apply(batch);
+      n += batch.length;
+      batch = [];
+      if (upTo !== undefined) checkpoint = upTo;
+    };
+    let last: Checkpoint | undefined;
+    for await (const raw of store.readAll(checkpoint, filter)) {
+      const decoded = projection.decode(raw);
+      if (E.isLeft(decoded)) await park(raw, decoded.left.message);
+      else batch.push([raw, decoded.right]);
+      last = raw.globalPosition;
+      if (batch.length >= batchSize) await flush(last);
+    }
+    await flush(last);
+    lag = 0;
+    return n;
+  };
+
+  return {
+    name: projection.name,
+    kind: 'projection',
+    state: () => state,
+    pass: () => {
+      running = running.then(passOnce, passOnce);
+      return running;
+    },
+    status: (): ConsumerStatus => ({
+      name: projection.name,
+      kind: 'projection',
+      checkpoint,
+      processed,
+      lag,
+      parked: parkedCount,
+      ...(lastError === undefined ? {} : { lastError }),
+    }),
+    measureLag: async (cap = 10_000) => {
+      let count = 0;
+      for await (const _ of store.readAll(checkpoint, { ...filter, limit: cap })) count++;
+      lag = count;
+      return count;
+    },
+  };
+};

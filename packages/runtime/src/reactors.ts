@@ -1,0 +1,165 @@
+import {
+  effectsOf,
+  type Envelope,
+  type EventFilter,
+  type EventStore,
+  type Reactor,
+  type Event,
+  type Command,
+} from '@ordersource/core';
+import {
+  autoConfirmPolicy,
+  autoInvoicePolicy,
+  captureAfterDeliveryPolicy,
+  customerNotificationPolicy,
+  decodeOrderEnvelope,
+  fraudHoldPolicy,
+  newOrderNotificationPolicy,
+  recordOnPaymentPolicy,
+  refundOverpaymentPolicy,
+  type NewOrderNotification,
+  type OrderCommand,
+  type OrderEvent,
+  type OrderNotification,
+  type ShopSettings,
+} from '@ordersource/domain';
+import { guestCustomerReactor } from '@ordersource/domain/customers';
+import { lockOnClosingReceipt, receiptsCommandsFor, type TranslateOptions } from '@ordersource/domain/receipts';
+import * as E from 'fp-ts/lib/Either.js';
+import type { ShopCommand, ShopEvent } from './shop-streams.js';
+
+/**
+ * Reactors as the runtime runs them: from one stored event to effects with
+ * their ids already derived (commands with metadata, notifications with an
+ * id), so delivering them again after a crash repeats the same ids and the
+ * command handler appends nothing twice. `react` may read the store (the
+ * receipts reactor reads the order's history up to the event); it never writes.
+ */
+
+/** What the shop's reactors notify about: typed, never `unknown`. */
+export type ShopNotification = OrderNotification | NewOrderNotification;
+
+export type ShopEffect<C extends Command = ShopCommand, N = ShopNotification> =
+  | Readonly<{ kind: 'command'; streamId: string; command: C }>
+  | Readonly<{ kind: 'notification'; id: string; notification: N }>;
+
+export type ReactContext = Readonly<{
+  store: EventStore;
+  /** The event as stored, before decoding (for reactors that decode it themselves). */
+  raw: Envelope;
+}>;
+
+export type ShopReactor<
+  Ev extends Event = ShopEvent,
+  C extends Command = ShopCommand,
+  N = ShopNotification,
+> = Readonly<{
+  name: string;
+  /** Which events it reads; the worker reads only those. */
+  filter?: EventFilter;
+  react: (
+    envelope: Envelope<Ev>,
+    context: ReactContext,
+  ) => readonly ShopEffect<C, N>[] | Promise<readonly ShopEffect<C, N>[]>;
+  /**
+   * Domain refusals that are the outcome the reactor wants (a LockOrder on an
+   * order locked already): not reported as refusals.
+   */
+  accepts?: readonly string[];
+}>;
+
+/** Run a kernel `Reactor` (pure, one event at a time) in the runtime: it decodes the event itself. */
+export const fromReactor = <Ev extends Event, C extends Command, N>(
+  reactor: Reactor<Ev, C, N>,
+  options: Readonly<{ accepts?: readonly string[] }> = {},
+): ShopReactor<ShopEvent, C, N> => ({
+  name: reactor.name,
+  ...(reactor.filter === undefined ? {} : { filter: reactor.filter }),
+  ...(options.accepts === undefined ? {} : { accepts: options.accepts }),
+  react: (_envelope, { raw }) => {
+    const decoded = reactor.decode(raw);
+    if (E.isLeft(decoded)) throw new Error(`reactor ${reactor.name}: ${decoded.left.message}`);
+    return effectsOf(reactor, decoded.right).map((effect): ShopEffect<C, N> =>
+      effect.kind === 'command'
+        ? { kind: 'command', streamId: effect.streamId, command: effect.command }
+        : { kind: 'notification', id: effect.id, notification: effect.notification },
+    );
+  },
+});
+
+/** The order events the receipts translation acts on (the others only feed its fold). */
+const RECEIPT_CAUSES = [
+  'OrderPlaced',
+  'OrderLineAdded',
+  'OrderLineRemoved',
+  'OrderLineChanged',
+  'ShippingFeeChanged',
+  'PaymentCaptured',
+  'PaymentRefunded',
+  'ShipmentDispatched',
+  'OrderFulfilled',
+  'DownloadsUnlocked',
+];
+
+/**
+ * The 54-FZ receipts policy (REC-1..REC-7) as a reactor: for each order event
+ * that may owe a receipt, translate the order's history up to that event
+ * (`receiptsCommandsFor`, pure) and send the receipts stream the commands that
+ * event caused. Their ids derive from the causing event, so this replaces
+ * calling `syncOrderReceipts` after every order command.
+ */
+export const receiptsReactor = (translate: TranslateOptions = {}): ShopReactor => ({
+  name: 'receipts.from-order-events',
+  filter: { streamPrefix: 'order-', eventTypes: RECEIPT_CAUSES },
+  react: async (envelope, { store }) => {
+    const history: Envelope<OrderEvent>[] = [];
+    for await (const raw of store.read(envelope.streamId, { limit: envelope.streamVersion + 1 })) {
+      const decoded = decodeOrderEnvelope(raw);
+      if (E.isLeft(decoded)) throw new Error(`reactor receipts.from-order-events: ${decoded.left.message}`);
+      history.push(decoded.right);
+    }
+    const commands = receiptsCommandsFor(history, translate);
+    // A history the translation refuses (a VAT rate 54-FZ has no code for) is poison for this reactor: parked, visible.
+    if (E.isLeft(commands))
+      throw new Error(`reactor receipts.from-order-events: ${commands.left.code}: ${commands.left.message}`);
+    return commands.right
+      .filter(({ command }) => command.metadata.causationId === envelope.eventId)
+      .map(({ streamId, command }): ShopEffect => ({ kind: 'command', streamId, command }));
+  },
+});
+
+export type ShopReactorOptions = Readonly<{
+  settings: ShopSettings;
+  /** The receipts translation's options (shipping line, payment means); `false` runs no receipts policy. */
+  receipts?: TranslateOptions | false;
+  /** CUS-1: a guest customer from every placed order (default on). */
+  customers?: boolean;
+}>;
+
+// Policies that only send commands declare no notification type: `never` says so to the compiler.
+const commandsOnly = (reactor: Reactor<OrderEvent, OrderCommand>): ShopReactor =>
+  fromReactor(reactor as Reactor<OrderEvent, OrderCommand, never>);
+
+/**
+ * Every policy of the shop as a reactor: the order policies (ORD-2, ORD-3,
+ * ORD-7, PAY-5, PAY-7, FUL-4), the notifications (NOT-1, NOT-2), the receipts
+ * policy and the order lock after the closing receipt (REC-1..REC-7, ORD-9),
+ * and the guest customer from an order (CUS-1).
+ */
+export const shopReactors = (options: ShopReactorOptions): readonly ShopReactor[] => {
+  const { settings } = options;
+  return [
+    commandsOnly(recordOnPaymentPolicy(settings)),
+    commandsOnly(autoConfirmPolicy(settings)),
+    commandsOnly(fraudHoldPolicy(settings)),
+    commandsOnly(autoInvoicePolicy(settings)),
+    commandsOnly(captureAfterDeliveryPolicy(settings)),
+    commandsOnly(refundOverpaymentPolicy(settings)),
+    fromReactor(newOrderNotificationPolicy(settings)),
+    fromReactor(customerNotificationPolicy),
+    ...(options.receipts === false
+      ? []
+      : [receiptsReactor(options.receipts ?? {}), fromReactor(lockOnClosingReceipt, { accepts: ['order-locked'] })]),
+    ...(options.customers === false ? [] : [fromReactor(guestCustomerReactor)]),
+  ] as readonly ShopReactor[];
+};

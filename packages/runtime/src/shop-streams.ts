@@ -1,0 +1,95 @@
+import { createEnvelopeDecoder } from '@ordersource/core';
+import {
+  decodeOrderCommand,
+  decodeOrderEnvelope,
+  orderDecider,
+  type OrderCommand,
+  type OrderEvent,
+  type OrderState,
+} from '@ordersource/domain';
+import {
+  companyDecider,
+  CompanyEventCodec,
+  customerDecider,
+  CustomerEventCodec,
+  decodeCompanyCommand,
+  decodeCustomerCommand,
+  defaultCustomerSettings,
+  type CompanyCommand,
+  type CompanyEvent,
+  type CompanyState,
+  type CustomerCommand,
+  type CustomerEvent,
+  type CustomerSettings,
+  type CustomerState,
+} from '@ordersource/domain/customers';
+import {
+  decodeReceiptsCommand,
+  receiptsDecider,
+  ReceiptsEventCodec,
+  type ReceiptsCommand,
+  type ReceiptsEvent,
+  type ReceiptsState,
+} from '@ordersource/domain/receipts';
+import {
+  decodeSubscriptionCommand,
+  defaultSubscriptionSettings,
+  subscriptionDecider,
+  SubscriptionEventCodec,
+  type SubscriptionCommand,
+  type SubscriptionEvent,
+  type SubscriptionSettings,
+  type SubscriptionState,
+} from '@ordersource/domain/subscriptions';
+import { defineStreamKind, type StreamKind } from './streams.js';
+
+/** The shop's stream kinds, by category: what `createShop` runs. */
+
+export type ShopCommand = OrderCommand | ReceiptsCommand | SubscriptionCommand | CustomerCommand | CompanyCommand;
+export type ShopEvent = OrderEvent | ReceiptsEvent | SubscriptionEvent | CustomerEvent | CompanyEvent;
+
+export type ShopStreamKinds = Readonly<{
+  order: StreamKind<OrderCommand, OrderEvent, OrderState>;
+  receipts: StreamKind<ReceiptsCommand, ReceiptsEvent, ReceiptsState>;
+  subscription: StreamKind<SubscriptionCommand, SubscriptionEvent, SubscriptionState>;
+  customer: StreamKind<CustomerCommand, CustomerEvent, CustomerState>;
+  company: StreamKind<CompanyCommand, CompanyEvent, CompanyState>;
+}>;
+
+export type StreamSettings = Readonly<{
+  subscriptions?: SubscriptionSettings;
+  customers?: CustomerSettings;
+}>;
+
+export const shopStreamKinds = (settings: StreamSettings = {}): ShopStreamKinds => ({
+  order: defineStreamKind({
+    category: 'order',
+    decider: orderDecider,
+    decodeEnvelope: decodeOrderEnvelope,
+    decodeCommand: decodeOrderCommand,
+  }),
+  receipts: defineStreamKind({
+    category: 'receipts',
+    decider: receiptsDecider,
+    decodeEnvelope: createEnvelopeDecoder<ReceiptsEvent>(ReceiptsEventCodec),
+    decodeCommand: decodeReceiptsCommand,
+  }),
+  subscription: defineStreamKind({
+    category: 'subscription',
+    decider: subscriptionDecider(settings.subscriptions ?? defaultSubscriptionSettings),
+    decodeEnvelope: createEnvelopeDecoder<SubscriptionEvent>(SubscriptionEventCodec),
+    decodeCommand: decodeSubscriptionCommand,
+  }),
+  customer: defineStreamKind({
+    category: 'customer',
+    decider: customerDecider(settings.customers ?? defaultCustomerSettings),
+    decodeEnvelope: createEnvelopeDecoder<CustomerEvent>(CustomerEventCodec),
+    decodeCommand: decodeCustomerCommand,
+  }),
+  company: defineStreamKind({
+    category: 'company',
+    decider: companyDecider,
+    decodeEnvelope: createEnvelopeDecoder<CompanyEvent>(CompanyEventCodec),
+    decodeCommand: decodeCompanyCommand,
+  }),
+});
