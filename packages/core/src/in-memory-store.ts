@@ -44,8 +44,6 @@ import {
  * what this store accepts, PostgreSQL accepts too.
  */
 
-type StoredBatch = Readonly<{ eventIds: readonly string[]; result: AppendResult }>;
-
 export type InMemoryEventStoreOptions = Readonly<{
   /** Clock for `recordedAt`; defaults to the wall clock. */
   clock?: () => string;
@@ -58,13 +56,24 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
   const clock = options.clock ?? nowIso;
   const streams = new Map<string, Envelope[]>();
   const log: Envelope[] = [];
-  // eventId -> the batch it was appended in (keyed by that batch's first eventId)
-  const batchOf = new Map<string, StoredBatch>();
+  // eventId -> the result of the batch it was appended in. The batch's other ids are in the
+  // stream at the result's versions: nothing more is kept per batch.
+  const batchOf = new Map<string, AppendResult>();
   const wakers = new Set<() => void>();
   let closed = false;
 
+  /** The batch `result` was appended with is exactly `events` (same stream, same ids, same order). */
+  const sameBatch = (result: AppendResult, streamId: string, events: readonly NewEvent[]): boolean => {
+    if (result.streamId !== streamId || result.nextExpectedVersion - result.firstVersion + 1 !== events.length)
+      return false;
+    const stream = streams.get(streamId) as Envelope[];
+    for (let i = 0; i < events.length; i++)
+      if (stream[result.firstVersion + i]?.eventId !== events[i]?.eventId) return false;
+    return true;
+  };
+
   const replayOf = (streamId: string, events: readonly NewEvent[]): AppendError | AppendResult | undefined => {
-    let known: StoredBatch | undefined;
+    let known: AppendResult | undefined;
     let anyKnown = false;
     let allSame = true;
     for (const event of events) {
@@ -78,14 +87,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
       else if (known !== batch) allSame = false;
     }
     if (!anyKnown) return undefined;
-    if (
-      allSame &&
-      known !== undefined &&
-      known.result.streamId === streamId &&
-      known.eventIds.length === events.length &&
-      known.eventIds.every((id, i) => id === events[i]?.eventId)
-    )
-      return known.result;
+    if (allSame && known !== undefined && sameBatch(known, streamId, events)) return known;
     return {
       kind: 'idempotency-conflict',
       streamId,
@@ -115,19 +117,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     }
     const recordedAt = clock();
     for (const input of events) {
-      const envelope: Envelope = deepFreeze({
-        event: { type: input.event.type, data: input.event.data },
-        eventId: input.eventId,
-        streamId,
-        streamVersion: stream.length,
-        globalPosition: String(log.length + 1),
-        occurredAt: input.occurredAt,
-        recordedAt,
-        ...(input.causationId === undefined ? {} : { causationId: input.causationId }),
-        ...(input.correlationId === undefined ? {} : { correlationId: input.correlationId }),
-        actor: input.actor,
-        schemaVersion: input.schemaVersion ?? 1,
-      });
+      const envelope = storedEnvelope(input, streamId, stream.length, String(log.length + 1), recordedAt);
       stream.push(envelope);
       log.push(envelope);
     }
@@ -137,9 +127,9 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
       nextExpectedVersion: stream.length - 1,
       lastPosition: String(log.length),
     };
-    const batch: StoredBatch = { eventIds: events.map((event) => event.eventId), result };
-    for (const event of events) batchOf.set(event.eventId, batch);
-    for (const wake of wakers) wake();
+    for (const event of events) batchOf.set(event.eventId, result);
+    // No iterator for the usual case: nobody subscribed.
+    if (wakers.size > 0) for (const wake of wakers) wake();
     return Promise.resolve(E.right(result));
   };
 
@@ -248,6 +238,77 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
       return Promise.resolve();
     },
   };
+};
+
+/**
+ * The stored, frozen envelope of one checked NewEvent. Built as one literal
+ * per shape (no spreads of temporary objects) and frozen field by field
+ * rather than by a deep walk: its strings need none, and `deepFreeze` stops
+ * at what is frozen already, so payloads the command handler froze (all of
+ * them) cost one `isFrozen` each. A frozen `event` is kept as it is (the
+ * argument checks refused any key but type and data); any other is copied,
+ * so the caller's object is never frozen under it.
+ */
+const storedEnvelope = (
+  input: NewEvent,
+  streamId: string,
+  streamVersion: number,
+  globalPosition: string,
+  recordedAt: string,
+): Envelope => {
+  const given = input.event;
+  deepFreeze(given.data);
+  const event =
+    Object.isFrozen(given) && Object.getPrototypeOf(given) === Object.prototype
+      ? given
+      : Object.freeze({ type: given.type, data: given.data });
+  const { eventId, occurredAt, causationId, correlationId } = input;
+  const actor = deepFreeze(input.actor);
+  const schemaVersion = input.schemaVersion ?? 1;
+  // Optional ids are absent, not undefined, as in the envelopes PostgreSQL reads back.
+  return Object.freeze(
+    causationId === undefined
+      ? correlationId === undefined
+        ? { event, eventId, streamId, streamVersion, globalPosition, occurredAt, recordedAt, actor, schemaVersion }
+        : {
+            event,
+            eventId,
+            streamId,
+            streamVersion,
+            globalPosition,
+            occurredAt,
+            recordedAt,
+            correlationId,
+            actor,
+            schemaVersion,
+          }
+      : correlationId === undefined
+        ? {
+            event,
+            eventId,
+            streamId,
+            streamVersion,
+            globalPosition,
+            occurredAt,
+            recordedAt,
+            causationId,
+            actor,
+            schemaVersion,
+          }
+        : {
+            event,
+            eventId,
+            streamId,
+            streamVersion,
+            globalPosition,
+            occurredAt,
+            recordedAt,
+            causationId,
+            correlationId,
+            actor,
+            schemaVersion,
+          },
+  );
 };
 
 // A checkpoint is the count of events seen, in decimal, as globalPosition writes it.

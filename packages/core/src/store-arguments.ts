@@ -584,7 +584,9 @@ const newEventProblem = (input: unknown, i: number): ArgumentProblem | undefined
   if (actor !== undefined)
     return located(actor[0] === '' ? eventPath(i, 'actor') : eventPath(i, `actor.${actor[0]}`), actor[1]);
   if ((flaw = optionalIdFlaw(input['causationId'])) !== undefined) return located(eventPath(i, 'causationId'), flaw);
-  if ((flaw = optionalIdFlaw(input['correlationId'])) !== undefined)
+  // The command handler sets both to the commandId: one string passes or fails once.
+  const correlationId = input['correlationId'];
+  if (correlationId !== input['causationId'] && (flaw = optionalIdFlaw(correlationId)) !== undefined)
     return located(eventPath(i, 'correlationId'), flaw);
   if ((flaw = schemaVersionFlaw(input['schemaVersion'])) !== undefined)
     return located(eventPath(i, 'schemaVersion'), flaw);
