@@ -17,10 +17,10 @@ import { describe, expect, it } from 'vitest';
 import { backoffDelay } from './backoff.js';
 import { createDispatcher, type Failure } from './dispatcher.js';
 import type { MessageIntent } from './intent.js';
-import { createMemoryLedger } from './ledger.js';
+import { createMemoryLedger, type SendLedger } from './ledger.js';
 import { createMemoryQueue } from './memory-queue.js';
 import { intentsForNotification } from './order-intents.js';
-import { recordOnOrderStream } from './record-order.js';
+import { recordFailureOnOrderStream, recordOnOrderStream } from './record-order.js';
 import type { RenderedMessage } from './render.js';
 import { builtInCatalog, invitation, scriptedAdapter } from './test-support/fixtures.js';
 
@@ -226,5 +226,46 @@ describe('from order events to messages and back into the history (NOT-1, NOT-2,
     const sentEntries = statusHistory(history.state(), 'o-1').filter((entry) => entry.event === 'NotificationSent');
     expect(sentEntries).toHaveLength(3);
     expect(sentEntries.filter((entry) => entry.email)).toHaveLength(2); // the customer's two; the shop's alert is not a customer e-mail
+  });
+
+  it('a final failure is recorded on the order with RecordNotificationFailed, once, and shows in the history', async () => {
+    const store = createInMemoryEventStore();
+    const orders = createCommandHandler({ store, decider: orderDecider, decodeEnvelope: decodeOrderEnvelope });
+    const streamId = orderStreamId('o-2');
+    const { command, sampleCheckout } = orderExamples;
+    await orders.handle(streamId, command('PlaceOrder', sampleCheckout(), '2026-11-01T10:00:00Z'));
+    const placedVersion = await store.streamVersion(streamId);
+    const refused = invitation('bounce', { record: { streamId } });
+    const { adapter } = scriptedAdapter(() => ({ kind: 'failed', retryable: false, reason: '550 5.1.1 no such user' }));
+    // The process dies after recording the failure on the order, before the ledger says so.
+    const memory = createMemoryLedger();
+    let crashes = 1;
+    const ledger: SendLedger = {
+      get: memory.get,
+      put: async (id, entry) => {
+        if (entry.status === 'failed' && entry.recorded && crashes-- > 0) throw new Error('killed');
+        await memory.put(id, entry);
+      },
+    };
+    const dispatcher = createDispatcher({
+      catalog: builtInCatalog(),
+      channels: { email: adapter },
+      ledger,
+      onFailed: recordFailureOnOrderStream(orders),
+      now: () => '2026-11-01T10:05:00Z',
+    });
+    await expect(dispatcher.attempt(refused, 1)).rejects.toThrow('killed');
+    const queue = createMemoryQueue(dispatcher);
+    queue.enqueue(refused);
+    await queue.drain();
+    // Delivered again (an outbox lease ran out): nothing new on the order.
+    queue.enqueue(refused);
+    await queue.drain();
+    const history = createProjectionRunner(store, statusHistoryProjection);
+    await history.catchUp();
+    const failed = statusHistory(history.state(), 'o-2').filter((entry) => entry.event === 'NotificationFailed');
+    expect(failed).toHaveLength(1);
+    expect(JSON.stringify(failed[0])).toContain('550 5.1.1 no such user');
+    expect(await store.streamVersion(streamId)).toBe(placedVersion + 1);
   });
 });

@@ -1,6 +1,7 @@
 import { derivedId, systemActor, type HandlerError } from '@ordersource/core';
-import type { RecordNotificationSent } from '@ordersource/domain';
+import type { RecordNotificationFailed, RecordNotificationSent } from '@ordersource/domain';
 import type * as E from 'fp-ts/lib/Either.js';
+import type { Failure } from './dispatcher.js';
 import type { MessageIntent } from './intent.js';
 
 /**
@@ -10,7 +11,10 @@ import type { MessageIntent } from './intent.js';
  * id, so recording twice (a retry after the store timed out) appends nothing.
  */
 export type OrderCommandSink = Readonly<{
-  handle: (streamId: string, command: RecordNotificationSent) => Promise<E.Either<HandlerError, unknown>>;
+  handle: (
+    streamId: string,
+    command: RecordNotificationSent | RecordNotificationFailed,
+  ) => Promise<E.Either<HandlerError, unknown>>;
 }>;
 
 export const recordNotificationCommand = (intent: MessageIntent, at: string): RecordNotificationSent => ({
@@ -32,4 +36,40 @@ export const recordOnOrderStream =
     if (streamId === undefined || !streamId.startsWith(streamPrefix)) return;
     const handled = await orders.handle(streamId, recordNotificationCommand(intent, at));
     if (handled._tag === 'Left') throw new Error(`recording ${intent.id} on ${streamId}: ${handled.left.message}`);
+  };
+
+/**
+ * NOT-3 / ORD-5, the other half: a message that finally failed (a 5xx, an
+ * address that is not one, retries used up) is recorded on its order with
+ * `RecordNotificationFailed`, so the history says what was NOT sent and why,
+ * and an admin can reach the customer another way. Idempotent like the send.
+ */
+export const recordFailureCommand = (
+  intent: MessageIntent,
+  failure: Failure,
+  at: string,
+): RecordNotificationFailed => ({
+  type: 'RecordNotificationFailed',
+  data: {
+    notificationId: intent.id,
+    channel: intent.channel,
+    template: intent.template,
+    // The domain refuses blank strings: an intent with no address still names what it lacked.
+    recipient: intent.to.address.trim() === '' ? '(no address)' : intent.to.address,
+    reason: failure.reason.trim() === '' ? '(no reason given)' : failure.reason,
+    audience: intent.audience,
+    attempts: Math.max(1, failure.attempts),
+  },
+  metadata: { commandId: derivedId('notify-failed', intent.id), actor: systemActor('notifier'), at },
+});
+
+/** `onFailed` for the dispatcher: records the final failure on the intent's order stream. */
+export const recordFailureOnOrderStream =
+  (orders: OrderCommandSink, streamPrefix = 'order-') =>
+  async (intent: MessageIntent, failure: Failure, at: string): Promise<void> => {
+    const streamId = intent.record?.streamId;
+    if (streamId === undefined || !streamId.startsWith(streamPrefix)) return;
+    const handled = await orders.handle(streamId, recordFailureCommand(intent, failure, at));
+    if (handled._tag === 'Left')
+      throw new Error(`recording the failure of ${intent.id} on ${streamId}: ${handled.left.message}`);
   };
