@@ -1,0 +1,114 @@
+import { createInMemoryEventStore, type Envelope } from '@ordersource/core';
+import { orderStreamId } from '@ordersource/domain';
+import { describe, expect, it } from 'vitest';
+import { createVirtualClock } from './clock.js';
+import type { ShopReactor } from './reactors.js';
+import { createShop } from './shop.js';
+import { checkoutData, customer, provider, raw, rub } from './test-support/orders.js';
+
+const START = '2026-11-01T10:00:00.000Z';
+
+const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+describe('always-on workers (issue 11)', () => {
+  it('a poison event is retried with backoff, then parked for that reactor alone; others and later events go on; retry redelivers it', async () => {
+    let broken = true;
+    const seen: string[] = [];
+    // A reactor that fails on every event of order o-bad while `broken`.
+    const picky: ShopReactor = {
+      name: 'test.picky',
+      filter: { streamPrefix: 'order-', eventTypes: ['OrderPlaced'] },
+      react: (envelope: Envelope) => {
+        if (broken && envelope.streamId === orderStreamId('o-bad')) throw new Error('cannot handle o-bad');
+        seen.push(envelope.streamId);
+        return [];
+      },
+    };
+    const clock = createVirtualClock(START);
+    const shop = createShop({
+      store: createInMemoryEventStore(),
+      clock,
+      retry: { attempts: 3, baseMs: 1, maxMs: 4 },
+      reactors: (defaults) => [...defaults, picky],
+    });
+    await shop.execute(orderStreamId('o-bad'), raw('PlaceOrder', checkoutData('o-bad'), customer, START));
+    await shop.execute(
+      orderStreamId('o-good'),
+      raw('PlaceOrder', checkoutData('o-good', { orderNumber: 'SO-2' }), customer, START),
+    );
+    const report = await shop.runUntilIdle();
+
+    expect(report.parked).toMatchObject([{ consumer: 'test.picky', streamId: orderStreamId('o-bad'), attempts: 3 }]);
+    // The later event went on; the other reactors handled o-bad (the guest customer was recorded from it).
+    expect(seen).toEqual([orderStreamId('o-good')]);
+    expect(
+      report.commands.some((c) => c.reactor === 'customers.guest-from-order' && c.type === 'RecordCustomerOrder'),
+    ).toBe(true);
+    expect((await shop.queries.customer('cust-olga'))?.orders.map((o) => o.orderId).sort()).toEqual([
+      'o-bad',
+      'o-good',
+    ]);
+
+    // Visible: in the parked store and in health, as stuck work.
+    const parked = await shop.parked.list('test.picky');
+    expect(parked).toHaveLength(1);
+    const health = await shop.health();
+    expect(health.status).toBe('degraded');
+    expect(health.stuck.map((s) => s.what)).toEqual([`parked event ${parked[0]?.eventId} for test.picky`]);
+    expect(health.consumers.find((c) => c.name === 'test.picky')).toMatchObject({ parked: 1, lag: 0 });
+
+    // Fixed, then retried: the next pass hands it over again.
+    broken = false;
+    expect(await shop.parked.retry('test.picky', parked[0]?.eventId ?? '')).toBe(true);
+    await shop.runUntilIdle();
+    expect(seen).toEqual([orderStreamId('o-good'), orderStreamId('o-bad')]);
+    expect(await shop.parked.list('test.picky')).toEqual([]);
+    expect((await shop.health()).stuck).toEqual([]);
+  });
+
+  it('start() catches up, then follows new commands; stop() drains within its bound; health reports lag', async () => {
+    const store = createInMemoryEventStore();
+    // Written before the shop starts: the workers catch up on it.
+    const early = createShop({ store });
+    await early.execute(orderStreamId('o-1'), raw('PlaceOrder', checkoutData('o-1'), customer, START));
+
+    const shop = createShop({ store, pollMs: 20 });
+    const idle = await shop.health();
+    expect(idle.running).toBe(false);
+    expect(idle.consumers.find((c) => c.name === 'order.notify-new-order')?.lag).toBe(1);
+    shop.start();
+    await until(
+      'the guest customer from the first order',
+      async () => (await shop.queries.customer('cust-olga')) !== undefined,
+    );
+
+    await shop.execute(
+      orderStreamId('o-1'),
+      raw('AuthorizePayment', { paymentId: 'o-1-pay', amount: rub(7000) }, provider, START),
+    );
+    await until(
+      'the policies to confirm the order',
+      async () => (await shop.queries.order('o-1'))?.state.status === 'confirmed',
+    );
+    const running = await shop.health();
+    expect(running.running).toBe(true);
+    expect(running.status).toBe('ok');
+    expect(running.consumers.filter((c) => c.kind === 'reactor').every((c) => c.lag === 0)).toBe(true);
+
+    const stopped = await shop.stop({ timeoutMs: 5_000 });
+    expect(stopped.drained).toBe(true);
+    expect((await shop.health()).status).toBe('stopped');
+    // Stopped workers take no new work: a capture now stays unread by the receipts reactor.
+    await shop.execute(orderStreamId('o-1'), raw('CapturePayment', { paymentId: 'o-1-pay' }, provider, START));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const health = await shop.health();
+    expect(health.consumers.find((c) => c.name === 'receipts.from-order-events')?.lag).toBe(1);
+    expect((await shop.queries.order('o-1'))?.receipts).toEqual([]);
+  });
+});
