@@ -28,7 +28,8 @@ export const mayActOnSubscription = (
   state: SubscriptionState,
 ): E.Either<DomainError, void> => {
   if (actor.kind === 'admin' || actor.kind === 'system') return E.right(undefined);
-  if (actor.kind !== 'customer') return E.left(domainError('forbidden', `a ${actor.kind} acts through the order's payments`));
+  if (actor.kind !== 'customer')
+    return E.left(domainError('forbidden', `a ${actor.kind} acts through the order's payments`));
   if (state.customer === null || !mayAccess(directory, actor, state.customer))
     return E.left(domainError('forbidden', 'this subscription belongs to another customer (CUS-3)'));
   if (!CUSTOMER_SUBSCRIPTION_COMMANDS.includes(type))

@@ -76,7 +76,11 @@ const closesBy = (state: SubscriptionState, at: string): boolean =>
   state.scheduledClose !== undefined && notAfter(state.scheduledClose.effectiveAt, at);
 
 /** RenewSubscription (a timer): the period at `periodStart`, once; a stale or repeated timer changes nothing. */
-export const renew = (state: SubscriptionState, ctx: Ctx, data: SubscriptionCommandData<'RenewSubscription'>): Decision => {
+export const renew = (
+  state: SubscriptionState,
+  ctx: Ctx,
+  data: SubscriptionCommandData<'RenewSubscription'>,
+): Decision => {
   if (!staff(ctx.actor)) return fail('forbidden', 'renewals are run by the shop');
   const next = state.nextRenewalAt;
   if (!billing(state) || next === null || !sameInstant(next, data.periodStart) || closesBy(state, next)) return ok();
@@ -95,7 +99,10 @@ export const invoiceByHand = (
   if (state.status === 'paused') return fail('subscription-paused', 'a paused subscription is not invoiced');
   if (!billing(state) || state.nextRenewalAt === null) return fail('not-started', 'the subscription has not started');
   if (data.amount.currency !== state.currency)
-    return fail('currency-mismatch', `the subscription is in ${state.currency}, the invoice in ${data.amount.currency}`);
+    return fail(
+      'currency-mismatch',
+      `the subscription is in ${state.currency}, the invoice in ${data.amount.currency}`,
+    );
   if (invoiceOf(state, data.invoiceId) !== undefined)
     return fail('invoice-exists', `invoice ${data.invoiceId} already exists`);
   if (Date.parse(data.periodEnd) <= Date.parse(data.periodStart))
@@ -116,9 +123,13 @@ export const invoiceByHand = (
       { expected: { periodStart: expected.periodStart, periodEnd: expected.periodEnd } },
     );
   if (expected.amount.amount !== data.amount.amount)
-    return fail('amount-mismatch', `the plan bills ${expected.amount.amount} for this period, not ${data.amount.amount}`, {
-      expected: expected.amount.amount,
-    });
+    return fail(
+      'amount-mismatch',
+      `the plan bills ${expected.amount.amount} for this period, not ${data.amount.amount}`,
+      {
+        expected: expected.amount.amount,
+      },
+    );
   // Keep the caller's spelling of the instants on the invoice.
   return ok(
     ...planned.right.map((e) =>
@@ -132,12 +143,19 @@ export const invoiceByHand = (
 const payer = (ctx: Ctx): boolean => staff(ctx.actor) || ctx.actor.kind === 'provider';
 
 /** SUB-2: money for an invoice, never more than is open; settles past due once nothing is owed. */
-export const pay = (state: SubscriptionState, ctx: Ctx, data: SubscriptionCommandData<'PaySubscriptionInvoice'>): Decision => {
+export const pay = (
+  state: SubscriptionState,
+  ctx: Ctx,
+  data: SubscriptionCommandData<'PaySubscriptionInvoice'>,
+): Decision => {
   if (!payer(ctx)) return fail('forbidden', 'payments come from the shop or a provider');
   const invoice = invoiceOf(state, data.invoiceId);
   if (invoice === undefined) return fail('unknown-invoice', `no invoice ${data.invoiceId}`);
   if (data.amount.currency !== state.currency)
-    return fail('currency-mismatch', `the subscription is in ${state.currency}, the payment in ${data.amount.currency}`);
+    return fail(
+      'currency-mismatch',
+      `the subscription is in ${state.currency}, the payment in ${data.amount.currency}`,
+    );
   if (data.amount.amount > openAmount(invoice))
     return fail('payment-exceeds-invoice', `invoice ${invoice.invoiceId} has ${openAmount(invoice)} open`);
   return ok({
@@ -201,7 +219,11 @@ export const retry = (
 };
 
 /** The grace is over with the invoice open: unpaid, or closed with "payment failed" (churned). */
-export const endGrace = (state: SubscriptionState, ctx: Ctx, data: SubscriptionCommandData<'EndDunningGrace'>): Decision => {
+export const endGrace = (
+  state: SubscriptionState,
+  ctx: Ctx,
+  data: SubscriptionCommandData<'EndDunningGrace'>,
+): Decision => {
   if (!staff(ctx.actor)) return fail('forbidden', 'dunning is run by the shop');
   const dunning = state.dunning[data.invoiceId];
   if (dunning === undefined || state.status === 'closed') return ok();
@@ -265,4 +287,3 @@ export const refund = (
     data: { at: ctx.at, invoiceId: invoice.invoiceId, refundId: data.refundId, amount: data.amount },
   });
 };
-

@@ -48,7 +48,8 @@ const closedBy = (actor: Actor): ClosedBy =>
 const mayClose = (state: SubscriptionState, actor: Actor): Decision | undefined => {
   if (actor.kind === 'customer' && state.plan?.closable !== true)
     return fail('not-closable', 'this plan is not closable from the customer portal (SUB-1, SUB-4)');
-  if (actor.kind !== 'customer' && !staff(actor)) return fail('forbidden', `a ${actor.kind} may not close a subscription`);
+  if (actor.kind !== 'customer' && !staff(actor))
+    return fail('forbidden', `a ${actor.kind} may not close a subscription`);
   return undefined;
 };
 
@@ -97,7 +98,10 @@ export const undoScheduledClose = (
   if (state.scheduledClose === undefined) return fail('no-scheduled-close', 'no close is scheduled');
   if (notAfter(state.scheduledClose.effectiveAt, ctx.at))
     return fail('close-took-effect', `the close took effect at ${state.scheduledClose.effectiveAt}`);
-  return ok({ type: 'ScheduledCloseUndone', data: { at: ctx.at, ...(data.note === undefined ? {} : { note: data.note }) } });
+  return ok({
+    type: 'ScheduledCloseUndone',
+    data: { at: ctx.at, ...(data.note === undefined ? {} : { note: data.note }) },
+  });
 };
 
 /** The scheduled close takes effect at its instant (a timer); stale timers change nothing. */

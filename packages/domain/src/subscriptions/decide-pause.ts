@@ -18,10 +18,15 @@ const mayPause = (state: SubscriptionState, ctx: Ctx): Decision | undefined => {
   return undefined;
 };
 
-export const pause = (state: SubscriptionState, ctx: Ctx, data: SubscriptionCommandData<'PauseSubscription'>): Decision => {
+export const pause = (
+  state: SubscriptionState,
+  ctx: Ctx,
+  data: SubscriptionCommandData<'PauseSubscription'>,
+): Decision => {
   const refused = mayPause(state, ctx);
   if (refused !== undefined) return refused;
-  if (state.status !== 'in_progress') return fail('not-pausable-now', `a ${state.status} subscription cannot be paused`);
+  if (state.status !== 'in_progress')
+    return fail('not-pausable-now', `a ${state.status} subscription cannot be paused`);
   if (openInvoices(state).length > 0) return fail('invoice-open', 'pay the open invoices before pausing');
   if (state.scheduledClose !== undefined) return fail('close-scheduled', 'undo the scheduled close before pausing');
   if (state.nextRenewalAt === null || notAfter(state.nextRenewalAt, ctx.at))
@@ -44,10 +49,15 @@ const shiftedEnd = (state: SubscriptionState, at: string): string => {
   return new Date(Date.parse(instant(at)) + Math.max(left, 0)).toISOString();
 };
 
-export const resume = (state: SubscriptionState, ctx: Ctx, data: SubscriptionCommandData<'ResumeSubscription'>): Decision => {
+export const resume = (
+  state: SubscriptionState,
+  ctx: Ctx,
+  data: SubscriptionCommandData<'ResumeSubscription'>,
+): Decision => {
   const refused = mayPause(state, ctx);
   if (refused !== undefined) return refused;
-  if (state.status !== 'paused' || state.paused === undefined) return fail('not-paused', 'the subscription is not paused');
+  if (state.status !== 'paused' || state.paused === undefined)
+    return fail('not-paused', 'the subscription is not paused');
   if (isBefore(ctx.at, state.paused.at)) return fail('invalid-resume', 'a resume cannot come before the pause');
   return ok({
     type: 'SubscriptionResumed',

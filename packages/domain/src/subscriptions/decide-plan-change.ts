@@ -45,7 +45,10 @@ const newTerms = (
     );
   if (listed !== undefined && listed.amount !== unitAmount)
     return E.left(
-      domainError('price-not-plan-price', `plan ${plan.planId} costs ${listed.amount} ${state.currency}, not ${unitAmount}`),
+      domainError(
+        'price-not-plan-price',
+        `plan ${plan.planId} costs ${listed.amount} ${state.currency}, not ${unitAmount}`,
+      ),
     );
   return E.right({ plan, unitAmount, quantity: data.quantity ?? state.quantity });
 };
@@ -67,7 +70,10 @@ export const changePlan = (state: SubscriptionState, ctx: Ctx, data: ChangeData)
   if (data.timing === 'next_renewal')
     return ok({ type: 'SubscriptionPlanChangeScheduled', data: { at: ctx.at, ...changed } });
   if (!samePeriod(state.plan, plan))
-    return fail('period-change-at-renewal', 'a change of billing period applies at the next renewal (timing next_renewal)');
+    return fail(
+      'period-change-at-renewal',
+      'a change of billing period applies at the next renewal (timing next_renewal)',
+    );
   if (state.status !== 'trialing' && state.status !== 'in_progress')
     return fail('not-billing', `a ${state.status} subscription changes plan at the next renewal only`);
   if (state.nextRenewalAt !== null && notAfter(state.nextRenewalAt, ctx.at) && state.status !== 'trialing')

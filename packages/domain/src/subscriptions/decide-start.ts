@@ -24,7 +24,10 @@ const priceCheck = (plan: Plan, amount: { amount: number; currency: string }): D
   if (listed === undefined)
     return fail('plan-not-sold-in-currency', `plan ${plan.planId} has no price in ${amount.currency}`);
   if (listed.amount !== amount.amount)
-    return fail('price-not-plan-price', `plan ${plan.planId} costs ${listed.amount} ${listed.currency}, not ${amount.amount}`);
+    return fail(
+      'price-not-plan-price',
+      `plan ${plan.planId} costs ${listed.amount} ${listed.currency}, not ${amount.amount}`,
+    );
   return undefined;
 };
 

@@ -1,16 +1,7 @@
 import type { Decider } from '@ordersource/core';
 import { customerMayAccess } from '../order/access.js';
 import type { SubscriptionCommand } from './commands.js';
-import {
-  endGrace,
-  failPayment,
-  invoiceByHand,
-  markServed,
-  pay,
-  refund,
-  renew,
-  retry,
-} from './decide-billing.js';
+import { endGrace, failPayment, invoiceByHand, markServed, pay, refund, renew, retry } from './decide-billing.js';
 import { applyScheduledClose, close, undoScheduledClose } from './decide-close.js';
 import { pause, resume, resumeAt } from './decide-pause.js';
 import { changePlan } from './decide-plan-change.js';

@@ -40,7 +40,8 @@ export const planSubscriptionDue =
     const out: Due[] = [];
     for (const invoice of state.invoices) {
       const at = servedAt(state, invoice);
-      if (at !== undefined) out.push(entry(`served-${invoice.invoiceId}`, at, 'MarkPeriodServed', { invoiceId: invoice.invoiceId }));
+      if (at !== undefined)
+        out.push(entry(`served-${invoice.invoiceId}`, at, 'MarkPeriodServed', { invoiceId: invoice.invoiceId }));
     }
     if (state.status === 'closed' || state.status === 'none' || state.status === 'quotation') return sorted(out);
     if (state.status === 'paused') {
@@ -50,7 +51,11 @@ export const planSubscriptionDue =
     }
     const close = state.scheduledClose;
     if (close !== undefined)
-      out.push(entry(`close-${close.effectiveAt}`, close.effectiveAt, 'ApplyScheduledClose', { effectiveAt: close.effectiveAt }));
+      out.push(
+        entry(`close-${close.effectiveAt}`, close.effectiveAt, 'ApplyScheduledClose', {
+          effectiveAt: close.effectiveAt,
+        }),
+      );
     for (const dunning of Object.values(state.dunning)) {
       const grace = graceEndsAt(ctx, dunning.firstFailedAt);
       out.push(entry(`grace-${dunning.invoiceId}`, grace, 'EndDunningGrace', { invoiceId: dunning.invoiceId }));
@@ -74,7 +79,8 @@ const sorted = (due: Due[]): readonly Due[] =>
   due.sort(
     (a, b) =>
       Date.parse(a.at) - Date.parse(b.at) ||
-      (PRIORITY[a.command.type as SubscriptionCommandType] ?? 9) - (PRIORITY[b.command.type as SubscriptionCommandType] ?? 9) ||
+      (PRIORITY[a.command.type as SubscriptionCommandType] ?? 9) -
+        (PRIORITY[b.command.type as SubscriptionCommandType] ?? 9) ||
       (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
   );
 

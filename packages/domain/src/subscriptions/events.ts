@@ -124,7 +124,10 @@ export const SubscriptionInvoicedData = t.intersection(
 
 /** SUB-2: a payment registered against an invoice (from the renewal order's payment, or by hand). */
 export const SubscriptionPaidData = t.intersection(
-  [t.strict({ at: IsoInstant, invoiceId: NonEmptyString, amount: MoneyCodec }), optional({ paymentId: NonEmptyString })],
+  [
+    t.strict({ at: IsoInstant, invoiceId: NonEmptyString, amount: MoneyCodec }),
+    optional({ paymentId: NonEmptyString }),
+  ],
   'SubscriptionPaidData',
 );
 

@@ -39,7 +39,8 @@ export const periodStartFrom = (anchor: string, period: BillingPeriod, index: nu
 /** The same instant, normalised to `toISOString` (so keys and comparisons agree). */
 export const instant = (iso: string): string => new Date(Date.parse(iso)).toISOString();
 
-export const plusHours = (iso: string, hours: number): string => new Date(Date.parse(iso) + hours * 3_600_000).toISOString();
+export const plusHours = (iso: string, hours: number): string =>
+  new Date(Date.parse(iso) + hours * 3_600_000).toISOString();
 
 export const plusDays = (iso: string, days: number): string => new Date(Date.parse(iso) + days * DAY).toISOString();
 

@@ -2,7 +2,12 @@ import type { Draft } from 'immer';
 import { createEnvelopeDecoder, type Envelope, type Money, type Projection } from '@ordersource/core';
 import { SUBSCRIPTION_STREAM_PREFIX, SubscriptionEventCodec, type SubscriptionEvent } from './events.js';
 import { monthlyNormalised } from './period.js';
-import { evolveSubscription, initialSubscriptionState, type SubscriptionState, type SubscriptionStatus } from './state.js';
+import {
+  evolveSubscription,
+  initialSubscriptionState,
+  type SubscriptionState,
+  type SubscriptionStatus,
+} from './state.js';
 
 /**
  * Read models over every subscription stream: the admin list by status, and

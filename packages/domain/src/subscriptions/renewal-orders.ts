@@ -65,9 +65,7 @@ export type ChargeRequest = Readonly<{
   attempt: number;
 }>;
 
-export type RenewalOrderOutput =
-  | Readonly<{ kind: 'command'; streamId: string; command: OrderCommand }>
-  | ChargeRequest;
+export type RenewalOrderOutput = Readonly<{ kind: 'command'; streamId: string; command: OrderCommand }> | ChargeRequest;
 
 const POLICY = 'subscriptions.renewal-orders';
 

@@ -10,14 +10,7 @@ import { instant, periodEndFrom, periodStartFrom } from './period.js';
  * paused, closed.
  */
 export type SubscriptionStatus =
-  | 'none'
-  | 'quotation'
-  | 'trialing'
-  | 'in_progress'
-  | 'past_due'
-  | 'unpaid'
-  | 'paused'
-  | 'closed';
+  'none' | 'quotation' | 'trialing' | 'in_progress' | 'past_due' | 'unpaid' | 'paused' | 'closed';
 
 export type SubscriptionInvoice = Readonly<{
   invoiceId: string;

@@ -50,7 +50,9 @@ export const adminSubscriptionView = (state: SubscriptionState): AdminSubscripti
     ...(state.nextRenewalAt === null || state.status === 'paused' || state.scheduledClose !== undefined
       ? {}
       : { nextInvoiceAt: state.nextRenewalAt }),
-    ...(state.currency === '' ? {} : { recurring: { amount: state.unitAmount * state.quantity, currency: state.currency } }),
+    ...(state.currency === ''
+      ? {}
+      : { recurring: { amount: state.unitAmount * state.quantity, currency: state.currency } }),
     ...(state.quantity === 1 ? {} : { quantity: state.quantity }),
     ...(owed === 0 ? {} : { openAmount: owed }),
     ...(state.creditBalance === 0 ? {} : { creditBalance: state.creditBalance }),
@@ -159,8 +161,10 @@ export const portalSubscriptionView = (
 };
 
 /** Odoo's "Preview" button: the admin sees the portal exactly as the customer does. */
-export const previewPortalView = (state: SubscriptionState, options: PortalOptions = {}): PortalSubscriptionView | undefined =>
-  state.customer === null ? undefined : portalOf(state, options);
+export const previewPortalView = (
+  state: SubscriptionState,
+  options: PortalOptions = {},
+): PortalSubscriptionView | undefined => (state.customer === null ? undefined : portalOf(state, options));
 
 export type SubscriptionHistoryEntry = Readonly<{
   at: string;
