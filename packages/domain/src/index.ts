@@ -13,7 +13,7 @@ export * from './order/payment-status.js';
 export * from './order/payment-messages.js';
 export * from './order/access.js';
 export { fraudSignalsOf } from './order/decide-order.js';
-export { orderDecider, decideOrder } from './order/decider.js';
+export { orderDecider, orderDeciderWith, decideOrder } from './order/decider.js';
 export { evolveOrder } from './order/evolve.js';
 export * from './order/due.js';
 export { timedHoldRanOut } from './order/decide-fulfillment.js';

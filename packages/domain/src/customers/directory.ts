@@ -12,9 +12,8 @@ import { CUSTOMER_STREAM_PREFIX, CustomerEventCodec, type CustomerEvent } from '
  * links). Access reads company membership from here, not from the session's
  * `actor.companyId`, so removing a contact takes effect at once.
  *
- * This extends `order/access.ts`'s `customerMayAccess` (which trusts the
- * actor's `companyId`); the order and subscription deciders should move to
- * `mayAccess` once their authors take it over.
+ * `order/access.ts` (`customerMayAccess`, `authorize`) reads membership from
+ * here too: the order decider takes the directory through `orderDeciderWith`.
  */
 
 export type Directory = {

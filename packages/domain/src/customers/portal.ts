@@ -1,5 +1,5 @@
-import * as E from 'fp-ts/lib/Either.js';
-import { domainError, type Actor, type DomainError } from '@ordersource/core';
+import type * as E from 'fp-ts/lib/Either.js';
+import type { Actor, DomainError } from '@ordersource/core';
 import { authorize } from '../order/access.js';
 import type { OrderCommandType } from '../order/commands.js';
 import { customerFulfillmentStatus } from '../order/projections/customer-orders.js';
@@ -97,12 +97,5 @@ export const mayActOnOrder = (
   actor: Actor,
   type: OrderCommandType,
   state: OrderState,
-): E.Either<DomainError, void> => {
-  if (actor.kind !== 'customer') return authorize(actor, type, state.details?.customer ?? null);
-  const allowed = authorize({ kind: 'customer', id: actor.id }, type, null);
-  if (E.isLeft(allowed)) return allowed;
-  if (state.details === null) return E.right(undefined);
-  return accessVia(directory, actor, state.details.customer, state.details.orderId) === undefined
-    ? E.left(domainError('forbidden', `order ${state.details.orderId} belongs to another customer (CUS-3)`))
-    : E.right(undefined);
-};
+): E.Either<DomainError, void> =>
+  authorize(actor, type, state.details?.customer ?? null, directory, state.details?.orderId);

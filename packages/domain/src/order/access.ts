@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { domainError, type Actor, type DomainError } from '@ordersource/core';
+import { emptyDirectory, mayAccess, type Directory } from '../customers/directory.js';
 import type { OrderCommandType } from './commands.js';
 import type { Customer } from './values.js';
 
@@ -27,16 +28,30 @@ const PROVIDER_COMMANDS: ReadonlySet<OrderCommandType> = new Set<OrderCommandTyp
   'RefundPayment',
 ]);
 
-/** CUS-2/CUS-3: the customer herself, or a contact of the company the order belongs to. */
-export const customerMayAccess = (actor: Actor, customer: Customer): boolean =>
-  actor.kind === 'customer' &&
-  (actor.id === customer.id || (customer.companyId !== undefined && actor.companyId === customer.companyId));
+/**
+ * CUS-2/CUS-3: the customer herself, a contact of the company the order
+ * belongs to, or the account that took the guest order over. Membership is
+ * read from the directory (customers/directory.ts): what the shop recorded,
+ * never the session's `actor.companyId`, which a removed contact may still
+ * carry. Without a directory only the customer herself has access.
+ */
+export const customerMayAccess = (
+  actor: Actor,
+  customer: Customer,
+  directory: Directory = emptyDirectory,
+  orderId?: string,
+): boolean => mayAccess(directory, actor, customer, orderId);
 
-/** Whether `actor` may send `type` to an order of `customer` (null before the order exists). */
+/**
+ * Whether `actor` may send `type` to an order of `customer` (null before the
+ * order exists); `directory` and `orderId` as for `customerMayAccess`.
+ */
 export const authorize = (
   actor: Actor,
   type: OrderCommandType,
   customer: Customer | null,
+  directory: Directory = emptyDirectory,
+  orderId?: string,
 ): E.Either<DomainError, void> => {
   switch (actor.kind) {
     case 'admin':
@@ -48,7 +63,7 @@ export const authorize = (
         : E.left(domainError('forbidden', `a payment provider may not send ${type}`));
     case 'customer':
       if (!CUSTOMER_COMMANDS.has(type)) return E.left(domainError('forbidden', `a customer may not send ${type}`));
-      if (customer !== null && !customerMayAccess(actor, customer))
+      if (customer !== null && !customerMayAccess(actor, customer, directory, orderId))
         return E.left(domainError('forbidden', 'this order belongs to another customer'));
       return E.right(undefined);
   }

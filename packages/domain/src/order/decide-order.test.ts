@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { refusal, run, types } from './test-support/decide.js';
 import { rehydrate, type Actor } from '@ordersource/core';
 import type { OrderCommand } from './commands.js';
-import { orderDecider } from './decider.js';
+import { emptyDirectory } from '../customers/directory.js';
+import { orderDecider, orderDeciderWith } from './decider.js';
 import { actors, command, eur, paymentMethods, sampleCheckout, sampleLines } from './examples.js';
 
 const T0 = '2026-11-24T10:00:00Z';
@@ -397,9 +398,14 @@ describe('who may act (CUS-3)', () => {
     const company = sampleCheckout({ customer: { id: 'c-1', name: 'Lan', companyId: 'acme' } });
     const { events } = run([place(company)]);
     const colleague = { kind: 'customer', id: 'c-9', companyId: 'acme' } as const;
-    expect(
-      refusal(events, command('ChangeBillingAddress', { address: company.billingAddress }, T1, colleague)),
-    ).toBeUndefined();
+    const change = command('ChangeBillingAddress', { address: company.billingAddress }, T1, colleague);
+    const state = rehydrate(orderDecider, events);
+    const contacts = (ids: string[]) => ({ ...emptyDirectory, contacts: { acme: ids } });
+    // The directory is what the shop recorded; the session's companyId alone proves nothing.
+    expect(E.isRight(orderDeciderWith(() => contacts(['c-1', 'c-9'])).decide(change, state))).toBe(true);
+    expect(refusal(events, change)).toBe('forbidden');
+    const removed = orderDeciderWith(() => contacts(['c-1'])).decide(change, state);
+    expect(E.isLeft(removed) && removed.left.code).toBe('forbidden');
     expect(refusal([], place(sampleCheckout(), actors.otherCustomer))).toBe('forbidden');
   });
 

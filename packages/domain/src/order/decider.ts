@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Decider } from '@ordersource/core';
+import { emptyDirectory, type Directory } from '../customers/directory.js';
 import { authorize } from './access.js';
 import type { OrderCommand, OrderCommandType } from './commands.js';
 import {
@@ -186,10 +187,26 @@ const consequences = (state: OrderState, ctx: Ctx): OrderEvent[] => {
   return events;
 };
 
-export const decideOrder = (command: OrderCommand, state: OrderState): Decision => {
+/**
+ * Decide one command. `directory`: who belongs to which company and which
+ * guest orders an account took over, as the shop recorded it
+ * (customers/directory.ts); a company contact acts on her company's orders
+ * only through it (CUS-3). Without it a customer acts on her own orders only.
+ */
+export const decideOrder = (
+  command: OrderCommand,
+  state: OrderState,
+  directory: Directory = emptyDirectory,
+): Decision => {
   const ctx: Ctx = { at: command.metadata.at, actor: command.metadata.actor, commandId: command.metadata.commandId };
   if (state.status === 'none' && command.type !== 'PlaceOrder') return fail('order-not-found', 'no such order');
-  const allowed = authorize(ctx.actor, command.type, state.details?.customer ?? null);
+  const allowed = authorize(
+    ctx.actor,
+    command.type,
+    state.details?.customer ?? null,
+    directory,
+    state.details?.orderId,
+  );
   if (E.isLeft(allowed)) return allowed;
   if (state.status === 'discarded')
     return plannedByTimer(command)
@@ -225,3 +242,15 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
   // Timers: hold ends and payment expiries (due.ts).
   due: orderDue,
 };
+
+/**
+ * The order decider with company access (CUS-2, CUS-3): `directory` is read
+ * once per command (the directory projection the application keeps), so a
+ * contact removed from her company loses access at once, whatever her
+ * session still says. Decisions stay pure functions of (command, state,
+ * directory).
+ */
+export const orderDeciderWith = (directory: () => Directory): Decider<OrderCommand, OrderEvent, OrderState> => ({
+  ...orderDecider,
+  decide: (command, state) => decideOrder(command, state, directory()),
+});

@@ -1,4 +1,5 @@
 import type { Actor } from '@ordersource/core';
+import { emptyDirectory, type Directory } from '../../customers/directory.js';
 import { customerMayAccess } from '../access.js';
 import type { OrderEventType } from '../events.js';
 import type { OrderState } from '../state.js';
@@ -9,10 +10,14 @@ import { statusHistory, type HistoryEntry, type StatusHistoryModel } from './sta
  * CUS-2 "my account": a customer's orders, and those of her company when she
  * is a company contact. CUS-3: these queries never return an order of
  * another customer or company; anyone but a customer gets nothing here.
+ * Company membership comes from `directory` (customers/directory.ts), never
+ * from the session's `actor.companyId`; without one, her own orders only.
  */
 
-const visibleTo = (actor: Actor, state: OrderState): boolean =>
-  state.details !== null && state.status !== 'discarded' && customerMayAccess(actor, state.details.customer);
+const visibleTo = (actor: Actor, state: OrderState, directory: Directory): boolean =>
+  state.details !== null &&
+  state.status !== 'discarded' &&
+  customerMayAccess(actor, state.details.customer, directory, state.details.orderId);
 
 /** What the customer sees of an order: no fraud signals, IPs or internal payment data. */
 export type CustomerOrderView = Readonly<{
@@ -66,17 +71,26 @@ const viewOf = (state: OrderState): CustomerOrderView | undefined => {
 };
 
 /** "My account": newest first. */
-export const customerOrders = (model: OrdersModel, actor: Actor): CustomerOrderView[] =>
+export const customerOrders = (
+  model: OrdersModel,
+  actor: Actor,
+  directory: Directory = emptyDirectory,
+): CustomerOrderView[] =>
   Object.values(model.orders)
-    .filter((state) => visibleTo(actor, state))
+    .filter((state) => visibleTo(actor, state, directory))
     .map(viewOf)
     .filter((view): view is CustomerOrderView => view !== undefined)
     .sort((a, b) => Date.parse(b.placedAt) - Date.parse(a.placedAt));
 
 /** One order of "my account", or undefined when it is not the actor's to see. */
-export const customerOrder = (model: OrdersModel, actor: Actor, orderId: string): CustomerOrderView | undefined => {
+export const customerOrder = (
+  model: OrdersModel,
+  actor: Actor,
+  orderId: string,
+  directory: Directory = emptyDirectory,
+): CustomerOrderView | undefined => {
   const state = model.orders[orderId];
-  return state !== undefined && visibleTo(actor, state) ? viewOf(state) : undefined;
+  return state !== undefined && visibleTo(actor, state, directory) ? viewOf(state) : undefined;
 };
 
 /** Bookkeeping a customer does not see in her history, unless the change was sent or shown to her (FUL-1). */
@@ -104,9 +118,10 @@ export const customerStatusHistory = (
   history: StatusHistoryModel,
   actor: Actor,
   orderId: string,
+  directory: Directory = emptyDirectory,
 ): HistoryEntry[] => {
   const state = orders.orders[orderId];
-  if (state === undefined || !visibleTo(actor, state)) return [];
+  if (state === undefined || !visibleTo(actor, state, directory)) return [];
   return statusHistory(history, orderId)
     .filter((entry) => !(INTERNAL.has(entry.event) && !toldCustomer(entry)) && !alertToShop(entry))
     .map((entry) => {

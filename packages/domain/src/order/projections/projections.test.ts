@@ -4,6 +4,7 @@ import { project, type Actor, type Envelope } from '@ordersource/core';
 import type { OrderCommand } from '../commands.js';
 import { orderStreamId, type OrderEvent } from '../events.js';
 import { actors, command, eur, paymentMethods, sampleCheckout } from '../examples.js';
+import { emptyDirectory, type Directory } from '../../customers/directory.js';
 import { simulateOrder } from '../simulate.js';
 import { customerOrder, customerOrders, customerStatusHistory } from './customer-orders.js';
 import { renderOrderSummaryHtml, renderOrderSummaryText } from './order-summary.js';
@@ -180,18 +181,28 @@ describe('notifications in the history (NOT-3)', () => {
 describe('my account (CUS-2, CUS-3)', () => {
   const asCustomer = (id: string, companyId?: string): Actor =>
     companyId === undefined ? { kind: 'customer', id } : { kind: 'customer', id, companyId };
+  /** What the shop recorded: Marie and Paul are contacts of acme (customers/directory.ts). */
+  const directory: Directory = { ...emptyDirectory, contacts: { acme: ['c-2', 'c-3'] } };
 
   it('CUS-2: a customer sees her orders; a company contact sees the company’s (but not discarded ones)', () => {
     expect(customerOrders(orders, asCustomer('c-1')).map((o) => o.orderId)).toEqual(['o-1']);
-    expect(customerOrders(orders, asCustomer('c-3', 'acme')).map((o) => o.orderId)).toEqual(['o-2']);
+    expect(customerOrders(orders, asCustomer('c-3', 'acme'), directory).map((o) => o.orderId)).toEqual(['o-2']);
+  });
+
+  it('CUS-3: company access comes from the directory, not the session: a removed contact, or a claimed companyId, sees nothing', () => {
+    const removed: Directory = { ...emptyDirectory, contacts: { acme: ['c-2'] } };
+    expect(customerOrders(orders, asCustomer('c-3', 'acme'), removed)).toEqual([]);
+    expect(customerOrder(orders, asCustomer('c-3', 'acme'), 'o-2', removed)).toBeUndefined();
+    expect(customerOrders(orders, asCustomer('c-9', 'acme'), directory)).toEqual([]);
+    expect(customerOrders(orders, asCustomer('c-3', 'acme'))).toEqual([]);
   });
 
   it('CUS-3: a customer query never returns another customer’s or company’s order', () => {
     expect(customerOrder(orders, asCustomer('c-1'), 'o-2')).toBeUndefined();
-    expect(customerOrder(orders, asCustomer('c-9', 'other-co'), 'o-2')).toBeUndefined();
-    expect(customerOrders(orders, asCustomer('c-9', 'other-co'))).toEqual([]);
-    expect(customerOrders(orders, actors.admin)).toEqual([]);
-    expect(customerStatusHistory(orders, history, asCustomer('c-2', 'acme'), 'o-1')).toEqual([]);
+    expect(customerOrder(orders, asCustomer('c-9', 'other-co'), 'o-2', directory)).toBeUndefined();
+    expect(customerOrders(orders, asCustomer('c-9', 'other-co'), directory)).toEqual([]);
+    expect(customerOrders(orders, actors.admin, directory)).toEqual([]);
+    expect(customerStatusHistory(orders, history, asCustomer('c-2', 'acme'), 'o-1', directory)).toEqual([]);
   });
 
   it('CUS-2: the customer’s history hides admin notes not meant for her and the view hides fraud data', () => {
