@@ -15,3 +15,4 @@ export * from './access.js';
 export * from './view.js';
 export * from './projections.js';
 export * from './renewal-orders.js';
+export * from './sync.js';
