@@ -14,3 +14,4 @@ export * from './timers.js';
 export * from './telemetry.js';
 export * from './queries.js';
 export * from './shop.js';
+export * from './partitioned/index.js';
