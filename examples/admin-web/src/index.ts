@@ -1,0 +1,8 @@
+// Public API of @ordersource/example-admin-web: the shop's pages as functions
+// from view data to escaped HTML. Modules import each other directly.
+export * from './html.js';
+export * from './i18n.js';
+export * from './layout.js';
+export * from './forms.js';
+export * from './admin-pages.js';
+export * from './portal-pages.js';

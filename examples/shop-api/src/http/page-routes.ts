@@ -1,0 +1,506 @@
+import type { Context, Hono } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import * as E from 'fp-ts/lib/Either.js';
+import { derivedId, money, newId, type Actor } from '@ordersource/core';
+import { customerOrder, customerStatusHistory, listOrders, renderOrderSummaryHtml } from '@ordersource/domain';
+import { guestOrdersFor, myCompanyOrders, myOrders, myReceipts, mySubscriptions } from '@ordersource/domain/customers';
+import { adminSubscriptionView, closeReasonText, portalSubscriptionView } from '@ordersource/domain/subscriptions';
+import {
+  actionSpec,
+  adminLoginPage,
+  adminOrderPage,
+  adminOrdersPage,
+  adminPrintPage,
+  adminSubscriptionsPage,
+  formToData,
+  guestOrderStatusPage,
+  pageLanguage,
+  portalCompanyOrdersPage,
+  portalLoginPage,
+  portalMessagePage,
+  portalOrderPage,
+  portalOrdersPage,
+  portalReceiptsPage,
+  portalSignupPage,
+  portalSubscriptionsPage,
+  toString,
+  wordsFor,
+  type Html,
+  type PageOptions,
+} from '@ordersource/example-admin-web';
+import { adminLogin, customerLogin, orderFilterOf, orderVisibleTo, paymentUrl, qrDataUrl } from './api-routes.js';
+import { clientAddress, isProblem, nowIso, sessionOf, type Deps } from './deps.js';
+import { problemOfError } from './problem.js';
+import { SESSION_COOKIE, type Session } from './sessions.js';
+
+/**
+ * The browser pages: admin under /admin, the customer portal under /portal,
+ * the guest order-status page at /orders/status. Forms post
+ * application/x-www-form-urlencoded with the session's CSRF token in
+ * `_csrf`; a post without it (or with another session's) is refused with 403
+ * before anything is read. A refused command shows the page again with the
+ * problem's text (422); an accepted one redirects (303) back to the page.
+ */
+
+type Form = Record<string, string>;
+type Flash = NonNullable<PageOptions['flash']>;
+
+const readForm = async (c: Context): Promise<Form> => {
+  const parsed = await c.req.parseBody();
+  const form: Form = {};
+  for (const [key, value] of Object.entries(parsed)) if (typeof value === 'string') form[key] = value;
+  return form;
+};
+
+const send = (_c: Context, page: Html, status = 200): Response =>
+  new Response(toString(page), { status, headers: { 'content-type': 'text/html; charset=utf-8' } });
+
+export const registerPageRoutes = (app: Hono, deps: Deps): void => {
+  const { shop } = deps;
+  const flashes = new Map<string, Flash>();
+  const takeFlash = (session: Session): Flash | undefined => {
+    const flash = flashes.get(session.id);
+    flashes.delete(session.id);
+    return flash;
+  };
+
+  const startSession = (c: Context, actor: Actor, language: string): Session => {
+    const old = sessionOf(c, deps);
+    deps.sessions.destroy(old?.session.id);
+    const session = deps.sessions.create(actor, language);
+    setCookie(c, SESSION_COOKIE, session.id, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: deps.config.secureCookies,
+      path: '/',
+    });
+    return session;
+  };
+
+  /** The cookie session of the given kind, or undefined (the caller redirects to its login page). */
+  const browserSession = (c: Context, kind: Actor['kind']): Session | undefined => {
+    const found = sessionOf(c, deps);
+    return found !== undefined && found.viaCookie && found.session.actor.kind === kind ? found.session : undefined;
+  };
+
+  const csrfRefused = (_c: Context, session: Session, form: Form): Response | undefined =>
+    deps.sessions.csrfMatches(session, form['_csrf'])
+      ? undefined
+      : new Response('The form is missing its CSRF token (or it is not this session’s). Reload the page.', {
+          status: 403,
+          headers: { 'content-type': 'text/plain; charset=utf-8' },
+        });
+
+  // ---- admin ----------------------------------------------------------------
+
+  app.get('/admin', (c) => c.redirect('/admin/orders', 303));
+  app.get('/admin/login', (c) => send(c, adminLoginPage()));
+  app.post('/admin/login', async (c) => {
+    const form = await readForm(c);
+    const username = form['username'] ?? '';
+    const wait = deps.loginLimiter.hit(`ip:${clientAddress(c)}`) ?? deps.loginLimiter.hit(`admin:${username}`);
+    if (wait !== undefined)
+      return send(c, adminLoginPage({ kind: 'error', text: `Too many attempts. Try again in ${wait} s.` }), 429);
+    const admin = await adminLogin(deps, username, form['password'] ?? '');
+    if (admin === undefined)
+      return send(c, adminLoginPage({ kind: 'error', text: 'Wrong user name or password.' }), 401);
+    startSession(c, admin, 'en');
+    return c.redirect('/admin/orders', 303);
+  });
+  app.post('/admin/logout', async (c) => {
+    const session = browserSession(c, 'admin');
+    if (session !== undefined) {
+      const refused = csrfRefused(c, session, await readForm(c));
+      if (refused !== undefined) return refused;
+      deps.sessions.destroy(session.id);
+    }
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect('/admin/login', 303);
+  });
+
+  const adminCtx = (session: Session, flash?: Flash) => ({
+    csrf: session.csrf,
+    nonce: newId(),
+    adminName: session.actor.name ?? session.actor.id,
+    ...(flash === undefined ? {} : { flash }),
+  });
+
+  app.get('/admin/orders', async (c) => {
+    const session = browserSession(c, 'admin');
+    if (session === undefined) return c.redirect('/admin/login', 303);
+    const query = c.req.query();
+    const orders = listOrders(await shop.ordersModel(), orderFilterOf(query));
+    return send(c, adminOrdersPage(adminCtx(session, takeFlash(session)), orders, query));
+  });
+
+  const renderOrder = async (c: Context, session: Session, orderId: string, flash?: Flash, status = 200) => {
+    const found = await shop.order(orderId);
+    if (found === undefined) return send(c, portalMessagePage('en', 'Not found', `No order ${orderId}.`), 404);
+    const qr: Record<string, string> = {};
+    for (const p of found.state.payments) if (p.url !== undefined) qr[p.paymentId] = await qrDataUrl(p.url);
+    const invitation = shop.invitationFor(orderId);
+    return send(
+      c,
+      adminOrderPage(adminCtx(session, flash ?? takeFlash(session)), {
+        state: found.state,
+        version: found.version,
+        history: await shop.history(orderId),
+        receipts: await shop.receipts(orderId),
+        sent: shop.notifier.sentFor(orderId),
+        qr,
+        ...(invitation === undefined ? {} : { invitation }),
+      }),
+      status,
+    );
+  };
+
+  app.get('/admin/orders/:orderId', async (c) => {
+    const session = browserSession(c, 'admin');
+    if (session === undefined) return c.redirect('/admin/login', 303);
+    return renderOrder(c, session, c.req.param('orderId'));
+  });
+
+  app.get('/admin/orders/:orderId/print', async (c) => {
+    const session = browserSession(c, 'admin');
+    if (session === undefined) return c.redirect('/admin/login', 303);
+    const found = await shop.order(c.req.param('orderId'));
+    if (found?.state.details == null) return send(c, portalMessagePage('en', 'Not found', 'No such order.'), 404);
+    return send(c, adminPrintPage(renderOrderSummaryHtml(found.state), found.state.details.orderNumber));
+  });
+
+  /** Every order action of the page: the form spec turns the post into command data; the codec judges it. */
+  app.post('/admin/orders/:orderId/actions/:type', async (c) => {
+    const session = browserSession(c, 'admin');
+    if (session === undefined) return c.redirect('/admin/login', 303);
+    const form = await readForm(c);
+    const refused = csrfRefused(c, session, form);
+    if (refused !== undefined) return refused;
+    const orderId = c.req.param('orderId');
+    const spec = actionSpec(c.req.param('type'));
+    const found = await shop.order(orderId);
+    if (spec === undefined || found === undefined || found.state.details === null)
+      return send(c, portalMessagePage('en', 'Not found', 'No such order or action.'), 404);
+    const data = formToData(spec, form, found.state);
+    if (spec.type === 'RefundPayment') data['refundId'] = `refund-${newId()}`;
+    if (spec.type === 'ShipOrder') data['shipmentId'] = `shipment-${newId()}`;
+    if (spec.type === 'RequestPayment') {
+      const paymentId = `link-${newId()}`;
+      Object.assign(data, {
+        paymentId,
+        url: paymentUrl(deps, orderId, paymentId),
+        method: found.state.details.paymentMethod,
+        channel: data['channel'] ?? 'qr',
+      });
+    }
+    const version = /^\d+$/.test(form['_version'] ?? '') ? Number(form['_version']) : undefined;
+    // The nonce rendered into the form: a double submit of one form is one command.
+    const commandId = derivedId('form', session.actor.id, orderId, spec.type, form['_nonce'] ?? newId());
+    const handled = await shop.orderCommand(
+      orderId,
+      { type: spec.type, data },
+      { commandId, actor: session.actor, at: nowIso() },
+      version,
+    );
+    if (E.isLeft(handled)) {
+      const p = problemOfError(handled.left);
+      const fields = p.errors?.map((e) => `${e.path}: ${e.rule}`).join('; ');
+      return renderOrder(
+        c,
+        session,
+        orderId,
+        { kind: 'error', text: `${spec.label} refused (${p.code}): ${fields ?? p.detail}` },
+        p.status,
+      );
+    }
+    await shop.notifier.drain();
+    flashes.set(session.id, {
+      kind: 'ok',
+      text: `${spec.label}: ${handled.right.events.map((e) => e.type).join(', ') || 'no change'}`,
+    });
+    return c.redirect(`/admin/orders/${encodeURIComponent(orderId)}`, 303);
+  });
+
+  app.get('/admin/subscriptions', async (c) => {
+    const session = browserSession(c, 'admin');
+    if (session === undefined) return c.redirect('/admin/login', 303);
+    const all = await shop.subscriptions();
+    return send(
+      c,
+      adminSubscriptionsPage(
+        adminCtx(session, takeFlash(session)),
+        Object.entries(all).map(([subscriptionId, state]) => ({ subscriptionId, view: adminSubscriptionView(state) })),
+        shop.subscriptionSettings.closeReasons,
+      ),
+    );
+  });
+
+  app.post('/admin/subscriptions/:subscriptionId/close', async (c) => {
+    const session = browserSession(c, 'admin');
+    if (session === undefined) return c.redirect('/admin/login', 303);
+    const form = await readForm(c);
+    const refused = csrfRefused(c, session, form);
+    if (refused !== undefined) return refused;
+    const data =
+      (form['reasonCode'] ?? '') !== '' ? { reasonCode: form['reasonCode'] } : { reasonText: form['reasonText'] ?? '' };
+    const handled = await shop.subscriptionCommand(
+      c.req.param('subscriptionId'),
+      { type: 'CloseSubscription', data },
+      { commandId: newId(), actor: session.actor, at: nowIso() },
+    );
+    flashes.set(
+      session.id,
+      E.isLeft(handled)
+        ? { kind: 'error', text: `Close refused: ${problemOfError(handled.left).detail}` }
+        : { kind: 'ok', text: 'Subscription closed.' },
+    );
+    return c.redirect('/admin/subscriptions', 303);
+  });
+
+  // ---- customer portal ------------------------------------------------------
+
+  /** The page language: ?lang= (the picker, remembered in the session), else the session's, else the browser's. */
+  const languageFor = (c: Context, session?: Session): string => {
+    const asked = c.req.query('lang');
+    if (asked !== undefined && asked !== '') {
+      const lang = pageLanguage(asked);
+      if (session !== undefined) (session as { language: string }).language = lang;
+      return lang;
+    }
+    if (session !== undefined) return session.language;
+    return pageLanguage(c.req.header('accept-language')?.split(',')[0]?.split(';')[0]?.trim());
+  };
+
+  const portalCtx = (c: Context, session: Session, flash?: Flash) => ({
+    language: languageFor(c, session),
+    csrf: session.csrf,
+    customerName: session.actor.name ?? session.actor.id,
+    ...(flash === undefined ? {} : { flash }),
+  });
+
+  app.get('/portal/login', (c) => send(c, portalLoginPage(languageFor(c))));
+  app.post('/portal/login', async (c) => {
+    const form = await readForm(c);
+    const language = pageLanguage(form['lang']);
+    const w = wordsFor(language);
+    const outcome = await customerLogin(deps, c, form['email'] ?? '', form['password'] ?? '');
+    if (isProblem(outcome))
+      return send(
+        c,
+        portalLoginPage(language, { kind: 'error', text: outcome.status === 429 ? w.tooMany : w.wrongLogin }),
+        outcome.status,
+      );
+    deps.sessions.destroy(outcome.id);
+    startSession(c, outcome.actor, outcome.language);
+    return c.redirect('/portal', 303);
+  });
+  app.post('/portal/logout', async (c) => {
+    const session = browserSession(c, 'customer');
+    if (session !== undefined) {
+      const refused = csrfRefused(c, session, await readForm(c));
+      if (refused !== undefined) return refused;
+      deps.sessions.destroy(session.id);
+    }
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect('/portal/login', 303);
+  });
+
+  /** CUS-1: the invitation link of the order confirmation. */
+  app.get('/portal/signup', async (c) => {
+    const customerId = c.req.query('customer') ?? '';
+    const token = c.req.query('token') ?? '';
+    const state = customerId === '' ? undefined : await shop.customer(customerId);
+    const language = languageFor(c) === 'en' ? await languageOfCustomer(customerId) : languageFor(c);
+    const w = wordsFor(language);
+    if (state === undefined || state.status !== 'guest' || state.email === undefined || token === '')
+      return send(c, portalMessagePage(language, w.signUp, w.notFound), 404);
+    return send(c, portalSignupPage(language, { customerId, token, name: state.name, email: state.email }));
+  });
+
+  const languageOfCustomer = async (customerId: string): Promise<string> => {
+    const model = await shop.ordersModel();
+    const orders = Object.values(model.orders).filter((s) => s.details?.customer.id === customerId);
+    return orders.at(-1)?.details?.customer.language ?? 'en';
+  };
+
+  app.post('/portal/signup', async (c) => {
+    const form = await readForm(c);
+    const customerId = form['customer'] ?? '';
+    const token = form['token'] ?? '';
+    const language = pageLanguage(form['lang']);
+    const w = wordsFor(language);
+    const state = await shop.customer(customerId);
+    if (state === undefined || state.email === undefined)
+      return send(c, portalMessagePage(language, w.signUp, w.notFound), 404);
+    const directory = await shop.directory();
+    const accepted = await shop.accounts.acceptInvitation(customerId, token, {
+      name: form['name'] ?? '',
+      password: form['password'] ?? '',
+      guestOrderIds: guestOrdersFor(directory, state.email).filter((id) => !state.orders.some((o) => o.orderId === id)),
+    });
+    if (E.isLeft(accepted)) {
+      const p = problemOfError(accepted.left);
+      return send(
+        c,
+        portalSignupPage(
+          language,
+          { customerId, token, name: form['name'] ?? state.name, email: state.email },
+          {
+            kind: 'error',
+            text: p.detail,
+          },
+        ),
+        p.status,
+      );
+    }
+    const session = startSession(c, { kind: 'customer', id: customerId, name: form['name'] ?? state.name }, language);
+    flashes.set(session.id, { kind: 'ok', text: w.signedUp });
+    return c.redirect('/portal', 303);
+  });
+
+  const portalPage = (path: string, build: (c: Context, session: Session) => Promise<Response>) =>
+    app.get(path, async (c) => {
+      const session = browserSession(c, 'customer');
+      if (session === undefined) return c.redirect('/portal/login', 303);
+      return build(c, session);
+    });
+
+  portalPage('/portal', async (c, session) =>
+    send(
+      c,
+      portalOrdersPage(
+        portalCtx(c, session, takeFlash(session)),
+        myOrders(await shop.ordersModel(), await shop.directory(), session.actor),
+      ),
+    ),
+  );
+  portalPage('/portal/company', async (c, session) =>
+    send(
+      c,
+      portalCompanyOrdersPage(
+        portalCtx(c, session),
+        myCompanyOrders(await shop.ordersModel(), await shop.directory(), session.actor),
+      ),
+    ),
+  );
+  portalPage('/portal/orders/:orderId', async (c, session) => {
+    const orderId = c.req.param('orderId') ?? '';
+    const found = await shop.order(orderId);
+    const ctx = portalCtx(c, session);
+    // CUS-3: another customer's order is answered exactly like one that does not exist.
+    if (found === undefined || !orderVisibleTo(session.actor, found.state, await shop.directory()))
+      return send(c, portalMessagePage(ctx.language, wordsFor(ctx.language).notFound, orderId), 404);
+    const owner: Actor = { kind: 'customer', id: found.state.details!.customer.id };
+    const model = await shop.ordersModel();
+    const view = customerOrder(model, owner, orderId);
+    if (view === undefined)
+      return send(c, portalMessagePage(ctx.language, wordsFor(ctx.language).notFound, orderId), 404);
+    return send(c, portalOrderPage(ctx, view, customerStatusHistory(model, await shop.historyModel(), owner, orderId)));
+  });
+  portalPage('/portal/subscriptions', async (c, session) => {
+    const all = await shop.subscriptions();
+    const listed = mySubscriptions(all, await shop.directory(), session.actor).flatMap((s) => {
+      const state = all[s.subscriptionId];
+      if (state?.customer == null) return [];
+      const view = portalSubscriptionView(state, { kind: 'customer', id: state.customer.id });
+      if (view === undefined) return [];
+      return [
+        {
+          subscriptionId: s.subscriptionId,
+          planName: state.plan?.name ?? s.subscriptionId,
+          status: view.status,
+          canClose: view.canClose,
+          ...(state.closed === undefined ? {} : { closeReason: closeReasonText(state.closed.reason) }),
+        },
+      ];
+    });
+    return send(
+      c,
+      portalSubscriptionsPage(
+        portalCtx(c, session, takeFlash(session)),
+        listed,
+        shop.subscriptionSettings.closeReasons,
+      ),
+    );
+  });
+  /** SUB-4: a listed reason only; the decider refuses free text from a customer and a plan that is not closable. */
+  app.post('/portal/subscriptions/:subscriptionId/close', async (c) => {
+    const session = browserSession(c, 'customer');
+    if (session === undefined) return c.redirect('/portal/login', 303);
+    const form = await readForm(c);
+    const refused = csrfRefused(c, session, form);
+    if (refused !== undefined) return refused;
+    const subscriptionId = c.req.param('subscriptionId');
+    const found = await shop.subscription(subscriptionId);
+    const directory = await shop.directory();
+    const mine = mySubscriptions(
+      found === undefined ? {} : { [subscriptionId]: found.state },
+      directory,
+      session.actor,
+    );
+    if (found === undefined || mine.length === 0)
+      return send(c, portalMessagePage(session.language, 'Not found', subscriptionId), 404);
+    // The decider checks the customer's own id against the subscription's; a company contact acts for the holder.
+    const handled = await shop.subscriptionCommand(
+      subscriptionId,
+      { type: 'CloseSubscription', data: { reasonCode: form['reasonCode'] ?? '' } },
+      { commandId: newId(), actor: session.actor, at: nowIso() },
+    );
+    flashes.set(
+      session.id,
+      E.isLeft(handled)
+        ? { kind: 'error', text: problemOfError(handled.left).detail }
+        : { kind: 'ok', text: wordsFor(session.language).closed },
+    );
+    return c.redirect('/portal/subscriptions', 303);
+  });
+  portalPage('/portal/receipts', async (c, session) =>
+    send(
+      c,
+      portalReceiptsPage(
+        portalCtx(c, session),
+        myReceipts((await shop.receiptRows()).byOrder, await shop.ordersModel(), await shop.directory(), session.actor),
+      ),
+    ),
+  );
+
+  /** CUS-3: the guest's status page, opened by the token in her confirmation; a wrong token is a 404. */
+  app.get('/orders/status', async (c) => {
+    const orderId = c.req.query('order') ?? '';
+    const customerId = c.req.query('customer') ?? '';
+    const token = c.req.query('token') ?? '';
+    const found = orderId === '' ? undefined : await shop.order(orderId);
+    const language = languageFor(c) === 'en' ? (found?.state.details?.customer.language ?? 'en') : languageFor(c);
+    const opens =
+      found !== undefined &&
+      found.state.details?.customer.id === customerId &&
+      token !== '' &&
+      (await shop.accounts.opensOrder(customerId, orderId, token));
+    if (!opens)
+      return send(c, portalMessagePage(language, wordsFor(language).notFound, wordsFor(language).orderStatus), 404);
+    const owner: Actor = { kind: 'customer', id: customerId };
+    const model = await shop.ordersModel();
+    const view = customerOrder(model, owner, orderId);
+    if (view === undefined) return send(c, portalMessagePage(language, wordsFor(language).notFound, orderId), 404);
+    return send(
+      c,
+      guestOrderStatusPage(language, view, customerStatusHistory(model, await shop.historyModel(), owner, orderId)),
+    );
+  });
+
+  /** PAY-3: where a payment link points. The example has no real provider: the page says what a provider would show. */
+  app.get('/pay/:orderId/:paymentId', async (c) => {
+    const found = await shop.order(c.req.param('orderId'));
+    const payment = found?.state.payments.find((p) => p.paymentId === c.req.param('paymentId'));
+    const language = found?.state.details?.customer.language ?? 'en';
+    if (found === undefined || payment === undefined)
+      return send(c, portalMessagePage(language, wordsFor(language).notFound, 'payment link'), 404);
+    return send(
+      c,
+      portalMessagePage(
+        language,
+        `${wordsFor(language).payment}: ${found.state.details?.orderNumber ?? ''}`,
+        `${money.format({ amount: payment.requested, currency: found.state.currency })} (${payment.method.name}): ${payment.status}`,
+      ),
+    );
+  });
+};

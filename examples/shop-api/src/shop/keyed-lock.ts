@@ -1,0 +1,21 @@
+/**
+ * One queue per key: work for the same order stream runs one at a time in
+ * this process, so the If-Match check, the command and the policies that
+ * follow it are not interleaved with another request for that order. (The
+ * store still arbitrates between processes: the handler appends with the
+ * version it read.)
+ */
+export const createKeyedLock = () => {
+  const tails = new Map<string, Promise<unknown>>();
+  return async <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const before = tails.get(key) ?? Promise.resolve();
+    const run = before.then(work, work);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (tails.get(key) === tail) tails.delete(key);
+    }
+  };
+};
