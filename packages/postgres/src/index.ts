@@ -17,3 +17,4 @@ export * from './outbox.js';
 export * from './timer-store.js';
 export * from './lease-store.js';
 export * from './parked-store.js';
+export * from './partition-store.js';

@@ -91,6 +91,17 @@ export const createPostgresLeaseStore = (
     );
   };
 
+  // The caller's own rows, in partition order, before any change: its fenced commits lock their rows
+  // in the same order (FOR SHARE), so a balance and a commit queue up and never deadlock.
+  const lockOwnRows = async (tx: SqlQueryable, group: string, owner: string): Promise<number[]> =>
+    (
+      await tx.query(
+        `select partition from ${s}.partition_leases where group_name = $1 and owner = $2
+          order by partition for update`,
+        [group, owner],
+      )
+    ).map((row) => Number(row['partition']));
+
   const liveMembers = async (tx: SqlQueryable, request: LeaseRequest): Promise<string[]> => {
     await tx.query(`delete from ${s}.lease_members where group_name = $1 and expires_at <= $2::timestamptz`, [
       request.group,
@@ -125,12 +136,7 @@ export const createPostgresLeaseStore = (
           await lockGroup(tx, 'balance', request);
           const members = await liveMembers(tx, request);
           const share = fairShare(request.partitions, [...members, request.owner], request.owner);
-          const mine = (
-            await tx.query(
-              `select partition from ${s}.partition_leases where group_name = $1 and owner = $2 order by partition`,
-              [request.group, request.owner],
-            )
-          ).map((row) => Number(row['partition']));
+          const mine = await lockOwnRows(tx, request.group, request.owner);
           const excess = mine.slice(share);
           if (excess.length > 0)
             await tx.query(
@@ -143,13 +149,15 @@ export const createPostgresLeaseStore = (
               where group_name = $1 and owner = $2`,
             [request.group, request.owner, until(request)],
           );
+          // Free rows, and rows whose lease ended. SKIP LOCKED passes over a row whose old owner still
+          // has a fenced commit in flight (FOR SHARE): it is taken at a later balance, after that commit.
           const wanted = share - Math.min(mine.length, share);
           if (wanted > 0)
             await tx.query(
               `update ${s}.partition_leases l set owner = $2, token = l.token + 1, expires_at = $4::timestamptz
                  from (select partition from ${s}.partition_leases
                         where group_name = $1 and (owner is null or expires_at <= $3::timestamptz)
-                        order by partition limit $5) free
+                        order by partition limit $5 for update skip locked) free
                 where l.group_name = $1 and l.partition = free.partition`,
               [request.group, request.owner, request.now, until(request), wanted],
             );
@@ -175,6 +183,7 @@ export const createPostgresLeaseStore = (
       checkedCall('release', idProblem(group, 'group') ?? idProblem(owner, 'owner'), () =>
         executor.transaction(async (tx) => {
           await tx.query(`select 1 from ${s}.lease_groups where group_name = $1 for update`, [group]);
+          await lockOwnRows(tx, group, owner);
           await tx.query(`delete from ${s}.lease_members where group_name = $1 and owner = $2`, [group, owner]);
           await tx.query(`update ${s}.partition_leases set owner = null where group_name = $1 and owner = $2`, [
             group,

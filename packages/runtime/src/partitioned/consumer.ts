@@ -29,7 +29,9 @@ export type StepOutcome = Readonly<{
 }>;
 
 export type StepContext<Tx> = Readonly<{
-  store: Readonly<{ readAll: (after?: Checkpoint, options?: EventFilter & { limit?: number }) => AsyncIterable<Envelope> }>;
+  store: Readonly<{
+    readAll: (after?: Checkpoint, options?: EventFilter & { limit?: number }) => AsyncIterable<Envelope>;
+  }>;
   partitions: PartitionStore<Tx>;
   group: string;
   owner: string;
@@ -61,7 +63,12 @@ const decodeFor = (projection: AnyPartitionedProjection<unknown>, raw: Envelope)
 };
 
 /** Forget partitions no longer held, load the checkpoints of partitions newly held (or held again). */
-const sync = async <Tx>(context: StepContext<Tx>, name: string, state: ConsumerState, held: ReadonlyMap<number, PartitionLease>) => {
+const sync = async <Tx>(
+  context: StepContext<Tx>,
+  name: string,
+  state: ConsumerState,
+  held: ReadonlyMap<number, PartitionLease>,
+) => {
   for (const partition of [...state.checkpoints.keys()])
     if (held.get(partition)?.token !== state.tokens.get(partition)) {
       state.checkpoints.delete(partition);
@@ -94,14 +101,18 @@ export const step = async <Tx>(
     first = false;
   }
   const batch: Envelope[] = [];
-  for await (const envelope of context.store.readAll(from, { ...filter, limit: context.batchSize })) batch.push(envelope);
+  for await (const envelope of context.store.readAll(from, { ...filter, limit: context.batchSize }))
+    batch.push(envelope);
   const last = batch.at(-1)?.globalPosition;
   if (last === undefined) return { applied: 0, more: false, fenced: false };
 
   // Events of held partitions past their partition's checkpoint, in log order.
   const mine = batch.filter((envelope) => {
     const partition = partitionOf(envelope.streamId, context.partitionCount);
-    return state.checkpoints.has(partition) && context.partitions.compare(envelope.globalPosition, state.checkpoints.get(partition)) > 0;
+    return (
+      state.checkpoints.has(partition) &&
+      context.partitions.compare(envelope.globalPosition, state.checkpoints.get(partition)) > 0
+    );
   });
   const behind = [...state.checkpoints].filter(([, checkpoint]) => context.partitions.compare(checkpoint, last) < 0);
   const fences: PartitionFence[] = behind.map(([partition]) => ({
@@ -116,7 +127,8 @@ export const step = async <Tx>(
   if ('projection' in consumer) {
     const projection = consumer.projection;
     committed = await context.partitions.commit(fences, checkpoints, async (tx) => {
-      for (const envelope of mine) await projection.handle(tx, decodeFor(projection as AnyPartitionedProjection<unknown>, envelope));
+      for (const envelope of mine)
+        await projection.handle(tx, decodeFor(projection as AnyPartitionedProjection<unknown>, envelope));
     });
   } else {
     // Effects first, checkpoint after: a crash in between re-runs the batch with the same command ids.
@@ -141,4 +153,3 @@ export const step = async <Tx>(
   for (const [partition] of behind) state.checkpoints.set(partition, last);
   return { applied: mine.length, more: batch.length >= context.batchSize, fenced: false };
 };
-

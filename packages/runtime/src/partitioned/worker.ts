@@ -52,16 +52,16 @@ export const createPartitionedWorker = <Tx>(options: PartitionedWorkerOptions<Tx
   let wakeBalancer: (() => void) | undefined;
 
   const runners: Runner[] = [
-    ...(options.projections ?? []).map(
-      (projection): Runner => ({
-        name: projection.name,
-        consumer: { projection: projection as AnyPartitionedProjection<never> },
-        state: newConsumerState(),
-      }),
-    ),
-    ...(options.reactors ?? []).map(
-      (reactor): Runner => ({ name: reactor.reactor.name, consumer: { reactor }, state: newConsumerState() }),
-    ),
+    ...(options.projections ?? []).map((projection): Runner => ({
+      name: projection.name,
+      consumer: { projection },
+      state: newConsumerState(),
+    })),
+    ...(options.reactors ?? []).map((reactor): Runner => ({
+      name: reactor.reactor.name,
+      consumer: { reactor },
+      state: newConsumerState(),
+    })),
   ];
   for (const runner of runners) processed[runner.name] = 0;
 
