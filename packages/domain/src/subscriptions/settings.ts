@@ -145,10 +145,15 @@ export const defaultSubscriptionSettings: SubscriptionSettings = {
   dunning: defaultDunning,
 };
 
-/** The label of a reason in a language, falling back to its base language, then to `label`. */
+/** The label of a reason in a language ("zh-Hant-TW" tries "zh-Hant", then "zh"), else `label`. */
 export const closeReasonLabel = (reason: ConfiguredCloseReason, language?: string): string => {
   if (language === undefined || reason.labels === undefined) return reason.label;
-  return reason.labels[language] ?? reason.labels[language.split('-')[0] ?? language] ?? reason.label;
+  const parts = language.split('-');
+  for (let n = parts.length; n > 0; n--) {
+    const label = reason.labels[parts.slice(0, n).join('-')];
+    if (label !== undefined) return label;
+  }
+  return reason.label;
 };
 
 /** SUB-4: the reasons a customer may pick in the portal. */
