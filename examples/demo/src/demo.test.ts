@@ -1,7 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPgliteExecutor, createPostgresEventStore } from '@ordersource/postgres';
+import {
+  createPgliteExecutor,
+  createPostgresCheckpointStore,
+  createPostgresEventStore,
+  createPostgresParkedStore,
+  createPostgresTimerStore,
+} from '@ordersource/postgres';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from './walk.js';
 
@@ -11,7 +17,11 @@ const runOnce = async (dataDir: string): Promise<string[]> => {
   const store = await createPostgresEventStore(executor);
   const lines: string[] = [];
   try {
-    await runDemo(store, (line) => lines.push(line));
+    await runDemo(store, (line) => lines.push(line), {
+      checkpoints: createPostgresCheckpointStore(executor),
+      timers: createPostgresTimerStore(executor),
+      parked: createPostgresParkedStore(executor),
+    });
   } finally {
     await store.close();
     await executor.close();
@@ -20,6 +30,13 @@ const runOnce = async (dataDir: string): Promise<string[]> => {
 };
 
 describe('the README demo (examples/demo)', () => {
+  it('runs on the shop runtime and says so: no hand-written loop (issue 11)', async () => {
+    const source = await readFile(new URL('./walk.ts', import.meta.url), 'utf8');
+    expect(source).toContain("from '@ordersource/runtime'");
+    expect(source).toContain('there is no hand-written loop here');
+    expect(source).not.toMatch(/effectsOf|syncOrderReceipts|for \(let round/);
+  });
+
   it('walks one order from checkout to fulfilled with a partial refund, and a second run sees the first', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ordersource-demo-'));
     try {
@@ -49,6 +66,12 @@ describe('the README demo (examples/demo)', () => {
       expect(first).toContain('ВОЗВРАТ ПРИХОДА (income return)  1054=2');
       expect(first).toMatch(/2 pair x 479\.45 RUB = 958\.90 RUB/);
       expect(first).not.toContain('receipts policy refused');
+      // Issue 11: the receipts policy runs as a reactor of the runtime, and the lock after the closing receipt.
+      expect(first).toContain('receipts RecordPayment -> ReceiptIssued');
+      expect(first).toContain('policy receipts-lock-order: LockOrder');
+      expect(first).toMatch(/Runtime: \d+ consumers \(reactors, timer planner, read models\), 0 behind, 0 parked/);
+      // Typed notifications straight from the runtime (NOT-1).
+      expect(first).toContain('notification: {"kind":"order-confirmation","orderId":"demo-1"');
       expect(first).toContain('The store now holds 1 order(s): SO-1001 7000.00 RUB partially_refunded.');
       // Issue 12 (NOT-1, NOT-2): the order's messages rendered in Russian and in Persian (right to left).
       expect(first).toContain('in Russian (4 messages):');
@@ -62,6 +85,10 @@ describe('the README demo (examples/demo)', () => {
       expect(second).toContain('The store holds 1 order(s) from earlier runs: SO-1001.');
       expect(second).toContain('Checkout of SO-1002');
       expect(second).toContain('The store now holds 2 order(s)');
+      // The checkpoints are in the database: the second run's reactors did not redo the first order's work.
+      expect(second).toContain("The runtime's checkpoints are up to date: nothing to redo.");
+      expect(second).not.toContain('"orderId":"demo-1"');
+      expect(second).toContain('notification: {"kind":"order-confirmation","orderId":"demo-2"');
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

@@ -7,13 +7,12 @@ import {
   intentsForNotification,
   loadCatalog,
   type ChannelAdapter,
-  type DomainNotification,
   type MessageIntent,
 } from '@ordersource/notify';
 import { smtpChannel } from '@ordersource/notify-smtp';
 import type { OrderState } from '@ordersource/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import type { Notification } from './shop.js';
+import type { NotificationOut } from '@ordersource/runtime';
 
 /**
  * The messages of one order's life (NOT-1 confirmation and admin alert,
@@ -22,9 +21,6 @@ import type { Notification } from './shop.js';
  * ("smtp://127.0.0.1:2525"). The same intents in two languages get ids of
  * their own, since each is a message of its own.
  */
-const KINDS = new Set(['order-update', 'order-confirmation', 'new-order-alert']);
-const isDomainNotification = (n: unknown): n is DomainNotification =>
-  typeof n === 'object' && n !== null && KINDS.has(String((n as { kind?: unknown }).kind));
 
 const shop = {
   shopName: 'Беговой клуб',
@@ -54,7 +50,7 @@ const channelsFor = (
 };
 
 export const printMessages = async (
-  notifications: readonly Readonly<{ note: Notification; order: OrderState }>[],
+  notifications: readonly Readonly<{ out: NotificationOut; order: OrderState }>[],
   log: (line: string) => void,
   smtpUrl: string | undefined = process.env['ORDERSOURCE_DEMO_SMTP'],
 ): Promise<void> => {
@@ -68,16 +64,13 @@ export const printMessages = async (
   });
   const queue = createMemoryQueue(dispatcher, { concurrency: 1 });
   for (const language of ['ru', 'fa']) {
-    const intents: MessageIntent[] = notifications.flatMap(({ note, order }) =>
-      isDomainNotification(note.notification)
-        ? intentsForNotification({ id: note.id, notification: note.notification }, order, shop).intents.map(
-            (intent) => ({
-              ...intent,
-              id: `${intent.id}/${language}`,
-              language,
-            }),
-          )
-        : [],
+    // The runtime's notifications are typed (DomainNotification): no guessing at their shape.
+    const intents: MessageIntent[] = notifications.flatMap(({ out, order }) =>
+      intentsForNotification({ id: out.id, notification: out.notification }, order, shop).intents.map((intent) => ({
+        ...intent,
+        id: `${intent.id}/${language}`,
+        language,
+      })),
     );
     log(
       `\n  in ${language === 'ru' ? 'Russian' : 'Persian'} (${intents.length} messages)${smtpUrl === undefined ? '' : `, sent to ${smtpUrl}`}:`,

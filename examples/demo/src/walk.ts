@@ -1,13 +1,22 @@
-import { money, type Actor, type EventStore, type Money } from '@ordersource/core';
 import {
-  decodeOrderCommand,
+  money,
+  rehydrate,
+  type Actor,
+  type CheckpointStore,
+  type EventStore,
+  type Money,
+  type ParkedStore,
+  type TimerStore,
+} from '@ordersource/core';
+import {
+  decodeOrderEnvelope,
   defaultShopSettings,
   financialStatus,
-  listOrders,
+  orderDecider,
   orderStreamId,
   pixpaPaymentStatus,
   renderOrderSummaryText,
-  statusHistory,
+  type OrderEvent,
   type OrderState,
 } from '@ordersource/domain';
 import {
@@ -16,15 +25,18 @@ import {
   sendPendingReceipts,
   createInMemoryFiscalRegister,
 } from '@ordersource/domain/receipts';
+import { createShop, createVirtualClock, type NotificationOut, type Shop } from '@ordersource/runtime';
 import * as E from 'fp-ts/lib/Either.js';
 import { printMessages } from './messages.js';
-import { createShop, type Notification } from './shop.js';
 
 /**
  * The walk itself, separate from the store it runs on so that the test runs
- * it on an in-memory PGlite. Every command enters as raw data, the way a
- * storefront, a payment webhook or an admin form would send it, and is decoded
- * at the boundary first.
+ * it on a temporary PGlite. The shop is the runtime's (`createShop` of
+ * @ordersource/runtime): there is no hand-written loop here. Every command
+ * enters as raw data, the way a storefront, a payment webhook or an admin form
+ * would send it, and the runtime decodes it with the order's command codec;
+ * then `runUntilIdle()` runs every policy, the receipts policy and the lock
+ * after the closing receipt as checkpointed reactors until nothing more happens.
  */
 
 const rub = (amount: number): Money => ({ amount: amount * 100, currency: 'RUB' });
@@ -33,10 +45,40 @@ const customer: Actor = { kind: 'customer', id: 'cust-olga', name: 'Olga Petrova
 const admin: Actor = { kind: 'admin', id: 'ann', name: 'Ann (shop admin)' };
 const provider: Actor = { kind: 'provider', id: 'sberbank-acquiring' };
 
-export const runDemo = async (store: EventStore, log: (line: string) => void): Promise<void> => {
-  const shop = createShop(store, defaultShopSettings);
-  const before = await shop.readModels();
-  const earlier = listOrders(before.orders);
+/** Durable ports for the runtime (the PostgreSQL ones in main.ts); in memory when absent. */
+export type DemoPorts = Readonly<{ checkpoints?: CheckpointStore; timers?: TimerStore; parked?: ParkedStore }>;
+
+/** The order as it was right after the event that caused a notification: what its message shows. */
+const orderAt = async (shop: Shop, out: NotificationOut): Promise<OrderState> => {
+  const events: OrderEvent[] = [];
+  for await (const raw of shop.store.read(out.cause.streamId, { limit: out.cause.streamVersion + 1 })) {
+    const decoded = decodeOrderEnvelope(raw);
+    if (E.isLeft(decoded)) throw new Error(decoded.left.message);
+    events.push(decoded.right.event);
+  }
+  return rehydrate(orderDecider, events);
+};
+
+export const runDemo = async (store: EventStore, log: (line: string) => void, ports: DemoPorts = {}): Promise<void> => {
+  const shop = createShop({
+    store,
+    settings: defaultShopSettings,
+    // Business time comes in each command; the runtime's clock only says when timers are due.
+    clock: createVirtualClock('2026-11-01T09:00:00Z'),
+    ...ports,
+  });
+  // Bring the reactors and read models up to date with earlier runs first. Their checkpoints are in the
+  // database, so the policies of earlier orders are not run again.
+  const caught = await shop.runUntilIdle();
+  const redone = caught.commands.length + caught.notifications.length;
+  log(
+    redone === 0
+      ? "The runtime's checkpoints are up to date: nothing to redo."
+      : `The runtime caught up with earlier runs: ${caught.commands.length} command(s) sent again ` +
+          `(${caught.commands.filter((c) => c.duplicate).length} absorbed as duplicates), ` +
+          `${caught.notifications.length} notification(s) decided again.`,
+  );
+  const earlier = await shop.queries.orders();
   log(
     `The store holds ${earlier.length} order(s) from earlier runs${earlier.length > 0 ? `: ${earlier.map((o) => o.orderNumber).join(', ')}` : ''}.`,
   );
@@ -48,29 +90,34 @@ export const runDemo = async (store: EventStore, log: (line: string) => void): P
   const at = (day: number, hour: number) =>
     `2026-11-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`;
 
-  /** Decode raw input into a command (as an HTTP endpoint would), then handle it. */
   // Each notification with the order as it was right after the change that caused it (what the message shows).
-  const notifications: { note: Notification; order: OrderState }[] = [];
-  const fresh: Notification[] = [];
+  const notifications: { out: NotificationOut; order: OrderState }[] = [];
+  /** Send raw input to the order stream (as an HTTP endpoint would), then let the runtime run until idle. */
   const send = async (label: string, raw: { type: string; data: unknown }, actor: Actor, when: string) => {
-    const decoded = decodeOrderCommand({ ...raw, metadata: { commandId: `${orderId}/${++step}`, actor, at: when } });
-    if (E.isLeft(decoded)) {
-      log(`✗ ${label}: ${decoded.left.message}`);
-      return undefined;
-    }
-    const handled = await shop.handle(orderId, decoded.right, (note) => {
-      fresh.push(note);
-      log(`    notification: ${note.text}`);
+    const handled = await shop.execute(orderStreamId(orderId), {
+      ...raw,
+      metadata: { commandId: `${orderId}/${++step}`, actor, at: when },
     });
     if (E.isLeft(handled)) {
-      log(`✗ ${label}: refused: ${handled.left.message}`);
+      log(`✗ ${label}: ${handled.left.kind === 'domain' ? 'refused: ' : ''}${handled.left.message}`);
       return undefined;
     }
-    const now = await shop.orders.load(orderStreamId(orderId));
-    if (E.isRight(now)) for (const note of fresh.splice(0)) notifications.push({ note, order: now.right.state });
     log(`✓ ${label} -> ${handled.right.events.map((e) => e.type).join(', ') || 'no change'}`);
-    for (const policy of handled.right.policies) log(`    policy ${policy}`);
-    for (const refused of handled.right.receiptsRefused) log(`    receipts policy refused ${refused}`);
+    const report = await shop.runUntilIdle();
+    for (const command of report.commands) {
+      if (command.duplicate || command.events.length === 0) continue;
+      if (command.streamId === orderStreamId(orderId)) log(`    policy ${command.reactor}: ${command.type}`);
+      else if (command.streamId === receiptsStreamId(orderId))
+        log(`    receipts ${command.type} -> ${command.events.join(', ')}`);
+    }
+    for (const refused of report.refusals)
+      log(
+        `    ${refused.reactor.startsWith('receipts') ? 'receipts policy' : refused.reactor} refused ${refused.type}: ${refused.error.message}`,
+      );
+    for (const out of report.notifications) {
+      log(`    notification: ${JSON.stringify(out.notification)}`);
+      notifications.push({ out, order: await orderAt(shop, out) });
+    }
     return handled.right;
   };
 
@@ -222,17 +269,16 @@ export const runDemo = async (store: EventStore, log: (line: string) => void): P
     at(6, 11),
   );
 
-  const loaded = await shop.orders.load(orderStreamId(orderId));
-  if (E.isLeft(loaded)) throw new Error(loaded.left.message);
-  const order: OrderState = loaded.right.state;
+  const view = await shop.queries.order(orderId);
+  if (view === undefined) throw new Error(`order ${orderId} is not in the store`);
+  const order: OrderState = view.state;
   const status = financialStatus(order);
   log(
     `\n5. ${orderNumber}: order ${order.status}, fulfillment ${order.fulfillment.status}, payment ${status} (customer sees "${pixpaPaymentStatus(status)}")`,
   );
 
   log('\nStatus history, newest first (ORD-5):');
-  const models = await shop.readModels();
-  for (const entry of statusHistory(models.history, orderId)) {
+  for (const entry of [...view.history].reverse()) {
     const channels = [entry.email ? 'e-mail' : '', entry.sms ? 'SMS' : ''].filter(Boolean).join('+') || '-';
     const remark = entry.remarks.admin ?? entry.remarks.gateway ?? entry.remarks.customer ?? '';
     log(
@@ -247,7 +293,7 @@ export const runDemo = async (store: EventStore, log: (line: string) => void): P
   const register = createInMemoryFiscalRegister();
   const sent = await sendPendingReceipts({
     register,
-    handler: shop.receipts,
+    handler: shop.handlers.receipts,
     streamId: receiptsStreamId(orderId),
     now: () => at(6, 12),
   });
@@ -264,7 +310,16 @@ export const runDemo = async (store: EventStore, log: (line: string) => void): P
   log(`\nThe messages of ${orderNumber}'s life (NOT-1, NOT-2), rendered by @ordersource/notify:`);
   await printMessages(notifications, log);
 
-  const after = listOrders(models.orders);
+  // The register's answers were appended to the receipts stream: let the reactors see them too.
+  await shop.runUntilIdle();
+  const health = await shop.health();
+  const behind = health.consumers.filter((c) => (c.lag ?? 0) > 0).length;
+  log(
+    `\nRuntime: ${health.consumers.length} consumers (reactors, timer planner, read models), ${behind} behind, ` +
+      `${health.parked.length} parked, ${health.timers.planned} timer(s) planned, ${health.outbox.depth} notification(s) in the outbox.`,
+  );
+
+  const after = await shop.queries.orders();
   log(
     `The store now holds ${after.length} order(s): ${after.map((o) => `${o.orderNumber} ${money.format(o.total)} ${o.financialStatus}`).join('; ')}.`,
   );
