@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { ValidationError, ValidationIssue } from './errors.js';
+import { markExactIs, markRefinement } from './identity-guard.js';
 
 /**
  * Decoding at the boundary. `decode` turns unknown input into a typed value or
@@ -271,26 +272,32 @@ export const refine = <A, O>(
   predicate: (a: A) => boolean,
   name: string,
 ): t.Type<A, O, unknown> =>
-  wrapping(
-    new t.Type<A, O, unknown>(
-      name,
-      (u): u is A => codec.is(u) && predicate(u),
-      (u, c) => {
-        const base = codec.validate(u, c);
-        if (E.isLeft(base)) return base;
-        return predicate(base.right) ? base : t.failure(u, c, `${name}`);
-      },
-      codec.encode,
+  markRefinement(
+    wrapping(
+      new t.Type<A, O, unknown>(
+        name,
+        (u): u is A => codec.is(u) && predicate(u),
+        (u, c) => {
+          const base = codec.validate(u, c);
+          if (E.isLeft(base)) return base;
+          return predicate(base.right) ? base : t.failure(u, c, `${name}`);
+        },
+        codec.encode,
+      ),
+      codec,
     ),
     codec,
+    predicate,
   );
 
 /** An integer in the safe range (no floats, no NaN, no 2^53 overflow). */
-export const SafeInt = new t.Type<number, number, unknown>(
-  'SafeInteger',
-  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u),
-  (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) ? t.success(u) : t.failure(u, c)),
-  t.identity,
+export const SafeInt = markExactIs(
+  new t.Type<number, number, unknown>(
+    'SafeInteger',
+    (u): u is number => typeof u === 'number' && Number.isSafeInteger(u),
+    (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) ? t.success(u) : t.failure(u, c)),
+    t.identity,
+  ),
 );
 
 export const NonNegativeInt = refine(SafeInt, (n) => n >= 0, 'NonNegativeInteger');
@@ -333,11 +340,13 @@ const isIsoInstant = (u: unknown): u is string => {
 };
 
 /** An ISO-8601 instant with a zone, e.g. 2026-11-24T10:00:00Z. Kept as the string given. */
-export const IsoInstant = new t.Type<string, string, unknown>(
-  'IsoInstant',
-  isIsoInstant,
-  (u, c) => (isIsoInstant(u) ? t.success(u) : t.failure(u, c)),
-  t.identity,
+export const IsoInstant = markExactIs(
+  new t.Type<string, string, unknown>(
+    'IsoInstant',
+    isIsoInstant,
+    (u, c) => (isIsoInstant(u) ? t.success(u) : t.failure(u, c)),
+    t.identity,
+  ),
 );
 
 type Typed = t.Type<unknown, unknown, unknown>;

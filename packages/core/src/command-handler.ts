@@ -6,6 +6,7 @@ import { withValidationCode, type DomainError, type ValidationError } from './er
 import type { AppendError, AppendResult, EventStore } from './event-store.js';
 import { NO_STREAM_VERSION } from './expected-revision.js';
 import { frozenCopy } from './frozen-copy.js';
+import { eventsReadNow } from './in-memory-store.js';
 import type { Command, Event } from './message.js';
 import { deepCopy, sleep } from './runtime.js';
 import { loadUsableSnapshot, reportSnapshotProblem, type SnapshotPolicy, type UsableSnapshot } from './snapshot.js';
@@ -106,9 +107,34 @@ export type CommandHandler<C extends Command, E extends Event, S> = Readonly<{
  * older entry skips what a concurrent call already recorded, so a command's
  * events are never listed twice.
  */
-type CommandLog<E> = { byCommand: Map<string, readonly E[]>; upTo: number };
+type CommandLog<E> = {
+  byCommand: Map<string, readonly E[]>;
+  upTo: number;
+  /**
+   * Events folded from the store whose commands are not in `byCommand` yet,
+   * with their causationIds. A fold only pushes onto these; the map is built
+   * when a command first asks (`commandsOf`), so `load()` on a cache miss
+   * does not pay for an index that only `handle` reads.
+   */
+  unindexed?: { causes: string[]; events: E[] } | undefined;
+};
 
 const emptyLog = <E>(): CommandLog<E> => ({ byCommand: new Map(), upTo: NO_STREAM_VERSION });
+
+/** The log's commandId -> events map, with what the folds left unindexed added first (in stream order). */
+const commandsOf = <E>(log: CommandLog<E>): Map<string, readonly E[]> => {
+  const pending = log.unindexed;
+  if (pending !== undefined) {
+    log.unindexed = undefined;
+    const { causes, events } = pending;
+    for (let i = 0; i < causes.length; i++) {
+      const cause = causes[i] as string;
+      const previous = log.byCommand.get(cause);
+      log.byCommand.set(cause, previous === undefined ? [events[i] as E] : [...previous, events[i] as E]);
+    }
+  }
+  return log.byCommand;
+};
 
 /** The store handed back a stream with a gap (or out of order): nothing is folded past it. */
 const outOfStep = (streamId: string, folded: number, read: number): ValidationError => ({
@@ -210,6 +236,22 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
    */
   let decideOnCopy = false;
 
+  /** Decode one stored event and fold it into `entry`; a Left stops the fold. */
+  const foldStored = (streamId: string, raw: Envelope, entry: Entry<E, S>): ValidationError | undefined => {
+    const decoded = decodeEnvelope(raw);
+    if (E.isLeft(decoded)) return withValidationCode(decoded.left, 'invalid-event');
+    const { event, causationId, streamVersion } = decoded.right;
+    if (!fold(streamId, entry, event, streamVersion)) return outOfStep(streamId, entry.version, streamVersion);
+    const handled = entry.handled;
+    if (causationId !== undefined && streamVersion > handled.upTo) {
+      const pending = (handled.unindexed ??= { causes: [], events: [] });
+      pending.causes.push(causationId);
+      pending.events.push(event);
+    }
+    if (streamVersion > handled.upTo) handled.upTo = streamVersion;
+    return undefined;
+  };
+
   /** Fold the events after `entry.version` into `entry`, in place; `fresh`: nothing was folded into it before. */
   const foldOnto = async (
     streamId: string,
@@ -217,20 +259,19 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     entry: Entry<E, S>,
     fresh: boolean,
   ): Promise<E.Either<ValidationError, Entry<E, S>>> => {
-    const handled = entry.handled;
     try {
-      for await (const raw of events) {
-        const decoded = decodeEnvelope(raw);
-        if (E.isLeft(decoded)) return E.left(withValidationCode(decoded.left, 'invalid-event'));
-        const { event, causationId, streamVersion } = decoded.right;
-        if (!fold(streamId, entry, event, streamVersion))
-          return E.left(outOfStep(streamId, entry.version, streamVersion));
-        if (causationId !== undefined && streamVersion > handled.upTo) {
-          const previous = handled.byCommand.get(causationId);
-          handled.byCommand.set(causationId, previous === undefined ? [event] : [...previous, event]);
+      // The in-memory store hands its events over without a promise per event.
+      const now = eventsReadNow(events);
+      if (now !== undefined) {
+        for (const raw of now) {
+          const problem = foldStored(streamId, raw, entry);
+          if (problem !== undefined) return E.left(problem);
         }
-        handled.upTo = Math.max(handled.upTo, streamVersion);
-      }
+      } else
+        for await (const raw of events) {
+          const problem = foldStored(streamId, raw, entry);
+          if (problem !== undefined) return E.left(problem);
+        }
     } catch (thrown) {
       // Only a spoilt entry is folded again, from the store; any other error, or a fold from zero, is the caller's.
       if (fresh || !spoilt(entry)) throw thrown;
@@ -332,7 +373,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
       }
       // The version decided on: the entry may move on while this call awaits.
       const seen = entry.version;
-      const previous = entry.handled.byCommand.get(commandId);
+      const previous = commandsOf(entry.handled).get(commandId);
       const beforeSnapshot = previous === undefined && entry.earlier?.has(commandId) === true;
       const decided =
         previous !== undefined || beforeSnapshot
@@ -359,7 +400,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
         if (events === undefined) {
           const earlier = await eventsOf(streamId, commandId);
           if (E.isLeft(earlier)) return earlier;
-          entry.handled.byCommand.set(commandId, earlier.right);
+          commandsOf(entry.handled).set(commandId, earlier.right);
           events = earlier.right;
         }
         return E.right({ streamId, events, version: entry.version, duplicate: true });
@@ -398,7 +439,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
           const again = await catchUp(streamId);
           if (E.isRight(again)) remember(streamId, again.right);
         }
-        entry.handled.byCommand.set(commandId, events);
+        commandsOf(entry.handled).set(commandId, events);
         entry.handled.upTo = Math.max(entry.handled.upTo, version);
         // Out of step only if this handler's view of the stream is wrong: forget it, the next call refolds.
         if (inStep) remember(streamId, entry);
@@ -444,7 +485,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
         state,
         version,
         schemaVersion: policy.schemaVersion,
-        commandIds: [...new Set([...(after.earlier ?? []), ...after.handled.byCommand.keys()])],
+        commandIds: [...new Set([...(after.earlier ?? []), ...commandsOf(after.handled).keys()])],
         eventId: lastEventId,
       });
     } catch (cause) {

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { decode, unreadableInput, validationError } from './codec.js';
 import type { Envelope } from './envelope.js';
+import { identityGuard } from './identity-guard.js';
 import type { ValidationError } from './errors.js';
 import type { Event } from './message.js';
 
@@ -36,6 +37,8 @@ export const createEnvelopeDecoder = <E extends Event>(
   const steps = new Map<string, Upcaster>();
   for (const upcaster of options.upcasters ?? []) steps.set(`${upcaster.type}@${upcaster.fromVersion}`, upcaster);
   const decodeEvent = decode(codec, 'event');
+  // The fast path: true only where the full decode would hand back the very input (identity-guard.ts).
+  const unchanged = identityGuard(codec);
   const current = options.currentVersions ?? {};
 
   const decodeEnvelope = (envelope: Envelope): E.Either<ValidationError, Envelope<E>> => {
@@ -76,6 +79,7 @@ export const createEnvelopeDecoder = <E extends Event>(
         ]),
       );
     const upcast = version !== envelope.schemaVersion;
+    if (!upcast && unchanged(envelope.event)) return E.right(envelope as Envelope<E>);
     const decoded = decodeEvent(upcast ? { type, data } : envelope.event);
     if (E.isLeft(decoded)) return E.left(validationError(`event at ${where(envelope)}`, decoded.left.issues));
     // io-ts hands back the very input when it had nothing to strip or convert: keep the envelope as it is.
@@ -102,17 +106,21 @@ const envelopeShape = (envelope: unknown): ValidationError | undefined => {
     return validationError('envelope', [
       { path: '(root)', rule: 'Envelope', value: envelope, message: '(root): must be an envelope object' },
     ]);
+  const event = envelope['event'];
+  const schemaVersion = envelope['schemaVersion'];
+  // The usual case allocates nothing.
+  if (isRecord(event) && Number.isSafeInteger(schemaVersion)) return undefined;
   const issues = [];
-  if (!isRecord(envelope['event']))
-    issues.push({ path: 'event', rule: 'Event', value: envelope['event'], message: 'event: must be an event object' });
-  if (!Number.isSafeInteger(envelope['schemaVersion']))
+  if (!isRecord(event))
+    issues.push({ path: 'event', rule: 'Event', value: event, message: 'event: must be an event object' });
+  if (!Number.isSafeInteger(schemaVersion))
     issues.push({
       path: 'schemaVersion',
       rule: 'SafeInteger',
-      value: envelope['schemaVersion'],
+      value: schemaVersion,
       message: 'schemaVersion: must be an integer',
     });
-  return issues.length === 0 ? undefined : validationError('envelope', issues);
+  return validationError('envelope', issues);
 };
 
 const where = (envelope: Envelope): string =>

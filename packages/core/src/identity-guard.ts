@@ -1,0 +1,178 @@
+import * as t from 'io-ts';
+
+/**
+ * The decode fast path: a predicate compiled once from an io-ts codec that
+ * is true only when `codec.decode(u)` would succeed and hand back `u`
+ * itself, unchanged. When it is true the decoder skips io-ts (its context
+ * arrays, an Either per node, the key lists of `exact`); when it is false
+ * the full decode runs and reports every failing field, as before. So the
+ * fast path can never accept what the full decode would refuse, nor return
+ * something other than what it would return.
+ *
+ * `codec.is` cannot serve: it checks the decoded type, not the input (a
+ * codec from string to Date), and `t.strict(...).is` lets unknown keys
+ * through that `decode` strips. So the predicate follows the combinators
+ * whose `validate` io-ts defines (type, partial, exact/strict, array,
+ * readonly, tagged and plain unions) and the primitives whose `is` and
+ * `validate` agree; any other codec (a `new t.Type`, an intersection, a
+ * refinement it does not know) is asked through its own `validate`, at that
+ * node only, and passes only if it returns the very input.
+ */
+
+export type IdentityGuard = (u: unknown) => boolean;
+
+/** Codecs of this package whose `is` holds exactly when `validate` returns the input (SafeInt, IsoInstant). */
+const exactIs = new WeakSet<t.Any>();
+/** `refine(inner, predicate)`: the codec it wraps and its predicate. */
+const refinements = new WeakMap<t.Any, Readonly<{ inner: t.Any; predicate: (u: never) => boolean }>>();
+
+/** Declare that `codec.is(u)` holds exactly when `codec.validate(u)` succeeds with `u` itself. */
+export const markExactIs = <T extends t.Any>(codec: T): T => {
+  exactIs.add(codec);
+  return codec;
+};
+
+/** Declare that `codec` validates with `inner`, then with `predicate` on the very value `inner` returned. */
+export const markRefinement = <T extends t.Any, A>(codec: T, inner: t.Any, predicate: (a: A) => boolean): T => {
+  refinements.set(codec, { inner, predicate });
+  return codec;
+};
+
+type TagIndex = readonly [string, ReadonlyArray<readonly unknown[]>];
+const getIndex = (t as unknown as { getIndex?: (codecs: readonly t.Any[]) => TagIndex | undefined }).getIndex;
+
+const isRecord = (u: unknown): u is Record<string, unknown> => u !== null && typeof u === 'object' && !Array.isArray(u);
+const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
+/** io-ts primitives whose `validate` is `is(u) ? success(u) : failure`. */
+const primitive = (codec: t.Any): boolean =>
+  codec instanceof t.StringType ||
+  codec instanceof t.NumberType ||
+  codec instanceof t.BooleanType ||
+  codec instanceof t.NullType ||
+  codec instanceof t.UndefinedType ||
+  codec instanceof t.UnknownType ||
+  codec instanceof t.LiteralType ||
+  codec instanceof t.KeyofType;
+
+/** At this node, ask the codec itself: does `validate` return the very input? */
+const byValidate = (codec: t.Any): IdentityGuard => {
+  const context: t.Context = [{ key: '', type: codec, actual: undefined }];
+  return (u) => {
+    const result = codec.validate(u, context);
+    return result._tag === 'Right' && result.right === u;
+  };
+};
+
+/** The props `exact` keeps, or undefined where io-ts's `getProps` would look further than this guard does. */
+const exactProps = (codec: t.Any): t.Props | undefined => {
+  if (codec instanceof t.InterfaceType || codec instanceof t.PartialType) return codec.props as t.Props;
+  if (codec instanceof t.ReadonlyType) return exactProps(codec.type as t.Any);
+  return undefined;
+};
+
+const compile = (codec: t.Any): IdentityGuard => {
+  if (primitive(codec) || exactIs.has(codec)) return (u) => codec.is(u);
+  const refined = refinements.get(codec);
+  if (refined !== undefined) {
+    const inner = compile(refined.inner);
+    const predicate = refined.predicate as (u: unknown) => boolean;
+    return (u) => inner(u) && predicate(u);
+  }
+  if (codec instanceof t.InterfaceType) {
+    const props = codec.props as t.Props;
+    const keys = Object.keys(props);
+    const guards = keys.map((key) => compile(props[key] as t.Any));
+    return (u) => {
+      if (!isRecord(u)) return false;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
+        const value = u[key];
+        // io-ts copies the object to add a declared key that is missing, or where a value is not === itself (NaN).
+        if ((value === undefined && !hasOwn(u, key)) || value !== value || !(guards[i] as IdentityGuard)(value))
+          return false;
+      }
+      return true;
+    };
+  }
+  if (codec instanceof t.PartialType) {
+    const props = codec.props as t.Props;
+    const keys = Object.keys(props);
+    const guards = keys.map((key) => compile(props[key] as t.Any));
+    // io-ts leaves an undefined optional key as it is, unless its codec turns undefined into a value (a default).
+    const undefinedKept = keys.map((key) => {
+      const result = (props[key] as t.Any).validate(undefined, [{ key, type: props[key] as t.Any, actual: undefined }]);
+      return result._tag === 'Left' || result.right === undefined;
+    });
+    return (u) => {
+      if (!isRecord(u)) return false;
+      for (let i = 0; i < keys.length; i++) {
+        const value = u[keys[i] as string];
+        if (value === undefined ? !undefinedKept[i] : value !== value || !(guards[i] as IdentityGuard)(value))
+          return false;
+      }
+      return true;
+    };
+  }
+  if (codec instanceof t.ExactType) {
+    const props = exactProps(codec.type as t.Any);
+    if (props === undefined) return byValidate(codec);
+    const inner = compile(codec.type as t.Any);
+    return (u) => {
+      if (!isRecord(u) || !inner(u)) return false;
+      // `exact` strips any own key it does not declare (enumerable or not): then it is a new object.
+      for (const key of Object.getOwnPropertyNames(u)) if (!hasOwn(props, key)) return false;
+      return true;
+    };
+  }
+  if (codec instanceof t.ArrayType || codec instanceof t.ReadonlyArrayType) {
+    const item = compile(codec.type as t.Any);
+    return (u) => {
+      if (!Array.isArray(u)) return false;
+      for (let i = 0; i < u.length; i++) {
+        const value: unknown = u[i];
+        if (value !== value || !item(value)) return false;
+      }
+      return true;
+    };
+  }
+  if (codec instanceof t.ReadonlyType) return compile(codec.type as t.Any);
+  if (codec instanceof t.TaggedUnionType) {
+    const members = codec.types as readonly t.Any[];
+    // io-ts's own tag index (exported, not typed), so the guard dispatches exactly as `validate` does.
+    const index = getIndex?.(members);
+    if (index === undefined) return byValidate(codec);
+    const [tag, groups] = index;
+    const byTag = new Map<unknown, IdentityGuard>();
+    // Like io-ts, the first member that lists a tag value takes it.
+    groups.forEach((values, i) => {
+      for (const value of values) if (!byTag.has(value)) byTag.set(value, compile(members[i] as t.Any));
+    });
+    return (u) => {
+      if (!isRecord(u)) return false;
+      const member = byTag.get(u[tag]);
+      return member !== undefined && member(u);
+    };
+  }
+  if (codec instanceof t.UnionType) {
+    // io-ts takes the first member that validates: the first member returning the input is that one.
+    const first = (codec.types as readonly t.Any[])[0];
+    return first === undefined ? () => false : compile(first);
+  }
+  return byValidate(codec);
+};
+
+/**
+ * The identity guard of `codec`, compiled once. It never throws past itself:
+ * input whose getters throw is left to the full decode, which reports it.
+ */
+export const identityGuard = (codec: t.Any): IdentityGuard => {
+  const guard = compile(codec);
+  return (u) => {
+    try {
+      return guard(u);
+    } catch {
+      return false;
+    }
+  };
+};
