@@ -71,6 +71,7 @@ export const startShop = async (options: StartOptions): Promise<RunningShop> => 
     sessions: createSessionStore(),
     config,
     loginLimiter: createRateLimiter(config.loginLimit.attempts, config.loginLimit.windowMs),
+    addressLimiter: createRateLimiter(config.loginLimit.attempts * 10, config.loginLimit.windowMs),
   });
   handle = (request, env) => app.fetch(request, env);
   return {

@@ -29,6 +29,7 @@ import {
   etagOf,
   ifMatchOf,
   isProblem,
+  loginWait,
   nowIso,
   sendProblem,
   sessionOf,
@@ -163,7 +164,7 @@ export const registerApiRoutes = (app: Hono, deps: Deps): void => {
           ],
         }),
       );
-    const wait = deps.loginLimiter.hit(`ip:${clientAddress(c)}`) ?? deps.loginLimiter.hit(`admin:${username}`);
+    const wait = loginWait(deps, clientAddress(c), `admin:${username}`);
     if (wait !== undefined)
       return sendProblem(c, problem(429, 'too-many-logins', 'Too many login attempts', `try again in ${wait} s`), {
         'retry-after': String(wait),
@@ -488,8 +489,7 @@ export const customerLogin = async (
   email: string,
   password: string,
 ): Promise<Session | ReturnType<typeof problem>> => {
-  const wait =
-    deps.loginLimiter.hit(`ip:${clientAddress(c)}`) ?? deps.loginLimiter.hit(`email:${email.trim().toLowerCase()}`);
+  const wait = loginWait(deps, clientAddress(c), `email:${email.trim().toLowerCase()}`);
   if (wait !== undefined)
     return problem(429, 'too-many-logins', 'Too many login attempts', `try again in ${wait} s`, { retryAfter: wait });
   const customerId = await deps.shop.accountByEmail(email);

@@ -34,8 +34,15 @@ export type Deps = Readonly<{
   shop: Shop;
   sessions: SessionStore;
   config: ShopConfig;
+  /** Per account (user name or e-mail). */
   loginLimiter: RateLimiter;
+  /** Per client address: ten times the per-account budget (one office behind one address logs in often). */
+  addressLimiter: RateLimiter;
 }>;
+
+/** Seconds to wait before another login, or undefined when one is allowed now. */
+export const loginWait = (deps: Deps, address: string, account: string): number | undefined =>
+  deps.addressLimiter.hit(address) ?? deps.loginLimiter.hit(account);
 
 export const PROBLEM_JSON = 'application/problem+json';
 

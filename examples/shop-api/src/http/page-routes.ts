@@ -29,7 +29,7 @@ import {
   type PageOptions,
 } from '@ordersource/example-admin-web';
 import { adminLogin, customerLogin, orderFilterOf, orderVisibleTo, paymentUrl, qrDataUrl } from './api-routes.js';
-import { clientAddress, isProblem, nowIso, sessionOf, type Deps } from './deps.js';
+import { clientAddress, isProblem, loginWait, nowIso, sessionOf, type Deps } from './deps.js';
 import { problemOfError } from './problem.js';
 import { SESSION_COOKIE, type Session } from './sessions.js';
 
@@ -98,7 +98,7 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
   app.post('/admin/login', async (c) => {
     const form = await readForm(c);
     const username = form['username'] ?? '';
-    const wait = deps.loginLimiter.hit(`ip:${clientAddress(c)}`) ?? deps.loginLimiter.hit(`admin:${username}`);
+    const wait = loginWait(deps, clientAddress(c), `admin:${username}`);
     if (wait !== undefined)
       return send(c, adminLoginPage({ kind: 'error', text: `Too many attempts. Try again in ${wait} s.` }), 429);
     const admin = await adminLogin(deps, username, form['password'] ?? '');
@@ -326,7 +326,7 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
     const form = await readForm(c);
     const customerId = form['customer'] ?? '';
     const token = form['token'] ?? '';
-    const language = pageLanguage(form['lang']);
+    const language = form['lang'] === undefined ? await languageOfCustomer(customerId) : pageLanguage(form['lang']);
     const w = wordsFor(language);
     const state = await shop.customer(customerId);
     if (state === undefined || state.email === undefined)

@@ -263,6 +263,8 @@ export const createShop = (options: ShopOptions) => {
         if (!handled.right.duplicate) {
           const reacted = await react(orderId, command.right.type === 'PlaceOrder');
           if (E.isLeft(reacted)) return reacted;
+          // The messages go out (and are recorded on the stream, NOT-3) before the answer, so its ETag is current.
+          await notifier.drain();
         }
         const after = await orders.load(streamId);
         const version = E.isRight(after) ? after.right.version : handled.right.version;

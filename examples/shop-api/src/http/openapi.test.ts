@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { orderCommandTypes } from '@ordersource/domain';
+import { openApiDocument } from './openapi.js';
+
+/** The API document is generated from the io-ts codecs; an OpenAPI 3.1 validator must accept it. */
+describe('OpenAPI 3.1 document', () => {
+  it('is valid OpenAPI 3.1 (validated by @seriousme/openapi-schema-validator)', async () => {
+    const { document } = openApiDocument();
+    const validator = new Validator();
+    const result = await validator.validate(document as never);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('describes every codec it met: no refinement left as a bare name', () => {
+    expect(openApiDocument().unknownCodecs).toEqual([]);
+  });
+
+  it('has a path for every order command, its body the command data codec (ORD-4 as example)', () => {
+    const { document } = openApiDocument();
+    const paths = document['paths'] as Record<string, { post?: { requestBody?: unknown } }>;
+    for (const type of orderCommandTypes.filter((t) => t !== 'PlaceOrder'))
+      expect(paths[`/api/orders/{orderId}/commands/${type}`]?.post).toBeDefined();
+    const process = JSON.stringify(paths['/api/orders/{orderId}/commands/ProcessOrder']?.post?.requestBody);
+    for (const field of ['status', 'mailLanguage', 'keepMailCopy', 'loyaltyPoints', 'shipDate', 'trackingReference'])
+      expect(process).toContain(`"${field}"`);
+    // The checkout's cross-field check is seen through: its fields are listed, amounts are integers.
+    const schemas = (document['components'] as { schemas: Record<string, unknown> }).schemas;
+    const checkout = JSON.stringify((paths['/api/orders'] as { post: { requestBody: unknown } }).post.requestBody);
+    expect(checkout).toContain('"orderNumber"');
+    expect(checkout).toContain('"remark"');
+    expect(JSON.stringify(schemas)).toContain('"minor units"');
+  });
+});
