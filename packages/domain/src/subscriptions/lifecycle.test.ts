@@ -162,7 +162,8 @@ describe('past due and dunning', () => {
         data: { at: '2027-01-16T10:00:00.000Z', invoiceId: 'sub-1-r1', attempt: 2 },
       },
     ]);
-    // The third attempt waits for the second to fail.
+    // The third attempt waits for the second to fail: not even planned yet.
+    expect(dueOf(retried.events).map((d) => d.key)).toEqual(['grace-sub-1-r1', 'renewal-2027-02-15T10:00:00.000Z']);
     expect(newEvents(retried, run([due('2027-01-19T00:00:00Z')], undefined, retried.events))).toEqual([]);
     const recovered = run(
       [cmd('PaySubscriptionInvoice', { invoiceId: 'sub-1-r1', amount: rub(99_000) }, provider, '2027-01-16T11:00:00Z')],
@@ -341,6 +342,14 @@ describe('close now or at period end (SUB-3, SUB-4, cancel_at_period_end)', () =
     );
     expect(undone.state.status).toBe('in_progress');
     expect(invoicesOf(newEvents(scheduled, undone)).map((i) => i.invoiceId)).toEqual(['sub-1-r2']);
+    // A renewal timer at the close's instant, fired before the close's own timer, bills nothing.
+    const early = cmd(
+      'RenewSubscription',
+      { periodStart: '2027-02-15T10:00:00Z' },
+      billingSystem,
+      '2027-02-15T10:00:00Z',
+    );
+    expect(newEvents(scheduled, run([early], undefined, scheduled.events))).toEqual([]);
     const late = run([due('2027-02-15T10:00:00Z')], undefined, scheduled.events);
     expect(late.state.status).toBe('closed');
     expect(refusal(late, cmd('UndoScheduledClose', {}, owner, '2027-02-16T00:00:00Z'))).toBe('no-scheduled-close');
