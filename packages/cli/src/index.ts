@@ -4,3 +4,8 @@
 export * from './codec-shape.js';
 export * from './wire-commands.js';
 export * from './wire-format.js';
+export * from './simulate-input.js';
+export * from './simulate.js';
+export * from './pretty.js';
+export * from './exit-codes.js';
+export { main, program } from './main.js';
