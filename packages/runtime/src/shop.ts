@@ -533,7 +533,9 @@ export const createShop = (options: ShopOptions): Shop => {
       }
     })();
 
+  let finished = false;
   const start = (): void => {
+    if (finished) throw new Error('this shop was stopped: create a new one to run its workers again');
     if (running) return;
     running = true;
     stopping = false;
@@ -557,9 +559,13 @@ export const createShop = (options: ShopOptions): Shop => {
       }),
     ]);
     clearTimeout(timer);
-    running = false;
-    loops = [];
-    telemetry.close();
+    // Not drained: the work in hand goes on finishing; a later stop() waits for it again.
+    if (drained) {
+      finished = running || finished;
+      running = false;
+      loops = [];
+      telemetry.close();
+    }
     return { drained, waitedMs: Math.round(performance.now() - began) };
   };
 
@@ -600,7 +606,7 @@ export const createShop = (options: ShopOptions): Shop => {
       })),
     ];
     return {
-      status: stopping && !running ? 'stopped' : stuck.length > 0 ? 'degraded' : running ? 'ok' : 'idle',
+      status: stopping ? 'stopped' : stuck.length > 0 ? 'degraded' : running ? 'ok' : 'idle',
       running,
       now,
       consumers: statuses,

@@ -111,4 +111,42 @@ describe('always-on workers (issue 11)', () => {
     expect(health.consumers.find((c) => c.name === 'receipts.from-order-events')?.lag).toBe(1);
     expect((await shop.queries.order('o-1'))?.receipts).toEqual([]);
   });
+
+  it('stop() lets the event in hand finish within its bound and reports when the bound ran out', async () => {
+    let release: () => void = () => undefined;
+    const started: string[] = [];
+    const finished: string[] = [];
+    const slow: ShopReactor = {
+      name: 'test.slow',
+      filter: { streamPrefix: 'order-', eventTypes: ['OrderPlaced'] },
+      react: async (envelope: Envelope) => {
+        started.push(envelope.streamId);
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        finished.push(envelope.streamId);
+        return [];
+      },
+    };
+    const store = createInMemoryEventStore();
+    const shop = createShop({ store, pollMs: 10, reactors: () => [slow] });
+    await shop.execute(orderStreamId('o-1'), raw('PlaceOrder', checkoutData('o-1'), customer, START));
+    await shop.execute(
+      orderStreamId('o-2'),
+      raw('PlaceOrder', checkoutData('o-2', { orderNumber: 'SO-2' }), customer, START),
+    );
+    shop.start();
+    await until('the slow reactor to take the first event', () => Promise.resolve(started.length === 1));
+    // The bound runs out while the event is still in hand.
+    const cut = await shop.stop({ timeoutMs: 50 });
+    expect(cut.drained).toBe(false);
+    // It finishes the event in hand, saves its checkpoint, and takes no other.
+    release();
+    await until('the event in hand to finish', () => Promise.resolve(finished.length === 1));
+    const done = await shop.stop({ timeoutMs: 2_000 });
+    expect(done.drained).toBe(true);
+    expect(started).toEqual([orderStreamId('o-1')]);
+    const health = await shop.health();
+    expect(health.consumers.find((c) => c.name === 'test.slow')).toMatchObject({ processed: 1, lag: 1 });
+  });
 });
