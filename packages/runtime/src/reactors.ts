@@ -66,6 +66,8 @@ export type ShopReactor<
    * order locked already): not reported as refusals.
    */
   accepts?: readonly string[];
+  /** It decodes `context.raw` itself (a kernel reactor): the runtime skips its own decode of the event. */
+  decodesItself?: boolean;
 }>;
 
 /** Run a kernel `Reactor` (pure, one event at a time) in the runtime: it decodes the event itself. */
@@ -74,6 +76,7 @@ export const fromReactor = <Ev extends Event, C extends Command, N>(
   options: Readonly<{ accepts?: readonly string[] }> = {},
 ): ShopReactor<ShopEvent, C, N> => ({
   name: reactor.name,
+  decodesItself: true,
   ...(reactor.filter === undefined ? {} : { filter: reactor.filter }),
   ...(options.accepts === undefined ? {} : { accepts: options.accepts }),
   react: (_envelope, { raw }) => {

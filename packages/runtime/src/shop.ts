@@ -333,9 +333,13 @@ export const createShop = (options: ShopOptions): Shop => {
   const reactWith =
     (reactor: ShopReactor) =>
     async (raw: Envelope): Promise<void> => {
-      const decoded = decoders.decode(raw);
-      if (E.isLeft(decoded)) throw new Error(decoded.left.message);
-      const effects = await reactor.react(decoded.right, { store, raw });
+      let envelope = raw as Envelope<ShopEvent>;
+      if (reactor.decodesItself !== true) {
+        const decoded = decoders.decode(raw);
+        if (E.isLeft(decoded)) throw new Error(decoded.left.message);
+        envelope = decoded.right;
+      }
+      const effects = await reactor.react(envelope, { store, raw });
       for (const effect of effects) {
         if (effect.kind === 'notification') {
           await deliver(reactor, effect, raw);
