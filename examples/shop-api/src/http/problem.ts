@@ -1,4 +1,5 @@
 import type { HandlerError } from '@ordersource/core';
+import type { ShopError } from '@ordersource/runtime';
 
 /**
  * RFC 9457 problem details: every error the API answers is one of these, as
@@ -43,7 +44,7 @@ const CONFLICT = new Set([
 ]);
 
 /** The problem for a handler's error value: 422 for input and business refusals, 409/503 for the store. */
-export const problemOfError = (error: HandlerError): Problem => {
+export const problemOfError = (error: HandlerError | ShopError): Problem => {
   switch (error.kind) {
     case 'validation':
       return problem(422, 'validation-failed', 'The request does not match its schema', error.message, {
@@ -66,6 +67,8 @@ export const problemOfError = (error: HandlerError): Problem => {
         ...(error.details === undefined ? {} : { details: error.details }),
       });
     }
+    case 'unknown-stream':
+      return problem(404, 'unknown-stream', 'Not found', error.message);
     case 'concurrency-exhausted':
       return problem(409, 'concurrency-exhausted', 'Too many concurrent changes to this order', error.message);
     default: {
