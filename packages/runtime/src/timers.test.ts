@@ -2,7 +2,15 @@ import { createInMemoryEventStore, domainError, timerId, type Decider } from '@o
 import { orderStreamId } from '@ordersource/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { createVirtualClock, hours, minutes } from './clock.js';
+import { subscriptionStreamId } from '@ordersource/domain/subscriptions';
+import {
+  admin as subscriptionAdmin,
+  cmd,
+  owner,
+  plan,
+  terms,
+} from '../../domain/src/subscriptions/test-support/fixtures.js';
+import { createVirtualClock, days, hours, minutes } from './clock.js';
 import { createShop } from './shop.js';
 import { defineStreamKind } from './streams.js';
 import { admin, checkoutData, customer, raw } from './test-support/orders.js';
@@ -129,5 +137,33 @@ describe('timers on the virtual clock (issue 11)', () => {
     // Each fired at its own time on the way, not at the end of the advance.
     expect(rang).toEqual(['2026-11-01T11:01:00.000Z', '2026-11-01T13:00:00.000Z']);
     expect(minutes(1)).toBe(60_000);
+  });
+
+  it('SUB-2: a trial ends and the first period is invoiced when the clock passes the trial days (the subscription decider plans it)', async () => {
+    const T0 = '2027-01-15T10:00:00.000Z';
+    const shop = createShop({ store: createInMemoryEventStore(), clock: createVirtualClock(T0) });
+    const stream = subscriptionStreamId('sub-1');
+    const quoted = await shop.execute(
+      stream,
+      cmd(
+        'CreateQuotation',
+        { ...terms({ plan: plan({ trialDays: 14 }) }), quotationId: 'Q-1' },
+        subscriptionAdmin,
+        T0,
+      ),
+    );
+    expect(E.isRight(quoted)).toBe(true);
+    expect(E.isRight(await shop.execute(stream, cmd('ConfirmQuotation', {}, owner, T0)))).toBe(true);
+    await shop.runUntilIdle();
+    expect((await shop.queries.subscription('sub-1'))?.state.status).toBe('trialing');
+    const early = await shop.advance(days(13));
+    expect(early.timers).toEqual([]);
+    const report = await shop.advance(days(2));
+    expect(report.timers.map((t) => t.outcome)).toContain('fired');
+    const view = await shop.queries.subscription('sub-1');
+    expect(view?.state.status).toBe('in_progress');
+    const types: string[] = [];
+    for await (const e of shop.store.read(stream)) types.push(e.event.type);
+    expect(types).toEqual(expect.arrayContaining(['TrialEnded', 'SubscriptionInvoiced']));
   });
 });
