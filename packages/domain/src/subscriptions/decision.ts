@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { produce } from 'immer';
-import { domainError, type Actor, type DomainError } from '@ordersource/core';
+import type { Draft } from 'immer';
+import { deepCopy, domainError, type Actor, type DomainError } from '@ordersource/core';
 import type { SubscriptionEvent } from './events.js';
 import type { SubscriptionSettings } from './settings.js';
 import { evolveSubscription, type SubscriptionState } from './state.js';
@@ -19,13 +19,18 @@ export const ok = (...events: SubscriptionEvent[]): Decision => E.right(events);
 /** The shop itself: an admin, or a system process (timers, reactors). */
 export const staff = (actor: Actor): boolean => actor.kind === 'admin' || actor.kind === 'system';
 
-/** The state after some events: rules that emit several events plan each on the state the last left. */
-export const after = (state: SubscriptionState, events: readonly SubscriptionEvent[]): SubscriptionState =>
-  events.length === 0
-    ? state
-    : produce(state, (draft) => {
-        for (const event of events) evolveSubscription(draft, event);
-      });
+/**
+ * The state after some events: rules that emit several events plan each on
+ * the state the last left. A private copy evolved in place: immer's produce
+ * would freeze the parts it shares with `state`, which RunDueWork evolves in
+ * place.
+ */
+export const after = (state: SubscriptionState, events: readonly SubscriptionEvent[]): SubscriptionState => {
+  if (events.length === 0) return state;
+  const copy = deepCopy(state);
+  for (const event of events) evolveSubscription(copy as Draft<SubscriptionState>, event);
+  return copy;
+};
 
 /** unit x quantity, refused when it leaves the safe integer range (money stays exact). */
 export const lineAmount = (unitAmount: number, quantity: number): E.Either<DomainError, number> => {

@@ -1,12 +1,13 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { Due } from '@ordersource/core';
+import { deepCopy, type Due } from '@ordersource/core';
+import type { Draft } from 'immer';
 import type { SubscriptionCommand, SubscriptionCommandType } from './commands.js';
 import { graceEndsAt, retryAt, servedAt } from './decide-billing.js';
-import { after, billing, fail, ok, staff, type Ctx, type Decision } from './decision.js';
+import { billing, fail, ok, staff, type Ctx, type Decision } from './decision.js';
 import type { SubscriptionEvent } from './events.js';
 import { instant, isBefore, notAfter } from './period.js';
 import type { SubscriptionSettings } from './settings.js';
-import type { SubscriptionState } from './state.js';
+import { evolveSubscription, type SubscriptionState } from './state.js';
 
 /**
  * Time through timers: what a subscription's state says must happen later,
@@ -102,7 +103,8 @@ export const runDueWork = (
   const max = ctx.settings.maxDueSteps ?? DEFAULT_MAX_STEPS;
   const events: SubscriptionEvent[] = [];
   const done = new Set<string>();
-  let current = state;
+  // One private copy evolved in place (as the handler does): no produce per step.
+  const current = deepCopy(state);
   for (let step = 0; ; step++) {
     const next = plan(current).find((due) => notAfter(due.at, at) && !done.has(`${due.key}@${due.at}`));
     if (next === undefined) return ok(...events);
@@ -119,6 +121,6 @@ export const runDueWork = (
     const decided = decideOne(command, current);
     if (E.isLeft(decided)) return decided;
     events.push(...decided.right);
-    current = after(current, decided.right);
+    for (const event of decided.right) evolveSubscription(current as Draft<SubscriptionState>, event);
   }
 };
