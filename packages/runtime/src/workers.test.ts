@@ -1,4 +1,9 @@
-import { createInMemoryEventStore, type Envelope } from '@ordersource/core';
+import {
+  createInMemoryCheckpointStore,
+  createInMemoryEventStore,
+  type CheckpointStore,
+  type Envelope,
+} from '@ordersource/core';
 import { orderStreamId } from '@ordersource/domain';
 import { describe, expect, it } from 'vitest';
 import { createVirtualClock } from './clock.js';
@@ -148,5 +153,37 @@ describe('always-on workers (issue 11)', () => {
     expect(started).toEqual([orderStreamId('o-1')]);
     const health = await shop.health();
     expect(health.consumers.find((c) => c.name === 'test.slow')).toMatchObject({ processed: 1, lag: 1 });
+  });
+
+  it("a crash between a reactor's command and its checkpoint redelivers the event; the command comes back a duplicate, nothing is appended twice", async () => {
+    const inner = createInMemoryCheckpointStore();
+    let crashes = 1;
+    // The process "dies" right after the auto-confirm policy's ConfirmOrder was appended, before its checkpoint.
+    const checkpoints: CheckpointStore = {
+      load: (name) => inner.load(name),
+      reset: (name) => inner.reset(name),
+      save: (name, checkpoint) => {
+        if (name === 'order.auto-confirm' && crashes-- > 0)
+          return Promise.reject(new Error('killed before the checkpoint'));
+        return inner.save(name, checkpoint);
+      },
+    };
+    const store = createInMemoryEventStore();
+    const first = createShop({ store, checkpoints });
+    await first.execute(orderStreamId('o-1'), raw('PlaceOrder', checkoutData('o-1'), customer, START));
+    await first.execute(
+      orderStreamId('o-1'),
+      raw('AuthorizePayment', { paymentId: 'o-1-pay', amount: rub(7000) }, provider, START),
+    );
+    await expect(first.runUntilIdle()).rejects.toThrow('killed before the checkpoint');
+
+    // A new process over the same store and checkpoints: the event comes again, the command is absorbed.
+    const second = createShop({ store, checkpoints });
+    const report = await second.runUntilIdle();
+    const confirm = report.commands.filter((c) => c.reactor === 'order.auto-confirm');
+    expect(confirm).toMatchObject([{ type: 'ConfirmOrder', duplicate: true }]);
+    let confirmed = 0;
+    for await (const e of store.read(orderStreamId('o-1'))) if (e.event.type === 'OrderConfirmed') confirmed++;
+    expect(confirmed).toBe(1);
   });
 });
