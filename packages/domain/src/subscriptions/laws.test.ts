@@ -373,6 +373,35 @@ describe('subscription billing laws (issue 13), 1,000 random histories each on a
     );
   });
 
+  it('timers fired one by one on time give the same history as RunDueWork (the runtime and the explicit command agree)', () => {
+    fc.assert(
+      fc.property(historyArb, (h) => {
+        const built = build(h);
+        for (const step of built.steps) {
+          if (step.command.type !== 'RunDueWork') continue;
+          const until = Date.parse(step.command.metadata.at);
+          let state = step.before;
+          const fired: SubscriptionEvent[] = [];
+          for (let guard = 0; guard < 1_000; guard++) {
+            const next = decider.due?.(state).find((d) => Date.parse(d.at) <= until);
+            if (next === undefined) break;
+            const timer = {
+              type: next.command.type,
+              data: next.command.data,
+              metadata: { commandId: `timer-${next.key}`, actor: billingSystem, at: next.at },
+            } as SubscriptionCommand;
+            const decided = decider.decide(timer, state);
+            if (E.isLeft(decided) || decided.right.length === 0) break;
+            fired.push(...decided.right);
+            state = applyEvents(decider, state, decided.right);
+          }
+          expect(fired).toEqual(step.events);
+        }
+      }),
+      RUNS,
+    );
+  });
+
   it('the histories reach what the laws are about (they are not vacuous)', () => {
     const seen = new Set<string>();
     for (const h of fc.sample(historyArb, { numRuns: 1000, seed: 13 })) {
