@@ -78,8 +78,12 @@ Exit codes: 0 every command accepted, 1 at least one line rejected (the run goes
 /** Runs the command line; never throws: every failure becomes a message on stderr and an exit code. */
 export const main = async (argv: readonly string[]): Promise<number> => {
   try {
+    process.exitCode = undefined;
     await program().parseAsync([...argv], { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+    // Actions set process.exitCode; hand it back instead, so main() can run in a test process too.
+    const code = typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+    process.exitCode = undefined;
+    return code;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end here too, with code 0; commander already printed the message.
