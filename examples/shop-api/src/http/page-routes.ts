@@ -301,7 +301,8 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
       deps.sessions.destroy(session.id);
     }
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
-    return c.redirect('/portal/login', 303);
+    // The login page in the language she was reading.
+    return c.redirect(`/portal/login?lang=${encodeURIComponent(session?.language ?? 'en')}`, 303);
   });
 
   /** CUS-1: the invitation link of the order confirmation. */
