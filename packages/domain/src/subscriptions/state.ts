@@ -1,4 +1,5 @@
 import type { Draft } from 'immer';
+import { deepCopy } from '@ordersource/core';
 import type { Address, Customer, PaymentMethod } from '../order/values.js';
 import type { ClosedBy, CloseReason, InvoiceKind, Plan, SubscriptionEvent } from './events.js';
 import { instant, periodEndFrom, periodStartFrom } from './period.js';
@@ -135,14 +136,14 @@ const setTerms = (
   }>,
 ): void => {
   draft.subscriptionId = data.subscriptionId;
-  draft.customer = structuredClone(data.customer);
-  draft.plan = structuredClone(data.plan);
+  draft.customer = deepCopy(data.customer);
+  draft.plan = deepCopy(data.plan);
   draft.currency = data.recurringAmount.currency;
   draft.unitAmount = data.recurringAmount.amount;
   draft.quantity = data.quantity ?? 1;
   if (data.quotationId !== undefined) draft.quotationId = data.quotationId;
-  if (data.billingAddress !== undefined) draft.billingAddress = structuredClone(data.billingAddress);
-  if (data.paymentMethod !== undefined) draft.paymentMethod = structuredClone(data.paymentMethod);
+  if (data.billingAddress !== undefined) draft.billingAddress = deepCopy(data.billingAddress);
+  if (data.paymentMethod !== undefined) draft.paymentMethod = deepCopy(data.paymentMethod);
 };
 
 const invoiceOf = (draft: Mutable, invoiceId: string) => draft.invoices.find((i) => i.invoiceId === invoiceId);
@@ -267,7 +268,7 @@ export const evolveSubscription = (draft: Mutable, event: SubscriptionEvent): vo
     case 'SubscriptionCloseScheduled':
       draft.scheduledClose = {
         effectiveAt: instant(event.data.effectiveAt),
-        reason: structuredClone(event.data.reason),
+        reason: deepCopy(event.data.reason),
         closedBy: event.data.closedBy,
         ...(event.data.note === undefined ? {} : { note: event.data.note }),
       };
@@ -279,7 +280,7 @@ export const evolveSubscription = (draft: Mutable, event: SubscriptionEvent): vo
       draft.status = 'closed';
       draft.closed = {
         at: event.data.at,
-        reason: structuredClone(event.data.reason),
+        reason: deepCopy(event.data.reason),
         closedBy: event.data.closedBy,
         outcome: event.data.outcome,
         ...(event.data.note === undefined ? {} : { note: event.data.note }),
@@ -298,7 +299,7 @@ export const evolveSubscription = (draft: Mutable, event: SubscriptionEvent): vo
     }
     case 'SubscriptionPlanChanged': {
       const period = draft.plan?.billingPeriod;
-      draft.plan = structuredClone(event.data.plan);
+      draft.plan = deepCopy(event.data.plan);
       draft.unitAmount = event.data.unitAmount;
       draft.quantity = event.data.quantity;
       draft.creditBalance += event.data.creditAdded;
@@ -318,7 +319,7 @@ export const evolveSubscription = (draft: Mutable, event: SubscriptionEvent): vo
       draft.changeIds.push(event.data.changeId);
       draft.scheduledChange = {
         changeId: event.data.changeId,
-        plan: structuredClone(event.data.plan),
+        plan: deepCopy(event.data.plan),
         unitAmount: event.data.unitAmount,
         quantity: event.data.quantity,
       };
