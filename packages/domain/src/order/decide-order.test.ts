@@ -239,8 +239,10 @@ describe('discarding and cancelling', () => {
 
   it('cancelling with a reason voids open authorizations and is irreversible', () => {
     const { events, state } = run([place(), authorize(2100), command('CancelOrder', { reason: 'out of stock' }, T2)]);
-    expect(types(events).slice(-2)).toEqual(['PaymentVoided', 'OrderCancelled']);
-    expect(events.at(-2)?.data).toMatchObject({ released: eur(2100) });
+    // Issue 9.4: the e-book's downloads, opened by the authorization, lock again with it.
+    expect(types(events).slice(-3)).toEqual(['PaymentVoided', 'OrderCancelled', 'DownloadsLocked']);
+    expect(events.at(-3)?.data).toMatchObject({ released: eur(2100) });
+    expect(state.fulfillment.downloadsUnlocked).toBe(false);
     expect(state.fulfillment.status).toBe('cancelled');
     expect(refusal(events, command('ConfirmOrder', {}, T2))).toBe('order-cancelled');
     expect(refusal(events, command('ShipOrder', { shipmentId: 's1' }, T2))).toBe('order-cancelled');

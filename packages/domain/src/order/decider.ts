@@ -48,6 +48,7 @@ import { evolveOrder } from './evolve.js';
 import { reusedId } from './ids.js';
 import { inCustomerLanguage } from './notify-language.js';
 import { paymentSecured } from './payment-status.js';
+import { remainingToShip } from './quantities.js';
 import { initialOrderState, type OrderState } from './state.js';
 
 /**
@@ -149,12 +150,8 @@ const route = (command: OrderCommand, state: OrderState, ctx: Ctx): Decision => 
   }
 };
 
-/**
- * Events that follow from the new state, whatever caused it: captured money
- * is matched with open invoices (PAY-7); digital lines unlock once payment is
- * confirmed (FUL-3), and an all-digital order is then fulfilled (REC-4).
- */
-const consequences = (state: OrderState, ctx: Ctx): OrderEvent[] => {
+/** PAY-7: captured money is matched with open invoices. */
+const reconciliations = (state: OrderState, ctx: Ctx): OrderEvent[] => {
   const events: OrderEvent[] = [];
   const free = new Map(state.payments.map((p) => [p.paymentId, p.captured - p.refunded - p.reconciled]));
   for (const invoice of state.invoices) {
@@ -176,16 +173,45 @@ const consequences = (state: OrderState, ctx: Ctx): OrderEvent[] => {
       });
     }
   }
-  const live = state.status !== 'cancelled' && state.status !== 'discarded';
-  const digital = state.lines.filter((line) => line.kind === 'digital');
-  if (live && !state.fulfillment.downloadsUnlocked && digital.length > 0 && paymentSecured(state)) {
-    events.push({ type: 'DownloadsUnlocked', data: { at: ctx.at, lineIds: digital.map((line) => line.lineId) } });
-    const status = state.fulfillment.status;
-    if (digital.length === state.lines.length && (status === 'unfulfilled' || status === 'processed'))
-      events.push({ type: 'OrderFulfilled', data: { at: ctx.at, deliveredAt: ctx.at } });
-  }
   return events;
 };
+
+const allDelivered = (state: OrderState): boolean =>
+  remainingToShip(state) === 0 && state.fulfillment.shipments.every((s) => s.deliveredAt !== undefined);
+
+/**
+ * FUL-3: digital lines unlock once payment is confirmed, and an order with
+ * nothing else left to hand over is then fulfilled (REC-4). Issue 9.4: when a
+ * void or an expiry takes away the money behind unlocked downloads, they lock
+ * again (a refund does not: the customer may keep what she paid for).
+ */
+const downloads = (state: OrderState, ctx: Ctx, decided: readonly OrderEvent[]): OrderEvent[] => {
+  const digital = state.lines.filter((line) => line.kind === 'digital');
+  if (digital.length === 0) return [];
+  const lineIds = digital.map((line) => line.lineId);
+  const released = decided.some((e) => e.type === 'PaymentVoided' || e.type === 'PaymentExpired');
+  if (state.fulfillment.downloadsUnlocked)
+    return released && !paymentSecured(state)
+      ? [{ type: 'DownloadsLocked', data: { at: ctx.at, lineIds, reason: 'the payment was released unpaid' } }]
+      : [];
+  const live = state.status !== 'cancelled' && state.status !== 'discarded';
+  if (!live || !paymentSecured(state)) return [];
+  const events: OrderEvent[] = [{ type: 'DownloadsUnlocked', data: { at: ctx.at, lineIds } }];
+  const status = state.fulfillment.status;
+  const digitalOnly = digital.length === state.lines.length;
+  if (
+    (digitalOnly && (status === 'unfulfilled' || status === 'processed')) ||
+    (!digitalOnly && status === 'shipped' && allDelivered(state))
+  )
+    events.push({ type: 'OrderFulfilled', data: { at: ctx.at, deliveredAt: ctx.at } });
+  return events;
+};
+
+/** Events that follow from the new state, whatever caused it. */
+const consequences = (state: OrderState, ctx: Ctx, decided: readonly OrderEvent[]): OrderEvent[] => [
+  ...reconciliations(state, ctx),
+  ...downloads(state, ctx, decided),
+];
 
 /**
  * Decide one command. `directory`: who belongs to which company and which
@@ -229,7 +255,7 @@ export const decideOrder = (
     );
   const language = state.details?.customer.language;
   const decided = events.map((event) => inCustomerLanguage(event, language));
-  const follow = consequences(fold(state, decided), ctx);
+  const follow = consequences(fold(state, decided), ctx, decided);
   return E.right(follow.length === 0 ? decided : [...decided, ...follow]);
 };
 

@@ -328,6 +328,17 @@ export const DownloadsUnlockedData = t.strict(
   'DownloadsUnlockedData',
 );
 
+/**
+ * FUL-3 (issue 9.4): the money behind unlocked downloads went away (the
+ * authorization was voided or expired, nothing captured covers the order):
+ * the downloads lock again and an order fulfilled by them is not fulfilled
+ * any more, so no handover receipt is owed for goods nobody paid for.
+ */
+export const DownloadsLockedData = t.strict(
+  { at: IsoInstant, lineIds: t.array(NonEmptyString), reason: NonEmptyString },
+  'DownloadsLockedData',
+);
+
 // ---- notifications -------------------------------------------------------
 
 /** NOT-1/NOT-3: the channels a notification went out on (fax only for the shop's own alerts). */
@@ -402,6 +413,7 @@ export const ShipmentDispatchedEvent = eventCodec('ShipmentDispatched', Shipment
 export const ShipmentDeliveredEvent = eventCodec('ShipmentDelivered', ShipmentDeliveredData);
 export const OrderFulfilledEvent = eventCodec('OrderFulfilled', OrderFulfilledData);
 export const DownloadsUnlockedEvent = eventCodec('DownloadsUnlocked', DownloadsUnlockedData);
+export const DownloadsLockedEvent = eventCodec('DownloadsLocked', DownloadsLockedData);
 export const NotificationSentEvent = eventCodec('NotificationSent', NotificationSentData);
 export const NotificationFailedEvent = eventCodec('NotificationFailed', NotificationFailedData);
 
@@ -435,6 +447,7 @@ export const OrderEventCodec = t.union(
     ShipmentDeliveredEvent,
     OrderFulfilledEvent,
     DownloadsUnlockedEvent,
+    DownloadsLockedEvent,
     NotificationSentEvent,
     NotificationFailedEvent,
   ],
@@ -471,6 +484,7 @@ export type ShipmentDispatched = Event<'ShipmentDispatched', Data<typeof Shipmen
 export type ShipmentDelivered = Event<'ShipmentDelivered', Data<typeof ShipmentDeliveredData>>;
 export type OrderFulfilled = Event<'OrderFulfilled', Data<typeof OrderFulfilledData>>;
 export type DownloadsUnlocked = Event<'DownloadsUnlocked', Data<typeof DownloadsUnlockedData>>;
+export type DownloadsLocked = Event<'DownloadsLocked', Data<typeof DownloadsLockedData>>;
 export type NotificationSent = Event<'NotificationSent', Data<typeof NotificationSentData>>;
 export type NotificationFailed = Event<'NotificationFailed', Data<typeof NotificationFailedData>>;
 
@@ -503,6 +517,7 @@ export type OrderEvent =
   | ShipmentDelivered
   | OrderFulfilled
   | DownloadsUnlocked
+  | DownloadsLocked
   | NotificationSent
   | NotificationFailed;
 

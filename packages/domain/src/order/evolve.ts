@@ -270,6 +270,15 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
     case 'DownloadsUnlocked':
       state.fulfillment.downloadsUnlocked = true;
       return;
+    case 'DownloadsLocked': {
+      state.fulfillment.downloadsUnlocked = false;
+      if (state.fulfillment.status !== 'fulfilled') return;
+      // Fulfilled no more: the digital lines are not handed over. Physical goods, if any, were all delivered.
+      const physical = state.lines.some((line) => line.kind === 'physical');
+      setFulfillment(state, physical ? 'shipped' : 'unfulfilled');
+      delete state.fulfillment.fulfilledAt;
+      return;
+    }
     case 'NotificationSent':
     case 'NotificationFailed':
       // NOT-3: history only; the order itself does not change.

@@ -15,6 +15,7 @@ import {
   balanceDue,
   netCaptured,
   openRequested,
+  paymentSecured,
   totalCaptured,
   uncapturedAuthorized,
 } from './payment-status.js';
@@ -452,8 +453,19 @@ const laws: Record<string, Law> = {
       if (state.status !== 'cancelled' || state.fulfillment.status !== 'cancelled') return 'left cancelled';
       if (JSON.stringify(state.lines) !== JSON.stringify(before.lines)) return 'a cancelled order changed composition';
     }
-    if (before.fulfillment.status === 'fulfilled' && state.fulfillment.status !== 'fulfilled') return 'left fulfilled';
+    // Issue 9.4: only downloads locking again (their money released unpaid) leave fulfilled.
+    const relocked = step.events.some((e) => e.type === 'DownloadsLocked');
+    if (before.fulfillment.status === 'fulfilled' && state.fulfillment.status !== 'fulfilled' && !relocked)
+      return 'left fulfilled';
     return true;
+  },
+  'FUL-3: downloads are open only while the payment is secured, once a void or expiry released money': (
+    state,
+    _history,
+    step,
+  ) => {
+    const released = step.events.some((e) => e.type === 'PaymentVoided' || e.type === 'PaymentExpired');
+    return !released || !state.fulfillment.downloadsUnlocked || paymentSecured(state) || 'downloads open unpaid';
   },
   'a locked or handed-over order never changes composition (ORD-9, REC-5)': (state, history, step) => {
     if (step.events.length === 0) return true;
@@ -528,7 +540,7 @@ describe('order decider laws (model-based, 1000 runs each)', () => {
   });
 
   it('ORD-6/FUL-1: cancelled, discarded and fulfilled are left only as the model allows; ORD-8 holds', () => {
-    check(pick('cancelled', 'ORD-8'), 1000);
+    check(pick('cancelled', 'ORD-8', 'FUL-3'), 1000);
   });
 
   it('timers (issue 11) and ORD-7: planned commands fire once and are absorbed when stale; a timed hold never outlives its end', () => {

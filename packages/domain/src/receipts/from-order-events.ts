@@ -41,6 +41,14 @@ type Translation = {
   returned: Record<string, number>;
   /** Captures seen per payment: a payment may be captured in parts. */
   captures: Record<string, number>;
+  /** Money captured so far, in minor units. */
+  captured: number;
+  /**
+   * FUL-3/REC-4 (issue 9.4): a digital-only order's downloads unlocked on an
+   * authorization; the goods count as handed over once money covers the
+   * order, never before (a void would leave a credit handover nobody pays).
+   */
+  downloadsAwaitMoney: boolean;
 };
 
 export type ReceiptsCommandFor = Readonly<{ streamId: string; command: ReceiptsCommand }>;
@@ -187,6 +195,8 @@ const initial: Translation = {
   refunded: 0,
   returned: {},
   captures: {},
+  captured: 0,
+  downloadsAwaitMoney: false,
 };
 
 type Intent =
@@ -204,6 +214,16 @@ const composition = (t: Translation, changeId: string, options: TranslateOptions
 
 const allPhysicalShipped = (t: Translation): boolean =>
   t.lines.every((line) => line.kind !== 'physical' || (t.shipped[line.lineId] ?? 0) >= line.qty);
+
+const downloadsHandover: Intent = {
+  type: 'RecordHandover',
+  data: { handoverId: 'downloads-unlocked', stage: 'delivered' },
+};
+
+/** Captured, not refunded, money covers the order's total. */
+const moneyCovers = (t: Translation): boolean =>
+  t.captured - t.refunded >=
+  t.lines.reduce((sum, line) => sum + line.unitPrice.amount * line.qty, 0) + t.shippingFee - t.discount;
 
 /** One step of the fold: the order event's effect on the receipts side. */
 const step = (
@@ -252,12 +272,14 @@ const step = (
       // Readable and stable: the payment and which of its captures this is.
       const n = (t.captures[event.data.paymentId] ?? 0) + 1;
       t.captures[event.data.paymentId] = n;
-      return E.right([
-        {
-          type: 'RecordPayment',
-          data: { movementId: `${event.data.paymentId}:capture-${n}`, amount: amountOf(event.data.amount), ...how },
-        },
-      ]);
+      t.captured += event.data.amount.amount;
+      const payment: Intent = {
+        type: 'RecordPayment',
+        data: { movementId: `${event.data.paymentId}:capture-${n}`, amount: amountOf(event.data.amount), ...how },
+      };
+      if (!t.downloadsAwaitMoney || !moneyCovers(t)) return E.right([payment]);
+      t.downloadsAwaitMoney = false;
+      return E.right([payment, downloadsHandover]);
     }
     case 'PaymentRefunded': {
       const how = moneyOfMethod(t.methods[event.data.paymentId] ?? t.orderMethod, options);
@@ -292,12 +314,19 @@ const step = (
       return E.right([{ type: 'RecordHandover', data: { handoverId: 'shipped', stage: 'shipped' } }]);
     }
     case 'OrderFulfilled':
+      // An all-digital order fulfilled by an authorization is handed over when the money comes (issue 9.4).
+      if (t.downloadsAwaitMoney) return E.right([]);
       return E.right([{ type: 'RecordHandover', data: { handoverId: 'delivered', stage: 'delivered' } }]);
     case 'DownloadsUnlocked':
-      // A digital-only order is handed over when its downloads unlock (FUL-3, REC-4).
-      return t.lines.length > 0 && t.lines.every((line) => line.kind === 'digital')
-        ? E.right([{ type: 'RecordHandover', data: { handoverId: 'downloads-unlocked', stage: 'delivered' } }])
-        : E.right([]);
+      // A digital-only order is handed over when its downloads unlock (FUL-3, REC-4), once money covers it (9.4).
+      if (t.lines.length === 0 || !t.lines.every((line) => line.kind === 'digital')) return E.right([]);
+      if (moneyCovers(t)) return E.right([downloadsHandover]);
+      t.downloadsAwaitMoney = true;
+      return E.right([]);
+    case 'DownloadsLocked':
+      // Issue 9.4: the authorization behind them went away; nothing was handed over.
+      t.downloadsAwaitMoney = false;
+      return E.right([]);
     default:
       return E.right([]);
   }

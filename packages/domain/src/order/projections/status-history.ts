@@ -54,6 +54,7 @@ const LABELS: Record<OrderEventType, string> = {
   ShipmentDelivered: 'delivered',
   OrderFulfilled: 'fulfilled',
   DownloadsUnlocked: 'downloads unlocked',
+  DownloadsLocked: 'downloads locked',
   NotificationSent: 'notification sent',
   NotificationFailed: 'notification failed',
 };
