@@ -120,7 +120,7 @@ const errorRecord = (
 /** Runs the lines; `emit` gets every record in order. Resolves with the summary. */
 export const simulate = async (
   lines: readonly string[],
-  emit: (record: SimRecord) => void,
+  output: (record: SimRecord) => void,
   options: SimOptions = {},
 ): Promise<SimSummary> => {
   const start = options.start ?? firstInstant(lines) ?? FALLBACK_START;
@@ -133,6 +133,28 @@ export const simulate = async (
 
   /** Command ids (the line's, the policies') to who sent them, to say what caused each event. */
   const senders = new Map<string, string>();
+
+  // Event ids are random (uuid v7) and policies copy them into data (a receipts change id is
+  // the order event's id): print each as the event it names, any other uuid by first appearance.
+  const aliases = new Map<string, string>();
+  const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+  const alias = (id: string): string => {
+    let name = aliases.get(id);
+    if (name === undefined) aliases.set(id, (name = `uuid:${aliases.size + 1}`));
+    return name;
+  };
+  const stable = <T>(value: T): T =>
+    JSON.parse(JSON.stringify(value), (_key, v: unknown) => (typeof v === 'string' ? v.replace(UUID, alias) : v)) as T;
+  const emit = (record: SimRecord): void => output(stable(record));
+  let fresh: Envelope[] = [];
+  /** Reads what was appended since last time and names its event ids, before anything refers to them. */
+  const collect = async (): Promise<void> => {
+    for await (const envelope of store.readAll(after)) {
+      fresh.push(envelope);
+      after = envelope.globalPosition;
+      aliases.set(envelope.eventId, `event:${envelope.streamId}@${envelope.streamVersion}`);
+    }
+  };
 
   const report = (line: number, drained: DrainReport): void => {
     for (const activity of drained.activities) emitActivity(line, activity);
@@ -195,12 +217,10 @@ export const simulate = async (
   /** The events appended since the last call, in commit order, then the touched streams' states. */
   const flushEvents = async (line: number, inputCommandId: string | undefined): Promise<void> => {
     const touched = new Set<string>();
-    const fresh: Envelope[] = [];
-    for await (const envelope of store.readAll(after)) {
-      fresh.push(envelope);
-      after = envelope.globalPosition;
-    }
-    for (const envelope of fresh) {
+    await collect();
+    const batch = fresh;
+    fresh = [];
+    for (const envelope of batch) {
       const decoded = shop.decoders.decode(envelope);
       const event = decoded._tag === 'Right' ? decoded.right.event : envelope.event;
       const cause = envelope.causationId;
@@ -245,6 +265,7 @@ export const simulate = async (
     const now = Date.parse(clock.now());
     if (target <= now) return;
     const drained = await shop.advance(target - now);
+    await collect();
     emit({ line, kind: 'clock', now: clock.now() });
     report(line, drained);
     await flushEvents(line, undefined);
@@ -288,7 +309,9 @@ export const simulate = async (
           version: result.right.version,
           duplicate: result.right.duplicate,
         });
-        report(lineNo, await shop.runUntilIdle());
+        const drained = await shop.runUntilIdle();
+        await collect();
+        report(lineNo, drained);
         await flushEvents(lineNo, typeof commandId === 'string' ? commandId : undefined);
       }
     }
