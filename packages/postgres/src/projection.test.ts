@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresEventStore, type PostgresEventStore } from './event-store.js';
 import { createPgliteExecutor } from './executor/pglite.js';
 import type { SqlExecutor } from './executor/types.js';
-import { createSqlProjection, runSqlProjection, type SqlProjectionProgress } from './projection.js';
+import { createSqlProjection, runSqlProjection, type SqlProjection, type SqlProjectionProgress } from './projection.js';
 import { isStoreError } from './errors.js';
 import { compareCheckpoints } from './position.js';
 import { newEvent, right } from './test-support/fixtures.js';
+import type { SqlQueryable } from './executor/types.js';
+import type { Envelope } from '@ordersource/core';
 import { createOrderSummaries, orderHistory, orderSummaries, summaries } from './test-support/order-summaries.js';
 
 describe('SQL projections on PGlite', () => {
@@ -110,5 +112,84 @@ describe('SQL projections on PGlite', () => {
     expect(await summaries(executor, other)).toEqual([]);
     expect(await runner.checkpoint()).toBeUndefined();
     await own.close();
+  });
+
+  it('issue 18: handleBatch gets each page once, in log order, and builds what handle builds; a failing batch moves nothing', async () => {
+    const own = 'projections_batch';
+    const batchStore = await createPostgresEventStore(executor, { schema: own });
+    await executor.query(
+      `create table "${own}".counts (stream_id text primary key, events integer not null, last integer not null)`,
+    );
+    for (const id of ['x', 'y', 'z'])
+      right(
+        await batchStore.append(
+          `count-${id}`,
+          Array.from({ length: 7 }, (_, i) => newEvent('Counted', { i })),
+          'no-stream',
+        ),
+      );
+    // One multi-row upsert per batch, rows summed per stream first.
+    const upsert = async (tx: SqlQueryable, envelopes: readonly Envelope[]): Promise<void> => {
+      const byStream = new Map<string, { events: number; last: number }>();
+      for (const e of envelopes) {
+        const row = byStream.get(e.streamId) ?? { events: 0, last: -1 };
+        byStream.set(e.streamId, { events: row.events + 1, last: Math.max(row.last, e.streamVersion) });
+      }
+      await tx.query(
+        `insert into "${own}".counts select * from unnest($1::text[], $2::integer[], $3::integer[])
+         on conflict (stream_id) do update set events = counts.events + excluded.events, last = excluded.last`,
+        [[...byStream.keys()], [...byStream.values()].map((r) => r.events), [...byStream.values()].map((r) => r.last)],
+      );
+    };
+    const batches: number[][] = [];
+    let failAt: number | undefined;
+    const projection: SqlProjection = {
+      name: 'counts',
+      filter: { streamPrefix: 'count-' },
+      handle: (tx, envelope) => upsert(tx, [envelope]),
+      handleBatch: async (tx, envelopes) => {
+        batches.push(envelopes.map((e) => Number(e.globalPosition.split(':')[1] ?? e.globalPosition)));
+        await upsert(tx, envelopes);
+        if (failAt !== undefined && batches.length === failAt) throw new Error('batch failed on purpose');
+      },
+      reset: async (tx) => {
+        await tx.query(`truncate "${own}".counts`);
+      },
+    };
+    const rows = async () => executor.query(`select * from "${own}".counts order by stream_id`);
+
+    failAt = 2;
+    const failing = createSqlProjection(batchStore, projection, { batchSize: 5 });
+    await expect(failing.catchUp()).rejects.toThrow('on purpose');
+    const afterFailure = await rows();
+    // The first batch committed with its checkpoint; the second rolled back, rows and checkpoint alike.
+    expect(afterFailure.reduce((sum, row) => sum + Number(row['events']), 0)).toBe(5);
+    failAt = undefined;
+    batches.length = 0;
+    expect(await failing.catchUp()).toBe(16);
+
+    batches.length = 0;
+    const runner = createSqlProjection(batchStore, projection, { batchSize: 5 });
+    expect(await runner.rebuild()).toBe(21);
+    // One call per page of 5 (a page holds what its window matched), never one per event.
+    expect(batches.length).toBeLessThanOrEqual(6);
+    expect(batches.every((batch) => batch.length >= 1 && batch.length <= 5)).toBe(true);
+    expect(batches.flat()).toEqual([...batches.flat()].sort((a, b) => a - b));
+    expect(batches.flat().length).toBe(21);
+    const batched = await rows();
+    expect(batched).toEqual([
+      { stream_id: 'count-x', events: 7, last: 6 },
+      { stream_id: 'count-y', events: 7, last: 6 },
+      { stream_id: 'count-z', events: 7, last: 6 },
+    ]);
+
+    // The same read model one event at a time.
+    const { handleBatch: _batch, ...oneByOne } = projection;
+    const perEvent = createSqlProjection(batchStore, oneByOne, { batchSize: 5 });
+    batches.length = 0;
+    expect(await perEvent.rebuild()).toBe(21);
+    expect(batches).toEqual([]);
+    expect(await rows()).toEqual(batched);
+    await batchStore.close();
   });
 });

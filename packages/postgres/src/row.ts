@@ -38,9 +38,9 @@ export const EVENT_JSON_EXPRESSION = `json_build_array(e.transaction_id::text, e
 export const EVENT_JSON = `${EVENT_JSON_EXPRESSION} as ev`;
 
 /** One event's JSON array (or its text), as named fields. */
-const fieldsOf = (tuple: unknown, shown: unknown): SqlRow => {
+const fieldsOf = (tuple: unknown, shown: () => unknown): SqlRow => {
   if (!Array.isArray(tuple) || tuple.length !== FIELDS.length)
-    throw storeError('decode', `cannot decode an event row: expected ${FIELDS.length} fields, got ${String(shown)}`, {
+    throw storeError('decode', `cannot decode an event row: expected ${FIELDS.length} fields, got ${String(shown())}`, {
       field: 'ev',
     });
   const values: readonly unknown[] = tuple;
@@ -74,13 +74,14 @@ const isoInstant = (value: unknown): string | undefined => {
 
 /** A row with the `ev` column (one event's JSON text). */
 export const decodeEventRow = (selected: SqlRow): Envelope =>
-  decodeFields(fieldsOf(parseText(selected['ev']), selected['ev']));
+  decodeFields(fieldsOf(parseText(selected['ev']), () => selected['ev']));
 
 /** A page read as one JSON array of event arrays. */
 export const decodeEventTuples = (page: unknown): Envelope[] => {
   if (!Array.isArray(page))
     throw storeError('decode', 'cannot decode a page of events: not a JSON array', { field: 'ev' });
-  return (page as readonly unknown[]).map((tuple) => decodeFields(fieldsOf(tuple, JSON.stringify(tuple))));
+  // The tuple is shown (stringified) only in the error of one that does not decode.
+  return (page as readonly unknown[]).map((tuple) => decodeFields(fieldsOf(tuple, () => JSON.stringify(tuple))));
 };
 
 const decodeFields = (row: SqlRow): Envelope => {
