@@ -118,3 +118,15 @@ describe.each(CLIENTS)('$name against a closed loopback port', ({ name, scheme, 
     await connected.close();
   });
 });
+
+describe('connectEventStoreDb without a connection string', () => {
+  it('a missing or blank one is a typed error that says what to set, not a TypeError from a client', async () => {
+    for (const missing of [undefined, '', '  ']) {
+      const error: unknown = await connectEventStoreDb(missing as unknown as string).catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: 'invalid-connection-string' });
+      expect(String((error as Error).message)).toContain('kurrentdb://');
+    }
+    const unset: unknown = await connectEventStoreDb(undefined as unknown as string).catch((e: unknown) => e);
+    expect(String((unset as Error).message)).toContain('KURRENTDB_URL');
+  });
+});

@@ -47,6 +47,12 @@ export const connectEventStoreDb = async (
   connectionString: string,
   options: ConnectOptions = {},
 ): Promise<EventStoreDbEventStore> => {
+  // Usually read from the environment, so often missing: say so, rather than fail deep inside a client.
+  if (typeof connectionString !== 'string' || connectionString.trim() === '')
+    throw storeError(
+      'invalid-connection-string',
+      `connectEventStoreDb needs a connection string such as kurrentdb://127.0.0.1:2113?tls=false (got ${connectionString === undefined ? 'undefined: is KURRENTDB_URL set?' : JSON.stringify(connectionString)})`,
+    );
   const { package: wanted, ...storeOptions } = options;
   const candidates: readonly ClientPackage[] =
     wanted === undefined ? ['@kurrent/kurrentdb-client', '@eventstore/db-client'] : [wanted];

@@ -17,6 +17,7 @@ export type EventStoreDbErrorKind =
   | 'invalid-checkpoint'
   | 'closed'
   | 'no-client'
+  | 'invalid-connection-string'
   | 'server';
 
 export type EventStoreDbStoreError = Error &
