@@ -111,25 +111,54 @@ const RECEIPT_CAUSES = [
  * event caused. Their ids derive from the causing event, so this replaces
  * calling `syncOrderReceipts` after every order command.
  */
-export const receiptsReactor = (translate: TranslateOptions = {}): ShopReactor => ({
-  name: 'receipts.from-order-events',
-  filter: { streamPrefix: 'order-', eventTypes: RECEIPT_CAUSES },
-  react: async (envelope, { store }) => {
-    const history: Envelope<OrderEvent>[] = [];
-    for await (const raw of store.read(envelope.streamId, { limit: envelope.streamVersion + 1 })) {
-      const decoded = decodeOrderEnvelope(raw);
-      if (E.isLeft(decoded)) throw new Error(`reactor receipts.from-order-events: ${decoded.left.message}`);
-      history.push(decoded.right);
-    }
-    const commands = receiptsCommandsFor(history, translate);
-    // A history the translation refuses (a VAT rate 54-FZ has no code for) is poison for this reactor: parked, visible.
-    if (E.isLeft(commands))
-      throw new Error(`reactor receipts.from-order-events: ${commands.left.code}: ${commands.left.message}`);
-    return commands.right
-      .filter(({ command }) => command.metadata.causationId === envelope.eventId)
-      .map(({ streamId, command }): ShopEffect => ({ kind: 'command', streamId, command }));
-  },
-});
+export const receiptsReactor = (translate: TranslateOptions = {}, cacheSize = 1_000): ShopReactor => {
+  // Each order's decoded history so far (events never change once stored): an event reads only what came since.
+  const histories = new Map<string, Envelope<OrderEvent>[]>();
+  const historyUpTo = async (store: EventStore, streamId: string, version: number): Promise<Envelope<OrderEvent>[]> => {
+    const known = histories.get(streamId) ?? [];
+    if (known.length <= version)
+      for await (const raw of store.read(streamId, { from: known.length, limit: version + 1 - known.length })) {
+        const decoded = decodeOrderEnvelope(raw);
+        if (E.isLeft(decoded)) throw new Error(`reactor receipts.from-order-events: ${decoded.left.message}`);
+        known.push(decoded.right);
+      }
+    histories.delete(streamId);
+    histories.set(streamId, known);
+    if (histories.size > cacheSize) histories.delete(histories.keys().next().value as string);
+    return known.slice(0, version + 1);
+  };
+  return {
+    name: 'receipts.from-order-events',
+    filter: { streamPrefix: 'order-', eventTypes: RECEIPT_CAUSES },
+    react: async (envelope, { store }) => {
+      const history = await historyUpTo(store, envelope.streamId, envelope.streamVersion);
+      if (history[envelope.streamVersion]?.eventId !== envelope.eventId) {
+        // Not the stream we cached (a store that was reset under us): read it afresh.
+        histories.delete(envelope.streamId);
+        return receiptsEffects(
+          await historyUpTo(store, envelope.streamId, envelope.streamVersion),
+          envelope,
+          translate,
+        );
+      }
+      return receiptsEffects(history, envelope, translate);
+    },
+  };
+};
+
+const receiptsEffects = (
+  history: readonly Envelope<OrderEvent>[],
+  envelope: Envelope,
+  translate: TranslateOptions,
+): readonly ShopEffect[] => {
+  const commands = receiptsCommandsFor(history, translate);
+  // A history the translation refuses (a VAT rate 54-FZ has no code for) is poison for this reactor: parked, visible.
+  if (E.isLeft(commands))
+    throw new Error(`reactor receipts.from-order-events: ${commands.left.code}: ${commands.left.message}`);
+  return commands.right
+    .filter(({ command }) => command.metadata.causationId === envelope.eventId)
+    .map(({ streamId, command }): ShopEffect => ({ kind: 'command', streamId, command }));
+};
 
 export type ShopReactorOptions = Readonly<{
   settings: ShopSettings;

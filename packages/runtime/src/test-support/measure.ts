@@ -44,6 +44,7 @@ const drained = async (label: string, options: ShopOptions, n: number): Promise<
   const latencies: number[] = [];
   let executing = 0;
   let draining = 0;
+  let drainCpu = 0;
   let sent = 0;
   const execute = async (commands: (i: number) => ReturnType<typeof raw>[]): Promise<void> => {
     const t = performance.now();
@@ -56,7 +57,10 @@ const drained = async (label: string, options: ShopOptions, n: number): Promise<
       }
     executing += performance.now() - t;
     const d = performance.now();
+    const cpu = process.cpuUsage();
     sent += (await shop.runUntilIdle()).commands.length;
+    const used = process.cpuUsage(cpu);
+    drainCpu += (used.user + used.system) / 1000;
     draining += performance.now() - d;
   };
   // Checkout to captured, the policies record and confirm; then shipped and delivered, the closing receipt locks.
@@ -67,7 +71,7 @@ const drained = async (label: string, options: ShopOptions, n: number): Promise<
   const total = executing + draining;
   console.log(
     `${label}: ${n} orders, ${n * 5} commands through execute in ${executing.toFixed(0)} ms (p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms); ` +
-      `runUntilIdle: ${sent} reactor commands in ${draining.toFixed(0)} ms; ` +
+      `runUntilIdle: ${sent} reactor commands in ${draining.toFixed(0)} ms (${drainCpu.toFixed(0)} ms CPU); ` +
       `${events} events stored; ${((n * 1000) / total).toFixed(1)} orders/s end to end`,
   );
 };
