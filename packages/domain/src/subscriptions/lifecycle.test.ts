@@ -528,3 +528,23 @@ describe('access and history (SUB-4, CUS-3)', () => {
     ).toBeUndefined();
   });
 });
+
+describe('streams from before the billing engine', () => {
+  it('a stored free-form invoice re-anchors the periods: the next renewal starts where it ended', () => {
+    const legacy = run([cmd('StartSubscription', terms(), admin, T0)]);
+    const odd = {
+      type: 'SubscriptionInvoiced' as const,
+      data: { at: T0, invoiceId: 'OLD-1', amount: rub(99_000), periodStart: T0, periodEnd: '2027-02-20T00:00:00Z' },
+    };
+    const after = run([due('2027-03-25T00:00:00Z')], undefined, [...legacy.events, odd]);
+    expect(
+      invoicesOf(newEvents({ ...legacy, events: [...legacy.events, odd] }, after)).map((i) => [
+        i.periodStart,
+        i.periodEnd,
+      ]),
+    ).toEqual([
+      ['2027-02-20T00:00:00.000Z', '2027-03-20T00:00:00.000Z'],
+      ['2027-03-20T00:00:00.000Z', '2027-04-20T00:00:00.000Z'],
+    ]);
+  });
+});

@@ -187,7 +187,19 @@ export const evolveSubscription = (draft: Mutable, event: SubscriptionEvent): vo
       });
       if (kind === 'renewal') {
         draft.renewals += 1;
-        draft.periodsFromAnchor += 1;
+        // An invoice that does not end where the anchor says (one stored before
+        // periods were tied to the plan) becomes the new anchor, so the next
+        // period starts where it ended: no gap, no overlap.
+        const expected =
+          draft.anchor === null || draft.plan === null
+            ? undefined
+            : periodEndFrom(draft.anchor, draft.plan.billingPeriod, draft.periodsFromAnchor);
+        if (expected !== undefined && Date.parse(expected) === Date.parse(event.data.periodEnd))
+          draft.periodsFromAnchor += 1;
+        else {
+          draft.anchor = instant(event.data.periodEnd);
+          draft.periodsFromAnchor = 0;
+        }
         draft.currentPeriod = {
           start: instant(event.data.periodStart),
           end: instant(event.data.periodEnd),
