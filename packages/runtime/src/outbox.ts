@@ -16,20 +16,32 @@ export type NotificationOutbox<N = ShopNotification> = Readonly<{
   pending: () => readonly NotificationOut<N>[];
   /** Take (and remove) up to `max` waiting ones, oldest first. */
   take: (max?: number) => readonly NotificationOut<N>[];
-  /** Every one decided since the shop started, taken or not. */
+  /** The newest ones decided (up to `keep`, default 10,000), taken or not. */
   all: () => readonly NotificationOut<N>[];
   depth: () => number;
 }>;
 
-export const createNotificationOutbox = <N = ShopNotification>(): NotificationOutbox<N> => {
+/**
+ * A long-running shop keeps the newest `keep` notifications for `all()` and
+ * the newest `remember` ids for deduplication, so memory stays bounded; a
+ * service that must never send one twice hands them to a durable outbox
+ * (`onNotification`) that dedupes by id.
+ */
+export const createNotificationOutbox = <N = ShopNotification>(
+  options: Readonly<{ keep?: number; remember?: number }> = {},
+): NotificationOutbox<N> => {
+  const keep = options.keep ?? 10_000;
+  const remember = options.remember ?? 100_000;
   const seen = new Set<string>();
-  const everything: NotificationOut<N>[] = [];
+  let everything: NotificationOut<N>[] = [];
   let waiting: NotificationOut<N>[] = [];
   return {
     put: (out) => {
       if (seen.has(out.id)) return false;
       seen.add(out.id);
+      if (seen.size > remember) seen.delete(seen.values().next().value as string);
       everything.push(out);
+      if (everything.length > keep * 2) everything = everything.slice(-keep);
       waiting.push(out);
       return true;
     },
@@ -39,7 +51,7 @@ export const createNotificationOutbox = <N = ShopNotification>(): NotificationOu
       waiting = waiting.slice(taken.length);
       return taken;
     },
-    all: () => [...everything],
+    all: () => everything.slice(-keep),
     depth: () => waiting.length,
   };
 };
