@@ -124,4 +124,49 @@ describe('the runtime on PostgreSQL across restarts (issue 11)', () => {
     },
     120_000,
   );
+
+  it.skipIf(server.skip)(
+    "the real server: start() follows the store and a second process's writes; stop() drains",
+    async () => {
+      if (server.skip) return;
+      const followSchema = `${schema}_follow`;
+      const executor = createPgExecutor({ connectionString: server.url, max: 4 });
+      const writerExecutor = createPgExecutor({ connectionString: server.url, max: 2 });
+      try {
+        const store = await createPostgresEventStore(executor, { schema: followSchema });
+        const shop = createShop({
+          store,
+          pollMs: 50,
+          checkpoints: createPostgresCheckpointStore(executor, { schema: followSchema }),
+          timers: createPostgresTimerStore(executor, { schema: followSchema }),
+          parked: createPostgresParkedStore(executor, { schema: followSchema }),
+        });
+        shop.start();
+        // Another process handles the commands: the running shop sees them by polling the store.
+        const writer = createShop({ store: await createPostgresEventStore(writerExecutor, { schema: followSchema }) });
+        const order = orderStreamId('o-f');
+        await writer.execute(order, raw('PlaceOrder', checkoutData('o-f'), customer, START));
+        await writer.execute(
+          order,
+          raw('AuthorizePayment', { paymentId: 'o-f-pay', amount: rub(7000) }, provider, START),
+        );
+        await writer.execute(order, raw('CapturePayment', { paymentId: 'o-f-pay' }, provider, START));
+        const deadline = Date.now() + 30_000;
+        for (;;) {
+          const view = await shop.queries.order('o-f');
+          if (view?.state.status === 'confirmed' && view.receipts.length > 0) break;
+          if (Date.now() > deadline) throw new Error('the running shop did not react to the other process within 30 s');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        const health = await shop.health();
+        expect(health.status).toBe('ok');
+        expect((await shop.stop({ timeoutMs: 5_000 })).drained).toBe(true);
+      } finally {
+        await executor.query(`drop schema if exists "${followSchema}" cascade`);
+        await writerExecutor.close();
+        await executor.close();
+      }
+    },
+    60_000,
+  );
 });
