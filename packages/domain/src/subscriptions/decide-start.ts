@@ -44,11 +44,16 @@ const checkTerms = (terms: Pick<Terms, 'plan' | 'recurringAmount' | 'quantity'>)
 const trialEnd = (plan: Plan, at: string): string | undefined =>
   plan.trialDays === undefined || plan.trialDays === 0 ? undefined : plusDays(instant(at), plan.trialDays);
 
-const started = (ctx: Ctx, terms: Terms): Decision => {
+const started = (ctx: Ctx, terms: Terms, note?: string): Decision => {
   const ends = trialEnd(terms.plan, ctx.at);
   return ok({
     type: 'SubscriptionStarted',
-    data: { at: ctx.at, ...terms, ...(ends === undefined ? {} : { trialEndsAt: ends }) },
+    data: {
+      at: ctx.at,
+      ...terms,
+      ...(ends === undefined ? {} : { trialEndsAt: ends }),
+      ...(note === undefined ? {} : { note }),
+    },
   });
 };
 
@@ -69,7 +74,11 @@ export const createQuotation = (
   return checkTerms(data) ?? ok({ type: 'QuotationCreated', data: { at: ctx.at, ...data } });
 };
 
-export const confirmQuotation = (state: SubscriptionState, ctx: Ctx): Decision => {
+export const confirmQuotation = (
+  state: SubscriptionState,
+  ctx: Ctx,
+  data: SubscriptionCommandData<'ConfirmQuotation'>,
+): Decision => {
   if (state.status !== 'quotation' || state.customer === null || state.plan === null || state.quotationId === undefined)
     return fail('not-a-quotation', `the subscription is ${state.status}, not a quotation`);
   const terms: Terms = {
@@ -82,5 +91,5 @@ export const confirmQuotation = (state: SubscriptionState, ctx: Ctx): Decision =
     ...(state.billingAddress === undefined ? {} : { billingAddress: state.billingAddress }),
     ...(state.paymentMethod === undefined ? {} : { paymentMethod: state.paymentMethod }),
   };
-  return started(ctx, terms);
+  return started(ctx, terms, data.note);
 };

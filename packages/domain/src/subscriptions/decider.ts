@@ -40,7 +40,7 @@ export const decideSubscription = (settings: SubscriptionSettings) => {
       return fail('forbidden', 'this subscription belongs to another customer (CUS-3)');
     switch (command.type) {
       case 'ConfirmQuotation':
-        return confirmQuotation(state, ctx);
+        return confirmQuotation(state, ctx, command.data);
       case 'InvoiceSubscription':
         return invoiceByHand(state, ctx, command.data);
       case 'PaySubscriptionInvoice':

@@ -85,7 +85,10 @@ export const QuotationCreatedData = t.intersection(
  * at `at` without a trial.
  */
 export const SubscriptionStartedData = t.intersection(
-  [t.strict({ at: IsoInstant, ...termsProps }), optional({ ...optionalTermsProps, trialEndsAt: IsoInstant })],
+  [
+    t.strict({ at: IsoInstant, ...termsProps }),
+    optional({ ...optionalTermsProps, trialEndsAt: IsoInstant, ...NoteProps }),
+  ],
   'SubscriptionStartedData',
 );
 

@@ -34,7 +34,11 @@ describe('plans and start (SUB-1, SUB-2)', () => {
     expect(quoted.state.status).toBe('quotation');
     expect(dueOf(quoted.events)).toEqual([]);
     expect(refusal(quoted, cmd('ConfirmQuotation', {}, stranger, T0))).toBe('forbidden');
-    const confirmed = run([cmd('ConfirmQuotation', {}, owner, T0)], undefined, quoted.events);
+    const confirmed = run([cmd('ConfirmQuotation', { note: 'signed online' }, owner, T0)], undefined, quoted.events);
+    expect(confirmed.events.at(-1)).toMatchObject({
+      type: 'SubscriptionStarted',
+      data: { quotationId: 'Q-1', note: 'signed online' },
+    });
     expect(confirmed.state.status).toBe('trialing');
     expect(confirmed.state.trialEndsAt).toBe('2027-01-29T10:00:00.000Z');
     expect(invoicesOf(run([due('2027-01-28T10:00:00Z')], undefined, confirmed.events).events)).toEqual([]);
