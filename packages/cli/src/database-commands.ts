@@ -173,7 +173,7 @@ export const registerDatabaseCommands = (cli: Command): void => {
       .command('rebuild')
       .description(
         'Fold the whole log into a read model again (all of them without a name), with progress; ' +
-          'forgets its stored checkpoint so running workers rebuild too.',
+          'forgets the checkpoint a durable worker stored for it, if any.',
       )
       .argument(
         '[name]',
@@ -220,13 +220,27 @@ export const registerDatabaseCommands = (cli: Command): void => {
         }
         flush();
         progress.stop();
-        await executor.query(`delete from "${options.schema}".checkpoints where name = $1`, [projection.name]);
+        // A worker that keeps this model durably checkpoints under its name; the runtime's in-memory
+        // read models keep none and refold on start anyway.
+        const forgotten = await executor.query(
+          `delete from "${options.schema}".checkpoints where name = $1 returning name`,
+          [projection.name],
+        );
         const size = typeof state === 'object' && state !== null ? JSON.stringify(state).length : 0;
-        const result = { projection: projection.name, events: done, undecodable: skipped, modelBytes: size };
+        const result = {
+          projection: projection.name,
+          events: done,
+          undecodable: skipped,
+          modelBytes: size,
+          checkpointReset: forgotten.length > 0,
+        };
         out(
           options.json === true
             ? JSON.stringify(result)
-            : `${projection.name}: rebuilt from ${done} events (${skipped} undecodable), model ${size} bytes; checkpoint reset`,
+            : `${projection.name}: rebuilt from ${done} events (${skipped} undecodable), model ${size} bytes; ` +
+                (forgotten.length > 0
+                  ? 'stored checkpoint reset'
+                  : 'no stored checkpoint (workers fold from the start)'),
         );
       }
     });
