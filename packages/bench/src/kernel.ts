@@ -1,5 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { lineChart } from './chart.js';
 import type { Settings } from './harness.js';
 import { CART_SHAPES, runCartSuite } from './kernel/cart-suite.js';
+import { runGrowthSuite, type Growth } from './kernel/growth-suite.js';
 import { runRehydrateSuite } from './kernel/rehydrate-suite.js';
 import { formatTable, verdictOf, type Row } from './table.js';
 
@@ -38,6 +41,49 @@ export const runKernelBenchmarks = async (settings: Settings = FULL): Promise<Ke
   console.log(formatTable(rehydrate));
   rows.push(...rehydrate);
 
+  console.log('\nGrowth: a cache-miss load against the stream length, and heap per cached cart');
+  const growth = await runGrowthSuite(settings.rounds);
+  console.log(formatGrowth(growth));
+  writeFileSync(GROWTH_CHART, growthChart(growth));
+  console.log(`chart written to ${GROWTH_CHART.pathname}`);
+
   const failed = rows.filter((row) => verdictOf(row) === 'FAIL').length;
   return { rows, failed };
 };
+
+/** Written by every kernel run; docs/performance.md shows it. */
+const GROWTH_CHART = new URL('../../../docs/performance-growth.svg', import.meta.url);
+
+const formatGrowth = (growth: Growth): string => {
+  const lines = [
+    '| events in the stream | load, no snapshots | load, snapshot every 1,000 events |',
+    '|---|---|---|',
+    ...growth.loads.map(
+      ({ events, plainMs, snapshotMs }) =>
+        `| ${count(events)} | ${plainMs.toFixed(2)} ms | ${snapshotMs.toFixed(2)} ms |`,
+    ),
+  ];
+  const { carts, bytesPerCart } = growth.memory;
+  lines.push(
+    '',
+    bytesPerCart === undefined
+      ? 'heap per cached cart: not measured (no gc in this process)'
+      : `heap per cached cart (20 events, state + commandId index, ${count(carts)} carts): ${Math.round(bytesPerCart).toLocaleString('en-US')} bytes`,
+  );
+  return lines.join('\n');
+};
+
+const growthChart = (growth: Growth): string =>
+  lineChart({
+    title: 'Cache-miss load of one cart stream, in memory',
+    xLabel: 'events in the stream (log scale)',
+    yLabel: 'milliseconds',
+    series: [
+      { name: 'no snapshots', colour: '#c0392b', points: growth.loads.map((g) => [g.events, g.plainMs] as const) },
+      {
+        name: 'snapshot every 1,000',
+        colour: '#2471a3',
+        points: growth.loads.map((g) => [g.events, g.snapshotMs] as const),
+      },
+    ],
+  });

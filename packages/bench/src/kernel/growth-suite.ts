@@ -1,0 +1,107 @@
+import {
+  createCommandHandler,
+  createEnvelopeDecoder,
+  createInMemoryEventStore,
+  createInMemorySnapshotStore,
+  type EventStore,
+} from '@ordersource/core';
+import * as E from 'fp-ts/lib/Either.js';
+import { cpuUsage } from 'node:process';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { cartDecider, cartEventCodec, type CartState } from '../cart.js';
+import { cartCommands, cartWorkload } from '../cart-workload.js';
+import { median } from '../harness.js';
+
+/**
+ * Growth, in memory: how a cache-miss load grows with the stream's length,
+ * with and without snapshots (it should stay flat with them), and how much
+ * heap one cached cart costs the handler. Absolute figures (CPU ms, bytes):
+ * they are read as a curve, not as a ratio.
+ */
+
+export const GROWTH_LENGTHS = [1_000, 10_000, 100_000] as const;
+const SNAPSHOT_EVERY = 1_000;
+const decodeEnvelope = createEnvelopeDecoder(cartEventCodec);
+
+export type LoadGrowth = Readonly<{ events: number; plainMs: number; snapshotMs: number }>;
+export type MemoryGrowth = Readonly<{ carts: number; bytesPerCart: number | undefined }>;
+export type Growth = Readonly<{ loads: readonly LoadGrowth[]; memory: MemoryGrowth }>;
+
+/** The engine's gc, exposed for this process even when node was started without --expose-gc. */
+const collectGarbage = (): (() => void) | undefined => {
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+};
+
+const fill = async (store: EventStore, streamId: string, events: number, snapshots: boolean) => {
+  const snapshotStore = createInMemorySnapshotStore<CartState>();
+  const policy = snapshots ? { snapshots: { store: snapshotStore, every: SNAPSHOT_EVERY, schemaVersion: 1 } } : {};
+  const handler = createCommandHandler({ store, decider: cartDecider, decodeEnvelope, ...policy });
+  for (const command of cartCommands(`customer-${streamId}`, events, 25)) {
+    // The confirm is left out: the stream stays open, as a long-lived stream would.
+    if (command.type === 'ConfirmCart') break;
+    const handled = await handler.handle(streamId, command);
+    if (E.isLeft(handled)) throw new Error(handled.left.message);
+  }
+  return handler;
+};
+
+const timeLoads = async (handler: Awaited<ReturnType<typeof fill>>, streamId: string, rounds: number) => {
+  const samples: number[] = [];
+  for (let i = 0; i <= rounds; i++) {
+    handler.evict(streamId);
+    // CPU time: on a shared machine it ignores the moments this process waited for a core.
+    const start = cpuUsage();
+    const loaded = await handler.load(streamId);
+    const used = cpuUsage(start);
+    const ms = (used.user + used.system) / 1000;
+    if (E.isLeft(loaded)) throw new Error(loaded.left.message);
+    if (i > 0) samples.push(ms);
+  }
+  return median(samples);
+};
+
+const memoryPerCart = async (carts: number): Promise<MemoryGrowth> => {
+  const gc = collectGarbage();
+  if (gc === undefined) return { carts, bytesPerCart: undefined };
+  const store = createInMemoryEventStore();
+  const workload = cartWorkload(carts, 20);
+  const writer = createCommandHandler({ store, decider: cartDecider, decodeEnvelope });
+  for (const { streamId, commands } of workload)
+    for (const command of commands) {
+      const handled = await writer.handle(streamId, command);
+      if (E.isLeft(handled)) throw new Error(handled.left.message);
+    }
+  writer.evict();
+  // A second handler over the same store: what its cache holds is all that grows.
+  const reader = createCommandHandler({ store, decider: cartDecider, decodeEnvelope, cacheSize: carts });
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (const { streamId, commands } of workload) {
+    // A command each (a duplicate): the cache then holds the state and the commandId index, as in use.
+    const handled = await reader.handle(streamId, commands[0]!);
+    if (E.isLeft(handled)) throw new Error(handled.left.message);
+  }
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  // Keep both alive until measured.
+  if (writer === reader) throw new Error('unreachable');
+  return { carts, bytesPerCart: (after - before) / carts };
+};
+
+export const runGrowthSuite = async (rounds: number): Promise<Growth> => {
+  const loads: LoadGrowth[] = [];
+  for (const events of GROWTH_LENGTHS) {
+    const plain = await fill(createInMemoryEventStore(), `grow-${events}`, events, false);
+    const plainMs = await timeLoads(plain, `grow-${events}`, rounds);
+    const snapshotted = await fill(createInMemoryEventStore(), `grow-snap-${events}`, events, true);
+    const snapshotMs = await timeLoads(snapshotted, `grow-snap-${events}`, rounds);
+    loads.push({ events, plainMs, snapshotMs });
+  }
+  return { loads, memory: await memoryPerCart(2_000) };
+};
