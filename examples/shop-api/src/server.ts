@@ -73,12 +73,20 @@ export const startShop = async (options: StartOptions): Promise<RunningShop> => 
     loginLimiter: createRateLimiter(config.loginLimit.attempts, config.loginLimit.windowMs),
     addressLimiter: createRateLimiter(config.loginLimit.attempts * 10, config.loginLimit.windowMs),
   });
-  handle = (request, env) => app.fetch(request, env);
+  // Requests in flight when the server closes finish before the store may be closed.
+  const inFlight = new Set<Promise<Response>>();
+  handle = (request, env) => {
+    const answer = Promise.resolve(app.fetch(request, env));
+    inFlight.add(answer);
+    void answer.finally(() => inFlight.delete(answer)).catch(() => undefined);
+    return answer;
+  };
   return {
     url,
     shop,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([...inFlight]);
       await shop.close();
     },
   };

@@ -147,9 +147,8 @@ export const createShop = (options: ShopOptions) => {
   const settleOnce = async (): Promise<void> => {
     const report = await runtime.runUntilIdle();
     if (!report.idle) console.warn('the shop policies did not settle within their rounds');
+    // Recording a sent message appends to the order; the next run's reactors read it (nothing comes of it).
     await sendDecided();
-    // Recording a sent message appends to the order: the reactors see it too (nothing more comes of it).
-    await runtime.runUntilIdle();
   };
   const settle = (): Promise<void> => {
     if (running === undefined) {
@@ -285,7 +284,7 @@ export const createShop = (options: ShopOptions) => {
     },
 
     close: async () => {
-      await running;
+      while (running !== undefined || again !== undefined) await (again ?? running);
       await notifier.close();
     },
   };
