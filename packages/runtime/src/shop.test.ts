@@ -118,4 +118,30 @@ describe('createShop: one composition of every stream kind (issue 11)', () => {
     }
     expect(types).toContain('ReceiptIssued');
   });
+
+  it('hands notifications to onNotification (typed, stable ids) and reports the durable outbox depth it is told', async () => {
+    const sent: string[] = [];
+    const store = createInMemoryEventStore();
+    const shop = createShop({
+      store,
+      onNotification: (out) => {
+        // Typed: the compiler knows every kind a shop notifies about.
+        const kind: 'order-update' | 'order-confirmation' | 'new-order-alert' = out.notification.kind;
+        sent.push(`${kind} ${out.id}`);
+      },
+      outboxDepth: () => Promise.resolve(3),
+    });
+    const order = orderStreamId('o-1');
+    await shop.execute(order, raw('PlaceOrder', checkoutData('o-1'), customer, T(1, 10)));
+    await shop.execute(order, raw('AuthorizePayment', { paymentId: 'o-1-pay', amount: rub(7000) }, provider, T(1, 10)));
+    await shop.runUntilIdle();
+    expect(sent.map((s) => s.split(' ')[0])).toEqual(['order-confirmation', 'new-order-alert']);
+    expect(shop.notifications.depth()).toBe(0);
+    expect((await shop.health()).outbox.depth).toBe(3);
+    // Decided again by a new process over the same store: the same ids (the receiver dedupes by them).
+    const again: string[] = [];
+    const next = createShop({ store, onNotification: (out) => void again.push(`${out.notification.kind} ${out.id}`) });
+    await next.runUntilIdle();
+    expect(again).toEqual(sent);
+  });
 });

@@ -104,6 +104,12 @@ export type ShopOptions = Readonly<{
    * makes the reactor retry the event. Default: the in-memory `notifications` outbox.
    */
   onNotification?: (out: NotificationOut) => void | Promise<void>;
+  /**
+   * How many notifications wait in the durable outbox `onNotification` feeds
+   * (e.g. a count of PostgreSQL outbox rows not yet delivered), for
+   * `health()` and the `ordersource.outbox.depth` gauge. Default: the in-memory outbox's.
+   */
+  outboxDepth?: () => number | Promise<number>;
   /** Attempts and backoff before a failing event is parked (default 5 attempts, 50 ms doubling, at most 5 s). */
   retry?: Partial<RetryPolicy>;
   /** How often running workers look for new events and due timers, real ms (default 200). */
@@ -227,6 +233,7 @@ export const createShop = (options: ShopOptions): Shop => {
   const workerId = options.workerId ?? newId();
   const stuckAfterMs = options.stuckAfterMs ?? 60_000;
   const outbox = createNotificationOutbox();
+  const outboxDepth = options.outboxDepth ?? (() => outbox.depth());
   const listeners = new Set<(activity: Activity) => void>();
   const report = (activity: Activity): void => {
     for (const listener of listeners) listener(activity);
@@ -235,7 +242,7 @@ export const createShop = (options: ShopOptions): Shop => {
   const consumers: Consumer[] = [];
   const telemetry = createTelemetry(options.telemetry ?? {}, {
     lag: () => new Map(allConsumers().map((c) => [c.name, c.status().lag ?? 0])),
-    outboxDepth: () => outbox.depth(),
+    outboxDepth: () => outboxDepth(),
     parked: () => new Map(allConsumers().map((c) => [c.name, c.status().parked])),
   });
   const store = tracedStore(options.store, telemetry);
@@ -620,7 +627,7 @@ export const createShop = (options: ShopOptions): Shop => {
         failing: planned.filter((t) => t.attempts > 0).length,
         ...(nextDue === undefined ? {} : { nextDue }),
       },
-      outbox: { depth: outbox.depth() },
+      outbox: { depth: await outboxDepth() },
       parked: parkedNow,
       stuck,
     };

@@ -32,7 +32,7 @@ export const INSTRUMENTATION_NAME = '@ordersource/runtime';
 export type GaugeSource = Readonly<{
   /** Events after each consumer's checkpoint, by consumer name (as last measured). */
   lag: () => ReadonlyMap<string, number>;
-  outboxDepth: () => number;
+  outboxDepth: () => number | Promise<number>;
   /** Parked events by consumer. */
   parked: () => ReadonlyMap<string, number>;
 }>;
@@ -82,8 +82,8 @@ export const createTelemetry = (options: TelemetryOptions, gauges: GaugeSource):
     for (const [consumer, value] of values) result.observe(value, { 'ordersource.consumer': consumer });
   };
   const onLag = (result: Parameters<Parameters<typeof lag.addCallback>[0]>[0]) => observe(result, gauges.lag());
-  const onOutbox = (result: Parameters<Parameters<typeof outbox.addCallback>[0]>[0]) =>
-    result.observe(gauges.outboxDepth());
+  const onOutbox = async (result: Parameters<Parameters<typeof outbox.addCallback>[0]>[0]) =>
+    result.observe(await gauges.outboxDepth());
   const onParked = (result: Parameters<Parameters<typeof parked.addCallback>[0]>[0]) =>
     observe(result, gauges.parked());
   lag.addCallback(onLag);
