@@ -249,8 +249,9 @@ export const endGrace = (
 export const servedAt = (state: SubscriptionState, invoice: SubscriptionInvoice): string | undefined => {
   if (invoice.served === true || invoice.servesUntil === undefined || invoice.paidAt === undefined) return undefined;
   if (invoice.amount === 0) return undefined;
-  // While paused the current period's end is not known yet.
-  if (state.status === 'paused' && state.currentPeriod?.invoiceId === invoice.invoiceId) return undefined;
+  // While paused the end of what was still to serve is not known yet.
+  if (state.status === 'paused' && state.paused !== undefined && !isBefore(invoice.servesUntil, state.paused.at))
+    return undefined;
   return isBefore(invoice.servesUntil, invoice.paidAt) ? invoice.paidAt : invoice.servesUntil;
 };
 

@@ -267,6 +267,30 @@ describe('pause and resume', () => {
     ).toBe('not-pausable');
   });
 
+  it('a paid period and its proration are served at the end the resume moved them to, not while paused', () => {
+    const pay = (invoiceId: string, amount: number) =>
+      cmd('PaySubscriptionInvoice', { invoiceId, amount: rub(amount) }, provider, '2027-01-30T10:00:00Z');
+    const r = run([
+      start(),
+      due(T0),
+      pay('sub-1-r1', 99_000),
+      cmd('ChangePlan', { changeId: 'up', timing: 'now', quantity: 2 }, admin, '2027-01-30T10:00:00Z'),
+      pay('sub-1-p-up', 51_097),
+      cmd('PauseSubscription', {}, admin, '2027-02-05T10:00:00Z'),
+      due('2027-03-01T00:00:00Z'),
+    ]);
+    expect(r.events.some((e) => e.type === 'SubscriptionPeriodServed')).toBe(false);
+    const resumed = run(
+      [cmd('ResumeSubscription', {}, admin, '2027-03-01T10:00:00Z'), due('2027-03-11T10:00:00Z')],
+      undefined,
+      r.events,
+    );
+    expect(newEvents(r, resumed).filter((e) => e.type === 'SubscriptionPeriodServed')).toEqual([
+      { type: 'SubscriptionPeriodServed', data: { at: '2027-03-11T10:00:00.000Z', invoiceId: 'sub-1-p-up' } },
+      { type: 'SubscriptionPeriodServed', data: { at: '2027-03-11T10:00:00.000Z', invoiceId: 'sub-1-r1' } },
+    ]);
+  });
+
   it('a pause with resumeAt resumes by its own timer', () => {
     const r = run([
       start(),

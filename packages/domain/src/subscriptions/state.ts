@@ -268,8 +268,11 @@ export const evolveSubscription = (draft: Mutable, event: SubscriptionEvent): vo
       draft.status = draft.paused?.statusBefore ?? 'in_progress';
       delete draft.paused;
       if (draft.currentPeriod !== null) {
-        const invoice = invoiceOf(draft, draft.currentPeriod.invoiceId);
-        if (invoice !== undefined) invoice.servesUntil = end;
+        // The period's invoice, and any proration of it, are served until the new end.
+        const before = Date.parse(draft.currentPeriod.end);
+        for (const invoice of draft.invoices)
+          if (invoice.servesUntil !== undefined && Date.parse(invoice.servesUntil) === before)
+            invoice.servesUntil = end;
         draft.currentPeriod.end = end;
       }
       draft.anchor = end;
