@@ -154,23 +154,37 @@ describe('views (SUB-3, SUB-4, CUS-3)', () => {
         cmd('CloseSubscription', { reasonCode: 'not-used' }, owner, T0),
       ]).events,
     );
+    // A trial whose first invoice is only half paid has not converted yet.
+    add(
+      'v',
+      run([
+        cmd(
+          'StartSubscription',
+          terms({ subscriptionId: 'v', recurringAmount: rub(120_000), plan: plan({ trialDays: 7 }) }),
+          admin,
+          T0,
+        ),
+        due('2027-01-22T10:00:00Z'),
+        cmd('PaySubscriptionInvoice', { invoiceId: 'v-r1', amount: rub(60_000) }, admin, T0),
+      ]).events,
+    );
     const model = project(subscriptionsProjection, streams);
     const list = subscriptionsByStatus(model);
     expect(Object.fromEntries(Object.entries(list).map(([k, v]) => [k, v?.map((row) => row.subscriptionId)]))).toEqual({
-      in_progress: ['a', 'b', 'c', 't'],
+      in_progress: ['a', 'b', 'c', 't', 'v'],
       closed: ['d', 'u'],
     });
     expect(subscriptionAnalytics(model)).toEqual({
-      active: 4,
+      active: 5,
       trialing: 0,
       paused: 0,
       pastDue: 0,
       unpaid: 0,
-      // a: 120,000 a year = 10,000; b: 2 x 30,000; t: 120,000; c: 700 a week x 52/12 = 3,033.33 -> 3,033 EUR.
-      mrr: { RUB: 190_000, EUR: 3_033 },
+      // a: 120,000 a year = 10,000; b: 2 x 30,000; t and v: 120,000 each; c: 700 a week x 52/12 = 3,033.33 -> 3,033 EUR.
+      mrr: { RUB: 310_000, EUR: 3_033 },
       churnByReason: { 'too-expensive': 1 },
       churnByMonth: { '2027-02': 1 },
-      trialConversion: { started: 2, converted: 1, lost: 1, rate: 0.5 },
+      trialConversion: { started: 3, converted: 1, lost: 1, rate: 0.5 },
     });
   });
 });
