@@ -31,7 +31,7 @@ const render = (value: Value): string => {
   if (value === true) return '';
   if (Array.isArray(value)) return (value as readonly Value[]).map(render).join('');
   if (isHtml(value)) return value.__html;
-  return escapeHtml(String(value));
+  return escapeHtml(typeof value === 'number' ? String(value) : (value as string));
 };
 
 export const html = (strings: TemplateStringsArray, ...values: readonly Value[]): Html => {

@@ -106,7 +106,7 @@ const orderFilterOf = (query: Readonly<Record<string, string>>): OrderListFilter
   const offset = Number(query['offset'] ?? '0');
   filter['limit'] = Number.isSafeInteger(limit) && limit > 0 && limit <= 1000 ? limit : 100;
   filter['offset'] = Number.isSafeInteger(offset) && offset >= 0 ? offset : 0;
-  return filter as OrderListFilter;
+  return filter;
 };
 
 export { orderFilterOf };

@@ -132,7 +132,7 @@ export const createSchemaRegistry = (): SchemaRegistry => {
       }
       case undefined: {
         const inner = wrappedBy(codec);
-        if (inner !== undefined) return convert(inner as Tagged, exact);
+        if (inner !== undefined) return convert(inner, exact);
         unknown.add(codec.name);
         return { description: codec.name };
       }
@@ -146,7 +146,7 @@ export const createSchemaRegistry = (): SchemaRegistry => {
   const inline = (codec: Tagged): Schema => convert(codec, false);
 
   const schemaOf = (codec: t.Any): Schema => {
-    const schema = inline(codec as Tagged);
+    const schema = inline(codec);
     if (!SIMPLE_NAME.test(codec.name) || !isObjectSchema(schema) || REFINEMENTS[codec.name] !== undefined)
       return schema;
     const taken = byName.get(codec.name);

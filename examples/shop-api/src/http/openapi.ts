@@ -20,7 +20,7 @@ export const dataCodecOf = (command: t.Any): t.Any => {
     const data = node.props?.['data'];
     if (data !== undefined) return data;
     if (node.type === undefined) break;
-    node = node.type as Tagged;
+    node = node.type;
   }
   throw new Error(`${command.name}: not a command codec`);
 };

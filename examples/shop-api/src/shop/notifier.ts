@@ -44,7 +44,7 @@ export type SentMessage = Readonly<{
 export type NotifierOptions = Readonly<{
   contacts: ShopContacts;
   /** "console" prints, "outbox" only keeps; an smtp:// URL sends e-mail through packages/notify-smtp. */
-  transport: 'console' | 'outbox' | string;
+  transport: string;
   print?: (line: string) => void;
 }>;
 
