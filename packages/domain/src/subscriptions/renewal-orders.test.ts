@@ -10,10 +10,20 @@ import { syncOrderReceipts } from '../receipts/sync.js';
 import type { SubscriptionCommand } from './commands.js';
 import { subscriptionDecider } from './decider.js';
 import { SubscriptionEventCodec, subscriptionStreamId, type SubscriptionEvent } from './events.js';
-import { parseRenewalPaymentId, renewalOrderId, renewalPaymentId } from './renewal-orders.js';
+import { parseRenewalPaymentId, renewalOrderCommandsFor, renewalOrderId, renewalPaymentId } from './renewal-orders.js';
 import { defaultSubscriptionSettings } from './settings.js';
 import { syncRenewalOrders, syncRenewalPayments } from './sync.js';
-import { admin, billingSystem, cmd, plan, rub, terms } from './test-support/fixtures.js';
+import {
+  admin,
+  billingSystem,
+  cmd,
+  due,
+  plan,
+  provider as pspActor,
+  rub,
+  run,
+  terms,
+} from './test-support/fixtures.js';
 
 /**
  * Money on the order model (issue 13): each invoice becomes an order with a
@@ -164,5 +174,28 @@ describe('renewal orders: invoices paid through the order domain', () => {
     expect((await s.subscription()).invoices[0]).toMatchObject({ paid: 99_000, refunded: 40_000 });
     expect(parseRenewalPaymentId(renewalPaymentId('a:b', 'c/d'))).toEqual({ subscriptionId: 'a:b', invoiceId: 'c/d' });
     expect(parseRenewalPaymentId('checkout-payment-1')).toBeUndefined();
+  });
+
+  it('an unpaid subscription still gets its renewal orders, but its saved method is not charged', () => {
+    const fail = cmd('FailSubscriptionPayment', { invoiceId: 'sub-1-r1' }, pspActor, T0);
+    const r = run([cmd('StartSubscription', terms(), admin, T0), due(T0), fail, due('2027-04-01T09:00:00Z')]);
+    expect(r.state.status).toBe('unpaid');
+    const envelopes = r.events.map((event, i) => ({
+      event,
+      eventId: `e-${i}`,
+      streamId: subscriptionStreamId('sub-1'),
+      streamVersion: i,
+      globalPosition: String(i),
+      occurredAt: event.data.at,
+      recordedAt: event.data.at,
+      actor: billingSystem,
+      schemaVersion: 1,
+    }));
+    const out = renewalOrderCommandsFor(envelopes, { vatRate: 'vat22' });
+    const placed = out.flatMap((o) => (o.kind === 'command' && o.command.type === 'PlaceOrder' ? [o.streamId] : []));
+    const charged = out.flatMap((o) => (o.kind === 'charge' ? [`${o.orderStreamId}#${o.attempt}`] : []));
+    expect(placed).toEqual([orderStreamId(renewalOrderId('sub-1-r1')), orderStreamId(renewalOrderId('sub-1-r2'))]);
+    // r1: the first attempt and one retry (the next waits for a failure that never came); r2, invoiced while unpaid: none.
+    expect(charged).toEqual([1, 2].map((n) => `${orderStreamId(renewalOrderId('sub-1-r1'))}#${n}`));
   });
 });

@@ -182,7 +182,8 @@ export const renewalOrderCommandsFor = (
           billingAddress: state.billingAddress,
           shippingAddress: state.billingAddress,
         });
-        charge(event.data.invoiceId, event.data.amount, 1);
+        // Unpaid (Stripe): invoices go on, but the saved method is not charged until someone pays.
+        if (state.status !== 'unpaid') charge(event.data.invoiceId, event.data.amount, 1);
         break;
       }
       case 'SubscriptionPaymentRetried': {
