@@ -135,6 +135,7 @@ describe.skipIf(probe.skip)('the shop in a browser', () => {
     expect(update?.keptCopy).toBe(true);
     await expect.poll(() => page.locator('details summary', { hasText: update!.subject }).count(), WAIT).toBe(1);
     await page.screenshot({ path: join(shots, 'admin-order-processed.png'), fullPage: true });
+    await page.screenshot({ path: join(shots, 'admin-order-processed-top.png') });
 
     // A payment link with its QR code (PAY-3) on the same page.
     const pay = page.locator('form[action$="/actions/ConfirmOfflinePayment"]');
