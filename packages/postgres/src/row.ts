@@ -37,18 +37,13 @@ export const EVENT_JSON_EXPRESSION = `json_build_array(e.transaction_id::text, e
   e.correlation_id, e.schema_version)::text`;
 export const EVENT_JSON = `${EVENT_JSON_EXPRESSION} as ev`;
 
-/** One event's JSON array (or its text), as named fields. */
-const fieldsOf = (tuple: unknown, shown: () => unknown): SqlRow => {
+/** One event's JSON array (or its text), checked to have a value for every field. */
+const tupleOf = (tuple: unknown, shown: () => unknown): readonly unknown[] => {
   if (!Array.isArray(tuple) || tuple.length !== FIELDS.length)
     throw storeError('decode', `cannot decode an event row: expected ${FIELDS.length} fields, got ${String(shown())}`, {
       field: 'ev',
     });
-  const values: readonly unknown[] = tuple;
-  const fields: Record<string, unknown> = {};
-  FIELDS.forEach((name, i) => {
-    fields[name] = values[i];
-  });
-  return fields;
+  return tuple as readonly unknown[];
 };
 
 const parseText = (text: unknown): unknown => {
@@ -74,77 +69,119 @@ const isoInstant = (value: unknown): string | undefined => {
 
 /** A row with the `ev` column (one event's JSON text). */
 export const decodeEventRow = (selected: SqlRow): Envelope =>
-  decodeFields(fieldsOf(parseText(selected['ev']), () => selected['ev']));
+  decodeTuple(tupleOf(parseText(selected['ev']), () => selected['ev']));
 
 /** A page read as one JSON array of event arrays. */
 export const decodeEventTuples = (page: unknown): Envelope[] => {
   if (!Array.isArray(page))
     throw storeError('decode', 'cannot decode a page of events: not a JSON array', { field: 'ev' });
   // The tuple is shown (stringified) only in the error of one that does not decode.
-  return (page as readonly unknown[]).map((tuple) => decodeFields(fieldsOf(tuple, () => JSON.stringify(tuple))));
+  return (page as readonly unknown[]).map((tuple) => decodeTuple(tupleOf(tuple, () => JSON.stringify(tuple))));
 };
 
-const decodeFields = (row: SqlRow): Envelope => {
-  const streamId = row['stream_id'];
-  const version = row['stream_version'];
-  const where = typeof streamId === 'string' ? `stream ${JSON.stringify(streamId)}` : 'an event row';
-  const fail = (field: string, expected: string): never => {
-    throw storeError(
-      'decode',
-      `cannot decode ${where} version ${String(version)}: field "${field}" must be ${expected} (got ${JSON.stringify(row[field]) ?? 'undefined'})`,
-      {
-        ...(typeof streamId === 'string' ? { streamId } : {}),
-        ...(typeof version === 'number' ? { streamVersion: version } : {}),
-        field,
-      },
-    );
-  };
-  const text = (field: string): string => {
-    const value = row[field];
-    return typeof value === 'string' && value.length > 0 ? value : fail(field, 'a non-empty string');
-  };
-  const optionalText = (field: string): string | undefined => {
-    const value = row[field];
-    if (value === null || value === undefined) return undefined;
-    return typeof value === 'string' ? value : fail(field, 'a string or null');
-  };
-  const integer = (field: string, min: number): number => {
-    const value = row[field];
-    return typeof value === 'number' && Number.isSafeInteger(value) && value >= min
-      ? value
-      : fail(field, `an integer >= ${min}`);
-  };
-  const digits = (field: string): string => {
-    const value = row[field];
-    return typeof value === 'string' && DIGITS.test(value) ? value : fail(field, 'a decimal number');
-  };
+// Positions of the fields in an event's tuple (FIELDS order).
+const STREAM_ID = 2;
+const STREAM_VERSION = 3;
 
-  const stream = text('stream_id');
-  const streamVersion = integer('stream_version', 0);
-  const position = encodePosition({ transactionId: digits('transaction_id'), sequence: digits('global_position') });
-  const eventId = text('event_id');
-  const type = text('event_type');
-  if (!('data' in row)) fail('data', 'present');
-  const occurredAt = text('occurred_at');
-  const recordedAt = isoInstant(row['recorded_at']) ?? fail('recorded_at', 'a timestamp');
-  const actor = plainActor(row['actor']) ?? ActorCodec.decode(row['actor']);
-  if (E.isLeft(actor)) fail('actor', 'an actor { kind, id, companyId?, name? }');
-  const causationId = optionalText('causation_id');
-  const correlationId = optionalText('correlation_id');
-  const schemaVersion = integer('schema_version', 1);
-  return {
-    event: { type, data: row['data'] },
-    eventId,
-    streamId: stream,
-    streamVersion,
-    globalPosition: position,
-    occurredAt,
-    recordedAt,
-    ...(causationId === undefined ? {} : { causationId }),
-    ...(correlationId === undefined ? {} : { correlationId }),
-    actor: (actor as E.Right<Envelope['actor']>).right,
-    schemaVersion,
-  };
+/** The error for the field at `index` of `values`, naming the stream and version when they are readable. */
+const failure = (values: readonly unknown[], index: number, expected: string): Error => {
+  const streamId = values[STREAM_ID];
+  const version = values[STREAM_VERSION];
+  const field = FIELDS[index] as string;
+  const where = typeof streamId === 'string' ? `stream ${JSON.stringify(streamId)}` : 'an event row';
+  return storeError(
+    'decode',
+    `cannot decode ${where} version ${String(version)}: field "${field}" must be ${expected} (got ${JSON.stringify(values[index]) ?? 'undefined'})`,
+    {
+      ...(typeof streamId === 'string' ? { streamId } : {}),
+      ...(typeof version === 'number' ? { streamVersion: version } : {}),
+      field,
+    },
+  );
+};
+
+// Field checks by position, module-level: no closures per row.
+const text = (values: readonly unknown[], index: number): string => {
+  const value = values[index];
+  if (typeof value === 'string' && value.length > 0) return value;
+  throw failure(values, index, 'a non-empty string');
+};
+const optionalText = (values: readonly unknown[], index: number): string | undefined => {
+  const value = values[index];
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  throw failure(values, index, 'a string or null');
+};
+const integer = (values: readonly unknown[], index: number, min: number): number => {
+  const value = values[index];
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min) return value;
+  throw failure(values, index, `an integer >= ${min}`);
+};
+const digits = (values: readonly unknown[], index: number): string => {
+  const value = values[index];
+  if (typeof value === 'string' && DIGITS.test(value)) return value;
+  throw failure(values, index, 'a decimal number');
+};
+
+/** The fields in the order they are checked, as before: the first bad one is the one reported. */
+const decodeTuple = (values: readonly unknown[]): Envelope => {
+  const streamId = text(values, STREAM_ID);
+  const streamVersion = integer(values, STREAM_VERSION, 0);
+  const globalPosition = encodePosition({ transactionId: digits(values, 0), sequence: digits(values, 1) });
+  const eventId = text(values, 4);
+  const type = text(values, 5);
+  const occurredAt = text(values, 7);
+  const recordedAt = isoInstant(values[8]);
+  if (recordedAt === undefined) throw failure(values, 8, 'a timestamp');
+  const actor = plainActor(values[9]) ?? ActorCodec.decode(values[9]);
+  if (E.isLeft(actor)) throw failure(values, 9, 'an actor { kind, id, companyId?, name? }');
+  const causationId = optionalText(values, 10);
+  const correlationId = optionalText(values, 11);
+  const schemaVersion = integer(values, 12, 1);
+  const event = { type, data: values[6] };
+  const by = actor.right;
+  // One literal per shape: optional ids are absent, not undefined.
+  return causationId === undefined
+    ? correlationId === undefined
+      ? { event, eventId, streamId, streamVersion, globalPosition, occurredAt, recordedAt, actor: by, schemaVersion }
+      : {
+          event,
+          eventId,
+          streamId,
+          streamVersion,
+          globalPosition,
+          occurredAt,
+          recordedAt,
+          correlationId,
+          actor: by,
+          schemaVersion,
+        }
+    : correlationId === undefined
+      ? {
+          event,
+          eventId,
+          streamId,
+          streamVersion,
+          globalPosition,
+          occurredAt,
+          recordedAt,
+          causationId,
+          actor: by,
+          schemaVersion,
+        }
+      : {
+          event,
+          eventId,
+          streamId,
+          streamVersion,
+          globalPosition,
+          occurredAt,
+          recordedAt,
+          causationId,
+          correlationId,
+          actor: by,
+          schemaVersion,
+        };
 };
 
 /** Decode a whole result before anything is handed out: all of it, or an error. */
