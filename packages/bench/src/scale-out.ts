@@ -132,21 +132,20 @@ export const runScaleOutBenchmarks = async (options: Readonly<{ events?: number;
         .map((v) => v.toFixed(1))
         .join(' ')}`,
   );
-  const runs: Run[] = [];
+  const runs: (Run & { round: number })[] = [];
   for (let round = 0; round < rounds; round++)
-    for (const workers of round % 2 === 0 ? [1, 2, 4] : [4, 2, 1]) runs.push(await runOnce(url, workers, events));
-  const median = (values: number[]): number => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)] ?? 0;
-  };
-  const base = median(runs.filter((run) => run.workers === 1).map((run) => run.rate));
+    // Alternate the order, so a load that rises or falls during the run favours no worker count.
+    for (const workers of round % 2 === 0 ? [1, 2, 4] : [4, 2, 1])
+      runs.push({ ...(await runOnce(url, workers, events)), round });
+  // Each rate against the 1-worker run of the same round: rounds minutes apart see different loads.
+  const baseOf = (round: number): number => runs.find((run) => run.round === round && run.workers === 1)?.rate ?? 0;
   console.log(
-    '| workers | events/s (projection + reactor) | vs 1 worker | done before settled | seconds | load after |',
+    '| round | workers | events/s (projection + reactor) | vs 1 worker, same round | done before settled | seconds | load after |',
   );
-  console.log('|---:|---:|---:|---:|---:|---|');
+  console.log('|---:|---:|---:|---:|---:|---:|---|');
   for (const run of runs)
     console.log(
-      `| ${run.workers} | ${Math.round(run.rate)} | ${(run.rate / base).toFixed(2)}x | ${run.settledAt} | ${run.seconds.toFixed(1)} | ${run.load} |`,
+      `| ${run.round + 1} | ${run.workers} | ${Math.round(run.rate)} | ${(run.rate / baseOf(run.round)).toFixed(2)}x | ${run.settledAt} | ${run.seconds.toFixed(1)} | ${run.load} |`,
     );
   return runs;
 };

@@ -37,7 +37,6 @@ export {
   optionalIdProblem,
   parkProblem,
   planProblem,
-  plusMs,
   runtimeStoreRefusal,
   settleProblem,
 } from './runtime-store-checks.js';

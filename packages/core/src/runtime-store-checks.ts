@@ -167,6 +167,3 @@ export const parkProblem = (consumer: unknown, envelope: unknown, attempts: unkn
     () => instantProblem(at, 'at'),
   );
 };
-
-/** `at + ms` as ISO-8601 (both already checked). */
-export const plusMs = (at: string, ms: number): string => new Date(Date.parse(at) + ms).toISOString();

@@ -136,8 +136,19 @@ describe.skipIf(server.skip)(
         60_000,
       );
 
+      // Joining: timed from the moment the process is up (its first balance is done), not from spawn.
+      const joined = async (worker: Worker): Promise<number> => {
+        await waitUntil(
+          `${worker.owner} to start`,
+          () => worker.lines.some((line) => line.includes('"started"')),
+          60_000,
+        );
+        const upAt = Date.now();
+        await waitUntil(`${worker.owner} to get partitions`, async () => (await held(worker.owner)).length > 0, 60_000);
+        return Date.now() - upAt;
+      };
       const c = startWorker('c');
-      await waitUntil('c to join and get partitions', async () => (await held(c.owner)).length > 0, 60_000);
+      const joinC = await joined(c);
       const joinedC = await owners();
 
       // Crash: b stops renewing. Its partitions must move once its leases end (within one lease period).
@@ -157,7 +168,7 @@ describe.skipIf(server.skip)(
       const failoverMs = Date.now() - killedAt;
 
       const d = startWorker('d');
-      await waitUntil('d to join and get partitions', async () => (await held(d.owner)).length > 0, 60_000);
+      const joinD = await joined(d);
 
       // Paused (SIGSTOP: a debugger, a swapped-out VM): c cannot renew; its partitions move; woken, it
       // must not write for them (its commits check the lease token, so they are refused).
@@ -241,7 +252,7 @@ describe.skipIf(server.skip)(
           `reactor emitted ${String(commands?.['emitted'])} commands for ${String(commands?.['causes'])} events under ${String(commands?.['ids'])} ids ` +
           `(causes with two ids: ${String(commands?.['two_ids'])}); c joined with ${[...joinedC.values()].filter((o) => o === c.owner).length} partitions; ` +
           `SIGKILLed b's ${ofB.length} partitions moved in ${failoverMs} ms; a's ${ofA.length} moved ${handoverMs} ms after SIGTERM; ` +
-          `final shares c/d ${shares.join('/')}; ${ownershipLines.filter((l) => l.type === 'ownership').length} ownership changes`,
+          `c and d held partitions ${joinC} and ${joinD} ms after they were up; final shares c/d ${shares.join('/')}; ${ownershipLines.filter((l) => l.type === 'ownership').length} ownership changes`,
       );
       expect(tally?.['events']).toBe(total);
       expect(tally?.['twice'], 'no event applied twice').toBe(0);
@@ -253,6 +264,9 @@ describe.skipIf(server.skip)(
       // b's leases were renewed at most one balance before the kill: they end within one lease period of it.
       expect(failoverMs, 'failover within one lease period (plus one balance round and a loaded machine)').toBeLessThan(
         LEASE_MS + 2 * BALANCE_MS + 2_000,
+      );
+      expect(Math.max(joinC, joinD), 'a joiner gets partitions within a few balance rounds').toBeLessThan(
+        4 * BALANCE_MS + 2_000,
       );
       expect(handoverMs, 'a graceful stop hands over without waiting for the lease').toBeLessThan(LEASE_MS);
       expect(shares.reduce((x, y) => x + y, 0)).toBe(K);

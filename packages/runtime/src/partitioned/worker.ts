@@ -182,10 +182,11 @@ export const createPartitionedWorker = <Tx>(options: PartitionedWorkerOptions<Tx
       const bound = clock.sleep(stopTimeoutMs).then(() => false);
       await Promise.race([drained, bound]);
       loops.length = 0;
+      const lost = [...held.keys()].sort((a, b) => a - b);
       held = new Map();
       await leases.release(group, options.owner);
       running = false;
-      options.onOwnership?.({ owner: options.owner, at: clock.now(), gained: [], lost: [], leases: [] });
+      options.onOwnership?.({ owner: options.owner, at: clock.now(), gained: [], lost, leases: [] });
     },
     status,
   };
