@@ -157,8 +157,13 @@ export const PlaceOrderData = checked(PlaceOrderBase, checkoutIssues);
 
 /** ORD-2: an admin records a pending order after checking the gateway (or the payment policy does). */
 export const RecordOrderData = noted({});
-/** ORD-3: confirm (releases fulfillment). */
-export const ConfirmOrderData = noted({});
+/**
+ * ORD-3: confirm (releases fulfillment). ORD-2 one-step confirm (ec2Biz, issue
+ * 10.4): `paymentReceived` records that the admin saw the awaited payment
+ * succeed in the gateway (`paymentId` when several are awaited), so the
+ * order is recorded, paid and confirmed in one action, ready to ship.
+ */
+export const ConfirmOrderData = noted({}, { paymentReceived: t.literal(true), paymentId: NonEmptyString });
 
 /** Pixpa's fulfillment statuses an admin may pick in "process order". */
 export const TargetFulfillmentStatusCodec = t.keyof(
@@ -303,6 +308,39 @@ export const ShipOrderData = noted(
     expectedDeliveryAt: IsoInstant,
   },
 );
+/** FUL-2/ORD-4 (issue 10.2): correct a shipment's carrier, tracking or dates; at least one field. */
+const AmendShipmentBase = noted(
+  { shipmentId: NonEmptyString },
+  {
+    carrier: NonEmptyString,
+    trackingReference: NonEmptyString,
+    trackingUrl: NonEmptyString,
+    shippedAt: IsoInstant,
+    expectedDeliveryAt: IsoInstant,
+    deliveredAt: IsoInstant,
+  },
+);
+const AMENDABLE = [
+  'carrier',
+  'trackingReference',
+  'trackingUrl',
+  'shippedAt',
+  'expectedDeliveryAt',
+  'deliveredAt',
+] as const;
+export const AmendShipmentData = checked(AmendShipmentBase, (data) =>
+  AMENDABLE.some((key) => data[key] !== undefined)
+    ? []
+    : [{ key: 'shipmentId', value: data.shipmentId, rule: `at least one of ${AMENDABLE.join(', ')}` }],
+);
+/** Issue 10.2: cancel a shipment not delivered, or record (`returned`) that the parcel came back undelivered. */
+export const CancelShipmentData = noted(
+  { shipmentId: NonEmptyString, reason: NonEmptyString },
+  { returned: t.boolean },
+);
+/** Issue 10.2: cancel what a partly shipped order has not shipped yet (its physical lines shrink to what left). */
+export const CancelUnshippedData = noted({ reason: NonEmptyString });
+
 /** FUL-1 fulfilled / FUL-2 delivery date: one shipment, or everything shipped (shipmentId omitted). */
 export const MarkDeliveredData = noted({}, { shipmentId: NonEmptyString, deliveredAt: IsoInstant });
 
@@ -374,6 +412,9 @@ export const ReleaseFulfillmentHoldCommand = commandCodec('ReleaseFulfillmentHol
 export const EndTimedHoldCommand = commandCodec('EndTimedHold', EndTimedHoldData);
 export const ShipOrderCommand = commandCodec('ShipOrder', ShipOrderData);
 export const MarkDeliveredCommand = commandCodec('MarkDelivered', MarkDeliveredData);
+export const AmendShipmentCommand = commandCodec('AmendShipment', AmendShipmentData);
+export const CancelShipmentCommand = commandCodec('CancelShipment', CancelShipmentData);
+export const CancelUnshippedCommand = commandCodec('CancelUnshipped', CancelUnshippedData);
 export const RecordNotificationSentCommand = commandCodec('RecordNotificationSent', RecordNotificationSentData);
 export const RecordNotificationFailedCommand = commandCodec('RecordNotificationFailed', RecordNotificationFailedData);
 
@@ -409,6 +450,9 @@ export const OrderCommandCodec = t.union(
     EndTimedHoldCommand,
     ShipOrderCommand,
     MarkDeliveredCommand,
+    AmendShipmentCommand,
+    CancelShipmentCommand,
+    CancelUnshippedCommand,
     RecordNotificationSentCommand,
     RecordNotificationFailedCommand,
   ],
@@ -447,6 +491,9 @@ export type ReleaseFulfillmentHold = Command<'ReleaseFulfillmentHold', Data<type
 export type EndTimedHold = Command<'EndTimedHold', Data<typeof EndTimedHoldData>>;
 export type ShipOrder = Command<'ShipOrder', Data<typeof ShipOrderData>>;
 export type MarkDelivered = Command<'MarkDelivered', Data<typeof MarkDeliveredData>>;
+export type AmendShipment = Command<'AmendShipment', Data<typeof AmendShipmentData>>;
+export type CancelShipment = Command<'CancelShipment', Data<typeof CancelShipmentData>>;
+export type CancelUnshipped = Command<'CancelUnshipped', Data<typeof CancelUnshippedData>>;
 export type RecordNotificationSent = Command<'RecordNotificationSent', Data<typeof RecordNotificationSentData>>;
 export type RecordNotificationFailed = Command<'RecordNotificationFailed', Data<typeof RecordNotificationFailedData>>;
 
@@ -481,6 +528,9 @@ export type OrderCommand =
   | EndTimedHold
   | ShipOrder
   | MarkDelivered
+  | AmendShipment
+  | CancelShipment
+  | CancelUnshipped
   | RecordNotificationSent
   | RecordNotificationFailed;
 

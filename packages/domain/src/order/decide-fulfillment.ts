@@ -1,4 +1,6 @@
 import type {
+  AmendShipment,
+  CancelShipment,
   EndTimedHold,
   HoldFulfillment,
   MarkDelivered,
@@ -191,4 +193,66 @@ export const markDelivered = (
       data: { at: ctx.at, deliveredAt, ...(targets.length === 0 ? changeNoteOf(note) : {}) },
     });
   return ok(...events);
+};
+
+// ---- corrections (issue 10.2) --------------------------------------------
+
+const shipmentOf = (state: OrderState, shipmentId: string) =>
+  state.fulfillment.shipments.find((s) => s.shipmentId === shipmentId);
+
+/**
+ * FUL-2/ORD-4: correct a shipment after the fact (carrier, tracking, dates),
+ * also once delivered or locked: shipping data is not the composition. Only
+ * the fields that change are recorded; nothing changed: no event.
+ */
+export const amendShipment = (state: OrderState, ctx: Ctx, data: AmendShipment['data']): Decision => {
+  const shipment = shipmentOf(state, data.shipmentId);
+  if (shipment === undefined) return fail('unknown-shipment', `no shipment ${data.shipmentId} on this order`);
+  const fields = [
+    'carrier',
+    'trackingReference',
+    'trackingUrl',
+    'shippedAt',
+    'expectedDeliveryAt',
+    'deliveredAt',
+  ] as const;
+  const changed: Partial<Record<(typeof fields)[number], string>> = {};
+  for (const key of fields) {
+    const value = data[key];
+    if (value !== undefined && value !== shipment[key]) changed[key] = value;
+  }
+  if (changed.deliveredAt !== undefined && shipment.deliveredAt === undefined)
+    return fail(
+      'shipment-not-delivered',
+      `shipment ${data.shipmentId} is on its way: record its delivery with MarkDelivered`,
+    );
+  if (Object.keys(changed).length === 0) return ok();
+  return ok({
+    type: 'ShipmentAmended',
+    data: { at: ctx.at, shipmentId: data.shipmentId, ...changeNoteOf(data), ...changed },
+  });
+};
+
+/**
+ * Issue 10.2: a shipment that was not delivered is cancelled, or its parcel
+ * came back (`returned`): the goods are to be shipped again and the status
+ * steps back (shipped -> processed). A delivered parcel that comes back is a
+ * return of goods: refund it with its lines (PAY-5).
+ */
+export const cancelShipment = (state: OrderState, ctx: Ctx, data: CancelShipment['data']): Decision => {
+  const shipment = shipmentOf(state, data.shipmentId);
+  if (shipment === undefined) return fail('unknown-shipment', `no shipment ${data.shipmentId} on this order`);
+  if (shipment.deliveredAt !== undefined)
+    return fail('shipment-delivered', `shipment ${data.shipmentId} was delivered: refund the returned goods (PAY-5)`);
+  return ok({
+    type: 'ShipmentCancelled',
+    data: {
+      at: ctx.at,
+      shipmentId: shipment.shipmentId,
+      lines: shipment.lines.map((line) => ({ ...line })),
+      reason: data.reason,
+      returned: data.returned ?? false,
+      ...changeNoteOf(data),
+    },
+  });
 };

@@ -3,6 +3,7 @@ import type { DomainError } from '@ordersource/core';
 import type {
   AddOrderLine,
   CancelOrder,
+  CancelUnshipped,
   ChangeBillingAddress,
   ChangeOrderLine,
   ChangeShippingFee,
@@ -23,12 +24,12 @@ import {
   releaseFulfillmentHold,
   shipOrder,
 } from './decide-fulfillment.js';
-import { voidOpenPayments } from './decide-payment.js';
+import { receiveAwaited, voidOpenPayments } from './decide-payment.js';
 import { chain, fail, ok, type Ctx, type Decision } from './decision.js';
 import type { FraudSignal, OrderEvent, OrderTotals } from './events.js';
 import { netCaptured } from './payment-status.js';
 import { handedOver, type Handover } from './handover.js';
-import { remainingToShip, returnedQty, shippedQty } from './quantities.js';
+import { remainingOf, remainingToShip, returnedQty, shippedQty } from './quantities.js';
 import type { OrderState } from './state.js';
 import { computeTotals } from './totals.js';
 import { changeNoteOf, type OrderLine } from './values.js';
@@ -112,8 +113,19 @@ export const recordOrder = (state: OrderState, ctx: Ctx, data: RecordOrder['data
     ? ok({ type: 'OrderRecorded', data: { at: ctx.at, trigger: trigger(ctx), ...changeNoteOf(data) } })
     : ok();
 
-/** ORD-3: confirm (a pending order is recorded on the way); confirming twice changes nothing. */
+/**
+ * ORD-3: confirm (a pending order is recorded on the way); confirming twice
+ * changes nothing. With `paymentReceived` (ORD-2, issue 10.4) the awaited
+ * payment is recorded as received first, all in one decision.
+ */
 export const confirmOrder = (state: OrderState, ctx: Ctx, data: ConfirmOrder['data']): Decision => {
+  if (data.paymentReceived === true) {
+    const { paymentReceived: _received, paymentId, ...note } = data;
+    return chain(state, [
+      (s) => receiveAwaited(s, ctx, paymentId === undefined ? {} : { paymentId }, 'sale'),
+      (s) => confirmOrder(s, ctx, note),
+    ]);
+  }
   if (state.status === 'confirmed') return ok();
   const events: OrderEvent[] = [];
   if (state.status === 'pending') events.push({ type: 'OrderRecorded', data: { at: ctx.at, trigger: trigger(ctx) } });
@@ -296,9 +308,24 @@ export const changeShippingFee = (state: OrderState, ctx: Ctx, data: ChangeShipp
   });
 };
 
-/** CUS-2: the billing address stays editable. */
-export const changeBillingAddress = (_state: OrderState, ctx: Ctx, data: ChangeBillingAddress['data']): Decision =>
-  ok({ type: 'BillingAddressChanged', data: { at: ctx.at, address: data.address, ...changeNoteOf(data) } });
+/**
+ * CUS-2 (issue 10): the order's billing address is editable until a document
+ * is issued on it: an invoice (PAY-7) or the closing receipt (ORD-9). Issued
+ * documents keep the address they were made with; the account's main billing
+ * address (customers/) is a separate thing and stays editable.
+ */
+export const changeBillingAddress = (state: OrderState, ctx: Ctx, data: ChangeBillingAddress['data']): Decision => {
+  const invoice = state.invoices[0];
+  if (invoice !== undefined)
+    return fail('order-invoiced', `invoice ${invoice.invoiceId} was issued to this billing address (CUS-2)`, {
+      invoiceId: invoice.invoiceId,
+    });
+  if (state.locked !== undefined)
+    return fail('order-locked', 'the order is locked: its closing fiscal receipt was issued (ORD-9)', {
+      lockedAt: state.locked.at,
+    });
+  return ok({ type: 'BillingAddressChanged', data: { at: ctx.at, address: data.address, ...changeNoteOf(data) } });
+};
 
 /** ORD-9: sent when the closing receipt is issued; locking twice changes nothing. */
 export const lockOrder = (state: OrderState, ctx: Ctx, data: LockOrder['data']): Decision =>
@@ -381,3 +408,48 @@ export const recordNotificationFailed = (ctx: Ctx, data: RecordNotificationFaile
       ...(data.attempts === undefined ? {} : { attempts: data.attempts }),
     },
   });
+
+/**
+ * Issue 10.2: cancel the rest of a partly shipped order: each physical line
+ * shrinks to what was shipped (a line with nothing shipped leaves the order),
+ * re-priced like any edit; refused once the composition is final (ORD-9).
+ * When every remaining shipment was delivered the order is fulfilled.
+ */
+export const cancelUnshipped = (state: OrderState, ctx: Ctx, data: CancelUnshipped['data']): Decision => {
+  const refused = editable(state);
+  if (refused !== undefined) return refused;
+  if (state.fulfillment.shipments.length === 0)
+    return fail('nothing-shipped', 'nothing was shipped: cancel the order instead');
+  const open = state.lines.filter((line) => line.kind === 'physical' && remainingOf(state, line.lineId) > 0);
+  if (open.length === 0) return fail('nothing-to-ship', 'nothing is left to ship');
+  const events: OrderEvent[] = [];
+  let lines = [...state.lines];
+  for (const line of open) {
+    const shipped = shippedQty(state, line.lineId);
+    lines =
+      shipped === 0
+        ? lines.filter((l) => l.lineId !== line.lineId)
+        : lines.map((l) => (l.lineId === line.lineId ? { ...l, qty: shipped } : l));
+    const totals = computeTotals(state.currency, lines, state.totals.shippingFee, state.totals.discount);
+    if (E.isLeft(totals)) return totals;
+    const note = { note: data.reason, ...changeNoteOf(data) };
+    events.push(
+      shipped === 0
+        ? { type: 'OrderLineRemoved', data: { at: ctx.at, lineId: line.lineId, totals: totals.right, ...note } }
+        : {
+            type: 'OrderLineChanged',
+            data: {
+              at: ctx.at,
+              lineId: line.lineId,
+              qty: shipped,
+              unitPrice: line.unitPrice,
+              totals: totals.right,
+              ...note,
+            },
+          },
+    );
+  }
+  const delivered = state.fulfillment.shipments.every((s) => s.deliveredAt !== undefined);
+  if (delivered) events.push({ type: 'OrderFulfilled', data: { at: ctx.at, deliveredAt: ctx.at } });
+  return ok(...events);
+};

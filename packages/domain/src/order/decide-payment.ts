@@ -144,7 +144,20 @@ export const recordSale = (state: OrderState, ctx: Ctx, data: RecordSale['data']
 };
 
 /** PAY-4: an admin confirms money received offline (bank transfer, cash or card to a courier, in store). */
-export const confirmOfflinePayment = (state: OrderState, ctx: Ctx, data: ConfirmOfflinePayment['data']): Decision => {
+export const confirmOfflinePayment = (state: OrderState, ctx: Ctx, data: ConfirmOfflinePayment['data']): Decision =>
+  receiveAwaited(state, ctx, data, 'offline');
+
+/**
+ * The awaited payment (or the one named) was received in full: offline
+ * (PAY-4), or online as the admin saw it in the gateway (ORD-2, one-step
+ * confirm: mode 'sale').
+ */
+export const receiveAwaited = (
+  state: OrderState,
+  ctx: Ctx,
+  data: ConfirmOfflinePayment['data'],
+  mode: 'sale' | 'offline',
+): Decision => {
   let payment: PaymentState | undefined;
   if (data.paymentId !== undefined) {
     payment = find(state, data.paymentId);
@@ -161,9 +174,7 @@ export const confirmOfflinePayment = (state: OrderState, ctx: Ctx, data: Confirm
   }
   if (!mayReceive(payment))
     return fail('invalid-payment-transition', `payment ${payment.paymentId} is ${payment.status}`);
-  return ok(
-    receivedAtOnce(state, ctx, payment.paymentId, money(state, payment.requested), 'offline', changeNoteOf(data)),
-  );
+  return ok(receivedAtOnce(state, ctx, payment.paymentId, money(state, payment.requested), mode, changeNoteOf(data)));
 };
 
 /**

@@ -4,6 +4,8 @@ import { emptyDirectory, type Directory } from '../customers/directory.js';
 import { authorize } from './access.js';
 import type { OrderCommand, OrderCommandType } from './commands.js';
 import {
+  amendShipment,
+  cancelShipment,
   endTimedHold,
   holdFulfillment,
   markDelivered,
@@ -15,6 +17,7 @@ import {
 import {
   addOrderLine,
   cancelOrder,
+  cancelUnshipped,
   changeBillingAddress,
   changeOrderLine,
   changeShippingFee,
@@ -143,6 +146,12 @@ const route = (command: OrderCommand, state: OrderState, ctx: Ctx): Decision => 
       return shipOrder(state, ctx, command.data);
     case 'MarkDelivered':
       return markDelivered(state, ctx, command.data);
+    case 'AmendShipment':
+      return amendShipment(state, ctx, command.data);
+    case 'CancelShipment':
+      return cancelShipment(state, ctx, command.data);
+    case 'CancelUnshipped':
+      return cancelUnshipped(state, ctx, command.data);
     case 'RecordNotificationSent':
       return recordNotificationSent(ctx, command.data);
     case 'RecordNotificationFailed':

@@ -319,6 +319,42 @@ export const ShipmentDeliveredData = noted(
   'ShipmentDeliveredData',
 );
 
+/**
+ * FUL-2/ORD-4 (issue 10.2): the admin corrected a shipment after the fact
+ * (ec2Biz edits shipping data): only the fields given change; the shipment,
+ * the order detail, the customer's view and the notification show them.
+ */
+export const ShipmentAmendedData = t.intersection(
+  [
+    noted({ at: IsoInstant, shipmentId: NonEmptyString }, 'ShipmentAmendedBase'),
+    optional({
+      carrier: NonEmptyString,
+      trackingReference: NonEmptyString,
+      trackingUrl: NonEmptyString,
+      shippedAt: IsoInstant,
+      expectedDeliveryAt: IsoInstant,
+      deliveredAt: IsoInstant,
+    }),
+  ],
+  'ShipmentAmendedData',
+);
+
+/**
+ * Issue 10.2: a shipment was cancelled before delivery, or (`returned`) the
+ * parcel came back undelivered: its goods are to be shipped again, and the
+ * fulfillment steps back (shipped -> processed).
+ */
+export const ShipmentCancelledData = noted(
+  {
+    at: IsoInstant,
+    shipmentId: NonEmptyString,
+    lines: t.array(ShipmentLineCodec),
+    reason: NonEmptyString,
+    returned: t.boolean,
+  },
+  'ShipmentCancelledData',
+);
+
 /** FUL-1 fulfilled: everything delivered (FUL-4: triggers the closing receipt and a pending after-delivery capture). */
 export const OrderFulfilledData = noted({ at: IsoInstant, deliveredAt: IsoInstant }, 'OrderFulfilledData');
 
@@ -411,6 +447,8 @@ export const FulfillmentHeldEvent = eventCodec('FulfillmentHeld', FulfillmentHel
 export const FulfillmentHoldReleasedEvent = eventCodec('FulfillmentHoldReleased', FulfillmentHoldReleasedData);
 export const ShipmentDispatchedEvent = eventCodec('ShipmentDispatched', ShipmentDispatchedData);
 export const ShipmentDeliveredEvent = eventCodec('ShipmentDelivered', ShipmentDeliveredData);
+export const ShipmentAmendedEvent = eventCodec('ShipmentAmended', ShipmentAmendedData);
+export const ShipmentCancelledEvent = eventCodec('ShipmentCancelled', ShipmentCancelledData);
 export const OrderFulfilledEvent = eventCodec('OrderFulfilled', OrderFulfilledData);
 export const DownloadsUnlockedEvent = eventCodec('DownloadsUnlocked', DownloadsUnlockedData);
 export const DownloadsLockedEvent = eventCodec('DownloadsLocked', DownloadsLockedData);
@@ -445,6 +483,8 @@ export const OrderEventCodec = t.union(
     FulfillmentHoldReleasedEvent,
     ShipmentDispatchedEvent,
     ShipmentDeliveredEvent,
+    ShipmentAmendedEvent,
+    ShipmentCancelledEvent,
     OrderFulfilledEvent,
     DownloadsUnlockedEvent,
     DownloadsLockedEvent,
@@ -482,6 +522,8 @@ export type FulfillmentHeld = Event<'FulfillmentHeld', Data<typeof FulfillmentHe
 export type FulfillmentHoldReleased = Event<'FulfillmentHoldReleased', Data<typeof FulfillmentHoldReleasedData>>;
 export type ShipmentDispatched = Event<'ShipmentDispatched', Data<typeof ShipmentDispatchedData>>;
 export type ShipmentDelivered = Event<'ShipmentDelivered', Data<typeof ShipmentDeliveredData>>;
+export type ShipmentAmended = Event<'ShipmentAmended', Data<typeof ShipmentAmendedData>>;
+export type ShipmentCancelled = Event<'ShipmentCancelled', Data<typeof ShipmentCancelledData>>;
 export type OrderFulfilled = Event<'OrderFulfilled', Data<typeof OrderFulfilledData>>;
 export type DownloadsUnlocked = Event<'DownloadsUnlocked', Data<typeof DownloadsUnlockedData>>;
 export type DownloadsLocked = Event<'DownloadsLocked', Data<typeof DownloadsLockedData>>;
@@ -515,6 +557,8 @@ export type OrderEvent =
   | FulfillmentHoldReleased
   | ShipmentDispatched
   | ShipmentDelivered
+  | ShipmentAmended
+  | ShipmentCancelled
   | OrderFulfilled
   | DownloadsUnlocked
   | DownloadsLocked

@@ -263,6 +263,31 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
       if (shipment !== undefined) shipment.deliveredAt = event.data.deliveredAt;
       return;
     }
+    case 'ShipmentAmended': {
+      const shipment = state.fulfillment.shipments.find((s) => s.shipmentId === event.data.shipmentId);
+      if (shipment === undefined) return;
+      const d = event.data;
+      if (d.carrier !== undefined) shipment.carrier = d.carrier;
+      if (d.trackingReference !== undefined) shipment.trackingReference = d.trackingReference;
+      if (d.trackingUrl !== undefined) shipment.trackingUrl = d.trackingUrl;
+      if (d.shippedAt !== undefined) shipment.shippedAt = d.shippedAt;
+      if (d.expectedDeliveryAt !== undefined) shipment.expectedDeliveryAt = d.expectedDeliveryAt;
+      if (d.deliveredAt !== undefined) shipment.deliveredAt = d.deliveredAt;
+      // The order detail shows the latest tracking (ORD-4).
+      if (d.carrier !== undefined) state.processing.carrier = d.carrier;
+      if (d.trackingReference !== undefined) state.processing.trackingReference = d.trackingReference;
+      return;
+    }
+    case 'ShipmentCancelled': {
+      state.fulfillment.shipments = state.fulfillment.shipments.filter((s) => s.shipmentId !== event.data.shipmentId);
+      // Shipped or partly shipped steps back; a hold stays a hold (it resumes to the new status).
+      const back: FulfillmentStatus = state.fulfillment.shipments.length > 0 ? 'partially_shipped' : 'processed';
+      if (state.fulfillment.status === 'on_hold' && state.fulfillment.hold !== undefined)
+        state.fulfillment.hold.resumeTo = back;
+      else if (state.fulfillment.status === 'shipped' || state.fulfillment.status === 'partially_shipped')
+        setFulfillment(state, back);
+      return;
+    }
     case 'OrderFulfilled':
       setFulfillment(state, 'fulfilled');
       state.fulfillment.fulfilledAt = event.data.deliveredAt;
@@ -289,4 +314,7 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
 const applyTotals = (state: Draft<OrderState>, totals: OrderState['totals']): void => {
   state.totals = clone(totals);
   state.maxTotal = Math.max(state.maxTotal, totals.total.amount);
+  // A line that shrank to what was shipped completes a partial shipment (issue 10.2).
+  if (state.fulfillment.status === 'partially_shipped' && remainingToShip(state) === 0)
+    setFulfillment(state, 'shipped');
 };

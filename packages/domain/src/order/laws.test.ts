@@ -90,6 +90,9 @@ const COMMAND_TYPES: readonly OrderCommandType[] = [
   'RecordNotificationFailed',
   'EndTimedHold',
   'ExpirePayment',
+  'AmendShipment',
+  'CancelShipment',
+  'CancelUnshipped',
   'PlaceOrder',
 ];
 
@@ -197,7 +200,7 @@ const resolve = (intent: Intent, state: OrderState, index: number): OrderCommand
     case 'RecordOrder':
       return make('RecordOrder', note);
     case 'ConfirmOrder':
-      return make('ConfirmOrder', note);
+      return make('ConfirmOrder', intent.pick === 0 ? { ...note, paymentReceived: true } : note);
     case 'ProcessOrder': {
       const targets = [undefined, 'processed', 'on_hold', 'shipped', 'fulfilled', 'cancelled'] as const;
       const target = targets[intent.pick % targets.length];
@@ -262,6 +265,24 @@ const resolve = (intent: Intent, state: OrderState, index: number): OrderCommand
       if (!intent.flag || planned === undefined) return make('ExpirePayment', { paymentId });
       return make('ExpirePayment', planned.command.data as Extract<OrderCommand, { type: 'ExpirePayment' }>['data']);
     }
+    case 'AmendShipment': {
+      const shipment = at(state.fulfillment.shipments, intent.pick);
+      return make('AmendShipment', {
+        shipmentId: shipment?.shipmentId ?? `s-${intent.pick}`,
+        trackingReference: `FIX-${index}`,
+        ...(intent.flag ? { carrier: 'UPS' } : {}),
+      });
+    }
+    case 'CancelShipment': {
+      const shipment = at(state.fulfillment.shipments, intent.pick);
+      return make('CancelShipment', {
+        shipmentId: shipment?.shipmentId ?? `s-${intent.pick}`,
+        reason: 'parcel came back',
+        returned: intent.flag,
+      });
+    }
+    case 'CancelUnshipped':
+      return make('CancelUnshipped', { reason: 'out of stock' });
     case 'EndTimedHold':
       return make('EndTimedHold', { until: state.fulfillment.hold?.until ?? TIMES[intent.time] ?? TIMES[0] ?? '' });
     case 'RecordNotificationFailed':

@@ -64,6 +64,8 @@ export type Shipment = {
   shippedAt: string;
   carrier?: string;
   trackingReference?: string;
+  /** Issue 10.2/10.3: the carrier's tracking page, when the admin gave one. */
+  trackingUrl?: string;
   expectedDeliveryAt?: string;
   deliveredAt?: string;
 };

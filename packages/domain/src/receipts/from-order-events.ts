@@ -313,6 +313,11 @@ const step = (
       t.shippedOut = true;
       return E.right([{ type: 'RecordHandover', data: { handoverId: 'shipped', stage: 'shipped' } }]);
     }
+    case 'ShipmentCancelled':
+      // Issue 10.2: the goods are back, to be shipped again.
+      for (const line of event.data.lines)
+        t.shipped[line.lineId] = Math.max(0, (t.shipped[line.lineId] ?? 0) - line.qty);
+      return E.right([]);
     case 'OrderFulfilled':
       // An all-digital order fulfilled by an authorization is handed over when the money comes (issue 9.4).
       if (t.downloadsAwaitMoney) return E.right([]);

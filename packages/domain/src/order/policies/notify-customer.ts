@@ -11,9 +11,9 @@ import { decodeOrderEnvelope, orderFilter } from './reactor-base.js';
  * status history reads them: the notify object's own fields, else "process
  * order"'s mailLanguage / keepMailCopy; the decider already wrote the
  * customer's language in when none was chosen. Only what the customer may
- * read travels: the admin's note only when it was marked visible to the
- * customer. The notification id derives from the event, so a re-run sends
- * nothing twice.
+ * read travels: the admin's note unless she marked it internal
+ * (`noteVisibleToCustomer: false`). The notification id derives from the
+ * event, so a re-run sends nothing twice.
  */
 export type OrderNotification = Readonly<{
   kind: 'order-update';
@@ -27,7 +27,52 @@ export type OrderNotification = Readonly<{
   /** Keep a copy of the mail (ec2Biz "保留郵件副本"); only ever true with the e-mail channel. */
   keepCopy: boolean;
   note?: string;
+  /**
+   * Issue 10.3: what an adapter needs to render the message without a
+   * lookup, as the change itself recorded it: carrier, tracking reference,
+   * ship and delivery dates (a shipment, a correction, "process order").
+   */
+  carrier?: string;
+  trackingReference?: string;
+  trackingUrl?: string;
+  shipDate?: string;
+  deliveryDate?: string;
 }>;
+
+type Shipping = Pick<OrderNotification, 'carrier' | 'trackingReference' | 'trackingUrl' | 'shipDate' | 'deliveryDate'>;
+
+/** The shipping facts an event carries, under the intent's names. */
+const shippingOf = (event: OrderEvent): Shipping => {
+  const d = event.data as {
+    carrier?: string;
+    trackingReference?: string;
+    trackingUrl?: string;
+    shippedAt?: string;
+    shipDate?: string;
+    deliveredAt?: string;
+    deliveryDate?: string;
+    expectedDeliveryAt?: string;
+  };
+  const shipDate = d.shipDate ?? d.shippedAt;
+  const deliveryDate = d.deliveryDate ?? d.deliveredAt ?? d.expectedDeliveryAt;
+  return {
+    ...(d.carrier === undefined ? {} : { carrier: d.carrier }),
+    ...(d.trackingReference === undefined ? {} : { trackingReference: d.trackingReference }),
+    ...(d.trackingUrl === undefined ? {} : { trackingUrl: d.trackingUrl }),
+    ...(shipDate === undefined ? {} : { shipDate }),
+    ...(deliveryDate === undefined ? {} : { deliveryDate }),
+  };
+};
+
+/**
+ * FUL-1/NOT-2 (issue 10.3): the admin's note travels with a notification she
+ * asked for, as in Pixpa, unless she marked it internal
+ * (`noteVisibleToCustomer: false`).
+ */
+const noteFor = (event: OrderEvent): string | undefined => {
+  const d = event.data as { note?: string; noteVisibleToCustomer?: boolean };
+  return d.noteVisibleToCustomer === false ? undefined : d.note;
+};
 
 export const customerNotificationPolicy: Reactor<OrderEvent, OrderCommand, OrderNotification> = {
   name: 'order.notify-customer',
@@ -35,9 +80,11 @@ export const customerNotificationPolicy: Reactor<OrderEvent, OrderCommand, Order
   filter: orderFilter(orderEventTypes),
   react: (envelope) => {
     const entry = historyEntry(envelope);
-    const channels = [...(entry.email ? (['email'] as const) : []), ...(entry.sms ? (['sms'] as const) : [])];
+    // What the change asked for; a recorded send (NotificationSent) asks for nothing more.
+    const { email, sms } = entry.requested;
+    const channels = [...(email ? (['email'] as const) : []), ...(sms ? (['sms'] as const) : [])];
     if (channels.length === 0) return [];
-    const note = entry.noteVisibleToCustomer ? entry.remarks.admin : undefined;
+    const note = noteFor(envelope.event);
     return [
       {
         kind: 'notification',
@@ -51,6 +98,7 @@ export const customerNotificationPolicy: Reactor<OrderEvent, OrderCommand, Order
           ...(entry.language === undefined ? {} : { language: entry.language }),
           keepCopy: entry.keepCopy ?? false,
           ...(note === undefined ? {} : { note }),
+          ...shippingOf(envelope.event),
         },
       },
     ];

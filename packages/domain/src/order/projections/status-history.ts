@@ -15,8 +15,17 @@ export type HistoryEntry = Readonly<{
   /** Human status: the admin's own label for "process order", otherwise the event's meaning. */
   status: string;
   actor: Actor;
+  /** The e-mail / SMS columns: asked for with the change, or (on a NotificationSent row) sent to the customer. */
   email: boolean;
   sms: boolean;
+  /**
+   * ORD-5/NOT-3 (issue 10.5): what the admin asked for with this change,
+   * distinct from what went out: `sent` on a NotificationSent row (to the
+   * customer), `failed` on a NotificationFailed row (after the retries).
+   */
+  requested: Readonly<{ email: boolean; sms: boolean }>;
+  sent: Readonly<{ email: boolean; sms: boolean }>;
+  failed: Readonly<{ email: boolean; sms: boolean }>;
   language?: string;
   keepCopy?: boolean;
   noteVisibleToCustomer: boolean;
@@ -52,6 +61,8 @@ const LABELS: Record<OrderEventType, string> = {
   FulfillmentHoldReleased: 'hold released',
   ShipmentDispatched: 'shipped',
   ShipmentDelivered: 'delivered',
+  ShipmentAmended: 'shipment corrected',
+  ShipmentCancelled: 'shipment cancelled',
   OrderFulfilled: 'fulfilled',
   DownloadsUnlocked: 'downloads unlocked',
   DownloadsLocked: 'downloads locked',
@@ -80,6 +91,8 @@ const statusOf = (event: OrderEvent): string => {
       return `${LABELS[event.type]}: ${money.format(event.data.amount)}`;
     case 'FulfillmentHoldReleased':
       return event.data.heldUntil === undefined ? LABELS.FulfillmentHoldReleased : 'hold ended';
+    case 'ShipmentCancelled':
+      return `${event.data.returned ? 'parcel returned undelivered' : LABELS.ShipmentCancelled}: ${event.data.reason}`;
     case 'NotificationFailed':
       return `${LABELS.NotificationFailed}: ${event.data.channel} to ${event.data.recipient} (${event.data.template}): ${event.data.reason}`;
     case 'NotificationSent':
@@ -112,6 +125,10 @@ const mailOptionsOf = (event: OrderEvent, notify: Notify | undefined): { languag
 const sentToCustomer = (event: OrderEvent, channel: 'email' | 'sms'): boolean =>
   event.type === 'NotificationSent' && event.data.audience === 'customer' && event.data.channels.includes(channel);
 
+/** NOT-3: a notification to the customer that finally failed on this channel. */
+const failedOn = (event: OrderEvent, channel: 'email' | 'sms'): boolean =>
+  event.type === 'NotificationFailed' && event.data.channel === channel && event.data.audience !== 'admin';
+
 export const historyEntry = (envelope: Envelope<OrderEvent>): HistoryEntry => {
   const { event } = envelope;
   const data = event.data as { note?: string; noteVisibleToCustomer?: boolean; providerMessage?: string };
@@ -128,6 +145,9 @@ export const historyEntry = (envelope: Envelope<OrderEvent>): HistoryEntry => {
     actor: envelope.actor,
     email: notify?.email ?? sentToCustomer(event, 'email'),
     sms: notify?.sms ?? sentToCustomer(event, 'sms'),
+    requested: { email: notify?.email ?? false, sms: notify?.sms ?? false },
+    sent: { email: sentToCustomer(event, 'email'), sms: sentToCustomer(event, 'sms') },
+    failed: { email: failedOn(event, 'email'), sms: failedOn(event, 'sms') },
     ...mailOptionsOf(event, notify),
     noteVisibleToCustomer: data.noteVisibleToCustomer ?? false,
     remarks,
