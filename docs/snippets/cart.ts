@@ -24,7 +24,7 @@ import {
 } from '@ordersource/core';
 
 // 1. Messages: plain data, with codecs for the boundary.
-const AddItemData = t.strict({ sku: NonEmptyString, qty: PositiveInt, unitPrice: MoneyCodec });
+export const AddItemData = t.strict({ sku: NonEmptyString, qty: PositiveInt, unitPrice: MoneyCodec });
 export type AddItem = Command<'AddItem', t.TypeOf<typeof AddItemData>>;
 export type Confirm = Command<'Confirm', Record<string, never>>;
 export type CartCommand = AddItem | Confirm;
@@ -37,7 +37,7 @@ export const decodeCartCommand = decode(
   t.union([commandCodec('AddItem', AddItemData), commandCodec('Confirm', t.strict({}))]),
   'cart command',
 );
-const CartEventCodec = t.union([
+export const CartEventCodec = t.union([
   eventCodec('ItemAdded', AddItemData),
   eventCodec('CartConfirmed', t.strict({ confirmedAt: t.string })),
 ]);

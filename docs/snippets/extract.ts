@@ -22,7 +22,8 @@ export type Snippet = Readonly<{
 export type ExtractProblem = Readonly<{ doc: string; line: number; message: string }>;
 
 const FLAGS = new Set(['no-run', 'fragment', 'continue']);
-const SETUP = /<!--\s*snippet-setup\s*\n([\s\S]*?)-->\s*$/;
+// The comment right before the fence: its body may not contain `-->`, so an earlier block's setup is never swallowed.
+const SETUP = /<!--\s*snippet-setup\s*\n((?:(?!-->)[\s\S])*)-->\s*$/;
 
 /**
  * Every ```ts / ```typescript block of one Markdown text. Unknown words after
