@@ -50,12 +50,12 @@ const suites = (name: string, open: () => Promise<SqlExecutor>, lawRuns: number)
 };
 
 describe('PGlite (in memory)', () => {
-  suites('PGlite (in memory)', () => createPgliteExecutor(), 25);
+  suites('PGlite (in memory)', () => createPgliteExecutor(), 15);
 });
 
 const server = await probeServer('runtime store contracts on PostgreSQL');
 describe.skipIf(server.skip)('PostgreSQL server', () => {
   if (server.url === undefined) return;
   const url = server.url;
-  suites('PostgreSQL server', () => Promise.resolve(createPgExecutor({ connectionString: url, max: 4 })), 50);
+  suites('PostgreSQL server', () => Promise.resolve(createPgExecutor({ connectionString: url, max: 4 })), 25);
 });
