@@ -101,12 +101,23 @@ describe.skipIf(server.skip)('projection runners and outbox workers on PostgreSQ
     try {
       await sub.caughtUp;
       const killed = await executor.query(
-        `select pg_terminate_backend(pid) as killed from pg_stat_activity
+        `select pid, pg_terminate_backend(pid) as killed from pg_stat_activity
           where application_name = 'ordersource-listener-test' and query ilike 'listen %'`,
       );
       expect(killed.map((row) => row['killed'])).toEqual([true]);
-      // Give the executor its second to reopen the listener, then append from "another process".
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const killedPid = Number(killed[0]?.['pid']);
+      // Wait until the executor has reopened its listener (on a loaded machine this takes more than its
+      // one second), then append from "another process": a NOTIFY sent before the LISTEN would be missed.
+      const listening = async () =>
+        (
+          await executor.query(
+            `select count(*)::int as n from pg_stat_activity
+              where application_name = 'ordersource-listener-test' and query ilike 'listen %' and pid <> $1`,
+            [killedPid],
+          )
+        )[0]?.['n'] === 1;
+      for (let i = 0; i < 600 && !(await listening()); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await listening()).toBe(true);
       const event = newEvent('AfterReconnect');
       right(await writer.append('relisten-1', [event], 'no-stream'));
       for (let i = 0; i < 200 && seen.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
