@@ -9,6 +9,7 @@ import {
   settleProblem,
 } from './runtime-store-checks.js';
 import type { ClaimedTimer, StoredTimer, Timer, TimerStore } from './timer-store.js';
+import { deepCopy } from './runtime.js';
 
 /**
  * Timers in memory, for tests and single-process apps. Time comes only from
@@ -32,7 +33,7 @@ export const timerOf = (streamId: string, due: Due): Timer => ({
 });
 
 // Copies out, so a caller that mutates what it got cannot change the store.
-const copy = (timer: StoredTimer): StoredTimer => structuredClone(timer);
+const copy = (timer: StoredTimer): StoredTimer => deepCopy(timer);
 
 const byDue = (a: StoredTimer, b: StoredTimer): number =>
   ms(a.nextAttemptAt) - ms(b.nextAttemptAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -52,7 +53,7 @@ export const createInMemoryTimerStore = (): TimerStore => {
       checkedCall('plan', planProblem(streamId, timers), () => {
         const wanted = new Map<string, Timer>();
         for (const due of timers) {
-          const timer = timerOf(streamId, structuredClone(due));
+          const timer = timerOf(streamId, deepCopy(due));
           wanted.set(timer.id, timer);
         }
         const ids = byStream.get(streamId) ?? new Set<string>();
