@@ -5,10 +5,6 @@
 // preamble), or mark it `ts no-run` / `ts fragment` (docs/snippets/README.md).
 // Key: snippetKey() = "<doc> :: <first code line>".
 export const knownBroken: Record<string, string> = {
-  "README.md :: import { createCommandHandler } from '@ordersource/core';":
-    'README owner: store, requestBody, orderId are not declared',
-  "README.md :: import { createInMemoryEventStore } from '@ordersource/core';":
-    'README owner: process.env.DATABASE_URL is string | undefined for connectionString (and needs a server: no-run)',
   'docs/fulfillment.md :: ShipOrder { shipmentId, lines?: [{ lineId, qty }], carrier?, trackingReference?, shippedAt?, expectedDeliveryAt? }':
     'fulfillment.md owner: a shape, not TypeScript (fragment or a type)',
   'docs/orders.md :: {':
