@@ -206,7 +206,12 @@ export const DiscardOrderData = noted({ reason: DiscardReasonCodec }, { duplicat
 
 // ---- payments ------------------------------------------------------------
 
-const providerProps = { providerReference: NonEmptyString, providerMessage: t.string };
+/**
+ * `providerEventId` (issue 9.3): the provider's own id for the webhook or
+ * event this command reports (Stripe `evt_...`, YooKassa notification id).
+ * A re-delivered event is a no-op: the order keeps every id it recorded.
+ */
+const providerProps = { providerReference: NonEmptyString, providerMessage: t.string, providerEventId: NonEmptyString };
 
 /** PAY-3: a payment link / invoice for the whole balance or a part. */
 export const RequestPaymentData = noted(

@@ -20,9 +20,10 @@ import { changeNoteOf, type ChangeNote } from './values.js';
 
 /** PAY-1..PAY-4 and PAY-7: every payment of the order has its own lifecycle inside the order stream (refunds: decide-refund.ts). */
 
-export const provider = (data: { providerReference?: string; providerMessage?: string }) => ({
+export const provider = (data: { providerReference?: string; providerMessage?: string; providerEventId?: string }) => ({
   ...(data.providerReference === undefined ? {} : { providerReference: data.providerReference }),
   ...(data.providerMessage === undefined ? {} : { providerMessage: data.providerMessage }),
+  ...(data.providerEventId === undefined ? {} : { providerEventId: data.providerEventId }),
 });
 
 export const money = (state: OrderState, amount: number) => ({ amount, currency: state.currency });
@@ -124,7 +125,7 @@ const receivedAtOnce = (
   paymentId: string,
   amount: Money,
   mode: 'sale' | 'offline',
-  extra: ChangeNote & { providerReference?: string; providerMessage?: string },
+  extra: ChangeNote & { providerReference?: string; providerMessage?: string; providerEventId?: string },
 ): OrderEvent => ({
   type: 'PaymentCaptured',
   data: { at: ctx.at, paymentId, amount, mode, final: true, released: money(state, 0), ...extra },
@@ -320,6 +321,8 @@ export const expirePayment = (state: OrderState, ctx: Ctx, data: ExpirePayment['
 export const failPayment = (state: OrderState, ctx: Ctx, data: FailPayment['data']): Decision => {
   const payment = find(state, data.paymentId);
   if (payment === undefined) return unknownPayment(data.paymentId);
+  // Issue 9.3: outcomes arrive in any order; an earlier attempt's failure reported after the success changes nothing.
+  if (payment.authorized > 0) return ok();
   if (!awaitingPayment(payment))
     return fail('invalid-payment-transition', `payment ${payment.paymentId} is ${payment.status}`);
   return ok({

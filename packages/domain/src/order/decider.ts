@@ -247,6 +247,9 @@ export const decideOrder = (
     return plannedByTimer(command)
       ? E.right([])
       : fail('order-discarded', `the order was discarded (${state.discarded?.reason ?? ''}) and accepts nothing`);
+  // Issue 9.3: a provider event delivered again (webhook retries) was recorded already: nothing more.
+  const providerEventId = (command.data as { providerEventId?: string }).providerEventId;
+  if (providerEventId !== undefined && state.providerEventIds?.includes(providerEventId) === true) return E.right([]);
   if (state.status === 'cancelled' && !AFTER_CANCEL.has(command.type))
     return fail('order-cancelled', `the order was cancelled and does not accept ${command.type}`);
   // ORD-7: a timed hold whose time has passed is over for every command (EndTimedHold records it itself).

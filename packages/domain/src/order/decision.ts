@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { produce } from 'immer';
+import { Immer } from 'immer';
 import { domainError, type Actor, type DomainError } from '@ordersource/core';
 import type { OrderEvent } from './events.js';
 import { evolveOrder } from './evolve.js';
@@ -17,11 +17,21 @@ export const ok = (...events: OrderEvent[]): Decision => E.right(events);
 export const fail = (code: string, message: string, details?: Readonly<Record<string, unknown>>): Decision =>
   E.left(domainError(code, message, details));
 
+/**
+ * Copy-on-write without freezing: `decide` folds the command handler's
+ * private state, which the handler then evolves in place. immer's default
+ * `produce` deep-freezes its result, and with it every part the result shares
+ * with that state, so the handler's next in-place `evolve` would throw and it
+ * would fall back to copying the state before every decision (issue 18).
+ * The base is never changed either way.
+ */
+const unfrozen = new Immer({ autoFreeze: false });
+
 /** The state after some events (for decisions made of steps). */
 export const fold = (state: OrderState, events: readonly OrderEvent[]): OrderState =>
   events.length === 0
     ? state
-    : produce(state, (draft) => {
+    : unfrozen.produce(state, (draft) => {
         for (const event of events) evolveOrder(draft, event);
       });
 

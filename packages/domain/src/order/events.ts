@@ -167,7 +167,8 @@ export const PaymentRequestedData = t.intersection(
   'PaymentRequestedData',
 );
 
-const providerProps = { providerReference: NonEmptyString, providerMessage: t.string };
+/** `providerEventId` (issue 9.3): the provider's event this was reported by; each is recorded once. */
+const providerProps = { providerReference: NonEmptyString, providerMessage: t.string, providerEventId: NonEmptyString };
 
 /** PAY-1: the provider authorized exactly the requested amount; `expiresAt` (added later) when it lapses. */
 export const PaymentAuthorizedData = t.intersection(

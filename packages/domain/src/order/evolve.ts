@@ -44,6 +44,9 @@ const setFulfillment = (state: Draft<OrderState>, status: FulfillmentStatus): vo
 
 export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void => {
   for (const { kind, id } of idsIntroducedBy(event)) ((state.usedIds ??= {})[kind] ??= []).push(id);
+  const providerEventId = (event.data as { providerEventId?: string }).providerEventId;
+  if (providerEventId !== undefined && !(state.providerEventIds ??= []).includes(providerEventId))
+    state.providerEventIds.push(providerEventId);
   switch (event.type) {
     case 'OrderPlaced': {
       const d = event.data;
