@@ -191,8 +191,8 @@ const fieldInput = (spec: ActionSpec, field: FieldSpec, order: OrderState): Html
         </select>`;
     case 'shipment':
       return html`<label for="${id}">${field.label}</label
-        ><select id="${id}" name="${field.name}">
-          <option value="">(everything shipped)</option>
+        ><select id="${id}" name="${field.name}" ${req}>
+          ${field.required === true ? '' : html`<option value="">(everything shipped)</option>`}
           ${order.fulfillment.shipments.map((s) => html`<option value="${s.shipmentId}">${s.shipmentId}</option>`)}
         </select>`;
     case 'lines':
@@ -303,7 +303,7 @@ const receiptsSection = (receipts: ReceiptsState | undefined): Html =>
         const record = receipts.receipts[id];
         if (record === undefined) return '';
         return html`<figure>
-          <figcaption>${record.receipt.kind} receipt ${id} (${record.status})</figcaption>
+          <figcaption>${record.receipt.operation} ${record.receipt.kind} receipt ${id} (${record.status})</figcaption>
           <pre class="mono">
 ${renderReceipt(record.receipt, {
               status: record.status,

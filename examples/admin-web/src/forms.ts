@@ -171,6 +171,31 @@ export const actionSpecs: readonly ActionSpec[] = [
     fields: [{ name: 'shipmentId', label: 'Shipment (empty: all)', kind: 'shipment' }, ...notifyFields],
   },
   {
+    type: 'AmendShipment',
+    label: 'Correct a shipment',
+    ids: 'FUL-2, issue 10.2',
+    fields: [
+      { name: 'shipmentId', label: 'Shipment', kind: 'shipment', required: true },
+      { name: 'carrier', label: 'Carrier', kind: 'text' },
+      { name: 'trackingReference', label: 'Tracking reference', kind: 'text' },
+      { name: 'trackingUrl', label: 'Tracking URL', kind: 'text' },
+      { name: 'expectedDeliveryAt', label: 'Expected delivery', kind: 'datetime' },
+      { name: 'deliveredAt', label: 'Delivered at', kind: 'datetime' },
+      ...notifyFields,
+    ],
+  },
+  {
+    type: 'CancelShipment',
+    label: 'Cancel a shipment (or it came back)',
+    ids: 'FUL-1, issue 10.2',
+    fields: [
+      { name: 'shipmentId', label: 'Shipment', kind: 'shipment', required: true },
+      { name: 'reason', label: 'Reason', kind: 'text', required: true },
+      { name: 'returned', label: 'The parcel came back undelivered', kind: 'bool' },
+      ...notifyFields,
+    ],
+  },
+  {
     type: 'ChangeShippingFee',
     label: 'Correct the shipping fee',
     ids: 'ORD-9',

@@ -173,6 +173,8 @@ describe.skipIf(probe.skip)('the shop in a browser', () => {
     await page.getByRole('button', { name: 'ساخت حساب کاربری' }).click();
     await page.waitForURL(/\/portal$/);
     await page.getByRole('link', { name: 'SO-2004' }).waitFor({ state: 'visible' });
+    // Her own list holds her own order; the company's are on their own page.
+    await expect.poll(() => page.getByRole('link', { name: 'SO-2003' }).count(), WAIT).toBe(0);
     await page.getByRole('link', { name: 'سفارش‌های شرکت من' }).click();
     await page.waitForURL(/\/portal\/company$/);
     await expect.poll(() => page.locator('html').getAttribute('dir'), WAIT).toBe('rtl');

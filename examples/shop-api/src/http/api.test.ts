@@ -174,3 +174,37 @@ describe('payment links (PAY-3)', () => {
     expect(beyond.status).toBe(422);
   });
 });
+
+describe('notifications (NOT-2, NOT-3)', () => {
+  it('process order with an e-mail sends one message, in the chosen language, recorded once on the order', async () => {
+    await placeOrder(
+      shop.url,
+      checkoutBody({ orderId: 'note-1', orderNumber: 'SO-NOTE', customer: olga, offline: true }),
+    );
+    const processed = await fetch(
+      `${shop.url}/api/orders/note-1/commands/ProcessOrder`,
+      json(
+        {
+          status: 'Packed',
+          note: 'Leaves tomorrow',
+          noteVisibleToCustomer: true,
+          notify: { email: true, sms: false },
+          mailLanguage: 'fr',
+        },
+        bearer(admin),
+      ),
+    );
+    expect(processed.status).toBe(200);
+    const updates = shop.shop.notifier
+      .sentFor('note-1')
+      .filter((m) => m.audience === 'customer' && m.text.includes('Leaves tomorrow'));
+    expect(updates).toHaveLength(1);
+    expect(updates[0]?.language).toBe('fr');
+    const recorded: string[] = [];
+    for await (const e of shop.shop.store.read('order-note-1'))
+      if (e.event.type === 'NotificationSent') recorded.push(JSON.stringify(e.event.data));
+    // The confirmation, the shop's alert and the update: each recorded once, nothing announced about a record.
+    expect(recorded.filter((r) => r.includes('"customer"'))).toHaveLength(2);
+    expect(recorded).toHaveLength(3);
+  });
+});

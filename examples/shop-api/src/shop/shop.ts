@@ -130,8 +130,8 @@ export const createShop = (options: ShopOptions) => {
     for (const out of decided.splice(0)) {
       const orderId = (out.notification as { orderId?: string }).orderId;
       if (orderId === undefined) continue;
-      // The domain's customer policy reads a recorded send (NotificationSent, NOT-3) as a change "sent by
-      // e-mail" and would announce it, whose record it would announce again: a send is never news itself.
+      // A recorded send (NotificationSent, NOT-3) is never news itself: announcing it would be recorded and
+      // announced again. The domain stopped asking since 00bcf09; this guard keeps an older domain from looping.
       if ((out.notification as { event?: string }).event === 'NotificationSent') continue;
       const loaded = await orders.load(orderStreamId(orderId));
       if (E.isLeft(loaded)) continue;
