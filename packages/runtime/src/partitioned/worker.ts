@@ -178,9 +178,13 @@ export const createPartitionedWorker = <Tx>(options: PartitionedWorkerOptions<Tx
       if (!running) return;
       stopping = true;
       wakeBalancer?.();
-      const drained = Promise.all(loops).then(() => true);
-      const bound = clock.sleep(stopTimeoutMs).then(() => false);
-      await Promise.race([drained, bound]);
+      // Wall time, not the clock's: the bound is for the operator, and its timer must not outlive stop.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const bound = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, stopTimeoutMs);
+      });
+      await Promise.race([Promise.all(loops), bound]);
+      clearTimeout(timer);
       loops.length = 0;
       const lost = [...held.keys()].sort((a, b) => a - b);
       held = new Map();
