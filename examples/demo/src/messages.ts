@@ -63,6 +63,9 @@ export const printMessages = async (
     onFailed: async (intent, failure) => log(`    ✗ ${intent.id}: ${failure.reason}`),
   });
   const queue = createMemoryQueue(dispatcher, { concurrency: 1 });
+  // The queue's counts add up over its life: report each language's own.
+  let sentBefore = 0;
+  let deadBefore = 0;
   for (const language of ['ru', 'fa']) {
     // The runtime's notifications are typed (DomainNotification): no guessing at their shape.
     const intents: MessageIntent[] = notifications.flatMap(({ out, order }) =>
@@ -77,7 +80,12 @@ export const printMessages = async (
     );
     queue.enqueue(...intents);
     const stats = await queue.drain();
-    if (smtpUrl !== undefined) log(`    ${stats.sent} sent, ${stats.dead} failed`);
+    if (smtpUrl !== undefined) {
+      const emails = intents.filter((intent) => intent.channel === 'email').length;
+      log(`    ${stats.sent - sentBefore} sent (${emails} by e-mail), ${stats.dead - deadBefore} failed`);
+    }
+    sentBefore = stats.sent;
+    deadBefore = stats.dead;
   }
   await channels.email.close?.();
 };
