@@ -17,7 +17,7 @@ const frozenParts = (value: unknown, path = 'state', out: string[] = []): string
 
 /** An order as the command handler keeps it: a plain mutable state, evolved in place. */
 const placedOrder = (): OrderState => {
-  const state = structuredClone(orderDecider.initialState) as OrderState;
+  const state: OrderState = structuredClone(orderDecider.initialState);
   const placed = orderDecider.decide(
     command('PlaceOrder', sampleCheckout({ orderId: 'o-fold' }), '2026-11-24T10:00:00Z', actors.customer),
     state,
