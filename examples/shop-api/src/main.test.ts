@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,12 +16,26 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'shop-main-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+/** A port nobody listens on now (the kernel picks it). */
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+
 const start = async (port: number): Promise<{ output: string; stop: () => Promise<void> }> => {
   // tsx itself (not through npx), so that SIGTERM reaches the shop and it closes its store.
   const child = spawn(join(root, '../../node_modules/.bin/tsx'), ['--conditions=source', 'src/main.ts'], {
     cwd: root,
+    // PGlite, the default: no database URL reaches the child even when the test run has one.
     env: {
       ...process.env,
+      ORDERSOURCE_PG_URL: '',
+      SHOP_DATABASE_URL: '',
       SHOP_DATA: dataDir,
       PORT: String(port),
       SHOP_ADMIN_PASSWORD: 'main-test-pw',
@@ -51,7 +66,7 @@ describe('pnpm start on a fresh clone', () => {
     'starts on PGlite, seeds an empty store once, serves the portal and the API document',
     { timeout: 240_000 },
     async () => {
-      const port = 30_000 + Math.floor(Math.random() * 20_000);
+      const port = await freePort();
       const first = await start(port);
       try {
         expect(first.output).toContain('PGlite in');

@@ -45,6 +45,8 @@ const running = await startShop({
   admins: { admin: adminPassword },
   webhookSecrets: [webhookSecret],
   notifier: { transport: env['SHOP_SMTP_URL'] ?? env['SHOP_NOTIFY'] ?? 'console' },
+  // Timers (the ORD-7 hold end, link and authorization expiry) fire on time between requests too.
+  tickMs: 5_000,
   ...(env['SHOP_BASE_URL'] === undefined ? {} : { baseUrl: env['SHOP_BASE_URL'] }),
 });
 const seeded = await seedShop(running.shop);

@@ -26,6 +26,11 @@ export type StartOptions = Readonly<{
   config?: Partial<Omit<ShopConfig, 'admins' | 'webhookSecrets' | 'baseUrl'>>;
   /** The public URL (links in messages); default http://<host>:<port>. */
   baseUrl?: string;
+  /**
+   * Settle the policies and fire due timers every this many ms even when no
+   * request comes (a 24-hour ORD-7 hold ends on time). Default off (tests).
+   */
+  tickMs?: number;
 }>;
 
 export type RunningShop = Readonly<{ url: string; shop: Shop; close: () => Promise<void> }>;
@@ -81,10 +86,17 @@ export const startShop = async (options: StartOptions): Promise<RunningShop> => 
     void answer.finally(() => inFlight.delete(answer)).catch(() => undefined);
     return answer;
   };
+  const ticker =
+    options.tickMs === undefined
+      ? undefined
+      : setInterval(() => {
+          shop.settle().catch((error: unknown) => console.error('settling the shop:', error));
+        }, options.tickMs);
   return {
     url,
     shop,
     close: async () => {
+      if (ticker !== undefined) clearInterval(ticker);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.allSettled([...inFlight]);
       await shop.close();

@@ -283,6 +283,9 @@ export const createShop = (options: ShopOptions) => {
       return E.right(outcomeOf(handled.right));
     },
 
+    /** Run the policies and the timers that are due (ORD-7 hold end, payment-link expiry) now. */
+    settle,
+
     close: async () => {
       while (running !== undefined || again !== undefined) await (again ?? running);
       await notifier.close();
