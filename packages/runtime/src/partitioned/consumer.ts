@@ -100,9 +100,11 @@ export const step = async <Tx>(
     if (first || context.partitions.compare(checkpoint, from) < 0) from = checkpoint;
     first = false;
   }
+  // A worker holding h of K partitions keeps about h / K of what it reads: read K / h times more,
+  // so each fenced commit still carries about batchSize events of its own.
+  const limit = context.batchSize * Math.ceil(context.partitionCount / state.checkpoints.size);
   const batch: Envelope[] = [];
-  for await (const envelope of context.store.readAll(from, { ...filter, limit: context.batchSize }))
-    batch.push(envelope);
+  for await (const envelope of context.store.readAll(from, { ...filter, limit })) batch.push(envelope);
   const last = batch.at(-1)?.globalPosition;
   if (last === undefined) return { applied: 0, more: false, fenced: false };
 
@@ -151,5 +153,5 @@ export const step = async <Tx>(
     return { applied: 0, more: true, fenced: true };
   }
   for (const [partition] of behind) state.checkpoints.set(partition, last);
-  return { applied: mine.length, more: batch.length >= context.batchSize, fenced: false };
+  return { applied: mine.length, more: batch.length >= limit, fenced: false };
 };
