@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutBody } from '../fixtures.js';
-import { ADMIN, csrfOf, formClient, placeOrder, startTestShop, type TestShop } from '../test-support/shop.js';
+import { ADMIN, csrfOf, formClient, placeOrder, signUp, startTestShop, type TestShop } from '../test-support/shop.js';
 
 /**
  * The admin's order actions as the browser posts them (form fields -> the
@@ -50,6 +50,11 @@ describe('admin order forms', () => {
     // REC-5 closing receipt on delivery, REC-7 the return.
     expect(page).toMatch(/full-settlement receipt/);
     expect(page).toMatch(/income-return [a-z-]+ receipt/);
+    // CUS-2: Olga's portal lists those receipts.
+    const portal = await signUp(shop, 'f-1', 'olga-password-1');
+    const receipts = await (await portal.get('/portal/receipts')).text();
+    expect(receipts).toContain('full-settlement');
+    expect(receipts).toContain('f-1');
   });
 
   it('a refusal shows the page again with the problem, naming the field; nothing is written', async () => {
