@@ -1,4 +1,5 @@
 import { derivedId, systemActor, type HandlerError } from '@ordersource/core';
+import type { SubscriptionCommandOf } from '@ordersource/domain/subscriptions';
 import type { RecordNotificationFailed, RecordNotificationSent } from '@ordersource/domain';
 import type * as E from 'fp-ts/lib/Either.js';
 import type { Failure } from './dispatcher.js';
@@ -73,3 +74,56 @@ export const recordFailureOnOrderStream =
     if (handled._tag === 'Left')
       throw new Error(`recording the failure of ${intent.id} on ${streamId}: ${handled.left.message}`);
   };
+
+type RecordSubscriptionNotification = SubscriptionCommandOf<'RecordSubscriptionNotification'>;
+
+/** Where a subscription's notifications are recorded (the subscription handler, or the runtime's). */
+export type SubscriptionCommandSink = Readonly<{
+  handle: (streamId: string, command: RecordSubscriptionNotification) => Promise<E.Either<HandlerError, unknown>>;
+}>;
+
+export const recordSubscriptionNotificationCommand = (
+  intent: MessageIntent,
+  outcome: Readonly<{ sent: true } | { sent: false; failure: Failure }>,
+  at: string,
+): RecordSubscriptionNotification => ({
+  type: 'RecordSubscriptionNotification',
+  data: {
+    notificationId: intent.id,
+    channel: intent.channel,
+    template: intent.template,
+    outcome: outcome.sent ? 'sent' : 'failed',
+    ...(intent.to.address.trim() === '' ? {} : { recipient: intent.to.address }),
+    ...(outcome.sent
+      ? {}
+      : { reason: outcome.failure.reason.trim() === '' ? '(no reason given)' : outcome.failure.reason }),
+  },
+  metadata: {
+    commandId: derivedId(outcome.sent ? 'notify' : 'notify-failed', intent.id),
+    actor: systemActor('notifier'),
+    at,
+  },
+});
+
+/**
+ * NOT-3 on subscription streams: `onSent` and `onFailed` for the dispatcher
+ * that record on `subscription-…` streams what `recordOnOrderStream` and
+ * `recordFailureOnOrderStream` record on orders. Other streams are left alone,
+ * so both pairs can be chained.
+ */
+export const recordOnSubscriptionStream = (subscriptions: SubscriptionCommandSink, streamPrefix = 'subscription-') => {
+  const record = async (
+    intent: MessageIntent,
+    outcome: Parameters<typeof recordSubscriptionNotificationCommand>[1],
+    at: string,
+  ) => {
+    const streamId = intent.record?.streamId;
+    if (streamId === undefined || !streamId.startsWith(streamPrefix)) return;
+    const handled = await subscriptions.handle(streamId, recordSubscriptionNotificationCommand(intent, outcome, at));
+    if (handled._tag === 'Left') throw new Error(`recording ${intent.id} on ${streamId}: ${handled.left.message}`);
+  };
+  return {
+    onSent: (intent: MessageIntent, _result: unknown, at: string) => record(intent, { sent: true }, at),
+    onFailed: (intent: MessageIntent, failure: Failure, at: string) => record(intent, { sent: false, failure }, at),
+  };
+};

@@ -7,6 +7,7 @@ import {
 } from '@ordersource/core';
 import {
   defaultSubscriptionSettings,
+  subscriptionHistory,
   SubscriptionEventCodec,
   subscriptionDecider,
   subscriptionStreamId,
@@ -17,6 +18,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { createDispatcher } from './dispatcher.js';
 import { createMemoryQueue } from './memory-queue.js';
+import { recordOnSubscriptionStream } from './record-order.js';
 import { intentsForSubscriptionEvent } from './subscription-intents.js';
 import { builtInCatalog, scriptedAdapter } from './test-support/fixtures.js';
 
@@ -84,7 +86,7 @@ const history = async () => {
     events.push(decoded.right.event);
     steps.push({ envelope: decoded.right, state: rehydrate(decider, events) });
   }
-  return steps;
+  return Object.assign(steps, { handler, store, decode });
 };
 
 describe('subscription messages (issue 12, SUB-2..SUB-4)', () => {
@@ -137,5 +139,51 @@ describe('subscription messages (issue 12, SUB-2..SUB-4)', () => {
     const built = intentsForSubscriptionEvent(closedStep.envelope, state, { shopName: 'Shop', sms: true });
     expect(built.intents.map((i) => i.channel)).toEqual(['email']);
     expect(built.skipped).toEqual([{ channel: 'sms', reason: 'no phone number for the customer' }]);
+  });
+
+  it('each send and each final failure is recorded on the subscription, once (NOT-3)', async () => {
+    const steps = await history();
+    const { handler, store, decode } = steps;
+    const contacts = { shopName: 'Shop', sms: true };
+    const intents = steps.flatMap(
+      ({ envelope, state }) => intentsForSubscriptionEvent(envelope, state, contacts).intents,
+    );
+    const email = scriptedAdapter();
+    // The SMS gateway refuses every message for good.
+    const sms = scriptedAdapter(
+      () => ({ kind: 'failed', retryable: false, reason: '400 invalid destination' }),
+      'e164',
+    );
+    const recorder = recordOnSubscriptionStream(handler);
+    const deliver = async () => {
+      // A fresh dispatcher each time, with a memory ledger: a restarted process that lost its ledger.
+      const queue = createMemoryQueue(
+        createDispatcher({
+          catalog: builtInCatalog(),
+          channels: { email: email.adapter, sms: sms.adapter },
+          onSent: recorder.onSent,
+          onFailed: recorder.onFailed,
+          now: () => '2026-01-20T10:00:00.000Z',
+        }),
+      );
+      queue.enqueue(...intents);
+      await queue.drain();
+    };
+    await deliver();
+    const versionAfter = await store.streamVersion(subscriptionStreamId(SUB));
+    // Delivered again after such a restart: the records' command ids derive from the intents, so nothing more.
+    await deliver();
+    expect(await store.streamVersion(subscriptionStreamId(SUB))).toBe(versionAfter);
+
+    const envelopes = [];
+    for await (const raw of store.read(subscriptionStreamId(SUB))) {
+      const decoded = decode(raw);
+      if (E.isRight(decoded)) envelopes.push(decoded.right);
+    }
+    const told = subscriptionHistory(envelopes)
+      .map((entry) => entry.message)
+      .filter((message) => message.startsWith('email ') || message.startsWith('sms '));
+    expect(told.filter((m) => m.startsWith('email sent: '))).toHaveLength(3);
+    expect(told.filter((m) => m.startsWith('sms NOT sent: ') && m.endsWith('400 invalid destination'))).toHaveLength(3);
   });
 });

@@ -33,6 +33,13 @@ const valid: Readonly<Record<string, unknown>> = {
   ApplyScheduledClose: { effectiveAt: at },
   ResumeAt: { resumeAt: at },
   RunDueWork: { at },
+  RecordSubscriptionNotification: {
+    notificationId: 'n-1',
+    channel: 'email',
+    template: 'subscription-renewed',
+    outcome: 'sent',
+    recipient: 'anna@example.ru',
+  },
 };
 
 const issues = (decoded: E.Either<ValidationError, unknown>): string[] =>

@@ -9,6 +9,7 @@ import {
   type Command,
 } from '@ordersource/core';
 import { AddressCodec, CustomerCodec, PaymentMethodCodec } from '../order/values.js';
+import { NotificationChannelCodec } from '../order/events.js';
 import { PlanCodec } from './events.js';
 
 /**
@@ -126,6 +127,22 @@ export const ResumeAtData = t.strict({ resumeAt: IsoInstant });
 /** Everything due at or before `at`, in time order (no runtime needed). */
 export const RunDueWorkData = t.strict({ at: IsoInstant });
 
+/**
+ * NOT-3: the notifier reports a message it sent, or one that finally failed.
+ * A fact, accepted for every existing subscription (a closed one too), from
+ * the shop's own processes only. Use an id derived from the intent as the
+ * commandId, so a report delivered twice appends nothing.
+ */
+export const RecordSubscriptionNotificationData = t.intersection([
+  t.strict({
+    notificationId: NonEmptyString,
+    channel: NotificationChannelCodec,
+    template: NonEmptyString,
+    outcome: t.keyof({ sent: null, failed: null }),
+  }),
+  optional({ recipient: NonEmptyString, reason: NonEmptyString }),
+]);
+
 export const SubscriptionCommandCodec = t.union(
   [
     commandCodec('CreateQuotation', CreateQuotationData),
@@ -147,6 +164,7 @@ export const SubscriptionCommandCodec = t.union(
     commandCodec('ApplyScheduledClose', ApplyScheduledCloseData),
     commandCodec('ResumeAt', ResumeAtData),
     commandCodec('RunDueWork', RunDueWorkData),
+    commandCodec('RecordSubscriptionNotification', RecordSubscriptionNotificationData),
   ],
   'SubscriptionCommand',
 );
@@ -172,7 +190,8 @@ export type SubscriptionCommand =
   | Of<'MarkPeriodServed', typeof MarkPeriodServedData>
   | Of<'ApplyScheduledClose', typeof ApplyScheduledCloseData>
   | Of<'ResumeAt', typeof ResumeAtData>
-  | Of<'RunDueWork', typeof RunDueWorkData>;
+  | Of<'RunDueWork', typeof RunDueWorkData>
+  | Of<'RecordSubscriptionNotification', typeof RecordSubscriptionNotificationData>;
 
 export type SubscriptionCommandType = SubscriptionCommand['type'];
 export type SubscriptionCommandOf<T extends SubscriptionCommandType> = Extract<SubscriptionCommand, { type: T }>;

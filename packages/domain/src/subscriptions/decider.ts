@@ -6,6 +6,7 @@ import { applyScheduledClose, close, undoScheduledClose } from './decide-close.j
 import { pause, resume, resumeAt } from './decide-pause.js';
 import { changePlan } from './decide-plan-change.js';
 import { confirmQuotation, createQuotation, startSubscription } from './decide-start.js';
+import { recordNotification } from './decide-notification.js';
 import { fail, type Ctx, type Decision } from './decision.js';
 import { planSubscriptionDue, runDueWork } from './due.js';
 import type { SubscriptionEvent } from './events.js';
@@ -73,6 +74,8 @@ export const decideSubscription = (settings: SubscriptionSettings) => {
         return resumeAt(state, ctx, command.data);
       case 'RunDueWork':
         return runDueWork(decide, plan, state, ctx, command.data.at);
+      case 'RecordSubscriptionNotification':
+        return recordNotification(state, ctx, command.data);
     }
   };
   return decide;

@@ -8,6 +8,7 @@ import {
   PositiveInt,
   type Event,
 } from '@ordersource/core';
+import { NotificationChannelCodec } from '../order/events.js';
 import { AddressCodec, CustomerCodec, PaymentMethodCodec } from '../order/values.js';
 
 /**
@@ -255,6 +256,25 @@ export const SubscriptionPlanChangeScheduledData = t.intersection(
   'SubscriptionPlanChangeScheduledData',
 );
 
+/**
+ * NOT-3 for subscriptions: a message to the customer went out, or finally
+ * failed after its retries (the notifier's report, a fact). The history shows
+ * what the customer was really told; `notificationId` is the intent's id.
+ */
+export const SubscriptionNotificationRecordedData = t.intersection(
+  [
+    t.strict({
+      at: IsoInstant,
+      notificationId: NonEmptyString,
+      channel: NotificationChannelCodec,
+      template: NonEmptyString,
+      outcome: t.keyof({ sent: null, failed: null }),
+    }),
+    optional({ recipient: NonEmptyString, reason: NonEmptyString }),
+  ],
+  'SubscriptionNotificationRecordedData',
+);
+
 export const SubscriptionEventCodec = t.union(
   [
     eventCodec('QuotationCreated', QuotationCreatedData),
@@ -274,6 +294,7 @@ export const SubscriptionEventCodec = t.union(
     eventCodec('SubscriptionClosed', SubscriptionClosedData),
     eventCodec('SubscriptionPlanChanged', SubscriptionPlanChangedData),
     eventCodec('SubscriptionPlanChangeScheduled', SubscriptionPlanChangeScheduledData),
+    eventCodec('SubscriptionNotificationRecorded', SubscriptionNotificationRecordedData),
   ],
   'SubscriptionEvent',
 );
@@ -297,7 +318,8 @@ export type SubscriptionEvent =
   | Of<'ScheduledCloseUndone', typeof ScheduledCloseUndoneData>
   | Of<'SubscriptionClosed', typeof SubscriptionClosedData>
   | Of<'SubscriptionPlanChanged', typeof SubscriptionPlanChangedData>
-  | Of<'SubscriptionPlanChangeScheduled', typeof SubscriptionPlanChangeScheduledData>;
+  | Of<'SubscriptionPlanChangeScheduled', typeof SubscriptionPlanChangeScheduledData>
+  | Of<'SubscriptionNotificationRecorded', typeof SubscriptionNotificationRecordedData>;
 
 export type SubscriptionEventType = SubscriptionEvent['type'];
 export type SubscriptionEventOf<T extends SubscriptionEventType> = Extract<SubscriptionEvent, { type: T }>;

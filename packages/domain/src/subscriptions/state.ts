@@ -339,5 +339,8 @@ export const evolveSubscription = (draft: Mutable, event: SubscriptionEvent): vo
         quantity: event.data.quantity,
       };
       return;
+    case 'SubscriptionNotificationRecorded':
+      // History only: what the customer was told changes nothing of the subscription.
+      return;
   }
 };

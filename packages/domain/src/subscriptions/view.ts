@@ -222,6 +222,10 @@ const messageOf = (event: SubscriptionEvent): string => {
       }`;
     case 'SubscriptionPlanChangeScheduled':
       return `plan changes to ${event.data.plan.name} x ${event.data.quantity} at the next renewal`;
+    case 'SubscriptionNotificationRecorded':
+      return event.data.outcome === 'sent'
+        ? `${event.data.channel} sent: ${event.data.template}${event.data.recipient === undefined ? '' : ` to ${event.data.recipient}`}`
+        : `${event.data.channel} NOT sent: ${event.data.template}${event.data.recipient === undefined ? '' : ` to ${event.data.recipient}`}: ${event.data.reason ?? 'no reason given'}`;
   }
 };
 
