@@ -33,4 +33,6 @@ export * from './order/projections/orders.js';
 export * from './order/projections/status-history.js';
 export * from './order/projections/customer-orders.js';
 export * from './order/projections/order-summary.js';
+export * from './order/projections/loyalty-ledger.js';
+export * from './order/loyalty.js';
 export * as orderExamples from './order/examples.js';

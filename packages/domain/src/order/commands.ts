@@ -349,6 +349,15 @@ export const CancelUnshippedData = noted({ reason: NonEmptyString });
 /** FUL-1 fulfilled / FUL-2 delivery date: one shipment, or everything shipped (shipmentId omitted). */
 export const MarkDeliveredData = noted({}, { shipmentId: NonEmptyString, deliveredAt: IsoInstant });
 
+// ---- loyalty -------------------------------------------------------------
+
+/**
+ * ORD-4 (issue 10.6): approve the points the order earns (shown to the admin
+ * by `loyaltyPointsFor` under the shop's earning rule). A second approval of
+ * the same points changes nothing; another amount needs `correction: true`.
+ */
+export const ApproveLoyaltyPointsData = noted({ points: NonNegativeInt }, { correction: t.literal(true) });
+
 // ---- notifications -------------------------------------------------------
 
 const RecordNotificationSentBase = t.intersection([
@@ -420,6 +429,7 @@ export const MarkDeliveredCommand = commandCodec('MarkDelivered', MarkDeliveredD
 export const AmendShipmentCommand = commandCodec('AmendShipment', AmendShipmentData);
 export const CancelShipmentCommand = commandCodec('CancelShipment', CancelShipmentData);
 export const CancelUnshippedCommand = commandCodec('CancelUnshipped', CancelUnshippedData);
+export const ApproveLoyaltyPointsCommand = commandCodec('ApproveLoyaltyPoints', ApproveLoyaltyPointsData);
 export const RecordNotificationSentCommand = commandCodec('RecordNotificationSent', RecordNotificationSentData);
 export const RecordNotificationFailedCommand = commandCodec('RecordNotificationFailed', RecordNotificationFailedData);
 
@@ -458,6 +468,7 @@ export const OrderCommandCodec = t.union(
     AmendShipmentCommand,
     CancelShipmentCommand,
     CancelUnshippedCommand,
+    ApproveLoyaltyPointsCommand,
     RecordNotificationSentCommand,
     RecordNotificationFailedCommand,
   ],
@@ -499,6 +510,7 @@ export type MarkDelivered = Command<'MarkDelivered', Data<typeof MarkDeliveredDa
 export type AmendShipment = Command<'AmendShipment', Data<typeof AmendShipmentData>>;
 export type CancelShipment = Command<'CancelShipment', Data<typeof CancelShipmentData>>;
 export type CancelUnshipped = Command<'CancelUnshipped', Data<typeof CancelUnshippedData>>;
+export type ApproveLoyaltyPoints = Command<'ApproveLoyaltyPoints', Data<typeof ApproveLoyaltyPointsData>>;
 export type RecordNotificationSent = Command<'RecordNotificationSent', Data<typeof RecordNotificationSentData>>;
 export type RecordNotificationFailed = Command<'RecordNotificationFailed', Data<typeof RecordNotificationFailedData>>;
 
@@ -536,6 +548,7 @@ export type OrderCommand =
   | AmendShipment
   | CancelShipment
   | CancelUnshipped
+  | ApproveLoyaltyPoints
   | RecordNotificationSent
   | RecordNotificationFailed;
 

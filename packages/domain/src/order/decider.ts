@@ -47,6 +47,7 @@ import { refundExcess, refundPayment } from './decide-refund.js';
 import { fail, fold, type Ctx, type Decision } from './decision.js';
 import type { OrderEvent } from './events.js';
 import { orderDue } from './due.js';
+import { approveLoyaltyPoints, loyaltyReversals } from './loyalty.js';
 import { evolveOrder } from './evolve.js';
 import { reusedId } from './ids.js';
 import { inCustomerLanguage } from './notify-language.js';
@@ -72,6 +73,7 @@ const AFTER_CANCEL: ReadonlySet<OrderCommandType> = new Set<OrderCommandType>([
   'ExpirePayment',
   'RefundPayment',
   'RefundExcess',
+  'ApproveLoyaltyPoints',
   'RecordSale',
   'CapturePayment',
   'ConfirmOfflinePayment',
@@ -152,6 +154,8 @@ const route = (command: OrderCommand, state: OrderState, ctx: Ctx): Decision => 
       return cancelShipment(state, ctx, command.data);
     case 'CancelUnshipped':
       return cancelUnshipped(state, ctx, command.data);
+    case 'ApproveLoyaltyPoints':
+      return approveLoyaltyPoints(state, ctx, command.data);
     case 'RecordNotificationSent':
       return recordNotificationSent(ctx, command.data);
     case 'RecordNotificationFailed':
@@ -267,7 +271,7 @@ export const decideOrder = (
     );
   const language = state.details?.customer.language;
   const decided = events.map((event) => inCustomerLanguage(event, language));
-  const follow = consequences(fold(state, decided), ctx, decided);
+  const follow = [...consequences(fold(state, decided), ctx, decided), ...loyaltyReversals(state, decided, ctx.at)];
   return E.right(follow.length === 0 ? decided : [...decided, ...follow]);
 };
 

@@ -376,6 +376,30 @@ export const DownloadsLockedData = t.strict(
   'DownloadsLockedData',
 );
 
+// ---- loyalty -------------------------------------------------------------
+
+/**
+ * ORD-4 (issue 10.6): the admin approved the loyalty points the order earns
+ * (ec2Biz "view and approve"), computed on `basis` (the goods paid for, minor
+ * units). `previous`: a correction of an earlier approval.
+ */
+export const LoyaltyPointsApprovedData = t.intersection(
+  [
+    noted(
+      { at: IsoInstant, customerId: NonEmptyString, points: NonNegativeInt, basis: NonNegativeInt },
+      'LoyaltyPointsApprovedBase',
+    ),
+    optional({ previous: NonNegativeInt }),
+  ],
+  'LoyaltyPointsApprovedData',
+);
+
+/** Issue 10.6: a refund of returned goods takes back the points those goods earned. */
+export const LoyaltyPointsReversedData = t.strict(
+  { at: IsoInstant, customerId: NonEmptyString, points: PositiveInt, refundId: NonEmptyString },
+  'LoyaltyPointsReversedData',
+);
+
 // ---- notifications -------------------------------------------------------
 
 /** NOT-1/NOT-3: the channels a notification went out on (fax only for the shop's own alerts). */
@@ -453,6 +477,8 @@ export const ShipmentCancelledEvent = eventCodec('ShipmentCancelled', ShipmentCa
 export const OrderFulfilledEvent = eventCodec('OrderFulfilled', OrderFulfilledData);
 export const DownloadsUnlockedEvent = eventCodec('DownloadsUnlocked', DownloadsUnlockedData);
 export const DownloadsLockedEvent = eventCodec('DownloadsLocked', DownloadsLockedData);
+export const LoyaltyPointsApprovedEvent = eventCodec('LoyaltyPointsApproved', LoyaltyPointsApprovedData);
+export const LoyaltyPointsReversedEvent = eventCodec('LoyaltyPointsReversed', LoyaltyPointsReversedData);
 export const NotificationSentEvent = eventCodec('NotificationSent', NotificationSentData);
 export const NotificationFailedEvent = eventCodec('NotificationFailed', NotificationFailedData);
 
@@ -489,6 +515,8 @@ export const OrderEventCodec = t.union(
     OrderFulfilledEvent,
     DownloadsUnlockedEvent,
     DownloadsLockedEvent,
+    LoyaltyPointsApprovedEvent,
+    LoyaltyPointsReversedEvent,
     NotificationSentEvent,
     NotificationFailedEvent,
   ],
@@ -528,6 +556,8 @@ export type ShipmentCancelled = Event<'ShipmentCancelled', Data<typeof ShipmentC
 export type OrderFulfilled = Event<'OrderFulfilled', Data<typeof OrderFulfilledData>>;
 export type DownloadsUnlocked = Event<'DownloadsUnlocked', Data<typeof DownloadsUnlockedData>>;
 export type DownloadsLocked = Event<'DownloadsLocked', Data<typeof DownloadsLockedData>>;
+export type LoyaltyPointsApproved = Event<'LoyaltyPointsApproved', Data<typeof LoyaltyPointsApprovedData>>;
+export type LoyaltyPointsReversed = Event<'LoyaltyPointsReversed', Data<typeof LoyaltyPointsReversedData>>;
 export type NotificationSent = Event<'NotificationSent', Data<typeof NotificationSentData>>;
 export type NotificationFailed = Event<'NotificationFailed', Data<typeof NotificationFailedData>>;
 
@@ -563,6 +593,8 @@ export type OrderEvent =
   | OrderFulfilled
   | DownloadsUnlocked
   | DownloadsLocked
+  | LoyaltyPointsApproved
+  | LoyaltyPointsReversed
   | NotificationSent
   | NotificationFailed;
 

@@ -307,6 +307,16 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
       delete state.fulfillment.fulfilledAt;
       return;
     }
+    case 'LoyaltyPointsApproved':
+      state.loyalty = {
+        points: event.data.points,
+        basis: event.data.basis,
+        reversed: Math.min(state.loyalty?.reversed ?? 0, event.data.points),
+      };
+      return;
+    case 'LoyaltyPointsReversed':
+      if (state.loyalty !== undefined) state.loyalty.reversed += event.data.points;
+      return;
     case 'NotificationSent':
     case 'NotificationFailed':
       // NOT-3: history only; the order itself does not change.

@@ -93,6 +93,7 @@ const COMMAND_TYPES: readonly OrderCommandType[] = [
   'AmendShipment',
   'CancelShipment',
   'CancelUnshipped',
+  'ApproveLoyaltyPoints',
   'PlaceOrder',
 ];
 
@@ -285,6 +286,8 @@ const resolve = (intent: Intent, state: OrderState, index: number): OrderCommand
         returned: intent.flag,
       });
     }
+    case 'ApproveLoyaltyPoints':
+      return make('ApproveLoyaltyPoints', { points: intent.qty * 10, ...(intent.flag ? { correction: true } : {}) });
     case 'CancelUnshipped':
       return make('CancelUnshipped', { reason: 'out of stock' });
     case 'EndTimedHold':
@@ -539,6 +542,10 @@ const laws: Record<string, Law> = {
     const before = previous(history, step.events);
     return !(before.providerEventIds ?? []).includes(id) || step.events.length === 0 || `${id} recorded twice`;
   },
+  'issue 10.6: loyalty points taken back never exceed those approved': (state) =>
+    state.loyalty === undefined ||
+    (state.loyalty.reversed >= 0 && state.loyalty.reversed <= state.loyalty.points) ||
+    `reversed ${state.loyalty.reversed} of ${state.loyalty.points}`,
   'CUS-3: a customer never acts on another customer’s order': (state, _history, step) => {
     const actor = step.command.metadata.actor;
     if (actor.kind !== 'customer' || step.events.length === 0) return true;
@@ -563,7 +570,7 @@ const pick = (...names: string[]): Record<string, Law> =>
 
 describe('order decider laws (model-based, 1000 runs each)', () => {
   it('PAY-1/PAY-5: money limits per payment and per order; paid never above the total plus later additions; returns within the lines', () => {
-    check(pick('captured', 'paid', 'returned', 'issue 9.3'), 1000);
+    check(pick('captured', 'paid', 'returned', 'issue 9.3', 'issue 10.6'), 1000);
   });
 
   it('ORD-1/ORD-9/REC-5: totals always add up; locked or handed-over orders never change composition; nothing over-ships', () => {

@@ -144,6 +144,8 @@ export type OrderState = {
    * invoices, shipments and lines are also read from their own lists.
    */
   usedIds?: { [K in OrderIdKind]?: string[] };
+  /** Issue 10.6: the approved loyalty points, on what basis, and how many refunds took back. */
+  loyalty?: { points: number; basis: number; reversed: number };
   /** Issue 9.3: every provider event id recorded, so a re-delivered webhook is a no-op. Optional for older snapshots. */
   providerEventIds?: string[];
 };

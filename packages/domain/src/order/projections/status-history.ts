@@ -66,6 +66,8 @@ const LABELS: Record<OrderEventType, string> = {
   OrderFulfilled: 'fulfilled',
   DownloadsUnlocked: 'downloads unlocked',
   DownloadsLocked: 'downloads locked',
+  LoyaltyPointsApproved: 'loyalty points approved',
+  LoyaltyPointsReversed: 'loyalty points taken back',
   NotificationSent: 'notification sent',
   NotificationFailed: 'notification failed',
 };
@@ -93,6 +95,10 @@ const statusOf = (event: OrderEvent): string => {
       return event.data.heldUntil === undefined ? LABELS.FulfillmentHoldReleased : 'hold ended';
     case 'ShipmentCancelled':
       return `${event.data.returned ? 'parcel returned undelivered' : LABELS.ShipmentCancelled}: ${event.data.reason}`;
+    case 'LoyaltyPointsApproved':
+      return `${LABELS.LoyaltyPointsApproved}: ${event.data.points}${event.data.previous === undefined ? '' : ` (was ${event.data.previous})`}`;
+    case 'LoyaltyPointsReversed':
+      return `${LABELS.LoyaltyPointsReversed}: ${event.data.points}`;
     case 'NotificationFailed':
       return `${LABELS.NotificationFailed}: ${event.data.channel} to ${event.data.recipient} (${event.data.template}): ${event.data.reason}`;
     case 'NotificationSent':
