@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util';
 import { FULL, QUICK, runKernelBenchmarks } from './kernel.js';
 
 /**
- * `pnpm bench [--only kernel|postgres] [--quick]`: the kernel suites, then
- * the PostgreSQL suites when `src/postgres.ts` is present.
+ * `pnpm bench [--only kernel|postgres|scale-out] [--quick]`: the kernel suites,
+ * the PostgreSQL suites, then the scale-out suite (1, 2 and 4 partitioned
+ * worker processes; it needs ORDERSOURCE_PG_URL and says so without it).
  */
 
 const { values } = parseArgs({
@@ -14,8 +15,8 @@ const { values } = parseArgs({
   options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } },
 });
 const only = values.only;
-if (only !== undefined && only !== 'kernel' && only !== 'postgres') {
-  console.error(`--only takes "kernel" or "postgres", not "${only}"`);
+if (only !== undefined && only !== 'kernel' && only !== 'postgres' && only !== 'scale-out') {
+  console.error(`--only takes "kernel", "postgres" or "scale-out", not "${only}"`);
   process.exit(2);
 }
 
@@ -31,14 +32,14 @@ const load = (): string =>
     .map((value) => value.toFixed(1))
     .join(' ');
 
-if (only !== 'postgres') {
+if (only === undefined || only === 'kernel') {
   console.log(`load average before the kernel suites: ${load()}`);
   const { failed } = await runKernelBenchmarks(values.quick ? QUICK : FULL);
   console.log(`\nload average after: ${load()}`);
   console.log(failed === 0 ? 'kernel: every target met' : `kernel: ${failed} target(s) missed`);
 }
 
-if (only !== 'kernel') {
+if (only === undefined || only === 'postgres') {
   // Another module owns the PostgreSQL suites; run them when they are there.
   const postgres = new URL('./postgres.ts', import.meta.url);
   if (existsSync(postgres)) {
@@ -48,4 +49,10 @@ if (only !== 'kernel') {
   } else {
     console.log('\nPostgreSQL: no suites yet (src/postgres.ts is absent), skipped.');
   }
+}
+
+if (only === undefined || only === 'scale-out') {
+  console.log(`\nload average before the scale-out suite: ${load()}`);
+  const { runScaleOutBenchmarks } = await import('./scale-out.js');
+  await runScaleOutBenchmarks(values.quick ? { events: 2_000, rounds: 1 } : {});
 }
