@@ -11,6 +11,4 @@ export const knownBroken: Record<string, string> = {
     'orders.md owner: a shape with optional-property syntax, not an expression (fragment or a type)',
   "docs/payments.md :: paymentMessage(config, { methodCode: 'wire', language: 'vi-VN', state: 'pending' });":
     'payments.md owner: paymentMessage, messageForPayment, config, payment, customer not in scope',
-  "docs/scale-out.md :: import { createPgExecutor, createPostgresEventStore, createPostgresPartitionStore } from '@ordersource/postgres';":
-    'scale-out.md owner: process.env.DATABASE_URL is string | undefined; os, orderSummaries, receiptsPolicy, shop not declared (needs a server: no-run)',
 };
