@@ -3,7 +3,7 @@ import { freeze, type Draft } from 'immer';
 import type { Decider } from './decider.js';
 import type { Envelope, NewEvent } from './envelope.js';
 import { withValidationCode, type DomainError, type ValidationError } from './errors.js';
-import type { AppendError, AppendResult, EventStore } from './event-store.js';
+import { wrongExpectedVersion, type AppendError, type AppendResult, type EventStore } from './event-store.js';
 import { NO_STREAM_VERSION } from './expected-revision.js';
 import { frozenCopy } from './frozen-copy.js';
 import { eventsReadNow } from './in-memory-store.js';
@@ -29,6 +29,12 @@ import { uuidV7 } from './uuid-v7.js';
  * duplicate, an empty decision) is confirmed by reading what came after the
  * cached version. The common path, a cache hit whose command is accepted,
  * costs no extra read.
+ *
+ * With `expectedVersion` (an HTTP If-Match), the command is decided on the
+ * stream at that version only: the check is the append's own expected
+ * version, so it holds across processes. A stream another writer moved is a
+ * `wrong-expected-version` error, never a retry on the newer state; a
+ * command handled before (same commandId) is still answered as a duplicate.
  */
 
 /**
@@ -57,14 +63,29 @@ export type ConcurrencyExhausted = Readonly<{
   message: string;
 }>;
 
-/** A store's refusal of the append, with `code` (its `kind`) like every other handler error. */
+/** Per-call options of `handle`. */
+export type HandleOptions = Readonly<{
+  /**
+   * Decide only if the stream is at this version now (-1: still empty), as
+   * the caller read it. Otherwise `handle` returns a `wrong-expected-version`
+   * error with `expected` and `actual`, and nothing is appended.
+   */
+  expectedVersion?: number;
+}>;
+
+/**
+ * A store's refusal of the append, with `code` (its `kind`) like every other
+ * handler error. `wrong-expected-version` only comes back when the caller
+ * gave `expectedVersion` (otherwise a conflict is retried).
+ */
 export type HandlerAppendError = AppendError & Readonly<{ code: AppendError['kind'] }>;
 
 /**
  * Every error value the handler returns has a `code`: a domain code
  * (`order-locked`), `invalid-command` / `invalid-event` for input that does
  * not match its codec, a store's refusal (`idempotency-conflict`,
- * `invalid-append`) or `concurrency-exhausted`. (`ValidationError` declares
+ * `invalid-append`), `wrong-expected-version` (a stale `expectedVersion`) or
+ * `concurrency-exhausted`. An `expectedVersion` that is no version is `invalid-input`. (`ValidationError` declares
  * `code` optional because bare decoders may leave it out; the handler always sets it.)
  */
 export type HandlerError = DomainError | ValidationError | HandlerAppendError | ConcurrencyExhausted;
@@ -94,7 +115,7 @@ export type CommandHandlerOptions<C extends Command, E extends Event, S> = Reado
 
 export type CommandHandler<C extends Command, E extends Event, S> = Readonly<{
   /** With `decodeCommand`, `command` may be raw input (a parsed request body): it is decoded first. */
-  handle: (streamId: string, command: C) => Promise<E.Either<HandlerError, Handled<E>>>;
+  handle: (streamId: string, command: C, options?: HandleOptions) => Promise<E.Either<HandlerError, Handled<E>>>;
   /** Current state (a frozen copy, made once per version) and version of a stream, from the cache or the store. */
   load: (streamId: string) => Promise<E.Either<ValidationError, Readonly<{ state: S; version: number }>>>;
   /** Forget cached state (all streams, or one). */
@@ -118,6 +139,14 @@ type CommandLog<E> = {
    */
   unindexed?: { causes: string[]; events: E[] } | undefined;
 };
+
+/** An `expectedVersion` that cannot be a stream version: refused before anything is read. */
+const badExpectedVersion = (streamId: string, value: unknown): ValidationError => ({
+  kind: 'validation',
+  code: 'invalid-input',
+  message: `stream "${streamId}": expectedVersion must be an integer >= -1, got ${String(value)}`,
+  issues: [{ path: 'expectedVersion', rule: 'integer >= -1', value }],
+});
 
 const emptyLog = <E>(): CommandLog<E> => ({ byCommand: new Map(), upTo: NO_STREAM_VERSION });
 
@@ -354,8 +383,16 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     return loaded;
   };
 
-  const handle = async (streamId: string, command: C): Promise<E.Either<HandlerError, Handled<E>>> => {
+  const handle = async (
+    streamId: string,
+    command: C,
+    handleOptions?: HandleOptions,
+  ): Promise<E.Either<HandlerError, Handled<E>>> => {
     const { commandId, actor, at, correlationId } = command.metadata;
+    // Read once; without options the hot path pays one undefined check per attempt.
+    const expected = handleOptions?.expectedVersion;
+    if (expected !== undefined && !(Number.isSafeInteger(expected) && expected >= NO_STREAM_VERSION))
+      return E.left(badExpectedVersion(streamId, expected));
     // A cache hit must not cost a trip through the microtask queue.
     const cached = cache.get(streamId);
     let loaded = cached !== undefined ? E.right(cached) : await entryFor(streamId);
@@ -375,6 +412,16 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
       const seen = entry.version;
       const previous = commandsOf(entry.handled).get(commandId);
       const beforeSnapshot = previous === undefined && entry.earlier?.has(commandId) === true;
+      if (expected !== undefined && seen !== expected && previous === undefined && !beforeSnapshot) {
+        // The cache may be behind the version the caller read: only the current stream can refuse.
+        if (!current) {
+          current = true;
+          loaded = await catchUp(streamId, entry);
+          if (E.isRight(loaded)) remember(streamId, loaded.right);
+          continue;
+        }
+        return E.left({ ...wrongExpectedVersion(streamId, expected, seen), code: 'wrong-expected-version' });
+      }
       const decided =
         previous !== undefined || beforeSnapshot
           ? undefined
@@ -450,7 +497,8 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
       }
       if (appended.left.kind !== 'wrong-expected-version')
         return E.left({ ...appended.left, code: appended.left.kind });
-      if (conflicts >= maxRetries)
+      // With an expected version, one catch-up always follows (it ends in a duplicate or a refusal).
+      if (conflicts >= maxRetries && (expected === undefined || conflicts > 0))
         return E.left({
           kind: 'concurrency-exhausted',
           code: 'concurrency-exhausted',
@@ -461,7 +509,8 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
       // Someone else wrote first: back off a little, then fold in what they wrote. The loop then
       // checks the commandId again: what they wrote may be this very command, handled elsewhere.
       cache.delete(streamId);
-      await sleep(Math.floor(random() * Math.min(50, 2 ** conflicts)));
+      // With an expected version there is no retry to space out: the catch-up only tells a duplicate from a refusal.
+      if (expected === undefined) await sleep(Math.floor(random() * Math.min(50, 2 ** conflicts)));
       conflicts++;
       current = true;
       loaded = await catchUp(streamId, entry);
@@ -506,11 +555,11 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     handle:
       decodeCommand === undefined
         ? handle
-        : (streamId, input) => {
+        : (streamId, input, handleOptions) => {
             const decoded = decodeCommand(input);
             return E.isLeft(decoded)
               ? Promise.resolve(E.left(withValidationCode(decoded.left, 'invalid-command')))
-              : handle(streamId, decoded.right);
+              : handle(streamId, decoded.right, handleOptions);
           },
     load: async (streamId) => E.map(viewOf)(await entryFor(streamId)),
     evict: (streamId) => {
