@@ -92,6 +92,9 @@ const cashOrCardOnDelivery = (state: OrderState): boolean => {
   return kind === 'cash_on_delivery' || kind === 'card_on_delivery';
 };
 
+/** Issue 9.6: a method on credit terms ships before payment (ORD-8's override). */
+const onCreditTerms = (state: OrderState): boolean => state.details?.paymentMethod.creditTerms === true;
+
 /** The lines of a shipment: the ones asked for, or every physical unit not shipped yet. */
 const shipmentLines = (state: OrderState, asked: readonly ShipmentLine[] | undefined): ShipmentLine[] | string => {
   if (asked === undefined)
@@ -124,7 +127,7 @@ export const shipOrder = (state: OrderState, ctx: Ctx, data: ShipOrder['data'], 
       return fail('order-not-confirmed', 'the order is not confirmed yet: fulfillment is released by confirmation');
     events.push({ type: 'OrderConfirmed', data: { at: ctx.at, trigger: 'admin' } });
   }
-  if (!paymentSecured(state) && !cashOrCardOnDelivery(state))
+  if (!paymentSecured(state) && !cashOrCardOnDelivery(state) && !onCreditTerms(state))
     return fail('payment-not-confirmed', 'shipping is refused until the payment is confirmed (ORD-8)', {
       total: state.totals.total.amount,
     });

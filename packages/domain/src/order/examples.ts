@@ -20,6 +20,14 @@ export const paymentMethods = {
   },
   bankTransfer: { code: 'wire', name: 'Bank transfer', kind: 'offline', capture: 'manual' },
   cashOnDelivery: { code: 'cod', name: 'Cash on delivery', kind: 'cash_on_delivery', capture: 'manual' },
+  /** Issue 9.6: B2B net terms, ships before it is paid. */
+  invoiceOnAccount: {
+    code: 'net30',
+    name: 'Invoice, 30 days net',
+    kind: 'offline',
+    capture: 'manual',
+    creditTerms: true,
+  },
 } as const satisfies Record<string, PaymentMethod>;
 
 export const sampleLines: OrderLine[] = [

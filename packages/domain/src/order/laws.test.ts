@@ -505,10 +505,11 @@ const laws: Record<string, Law> = {
       'locked order changed'
     );
   },
-  'ORD-8: nothing ships unpaid unless paid on delivery': (state, history, step) => {
+  'ORD-8: nothing ships unpaid unless paid on delivery or on credit terms (issue 9.6)': (state, history, step) => {
     if (!step.events.some((e) => e.type === 'ShipmentDispatched')) return true;
     const kind = state.details?.paymentMethod.kind;
     if (kind === 'cash_on_delivery' || kind === 'card_on_delivery') return true;
+    if (state.details?.paymentMethod.creditTerms === true) return true;
     const before = previous(history, step.events);
     const held = before.payments.reduce(
       (a, p) => a + p.captured - p.refunded + Math.max(0, p.authorized - p.captured - p.released),

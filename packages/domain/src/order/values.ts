@@ -145,8 +145,17 @@ export type PaymentKind = t.TypeOf<typeof PaymentKindCodec>;
 export const CaptureModeCodec = t.keyof({ automatic: null, manual: null, after_delivery: null }, 'CaptureMode');
 export type CaptureMode = t.TypeOf<typeof CaptureModeCodec>;
 
-export const PaymentMethodCodec = t.strict(
-  { code: NonEmptyString, name: NonEmptyString, kind: PaymentKindCodec, capture: CaptureModeCodec },
+/**
+ * `creditTerms` (issue 9.6, ORD-8): the method lets the order ship before it
+ * is paid (B2B net terms, invoice on account, bank transfer on credit); the
+ * handover then produces the credit receipts (1214=6, then 1214=7 when the
+ * money comes, REC-2).
+ */
+export const PaymentMethodCodec = t.intersection(
+  [
+    t.strict({ code: NonEmptyString, name: NonEmptyString, kind: PaymentKindCodec, capture: CaptureModeCodec }),
+    t.exact(t.partial({ creditTerms: t.boolean })),
+  ],
   'PaymentMethod',
 );
 export type PaymentMethod = t.TypeOf<typeof PaymentMethodCodec>;
