@@ -311,6 +311,8 @@ export const ShipOrderData = noted(
     trackingReference: NonEmptyString,
     shippedAt: IsoInstant,
     expectedDeliveryAt: IsoInstant,
+    /** Issue 10.3: the carrier's tracking page, carried to the customer's notification. */
+    trackingUrl: NonEmptyString,
   },
 );
 /** FUL-2/ORD-4 (issue 10.2): correct a shipment's carrier, tracking or dates; at least one field. */

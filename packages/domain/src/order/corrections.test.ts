@@ -127,6 +127,38 @@ describe('shipment corrections (issue 10.2, FUL-2, ORD-4)', () => {
   });
 });
 
+it('issue 10.3: a shipment’s notification carries carrier, tracking reference and URL, and the ship date', () => {
+  const { events } = run(
+    [
+      command(
+        'ShipOrder',
+        {
+          shipmentId: 's1',
+          carrier: 'DHL',
+          trackingReference: 'JD014600',
+          trackingUrl: 'https://www.dhl.com/track?id=JD014600',
+          shippedAt: T2,
+          notify: { email: true, sms: true },
+        },
+        T2,
+      ),
+    ],
+    paid(),
+  );
+  const [intent] = customerNotificationPolicy.react(envelope(events.at(-1) as OrderEvent));
+  expect(intent).toMatchObject({
+    notification: {
+      status: 'shipped',
+      carrier: 'DHL',
+      trackingReference: 'JD014600',
+      trackingUrl: 'https://www.dhl.com/track?id=JD014600',
+      shipDate: T2,
+      channels: ['email', 'sms'],
+      language: 'vi',
+    },
+  });
+});
+
 describe('one-step confirm (issue 10.4, ORD-2, seed 002)', () => {
   it('ORD-2: the admin confirms a pending order after checking the gateway in one action; it can ship at once', () => {
     const pending = run([command('PlaceOrder', checkout, T0, actors.customer)]);

@@ -156,6 +156,7 @@ export const shipOrder = (state: OrderState, ctx: Ctx, data: ShipOrder['data'], 
       ...(data.carrier === undefined ? {} : { carrier: data.carrier }),
       ...(data.trackingReference === undefined ? {} : { trackingReference: data.trackingReference }),
       ...(data.expectedDeliveryAt === undefined ? {} : { expectedDeliveryAt: data.expectedDeliveryAt }),
+      ...(data.trackingUrl === undefined ? {} : { trackingUrl: data.trackingUrl }),
       ...changeNoteOf(note),
     },
   });

@@ -309,7 +309,12 @@ export const ShipmentDispatchedData = t.intersection(
       { at: IsoInstant, shipmentId: NonEmptyString, lines: t.array(ShipmentLineCodec), shippedAt: IsoInstant },
       'ShipmentDispatchedBase',
     ),
-    optional({ carrier: NonEmptyString, trackingReference: NonEmptyString, expectedDeliveryAt: IsoInstant }),
+    optional({
+      carrier: NonEmptyString,
+      trackingReference: NonEmptyString,
+      expectedDeliveryAt: IsoInstant,
+      trackingUrl: NonEmptyString,
+    }),
   ],
   'ShipmentDispatchedData',
 );

@@ -257,6 +257,7 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
         ...(d.carrier === undefined ? {} : { carrier: d.carrier }),
         ...(d.trackingReference === undefined ? {} : { trackingReference: d.trackingReference }),
         ...(d.expectedDeliveryAt === undefined ? {} : { expectedDeliveryAt: d.expectedDeliveryAt }),
+        ...(d.trackingUrl === undefined ? {} : { trackingUrl: d.trackingUrl }),
       });
       setFulfillment(state, remainingToShip(state) > 0 ? 'partially_shipped' : 'shipped');
       return;
