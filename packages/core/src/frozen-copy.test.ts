@@ -28,6 +28,15 @@ describe('frozenCopy', () => {
     );
   });
 
+  it('keeps an own "__proto__" key of JSON data as data, not as a prototype (fast-check found it)', () => {
+    const value = JSON.parse('{"__proto__": 0, "a": {"__proto__": {"b": 1}}}') as Record<string, unknown>;
+    const copy = frozenCopy(value);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['__proto__', 'a']);
+    expect(copy).toEqual(value);
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(value));
+  });
+
   it('copies Maps, Sets and Dates through structuredClone and freezes them', () => {
     const source = { tags: new Set(['a']), byId: new Map([['x', { n: 1 }]]), at: new Date(0) };
     const copy = frozenCopy(source);
