@@ -25,8 +25,13 @@ import {
 } from '@ordersource/domain';
 import { guestCustomerReactor } from '@ordersource/domain/customers';
 import { lockOnClosingReceipt, receiptsCommandsFor, type TranslateOptions } from '@ordersource/domain/receipts';
+import { renewalPaymentsReactor, type RenewalOrderOptions } from '@ordersource/domain/subscriptions';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ShopCommand, ShopEvent } from './shop-streams.js';
+import { renewalOrdersReactor } from './subscription-billing.js';
+
+// The subscription billing reactors and the payment port live beside this file; users import them from here too.
+export * from './subscription-billing.js';
 
 /**
  * Reactors as the runtime runs them: from one stored event to effects with
@@ -166,7 +171,17 @@ export type ShopReactorOptions = Readonly<{
   receipts?: TranslateOptions | false;
   /** CUS-1: a guest customer from every placed order (default on). */
   customers?: boolean;
+  /**
+   * Issue 13: subscriptions billed on the order model (renewal orders, and
+   * their payment outcomes back to the subscription; the charges need the
+   * payment port: `withPaymentPort`); the options of the
+   * renewal orders' service line (default VAT 22%, 54-FZ since 2026); `false` runs none.
+   */
+  subscriptionBilling?: RenewalOrderOptions | false;
 }>;
+
+/** The renewal order's service line when the shop says nothing: VAT 22% (54-FZ, since 2026). */
+export const defaultRenewalOrderOptions: RenewalOrderOptions = { vatRate: 'vat22' };
 
 // Policies that only send commands declare no notification type: `never` says so to the compiler.
 const commandsOnly = (reactor: Reactor<OrderEvent, OrderCommand>): ShopReactor =>
@@ -176,7 +191,8 @@ const commandsOnly = (reactor: Reactor<OrderEvent, OrderCommand>): ShopReactor =
  * Every policy of the shop as a reactor: the order policies (ORD-2, ORD-3,
  * ORD-7, PAY-5, PAY-7, FUL-4), the notifications (NOT-1, NOT-2), the receipts
  * policy and the order lock after the closing receipt (REC-1..REC-7, ORD-9),
- * and the guest customer from an order (CUS-1).
+ * the guest customer from an order (CUS-1), and subscription billing on
+ * renewal orders (issue 13: `renewalOrdersReactor`, `renewalPaymentsReactor`).
  */
 export const shopReactors = (options: ShopReactorOptions): readonly ShopReactor[] => {
   const { settings } = options;
@@ -193,5 +209,11 @@ export const shopReactors = (options: ShopReactorOptions): readonly ShopReactor[
       ? []
       : [receiptsReactor(options.receipts ?? {}), fromReactor(lockOnClosingReceipt, { accepts: ['order-locked'] })]),
     ...(options.customers === false ? [] : [fromReactor(guestCustomerReactor)]),
+    ...(options.subscriptionBilling === false
+      ? []
+      : [
+          renewalOrdersReactor(options.subscriptionBilling ?? defaultRenewalOrderOptions),
+          fromReactor(renewalPaymentsReactor as Reactor<OrderEvent, ShopCommand, never>),
+        ]),
   ] as readonly ShopReactor[];
 };

@@ -16,3 +16,4 @@ export * from './view.js';
 export * from './projections.js';
 export * from './renewal-orders.js';
 export * from './sync.js';
+export * from './renewal-reactions.js';
