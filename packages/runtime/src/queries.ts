@@ -190,7 +190,11 @@ export const createShopQueries = (deps: QueryDeps): ShopQueries => {
       const model = await caughtUp(readModels.subscriptions);
       return mySubscriptions(model.subscriptions, directory, actor);
     },
-    customerOrders: async (actor) => customerOrders(await caughtUp(readModels.orders), actor),
+    // CUS-3: a company contact sees her companies' orders as the directory records them, never as the session claims.
+    customerOrders: async (actor) => {
+      const { orders, directory } = await portal();
+      return customerOrders(orders, actor, directory);
+    },
     subscription: async (subscriptionId) => {
       const streamId = subscriptionStreamId(subscriptionId);
       const loaded = orThrow(await handlers.subscription.load(streamId));
