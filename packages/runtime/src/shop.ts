@@ -9,6 +9,7 @@ import {
   type CommandHandler,
   type Envelope,
   type EventStore,
+  type HandleOptions,
   type ParkedEvent,
   type ParkedStore,
   type SnapshotPolicy,
@@ -185,8 +186,10 @@ export type Shop = Readonly<{
    * Handle one command given as raw input (a parsed request body): routed by
    * the stream's category, decoded by its codec (a float amount is an
    * `invalid-command` error naming the field; nothing is written), decided, appended.
+   * With `{ expectedVersion }` (an If-Match) it is decided only on the stream at
+   * that version; one another writer moved is a `wrong-expected-version` error.
    */
-  execute: (streamId: string, input: unknown) => Promise<ExecuteResult<ShopEvent>>;
+  execute: (streamId: string, input: unknown, options?: HandleOptions) => Promise<ExecuteResult<ShopEvent>>;
   reactors: readonly ShopReactor[];
   readModels: ReadModels;
   queries: ShopQueries;
@@ -284,7 +287,7 @@ export const createShop = (options: ShopOptions): Shop => {
   let running = false;
   let loops: Promise<void>[] = [];
 
-  const execute = (streamId: string, input: unknown): Promise<ExecuteResult<ShopEvent>> => {
+  const execute = (streamId: string, input: unknown, options?: HandleOptions): Promise<ExecuteResult<ShopEvent>> => {
     const type = commandTypeOf(input);
     const handler = typeof streamId === 'string' ? handlerFor(streamId) : undefined;
     const category = handler === undefined ? '(unknown)' : (decoders.kindOf(streamId)?.category ?? '(unknown)');
@@ -301,7 +304,7 @@ export const createShop = (options: ShopOptions): Shop => {
           return E.left(unknownStream(streamId, decoders.categories));
         }
         const started = performance.now();
-        const handled = (await handler.handle(streamId, input)) as ExecuteResult<ShopEvent>;
+        const handled = (await handler.handle(streamId, input, options)) as ExecuteResult<ShopEvent>;
         const outcome = E.isLeft(handled)
           ? (handled.left.code ?? handled.left.kind)
           : handled.right.duplicate
