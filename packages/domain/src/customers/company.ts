@@ -44,8 +44,11 @@ export type CompanyEvent =
 export const COMPANY_STREAM_PREFIX = 'company-';
 export const companyStreamId = (companyId: string): string => `${COMPANY_STREAM_PREFIX}${companyId}`;
 
-const RegisterCompanyData = t.strict({ companyId: NonEmptyString, name: NonEmptyString }, 'RegisterCompanyData');
+export const RegisterCompanyData = t.strict({ companyId: NonEmptyString, name: NonEmptyString }, 'RegisterCompanyData');
 const ContactData = t.strict({ customerId: NonEmptyString }, 'ContactData');
+// One codec under each command's name, so tools that read `<Type>Data` (docs/wire-format.md) find them.
+export const AddCompanyContactData = ContactData;
+export const RemoveCompanyContactData = ContactData;
 
 export type CompanyCommand =
   | Command<'RegisterCompany', t.TypeOf<typeof RegisterCompanyData>>
