@@ -1,9 +1,9 @@
 /**
  * One queue per key: work for the same order stream runs one at a time in
- * this process, so the If-Match check, the command and the policies that
- * follow it are not interleaved with another request for that order. (The
- * store still arbitrates between processes: the handler appends with the
- * version it read.)
+ * this process, so a command and the policies that follow it are not
+ * interleaved with another request for that order. (Between processes the
+ * store arbitrates: the handler appends with the version it read, and an
+ * If-Match is that expected version.)
  */
 export const createKeyedLock = () => {
   const tails = new Map<string, Promise<unknown>>();

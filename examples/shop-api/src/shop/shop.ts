@@ -37,8 +37,8 @@ import { accountEmailsProjection } from './account-emails.js';
  * stream kind (order, receipts, subscription, customer, company), decodes
  * raw input with their codecs, runs every policy (the receipts policy
  * included) as a checkpointed reactor and keeps the read models. This file
- * adds what an HTTP shop needs around it: If-Match against the stream
- * version, the policies settled before a request is answered (so the answer
+ * adds what an HTTP shop needs around it: If-Match as the expected stream
+ * version of the write, the policies settled before a request is answered (so the answer
  * already shows what they did), the account invitation of CUS-1 (a token
  * only @ordersource/accounts may make) put into the order confirmation, and
  * the messages sent through @ordersource/notify.
@@ -181,8 +181,9 @@ export const createShop = (options: ShopOptions) => {
 
     /**
      * Decode raw `{ type, data }` with the order codecs (the runtime does), then
-     * handle it. `ifMatch` (from If-Match) must equal the stream's version, else
-     * nothing is written. The policies have run when it resolves.
+     * handle it. `ifMatch` (from If-Match) is the write's expected stream version:
+     * a stream another writer moved (this process or another on the same store)
+     * is `version-mismatch` and nothing is written. The policies have run when it resolves.
      */
     orderCommand: async (
       orderId: string,
@@ -191,15 +192,18 @@ export const createShop = (options: ShopOptions) => {
       ifMatch?: number,
     ): Promise<E.Either<ShopError, Outcome>> => {
       const streamId = orderStreamId(orderId);
-      const handled = await lock(streamId, async () => {
-        if (ifMatch !== undefined) {
-          const current = await orders.load(streamId);
-          if (E.isLeft(current)) return current;
-          if (current.right.version !== ifMatch) return E.left(stale(streamId, ifMatch, current.right.version));
-        }
-        return runtime.execute(streamId, { type: raw.type, data: raw.data, metadata: meta });
-      });
-      if (E.isLeft(handled)) return handled;
+      // The If-Match is the append's expected version: it holds against another process on the same store too.
+      const handled = await lock(streamId, () =>
+        runtime.execute(
+          streamId,
+          { type: raw.type, data: raw.data, metadata: meta },
+          ifMatch === undefined ? undefined : { expectedVersion: ifMatch },
+        ),
+      );
+      if (E.isLeft(handled))
+        return handled.left.kind === 'wrong-expected-version'
+          ? E.left(stale(streamId, ifMatch ?? -1, handled.left.actual))
+          : handled;
       if (!handled.right.duplicate) await settle();
       const after = await orders.load(streamId);
       return E.right(
