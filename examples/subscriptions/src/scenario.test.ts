@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from './scenario.js';
 
-/** Issue 13's "done when" walkthrough, run end to end over the store, the order model and the receipts. */
+/** Issue 13's "done when" walkthrough, run end to end by the shop runtime: its timers and reactors bill, nothing by hand. */
 
 describe('examples/subscriptions: trial, two renewals, a recovered failure, an upgrade, a close at period end, analytics', () => {
   it('bills each period once, recovers the declined renewal by the retry, prorates the upgrade and closes at the end of the period', async () => {
@@ -50,10 +50,10 @@ describe('examples/subscriptions: trial, two renewals, a recovered failure, an u
 
   it('the history says who, when, what, with the reason and the note; the analytics count the churn and the trial converted', async () => {
     const r = await runScenario();
-    // The close took effect by the billing timer at the period end; the customer decided it on 10 April.
+    // The close took effect by the shop's timer at the period end; the customer decided it on 10 April.
     expect(r.history[0]).toMatchObject({
       at: '2027-04-19T09:00:00.000Z',
-      actor: { kind: 'system', id: 'billing' },
+      actor: { kind: 'system', id: 'timer' },
       message: 'closed by the customer: Switched to another service',
       reason: 'Switched to another service',
       note: 'moving to another tool',

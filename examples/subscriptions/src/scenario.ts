@@ -1,33 +1,13 @@
+import { createEnvelopeDecoder, createInMemoryEventStore, project, type Actor, type Envelope } from '@ordersource/core';
+import type { Receipt } from '@ordersource/domain/receipts';
 import {
-  createCommandHandler,
-  createEnvelopeDecoder,
-  createInMemoryEventStore,
-  project,
-  type Actor,
-  type Envelope,
-} from '@ordersource/core';
-import { OrderEventCodec, orderDecider, orderStreamId, type OrderCommand, type OrderEvent } from '@ordersource/domain';
-import {
-  ReceiptsEventCodec,
-  receiptsDecider,
-  receiptsStreamId,
-  syncOrderReceipts,
-  type Receipt,
-  type ReceiptsEvent,
-} from '@ordersource/domain/receipts';
-import {
-  defaultSubscriptionSettings,
   portalSubscriptionView,
   renewalOrderId,
   SubscriptionEventCodec,
   subscriptionAnalytics,
-  subscriptionDecider,
-  subscriptionHistory,
   subscriptionsByStatus,
   subscriptionsProjection,
   subscriptionStreamId,
-  syncRenewalOrders,
-  syncRenewalPayments,
   type ChargeRequest,
   type PortalSubscriptionView,
   type SubscriptionAnalytics,
@@ -37,17 +17,21 @@ import {
   type SubscriptionListRow,
   type SubscriptionState,
 } from '@ordersource/domain/subscriptions';
+import { createShop, createVirtualClock, withPaymentPort, type Shop } from '@ordersource/runtime';
 import * as E from 'fp-ts/lib/Either.js';
 
 /**
- * The issue 13 walkthrough on one in-memory store: subscription, order and
- * receipts handlers, the subscription's timers run with RunDueWork, the
- * payment provider played by `charge` (it answers each charge request on the
- * renewal order, as a PSP webhook would).
+ * The issue 13 walkthrough on the shop runtime (docs/runtime.md,
+ * "Subscription billing"): `createShop` on an in-memory store and a virtual
+ * clock runs the subscription's timers, places each renewal order, hands its
+ * charges to the payment port, feeds the outcomes back and issues the
+ * receipts, all as reactors. Nothing here drives billing by hand: the
+ * scenario only sends what people do (the admin, Anna) and moves the clock.
+ * The payment provider is played by `charge` (it answers each charge request
+ * on the renewal order, as a PSP webhook would).
  */
 
 const admin: Actor = { kind: 'admin', id: 'sara', name: 'Sara' };
-const billing: Actor = { kind: 'system', id: 'billing' };
 const psp: Actor = { kind: 'provider', id: 'psp' };
 const anna: Actor = { kind: 'customer', id: 'cu-anna' };
 const rub = (amount: number) => ({ amount, currency: 'RUB' });
@@ -65,69 +49,54 @@ export type ScenarioResult = Readonly<{
 }>;
 
 export const runScenario = async (): Promise<ScenarioResult> => {
+  const clock = createVirtualClock('2027-01-04T09:00:00.000Z');
   const store = createInMemoryEventStore();
-  const decodeSubscription = createEnvelopeDecoder<SubscriptionEvent>(SubscriptionEventCodec);
-  const subscriptions = createCommandHandler({
-    store,
-    decider: subscriptionDecider(defaultSubscriptionSettings),
-    decodeEnvelope: decodeSubscription,
-  });
-  const orders = createCommandHandler({
-    store,
-    decider: orderDecider,
-    decodeEnvelope: createEnvelopeDecoder<OrderEvent>(OrderEventCodec),
-  });
-  const receiptsHandler = createCommandHandler({
-    store,
-    decider: receiptsDecider,
-    decodeEnvelope: createEnvelopeDecoder<ReceiptsEvent>(ReceiptsEventCodec),
-  });
+
+  // The payment provider: declines the charges listed in `declined`, pays the others.
+  const charges: { invoiceId: string; attempt: number; outcome: 'paid' | 'declined' }[] = [];
+  const declined = new Set(['anna-pro-r3#1']);
+  const ref: { shop?: Shop } = {};
+  const charge = async (request: ChargeRequest) => {
+    const invoiceId = request.orderStreamId.replace(`order-${renewalOrderId('')}`, '');
+    const outcome = declined.has(`${invoiceId}#${request.attempt}`) ? 'declined' : 'paid';
+    const answer =
+      outcome === 'paid'
+        ? { type: 'RecordSale', data: { paymentId: request.paymentId, amount: request.amount } }
+        : { type: 'FailPayment', data: { paymentId: request.paymentId, providerMessage: 'card declined' } };
+    // Idempotent by the request id: a charge delivered again is answered once.
+    const handled = await ref.shop!.execute(request.orderStreamId, {
+      ...answer,
+      metadata: { commandId: `psp-${request.id}`, actor: psp, at: clock.now() },
+    });
+    if (E.isLeft(handled)) throw new Error(`${answer.type} refused: ${handled.left.message}`);
+    if (!handled.right.duplicate) charges.push({ invoiceId, attempt: request.attempt, outcome });
+  };
+  const shop = createShop({ store, clock, reactors: withPaymentPort(charge, { vatRate: 'vat22' }) });
+  ref.shop = shop;
 
   let n = 0;
   const send = async (type: SubscriptionCommand['type'], data: unknown, actor: Actor, at: string) => {
-    const command = { type, data, metadata: { commandId: `demo-${++n}`, actor, at } } as SubscriptionCommand;
-    const handled = await subscriptions.handle(subscriptionStreamId(SUB), command);
+    // The clock first: time moves on to when the person acts, and everything due by then happens.
+    await shop.advance(Math.max(0, Date.parse(at) - Date.parse(clock.now())));
+    const handled = await shop.execute(subscriptionStreamId(SUB), {
+      type,
+      data,
+      metadata: { commandId: `demo-${++n}`, actor, at },
+    });
     if (E.isLeft(handled)) throw new Error(`${type} refused: ${JSON.stringify(handled.left)}`);
+    const report = await shop.runUntilIdle();
+    if (report.refusals.length > 0 || report.parked.length > 0) throw new Error(JSON.stringify(report.refusals));
   };
-
-  // The payment provider: declines the charges listed in `declined`, pays the others.
-  const answered = new Set<string>();
-  const charges: { invoiceId: string; attempt: number; outcome: 'paid' | 'declined' }[] = [];
-  const declined = new Set(['anna-pro-r3#1']);
-  const charge = async (request: ChargeRequest, at: string) => {
-    const invoiceId = request.orderStreamId.replace(orderStreamId(renewalOrderId('')), '');
-    const outcome = declined.has(`${invoiceId}#${request.attempt}`) ? 'declined' : 'paid';
-    const command = (
-      outcome === 'paid'
-        ? { type: 'RecordSale', data: { paymentId: request.paymentId, amount: request.amount } }
-        : { type: 'FailPayment', data: { paymentId: request.paymentId, providerMessage: 'card declined' } }
-    ) as Pick<OrderCommand, 'type' | 'data'>;
-    const handled = await orders.handle(request.orderStreamId, {
-      ...command,
-      metadata: { commandId: `psp-${request.id}`, actor: psp, at },
-    } as OrderCommand);
-    if (E.isLeft(handled)) throw new Error(`${command.type} refused: ${JSON.stringify(handled.left)}`);
-    charges.push({ invoiceId, attempt: request.attempt, outcome });
-    const back = await syncRenewalPayments({ store, subscriptions, orderId: renewalOrderId(invoiceId) });
-    if (E.isLeft(back) || back.right.length > 0) throw new Error('payment outcome refused');
-  };
-
-  // What the runtime's timers and reactors do, here in one step at `at`.
-  const tick = async (at: string) => {
-    await send('RunDueWork', { at }, billing, at);
-    const report = await syncRenewalOrders({ store, orders, subscriptionId: SUB, renewalOrders: { vatRate: 'vat22' } });
-    if (E.isLeft(report) || report.right.refused.length > 0) throw new Error('renewal orders refused');
-    for (const request of report.right.charges) {
-      if (answered.has(request.id)) continue;
-      answered.add(request.id);
-      await charge(request, at);
-    }
+  const until = async (at: string) => {
+    const report = await shop.advance(Date.parse(at) - Date.parse(clock.now()));
+    if (report.refusals.length > 0 || report.parked.length > 0)
+      throw new Error(JSON.stringify([...report.refusals, ...report.parked]));
   };
 
   const state = async () => {
-    const loaded = await subscriptions.load(subscriptionStreamId(SUB));
-    if (E.isLeft(loaded)) throw new Error(loaded.left.message);
-    return loaded.right.state;
+    const view = await shop.queries.subscription(SUB);
+    if (view === undefined) throw new Error('no subscription');
+    return view.state;
   };
 
   // 1. A quotation with a 14-day trial, confirmed by Anna herself.
@@ -154,12 +123,9 @@ export const runScenario = async (): Promise<ScenarioResult> => {
     '2027-01-04T09:00:00Z',
   );
   await send('ConfirmQuotation', {}, anna, '2027-01-05T09:00:00Z');
-  // 2. The trial ends on 19 January: first invoice; renewals on 19 February and 19 March.
-  await tick('2027-01-19T09:00:00Z');
-  await tick('2027-02-19T09:00:00Z');
-  await tick('2027-03-19T09:00:00Z'); // declined: past due
-  // 3. The dunning retry a day later succeeds.
-  await tick('2027-03-20T09:00:00Z');
+  // 2. The trial ends on 19 January: first invoice; renewals on 19 February and 19 March (declined: past due).
+  // 3. The dunning retry a day later succeeds. The shop's timers do all of it as the clock moves.
+  await until('2027-03-20T09:00:00Z');
   // 4. Upgrade to 3 seats on 4 April (15 of 31 days left): prorated.
   await send(
     'ChangePlan',
@@ -167,7 +133,6 @@ export const runScenario = async (): Promise<ScenarioResult> => {
     admin,
     '2027-04-04T09:00:00Z',
   );
-  await tick('2027-04-04T09:00:00Z');
   // 5. Anna closes from the portal at the end of the period, with a catalog reason.
   const portalBeforeClose = portalSubscriptionView(await state(), anna, { details: true });
   await send(
@@ -176,19 +141,11 @@ export const runScenario = async (): Promise<ScenarioResult> => {
     anna,
     '2027-04-10T09:00:00Z',
   );
-  await tick('2027-04-19T09:00:00Z');
-  await tick('2027-06-01T00:00:00Z'); // nothing more is billed
+  await until('2027-06-01T00:00:00Z'); // closed on 19 April: nothing more is billed
 
   // 6. Receipts of the second renewal's order, the history, the list and analytics.
-  const orderId = renewalOrderId('anna-pro-r2');
-  const synced = await syncOrderReceipts({ store, receipts: receiptsHandler, orders, orderId });
-  if (E.isLeft(synced)) throw new Error('receipts refused');
-  const receiptsState = await receiptsHandler.load(receiptsStreamId(orderId));
-  if (E.isLeft(receiptsState)) throw new Error('no receipts');
-  const receipts = receiptsState.right.state.issued.flatMap((id) => {
-    const record = receiptsState.right.state.receipts[id];
-    return record === undefined ? [] : [record.receipt];
-  });
+  const receipts = (await shop.queries.receipts(renewalOrderId('anna-pro-r2'))).map((record) => record.receipt);
+  const decodeSubscription = createEnvelopeDecoder<SubscriptionEvent>(SubscriptionEventCodec);
   const envelopes: Envelope<SubscriptionEvent>[] = [];
   for await (const raw of store.read(subscriptionStreamId(SUB))) {
     const decoded = decodeSubscription(raw);
@@ -203,7 +160,7 @@ export const runScenario = async (): Promise<ScenarioResult> => {
     portalBeforeClose,
     final,
     receipts,
-    history: subscriptionHistory(envelopes),
+    history: (await shop.queries.subscription(SUB))?.history ?? [],
     list: subscriptionsByStatus(model),
     analytics: subscriptionAnalytics(model),
   };
