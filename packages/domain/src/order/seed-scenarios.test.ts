@@ -382,6 +382,60 @@ describe('seed 001 — Pixpa client gallery (payment and fulfillment statuses)',
     ]);
   });
 
+  it('FUL-1/FUL-2 (issue 10.2): the studio corrects a status: the album comes back undelivered, expédiée -> traitée, then ships again with a new tracking number the client is told', async () => {
+    const s = shop();
+    await s.ok(
+      'px-7',
+      'PlaceOrder',
+      checkout(
+        'px-7',
+        'EUR',
+        { id: 'cl-1', name: 'Claire Martin', language: 'fr' },
+        offline,
+        [{ lineId: 'album', sku: 'ALBUM', name: 'Album photo', qty: 1, price: 12000, kind: 'physical' }],
+        { country: 'FR' },
+      ),
+      client,
+      '2026-11-24T09:00:00Z',
+    );
+    await s.ok('px-7', 'ConfirmOfflinePayment', {}, studio, '2026-11-24T10:00:00Z');
+    await s.ok(
+      'px-7',
+      'ShipOrder',
+      { shipmentId: 'colis-1', carrier: 'La Poste', trackingReference: '6A111' },
+      studio,
+      '2026-11-25T09:00:00Z',
+    );
+    expect((await s.state('px-7')).fulfillment.status).toBe('shipped');
+    // "Expédiée" was a mistake: the parcel came back, address unknown.
+    const back = await s.ok(
+      'px-7',
+      'CancelShipment',
+      { shipmentId: 'colis-1', reason: 'retour : adresse inconnue', returned: true },
+      studio,
+      '2026-11-27T09:00:00Z',
+    );
+    expect(back.fulfillment.status).toBe('processed');
+    const again = await s.ok(
+      'px-7',
+      'ShipOrder',
+      {
+        shipmentId: 'colis-2',
+        carrier: 'La Poste',
+        trackingReference: '6A222',
+        note: 'Nouvel envoi à la bonne adresse',
+        notify: { email: true, sms: false },
+      },
+      studio,
+      '2026-11-28T09:00:00Z',
+    );
+    expect(again.fulfillment.status).toBe('shipped');
+    expect(again.fulfillment.shipments.map((shipment) => shipment.trackingReference)).toEqual(['6A222']);
+    const told = s.notifications.at(-1);
+    expect(told).toMatchObject({ note: 'Nouvel envoi à la bonne adresse', language: 'fr' });
+    expect(JSON.stringify(told)).toContain('6A222');
+  });
+
   it('PAY-2/PAY-5: cancelled order, refunded outside, then marked "remboursé"', async () => {
     const s = shop();
     await s.ok(
@@ -546,6 +600,60 @@ describe('seed 002 — ec2Biz purchase orders (order administration)', () => {
     const early = await s.send('ec-4', 'ShipOrder', { shipmentId: 'y' }, admin, '2026-11-24T20:00:00Z');
     expect(E.isLeft(early) && early.left.kind === 'domain' && early.left.code).toBe('fulfillment-on-hold');
     await s.ok('ec-4', 'ShipOrder', { shipmentId: 'z' }, admin, '2026-11-25T03:00:00Z');
+  });
+
+  it('ORD-7 (issue 10.1): once the 24 hours have passed the hold is over: the admin marks the order processed without shipping it, and the list no longer shows it on hold', async () => {
+    const s = shop();
+    await s.ok('ec-5', 'PlaceOrder', place('ec-5', { ipCountry: 'NG' }), member, '2026-11-24T02:00:00Z');
+    await s.ok('ec-5', 'RecordSale', { paymentId: 'ec-5-p1', amount: hkd(36000) }, system, '2026-11-24T04:00:00Z');
+    const early = await s.send('ec-5', 'MarkProcessed', {}, admin, '2026-11-24T20:00:00Z');
+    expect(E.isLeft(early)).toBe(true);
+    const processed = await s.ok('ec-5', 'MarkProcessed', { note: '已核實買家身份' }, admin, '2026-11-25T03:00:00Z');
+    expect(processed.fulfillment.status).toBe('processed');
+    expect(listOrders(project(ordersProjection, s.log), { fulfillmentStatus: ['on_hold'] })).toEqual([]);
+  });
+
+  it('ORD-2 (issue 10.4): the admin confirms a pending order in one action after checking the gateway; it can ship at once', async () => {
+    const s = shop();
+    await s.ok('ec-6', 'PlaceOrder', place('ec-6'), member, '2026-11-24T02:00:00Z');
+    expect((await s.state('ec-6')).status).toBe('pending');
+    const confirmed = await s.ok(
+      'ec-6',
+      'ConfirmOrder',
+      { paymentReceived: true, note: '已在付款閘道確認收款' },
+      admin,
+      '2026-11-24T05:00:00Z',
+    );
+    expect(confirmed.status).toBe('confirmed');
+    await s.ok('ec-6', 'ShipOrder', { shipmentId: 'sf-1', carrier: 'SF Express' }, admin, '2026-11-24T06:00:00Z');
+  });
+
+  it("ORD-4/FUL-2 (issue 10.2): shipping data is corrected after the fact; the history and the customer's view show the corrected tracking number", async () => {
+    const s = shop();
+    await s.ok('ec-7', 'PlaceOrder', place('ec-7'), member, '2026-11-24T02:00:00Z');
+    await s.ok('ec-7', 'RecordSale', { paymentId: 'ec-7-p1', amount: hkd(36000) }, system, '2026-11-24T02:01:00Z');
+    await s.ok(
+      'ec-7',
+      'ShipOrder',
+      { shipmentId: 'sf-1', carrier: 'SF Express', trackingReference: 'SF100' },
+      admin,
+      '2026-11-24T06:00:00Z',
+    );
+    const fixed = await s.ok(
+      'ec-7',
+      'AmendShipment',
+      { shipmentId: 'sf-1', trackingReference: 'SF101', note: '更正運單號碼', notify: { email: true, sms: true } },
+      admin,
+      '2026-11-24T08:00:00Z',
+    );
+    expect(fixed.fulfillment.shipments[0]?.trackingReference).toBe('SF101');
+    const history = statusHistory(project(statusHistoryProjection, s.log), 'ec-7');
+    expect(history[0]).toMatchObject({ event: 'ShipmentAmended', status: 'shipment corrected' });
+    // The customer is told, with the corrected number (NOT-2).
+    expect(JSON.stringify(s.notifications.at(-1))).toContain('SF101');
+    const view = customerOrders(project(ordersProjection, s.log), member, emptyDirectory);
+    expect(JSON.stringify(view)).toContain('SF101');
+    expect(JSON.stringify(view)).not.toContain('SF100');
   });
 
   it('ORD-6/ORD-10: a duplicate order is deleted (discarded, reason kept); the printed receipt escapes customer text', async () => {
