@@ -1,10 +1,10 @@
-import { createInMemoryEventStore, type Actor } from '@ordersource/core';
+import { createInMemoryEventStore, type Actor, type Envelope } from '@ordersource/core';
 import { renewalOrderId, subscriptionStreamId, type ChargeRequest } from '@ordersource/domain/subscriptions';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { createVirtualClock, days } from './clock.js';
 import { createShop, type Shop } from './shop.js';
-import { withPaymentPort } from './subscription-billing.js';
+import { renewalChargesReactor, withPaymentPort } from './subscription-billing.js';
 
 /**
  * Issue 13 on the runtime: a shop on `createShop` bills subscriptions by
@@ -170,5 +170,32 @@ describe('subscription billing as reactors of the runtime (issue 13, SUB-2, PAY-
     expect(await countStored(shop)).toBe(stored);
     // The port is asked again with the same ids: the provider dedupes by them.
     expect([...requests].sort()).toEqual(charged.map((c) => c.id).sort());
+  });
+
+  it('a charge waits for its order: before the renewal order is placed the charge reactor fails (retried later), then charges once placed', async () => {
+    // A shop without the order reactor: the invoice is there, its order is not.
+    const store = createInMemoryEventStore();
+    const clock = createVirtualClock(START);
+    const shop = createShop({
+      store,
+      clock,
+      reactors: (defaults) => defaults.filter((r) => r.name !== 'subscriptions.renewal-orders'),
+    });
+    await start(shop);
+    await shop.advance(days(15));
+    let invoiced: Envelope | undefined;
+    for await (const raw of store.read(subscriptionStreamId(SUB)))
+      if (raw.event.type === 'SubscriptionInvoiced') invoiced = raw;
+    if (invoiced === undefined) throw new Error('not invoiced');
+    const requests: ChargeRequest[] = [];
+    const reactor = renewalChargesReactor((request) => void requests.push(request), { vatRate: 'vat22' });
+    await expect(reactor.react(invoiced as never, { store, raw: invoiced })).rejects.toThrow(/is not placed yet/);
+    expect(requests).toEqual([]);
+    // The order reactor catches up (here: a shop that runs it, over the same store).
+    await createShop({ store, clock }).runUntilIdle();
+    await reactor.react(invoiced as never, { store, raw: invoiced });
+    expect(requests.map((r) => [r.orderStreamId, r.attempt, r.amount])).toEqual([
+      [`order-${renewalOrderId(`${SUB}-r1`)}`, 1, rub(99_000)],
+    ]);
   });
 });
