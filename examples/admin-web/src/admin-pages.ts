@@ -60,10 +60,12 @@ const shell = (ctx: AdminContext, title: string, current: string, body: Html): H
 
 const fmt = (amount: number, currency: string): string => money.format({ amount, currency });
 
-export const adminLoginPage = (flash?: PageOptions['flash']): Html =>
+/** `csrf`: the pre-session login token (login CSRF: nobody logs a browser into an account it did not choose). */
+export const adminLoginPage = (csrf: string, flash?: PageOptions['flash']): Html =>
   page(
     { language: 'en', title: 'Shop admin: log in', ...(flash === undefined ? {} : { flash }) },
     html`<form method="post" action="/admin/login">
+      <input type="hidden" name="_csrf" value="${csrf}" />
       <label>User name <input type="text" name="username" autocomplete="username" required /></label>
       <label>Password <input type="password" name="password" autocomplete="current-password" required /></label>
       <button>Log in</button>

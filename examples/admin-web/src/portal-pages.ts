@@ -43,12 +43,14 @@ const shell = (ctx: PortalContext, title: string, current: string, body: Html): 
   );
 };
 
-export const portalLoginPage = (language: string, flash?: PageOptions['flash']): Html => {
+/** `csrf`: the pre-session login token, as on the admin login. */
+export const portalLoginPage = (language: string, csrf: string, flash?: PageOptions['flash']): Html => {
   const w = wordsFor(language);
   return page(
     { language, title: w.login, languagePicker: true, ...(flash === undefined ? {} : { flash }) },
     html`<form method="post" action="/portal/login">
       <input type="hidden" name="lang" value="${language}" />
+      <input type="hidden" name="_csrf" value="${csrf}" />
       <label>${w.email} <input type="email" name="email" autocomplete="username" required /></label>
       <label>${w.password} <input type="password" name="password" autocomplete="current-password" required /></label>
       <button>${w.login}</button>
@@ -60,6 +62,7 @@ export const portalLoginPage = (language: string, flash?: PageOptions['flash']):
 export const portalSignupPage = (
   language: string,
   invitation: Readonly<{ customerId: string; token: string; name: string; email: string }>,
+  csrf: string,
   flash?: PageOptions['flash'],
 ): Html => {
   const w = wordsFor(language);
@@ -70,6 +73,7 @@ export const portalSignupPage = (
         <input type="hidden" name="customer" value="${invitation.customerId}" />
         <input type="hidden" name="token" value="${invitation.token}" />
         <input type="hidden" name="lang" value="${language}" />
+        <input type="hidden" name="_csrf" value="${csrf}" />
         <p>${w.email}: <strong>${invitation.email}</strong></p>
         <label
           >${w.name} <input type="text" name="name" value="${invitation.name}" autocomplete="name" required

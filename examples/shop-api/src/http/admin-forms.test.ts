@@ -23,7 +23,7 @@ const act = async (orderId: string, type: string, form: Record<string, string>) 
 beforeAll(async () => {
   shop = await startTestShop();
   admin = formClient(shop.url);
-  expect((await admin.post('/admin/login', ADMIN)).status).toBe(303);
+  expect((await admin.login('/admin/login', ADMIN)).status).toBe(303);
 });
 afterAll(async () => {
   await shop.stop();

@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as E from 'fp-ts/lib/Either.js';
 import { derivedId, money, newId, type Actor } from '@ordersource/core';
 import { customerOrder, customerStatusHistory, listOrders, renderOrderSummaryHtml } from '@ordersource/domain';
@@ -29,6 +30,7 @@ import {
   type PageOptions,
 } from '@ordersource/example-admin-web';
 import { adminLogin, customerLogin, orderFilterOf, orderVisibleTo, paymentUrl, qrDataUrl } from './api-routes.js';
+import { createLoginCsrf, LOGIN_CSRF_COOKIE } from './login-csrf.js';
 import { clientAddress, isProblem, loginWait, nowIso, sessionOf, type Deps } from './deps.js';
 import { problemOfError } from './problem.js';
 import { SESSION_COOKIE, type Session } from './sessions.js';
@@ -38,7 +40,8 @@ import { SESSION_COOKIE, type Session } from './sessions.js';
  * the guest order-status page at /orders/status. Forms post
  * application/x-www-form-urlencoded with the session's CSRF token in
  * `_csrf`; a post without it (or with another session's) is refused with 403
- * before anything is read. A refused command shows the page again with the
+ * before anything is read. The login and sign-up forms, before any session,
+ * carry a pre-session token bound to a cookie (login-csrf.ts), checked the same way. A refused command shows the page again with the
  * problem's text (422); an accepted one redirects (303) back to the page.
  */
 
@@ -52,8 +55,9 @@ const readForm = async (c: Context): Promise<Form> => {
   return form;
 };
 
-const send = (_c: Context, page: Html, status = 200): Response =>
-  new Response(toString(page), { status, headers: { 'content-type': 'text/html; charset=utf-8' } });
+/** Through the context, so the cookies set on it (the login form's CSRF nonce) go out with the page. */
+const send = (c: Context, page: Html, status = 200): Response =>
+  c.body(toString(page), status as ContentfulStatusCode, { 'content-type': 'text/html; charset=utf-8' });
 
 export const registerPageRoutes = (app: Hono, deps: Deps): void => {
   const { shop } = deps;
@@ -91,19 +95,49 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
           headers: { 'content-type': 'text/plain; charset=utf-8' },
         });
 
+  const loginCsrf = createLoginCsrf();
+  /** The login form's token; sets the nonce cookie when the browser has none (or a malformed one). */
+  const loginToken = (c: Context): string => {
+    let nonce = getCookie(c, LOGIN_CSRF_COOKIE);
+    if (!loginCsrf.wellFormed(nonce)) {
+      nonce = loginCsrf.newNonce();
+      setCookie(c, LOGIN_CSRF_COOKIE, nonce, {
+        httpOnly: true,
+        sameSite: 'Lax',
+        secure: deps.config.secureCookies,
+        path: '/',
+      });
+    }
+    return loginCsrf.tokenFor(nonce);
+  };
+  /** A login or sign-up post without its pre-session token (or with another browser's) is 403, before any password is checked. */
+  const loginCsrfRefused = (c: Context, form: Form): Response | undefined =>
+    loginCsrf.matches(getCookie(c, LOGIN_CSRF_COOKIE), form['_csrf'])
+      ? undefined
+      : new Response('The form is missing its CSRF token (or it is not this browser’s). Reload the page.', {
+          status: 403,
+          headers: { 'content-type': 'text/plain; charset=utf-8' },
+        });
+
   // ---- admin ----------------------------------------------------------------
 
   app.get('/admin', (c) => c.redirect('/admin/orders', 303));
-  app.get('/admin/login', (c) => send(c, adminLoginPage()));
+  app.get('/admin/login', (c) => send(c, adminLoginPage(loginToken(c))));
   app.post('/admin/login', async (c) => {
     const form = await readForm(c);
+    const forged = loginCsrfRefused(c, form);
+    if (forged !== undefined) return forged;
     const username = form['username'] ?? '';
     const wait = loginWait(deps, clientAddress(c), `admin:${username}`);
     if (wait !== undefined)
-      return send(c, adminLoginPage({ kind: 'error', text: `Too many attempts. Try again in ${wait} s.` }), 429);
+      return send(
+        c,
+        adminLoginPage(loginToken(c), { kind: 'error', text: `Too many attempts. Try again in ${wait} s.` }),
+        429,
+      );
     const admin = await adminLogin(deps, username, form['password'] ?? '');
     if (admin === undefined)
-      return send(c, adminLoginPage({ kind: 'error', text: 'Wrong user name or password.' }), 401);
+      return send(c, adminLoginPage(loginToken(c), { kind: 'error', text: 'Wrong user name or password.' }), 401);
     startSession(c, admin, 'en');
     return c.redirect('/admin/orders', 303);
   });
@@ -277,16 +311,21 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
     ...(flash === undefined ? {} : { flash }),
   });
 
-  app.get('/portal/login', (c) => send(c, portalLoginPage(languageFor(c))));
+  app.get('/portal/login', (c) => send(c, portalLoginPage(languageFor(c), loginToken(c))));
   app.post('/portal/login', async (c) => {
     const form = await readForm(c);
+    const forged = loginCsrfRefused(c, form);
+    if (forged !== undefined) return forged;
     const language = pageLanguage(form['lang']);
     const w = wordsFor(language);
     const outcome = await customerLogin(deps, c, form['email'] ?? '', form['password'] ?? '');
     if (isProblem(outcome))
       return send(
         c,
-        portalLoginPage(language, { kind: 'error', text: outcome.status === 429 ? w.tooMany : w.wrongLogin }),
+        portalLoginPage(language, loginToken(c), {
+          kind: 'error',
+          text: outcome.status === 429 ? w.tooMany : w.wrongLogin,
+        }),
         outcome.status,
       );
     deps.sessions.destroy(outcome.id);
@@ -314,7 +353,10 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
     const w = wordsFor(language);
     if (state === undefined || state.status !== 'guest' || state.email === undefined || token === '')
       return send(c, portalMessagePage(language, w.signUp, w.notFound), 404);
-    return send(c, portalSignupPage(language, { customerId, token, name: state.name, email: state.email }));
+    return send(
+      c,
+      portalSignupPage(language, { customerId, token, name: state.name, email: state.email }, loginToken(c)),
+    );
   });
 
   const languageOfCustomer = async (customerId: string): Promise<string> => {
@@ -325,6 +367,8 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
 
   app.post('/portal/signup', async (c) => {
     const form = await readForm(c);
+    const forged = loginCsrfRefused(c, form);
+    if (forged !== undefined) return forged;
     const customerId = form['customer'] ?? '';
     const token = form['token'] ?? '';
     const language = form['lang'] === undefined ? await languageOfCustomer(customerId) : pageLanguage(form['lang']);
@@ -345,6 +389,7 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
         portalSignupPage(
           language,
           { customerId, token, name: form['name'] ?? state.name, email: state.email },
+          loginToken(c),
           {
             kind: 'error',
             text: p.detail,

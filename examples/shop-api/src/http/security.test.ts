@@ -6,6 +6,7 @@ import {
   bearer,
   csrfOf,
   formClient,
+  invitationLink,
   json,
   placeOrder,
   signedWebhook,
@@ -86,7 +87,7 @@ describe('CUS-3: a customer sees and acts on her own orders only', () => {
 describe('CSRF', () => {
   it('an admin form posted without the session’s CSRF token is refused (403) and changes nothing; with it, it passes', async () => {
     const browser = formClient(shop.url);
-    expect((await browser.post('/admin/login', ADMIN)).status).toBe(303);
+    expect((await browser.login('/admin/login', ADMIN)).status).toBe(303);
     const page = await (await browser.get('/admin/orders/olga-1')).text();
     const before = (await shop.shop.order('olga-1'))!.version;
     const forged = await browser.post('/admin/orders/olga-1/actions/ProcessOrder', { status: 'Forged' });
@@ -107,7 +108,7 @@ describe('CSRF', () => {
 
   it('an API call on a cookie session needs X-CSRF-Token; a bearer token does not', async () => {
     const browser = formClient(shop.url);
-    await browser.post('/admin/login', ADMIN);
+    await browser.login('/admin/login', ADMIN);
     const cookieOnly = await fetch(
       `${shop.url}/api/orders/olga-1/commands/ProcessOrder`,
       json({ status: 'Via cookie' }, { cookie: browser.cookie() }),
@@ -206,7 +207,7 @@ describe('hostile strings are escaped in every page', () => {
       ),
     );
     const browser = formClient(shop.url);
-    await browser.post('/admin/login', ADMIN);
+    await browser.login('/admin/login', ADMIN);
     const pages = [
       await (await browser.get('/admin/orders/evil-1')).text(),
       await (await browser.get('/admin/orders')).text(),
@@ -222,6 +223,56 @@ describe('hostile strings are escaped in every page', () => {
     }
     // Persian customer: her portal is right to left.
     expect(pages[4]).toContain('dir="rtl"');
+  });
+});
+
+describe('login CSRF: the login and sign-up forms carry a pre-session token bound to a cookie', () => {
+  it('a login or sign-up post without the form’s token (or with another browser’s) is 403 and logs nobody in; with it, it works', async () => {
+    const sessionSet = (response: Response) =>
+      response.headers.getSetCookie().some((c) => c.startsWith('shop_session='));
+    // No cookie, no token: what a form on another site posts.
+    const bare = await formClient(shop.url).post('/admin/login', ADMIN);
+    expect(bare.status).toBe(403);
+    expect(sessionSet(bare)).toBe(false);
+    // The attacker's own token (from the page she opened) does not go with the victim's cookie.
+    const attacker = formClient(shop.url);
+    const attackerToken = csrfOf(await (await attacker.get('/admin/login')).text());
+    const victim = formClient(shop.url);
+    await victim.get('/admin/login');
+    expect(victim.cookie()).toBe('');
+    const crossed = await victim.post('/admin/login', { ...ADMIN, _csrf: attackerToken });
+    expect(crossed.status).toBe(403);
+    expect(sessionSet(crossed)).toBe(false);
+    // A token without its cookie.
+    expect((await formClient(shop.url).post('/admin/login', { ...ADMIN, _csrf: attackerToken })).status).toBe(403);
+
+    const lena = { id: 'cust-lena', name: 'Lena Orlova', email: 'lena@example.ru', language: 'ru' };
+    await placeOrder(
+      shop.url,
+      checkoutBody({ orderId: 'lena-1', orderNumber: 'SO-L1', customer: lena, offline: true }),
+    );
+    await shop.shop.notifier.drain();
+    // Sign-up (CUS-1): the invitation's own form without its token is refused, the invitation stays unused.
+    const link = new URL(invitationLink(shop.shop, 'lena-1'));
+    const forgedSignUp = await formClient(shop.url).post('/portal/signup', {
+      customer: link.searchParams.get('customer') ?? '',
+      token: link.searchParams.get('token') ?? '',
+      name: 'Mallory',
+      password: 'mallory-password-1',
+    });
+    expect(forgedSignUp.status).toBe(403);
+    expect((await shop.shop.customer('cust-lena'))?.status).toBe('guest');
+    await signUp(shop, 'lena-1', 'lena-password-1');
+
+    // Portal login: refused without the token, logged in with it.
+    const browser = formClient(shop.url);
+    const forgedLogin = await browser.post('/portal/login', { email: lena.email, password: 'lena-password-1' });
+    expect(forgedLogin.status).toBe(403);
+    expect(sessionSet(forgedLogin)).toBe(false);
+    const login = await browser.login('/portal/login', { email: lena.email, password: 'lena-password-1' });
+    expect(login.status).toBe(303);
+    expect(sessionSet(login)).toBe(true);
+    expect((await browser.get('/portal')).status).toBe(200);
   });
 });
 

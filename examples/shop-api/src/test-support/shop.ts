@@ -90,15 +90,24 @@ export const invitationLink = (shop: RunningShop['shop'], orderId: string): stri
   return link.replace(/[\u2066-\u2069]/g, '');
 };
 
-/** A browser-like client without a browser: keeps the session cookie, posts forms, never follows redirects. */
+/**
+ * A browser-like client without a browser: keeps its cookies (the session and
+ * the login form's CSRF nonce), posts forms, never follows redirects.
+ */
 export const formClient = (url: string) => {
+  const jar = new Map<string, string>();
   let cookie = '';
   const remember = (response: Response) => {
-    const set = response.headers.get('set-cookie');
-    const match = set?.match(/shop_session=([^;]*)/);
-    if (match !== undefined && match !== null) cookie = `shop_session=${match[1]}`;
+    for (const set of response.headers.getSetCookie()) {
+      const match = set.match(/^([^=;]+)=([^;]*)/);
+      if (match === null) continue;
+      const [, name, value] = match as unknown as [string, string, string];
+      if (value === '' || /max-age=0/i.test(set)) jar.delete(name);
+      else jar.set(name, value);
+    }
+    cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
   };
-  return {
+  const client = {
     get: async (path: string) => {
       const response = await fetch(`${url}${path}`, { headers: cookie === '' ? {} : { cookie }, redirect: 'manual' });
       remember(response);
@@ -114,8 +123,15 @@ export const formClient = (url: string) => {
       remember(response);
       return response;
     },
-    cookie: () => cookie,
+    /** Only the session cookie (what a cookie-authenticated API call sends). */
+    cookie: () => (jar.has('shop_session') ? `shop_session=${jar.get('shop_session')}` : ''),
+    /** Open a login page and post its form, with the page's pre-session CSRF token. */
+    login: async (path: string, form: Record<string, string>) => {
+      const page = await client.get(path);
+      return client.post(path, { ...form, _csrf: csrfOf(await page.text()) });
+    },
   };
+  return client;
 };
 
 /** The CSRF token a page's forms carry. */
@@ -131,8 +147,10 @@ export const signUp = async (running: RunningShop, orderId: string, password: st
   const client = formClient(running.url);
   const form = await client.get(`${link.pathname}${link.search}`);
   if (form.status !== 200) throw new Error(`sign-up page: ${form.status}`);
-  const lang = (await form.text()).match(/name="lang" value="([^"]*)"/)?.[1] ?? 'en';
+  const text = await form.text();
+  const lang = text.match(/name="lang" value="([^"]*)"/)?.[1] ?? 'en';
   const posted = await client.post('/portal/signup', {
+    _csrf: csrfOf(text),
     lang,
     customer: link.searchParams.get('customer') ?? '',
     token: link.searchParams.get('token') ?? '',
