@@ -35,4 +35,10 @@ cat > tsconfig.json <<'JSON'
   "target": "ES2022", "noEmit": true, "skipLibCheck": true, "types": ["node"] }, "files": ["consumer.ts"] }
 JSON
 npx tsc -p tsconfig.json
+# The installed `ordersource` command runs its built dist/ (issue 15): help, and seed 003's marked-goods
+# scenario from stdin, whose output must be exactly what examples/cli-simulate expects.
+./node_modules/.bin/ordersource --help | grep -q 'simulate'
+./node_modules/.bin/ordersource simulate - < "$root/examples/cli-simulate/receipts/marked-goods.jsonl" > simulated.jsonl
+diff -u "$root/examples/cli-simulate/receipts/marked-goods.expected.jsonl" simulated.jsonl
+echo "pack-check: the installed ordersource command ran seed 003's marked-goods scenario from its dist/"
 echo "pack-check: the packed packages import and type-check in a project outside the workspace"
