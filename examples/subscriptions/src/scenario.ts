@@ -17,7 +17,7 @@ import {
   type SubscriptionListRow,
   type SubscriptionState,
 } from '@ordersource/domain/subscriptions';
-import { createShop, createVirtualClock, withPaymentPort, type Shop } from '@ordersource/runtime';
+import { createShop, createVirtualClock, type Shop } from '@ordersource/runtime';
 import * as E from 'fp-ts/lib/Either.js';
 
 /**
@@ -71,7 +71,7 @@ export const runScenario = async (): Promise<ScenarioResult> => {
     if (E.isLeft(handled)) throw new Error(`${answer.type} refused: ${handled.left.message}`);
     if (!handled.right.duplicate) charges.push({ invoiceId, attempt: request.attempt, outcome });
   };
-  const shop = createShop({ store, clock, reactors: withPaymentPort(charge, { vatRate: 'vat22' }) });
+  const shop = createShop({ store, clock, charge }); // the payment provider for renewals (issue 13)
   ref.shop = shop;
 
   let n = 0;

@@ -54,7 +54,9 @@ import { createNotificationOutbox, type NotificationOutbox } from './outbox.js';
 import { createProjectionWorker, type ProjectionWorker } from './projections.js';
 import { createShopQueries, type ShopQueries } from './queries.js';
 import { shopProjections, type SubscriptionsModel } from './read-models.js';
-import { shopReactors, type ShopEffect, type ShopReactor } from './reactors.js';
+import { defaultRenewalOrderOptions, shopReactors, type ShopEffect, type ShopReactor } from './reactors.js';
+import { renewalChargesReactor, type ChargePort } from './subscription-billing.js';
+import type { RenewalOrderOptions } from '@ordersource/domain/subscriptions';
 import { checkRetryPolicy, createWaiter, defaultRetry, type RetryPolicy } from './retry.js';
 import { shopStreamKinds, type ShopEvent } from './shop-streams.js';
 import { createDecoderRegistry, type AnyStreamKind, type DecoderRegistry } from './streams.js';
@@ -98,6 +100,16 @@ export type ShopOptions = Readonly<{
   parked?: ParkedStore;
   /** More stream kinds (one category each), run like the shop's own. */
   streams?: readonly AnyStreamKind[];
+  /**
+   * Issue 13: the payment provider for subscription renewals. Each renewal
+   * invoice and each dunning retry is handed to it once per attempt (at least
+   * once: `request.id` is the provider's idempotency key); its outcome comes
+   * back as a payment on the renewal order. Without it, renewal orders are
+   * placed but nobody is charged.
+   */
+  charge?: ChargePort;
+  /** The renewal orders' options (the service line's VAT rate), or `false` for no subscription billing. */
+  subscriptionBilling?: RenewalOrderOptions | false;
   /** Change the reactors: given the shop's, return the ones to run. */
   reactors?: (defaults: readonly ShopReactor[]) => readonly ShopReactor[];
   /**
@@ -383,12 +395,17 @@ export const createShop = (options: ShopOptions): Shop => {
   const onParked = (name: string) => (raw: Envelope, attempts: number, error: string) =>
     report({ kind: 'parked', consumer: name, eventId: raw.eventId, streamId: raw.streamId, attempts, error });
 
-  const reactors = (options.reactors ?? ((defaults) => defaults))(
-    shopReactors({
-      settings,
-      ...(options.receipts === undefined ? {} : { receipts: options.receipts }),
-    }),
-  );
+  const billing = options.subscriptionBilling;
+  const defaults = shopReactors({
+    settings,
+    ...(options.receipts === undefined ? {} : { receipts: options.receipts }),
+    ...(billing === undefined ? {} : { subscriptionBilling: billing }),
+  });
+  const charged =
+    options.charge === undefined || billing === false
+      ? defaults
+      : [...defaults, renewalChargesReactor(options.charge, billing ?? defaultRenewalOrderOptions)];
+  const reactors = (options.reactors ?? ((all) => all))(charged);
   for (const reactor of reactors)
     consumers.push(
       createConsumer({

@@ -66,7 +66,7 @@ const billedShop = (decline: (request: ChargeRequest, invoiceNumber: number) => 
         id: request.id,
       });
   };
-  const shop = createShop({ store, clock, reactors: withPaymentPort(charge) });
+  const shop = createShop({ store, clock, charge });
   ref.shop = shop;
   return { shop, store, clock, charged };
 };
