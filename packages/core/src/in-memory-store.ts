@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Checkpoint, Envelope, NewEvent } from './envelope.js';
+import { envelopeOf } from './envelope-of.js';
 import {
   matchesFilter,
   wrongExpectedVersion,
@@ -298,49 +299,20 @@ const storedEnvelope = (
   const { eventId, occurredAt, causationId, correlationId } = input;
   const actor = deepFreeze(input.actor);
   const schemaVersion = input.schemaVersion ?? 1;
-  // Optional ids are absent, not undefined, as in the envelopes PostgreSQL reads back.
   return Object.freeze(
-    causationId === undefined
-      ? correlationId === undefined
-        ? { event, eventId, streamId, streamVersion, globalPosition, occurredAt, recordedAt, actor, schemaVersion }
-        : {
-            event,
-            eventId,
-            streamId,
-            streamVersion,
-            globalPosition,
-            occurredAt,
-            recordedAt,
-            correlationId,
-            actor,
-            schemaVersion,
-          }
-      : correlationId === undefined
-        ? {
-            event,
-            eventId,
-            streamId,
-            streamVersion,
-            globalPosition,
-            occurredAt,
-            recordedAt,
-            causationId,
-            actor,
-            schemaVersion,
-          }
-        : {
-            event,
-            eventId,
-            streamId,
-            streamVersion,
-            globalPosition,
-            occurredAt,
-            recordedAt,
-            causationId,
-            correlationId,
-            actor,
-            schemaVersion,
-          },
+    envelopeOf(
+      event,
+      eventId,
+      streamId,
+      streamVersion,
+      globalPosition,
+      occurredAt,
+      recordedAt,
+      actor,
+      schemaVersion,
+      causationId,
+      correlationId,
+    ),
   );
 };
 

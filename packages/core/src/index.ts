@@ -10,6 +10,7 @@ export * from './decider.js';
 export * from './deferred.js';
 export * from './due.js';
 export * from './envelope.js';
+export * from './envelope-of.js';
 export * from './errors.js';
 export * from './event-store.js';
 export * from './expected-revision.js';

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { ActorCodec, type Envelope } from '@ordersource/core';
+import { ActorCodec, envelopeOf, type Envelope } from '@ordersource/core';
 import { storeError } from './errors.js';
 import type { SqlRow } from './executor/types.js';
 import { plainActor } from './actor-check.js';
@@ -139,49 +139,19 @@ const decodeTuple = (values: readonly unknown[]): Envelope => {
   const correlationId = optionalText(values, 11);
   const schemaVersion = integer(values, 12, 1);
   const event = { type, data: values[6] };
-  const by = actor.right;
-  // One literal per shape: optional ids are absent, not undefined.
-  return causationId === undefined
-    ? correlationId === undefined
-      ? { event, eventId, streamId, streamVersion, globalPosition, occurredAt, recordedAt, actor: by, schemaVersion }
-      : {
-          event,
-          eventId,
-          streamId,
-          streamVersion,
-          globalPosition,
-          occurredAt,
-          recordedAt,
-          correlationId,
-          actor: by,
-          schemaVersion,
-        }
-    : correlationId === undefined
-      ? {
-          event,
-          eventId,
-          streamId,
-          streamVersion,
-          globalPosition,
-          occurredAt,
-          recordedAt,
-          causationId,
-          actor: by,
-          schemaVersion,
-        }
-      : {
-          event,
-          eventId,
-          streamId,
-          streamVersion,
-          globalPosition,
-          occurredAt,
-          recordedAt,
-          causationId,
-          correlationId,
-          actor: by,
-          schemaVersion,
-        };
+  return envelopeOf(
+    event,
+    eventId,
+    streamId,
+    streamVersion,
+    globalPosition,
+    occurredAt,
+    recordedAt,
+    actor.right,
+    schemaVersion,
+    causationId,
+    correlationId,
+  );
 };
 
 /** Decode a whole result before anything is handed out: all of it, or an error. */
