@@ -2,8 +2,6 @@ import {
   createEnvelopeDecoder,
   effectsOf,
   type CommandHandler,
-  type DomainError,
-  type Envelope,
   type EventStore,
   type HandlerError,
 } from '@ordersource/core';
@@ -16,6 +14,7 @@ import { receiptsStreamId, type ReceiptsEvent } from './events.js';
 import { receiptsCommandsFor, type TranslateOptions } from './from-order-events.js';
 import { lockOnClosingReceipt } from './lock.js';
 import type { ReceiptsState } from './state.js';
+import { readDecoded } from '../read-decoded.js';
 
 /**
  * The receipts policy as a process over the store: read one order's stream,
@@ -41,23 +40,8 @@ export type SyncReport = Readonly<{
 
 const decodeOrder = createEnvelopeDecoder<OrderEvent>(OrderEventCodec);
 
-const readAll = async <Ev extends OrderEvent | ReceiptsEvent>(
-  store: EventStore,
-  streamId: string,
-  decode: (raw: Envelope) => E.Either<unknown, Envelope<Ev>>,
-): Promise<E.Either<DomainError, Envelope<Ev>[]>> => {
-  const out: Envelope<Ev>[] = [];
-  for await (const raw of store.read(streamId)) {
-    const decoded = decode(raw);
-    if (E.isLeft(decoded))
-      return E.left({ kind: 'domain', code: 'undecodable-event', message: `${streamId}@${raw.streamVersion}` });
-    out.push(decoded.right);
-  }
-  return E.right(out);
-};
-
 export const syncOrderReceipts = async (options: SyncOptions): Promise<E.Either<HandlerError, SyncReport>> => {
-  const history = await readAll<OrderEvent>(options.store, orderStreamId(options.orderId), decodeOrder);
+  const history = await readDecoded<OrderEvent>(options.store, orderStreamId(options.orderId), decodeOrder);
   if (E.isLeft(history)) return history;
   const commands = receiptsCommandsFor(history.right, options.translate);
   if (E.isLeft(commands)) return commands;
@@ -66,7 +50,7 @@ export const syncOrderReceipts = async (options: SyncOptions): Promise<E.Either<
     const handled = await options.receipts.handle(streamId, command);
     if (E.isLeft(handled)) refused.push({ command, error: handled.left });
   }
-  const issued = await readAll<ReceiptsEvent>(
+  const issued = await readDecoded<ReceiptsEvent>(
     options.store,
     receiptsStreamId(options.orderId),
     lockOnClosingReceipt.decode,

@@ -4,7 +4,6 @@ import {
   effectsOf,
   type CommandHandler,
   type DomainError,
-  type Envelope,
   type EventStore,
   type HandlerError,
 } from '@ordersource/core';
@@ -20,6 +19,7 @@ import {
   type RenewalOrderOptions,
 } from './renewal-orders.js';
 import type { SubscriptionState } from './state.js';
+import { readDecoded } from '../read-decoded.js';
 
 /**
  * The two directions of `renewal-orders.ts` as processes over a store, safe
@@ -34,21 +34,6 @@ import type { SubscriptionState } from './state.js';
 const decodeSubscription = createEnvelopeDecoder<SubscriptionEvent>(SubscriptionEventCodec);
 const decodeOrder = createEnvelopeDecoder<OrderEvent>(OrderEventDecoder);
 
-const readAll = async <Ev extends OrderEvent | SubscriptionEvent>(
-  store: EventStore,
-  streamId: string,
-  decode: (raw: Envelope) => E.Either<unknown, Envelope<Ev>>,
-): Promise<E.Either<DomainError, Envelope<Ev>[]>> => {
-  const out: Envelope<Ev>[] = [];
-  for await (const raw of store.read(streamId)) {
-    const decoded = decode(raw);
-    if (E.isLeft(decoded))
-      return E.left({ kind: 'domain', code: 'undecodable-event', message: `${streamId}@${raw.streamVersion}` });
-    out.push(decoded.right);
-  }
-  return E.right(out);
-};
-
 export type RenewalOrdersReport = Readonly<{
   charges: readonly ChargeRequest[];
   refused: readonly Readonly<{ command: OrderCommand; error: HandlerError }>[];
@@ -62,7 +47,7 @@ export const syncRenewalOrders = async (
     renewalOrders: RenewalOrderOptions;
   }>,
 ): Promise<E.Either<DomainError, RenewalOrdersReport>> => {
-  const history = await readAll<SubscriptionEvent>(
+  const history = await readDecoded<SubscriptionEvent>(
     options.store,
     subscriptionStreamId(options.subscriptionId),
     decodeSubscription,
@@ -89,7 +74,7 @@ export const syncRenewalPayments = async (
     orderId: string;
   }>,
 ): Promise<E.Either<DomainError, readonly Readonly<{ command: SubscriptionCommand; error: HandlerError }>[]>> => {
-  const history = await readAll<OrderEvent>(options.store, orderStreamId(options.orderId), decodeOrder);
+  const history = await readDecoded<OrderEvent>(options.store, orderStreamId(options.orderId), decodeOrder);
   if (E.isLeft(history)) return history;
   const refused: { command: SubscriptionCommand; error: HandlerError }[] = [];
   for (const envelope of history.right)
