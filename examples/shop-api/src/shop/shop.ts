@@ -130,9 +130,6 @@ export const createShop = (options: ShopOptions) => {
     for (const out of decided.splice(0)) {
       const orderId = (out.notification as { orderId?: string }).orderId;
       if (orderId === undefined) continue;
-      // A recorded send (NotificationSent, NOT-3) is never news itself: announcing it would be recorded and
-      // announced again. The domain stopped asking since 00bcf09; this guard keeps an older domain from looping.
-      if ((out.notification as { event?: string }).event === 'NotificationSent') continue;
       const loaded = await orders.load(orderStreamId(orderId));
       if (E.isLeft(loaded)) continue;
       if (out.notification.kind === 'order-confirmation') await invite(loaded.right.state);
