@@ -161,7 +161,8 @@ describe('issue 9 law: receipts balance the money (REC-1, REC-7, PAY-1, PAY-5)',
         if (totalCaptured(state) > state.totals.total.amount) overpaid += 1;
         if (totalRefunded(state) > 0) refundedRuns += 1;
       }),
-      { numRuns: 1000 },
+      // A fixed seed: the coverage counts below must not depend on the luck of a run (9 overpayments once, in CI).
+      { numRuns: 1000, seed: 20261201 },
     );
     // Not vacuous: overpayments and refunds were reached.
     expect(overpaid).toBeGreaterThan(10);
