@@ -63,9 +63,8 @@ const checkItem = (state: OrderChangeState, basis: ChangeBasis, item: ReturnItem
     });
   const line = basis.lines.find((l) => l.lineId === item.lineId);
   if (line === undefined) return fail('unknown-line', `line ${item.lineId} is not on the order`);
-  // Never more returned than delivered; a claim for missing goods names goods shipped, never received.
-  const handed = state.kind === 'claim' ? (basis.shipped[item.lineId] ?? 0) : (basis.delivered[item.lineId] ?? 0);
-  const left = handed - (basis.returned[item.lineId] ?? 0) - staged(state, item.lineId);
+  // Never more returned than delivered (a claim for missing goods names a delivered parcel's units).
+  const left = (basis.delivered[item.lineId] ?? 0) - (basis.returned[item.lineId] ?? 0) - staged(state, item.lineId);
   if (item.qty > left)
     return fail('return-exceeds-delivered', `line ${item.lineId}: ${item.qty} named but only ${left} can come back`, {
       lineId: item.lineId,
@@ -80,6 +79,12 @@ const checkItem = (state: OrderChangeState, basis: ChangeBasis, item: ReturnItem
 const decideBegin = (ctx: Ctx, data: Extract<OrderChangeCommand, { type: 'BeginOrderChange' }>['data']): Decision => {
   if (data.kind === 'edit' && data.basis.locked)
     return fail('order-locked', 'the composition is final (ORD-9): use a return, exchange or claim');
+  // Returned units are priced out of the order's balance by refunds, not by its total: an edit would ask for them again.
+  if (data.kind === 'edit' && Object.values(data.basis.returned).some((qty) => qty > 0))
+    return fail(
+      'order-has-returns',
+      'units of this order were refunded as returned: its composition is no longer edited',
+    );
   if (data.kind === 'claim' && data.resolution === undefined)
     return fail('resolution-required', 'a claim is settled by a replacement or a refund: say which');
   if (data.kind !== 'claim' && data.resolution !== undefined)
