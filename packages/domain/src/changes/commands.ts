@@ -40,8 +40,6 @@ export const ConfirmOrderChangeData = optional({
   staffNote: t.string,
   note: t.string,
   paymentLink: PaymentLinkCodec,
-  /** Returns: give back the shipping fee too (the shop's choice). Reported as not yet supported after settlement. */
-  refundShipping: t.boolean,
 });
 export const DeclineOrderChangeData = t.strict({ reason: NonEmptyString });
 export const CancelOrderChangeData = t.strict({ reason: NonEmptyString });

@@ -32,7 +32,7 @@ export const OrderChangeItemStagedData = t.strict({ at: IsoInstant, item: Return
 export const OrderChangeRequestedData = withOptional({ at: IsoInstant }, { note: t.string }, 'Requested');
 export const OrderChangeConfirmedData = withOptional(
   { at: IsoInstant, notifyCustomer: t.boolean },
-  { staffNote: t.string, note: t.string, paymentLink: PaymentLinkCodec, refundShipping: t.boolean },
+  { staffNote: t.string, note: t.string, paymentLink: PaymentLinkCodec },
   'Confirmed',
 );
 export const OrderChangeDeclinedData = t.strict({ at: IsoInstant, reason: NonEmptyString }, 'Declined');

@@ -37,7 +37,6 @@ export type OrderChangeState = {
     staffNote?: string;
     note?: string;
     paymentLink?: PaymentLink;
-    refundShipping?: boolean;
   };
   declined?: { at: string; reason: string };
   canceled?: { at: string; reason: string };
@@ -81,14 +80,13 @@ export const evolveOrderChange = (draft: Draft<OrderChangeState>, event: OrderCh
       return;
     case 'OrderChangeConfirmed': {
       draft.status = 'confirmed';
-      const { at, notifyCustomer, staffNote, note, paymentLink, refundShipping } = event.data;
+      const { at, notifyCustomer, staffNote, note, paymentLink } = event.data;
       draft.confirmation = {
         at,
         notifyCustomer,
         ...(staffNote === undefined ? {} : { staffNote }),
         ...(note === undefined ? {} : { note }),
         ...(paymentLink === undefined ? {} : { paymentLink: { ...paymentLink } }),
-        ...(refundShipping === undefined ? {} : { refundShipping }),
       };
       return;
     }
