@@ -49,6 +49,16 @@ describe.each(CLIENT_PACKAGES)("the client's own errors, mapped ($name)", ({ cli
     });
   });
 
+  it('no bigint of the client reaches JSON: the mapped failure and a rejection carrying it serialise', () => {
+    const stale = new client.WrongExpectedVersionError(undefined, { streamName: 'order-1', expected: 1n, current: 4n });
+    expect(JSON.stringify(classifyClientError(stale, server, append))).toBe(
+      '{"kind":"wrong-expected-version","actual":4,"stream":"order-1"}',
+    );
+    const error = rejection(stale, server, append);
+    expect(error.cause).toBe(stale);
+    expect(() => JSON.stringify(error)).not.toThrow();
+  });
+
   it('a batch over the maximum append size is invalid-append material, naming the limit', () => {
     const failure = classifyClientError(client.MaxAppendSizeExceededError.fromMaxAppendSize(1_048_576), server, append);
     expect(failure).toMatchObject({ kind: 'too-large' });
