@@ -119,6 +119,18 @@ describe.each(PATHS)('append against a model of the server’s append rules (%s,
     },
   );
 
+  it('an id of another stream is the conflict even when the expectation is wrong too (as on every store)', async () => {
+    const { rules, context } = setup();
+    const first = batch(1);
+    await appendEvents(context, 'a', first, 'no-stream');
+    await appendEvents(context, 'b', batch(1), 'no-stream');
+    expect(await appendEvents(context, 'b', first, 'no-stream')).toMatchObject(
+      E.left({ kind: 'idempotency-conflict', eventIds: ids(first) }),
+    );
+    expect(await appendEvents(context, 'b', first, 5)).toMatchObject(E.left({ kind: 'idempotency-conflict' }));
+    expect(rules.stored('b')).toHaveLength(1);
+  });
+
   it('one stored id among new ones on another stream is a conflict naming only that id', async () => {
     const { rules, context } = setup();
     const first = batch(2);

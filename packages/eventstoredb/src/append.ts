@@ -372,12 +372,21 @@ export const appendEvents = async (
         return E.left(wrongExpectedVersion(streamId, expected, current.at(-1)?.envelope.streamVersion ?? -1));
       continue;
     }
+    // An atomic append refused for the stream's expectation may not have said whether a claim was taken too.
+    const claimsUnchecked =
+      context.claims.atomic && toClaim.length > 0 && context.client.multiStreamAppend !== undefined;
     toClaim = toClaim.filter((id) => !attempt.claimed.includes(id));
     if (!checked) {
       // Refused: a retry of a stored batch carries a stale expectation, so look before saying no.
       const current = await readStoredEvents(context, streamId, {}, true);
       const verdict = replayVerdict(streamId, eventIds, current);
       if (verdict.kind !== 'new') return fromVerdict(streamId, verdict);
+      // As on every store, an eventId of another stream is the conflict, whatever the expectation.
+      if (claimsUnchecked) {
+        const owners = await readClaims(context, eventIds);
+        const foreign = eventIds.filter((id) => (owners.get(id) ?? streamId) !== streamId);
+        if (foreign.length > 0) return E.left(claimedElsewhere(streamId, foreign, owners));
+      }
       return E.left(wrongExpectedVersion(streamId, expected, current.at(-1)?.envelope.streamVersion ?? attempt.actual));
     }
     if (round >= MAX_ROUNDS) return E.left(wrongExpectedVersion(streamId, expected, attempt.actual));
