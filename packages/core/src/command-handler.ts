@@ -107,6 +107,14 @@ export type CommandHandlerOptions<C extends Command, E extends Event, S> = Reado
   maxRetries?: number;
   /** Streams whose folded state stays in memory (LRU, default 10,000; 0 turns the cache off). */
   cacheSize?: number;
+  /**
+   * A bound on the cache in bytes, as well as `cacheSize` in streams: the
+   * least recently used streams are forgotten while the cached streams'
+   * estimated size is above it (the newest one always stays). The estimate
+   * (`estimateBytes`) is made when a stream is loaded and grown by each event
+   * folded and each command recorded since. Unbounded when absent.
+   */
+  cacheBytes?: number;
   snapshots?: SnapshotPolicy<S>;
   newEventId?: () => string;
   /** Source of jitter for retry backoff (default Math.random). */
@@ -191,7 +199,12 @@ type Entry<S> = {
   earlier?: ReadonlySet<string>;
   /** A frozen copy of `state` at `view.version`, made when first asked for. */
   view?: Readonly<{ state: S; version: number }>;
+  /** Estimated heap of this entry, kept only under a `cacheBytes` bound. */
+  bytes: number;
 };
+
+/** What one recorded commandId costs the cache, about: its Map entry and its string. */
+const COMMAND_BYTES = 96;
 
 export const createCommandHandler = <C extends Command, E extends Event, S>(
   options: CommandHandlerOptions<C, E, S>,
@@ -204,6 +217,28 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
   const random = options.random ?? Math.random;
   const schemaVersions = options.schemaVersions ?? {};
   const cache = new Map<string, Entry<S>>();
+  const byteBound = options.cacheBytes;
+  /** Sum of the cached entries' `bytes` (kept only under a byte bound). */
+  let cachedBytes = 0;
+
+  /** Drop one stream from the cache. */
+  const forget = (streamId: string): void => {
+    const entry = cache.get(streamId);
+    if (entry === undefined) return;
+    cache.delete(streamId);
+    cachedBytes -= entry.bytes;
+  };
+
+  /** An entry grew by `bytes` (events folded, a command recorded). */
+  const grow = (streamId: string, entry: Entry<S>, bytes: number): void => {
+    entry.bytes += bytes;
+    if (cache.get(streamId) === entry) cachedBytes += bytes;
+  };
+
+  const evictOldest = (): void => {
+    const oldest = cache.keys().next();
+    if (oldest.done !== true) forget(oldest.value);
+  };
 
   /** The stream last moved to the LRU end: a stream's next command usually follows its last one. */
   let newestId: string | undefined;
@@ -211,14 +246,14 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
   const remember = (streamId: string, entry: Entry<S>): void => {
     if (cacheSize <= 0) return;
     // Already the most recent entry: the Map keeps it last without a delete and a set.
-    if (streamId === newestId && cache.get(streamId) === entry) return;
-    cache.delete(streamId);
-    cache.set(streamId, entry);
-    newestId = streamId;
-    if (cache.size > cacheSize) {
-      const oldest = cache.keys().next();
-      if (oldest.done !== true) cache.delete(oldest.value);
+    if (!(streamId === newestId && cache.get(streamId) === entry)) {
+      forget(streamId);
+      cache.set(streamId, entry);
+      cachedBytes += entry.bytes;
+      newestId = streamId;
+      if (cache.size > cacheSize) evictOldest();
     }
+    if (byteBound !== undefined) while (cachedBytes > byteBound && cache.size > 1) evictOldest();
   };
 
   /** The entry's state as callers may see it: a frozen copy, made once per version. */
@@ -248,7 +283,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     } catch (thrown) {
       entry.version = Number.NaN;
       decideOnCopy = true;
-      if (cache.get(streamId) === entry) cache.delete(streamId);
+      if (cache.get(streamId) === entry) forget(streamId);
       throw thrown;
     }
     entry.version = version;
@@ -270,7 +305,10 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     const decoded = decodeEnvelope(raw);
     if (E.isLeft(decoded)) return withValidationCode(decoded.left, 'invalid-event');
     const { event, causationId, streamVersion } = decoded.right;
+    const before = entry.version;
     if (!fold(streamId, entry, event, streamVersion)) return outOfStep(streamId, entry.version, streamVersion);
+    if (byteBound !== undefined && entry.version !== before)
+      grow(streamId, entry, sized(event) + (causationId === undefined ? 0 : COMMAND_BYTES));
     const handled = entry.handled;
     if (causationId !== undefined && streamVersion > handled.upTo) {
       const pending = (handled.unindexed ??= { causes: [], versions: [] });
@@ -309,19 +347,25 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     return E.right(entry);
   };
 
-  const freshEntry = (): Entry<S> => ({
-    state: mutableCopy(decider.initialState),
-    version: NO_STREAM_VERSION,
-    handled: emptyLog(),
-  });
+  const freshEntry = (): Entry<S> => {
+    const state = mutableCopy(decider.initialState);
+    return { state, version: NO_STREAM_VERSION, handled: emptyLog(), bytes: sized(state) };
+  };
 
-  const snapshotBase = (snapshot: UsableSnapshot<S>): Entry<S> => ({
+  /** The estimate of a value, or 0 without a byte bound (nothing is walked then). */
+  const sized = (value: unknown): number => (byteBound === undefined ? 0 : estimateBytes(value));
+
+  const snapshotBase = (snapshot: UsableSnapshot<S>): Entry<S> => {
     // The snapshot store may share its object: the private state is a copy.
-    state: deepCopy(snapshot.state),
-    version: snapshot.version,
-    handled: { byCommand: new Map(), upTo: snapshot.version },
-    earlier: new Set(snapshot.commandIds),
-  });
+    const state = deepCopy(snapshot.state);
+    return {
+      state,
+      version: snapshot.version,
+      handled: { byCommand: new Map(), upTo: snapshot.version },
+      earlier: new Set(snapshot.commandIds),
+      bytes: byteBound === undefined ? 0 : sized(state) + COMMAND_BYTES * snapshot.commandIds.length,
+    };
+  };
 
   /**
    * Bring an entry up to date with the store, in place; without one, start from
@@ -448,9 +492,14 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     }
     commandsOf(entry.handled).set(commandId, first);
     if (version > entry.handled.upTo) entry.handled.upTo = version;
+    if (byteBound !== undefined) {
+      let bytes = COMMAND_BYTES;
+      for (const event of events) bytes += sized(event);
+      grow(streamId, entry, bytes);
+    }
     // Out of step only if this handler's view of the stream is wrong: forget it, the next call refolds.
     if (inStep) remember(streamId, entry);
-    else if (cache.get(streamId) === entry) cache.delete(streamId);
+    else if (cache.get(streamId) === entry) forget(streamId);
     if (refold)
       return catchUp(streamId).then((again) => {
         if (E.isRight(again)) remember(streamId, again.right);
@@ -614,7 +663,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
         });
       // Someone else wrote first: back off a little, then fold in what they wrote. The loop then
       // checks the commandId again: what they wrote may be this very command, handled elsewhere.
-      cache.delete(streamId);
+      forget(streamId);
       // With an expected version there is no retry to space out: the catch-up only tells a duplicate from a refusal.
       if (expected === undefined) await sleep(Math.floor(random() * Math.min(50, 2 ** conflicts)));
       conflicts++;
@@ -669,8 +718,50 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
           },
     load: async (streamId) => E.map(viewOf)(await entryFor(streamId)),
     evict: (streamId) => {
-      if (streamId === undefined) cache.clear();
-      else cache.delete(streamId);
+      if (streamId === undefined) {
+        cache.clear();
+        cachedBytes = 0;
+      } else forget(streamId);
     },
   };
+};
+
+/**
+ * About how many bytes of heap a value holds, by V8's usual layout: a header
+ * per object and array, a slot per property or element, a string's
+ * characters. An estimate for the cache's byte bound, never exact: shared
+ * objects are counted each time they are reached, and deeper than 64 levels
+ * nothing more is counted.
+ */
+export const estimateBytes = (value: unknown): number => bytesOf(value, 0);
+
+const bytesOf = (value: unknown, depth: number): number => {
+  switch (typeof value) {
+    case 'string':
+      return 16 + value.length * 2;
+    case 'object': {
+      if (value === null || depth > 64) return 8;
+      if (Array.isArray(value)) {
+        let bytes = 16 + 8 * value.length;
+        for (const item of value) bytes += bytesOf(item, depth + 1);
+        return bytes;
+      }
+      if (value instanceof Map) {
+        let bytes = 32;
+        for (const [key, item] of value) bytes += 24 + bytesOf(key, depth + 1) + bytesOf(item, depth + 1);
+        return bytes;
+      }
+      if (value instanceof Set) {
+        let bytes = 32;
+        for (const item of value) bytes += 16 + bytesOf(item, depth + 1);
+        return bytes;
+      }
+      let bytes = 24;
+      for (const key in value) bytes += 8 + bytesOf((value as Record<string, unknown>)[key], depth + 1);
+      return bytes;
+    }
+    default:
+      // numbers, booleans, undefined: a slot (counted by the holder) and, for a heap number, its box
+      return 8;
+  }
 };
