@@ -14,6 +14,7 @@ import {
 import { cartDecider, cartEventCodec } from './cart.js';
 import { cartCommands, cartWorkload } from './cart-workload.js';
 import { emmettCartHandler } from './emmett-cart.js';
+import { handRolledLifecycle, ordersourceLifecycle } from './postgres/lifecycle.js';
 import { formatDbTable, type DbRow } from './postgres/table.js';
 import { absolute, measureRounds, type DbCase } from './postgres/measure.js';
 import {
@@ -219,6 +220,8 @@ const serverRows = async (url: string): Promise<DbRow[]> => {
   const schema = uniqueName('bench_pg');
   const executor = createPgExecutor({ connectionString: url, max: 12 });
   const store = await createPostgresEventStore(executor, { schema });
+  // The same tables, appends grouped into shared commits (issue 18).
+  const grouped = await createPostgresEventStore(executor, { schema, groupCommit: true });
   const rows: DbRow[] = [];
   try {
     await createRawTables(executor, schema);
@@ -226,24 +229,25 @@ const serverRows = async (url: string): Promise<DbRow[]> => {
     // (a) single-event appends, 8 writers.
     const writers = 8;
     const each = 150;
-    const [ours, minimal, sameSchema] = await measureRounds(
+    const appendCase = (name: string, target: PostgresEventStore): DbCase => ({
+      name,
+      prepare: async () => {
+        const run = newId();
+        const events = Array.from({ length: writers * each }, (_, i) => orderEvent(i));
+        return () =>
+          concurrently(writers, each, async (w, i) => {
+            const result = await target.append(
+              `single-${run}-${w}`,
+              [events[w * each + i]!],
+              i === 0 ? 'no-stream' : i - 1,
+            );
+            if (E.isLeft(result)) throw new Error(result.left.message);
+          });
+      },
+    });
+    const [ours, minimal, sameSchema, groupCommit] = await measureRounds(
       [
-        {
-          name: 'ordersource append',
-          prepare: async () => {
-            const run = newId();
-            const events = Array.from({ length: writers * each }, (_, i) => orderEvent(i));
-            return () =>
-              concurrently(writers, each, async (w, i) => {
-                const result = await store.append(
-                  `single-${run}-${w}`,
-                  [events[w * each + i]!],
-                  i === 0 ? 'no-stream' : i - 1,
-                );
-                if (E.isLeft(result)) throw new Error(result.left.message);
-              });
-          },
-        },
+        appendCase('ordersource append', store),
         {
           name: 'raw INSERT, minimal table',
           prepare: async () => {
@@ -265,6 +269,7 @@ const serverRows = async (url: string): Promise<DbRow[]> => {
               );
           },
         },
+        appendCase('ordersource append, group commit', grouped),
       ],
       ROUNDS,
     );
@@ -279,6 +284,13 @@ const serverRows = async (url: string): Promise<DbRow[]> => {
       {
         label: '(a) single-event appends, 8 writers',
         measured: ours!,
+        unit: 'appends',
+        baseline: { label: 'raw INSERT, same columns + constraints', measured: sameSchema! },
+        target: 0.8,
+      },
+      {
+        label: '(a) single-event appends, 8 writers, groupCommit: true',
+        measured: groupCommit!,
         unit: 'appends',
         baseline: { label: 'raw INSERT, same columns + constraints', measured: sameSchema! },
         target: 0.8,
@@ -338,12 +350,41 @@ const serverRows = async (url: string): Promise<DbRow[]> => {
 
     // (d) commands: our handler vs Emmett 0.42's PostgreSQL store, 8 carts in parallel.
     rows.push(await commandsRow(url, store));
+
+    // (f) the order lifecycle: the shop runtime against a hand-rolled shop on the same server.
+    rows.push(...(await lifecycleRows(url)));
   } finally {
     await store.close();
+    await grouped.close();
     await executor.query(`drop schema if exists "${schema}" cascade`);
     await executor.close();
   }
   return rows;
+};
+
+/** (f): 40 orders, 8 at a time, place -> pay -> confirm -> ship -> deliver -> closing receipt. */
+const lifecycleRows = async (url: string): Promise<DbRow[]> => {
+  const orders = 40;
+  const parallel = 8;
+  const [running, drained, hand] = await measureRounds(
+    [
+      ordersourceLifecycle(url, orders, parallel, 'running'),
+      ordersourceLifecycle(url, orders, parallel, 'drained'),
+      handRolledLifecycle(url, orders, parallel),
+    ],
+    3,
+  );
+  const baseline = { label: 'hand-rolled shop: orders in place + history', measured: hand! };
+  return [
+    { label: '(f) order lifecycle, shop workers running', measured: running!, unit: 'orders', baseline, target: 1 },
+    {
+      label: '(f) order lifecycle, policies drained in waves',
+      measured: drained!,
+      unit: 'orders',
+      baseline,
+      target: 1,
+    },
+  ];
 };
 
 const commandsRow = async (url: string, store: PostgresEventStore): Promise<DbRow> => {
