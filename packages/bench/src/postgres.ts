@@ -14,6 +14,7 @@ import {
 import { cartDecider, cartEventCodec } from './cart.js';
 import { cartCommands, cartWorkload } from './cart-workload.js';
 import { emmettCartHandler } from './emmett-cart.js';
+import { formatGrowth, runGrowth } from './postgres/growth.js';
 import { handRolledLifecycle, ordersourceLifecycle } from './postgres/lifecycle.js';
 import { formatDbTable, type DbRow } from './postgres/table.js';
 import { absolute, measureRounds, type DbCase } from './postgres/measure.js';
@@ -493,6 +494,33 @@ const pgliteRows = async (): Promise<DbRow[]> => {
   }
 };
 
+/**
+ * Growth: 10 k and 1 M events in the table by default; ORDERSOURCE_BENCH_GROWTH_MAX=10000000
+ * adds 10 M (filling it takes minutes on a loaded machine).
+ */
+const growthSection = async (url: string): Promise<void> => {
+  const max = Number(process.env['ORDERSOURCE_BENCH_GROWTH_MAX'] ?? 1_000_000);
+  const levels = [10_000, 100_000, 1_000_000, 10_000_000].filter((level) => level <= max);
+  const executor = createPgExecutor({ connectionString: url, max: 10 });
+  try {
+    console.log(
+      `\nGrowth on PostgreSQL (load average before: ${loadavg()
+        .map((v) => v.toFixed(1))
+        .join(' ')})`,
+    );
+    const report = await runGrowth(
+      executor,
+      levels,
+      3,
+      new URL('../../../docs/performance-pg-growth.svg', import.meta.url),
+    );
+    console.log(formatGrowth(report));
+    console.log('chart: docs/performance-pg-growth.svg');
+  } finally {
+    await executor.close();
+  }
+};
+
 export async function runPostgresBenchmarks(): Promise<void> {
   const url = process.env['ORDERSOURCE_PG_URL'] ?? DEFAULT_URL;
   const load = () =>
@@ -510,5 +538,6 @@ export async function runPostgresBenchmarks(): Promise<void> {
   }
   rows.push(...(await pgliteRows()));
   console.log(formatDbTable(rows));
+  if (isLoopback(url) && (await reachable(url)) === undefined) await growthSection(url);
   console.log(`load average after: ${load()} (absolute figures drop when other processes share the cores)`);
 }

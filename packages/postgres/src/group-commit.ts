@@ -155,10 +155,11 @@ export const createGroupCommitter = (context: AppendContext): GroupCommitter => 
 
   return {
     append: (streamId, events, expected) => {
-      const [event] = events;
-      if (events.length !== 1 || event === undefined) return appendEvents(context, streamId, events, expected);
+      // Arguments first: `events` may be anything a caller passed (null, an object, a string).
       const problem = checkForStorage(streamId, events, expected);
       if (problem !== undefined) return Promise.resolve(E.left(problem));
+      const [event] = events;
+      if (events.length !== 1 || event === undefined) return appendEvents(context, streamId, events, expected);
       return new Promise((resolve, reject) => {
         queue.push({ streamId, event, expected, settle: (result) => result.then(resolve, reject) });
         void pump();
