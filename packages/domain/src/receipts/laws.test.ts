@@ -233,11 +233,13 @@ const play = (h: HistoryInput): History => {
           // REC-6: marked units come back by their codes, each at most once.
           const lines = returned.map(({ line, quantity }) => {
             const back = state.returnedCodes?.[line.lineId] ?? [];
-            const codes = (line.markingCodes ?? []).filter((code) => !back.includes(code)).slice(0, quantity);
+            // Sometimes a unit already returned is offered again: the policy must refuse it.
+            const offered = step.index % 3 === 0 ? [...back, ...(line.markingCodes ?? [])] : (line.markingCodes ?? []);
+            const codes = [...new Set(offered)].filter((code) => step.index % 3 === 0 || !back.includes(code));
             return {
               lineId: line.lineId,
               quantity,
-              ...(line.markingCodes === undefined ? {} : { markingCodes: codes }),
+              ...(line.markingCodes === undefined ? {} : { markingCodes: codes.slice(0, quantity) }),
             };
           });
           if (apply(s.refund(at, `r-${i}`, rub(amount), lines))) refunded += amount;

@@ -40,7 +40,7 @@ const refundArb = fc.record({
   with: fc.constantFrom('lines', 'lines', 'lines', 'money'),
   fraction: fc.double({ min: 0, max: 1, noNaN: true }),
   beforeDelivery: fc.constantFrom(false, false, false, true),
-  /** Which of a marked line's units come back: the not yet returned ones, from this offset on. */
+  /** Which of a marked line's units come back: from this offset on (the not yet returned ones when even). */
   offset: fc.nat(3),
 });
 
@@ -75,7 +75,8 @@ const playOrder = (o: Order): { events: OrderEvent[]; envelopes: Envelope<OrderE
     const line = lines[r.index % lines.length]!;
     // REC-6: marked units come back by their codes, the ones not returned yet, in a varying order.
     const back = state.returnedCodes?.[line.lineId] ?? [];
-    const unreturned = codesOf(line).filter((code) => !back.includes(code));
+    // An odd offset also offers units already returned: the deciders must refuse those.
+    const unreturned = codesOf(line).filter((code) => r.offset % 2 === 1 || !back.includes(code));
     const start = unreturned.length === 0 ? 0 : r.offset % unreturned.length;
     const codes = [...unreturned.slice(start), ...unreturned.slice(0, start)].slice(0, r.qty);
     const entry =
