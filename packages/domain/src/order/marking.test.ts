@@ -91,8 +91,8 @@ const metadata = { commandId: 'c-1', actor: actors.admin, at: T(1) };
 
 describe('REC-6 at the boundary: one code per unit, each valid', () => {
   it('REC-6: a line that sends one markingCode is refused naming the field and the rule; marked goods are physical', () => {
-    const legacy = { ...shoes, marked: undefined, markingCode: CODES[0] };
-    delete legacy.marked;
+    const { marked: _marked, ...unmarked } = shoes;
+    const legacy = { ...unmarked, markingCode: CODES[0] };
     const data = { ...checkout, lines: [legacy, { ...socks, kind: 'digital', marked: true }] };
     expect(issues({ type: 'PlaceOrder', data, metadata })).toEqual([
       'data.lines.0.markingCode: no single code per line (REC-6): set marked: true and give one code per unit when it ships (ShipOrder lines[].markingCodes)',
@@ -223,7 +223,7 @@ describe('REC-6 from the order stream to the receipts', () => {
   it("REC-6: an order stored before issue 9.5 still decodes; its one-unit line keeps its one code as that unit's code", () => {
     const old = {
       ...checkout,
-      lines: [{ ...socks, lineId: 'l-old', qty: 1, unitPrice: rub(2_200_000), markingCode: CODES[2] }],
+      lines: [{ ...socks, lineId: 'l-old', qty: 1, unitPrice: rub(2_200_000), markingCode: CODES[2]! }],
     };
     const placed = run([command('PlaceOrder', { ...old, discount: rub(0), total: rub(2_200_000) }, T(1))]);
     // Stored shape, as written before: the event carries `markingCode` and no `marked`.
