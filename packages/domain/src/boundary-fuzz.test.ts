@@ -53,7 +53,7 @@ const validOrderCommands: readonly unknown[] = [
     trackingReference: 'TR',
     ...note,
   }),
-  order('AddOrderLine', { line: { ...sampleLines[0], lineId: 'l9', markingCode: 'M', unit: 'pc' }, ...note }),
+  order('AddOrderLine', { line: { ...sampleLines[0], lineId: 'l9', marked: true, unit: 'pc' }, ...note }),
   order('RemoveOrderLine', { lineId: 'l1' }),
   order('ChangeOrderLine', { lineId: 'l1', qty: 3, unitPrice: eur(100) }),
   order('ChangeShippingFee', { shippingFee: eur(100), discount: eur(0) }),

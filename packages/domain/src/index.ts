@@ -8,6 +8,7 @@ export * from './order/commands.js';
 export * from './order/state.js';
 export * from './order/totals.js';
 export * from './order/quantities.js';
+export * from './order/marking.js';
 export * from './order/handover.js';
 export * from './order/payment-status.js';
 export * from './order/payment-messages.js';

@@ -97,11 +97,23 @@ class Planner {
 
 const refusal = (code: string, message: string): E.Either<PlanError, never> => E.left(domainError(code, message));
 
-/** Sum the units per line (a line named twice is named once, as refunds require). */
-const refundLinesOf = (items: readonly { lineId: string; qty: number }[]): RefundLine[] => {
+/**
+ * Sum the units per line (a line named twice is named once, as refunds require).
+ * REC-6 (issue 9.5): a marked line's return names its units' codes; they come
+ * from the return's items (`units`), as many as the units that come back.
+ */
+const refundLinesOf = (
+  items: readonly { lineId: string; qty: number }[],
+  named: readonly { lineId: string; units?: readonly string[] }[] = [],
+): RefundLine[] => {
   const sums = new Map<string, number>();
   for (const item of items) sums.set(item.lineId, (sums.get(item.lineId) ?? 0) + item.qty);
-  return [...sums].map(([lineId, qty]) => ({ lineId, qty }));
+  return [...sums].map(([lineId, qty]) => {
+    const codes = named.filter((item) => item.lineId === lineId).flatMap((item) => item.units ?? []);
+    return codes.length >= qty && codes.length > 0
+      ? { lineId, qty, markingCodes: codes.slice(0, qty) }
+      : { lineId, qty };
+  });
 };
 
 const refundedBy = (events: readonly OrderEvent[]): number =>
@@ -279,7 +291,7 @@ export const planChange = (
   } else {
     // The goods that come back: received ones for a return or exchange, the claimed ones for a claim.
     const back = change.kind === 'claim' ? change.items : change.received;
-    const lines = refundLinesOf(back);
+    const lines = refundLinesOf(back, change.items);
     for (const item of change.received)
       if (item.restock) restock.push({ lineId: item.lineId, sku: skuOf(item.lineId), qty: item.qty });
     const value = returnValue(stream.state, lines, at);

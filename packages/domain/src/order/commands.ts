@@ -77,6 +77,37 @@ const checked = <A, O>(codec: t.Type<A, O, unknown>, check: (a: A) => readonly I
     codec,
   );
 
+/**
+ * REC-6 (issue 9.5): where a line of a shipment or a return names its units'
+ * marking codes, it names one per unit (as many as `qty`), and no code twice
+ * in the command.
+ */
+const unitCodeIssues = (
+  lines: readonly Readonly<{ qty: number; markingCodes?: readonly string[] }>[] | undefined,
+): Issue[] => {
+  const issues: Issue[] = [];
+  const seen = new Set<string>();
+  (lines ?? []).forEach((line, index) => {
+    if (line.markingCodes === undefined) return;
+    if (line.markingCodes.length !== line.qty)
+      issues.push({
+        key: `lines.${index}.markingCodes`,
+        value: line.markingCodes.length,
+        rule: `one marking code per unit: ${line.qty} codes for qty ${line.qty} (REC-6)`,
+      });
+    line.markingCodes.forEach((code, i) => {
+      if (seen.has(code))
+        issues.push({
+          key: `lines.${index}.markingCodes.${i}`,
+          value: code,
+          rule: 'each marking code once: a code names one unit (REC-6)',
+        });
+      seen.add(code);
+    });
+  });
+  return issues;
+};
+
 // ---- order ---------------------------------------------------------------
 
 const PlaceOrderBase = t.intersection([
@@ -109,6 +140,26 @@ const valueAt = (data: unknown, path: string): unknown =>
       data,
     );
 
+/**
+ * REC-6 (issue 9.5): a line names no marking code any more; a marked line is
+ * `marked: true` and its units' codes come with the shipment. Marked goods are
+ * physical goods.
+ */
+const lineMarkingIssues = (line: OrderLine, key: string): Issue[] => {
+  const issues: Issue[] = [];
+  if (line.markingCode !== undefined)
+    issues.push({
+      key: `${key}.markingCode`,
+      value: line.markingCode,
+      rule:
+        'no single code per line (REC-6): set marked: true and give one code per unit when it ships ' +
+        '(ShipOrder lines[].markingCodes)',
+    });
+  if (line.marked === true && line.kind !== 'physical')
+    issues.push({ key: `${key}.marked`, value: line.marked, rule: 'only physical goods are marked' });
+  return issues;
+};
+
 const checkoutIssues = (data: PlaceOrderBase): Issue[] => {
   const issues: Issue[] = [];
   const currency = data.total.currency;
@@ -123,6 +174,7 @@ const checkoutIssues = (data: PlaceOrderBase): Issue[] => {
       });
     if (seen.has(line.lineId)) issues.push({ key: `lines.${index}.lineId`, value: line.lineId, rule: 'unique lineId' });
     seen.add(line.lineId);
+    issues.push(...lineMarkingIssues(line, `lines.${index}`));
   });
   for (const key of ['subtotal', 'shippingFee', 'discount'] as const)
     if (data[key].currency !== currency)
@@ -189,7 +241,9 @@ export const ProcessOrderData = noted(
 );
 
 /** ORD-9: composition edits. */
-export const AddOrderLineData = noted({ line: OrderLineCodec });
+export const AddOrderLineData = checked(noted({ line: OrderLineCodec }), (data) =>
+  lineMarkingIssues(data.line, 'line'),
+);
 export const RemoveOrderLineData = noted({ lineId: NonEmptyString });
 export const ChangeOrderLineData = noted({ lineId: NonEmptyString }, { qty: PositiveInt, unitPrice: NonNegativeMoney });
 export const ChangeShippingFeeData = noted({ shippingFee: NonNegativeMoney }, { discount: NonNegativeMoney });
@@ -264,7 +318,7 @@ const refundLineIssues = (data: t.TypeOf<typeof RefundPaymentBase>): Issue[] => 
       issues.push({ key: `lines.${index}.lineId`, value: line.lineId, rule: 'each line named once' });
     seen.add(line.lineId);
   });
-  return issues;
+  return [...issues, ...unitCodeIssues(data.lines)];
 };
 
 /**
@@ -273,7 +327,8 @@ const refundLineIssues = (data: t.TypeOf<typeof RefundPaymentBase>): Issue[] => 
  * `paymentId` omitted: refund from the order's payments, newest first.
  * `lines`: the goods that came back (REC-7). The amount is then what the
  * customer paid for those units (after the order discount); omit it, or state
- * exactly that value.
+ * exactly that value. A marked line names the codes of the units that came
+ * back (`markingCodes`, REC-6); each marked unit comes back at most once.
  */
 export const RefundPaymentData = checked(RefundPaymentBase, refundLineIssues);
 /**
@@ -303,7 +358,7 @@ export const ReleaseFulfillmentHoldData = noted({});
  */
 export const EndTimedHoldData = t.strict({ until: IsoInstant });
 /** FUL-1/FUL-2: ship all remaining physical lines (lines omitted) or some of them. */
-export const ShipOrderData = noted(
+const ShipOrderBase = noted(
   { shipmentId: NonEmptyString },
   {
     lines: t.array(ShipmentLineCodec),
@@ -315,6 +370,12 @@ export const ShipOrderData = noted(
     trackingUrl: NonEmptyString,
   },
 );
+/**
+ * FUL-1/FUL-2: ship all remaining physical lines (lines omitted) or some of
+ * them. REC-6: a marked line's units are scanned at packing: its shipment
+ * line names their codes (`markingCodes`, one per unit shipped).
+ */
+export const ShipOrderData = checked(ShipOrderBase, (data) => unitCodeIssues(data.lines));
 /** FUL-2/ORD-4 (issue 10.2): correct a shipment's carrier, tracking or dates; at least one field. */
 const AmendShipmentBase = noted(
   { shipmentId: NonEmptyString },

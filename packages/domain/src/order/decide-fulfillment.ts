@@ -10,6 +10,7 @@ import type {
 } from './commands.js';
 import { fail, isAtOrAfter, ok, type Ctx, type Decision } from './decision.js';
 import type { OrderEvent, ShipmentLine } from './events.js';
+import { isMarked, shippedCodesOf } from './marking.js';
 import { paymentSecured } from './payment-status.js';
 import { remainingOf, remainingToShip } from './quantities.js';
 import type { OrderState } from './state.js';
@@ -95,22 +96,85 @@ const cashOrCardOnDelivery = (state: OrderState): boolean => {
 /** Issue 9.6: a method on credit terms ships before payment (ORD-8's override). */
 const onCreditTerms = (state: OrderState): boolean => state.details?.paymentMethod.creditTerms === true;
 
+type Refusal = Readonly<{ code: string; message: string; details?: Record<string, unknown> }>;
+
+const marking = (code: string, message: string, details: Record<string, unknown>): Refusal => ({
+  code,
+  message,
+  details,
+});
+
+/**
+ * REC-6 (issue 9.5): the units of a marked line are scanned at packing, so
+ * its shipment line names one code per unit shipped; a code names one unit,
+ * on this order too (not a code already shipped); an unmarked line has none.
+ */
+const markingRefusal = (state: OrderState, lines: readonly ShipmentLine[]): Refusal | undefined => {
+  const shipped = shippedCodesOf(state.fulfillment.shipments);
+  for (const entry of lines) {
+    const line = state.lines.find((l) => l.lineId === entry.lineId);
+    if (line === undefined) continue;
+    const codes = entry.markingCodes ?? [];
+    if (!isMarked(line)) {
+      if (codes.length > 0)
+        return marking('not-marked', `line ${line.lineId} is not marked goods: its units carry no marking codes`, {
+          lineId: line.lineId,
+        });
+      continue;
+    }
+    if (codes.length !== entry.qty)
+      return marking(
+        'marking-codes-required',
+        `line ${line.lineId} is marked goods: its shipment names one marking code per unit, ` +
+          `${entry.qty} for the ${entry.qty} shipped, got ${codes.length} (REC-6): ` +
+          'ShipOrder lines: [{ lineId, qty, markingCodes }]',
+        { lineId: line.lineId, qty: entry.qty, codes: codes.length },
+      );
+    const reused = codes.find((code) => shipped.has(code));
+    if (reused !== undefined)
+      return marking(
+        'marking-code-reused',
+        `line ${line.lineId}: marking code ${reused} was already shipped on this order; each unit has its own code (REC-6)`,
+        { lineId: line.lineId, code: reused },
+      );
+  }
+  return undefined;
+};
+
 /** The lines of a shipment: the ones asked for, or every physical unit not shipped yet. */
-const shipmentLines = (state: OrderState, asked: readonly ShipmentLine[] | undefined): ShipmentLine[] | string => {
-  if (asked === undefined)
-    return state.lines
+const shipmentLines = (state: OrderState, asked: readonly ShipmentLine[] | undefined): ShipmentLine[] | Refusal => {
+  const invalid = (message: string): Refusal => ({ code: 'invalid-shipment', message });
+  if (asked === undefined) {
+    const all = state.lines
       .filter((line) => line.kind === 'physical' && remainingOf(state, line.lineId) > 0)
       .map((line) => ({ lineId: line.lineId, qty: remainingOf(state, line.lineId) }));
-  const wanted = new Map<string, number>();
-  for (const line of asked) wanted.set(line.lineId, (wanted.get(line.lineId) ?? 0) + line.qty);
-  for (const [lineId, qty] of wanted) {
-    const line = state.lines.find((l) => l.lineId === lineId);
-    if (line === undefined) return `line ${lineId} is not on the order`;
-    if (line.kind !== 'physical') return `line ${lineId} is ${line.kind}: only physical lines are shipped`;
-    const remaining = remainingOf(state, lineId);
-    if (qty > remaining) return `line ${lineId}: ${qty} to ship but only ${remaining} left`;
+    return markingRefusal(state, all) ?? all;
   }
-  return [...wanted].map(([lineId, qty]) => ({ lineId, qty }));
+  const wanted = new Map<string, { qty: number; codes?: string[] }>();
+  for (const line of asked) {
+    const entry = wanted.get(line.lineId) ?? { qty: 0 };
+    entry.qty += line.qty;
+    if (line.markingCodes !== undefined) entry.codes = [...(entry.codes ?? []), ...line.markingCodes];
+    wanted.set(line.lineId, entry);
+  }
+  for (const [lineId, { qty }] of wanted) {
+    const line = state.lines.find((l) => l.lineId === lineId);
+    if (line === undefined) return invalid(`line ${lineId} is not on the order`);
+    if (line.kind !== 'physical') return invalid(`line ${lineId} is ${line.kind}: only physical lines are shipped`);
+    const remaining = remainingOf(state, lineId);
+    if (qty > remaining) return invalid(`line ${lineId}: ${qty} to ship but only ${remaining} left`);
+  }
+  const lines = [...wanted].map(([lineId, { qty, codes }]) => ({
+    lineId,
+    qty,
+    ...(codes === undefined ? {} : { markingCodes: codes }),
+  }));
+  const dupe = lines.flatMap((l) => l.markingCodes ?? []).find((code, i, all) => all.indexOf(code) !== i);
+  if (dupe !== undefined)
+    return marking('marking-code-reused', `marking code ${dupe} is named twice; each unit has its own code (REC-6)`, {
+      code: dupe,
+    });
+  return markingRefusal(state, lines) ?? lines;
 };
 
 /**
@@ -144,7 +208,7 @@ export const shipOrder = (state: OrderState, ctx: Ctx, data: ShipOrder['data'], 
   if (state.fulfillment.shipments.some((s) => s.shipmentId === data.shipmentId))
     return fail('shipment-exists', `shipment ${data.shipmentId} already exists`);
   const lines = shipmentLines(state, data.lines);
-  if (typeof lines === 'string') return fail('invalid-shipment', lines);
+  if (!Array.isArray(lines)) return fail(lines.code, lines.message, lines.details);
   if (lines.length === 0 || remainingToShip(state) === 0) return fail('nothing-to-ship', 'nothing is left to ship');
   events.push({
     type: 'ShipmentDispatched',

@@ -3,11 +3,12 @@ import type { RefundExcess, RefundPayment } from './commands.js';
 import { find, money, provider, unknownPayment, wrongCurrency } from './decide-payment.js';
 import { fail, ok, type Ctx, type Decision } from './decision.js';
 import type { OrderEvent, RefundLine } from './events.js';
-import { netTotals, returnedUnits, unitSplit } from './net-prices.js';
+import { isDearUnit, isMarked, lineCodesOf } from './marking.js';
+import { netTotals, returnedUnits, unitSplit, type UnitSplit } from './net-prices.js';
 import { amountDueBack } from './payment-status.js';
 import { returnedQty } from './quantities.js';
 import type { OrderState, PaymentState } from './state.js';
-import { changeNoteOf } from './values.js';
+import { changeNoteOf, type OrderLine } from './values.js';
 
 /**
  * PAY-5: refunds, full or partial, never more than was captured; with the
@@ -20,17 +21,68 @@ const refundableOf = (p: PaymentState): number => p.captured - p.refunded;
 type Returned = Readonly<{ lines: RefundLine[]; value: number }>;
 
 /**
+ * REC-6 (issue 9.5): a marked line's return names which units came back by
+ * their codes: one per unit returned, each shipped on this line, none
+ * returned before (a marked unit comes back once). Each is worth what its
+ * place among the line's codes was priced at (`marking.ts`).
+ */
+const markedReturnValue = (
+  state: OrderState,
+  line: OrderLine,
+  qty: number,
+  codes: readonly string[],
+  split: UnitSplit,
+): E.Either<Decision, number> => {
+  if (codes.length !== qty)
+    return E.left(
+      fail(
+        'marking-codes-required',
+        `line ${line.lineId} is marked goods: a return names the code of each unit that came back, ` +
+          `${qty} for the ${qty} returned, got ${codes.length} (REC-6): lines: [{ lineId, qty, markingCodes }]`,
+        { lineId: line.lineId, qty, codes: codes.length },
+      ),
+    );
+  const lineCodes = lineCodesOf(line, state.fulfillment.shipments);
+  const back = new Set(state.returnedCodes?.[line.lineId] ?? []);
+  let value = 0;
+  for (const code of codes) {
+    if (!lineCodes.includes(code))
+      return E.left(
+        fail('unknown-marking-code', `line ${line.lineId}: no unit with marking code ${code} was shipped`, {
+          lineId: line.lineId,
+          code,
+        }),
+      );
+    if (back.has(code))
+      return E.left(
+        fail('marking-code-returned', `line ${line.lineId}: the unit with marking code ${code} was already returned`, {
+          lineId: line.lineId,
+          code,
+        }),
+      );
+    back.add(code);
+    value += isDearUnit(lineCodes, code, split.cheap) ? split.unit + 1 : split.unit;
+  }
+  return E.right(value);
+};
+
+/**
  * Check the returned lines (on the order, not more than ordered minus already
  * returned) and price them at what the customer paid: the order discount is
  * spread over lines and shipping exactly as on the fiscal receipts.
  */
 const priceReturn = (state: OrderState, asked: readonly RefundLine[]): E.Either<Decision, Returned> => {
-  const wanted = new Map<string, number>();
-  for (const line of asked) wanted.set(line.lineId, (wanted.get(line.lineId) ?? 0) + line.qty);
+  const wanted = new Map<string, { qty: number; codes?: string[] }>();
+  for (const line of asked) {
+    const entry = wanted.get(line.lineId) ?? { qty: 0 };
+    entry.qty += line.qty;
+    if (line.markingCodes !== undefined) entry.codes = [...(entry.codes ?? []), ...line.markingCodes];
+    wanted.set(line.lineId, entry);
+  }
   const net = netTotals(state.currency, state.lines, state.totals.shippingFee.amount, state.totals.discount.amount);
   if (E.isLeft(net)) return E.left(E.left(net.left));
   let value = 0;
-  for (const [lineId, qty] of wanted) {
+  for (const [lineId, { qty, codes }] of wanted) {
     const index = state.lines.findIndex((l) => l.lineId === lineId);
     const line = state.lines[index];
     if (line === undefined) return E.left(fail('unknown-line', `line ${lineId} is not on the order`, { lineId }));
@@ -43,9 +95,25 @@ const priceReturn = (state: OrderState, asked: readonly RefundLine[]): E.Either<
           { lineId, qty, ordered: line.qty, returned: before },
         ),
       );
-    value += returnedUnits(unitSplit(net.right.lines[index] ?? 0, line.qty), before, qty).value;
+    const split = unitSplit(net.right.lines[index] ?? 0, line.qty);
+    if (isMarked(line)) {
+      const marked = markedReturnValue(state, line, qty, codes ?? [], split);
+      if (E.isLeft(marked)) return marked;
+      value += marked.right;
+    } else if (codes !== undefined && codes.length > 0)
+      return E.left(
+        fail('not-marked', `line ${lineId} is not marked goods: its units carry no marking codes`, { lineId }),
+      );
+    else value += returnedUnits(split, before, qty).value;
   }
-  return E.right({ lines: [...wanted].map(([lineId, qty]) => ({ lineId, qty })), value });
+  return E.right({
+    lines: [...wanted].map(([lineId, { qty, codes }]) => ({
+      lineId,
+      qty,
+      ...(codes === undefined || codes.length === 0 ? {} : { markingCodes: codes }),
+    })),
+    value,
+  });
 };
 
 const refundEvent = (

@@ -20,6 +20,7 @@ import {
   PaymentMethodCodec,
   ShippingMethodCodec,
 } from './values.js';
+import { MarkingCodesCodec } from './marking.js';
 
 /**
  * Every event of one `order-<orderId>` stream: the order, its payments and its
@@ -228,8 +229,14 @@ export const PaymentFailedData = t.intersection(
   'PaymentFailedData',
 );
 
-/** PAY-5/REC-7: units of one order line the customer gave back with a refund. */
-export const RefundLineCodec = t.strict({ lineId: NonEmptyString, qty: PositiveInt }, 'RefundLine');
+/**
+ * PAY-5/REC-7: units of one order line the customer gave back with a refund;
+ * for marked goods, which units: their codes (REC-6, added by issue 9.5).
+ */
+export const RefundLineCodec = t.intersection(
+  [t.strict({ lineId: NonEmptyString, qty: PositiveInt }), optional({ markingCodes: MarkingCodesCodec })],
+  'RefundLine',
+);
 export type RefundLine = t.TypeOf<typeof RefundLineCodec>;
 
 /**
@@ -299,7 +306,11 @@ export const FulfillmentHoldReleasedData = t.intersection(
   'FulfillmentHoldReleasedData',
 );
 
-export const ShipmentLineCodec = t.strict({ lineId: NonEmptyString, qty: PositiveInt }, 'ShipmentLine');
+/** Units of one line in a shipment; a marked line's units with their scanned codes (REC-6, added by issue 9.5). */
+export const ShipmentLineCodec = t.intersection(
+  [t.strict({ lineId: NonEmptyString, qty: PositiveInt }), optional({ markingCodes: MarkingCodesCodec })],
+  'ShipmentLine',
+);
 export type ShipmentLine = t.TypeOf<typeof ShipmentLineCodec>;
 
 /** FUL-1/FUL-2: some or all physical lines left the warehouse. */

@@ -207,6 +207,9 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
       if (event.data.lines !== undefined) {
         const returned = (state.returnedQty ??= {});
         for (const line of event.data.lines) returned[line.lineId] = (returned[line.lineId] ?? 0) + line.qty;
+        for (const line of event.data.lines)
+          if (line.markingCodes !== undefined)
+            ((state.returnedCodes ??= {})[line.lineId] ??= []).push(...line.markingCodes);
       }
       return;
     }

@@ -138,6 +138,8 @@ export type OrderState = {
    * states folded before returned lines existed (snapshots) still load.
    */
   returnedQty?: Record<string, number>;
+  /** REC-6 (issue 9.5): lineId -> marking codes of the marked units given back. Optional for older snapshots. */
+  returnedCodes?: Record<string, string[]>;
   /**
    * Every id of each kind the stream has used, also for things gone since (a
    * removed line). Optional so that older snapshots still load; payments,

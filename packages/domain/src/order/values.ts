@@ -67,7 +67,13 @@ const PriceCodec = refine(MoneyCodec, (m) => m.amount >= 0, 'NonNegativeMoney');
 /**
  * One order line (ORD-1). `unitPrice` is the gross price per unit (VAT
  * included, as 54-FZ receipts and EU B2C shops show it); the line total is
- * unitPrice x qty. `markingCode` is the marked-goods code (REC-6).
+ * unitPrice x qty.
+ *
+ * `marked: true` (REC-6, issue 9.5): marked goods, one marking code per unit;
+ * the codes are scanned when the units ship (`ShipOrder`, `order/marking.ts`).
+ * `markingCode`, the one code a line carried before issue 9.5, is still read
+ * from stored events (a one-unit line keeps it as that unit's code) but a
+ * command that sends it is refused: one code cannot stand for several units.
  */
 export const OrderLineCodec = t.intersection(
   [
@@ -80,7 +86,7 @@ export const OrderLineCodec = t.intersection(
       vatRate: VatRateCodec,
       kind: LineKindCodec,
     }),
-    t.exact(t.partial({ markingCode: NonEmptyString, unit: NonEmptyString })),
+    t.exact(t.partial({ marked: t.boolean, markingCode: NonEmptyString, unit: NonEmptyString })),
   ],
   'OrderLine',
 );

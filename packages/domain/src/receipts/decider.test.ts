@@ -178,8 +178,13 @@ describe('register-response flow', () => {
   it('REC-6: a receipt rejected for a bad marking code is corrected (new revision) and accepted with [M+]', async () => {
     const handler = setup();
     const s = script(ORDER);
-    const typo = { ...markedShoes, markingCode: 'broken-code' };
-    await run(handler, [s.compose(t(1), 'placed', [typo]), s.pay(t(1), 'p-1', rub(7000))]);
+    // The pair's code was mistyped at packing; the settlement receipt is the one that carries codes.
+    const typo = { ...markedShoes, quantity: 1, markingCodes: ['broken-code'] };
+    await run(handler, [
+      s.compose(t(1), 'placed', [typo]),
+      s.pay(t(1), 'p-1', rub(7000)),
+      s.handover(t(1), 'delivered', 'delivered'),
+    ]);
     const register = createInMemoryFiscalRegister({
       respond: (request, attempt, n) =>
         request.receipt.items.some((item) => item.markingCode === 'broken-code')
@@ -188,7 +193,9 @@ describe('register-response flow', () => {
     });
     await sendPendingReceipts({ register, handler, streamId: STREAM, now: () => t(2) });
     const rejected = await stateOf(handler);
-    const receiptId = rejected.issued[0]!;
+    const [prepaymentId, receiptId] = rejected.issued as [string, string];
+    expect(rejected.receipts[prepaymentId]!.status).toBe('accepted');
+    expect(rejected.receipts[receiptId]!.status).toBe('rejected');
     expect(pendingRequests(rejected)).toEqual([]);
 
     const record = rejected.receipts[receiptId]!;
@@ -202,7 +209,7 @@ describe('register-response flow', () => {
     await sendPendingReceipts({ register, handler, streamId: STREAM, now: () => t(3) });
     const done = (await stateOf(handler)).receipts[receiptId]!;
     expect(done).toMatchObject({ status: 'accepted', revision: 1, acceptedMarks: [MARKING_CODE] });
-    expect(register.fiscalised().map((doc) => doc.request.externalId)).toEqual([`${receiptId}#1`]);
+    expect(register.fiscalised().map((doc) => doc.request.externalId)).toEqual([`${prepaymentId}#0`, `${receiptId}#1`]);
   });
 
   it('REC-2: a correction may not change money, and only a rejected receipt can be corrected', () => {
@@ -266,10 +273,35 @@ describe('composition and configuration rules', () => {
       quantity: 0,
       price: { amount: 10.5, currency: 'RUB' },
       markingCode: '',
+      markingCodes: ['0104600439931256215Mr7RfeH6J8r1', 'typed by hand'],
     });
     expect(E.isLeft(bad) && bad.left.issues.map((issue) => issue.path).sort()).toEqual(
-      ['markingCode', 'price.amount', 'quantity', 'vat'].sort(),
+      ['markingCode', 'markingCodes.1', 'price.amount', 'quantity', 'vat'].sort(),
     );
+  });
+
+  it('REC-6: a line names at most one code per unit, each code once', () => {
+    const line = decode(ReceiptLineCodec, 'line');
+    const two = ['0104600439931256215Mr7RfeH6J8r1', '0104600439931256215Mr7RfeH6J8r2'];
+    expect(E.isRight(line({ ...markedShoes, quantity: 2, markingCodes: two }))).toBe(true);
+    const tooMany = line({ ...markedShoes, quantity: 1, markingCodes: two });
+    expect(E.isLeft(tooMany) && tooMany.left.issues.map((issue) => [issue.path, issue.rule])).toEqual([
+      ['markingCodes', 'at most one marking code per unit of quantity (REC-6)'],
+    ]);
+    const twice = line({ ...markedShoes, quantity: 2, markingCodes: [two[0], two[0]] });
+    expect(E.isLeft(twice) && twice.left.issues.map((issue) => issue.path)).toEqual(['markingCodes']);
+    expect(E.isLeft(twice) && twice.left.message).toContain('each code once');
+    // The decider checks the same for callers that skip decoding, and a code across lines too.
+    const s = script(ORDER);
+    expect(
+      codes([
+        s.compose(t(1), 'too-many', [{ ...markedShoes, quantity: 1, markingCodes: two }]),
+        s.compose(t(1), 'shared', [
+          { ...markedShoes, quantity: 1, markingCodes: [two[0]!] },
+          { ...markedShoes, lineId: 'l-other', quantity: 1, markingCodes: [two[0]!] },
+        ]),
+      ]),
+    ).toEqual(['too-many-marking-codes', 'duplicate-marking-code']);
   });
 
   it('REC-2: a composition is one currency, unique line ids, at least one line, and belongs to its order', () => {

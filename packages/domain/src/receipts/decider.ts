@@ -40,7 +40,14 @@ const sameOrder = (state: ReceiptsState, orderId: string): E.Either<DomainError,
         }),
       );
 
-const lineEquals = (a: ReceiptLine, b: ReceiptLine): boolean =>
+const sameCodes = (a: ReceiptLine, b: ReceiptLine): boolean => {
+  const x = a.markingCodes ?? [];
+  const y = b.markingCodes ?? [];
+  return a.markingCode === b.markingCode && x.length === y.length && x.every((code, i) => code === y[i]);
+};
+
+/** The same goods at the same prices: codes scanned later (REC-6) do not change the composition (REC-3). */
+const sameGoods = (a: ReceiptLine, b: ReceiptLine): boolean =>
   a.lineId === b.lineId &&
   a.name === b.name &&
   a.quantity === b.quantity &&
@@ -49,8 +56,37 @@ const lineEquals = (a: ReceiptLine, b: ReceiptLine): boolean =>
   a.price.currency === b.price.currency &&
   a.vat === b.vat &&
   a.subject === b.subject &&
-  a.kind === b.kind &&
-  a.markingCode === b.markingCode;
+  a.kind === b.kind;
+
+const sameLines = (
+  a: readonly ReceiptLine[],
+  b: readonly ReceiptLine[],
+  same: (x: ReceiptLine, y: ReceiptLine) => boolean,
+): boolean => a.length === b.length && a.every((line, i) => same(line, b[i]!));
+
+/** REC-6: a line's codes name its units (no more codes than units), and a code names one unit of the order. */
+const codesRefusal = (orderId: string, lines: readonly ReceiptLine[]): DomainError | undefined => {
+  const seen = new Set<string>();
+  for (const line of lines) {
+    const codes = line.markingCodes ?? [];
+    if (codes.length > line.quantity)
+      return domainError(
+        'too-many-marking-codes',
+        `order ${orderId}: line ${line.lineId} has ${codes.length} marking codes for ${line.quantity} units (REC-6)`,
+        { lineId: line.lineId, quantity: line.quantity, codes: codes.length },
+      );
+    for (const code of codes) {
+      if (seen.has(code))
+        return domainError(
+          'duplicate-marking-code',
+          `order ${orderId}: marking code ${code} is given twice; each unit has its own code (REC-6)`,
+          { lineId: line.lineId, code },
+        );
+      seen.add(code);
+    }
+  }
+  return undefined;
+};
 
 const decideComposition = (
   command: RecordComposition,
@@ -78,7 +114,9 @@ const decideComposition = (
   for (const line of lines) total += line.price.amount * line.quantity;
   if (!Number.isSafeInteger(total))
     return E.left(domainError('overflow', `order ${orderId}: the goods total leaves the safe integer range`));
-  const unchanged = lines.length === state.lines.length && lines.every((line, i) => lineEquals(line, state.lines[i]!));
+  const codes = codesRefusal(orderId, lines);
+  if (codes !== undefined) return E.left(codes);
+  const unchanged = sameLines(lines, state.lines, (a, b) => sameGoods(a, b) && sameCodes(a, b));
   if (unchanged && state.orderId !== null) return E.right([]);
   return E.right([{ type: 'CompositionRecorded', data: command.data }]);
 };
@@ -223,8 +261,11 @@ const evolveIssued = (draft: Draft<ReceiptsState>, source: Receipt): void => {
     draft.returned += fresh;
     if (receipt.kind === 'full-settlement')
       for (const item of receipt.items)
-        if (item.lineId !== undefined)
+        if (item.lineId !== undefined) {
           draft.returnedQuantities[item.lineId] = (draft.returnedQuantities[item.lineId] ?? 0) + item.quantity;
+          // REC-6: a marked unit comes back once.
+          if (item.markingCode !== undefined) ((draft.returnedCodes ??= {})[item.lineId] ??= []).push(item.markingCode);
+        }
     return;
   }
   draft.received += fresh;
@@ -248,8 +289,10 @@ const evolve = (draft: Draft<ReceiptsState>, event: ReceiptsEvent): void => {
       const first = event.data.lines[0];
       draft.orderId = event.data.orderId;
       if (first !== undefined) draft.currency ??= first.price.currency;
-      draft.lines = deepCopy([...event.data.lines]);
-      if (draft.issued.length > 0) draft.changedAfterReceipt = true;
+      const before = draft.lines as readonly ReceiptLine[];
+      // REC-3: a change of the goods makes the next payment an advance; codes scanned at packing do not (REC-6).
+      if (draft.issued.length > 0 && !sameLines(event.data.lines, before, sameGoods)) draft.changedAfterReceipt = true;
+      draft.lines = castDraft(deepCopy([...event.data.lines]));
       return;
     }
     case 'HandoverRecorded':

@@ -248,24 +248,54 @@ describe('receipts from order events, end to end', () => {
     ]);
   });
 
-  it('REC-6: the marking code of an order line reaches the receipt unchanged, as marked goods', async () => {
+  it('REC-6 (issue 9.5): three marked pairs are scanned at packing, closed as three positions with their codes, one returned by its code', async () => {
     const w = world();
-    const code = '0104600439931256215Mr7RfeH6J8r1\u001d91EE06';
+    const codes = [1, 2, 3].map((n) => `0104600439931256215Mr7RfeH6J8r${n}\u001d91EE06`);
     const shoes: OrderLine = {
       lineId: 'l-shoes',
       sku: 'SH',
       name: 'Туфли',
-      qty: 1,
+      qty: 3,
       unitPrice: rub(7000),
       vatRate: 'vat20',
       kind: 'physical',
-      markingCode: code,
+      marked: true,
     };
-    await order(w, command('PlaceOrder', checkout({ lines: [shoes] }), T(1), actors.customer));
+    const placed = checkout({ lines: [shoes], subtotal: rub(21000), total: rub(21000) });
+    expect(E.isRight(await order(w, command('PlaceOrder', placed, T(1), actors.customer)))).toBe(true);
     await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-1' }, T(1, 12)));
     expect(await pump(w)).toEqual([]);
     const [prepayment] = await issued(w);
-    expect(prepayment!.items[0]).toMatchObject({ markingCode: code, subject: 'marked-goods' });
+    // The prepayment lists the goods; the codes are not known yet and a prepayment carries none.
+    expect(prepayment!.items).toHaveLength(1);
+    expect(prepayment!.items[0]).toMatchObject({ quantity: 3, subject: 'marked-goods' });
+    expect(prepayment!.items[0]!.markingCode).toBeUndefined();
+    // Packing scans one code per pair; the shipment without them is refused.
+    expect(await order(w, command('ShipOrder', { shipmentId: 's1' }, T(2)))).toEqual(E.left('marking-codes-required'));
+    const ship = command(
+      'ShipOrder',
+      { shipmentId: 's1', lines: [{ lineId: 'l-shoes', qty: 3, markingCodes: codes }] },
+      T(2),
+    );
+    expect(E.isRight(await order(w, ship))).toBe(true);
+    await order(w, command('MarkDelivered', {}, T(4)));
+    expect(await pump(w)).toEqual([]);
+    const closing = (await issued(w)).at(-1)!;
+    expect(closing.kind).toBe('full-settlement');
+    expect(closing.items.map((item) => [item.quantity, item.markingCode, item.subject])).toEqual(
+      codes.map((code) => [1, code, 'marked-goods']),
+    );
+    // One pair comes back, named by its code; the return receipt lists exactly it.
+    const back = (code: string, refundId: string) =>
+      command('RefundPayment', { refundId, lines: [{ lineId: 'l-shoes', qty: 1, markingCodes: [code] }] }, T(6));
+    expect(E.isRight(await order(w, back(codes[1]!, 'rf-1')))).toBe(true);
+    expect(await pump(w)).toEqual([]);
+    const returned = (await issued(w)).at(-1)!;
+    expect(returned.operation).toBe('income-return');
+    expect(returned.items.map((item) => item.markingCode)).toEqual([codes[1]]);
+    expect(returned.total.amount).toBe(700_000);
+    // The same unit never comes back twice.
+    expect(await order(w, back(codes[1]!, 'rf-2'))).toEqual(E.left('marking-code-returned'));
   });
 
   it('REC-2: shipping becomes a service position and the discount is spread without losing a kopeck', async () => {

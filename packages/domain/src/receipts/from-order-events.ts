@@ -1,6 +1,7 @@
 import { derivedId, domainError, type DomainError, type Envelope, type Money } from '@ordersource/core';
 import * as E from 'fp-ts/lib/Either.js';
-import type { OrderEvent, RefundLine } from '../order/events.js';
+import type { OrderEvent, RefundLine, ShipmentLine } from '../order/events.js';
+import { isDearUnit, isMarked, lineCodesOf } from '../order/marking.js';
 import { dearLineId, netTotals, returnedUnits, unitSplit } from '../order/net-prices.js';
 import type { OrderLine, PaymentMethod, VatRate } from '../order/values.js';
 import type { ReceiptsCommand } from './commands.js';
@@ -34,6 +35,8 @@ type Translation = {
   orderMethod: PaymentMethod | null;
   methods: Record<string, PaymentMethod>;
   shipped: Record<string, number>;
+  /** The shipments on their way or delivered, in order: their lines carry the marked units' codes (REC-6). */
+  shipments: { shipmentId: string; lines: ShipmentLine[] }[];
   shippedOut: boolean;
   /** Money refunded so far, in minor units. */
   refunded: number;
@@ -72,7 +75,7 @@ const vatCodeOf = (rate: VatRate): E.Either<DomainError, VatCode> => {
 };
 
 const defaultSubject = (line: OrderLine): PaymentSubject =>
-  line.markingCode !== undefined ? 'marked-goods' : line.kind === 'service' ? 'service' : 'goods';
+  isMarked(line) ? 'marked-goods' : line.kind === 'service' ? 'service' : 'goods';
 
 const moneyOfMethod = (
   method: PaymentMethod | undefined | null,
@@ -93,7 +96,12 @@ const moneyOfMethod = (
   }
 };
 
-type Position = Readonly<{ base: Omit<ReceiptLine, 'quantity' | 'price'>; quantity: number }>;
+type Position = Readonly<{
+  base: Omit<ReceiptLine, 'quantity' | 'price' | 'markingCodes'>;
+  quantity: number;
+  /** REC-6: the codes of a marked line's units scanned so far, in shipment order. */
+  codes?: readonly string[];
+}>;
 
 /**
  * The receipt composition: order lines plus shipping, priced net of the order
@@ -117,9 +125,9 @@ const compositionOf = (t: Translation, options: TranslateOptions): E.Either<Doma
         vat: vat.right,
         subject: (options.subjectOf ?? defaultSubject)(line),
         kind: line.kind,
-        ...(line.markingCode === undefined ? {} : { markingCode: line.markingCode }),
       },
       quantity: line.qty,
+      ...(isMarked(line) ? { codes: lineCodesOf(line, t.shipments) } : {}),
     });
   }
   if (t.shippingFee > 0)
@@ -140,16 +148,19 @@ const compositionOf = (t: Translation, options: TranslateOptions): E.Either<Doma
   const out: ReceiptLine[] = [];
   positions.forEach((position, i) => {
     const split = unitSplit(totals[i] ?? 0, position.quantity);
-    const priced = (lineId: string, quantity: number, price: number): ReceiptLine => ({
+    // REC-6: a marked unit takes the position of its place among the line's codes (cheap units first).
+    const priced = (lineId: string, quantity: number, price: number, codes?: readonly string[]): ReceiptLine => ({
       ...position.base,
       lineId,
       quantity,
       price: { amount: price, currency },
+      ...(codes === undefined || codes.length === 0 ? {} : { markingCodes: [...codes] }),
     });
-    if (split.dear === 0) out.push(priced(position.base.lineId, position.quantity, split.unit));
+    const codes = position.codes;
+    if (split.dear === 0) out.push(priced(position.base.lineId, position.quantity, split.unit, codes));
     else {
-      out.push(priced(position.base.lineId, split.cheap, split.unit));
-      out.push(priced(dearLineId(position.base.lineId), split.dear, split.unit + 1));
+      out.push(priced(position.base.lineId, split.cheap, split.unit, codes?.slice(0, split.cheap)));
+      out.push(priced(dearLineId(position.base.lineId), split.dear, split.unit + 1, codes?.slice(split.cheap)));
     }
   });
   return E.right(out);
@@ -174,8 +185,18 @@ const returnedPositions = (t: Translation, lines: readonly RefundLine[]): E.Eith
     if (line === undefined)
       return E.left(domainError('unknown-line', `order ${t.orderId ?? '?'} has no line ${entry.lineId}`));
     const before = t.returned[entry.lineId] ?? 0;
-    const units = returnedUnits(unitSplit(net.right.lines[index] ?? 0, line.qty), before, entry.qty);
+    const split = unitSplit(net.right.lines[index] ?? 0, line.qty);
     t.returned[entry.lineId] = before + entry.qty;
+    if (entry.markingCodes !== undefined && entry.markingCodes.length > 0) {
+      // REC-6: each marked unit goes back to the position its code was settled in.
+      const codes = lineCodesOf(line, t.shipments);
+      const dear = entry.markingCodes.filter((code) => isDearUnit(codes, code, split.cheap));
+      const cheap = entry.markingCodes.filter((code) => !isDearUnit(codes, code, split.cheap));
+      if (cheap.length > 0) out.push({ lineId: entry.lineId, quantity: cheap.length, markingCodes: cheap });
+      if (dear.length > 0) out.push({ lineId: dearLineId(entry.lineId), quantity: dear.length, markingCodes: dear });
+      continue;
+    }
+    const units = returnedUnits(split, before, entry.qty);
     if (units.cheap > 0) out.push({ lineId: entry.lineId, quantity: units.cheap });
     if (units.dear > 0) out.push({ lineId: dearLineId(entry.lineId), quantity: units.dear });
   }
@@ -191,6 +212,7 @@ const initial: Translation = {
   orderMethod: null,
   methods: {},
   shipped: {},
+  shipments: [],
   shippedOut: false,
   refunded: 0,
   returned: {},
@@ -304,19 +326,34 @@ const step = (
       return E.map((lines: ReceiptLine[]): Intent[] => {
         const whole =
           first && lines.reduce((sum, line) => sum + line.price.amount * line.quantity, 0) === amount.amount;
-        return refund(whole ? lines.map((line) => ({ lineId: line.lineId, quantity: line.quantity })) : undefined);
+        return refund(
+          whole
+            ? lines.map((line) => ({
+                lineId: line.lineId,
+                quantity: line.quantity,
+                ...(line.markingCodes === undefined ? {} : { markingCodes: line.markingCodes }),
+              }))
+            : undefined,
+        );
       })(compositionOf(t, options));
     }
     case 'ShipmentDispatched': {
       for (const line of event.data.lines) t.shipped[line.lineId] = (t.shipped[line.lineId] ?? 0) + line.qty;
-      if (t.shippedOut || !allPhysicalShipped(t)) return E.right([]);
+      t.shipments.push({ shipmentId: event.data.shipmentId, lines: event.data.lines.map((line) => ({ ...line })) });
+      // REC-6: the codes scanned at packing join the composition before any handover needs them.
+      const scanned = event.data.lines.some((entry) =>
+        t.lines.some((line) => line.lineId === entry.lineId && isMarked(line)),
+      );
+      const codes = scanned ? composition(t, id, options) : E.right<DomainError, Intent[]>([]);
+      if (E.isLeft(codes) || t.shippedOut || !allPhysicalShipped(t)) return codes;
       t.shippedOut = true;
-      return E.right([{ type: 'RecordHandover', data: { handoverId: 'shipped', stage: 'shipped' } }]);
+      return E.right([...codes.right, { type: 'RecordHandover', data: { handoverId: 'shipped', stage: 'shipped' } }]);
     }
     case 'ShipmentCancelled':
-      // Issue 10.2: the goods are back, to be shipped again.
+      // Issue 10.2: the goods are back, to be shipped again (and their units scanned again, REC-6).
       for (const line of event.data.lines)
         t.shipped[line.lineId] = Math.max(0, (t.shipped[line.lineId] ?? 0) - line.qty);
+      t.shipments = t.shipments.filter((shipment) => shipment.shipmentId !== event.data.shipmentId);
       return E.right([]);
     case 'OrderFulfilled':
       // An all-digital order fulfilled by an authorization is handed over when the money comes (issue 9.4).
@@ -345,7 +382,16 @@ export const receiptsCommandsFor = (
   history: readonly Envelope<OrderEvent>[],
   options: TranslateOptions = {},
 ): E.Either<DomainError, ReceiptsCommandFor[]> => {
-  const t: Translation = { ...initial, lines: [], methods: {}, shipped: {}, refunded: 0, returned: {}, captures: {} };
+  const t: Translation = {
+    ...initial,
+    lines: [],
+    methods: {},
+    shipped: {},
+    shipments: [],
+    refunded: 0,
+    returned: {},
+    captures: {},
+  };
   const out: ReceiptsCommandFor[] = [];
   for (const envelope of history) {
     const intents = step(t, envelope, options);

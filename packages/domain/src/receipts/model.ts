@@ -1,6 +1,15 @@
-import { IsoInstant, NonEmptyString, PositiveInt, NonNegativeMoneyCodec, PositiveMoneyCodec } from '@ordersource/core';
+import {
+  IsoInstant,
+  NonEmptyString,
+  PositiveInt,
+  NonNegativeMoneyCodec,
+  PositiveMoneyCodec,
+  wrapping,
+} from '@ordersource/core';
+import * as E from 'fp-ts/lib/Either.js';
 import type { Money } from '@ordersource/core';
 import * as t from 'io-ts';
+import { ReadonlyMarkingCodesCodec } from '../order/marking.js';
 import {
   ChannelCodec,
   MeansCodec,
@@ -35,11 +44,17 @@ export type ReceiptLine = Readonly<{
   vat: VatCode;
   subject: PaymentSubject;
   kind: LineKind;
-  /** Marking code of marked goods; travels into the receipt unchanged (REC-6). */
+  /**
+   * REC-6 (issue 9.5): the marking codes of the line's units known so far,
+   * one per unit, scanned at packing; the closing receipt needs all of them
+   * and lists one position per unit with its code.
+   */
+  markingCodes?: readonly string[];
+  /** The one code a line carried before issue 9.5; read from stored events (a one-unit line's code). */
   markingCode?: string;
 }>;
 
-export const ReceiptLineCodec: t.Type<ReceiptLine, ReceiptLine, unknown> = t.intersection(
+const ReceiptLineShape: t.Type<ReceiptLine, ReceiptLine, unknown> = t.intersection(
   [
     t.strict({
       lineId: NonEmptyString,
@@ -51,10 +66,38 @@ export const ReceiptLineCodec: t.Type<ReceiptLine, ReceiptLine, unknown> = t.int
       subject: PaymentSubjectCodec,
       kind: LineKindCodec,
     }),
-    t.exact(t.partial({ markingCode: NonEmptyString })),
+    t.exact(t.partial({ markingCodes: ReadonlyMarkingCodesCodec, markingCode: NonEmptyString })),
   ],
   'ReceiptLine',
 );
+
+/** A line's codes name its units: never more codes than units (REC-6). */
+export const ReceiptLineCodec: t.Type<ReceiptLine, ReceiptLine, unknown> = wrapping(
+  new t.Type<ReceiptLine, ReceiptLine, unknown>(
+    'ReceiptLine',
+    (u): u is ReceiptLine => ReceiptLineShape.is(u) && (u.markingCodes?.length ?? 0) <= u.quantity,
+    (u, c) => {
+      // An empty key keeps the intersection's members out of the field path.
+      const base = ReceiptLineShape.validate(u, t.appendContext(c, '', ReceiptLineShape, u));
+      if (E.isLeft(base) || (base.right.markingCodes?.length ?? 0) <= base.right.quantity) return base;
+      return t.failure(
+        base.right.markingCodes,
+        t.appendContext(c, 'markingCodes', t.unknown, base.right.markingCodes),
+        'at most one marking code per unit of quantity (REC-6)',
+      );
+    },
+    ReceiptLineShape.encode,
+  ),
+  ReceiptLineShape,
+);
+
+/** The codes of a line's units as far as known: `markingCodes`, or a one-unit legacy line's `markingCode`. */
+export const unitCodesOf = (line: ReceiptLine): readonly string[] =>
+  line.markingCodes ?? (line.markingCode !== undefined && line.quantity === 1 ? [line.markingCode] : []);
+
+/** Marked goods: the subject says so, or the line carries codes. */
+export const isMarkedLine = (line: ReceiptLine): boolean =>
+  line.subject === 'marked-goods' || line.markingCodes !== undefined || line.markingCode !== undefined;
 
 /** When the closing receipt goes out (REC-8). */
 export type CloseOn =
@@ -102,10 +145,16 @@ export type PaymentFact = Readonly<{
   channel: Channel;
 }>;
 
-/** A quantity of one line given back (a return of goods after settlement). */
-export type ReturnedLine = Readonly<{ lineId: string; quantity: number }>;
-export const ReturnedLineCodec: t.Type<ReturnedLine, ReturnedLine, unknown> = t.strict(
-  { lineId: NonEmptyString, quantity: PositiveInt },
+/**
+ * A quantity of one line given back (a return of goods after settlement); for
+ * marked goods, which units: their codes (REC-6, one per unit returned).
+ */
+export type ReturnedLine = Readonly<{ lineId: string; quantity: number; markingCodes?: readonly string[] }>;
+export const ReturnedLineCodec: t.Type<ReturnedLine, ReturnedLine, unknown> = t.intersection(
+  [
+    t.strict({ lineId: NonEmptyString, quantity: PositiveInt }),
+    t.exact(t.partial({ markingCodes: ReadonlyMarkingCodesCodec })),
+  ],
   'ReturnedLine',
 );
 

@@ -8,9 +8,11 @@ import {
   licence,
   MARKING_CODE,
   markedShoes,
+  markedShoesPacked,
   order7000,
   rub,
   seedScenarios,
+  SHOE_CODES,
   socks,
   sneakers,
 } from './scenarios.js';
@@ -406,34 +408,115 @@ describe('REC-7 refunds', () => {
   });
 });
 
-describe('REC-6 marked goods', () => {
-  it('REC-6: the marking code reaches the prepayment and the closing receipt unchanged', () => {
-    const run = scenario('marked-goods');
-    for (const receipt of receiptsOf(run)) {
-      expect(receipt.items[0]!.markingCode).toBe(MARKING_CODE);
-      expect(receipt.items[0]!.subject).toBe('marked-goods');
-    }
-    expect(markedShoes.markingCode).toContain('\u001d');
+describe('REC-6 marked goods, one code per unit (issue 9.5)', () => {
+  it('REC-6 (seed 003): the prepayment lists the three pairs without codes; the closing lists one position per pair with its code', () => {
+    const [prepayment, closing, back] = receiptsOf(scenario('marked-goods'));
+    expect(prepayment!.kind).toBe('prepayment');
+    expect(prepayment!.items).toHaveLength(1);
+    expect(prepayment!.items[0]).toMatchObject({ lineId: 'l-shoes', quantity: 3, subject: 'marked-goods' });
+    expect(prepayment!.items[0]!.markingCode).toBeUndefined();
+    expect(closing!.kind).toBe('full-settlement');
+    expect(closing!.items.map((item) => [item.quantity, item.markingCode, item.amount.amount])).toEqual(
+      SHOE_CODES.map((code) => [1, code, 700_000]),
+    );
+    expect(closing!.total.amount).toBe(2_100_000);
+    // The GS separators travel byte for byte.
+    expect(closing!.items[0]!.markingCode).toContain('\u001d');
+    // The pair that came back is named by its code, and only it.
+    expect(back!.operation).toBe('income-return');
+    expect(back!.items.map((item) => item.markingCode)).toEqual([SHOE_CODES[1]]);
+    expect(back!.total.amount).toBe(700_000);
   });
 
-  it('REC-6: the rendering shows [M+] once the register accepted the code, [M] before', () => {
+  it('REC-6: codes scanned at packing do not count as a change of the order (no advance follows, REC-3)', () => {
+    const run = scenario('marked-goods');
+    expect(errorsOf(run)).toEqual([]);
+    expect(receiptsOf(run).map((receipt) => receipt.kind)).toEqual([
+      'prepayment',
+      'full-settlement',
+      'full-settlement',
+    ]);
+  });
+
+  it('REC-6: no closing receipt while a marked unit has no code; it goes out once the codes are recorded', () => {
+    const s = script('o-marked');
+    const early = simulate([
+      s.compose(t(1), 'placed', [markedShoes]),
+      s.pay(t(1), 'pay-1', rub(21000)),
+      s.compose(t(2), 'partly-packed', [{ ...markedShoes, markingCodes: SHOE_CODES.slice(0, 2) }]),
+      s.handover(t(3), 'delivered', 'delivered'),
+    ]);
+    const refused = early.outcomes[3]!.result;
+    expect(E.isLeft(refused) && refused.left.code).toBe('marking-codes-missing');
+    expect(E.isLeft(refused) && refused.left.details).toEqual({
+      missing: [{ lineId: 'l-shoes', quantity: 3, codes: 2 }],
+    });
+    const late = simulate(
+      [s.compose(t(3), 'packed', [markedShoesPacked]), s.handover(t(3), 'delivered', 'delivered')],
+      early.state,
+    );
+    expect(errorsOf(late)).toEqual([]);
+    expect(late.state.closingReceiptId).not.toBeNull();
+  });
+
+  it('REC-6: a return names its units by code; a unit comes back once; a code the order did not settle is refused', () => {
+    const run = scenario('marked-goods');
+    const s = script('marked-goods');
+    const again = simulate(
+      [
+        s.refund(t(7), 'twice', rub(7000), [{ lineId: 'l-shoes', quantity: 1, markingCodes: [SHOE_CODES[1]!] }]),
+        s.refund(t(7), 'stranger', rub(7000), [
+          { lineId: 'l-shoes', quantity: 1, markingCodes: ['0104600439931256215Mr7RfeH6J8r9'] },
+        ]),
+        s.refund(t(7), 'unnamed', rub(7000), [{ lineId: 'l-shoes', quantity: 1 }]),
+        s.refund(t(7), 'last-two', rub(14000), [
+          { lineId: 'l-shoes', quantity: 2, markingCodes: [SHOE_CODES[2]!, SHOE_CODES[0]!] },
+        ]),
+      ],
+      run.state,
+    );
+    expect(errorsOf(again)).toEqual(['marking-code-returned', 'unknown-marking-code', 'marking-codes-required']);
+    const last = receiptsOf(again).at(-1)!;
+    expect(last.items.map((item) => item.markingCode)).toEqual([SHOE_CODES[2], SHOE_CODES[0]]);
+    expect(again.state.returnedCodes?.['l-shoes']).toEqual([SHOE_CODES[1], SHOE_CODES[2], SHOE_CODES[0]]);
+  });
+
+  it("REC-6: a one-unit line written before issue 9.5 keeps its one markingCode as that unit's code", () => {
+    const s = script('o-legacy');
+    const legacy = { ...markedShoes, quantity: 1, markingCode: MARKING_CODE };
+    const run = simulate([
+      s.compose(t(1), 'placed', [legacy]),
+      s.pay(t(1), 'pay-1', rub(7000)),
+      s.handover(t(2), 'delivered', 'delivered'),
+    ]);
+    expect(receiptsOf(run)[1]!.items.map((item) => item.markingCode)).toEqual([MARKING_CODE]);
+  });
+
+  it('REC-6: the rendering shows [M+] on each position whose code the register accepted, [M] before', () => {
     const run = scenario('marked-goods');
     const closing = receiptsOf(run)[1]!;
-    expect(renderReceipt(closing, { status: 'pending', acceptedMarks: [] })).toContain('Туфли кожаные [M]');
+    const pending = renderReceipt(closing, { status: 'pending', acceptedMarks: [] });
+    expect(pending.match(/Туфли кожаные \[M\]/g)).toHaveLength(3);
     const accepted = simulate(
       [
         s.respond(t(5), closing.receiptId, 0, {
           status: 'accepted',
           fiscalSign: '1234567890',
           documentNumber: 7,
-          acceptedMarks: [MARKING_CODE],
+          acceptedMarks: [SHOE_CODES[0]!, SHOE_CODES[2]!],
         }),
       ],
       run.state,
     );
     const record = accepted.state.receipts[closing.receiptId]!;
-    expect(renderReceipt(record.receipt, record)).toContain('Туфли кожаные [M+]');
-    expect(renderReceipt(record.receipt, record)).toContain('ФП 1234567890');
+    const printed = renderReceipt(record.receipt, record).split('\n');
+    // Each unit is its own position, verified on its own: the second pair's code was not accepted.
+    expect(printed.filter((line) => line.includes('Туфли кожаные'))).toEqual([
+      '1. Туфли кожаные [M+]',
+      '2. Туфли кожаные [M]',
+      '3. Туфли кожаные [M+]',
+    ]);
+    expect(printed).toContain('ФП 1234567890');
   });
 });
 

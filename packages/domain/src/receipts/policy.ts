@@ -13,7 +13,16 @@ import {
   type ReceiptKind,
   type VatCode,
 } from './kinds.js';
-import type { DateReachedFact, Fact, HandoverFact, PaymentFact, ReceiptLine, RefundFact } from './model.js';
+import {
+  isMarkedLine,
+  unitCodesOf,
+  type DateReachedFact,
+  type Fact,
+  type HandoverFact,
+  type PaymentFact,
+  type ReceiptLine,
+  type RefundFact,
+} from './model.js';
 import type { Offset, Receipt, ReceiptCause, ReceiptItem, ReceiptPayments } from './receipt.js';
 import {
   causeKey,
@@ -52,7 +61,13 @@ export const advanceVatOf = (state: ReceiptsState): VatCode => {
   return CALCULATED_VAT[best];
 };
 
-const lineItem = (line: ReceiptLine, quantity: number, method: PaymentMethodTag, vat: VatCode): ReceiptItem => ({
+const lineItem = (
+  line: ReceiptLine,
+  quantity: number,
+  method: PaymentMethodTag,
+  vat: VatCode,
+  markingCode?: string,
+): ReceiptItem => ({
   lineId: line.lineId,
   name: line.name,
   quantity,
@@ -62,11 +77,40 @@ const lineItem = (line: ReceiptLine, quantity: number, method: PaymentMethodTag,
   vat,
   subject: line.subject,
   paymentMethod: method,
-  ...(line.markingCode === undefined ? {} : { markingCode: line.markingCode }),
+  ...(markingCode === undefined ? {} : { markingCode }),
 });
 
-/** Money taken before handover prints the calculated rate; the closing prints the sale rate. */
+/**
+ * Money taken before handover prints the calculated rate; the closing prints
+ * the sale rate. A prepayment lists marked goods without codes: the codes are
+ * scanned at packing and a prepayment receipt (1214 = 1..3) carries none;
+ * the settlement receipt does (REC-6).
+ */
 const prepaidItem = (line: ReceiptLine): ReceiptItem => lineItem(line, line.quantity, 1, CALCULATED_VAT[line.vat]);
+
+/**
+ * REC-6 (issue 9.5): the settlement lists a marked line as one position per
+ * unit, quantity 1, with that unit's code (tag 2000); other lines as one
+ * position. A marked line without a code for every unit cannot be settled.
+ */
+const settledItems = (line: ReceiptLine, method: PaymentMethodTag): readonly ReceiptItem[] =>
+  isMarkedLine(line)
+    ? unitCodesOf(line).map((code) => lineItem(line, 1, method, SALE_VAT[line.vat], code))
+    : [lineItem(line, line.quantity, method, SALE_VAT[line.vat])];
+
+const codesMissing = (ctx: Context): DomainError | undefined => {
+  const missing = ctx.state.lines
+    .filter((line) => isMarkedLine(line) && unitCodesOf(line).length !== line.quantity)
+    .map((line) => ({ lineId: line.lineId, quantity: line.quantity, codes: unitCodesOf(line).length }));
+  if (missing.length === 0) return undefined;
+  return domainError(
+    'marking-codes-missing',
+    `order ${ctx.orderId}: the closing receipt lists every marked unit with its code (REC-6), but ` +
+      missing.map((m) => `line ${m.lineId} has ${m.codes} of ${m.quantity}`).join(', ') +
+      ': record the codes scanned at packing (RecordComposition lines[].markingCodes) first',
+    { missing },
+  );
+};
 
 const moneyItem = (name: string, amount: Money, vat: VatCode, method: PaymentMethodTag): ReceiptItem => ({
   name,
@@ -152,6 +196,8 @@ const settle = (ctx: Context, cause: ReceiptCause, fresh?: NewMoney): E.Either<D
   const { state, currency } = ctx;
   if (state.lines.length === 0)
     return E.left(domainError('empty-composition', `order ${ctx.orderId} has no lines to hand over`));
+  const missing = codesMissing(ctx);
+  if (missing !== undefined) return E.left(missing);
   const goods = goodsTotal(state.lines);
   const outstanding: Outstanding[] = state.outstanding.map((entry) => ({ ...entry }));
   const issued: Receipt[] = [];
@@ -176,7 +222,7 @@ const settle = (ctx: Context, cause: ReceiptCause, fresh?: NewMoney): E.Either<D
       'closing',
       kind,
       'income',
-      state.lines.map((line) => lineItem(line, line.quantity, method, SALE_VAT[line.vat])),
+      state.lines.flatMap((line) => settledItems(line, method)),
       paymentsOf(currency, {
         ...(fresh === undefined || direct === 0 ? {} : { [fresh.means]: direct }),
         prepayment: toOffset,
@@ -301,7 +347,55 @@ const returnAdvance = (ctx: Context, fact: RefundFact, cause: ReceiptCause): Rec
   );
 };
 
-/** After settlement, goods come back: the return lists them, as settled (tag 1214 = 4). */
+/**
+ * REC-6 (issue 9.5): the marked units that came back, by their codes: one per
+ * unit returned, each one this line settled, none returned before.
+ */
+const returnedMarked = (
+  ctx: Context,
+  line: ReceiptLine,
+  quantity: number,
+  codes: readonly string[],
+): E.Either<DomainError, readonly ReceiptItem[]> => {
+  const { lineId } = line;
+  if (codes.length !== quantity)
+    return E.left(
+      domainError(
+        'marking-codes-required',
+        `line ${lineId} is marked goods: the return names the code of each unit that came back, ` +
+          `${quantity} for the ${quantity} returned, got ${codes.length} (REC-6)`,
+        { lineId, quantity, codes: codes.length },
+      ),
+    );
+  const sold = unitCodesOf(line);
+  const back = new Set(ctx.state.returnedCodes?.[lineId] ?? []);
+  const items: ReceiptItem[] = [];
+  for (const code of codes) {
+    if (!sold.includes(code))
+      return E.left(
+        domainError('unknown-marking-code', `line ${lineId}: no unit with marking code ${code} was settled`, {
+          lineId,
+          code,
+        }),
+      );
+    if (back.has(code))
+      return E.left(
+        domainError(
+          'marking-code-returned',
+          `line ${lineId}: the unit with marking code ${code} was already returned`,
+          {
+            lineId,
+            code,
+          },
+        ),
+      );
+    back.add(code);
+    items.push(lineItem(line, 1, KIND_TAG['full-settlement'], SALE_VAT[line.vat], code));
+  }
+  return E.right(items);
+};
+
+/** After settlement, goods come back: the return lists them, as settled (tag 1214 = 4); marked units by code. */
 const returnGoods = (
   ctx: Context,
   fact: RefundFact,
@@ -309,10 +403,15 @@ const returnGoods = (
   returnedLines: NonNullable<RefundFact['lines']>,
 ): E.Either<DomainError, Receipt> => {
   const { state, currency } = ctx;
-  const wanted = new Map<string, number>();
-  for (const entry of returnedLines) wanted.set(entry.lineId, (wanted.get(entry.lineId) ?? 0) + entry.quantity);
+  const wanted = new Map<string, { quantity: number; codes: string[] }>();
+  for (const entry of returnedLines) {
+    const sum = wanted.get(entry.lineId) ?? { quantity: 0, codes: [] };
+    sum.quantity += entry.quantity;
+    sum.codes.push(...(entry.markingCodes ?? []));
+    wanted.set(entry.lineId, sum);
+  }
   const items: ReceiptItem[] = [];
-  for (const [lineId, quantity] of wanted) {
+  for (const [lineId, { quantity, codes }] of wanted) {
     const line = state.lines.find((candidate) => candidate.lineId === lineId);
     if (line === undefined)
       return E.left(domainError('unknown-line', `order ${ctx.orderId} has no line ${lineId}`, { lineId }));
@@ -325,7 +424,15 @@ const returnGoods = (
           left,
         }),
       );
-    items.push(lineItem(line, quantity, KIND_TAG['full-settlement'], SALE_VAT[line.vat]));
+    if (isMarkedLine(line)) {
+      const marked = returnedMarked(ctx, line, quantity, codes);
+      if (E.isLeft(marked)) return marked;
+      items.push(...marked.right);
+    } else if (codes.length > 0)
+      return E.left(
+        domainError('not-marked', `line ${lineId} is not marked goods: its units carry no marking codes`, { lineId }),
+      );
+    else items.push(lineItem(line, quantity, KIND_TAG['full-settlement'], SALE_VAT[line.vat]));
   }
   const total = items.reduce((sum, item) => sum + item.amount.amount, 0);
   if (total !== fact.amount.amount)

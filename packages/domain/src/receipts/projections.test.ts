@@ -78,7 +78,8 @@ describe('receipts register projection', () => {
     const handler = handlerFor(store);
     const runner = createProjectionRunner(store, receiptsRegisterProjection);
     await runner.catchUp();
-    expect(runner.state().byOrder['marked-goods']!.map((row) => row.status)).toEqual(['pending', 'pending']);
+    // Prepayment, closing (three marked positions), the return of one pair.
+    expect(runner.state().byOrder['marked-goods']!.map((row) => row.status)).toEqual(['pending', 'pending', 'pending']);
     await sendPendingReceipts({
       register: createInMemoryFiscalRegister(),
       handler,
@@ -89,6 +90,7 @@ describe('receipts register projection', () => {
     expect(runner.state().byOrder['marked-goods']!.map((row) => [row.status, row.fiscalSign])).toEqual([
       ['accepted', '3000000001'],
       ['accepted', '3000000002'],
+      ['accepted', '3000000003'],
     ]);
   });
 });

@@ -29,6 +29,8 @@ const lineArb = fc.record({
   qty: fc.integer({ min: 1, max: 4 }),
   price: fc.integer({ min: 0, max: 300_000 }),
   kind: fc.constantFrom<OrderLine['kind']>('physical', 'physical', 'service'),
+  /** REC-6: a physical line may be marked goods, its units scanned at packing. */
+  marked: fc.boolean(),
 });
 
 const refundArb = fc.record({
@@ -38,6 +40,8 @@ const refundArb = fc.record({
   with: fc.constantFrom('lines', 'lines', 'lines', 'money'),
   fraction: fc.double({ min: 0, max: 1, noNaN: true }),
   beforeDelivery: fc.constantFrom(false, false, false, true),
+  /** Which of a marked line's units come back: from this offset on (the not yet returned ones when even). */
+  offset: fc.nat(3),
 });
 
 const orderArb = fc.record({
@@ -50,7 +54,7 @@ const orderArb = fc.record({
 type Order = typeof orderArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** Run the order through the order decider; refused commands change nothing. */
-const playOrder = (o: Order): { events: OrderEvent[]; envelopes: Envelope<OrderEvent>[] } => {
+const playOrder = (o: Order): { events: OrderEvent[]; envelopes: Envelope<OrderEvent>[]; lines: OrderLine[] } => {
   const lines: OrderLine[] = o.lines.map((spec, i) => ({
     lineId: `l${i}`,
     sku: `S${i}`,
@@ -59,15 +63,28 @@ const playOrder = (o: Order): { events: OrderEvent[]; envelopes: Envelope<OrderE
     unitPrice: rub(spec.price),
     vatRate: 'vat20',
     kind: spec.kind,
+    ...(spec.marked && spec.kind === 'physical' ? { marked: true } : {}),
   }));
+  const codesOf = (line: OrderLine): string[] =>
+    Array.from({ length: line.qty }, (_, u) => `0104600439931256215${line.lineId}u${u}\u001d91EE06`);
   const subtotal = lines.reduce((sum, line) => sum + line.unitPrice.amount * line.qty, 0);
   const discount = Math.min(o.discount, subtotal + o.shipping);
   let minute = 0;
   const next = () => AT(minute++);
   const refund = (r: Order['refunds'][number], i: number, left: number): OrderCommand => {
     const line = lines[r.index % lines.length]!;
+    // REC-6: marked units come back by their codes, the ones not returned yet, in a varying order.
+    const back = state.returnedCodes?.[line.lineId] ?? [];
+    // An odd offset also offers units already returned: the deciders must refuse those.
+    const unreturned = codesOf(line).filter((code) => r.offset % 2 === 1 || !back.includes(code));
+    const start = unreturned.length === 0 ? 0 : r.offset % unreturned.length;
+    const codes = [...unreturned.slice(start), ...unreturned.slice(0, start)].slice(0, r.qty);
+    const entry =
+      line.marked === true
+        ? { lineId: line.lineId, qty: r.qty, markingCodes: codes }
+        : { lineId: line.lineId, qty: r.qty };
     return r.with === 'lines'
-      ? command('RefundPayment', { refundId: `r${i}`, lines: [{ lineId: line.lineId, qty: r.qty }] }, next())
+      ? command('RefundPayment', { refundId: `r${i}`, lines: [entry] }, next())
       : command(
           'RefundPayment',
           { refundId: `r${i}`, amount: rub(Math.max(1, Math.floor(r.fraction * left))) },
@@ -116,12 +133,19 @@ const playOrder = (o: Order): { events: OrderEvent[]; envelopes: Envelope<OrderE
   o.refunds.forEach((r, i) => {
     if (r.beforeDelivery) send(refund(r, i, netPaid()));
   });
-  send(command('ShipOrder', { shipmentId: 's1' }, next()));
+  const toShip = lines
+    .filter((line) => line.kind === 'physical')
+    .map((line) => ({
+      lineId: line.lineId,
+      qty: line.qty,
+      ...(line.marked === true ? { markingCodes: codesOf(line) } : {}),
+    }));
+  if (toShip.length > 0) send(command('ShipOrder', { shipmentId: 's1', lines: toShip }, next()));
   send(command('MarkDelivered', {}, next()));
   o.refunds.forEach((r, i) => {
     if (!r.beforeDelivery) send(refund(r, i, netPaid()));
   });
-  return { events, envelopes };
+  return { events, envelopes, lines };
 };
 
 describe(`returned lines from the order stream to the receipts (${RUNS} random orders)`, () => {
@@ -165,5 +189,53 @@ describe(`returned lines from the order stream to the receipts (${RUNS} random o
     );
     // Not vacuous: many returns reach the receipts after the closing one.
     expect(returnsAfterClosing).toBeGreaterThan(RUNS / 3);
+  });
+
+  it('REC-6 law (issue 9.5): every marked unit appears in exactly one closing position and at most one return, by its code', () => {
+    let markedUnits = 0;
+    let returnedUnits = 0;
+    fc.assert(
+      fc.property(orderArb, (o) => {
+        const { events, envelopes, lines } = playOrder(o);
+        const commands = receiptsCommandsFor(envelopes);
+        if (E.isLeft(commands)) throw new Error(commands.left.message);
+        const run = simulate(commands.right.map((c) => c.command));
+        const receipts = run.state.issued.map((id) => run.state.receipts[id]!.receipt);
+        const closing = receipts.find((r) => r.operation === 'income' && r.kind === 'full-settlement');
+        const shipped = events.flatMap((e) =>
+          e.type === 'ShipmentDispatched' ? e.data.lines.flatMap((line) => line.markingCodes ?? []) : [],
+        );
+        if (closing === undefined) return;
+        // Exactly one closing position per marked unit: quantity 1 and its code.
+        const settled = closing.items.filter((item) => item.markingCode !== undefined);
+        expect(settled.map((item) => item.markingCode).sort()).toEqual([...shipped].sort());
+        for (const item of settled) expect(item.quantity).toBe(1);
+        const markedLines = new Set(lines.filter((line) => line.marked === true).map((line) => line.lineId));
+        for (const item of closing.items)
+          if (markedLines.has(item.lineId!.replace(/~1$/, ''))) expect(item.markingCode).toBeDefined();
+        markedUnits += settled.length;
+        // At most one return per unit; each return receipt lists exactly the codes its refund named.
+        const back: string[] = [];
+        for (const event of events) {
+          if (event.type !== 'PaymentRefunded' || event.data.lines === undefined) continue;
+          const receipt = receipts.find((r) => r.cause.id === `${event.data.paymentId}:refund-${event.data.refundId}`);
+          if (receipt?.kind !== 'full-settlement') continue;
+          const named = event.data.lines.flatMap((line) => line.markingCodes ?? []);
+          const listed = receipt.items.flatMap((item) => (item.markingCode === undefined ? [] : [item.markingCode]));
+          expect([...listed].sort()).toEqual([...named].sort());
+          // Returned at the price it was settled at.
+          for (const item of receipt.items)
+            if (item.markingCode !== undefined)
+              expect(item.amount).toEqual(settled.find((s) => s.markingCode === item.markingCode)!.amount);
+          back.push(...listed);
+        }
+        expect(new Set(back).size).toBe(back.length);
+        returnedUnits += back.length;
+      }),
+      { numRuns: RUNS, seed: 95 },
+    );
+    // Not vacuous: marked units are settled and come back.
+    expect(markedUnits).toBeGreaterThan(RUNS / 2);
+    expect(returnedUnits).toBeGreaterThan(RUNS / 10);
   });
 });

@@ -67,20 +67,27 @@ export const licence: ReceiptLine = {
   kind: 'digital',
 };
 
-/** A marked pair of shoes: the code travels into the receipt unchanged (REC-6). */
-export const MARKING_CODE =
-  '0104600439931256215Mr7RfeH6J8r1\u001d91EE06\u001d92mmZgq1yv2jhG0/5W9VuNnHlT6/b0ZRcXNqmQDWTlDA8=';
+/**
+ * Three marked pairs of shoes (REC-6, issue 9.5): each pair has its own
+ * marking code (the GS1 DataMatrix of the box, with its GS separators),
+ * scanned when the pairs are packed; `markedShoes` is the line as ordered,
+ * `markedShoesPacked` the same line once its codes are known.
+ */
+export const SHOE_CODES: readonly string[] = [1, 2, 3].map(
+  (n) => `0104600439931256215Mr7RfeH6J8r${n}\u001d91EE06\u001d92mmZgq1yv2jhG0/5W9VuNnHlT6/b0ZRcXNqmQDWTlDA8=`,
+);
+export const MARKING_CODE = SHOE_CODES[0]!;
 export const markedShoes: ReceiptLine = {
   lineId: 'l-shoes',
   name: 'Туфли кожаные',
-  quantity: 1,
-  unit: 'шт',
+  quantity: 3,
+  unit: 'пар',
   price: rub(7000),
   vat: 'vat20',
   subject: 'marked-goods',
   kind: 'physical',
-  markingCode: MARKING_CODE,
 };
+export const markedShoesPacked: ReceiptLine = { ...markedShoes, markingCodes: SHOE_CODES };
 
 /** The 7,000 roubles order: sneakers 5,000 + four pairs of socks 2,000. */
 export const order7000: readonly ReceiptLine[] = [sneakers, socks];
@@ -156,12 +163,16 @@ export const seedScenarios: readonly Scenario[] = [
   ),
   scenario(
     'marked-goods',
-    ['REC-6'],
+    ['REC-6', 'REC-7'],
     'При продаже товаров с маркировкой, ее обязательно необходимо передать в чек. ... Если маркировка передалась верно — в чеке появляется пиктограмма [M+].',
     (s) => [
       s.compose(day(1), 'placed', [markedShoes]),
-      s.pay(day(1, 11), 'pay-1', rub(7000)),
+      s.pay(day(1, 11), 'pay-1', rub(21000)),
+      // Packing scans one code per pair; the goods do not change, so no advance follows (REC-3).
+      s.compose(day(3), 'packed', [markedShoesPacked]),
       s.handover(day(4), 'delivered', 'delivered'),
+      // One pair comes back: the return names its code.
+      s.refund(day(6), 'refund-1', rub(7000), [{ lineId: 'l-shoes', quantity: 1, markingCodes: [SHOE_CODES[1]!] }]),
     ],
   ),
   scenario(

@@ -47,6 +47,8 @@ export type ReceiptsState = {
   returned: number;
   /** lineId -> quantity returned after settlement. */
   returnedQuantities: Record<string, number>;
+  /** REC-6 (issue 9.5): lineId -> marking codes of the marked units returned. Absent in older states. */
+  returnedCodes?: Record<string, string[]>;
   /** "payment:<id>" | "refund:<id>" | "handover:<id>" | "date:<at>" -> receipt ids it caused. */
   causes: Record<string, string[]>;
   receipts: Record<string, ReceiptRecord>;

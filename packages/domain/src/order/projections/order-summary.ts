@@ -1,3 +1,4 @@
+import { isMarked } from '../marking.js';
 import { money } from '@ordersource/core';
 import { financialStatus, netCaptured } from '../payment-status.js';
 import type { OrderState } from '../state.js';
@@ -75,7 +76,7 @@ const addressLines = (address: Address): string[] =>
 /** The rows both renderings share. */
 const rows = (state: OrderState) => ({
   lines: state.lines.map((line) => ({
-    name: line.markingCode === undefined ? `${line.name} (${line.sku})` : `${line.name} (${line.sku}) [M]`,
+    name: !isMarked(line) ? `${line.name} (${line.sku})` : `${line.name} (${line.sku}) [M]`,
     qty: String(line.qty),
     price: money.format(line.unitPrice),
     amount: money.format({ amount: line.unitPrice.amount * line.qty, currency: line.unitPrice.currency }),
