@@ -4,7 +4,8 @@ import { find, money, provider, unknownPayment, wrongCurrency } from './decide-p
 import { fail, ok, type Ctx, type Decision } from './decision.js';
 import type { OrderEvent, RefundLine } from './events.js';
 import { netTotals, returnedUnits, unitSplit } from './net-prices.js';
-import { amountDueBack } from './payment-status.js';
+// Issue 9.3: what a payment holds, less refunds pending and funds a dispute withdrew.
+import { amountDueBack, refundableOf } from './payment-status.js';
 import { returnedQty } from './quantities.js';
 import type { OrderState, PaymentState } from './state.js';
 import { changeNoteOf } from './values.js';
@@ -15,8 +16,6 @@ import { changeNoteOf } from './values.js';
  * after the closing receipt can be receipted as a return of those goods.
  */
 
-const refundableOf = (p: PaymentState): number => p.captured - p.refunded;
-
 type Returned = Readonly<{ lines: RefundLine[]; value: number }>;
 
 /**
@@ -24,7 +23,7 @@ type Returned = Readonly<{ lines: RefundLine[]; value: number }>;
  * returned) and price them at what the customer paid: the order discount is
  * spread over lines and shipping exactly as on the fiscal receipts.
  */
-const priceReturn = (state: OrderState, asked: readonly RefundLine[]): E.Either<Decision, Returned> => {
+export const priceReturn = (state: OrderState, asked: readonly RefundLine[]): E.Either<Decision, Returned> => {
   const wanted = new Map<string, number>();
   for (const line of asked) wanted.set(line.lineId, (wanted.get(line.lineId) ?? 0) + line.qty);
   const net = netTotals(state.currency, state.lines, state.totals.shippingFee.amount, state.totals.discount.amount);
