@@ -154,14 +154,13 @@ export type PixpaPaymentStatus = 'paid' | 'pending' | 'refunded';
  * held), everything returned = refunded, anything else is still awaited.
  */
 export const pixpaPaymentStatus = (status: FinancialStatus): PixpaPaymentStatus => {
+  // disputed: the settlement stands until the bank decides; charged_back: she has her money back, through her bank.
   switch (status) {
     case 'paid':
     case 'overpaid':
-    // disputed: the settlement stands until the bank decides the dispute.
     case 'partially_refunded':
     case 'disputed':
       return 'paid';
-    // charged_back: the customer has her money back, through her bank.
     case 'refunded':
     case 'charged_back':
       return 'refunded';
