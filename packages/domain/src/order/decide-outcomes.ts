@@ -163,11 +163,13 @@ export const confirmRefund = (state: OrderState, ctx: Ctx, data: ConfirmRefund['
     const currency = wrongCurrency(state, data.amount.currency);
     if (currency !== undefined) return currency;
   }
-  const amount = data.amount?.amount ?? (known ? (refund.pending > 0 ? refund.pending : refund.requested) : undefined);
+  // What the provider could give back: what it took and did not give back yet (a refund made meanwhile may have shrunk it).
+  const limit = payment.captured - payment.refunded;
+  const asked = known ? (refund.pending > 0 ? refund.pending : refund.requested) : undefined;
+  const amount = data.amount?.amount ?? (asked === undefined ? undefined : Math.min(asked, limit));
   if (amount === undefined)
     return fail('refund-unknown', `refund ${data.refundId} was never requested: name its paymentId and amount`);
-  const limit = payment.captured - payment.refunded;
-  if (amount > limit)
+  if (amount > limit || amount <= 0)
     return fail('refund-exceeds-captured', `payment ${payment.paymentId} took ${limit} that is not refunded yet`, {
       amount,
       refundable: limit,

@@ -487,12 +487,12 @@ const laws: Record<string, Law> = {
       `held ${held(state)}, costs ${costs}, due back ${due}`
     );
   },
-  'issue 9.3: pending amounts per kind: refunds pending fit in what is captured and not refunded; captures pending in what is capturable':
+  'issue 9.3: pending amounts per kind: refunds pending within what was captured, captures pending within what is capturable':
     (state) =>
       state.payments.every(
         (p) =>
           refundPendingOf(p) >= 0 &&
-          p.refunded + refundPendingOf(p) <= p.captured &&
+          refundPendingOf(p) <= p.captured &&
           capturePendingOf(p) >= 0 &&
           capturePendingOf(p) <= capturable(p),
       ) || 'a pending amount outgrew its payment',
