@@ -215,7 +215,8 @@ const commandOf = (
       );
     }
     case 'refund-succeeds': {
-      const pending = refund('pending') ?? refund('failed');
+      // A pending or failed request, or one whose reversal was reported before its success (out of order).
+      const pending = refund('pending') ?? (state.refunds ?? []).find((r) => r.requested > 0 && r.succeeded === 0);
       return wrap(pending && command('ConfirmRefund', { refundId: pending.refundId, ...evt }, at, actors.provider));
     }
     case 'refund-fails': {
