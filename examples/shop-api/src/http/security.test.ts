@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { financialStatus } from '@ordersource/domain';
 import { checkoutBody } from '../fixtures.js';
 import {
   ADMIN,
@@ -182,6 +183,25 @@ describe('payment webhook', () => {
       signedWebhook({ id: 'evt-3', type: 'payment.stolen', data: {} }, now),
     );
     expect(undecodable.status).toBe(422);
+  });
+
+  it('PAY-1/PAY-5 (issue 9.3): asynchronous outcomes arrive as webhooks: capture, a dispute opened and lost, each once', async () => {
+    const send = async (id: string, type: string, extra: Record<string, unknown> = {}) => {
+      const base = event(id, type);
+      const response = await fetch(
+        `${shop.url}/webhooks/payments`,
+        signedWebhook({ ...base, data: { ...base.data, ...extra } }, now),
+      );
+      expect(response.status, await response.clone().text()).toBe(200);
+      return (await response.json()) as { command: string; events: string[] };
+    };
+    expect((await send('evt-c1', 'payment.captured')).events).toContain('PaymentCaptured');
+    expect((await send('evt-d1', 'dispute.opened', { disputeId: 'dp-1' })).command).toBe('OpenDispute');
+    expect(financialStatus((await shop.shop.order('olga-1'))!.state)).toBe('disputed');
+    expect((await send('evt-d2', 'dispute.lost', { disputeId: 'dp-1' })).events).toEqual(['DisputeClosed']);
+    // The same outcome reported again under another event id changes nothing.
+    expect((await send('evt-d3', 'dispute.lost', { disputeId: 'dp-1' })).events).toEqual([]);
+    expect(financialStatus((await shop.shop.order('olga-1'))!.state)).toBe('charged_back');
   });
 });
 

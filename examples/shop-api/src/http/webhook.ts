@@ -27,6 +27,15 @@ export const ProviderEventTypeCodec = t.keyof(
     'payment.voided': null,
     'payment.expired': null,
     'payment.refunded': null,
+    // Issue 9.3: asynchronous outcomes.
+    'payment.action_required': null,
+    'capture.failed': null,
+    'refund.succeeded': null,
+    'refund.failed': null,
+    'refund.reversed': null,
+    'dispute.opened': null,
+    'dispute.won': null,
+    'dispute.lost': null,
   },
   'ProviderEventType',
 );
@@ -44,6 +53,8 @@ export const ProviderEventCodec = strict(
             providerReference: NonEmptyString,
             message: t.string,
             refundId: NonEmptyString,
+            disputeId: NonEmptyString,
+            url: NonEmptyString,
           }),
         ),
       ]),
@@ -59,11 +70,15 @@ const provider: Actor = { kind: 'provider', id: 'example-psp', name: 'Example pa
 
 /** The order command an event stands for. */
 export const commandOf = (event: ProviderEvent): { type: string; data: Record<string, unknown> } => {
-  const { paymentId, amount, providerReference, message, refundId } = event.data;
+  const { paymentId, amount, providerReference, message, refundId, disputeId, url } = event.data;
+  // The provider's event id travels with the command: a re-delivery is a no-op in the order too (issue 9.3).
   const provided = {
+    providerEventId: event.id,
     ...(providerReference === undefined ? {} : { providerReference }),
     ...(message === undefined ? {} : { providerMessage: message }),
   };
+  const refund = refundId ?? `refund-${event.id}`;
+  const dispute = disputeId ?? `dispute-${paymentId}`;
   const withAmount = amount === undefined ? {} : { amount };
   switch (event.type) {
     case 'payment.authorized':
@@ -81,7 +96,31 @@ export const commandOf = (event: ProviderEvent): { type: string; data: Record<st
     case 'payment.refunded':
       return {
         type: 'RefundPayment',
-        data: { paymentId, refundId: refundId ?? `refund-${event.id}`, ...withAmount, ...provided },
+        data: { paymentId, refundId: refund, ...withAmount, ...provided },
+      };
+    case 'payment.action_required':
+      return { type: 'RequireCustomerAction', data: { paymentId, ...(url === undefined ? {} : { url }), ...provided } };
+    case 'capture.failed':
+      return { type: 'FailCapture', data: { paymentId, ...provided } };
+    case 'refund.succeeded':
+      return { type: 'ConfirmRefund', data: { refundId: refund, paymentId, ...withAmount, ...provided } };
+    case 'refund.failed':
+      return { type: 'FailRefund', data: { refundId: refund, paymentId, ...provided } };
+    case 'refund.reversed':
+      return { type: 'ReverseRefund', data: { refundId: refund, paymentId, ...withAmount, ...provided } };
+    case 'dispute.opened':
+      return { type: 'OpenDispute', data: { disputeId: dispute, paymentId, ...withAmount, ...provided } };
+    case 'dispute.won':
+    case 'dispute.lost':
+      return {
+        type: 'CloseDispute',
+        data: {
+          disputeId: dispute,
+          outcome: event.type === 'dispute.won' ? 'won' : 'lost',
+          paymentId,
+          ...withAmount,
+          ...provided,
+        },
       };
   }
 };

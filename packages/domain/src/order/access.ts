@@ -26,6 +26,14 @@ const PROVIDER_COMMANDS: ReadonlySet<OrderCommandType> = new Set<OrderCommandTyp
   'ExpirePayment',
   'FailPayment',
   'RefundPayment',
+  // Issue 9.3: asynchronous outcomes.
+  'RequireCustomerAction',
+  'FailCapture',
+  'ConfirmRefund',
+  'FailRefund',
+  'ReverseRefund',
+  'OpenDispute',
+  'CloseDispute',
 ]);
 
 /**

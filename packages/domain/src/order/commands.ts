@@ -340,6 +340,63 @@ export const RefundExcessData = noted(
   { refundId: NonEmptyString },
   { external: t.boolean, reason: t.string, ...providerProps },
 );
+// ---- asynchronous outcomes (issue 9.3, PAY-1, PAY-5) ------------------------
+
+/** 3-D Secure: the provider needs the customer to confirm (a bank page at `url`); then it authorizes or fails. */
+export const RequireCustomerActionData = noted(
+  { paymentId: NonEmptyString },
+  { ...providerProps, url: NonEmptyString },
+);
+/**
+ * PAY-1: ask the provider to capture (all that is capturable when `amount`
+ * is omitted); the money counts when the provider reports the capture
+ * (`CapturePayment`), or the request is given up (`FailCapture`).
+ */
+export const RequestCaptureData = noted(
+  { paymentId: NonEmptyString },
+  { amount: PositiveMoneyCodec, ...providerProps },
+);
+/** PAY-1: the provider did not capture what was asked; the authorization stays. */
+export const FailCaptureData = noted({ paymentId: NonEmptyString }, providerProps);
+/**
+ * PAY-5: ask the provider to refund (`amount` omitted: all that can be
+ * refunded of the payment). Nothing is refunded until the provider confirms
+ * it (`ConfirmRefund`); meanwhile the amount is held back.
+ */
+export const RequestRefundData = noted(
+  { refundId: NonEmptyString, paymentId: NonEmptyString },
+  { amount: PositiveMoneyCodec, reason: t.string, ...providerProps, lines: t.array(RefundLineCodec) },
+);
+/**
+ * PAY-5: the provider refunded. For a requested refund `amount` defaults to
+ * the amount pending; for a refund the shop never asked for, `paymentId` and
+ * `amount` are needed and it is recorded all the same, flagged.
+ */
+export const ConfirmRefundData = noted(
+  { refundId: NonEmptyString },
+  { paymentId: NonEmptyString, amount: PositiveMoneyCodec, ...providerProps },
+);
+/** PAY-5: the provider could not refund; what was pending can be asked again. */
+export const FailRefundData = noted({ refundId: NonEmptyString }, { paymentId: NonEmptyString, ...providerProps });
+/** PAY-5: a refund that succeeded came back (all of it, or `amount`). */
+export const ReverseRefundData = noted(
+  { refundId: NonEmptyString },
+  { paymentId: NonEmptyString, amount: PositiveMoneyCodec, ...providerProps },
+);
+/** PAY-1: a chargeback: the bank withdrew `amount` of the payment until the dispute is decided. */
+export const OpenDisputeData = noted(
+  { disputeId: NonEmptyString, paymentId: NonEmptyString, amount: PositiveMoneyCodec },
+  { reason: t.string, ...providerProps },
+);
+/**
+ * The dispute was decided. For a dispute the order never saw opened,
+ * `paymentId` and `amount` are needed (a loss is recorded, flagged).
+ */
+export const CloseDisputeData = noted(
+  { disputeId: NonEmptyString, outcome: t.keyof({ won: null, lost: null }) },
+  { paymentId: NonEmptyString, amount: PositiveMoneyCodec, ...providerProps },
+);
+
 /** PAY-1/FUL-4: capture every authorization whose method captures after delivery. */
 export const CaptureOnDeliveryData = t.strict({});
 /** PAY-7. */
@@ -481,6 +538,15 @@ export const FailPaymentCommand = commandCodec('FailPayment', FailPaymentData);
 export const ConfirmOfflinePaymentCommand = commandCodec('ConfirmOfflinePayment', ConfirmOfflinePaymentData);
 export const RefundPaymentCommand = commandCodec('RefundPayment', RefundPaymentData);
 export const RefundExcessCommand = commandCodec('RefundExcess', RefundExcessData);
+export const RequireCustomerActionCommand = commandCodec('RequireCustomerAction', RequireCustomerActionData);
+export const RequestCaptureCommand = commandCodec('RequestCapture', RequestCaptureData);
+export const FailCaptureCommand = commandCodec('FailCapture', FailCaptureData);
+export const RequestRefundCommand = commandCodec('RequestRefund', RequestRefundData);
+export const ConfirmRefundCommand = commandCodec('ConfirmRefund', ConfirmRefundData);
+export const FailRefundCommand = commandCodec('FailRefund', FailRefundData);
+export const ReverseRefundCommand = commandCodec('ReverseRefund', ReverseRefundData);
+export const OpenDisputeCommand = commandCodec('OpenDispute', OpenDisputeData);
+export const CloseDisputeCommand = commandCodec('CloseDispute', CloseDisputeData);
 export const CaptureOnDeliveryCommand = commandCodec('CaptureOnDelivery', CaptureOnDeliveryData);
 export const IssueInvoiceCommand = commandCodec('IssueInvoice', IssueInvoiceData);
 export const MarkProcessedCommand = commandCodec('MarkProcessed', MarkProcessedData);
@@ -520,6 +586,15 @@ export const OrderCommandCodec = t.union(
     ConfirmOfflinePaymentCommand,
     RefundPaymentCommand,
     RefundExcessCommand,
+    RequireCustomerActionCommand,
+    RequestCaptureCommand,
+    FailCaptureCommand,
+    RequestRefundCommand,
+    ConfirmRefundCommand,
+    FailRefundCommand,
+    ReverseRefundCommand,
+    OpenDisputeCommand,
+    CloseDisputeCommand,
     CaptureOnDeliveryCommand,
     IssueInvoiceCommand,
     MarkProcessedCommand,
@@ -562,6 +637,15 @@ export type FailPayment = Command<'FailPayment', Data<typeof FailPaymentData>>;
 export type ConfirmOfflinePayment = Command<'ConfirmOfflinePayment', Data<typeof ConfirmOfflinePaymentData>>;
 export type RefundPayment = Command<'RefundPayment', Data<typeof RefundPaymentData>>;
 export type RefundExcess = Command<'RefundExcess', Data<typeof RefundExcessData>>;
+export type RequireCustomerAction = Command<'RequireCustomerAction', Data<typeof RequireCustomerActionData>>;
+export type RequestCapture = Command<'RequestCapture', Data<typeof RequestCaptureData>>;
+export type FailCapture = Command<'FailCapture', Data<typeof FailCaptureData>>;
+export type RequestRefund = Command<'RequestRefund', Data<typeof RequestRefundData>>;
+export type ConfirmRefund = Command<'ConfirmRefund', Data<typeof ConfirmRefundData>>;
+export type FailRefund = Command<'FailRefund', Data<typeof FailRefundData>>;
+export type ReverseRefund = Command<'ReverseRefund', Data<typeof ReverseRefundData>>;
+export type OpenDispute = Command<'OpenDispute', Data<typeof OpenDisputeData>>;
+export type CloseDispute = Command<'CloseDispute', Data<typeof CloseDisputeData>>;
 export type CaptureOnDelivery = Command<'CaptureOnDelivery', Data<typeof CaptureOnDeliveryData>>;
 export type IssueInvoice = Command<'IssueInvoice', Data<typeof IssueInvoiceData>>;
 export type MarkProcessed = Command<'MarkProcessed', Data<typeof MarkProcessedData>>;
@@ -600,6 +684,15 @@ export type OrderCommand =
   | ConfirmOfflinePayment
   | RefundPayment
   | RefundExcess
+  | RequireCustomerAction
+  | RequestCapture
+  | FailCapture
+  | RequestRefund
+  | ConfirmRefund
+  | FailRefund
+  | ReverseRefund
+  | OpenDispute
+  | CloseDispute
   | CaptureOnDelivery
   | IssueInvoice
   | MarkProcessed

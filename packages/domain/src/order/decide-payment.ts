@@ -13,7 +13,7 @@ import type {
 } from './commands.js';
 import { fail, isAtOrAfter, ok, type Ctx, type Decision } from './decision.js';
 import type { InvoiceLine, OrderEvent } from './events.js';
-import { balanceDue, capturable, expiryOf, requestable } from './payment-status.js';
+import { awaitsPayment, balanceDue, capturable, expiryOf, requestable } from './payment-status.js';
 import { deliveredQty, invoicedQty } from './quantities.js';
 import type { OrderState, PaymentState } from './state.js';
 import { changeNoteOf, type ChangeNote } from './values.js';
@@ -39,7 +39,8 @@ export const wrongCurrency = (state: OrderState, currency: string): Decision | u
     ? undefined
     : fail('currency-mismatch', `the order is in ${state.currency}, the amount in ${currency}`);
 
-const awaitingPayment = (payment: PaymentState): boolean => payment.status === 'pending' || payment.status === 'failed';
+/** Pending, waiting for the customer's 3-D Secure confirmation (issue 9.3), or failed and open to a retry. */
+const awaitingPayment = (payment: PaymentState): boolean => awaitsPayment(payment);
 
 /** PAY-3: a payment link for the balance or a part of it; never more than is still owed and not already held. */
 export const requestPayment = (state: OrderState, ctx: Ctx, data: RequestPayment['data']): Decision => {
@@ -55,7 +56,7 @@ export const requestPayment = (state: OrderState, ctx: Ctx, data: RequestPayment
         requested: data.amount.amount,
         requestable: open,
         openRequests: state.payments
-          .filter((p) => p.status === 'pending' || p.status === 'failed')
+          .filter(awaitingPayment)
           .map((p) => ({ paymentId: p.paymentId, requested: p.requested })),
       },
     );
@@ -257,10 +258,7 @@ export const captureOnDelivery = (state: OrderState, ctx: Ctx, _data: CaptureOnD
 };
 
 const openToRelease = (payment: PaymentState): boolean =>
-  payment.status === 'pending' ||
-  payment.status === 'failed' ||
-  payment.status === 'authorized' ||
-  payment.status === 'partially_captured';
+  awaitingPayment(payment) || payment.status === 'authorized' || payment.status === 'partially_captured';
 
 const releasable = (payment: PaymentState): number =>
   Math.max(0, payment.authorized - payment.captured - payment.released);

@@ -5,7 +5,8 @@ import { fail, ok, type Ctx, type Decision } from './decision.js';
 import type { OrderEvent, RefundLine } from './events.js';
 import { isDearUnit, isMarked, lineCodesOf } from './marking.js';
 import { netTotals, returnedUnits, unitSplit, type UnitSplit } from './net-prices.js';
-import { amountDueBack } from './payment-status.js';
+// Issue 9.3: what a payment holds, less refunds pending and funds a dispute withdrew.
+import { amountDueBack, refundableOf } from './payment-status.js';
 import { returnedQty } from './quantities.js';
 import type { OrderState, PaymentState } from './state.js';
 import { changeNoteOf, type OrderLine } from './values.js';
@@ -15,8 +16,6 @@ import { changeNoteOf, type OrderLine } from './values.js';
  * goods that came back (REC-7) when the shop names them, so that a refund
  * after the closing receipt can be receipted as a return of those goods.
  */
-
-const refundableOf = (p: PaymentState): number => p.captured - p.refunded;
 
 type Returned = Readonly<{ lines: RefundLine[]; value: number }>;
 
@@ -71,7 +70,7 @@ const markedReturnValue = (
  * returned) and price them at what the customer paid: the order discount is
  * spread over lines and shipping exactly as on the fiscal receipts.
  */
-const priceReturn = (state: OrderState, asked: readonly RefundLine[]): E.Either<Decision, Returned> => {
+export const priceReturn = (state: OrderState, asked: readonly RefundLine[]): E.Either<Decision, Returned> => {
   const wanted = new Map<string, { qty: number; codes?: string[] }>();
   for (const line of asked) {
     const entry = wanted.get(line.lineId) ?? { qty: 0 };

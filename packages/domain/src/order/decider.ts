@@ -43,6 +43,17 @@ import {
   requestPayment,
   voidPayment,
 } from './decide-payment.js';
+import {
+  closeDispute,
+  confirmRefund,
+  failCapture,
+  failRefund,
+  openDispute,
+  requestCapture,
+  requestRefund,
+  requireCustomerAction,
+  reverseRefund,
+} from './decide-outcomes.js';
 import { refundExcess, refundPayment } from './decide-refund.js';
 import { fail, fold, type Ctx, type Decision } from './decision.js';
 import type { OrderEvent } from './events.js';
@@ -80,6 +91,15 @@ const AFTER_CANCEL: ReadonlySet<OrderCommandType> = new Set<OrderCommandType>([
   'ProcessOrder',
   'LockOrder',
   'ChangeBillingAddress',
+  // Issue 9.3: provider outcomes are facts, and refunds may still be asked for.
+  'RequireCustomerAction',
+  'FailCapture',
+  'RequestRefund',
+  'ConfirmRefund',
+  'FailRefund',
+  'ReverseRefund',
+  'OpenDispute',
+  'CloseDispute',
 ]);
 
 /** A command a timer sent from the order's plan (due.ts): once the order is gone, the plan is obsolete. */
@@ -132,6 +152,24 @@ const route = (command: OrderCommand, state: OrderState, ctx: Ctx): Decision => 
       return refundPayment(state, ctx, command.data);
     case 'RefundExcess':
       return refundExcess(state, ctx, command.data);
+    case 'RequireCustomerAction':
+      return requireCustomerAction(state, ctx, command.data);
+    case 'RequestCapture':
+      return requestCapture(state, ctx, command.data);
+    case 'FailCapture':
+      return failCapture(state, ctx, command.data);
+    case 'RequestRefund':
+      return requestRefund(state, ctx, command.data);
+    case 'ConfirmRefund':
+      return confirmRefund(state, ctx, command.data);
+    case 'FailRefund':
+      return failRefund(state, ctx, command.data);
+    case 'ReverseRefund':
+      return reverseRefund(state, ctx, command.data);
+    case 'OpenDispute':
+      return openDispute(state, ctx, command.data);
+    case 'CloseDispute':
+      return closeDispute(state, ctx, command.data);
     case 'CaptureOnDelivery':
       return captureOnDelivery(state, ctx, command.data);
     case 'IssueInvoice':

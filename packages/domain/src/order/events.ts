@@ -251,9 +251,133 @@ export const PaymentRefundedData = t.intersection(
       { at: IsoInstant, paymentId: NonEmptyString, refundId: NonEmptyString, amount: MoneyCodec, external: t.boolean },
       'PaymentRefundedBase',
     ),
-    optional({ reason: t.string, ...providerProps, lines: t.array(RefundLineCodec) }),
+    optional({
+      reason: t.string,
+      ...providerProps,
+      lines: t.array(RefundLineCodec),
+      /**
+       * Issue 9.3 (added later): 'settled' when this is the provider's success
+       * for a `RefundRequested` with the same refundId (it names no new refund);
+       * 'unknown' when the provider reported a refund the shop never asked for
+       * (recorded all the same: the money went back).
+       */
+      request: t.keyof({ settled: null, unknown: null }),
+    }),
   ],
   'PaymentRefundedData',
+);
+
+// ---- asynchronous outcomes (issue 9.3, PAY-1, PAY-5) ----------------------
+
+/**
+ * Why an outcome was recorded without the request it answers: the provider
+ * reported it for a request the order does not know ('unknown-request') or no
+ * longer waits for ('not-pending'). Outcomes are facts: recorded, flagged.
+ */
+export const OutcomeFlagCodec = t.keyof({ 'unknown-request': null, 'not-pending': null }, 'OutcomeFlag');
+export type OutcomeFlag = t.TypeOf<typeof OutcomeFlagCodec>;
+
+/** 3-D Secure (PAY-1): the authorization waits for the customer (a bank page); `url` is where she confirms. */
+export const PaymentActionRequiredData = t.intersection(
+  [
+    noted({ at: IsoInstant, paymentId: NonEmptyString }, 'PaymentActionRequiredBase'),
+    optional({ ...providerProps, url: NonEmptyString }),
+  ],
+  'PaymentActionRequiredData',
+);
+
+/** PAY-1: the shop asked the provider to capture; the money counts once the provider reports it (`PaymentCaptured`). */
+export const CaptureRequestedData = t.intersection(
+  [
+    noted({ at: IsoInstant, paymentId: NonEmptyString, amount: MoneyCodec }, 'CaptureRequestedBase'),
+    optional(providerProps),
+  ],
+  'CaptureRequestedData',
+);
+
+/** PAY-1: the provider did not capture; `released` is the pending capture given up (the authorization stays). */
+export const CaptureFailedData = t.intersection(
+  [
+    noted({ at: IsoInstant, paymentId: NonEmptyString, released: MoneyCodec }, 'CaptureFailedBase'),
+    optional({ ...providerProps, flag: OutcomeFlagCodec }),
+  ],
+  'CaptureFailedData',
+);
+
+/**
+ * PAY-5: the shop asked the provider to refund; nothing is refunded (and no
+ * receipt is owed) until the provider reports the outcome (`PaymentRefunded`
+ * with `request: 'settled'`, or `RefundFailed`). The amount is held back
+ * from what can still be refunded meanwhile.
+ */
+export const RefundRequestedData = t.intersection(
+  [
+    noted(
+      { at: IsoInstant, paymentId: NonEmptyString, refundId: NonEmptyString, amount: MoneyCodec },
+      'RefundRequestedBase',
+    ),
+    optional({ reason: t.string, ...providerProps, lines: t.array(RefundLineCodec) }),
+  ],
+  'RefundRequestedData',
+);
+
+/** PAY-5: the provider could not refund; `released` is the pending amount given up. */
+export const RefundFailedData = t.intersection(
+  [
+    noted({ at: IsoInstant, refundId: NonEmptyString, released: MoneyCodec }, 'RefundFailedBase'),
+    optional({ paymentId: NonEmptyString, ...providerProps, flag: OutcomeFlagCodec }),
+  ],
+  'RefundFailedData',
+);
+
+/**
+ * PAY-5: a refund that succeeded came back to the shop (the customer's card
+ * was closed, the bank bounced it): `amount` is the money back on the books,
+ * at most what the refund had given back and was not reversed yet (zero for
+ * a refund not recorded as succeeded: 'unknown-request').
+ */
+export const RefundReversedData = t.intersection(
+  [
+    noted({ at: IsoInstant, refundId: NonEmptyString, amount: MoneyCodec }, 'RefundReversedBase'),
+    optional({ paymentId: NonEmptyString, ...providerProps, flag: OutcomeFlagCodec }),
+  ],
+  'RefundReversedData',
+);
+
+/** PAY-1: a chargeback was opened; the bank withdrew `amount` from the shop until the dispute is decided. */
+export const DisputeOpenedData = t.intersection(
+  [
+    noted(
+      { at: IsoInstant, disputeId: NonEmptyString, paymentId: NonEmptyString, amount: MoneyCodec },
+      'DisputeOpenedBase',
+    ),
+    optional({ reason: t.string, ...providerProps }),
+  ],
+  'DisputeOpenedData',
+);
+
+export const DisputeOutcomeCodec = t.keyof({ won: null, lost: null }, 'DisputeOutcome');
+export type DisputeOutcome = t.TypeOf<typeof DisputeOutcomeCodec>;
+
+/**
+ * The dispute was decided: 'won' reinstates the withdrawn funds, 'lost'
+ * keeps them withdrawn for good (a chargeback). `amount`: the funds concerned.
+ */
+export const DisputeClosedData = t.intersection(
+  [
+    noted(
+      {
+        at: IsoInstant,
+        disputeId: NonEmptyString,
+        paymentId: NonEmptyString,
+        outcome: DisputeOutcomeCodec,
+        amount: MoneyCodec,
+      },
+      'DisputeClosedBase',
+    ),
+    optional({ ...providerProps, flag: OutcomeFlagCodec }),
+  ],
+  'DisputeClosedData',
 );
 
 /** PAY-7: invoicing policy basis. */
@@ -481,6 +605,14 @@ export const PaymentVoidedEvent = eventCodec('PaymentVoided', PaymentVoidedData)
 export const PaymentExpiredEvent = eventCodec('PaymentExpired', PaymentExpiredData);
 export const PaymentFailedEvent = eventCodec('PaymentFailed', PaymentFailedData);
 export const PaymentRefundedEvent = eventCodec('PaymentRefunded', PaymentRefundedData);
+export const PaymentActionRequiredEvent = eventCodec('PaymentActionRequired', PaymentActionRequiredData);
+export const CaptureRequestedEvent = eventCodec('CaptureRequested', CaptureRequestedData);
+export const CaptureFailedEvent = eventCodec('CaptureFailed', CaptureFailedData);
+export const RefundRequestedEvent = eventCodec('RefundRequested', RefundRequestedData);
+export const RefundFailedEvent = eventCodec('RefundFailed', RefundFailedData);
+export const RefundReversedEvent = eventCodec('RefundReversed', RefundReversedData);
+export const DisputeOpenedEvent = eventCodec('DisputeOpened', DisputeOpenedData);
+export const DisputeClosedEvent = eventCodec('DisputeClosed', DisputeClosedData);
 export const InvoiceIssuedEvent = eventCodec('InvoiceIssued', InvoiceIssuedData);
 export const InvoicePaymentReconciledEvent = eventCodec('InvoicePaymentReconciled', InvoicePaymentReconciledData);
 export const FulfillmentProcessedEvent = eventCodec('FulfillmentProcessed', FulfillmentProcessedData);
@@ -519,6 +651,14 @@ export const OrderEventCodec = t.union(
     PaymentExpiredEvent,
     PaymentFailedEvent,
     PaymentRefundedEvent,
+    PaymentActionRequiredEvent,
+    CaptureRequestedEvent,
+    CaptureFailedEvent,
+    RefundRequestedEvent,
+    RefundFailedEvent,
+    RefundReversedEvent,
+    DisputeOpenedEvent,
+    DisputeClosedEvent,
     InvoiceIssuedEvent,
     InvoicePaymentReconciledEvent,
     FulfillmentProcessedEvent,
@@ -560,6 +700,14 @@ export type PaymentVoided = Event<'PaymentVoided', Data<typeof PaymentVoidedData
 export type PaymentExpired = Event<'PaymentExpired', Data<typeof PaymentExpiredData>>;
 export type PaymentFailed = Event<'PaymentFailed', Data<typeof PaymentFailedData>>;
 export type PaymentRefunded = Event<'PaymentRefunded', Data<typeof PaymentRefundedData>>;
+export type PaymentActionRequired = Event<'PaymentActionRequired', Data<typeof PaymentActionRequiredData>>;
+export type CaptureRequested = Event<'CaptureRequested', Data<typeof CaptureRequestedData>>;
+export type CaptureFailed = Event<'CaptureFailed', Data<typeof CaptureFailedData>>;
+export type RefundRequested = Event<'RefundRequested', Data<typeof RefundRequestedData>>;
+export type RefundFailed = Event<'RefundFailed', Data<typeof RefundFailedData>>;
+export type RefundReversed = Event<'RefundReversed', Data<typeof RefundReversedData>>;
+export type DisputeOpened = Event<'DisputeOpened', Data<typeof DisputeOpenedData>>;
+export type DisputeClosed = Event<'DisputeClosed', Data<typeof DisputeClosedData>>;
 export type InvoiceIssued = Event<'InvoiceIssued', Data<typeof InvoiceIssuedData>>;
 export type InvoicePaymentReconciled = Event<'InvoicePaymentReconciled', Data<typeof InvoicePaymentReconciledData>>;
 export type FulfillmentProcessed = Event<'FulfillmentProcessed', Data<typeof FulfillmentProcessedData>>;
@@ -597,6 +745,14 @@ export type OrderEvent =
   | PaymentExpired
   | PaymentFailed
   | PaymentRefunded
+  | PaymentActionRequired
+  | CaptureRequested
+  | CaptureFailed
+  | RefundRequested
+  | RefundFailed
+  | RefundReversed
+  | DisputeOpened
+  | DisputeClosed
   | InvoiceIssued
   | InvoicePaymentReconciled
   | FulfillmentProcessed

@@ -2,7 +2,8 @@ import type { Draft } from 'immer';
 import type { OrderEvent } from './events.js';
 import { idsIntroducedBy } from './ids.js';
 import { remainingToShip } from './quantities.js';
-import type { FulfillmentStatus, OrderState, PaymentState } from './state.js';
+import { onBooks } from './refunds.js';
+import type { FulfillmentStatus, OrderState, PaymentState, RefundState } from './state.js';
 
 /**
  * Folds one event into the order state (an immer draft or a private copy).
@@ -36,6 +37,25 @@ const message = (
     message: data.providerMessage ?? '',
     ...(data.providerReference === undefined ? {} : { reference: data.providerReference }),
   });
+};
+
+/** The refund with this id, created on its first mention (a request, or an outcome reported without one). */
+const refundOf = (state: Draft<OrderState>, refundId: string, paymentId: string | undefined): Draft<RefundState> => {
+  const refunds = (state.refunds ??= []);
+  let refund = refunds.find((r) => r.refundId === refundId);
+  if (refund === undefined) {
+    refund = {
+      refundId,
+      ...(paymentId === undefined ? {} : { paymentId }),
+      requested: 0,
+      pending: 0,
+      succeeded: 0,
+      reversed: 0,
+      status: 'pending',
+    };
+    refunds.push(refund);
+  } else if (refund.paymentId === undefined && paymentId !== undefined) refund.paymentId = paymentId;
+  return refund;
 };
 
 const setFulfillment = (state: Draft<OrderState>, status: FulfillmentStatus): void => {
@@ -178,6 +198,8 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
         payment.released -= Math.min(payment.released, d.amount.amount);
       payment.captured += d.amount.amount;
       payment.released += d.released.amount;
+      // The provider's answer to a capture request (issue 9.3); a final capture ends every request.
+      payment.capturePending = d.final ? 0 : Math.max(0, (payment.capturePending ?? 0) - d.amount.amount);
       payment.status =
         d.final || payment.captured + payment.released >= payment.authorized ? 'captured' : 'partially_captured';
       message(payment, d.at, event.type, d);
@@ -188,6 +210,7 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
       const payment = paymentOf(state, event.data.paymentId);
       if (payment === undefined) return;
       payment.released += event.data.released.amount;
+      payment.capturePending = 0;
       payment.status = event.type === 'PaymentVoided' ? 'voided' : 'expired';
       message(payment, event.data.at, event.type, event.data);
       return;
@@ -202,7 +225,15 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
     case 'PaymentRefunded': {
       const payment = paymentOf(state, event.data.paymentId);
       if (payment === undefined) return;
-      payment.refunded += event.data.amount.amount;
+      const refund = refundOf(state, event.data.refundId, payment.paymentId);
+      const before = onBooks(refund);
+      const pending = Math.min(refund.pending, event.data.amount.amount);
+      refund.pending -= pending;
+      payment.refundPending = Math.max(0, (payment.refundPending ?? 0) - pending);
+      refund.succeeded += event.data.amount.amount;
+      if (refund.status !== 'reversed') refund.status = 'succeeded';
+      // A reversal reported before its success leaves nothing refunded (issue 9.3).
+      payment.refunded += onBooks(refund) - before;
       message(payment, event.data.at, event.type, event.data);
       if (event.data.lines !== undefined) {
         const returned = (state.returnedQty ??= {});
@@ -211,6 +242,90 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
           if (line.markingCodes !== undefined)
             ((state.returnedCodes ??= {})[line.lineId] ??= []).push(...line.markingCodes);
       }
+      return;
+    }
+    case 'PaymentActionRequired': {
+      const payment = paymentOf(state, event.data.paymentId);
+      if (payment === undefined) return;
+      payment.status = 'action_required';
+      if (event.data.url !== undefined) payment.actionUrl = event.data.url;
+      message(payment, event.data.at, event.type, event.data);
+      return;
+    }
+    case 'CaptureRequested': {
+      const payment = paymentOf(state, event.data.paymentId);
+      if (payment === undefined) return;
+      payment.capturePending = (payment.capturePending ?? 0) + event.data.amount.amount;
+      message(payment, event.data.at, event.type, event.data);
+      return;
+    }
+    case 'CaptureFailed': {
+      const payment = paymentOf(state, event.data.paymentId);
+      if (payment === undefined) return;
+      payment.capturePending = Math.max(0, (payment.capturePending ?? 0) - event.data.released.amount);
+      message(payment, event.data.at, event.type, event.data);
+      return;
+    }
+    case 'RefundRequested': {
+      const payment = paymentOf(state, event.data.paymentId);
+      if (payment === undefined) return;
+      const refund = refundOf(state, event.data.refundId, payment.paymentId);
+      refund.requested += event.data.amount.amount;
+      refund.pending += event.data.amount.amount;
+      if (event.data.lines !== undefined) refund.lines = clone(event.data.lines);
+      payment.refundPending = (payment.refundPending ?? 0) + event.data.amount.amount;
+      message(payment, event.data.at, event.type, event.data);
+      return;
+    }
+    case 'RefundFailed': {
+      const refund = refundOf(state, event.data.refundId, event.data.paymentId);
+      const released = Math.min(refund.pending, event.data.released.amount);
+      refund.pending -= released;
+      if (refund.status === 'pending') refund.status = 'failed';
+      const payment = refund.paymentId === undefined ? undefined : paymentOf(state, refund.paymentId);
+      if (payment === undefined) return;
+      payment.refundPending = Math.max(0, (payment.refundPending ?? 0) - released);
+      message(payment, event.data.at, event.type, event.data);
+      return;
+    }
+    case 'RefundReversed': {
+      const refund = refundOf(state, event.data.refundId, event.data.paymentId);
+      const before = onBooks(refund);
+      refund.reversed += event.data.amount.amount;
+      refund.status = 'reversed';
+      const payment = refund.paymentId === undefined ? undefined : paymentOf(state, refund.paymentId);
+      if (payment === undefined) return;
+      payment.refunded -= before - onBooks(refund);
+      message(payment, event.data.at, event.type, event.data);
+      return;
+    }
+    case 'DisputeOpened': {
+      const payment = paymentOf(state, event.data.paymentId);
+      (state.disputes ??= []).push({
+        disputeId: event.data.disputeId,
+        paymentId: event.data.paymentId,
+        amount: event.data.amount.amount,
+        status: 'open',
+      });
+      if (payment === undefined) return;
+      payment.disputed = (payment.disputed ?? 0) + event.data.amount.amount;
+      message(payment, event.data.at, event.type, event.data);
+      return;
+    }
+    case 'DisputeClosed': {
+      const d = event.data;
+      const disputes = (state.disputes ??= []);
+      let dispute = disputes.find((x) => x.disputeId === d.disputeId);
+      const wasOpen = dispute?.status === 'open';
+      if (dispute === undefined) {
+        dispute = { disputeId: d.disputeId, paymentId: d.paymentId, amount: d.amount.amount, status: d.outcome };
+        disputes.push(dispute);
+      } else dispute.status = d.outcome;
+      const payment = paymentOf(state, dispute.paymentId);
+      if (payment === undefined) return;
+      if (wasOpen) payment.disputed = Math.max(0, (payment.disputed ?? 0) - dispute.amount);
+      if (d.outcome === 'lost') payment.chargedBack = (payment.chargedBack ?? 0) + d.amount.amount;
+      message(payment, d.at, event.type, d);
       return;
     }
     case 'InvoiceIssued':

@@ -20,8 +20,11 @@ export const idsIntroducedBy = (event: OrderEvent): NamedId[] => {
       return [{ kind: 'line', id: event.data.line.lineId }];
     case 'PaymentRequested':
       return [{ kind: 'payment', id: event.data.paymentId }];
-    case 'PaymentRefunded':
+    case 'RefundRequested':
       return [{ kind: 'refund', id: event.data.refundId }];
+    case 'PaymentRefunded':
+      // The success of a requested refund names the refund its request introduced (issue 9.3).
+      return event.data.request === 'settled' ? [] : [{ kind: 'refund', id: event.data.refundId }];
     case 'InvoiceIssued':
       return [{ kind: 'invoice', id: event.data.invoiceId }];
     case 'ShipmentDispatched':

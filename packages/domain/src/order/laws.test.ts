@@ -18,7 +18,13 @@ import {
   paymentSecured,
   totalCaptured,
   uncapturedAuthorized,
+  held,
+  heldOf,
+  refundPendingOf,
+  capturePendingOf,
+  capturable,
 } from './payment-status.js';
+import { onBooks } from './refunds.js';
 import { shippedQty } from './quantities.js';
 import type { OrderState } from './state.js';
 import type { OrderLine, PaymentMethod } from './values.js';
@@ -77,7 +83,21 @@ const COMMAND_TYPES: readonly OrderCommandType[] = [
   'RefundPayment',
   'RefundPayment',
   'RefundPayment',
+  'RefundPayment',
   'RefundExcess',
+  // Issue 9.3: requests and their asynchronous outcomes.
+  'RequireCustomerAction',
+  'RequestCapture',
+  'RequestCapture',
+  'FailCapture',
+  'RequestRefund',
+  'RequestRefund',
+  'ConfirmRefund',
+  'ConfirmRefund',
+  'FailRefund',
+  'ReverseRefund',
+  'OpenDispute',
+  'CloseDispute',
   'CaptureOnDelivery',
   'IssueInvoice',
   'MarkProcessed',
@@ -325,6 +345,60 @@ const resolve = (intent: Intent, state: OrderState, index: number): OrderCommand
     }
     case 'RefundExcess':
       return make('RefundExcess', { refundId: `excess-${index}` });
+    case 'RequireCustomerAction':
+      return make('RequireCustomerAction', { paymentId, url: 'https://bank.example/3ds', ...eventId });
+    case 'RequestCapture': {
+      const open = payment === undefined ? intent.price : payment.authorized - payment.captured - payment.released;
+      return make('RequestCapture', intent.flag ? { paymentId } : { paymentId, amount: amount(Math.ceil(open / 2)) });
+    }
+    case 'FailCapture':
+      return make('FailCapture', { paymentId, ...eventId });
+    case 'RequestRefund':
+      // PAY-5/REC-7: with goods given back half the time; their success carries them to the receipts.
+      if (intent.returns > 0)
+        return make('RequestRefund', { paymentId, refundId: `rq-${index}`, lines: [{ lineId, qty: intent.qty }] });
+      return make(
+        'RequestRefund',
+        intent.flag
+          ? { paymentId, refundId: `rq-${index}` }
+          : { paymentId, refundId: `rq-${index}`, amount: amount(intent.price) },
+      );
+    case 'ConfirmRefund': {
+      // Mostly the success of a pending request; sometimes a refund the order never asked for.
+      const refund = at(state.refunds ?? [], intent.pick);
+      return make(
+        'ConfirmRefund',
+        refund !== undefined && !intent.flag
+          ? { refundId: refund.refundId, ...eventId }
+          : { refundId: `ext-${intent.pick}`, paymentId, amount: amount(intent.price), ...eventId },
+      );
+    }
+    case 'FailRefund':
+      return make('FailRefund', {
+        refundId: at(state.refunds ?? [], intent.pick)?.refundId ?? `ext-${intent.pick}`,
+        ...eventId,
+      });
+    case 'ReverseRefund':
+      return make('ReverseRefund', {
+        refundId: at(state.refunds ?? [], intent.pick)?.refundId ?? `ext-${intent.pick}`,
+        ...(intent.flag ? {} : { paymentId }),
+        ...eventId,
+      });
+    case 'OpenDispute':
+      return make('OpenDispute', {
+        disputeId: `dp-${intent.pick}`,
+        paymentId,
+        amount: amount(payment?.captured ?? intent.price),
+        ...eventId,
+      });
+    case 'CloseDispute':
+      return make('CloseDispute', {
+        disputeId: `dp-${intent.pick}`,
+        outcome: intent.flag ? 'won' : 'lost',
+        paymentId,
+        amount: amount(intent.price),
+        ...eventId,
+      });
     case 'CaptureOnDelivery':
       return make('CaptureOnDelivery', {});
     case 'IssueInvoice':
@@ -409,9 +483,33 @@ const laws: Record<string, Law> = {
     const costs = state.status === 'cancelled' ? 0 : state.totals.total.amount;
     const due = amountDueBack(state);
     return (
-      (due === Math.max(0, netCaptured(state) - costs) && netCaptured(state) - due <= Math.max(costs, 0)) ||
-      `held ${netCaptured(state)}, costs ${costs}, due back ${due}`
+      (due === Math.max(0, held(state) - costs) && held(state) - due <= Math.max(costs, 0)) ||
+      `held ${held(state)}, costs ${costs}, due back ${due}`
     );
+  },
+  'issue 9.3: pending amounts per kind: refunds pending within what was captured, captures pending within what is capturable':
+    (state) =>
+      state.payments.every(
+        (p) =>
+          refundPendingOf(p) >= 0 &&
+          refundPendingOf(p) <= p.captured &&
+          capturePendingOf(p) >= 0 &&
+          capturePendingOf(p) <= capturable(p),
+      ) || 'a pending amount outgrew its payment',
+  'issue 9.3: a payment’s refunded money is its refunds’ money on the books (succeeded minus reversed)': (state) =>
+    state.payments.every(
+      (p) =>
+        p.refunded ===
+        (state.refunds ?? []).filter((r) => r.paymentId === p.paymentId).reduce((a, r) => a + onBooks(r), 0),
+    ) || 'refunded differs from the refunds',
+  'issue 9.3: an accepted refund request never asks more than the payment holds': (_state, history, step) => {
+    const request = step.command;
+    if (request.type !== 'RequestRefund' || step.events.length === 0) return true;
+    const before = previous(history, step.events);
+    const payment = before.payments.find((p) => p.paymentId === request.data.paymentId);
+    const asked = step.events.reduce((a, e) => a + (e.type === 'RefundRequested' ? e.data.amount.amount : 0), 0);
+    const room = payment === undefined ? 0 : heldOf(payment) - refundPendingOf(payment);
+    return asked <= room || `asked ${asked}, room ${room}`;
   },
   'issue 9.2: never more requested than the balance: a new link fits beside open requests and held money': (
     state,
@@ -631,6 +729,15 @@ describe('order decider laws (model-based, 1000 runs each)', () => {
       'OrderFulfilled',
       'OrderLocked',
       'OrderCancelled',
+      // Issue 9.3: requests and their outcomes are reached too.
+      'PaymentActionRequired',
+      'CaptureRequested',
+      'CaptureFailed',
+      'RefundRequested',
+      'RefundFailed',
+      'RefundReversed',
+      'DisputeOpened',
+      'DisputeClosed',
     ])
       expect(reached).toContain(type);
   });

@@ -47,7 +47,9 @@ export const builtInPaymentMessages: Readonly<Record<PaymentMessageState, string
 /** The message state of a payment's lifecycle status. */
 export const paymentMessageState = (status: PaymentStatus): PaymentMessageState => {
   switch (status) {
+    // 3-D Secure (action_required): still pending, waiting for the customer's confirmation.
     case 'pending':
+    case 'action_required':
       return 'pending';
     case 'failed':
       return 'error';

@@ -12,9 +12,48 @@ export const capturable = (payment: PaymentState): number =>
     ? payment.authorized - payment.captured - payment.released
     : 0;
 
-/** Captured and not refunded. */
+/** Issue 9.3: the pending and disputed amounts of a payment (absent in older snapshots: zero). */
+export const capturePendingOf = (payment: PaymentState): number => payment.capturePending ?? 0;
+export const refundPendingOf = (payment: PaymentState): number => payment.refundPending ?? 0;
+/** Funds an open dispute withdrew (they may come back). */
+export const disputedOf = (payment: PaymentState): number => payment.disputed ?? 0;
+/** Funds lost disputes took for good (chargebacks). */
+export const chargedBackOf = (payment: PaymentState): number => payment.chargedBack ?? 0;
+
+/**
+ * Captured and not given back: refunds that succeeded (and were not
+ * reversed) and lost disputes (issue 9.3). Funds withdrawn by an open dispute
+ * still count: the dispute may be won; `held` leaves them out.
+ */
+export const netCapturedOf = (payment: PaymentState): number =>
+  payment.captured - payment.refunded - chargedBackOf(payment);
+
 export const netCaptured = (state: Pick<OrderState, 'payments'>): number =>
-  state.payments.reduce((acc, payment) => acc + payment.captured - payment.refunded, 0);
+  state.payments.reduce((acc, payment) => acc + netCapturedOf(payment), 0);
+
+/** What the shop has of a payment right now: net captured minus funds an open dispute withdrew. */
+export const heldOf = (payment: PaymentState): number => netCapturedOf(payment) - disputedOf(payment);
+
+export const held = (state: Pick<OrderState, 'payments'>): number =>
+  state.payments.reduce((acc, payment) => acc + heldOf(payment), 0);
+
+/**
+ * PAY-5 (issue 9.3): what may still be asked back of a payment: what the shop
+ * holds of it minus refunds already asked and not answered.
+ */
+export const refundableOf = (payment: PaymentState): number => heldOf(payment) - refundPendingOf(payment);
+
+export const totalChargedBack = (state: Pick<OrderState, 'payments'>): number =>
+  state.payments.reduce((acc, payment) => acc + chargedBackOf(payment), 0);
+
+export const totalDisputed = (state: Pick<OrderState, 'payments'>): number =>
+  state.payments.reduce((acc, payment) => acc + disputedOf(payment), 0);
+
+export const totalRefundPending = (state: Pick<OrderState, 'payments'>): number =>
+  state.payments.reduce((acc, payment) => acc + refundPendingOf(payment), 0);
+
+export const totalCapturePending = (state: Pick<OrderState, 'payments'>): number =>
+  state.payments.reduce((acc, payment) => acc + capturePendingOf(payment), 0);
 
 export const totalCaptured = (state: Pick<OrderState, 'payments'>): number =>
   state.payments.reduce((acc, payment) => acc + payment.captured, 0);
@@ -38,15 +77,17 @@ type Money = Pick<OrderState, 'payments' | 'totals'> & { status?: OrderStatus };
  */
 export const amountDueBack = (state: Money): number => {
   const costs = state.status === 'cancelled' ? 0 : state.totals.total.amount;
-  return Math.max(0, netCaptured(state) - costs);
+  // Funds a dispute withdrew are not the shop's to give back (issue 9.3).
+  return Math.max(0, held(state) - costs);
 };
 
-/** Open payment requests (links the payer may still pay: pending, or failed and retried), in full. */
+/** A request the payer may still pay: pending, waiting for her 3-D Secure confirmation, or failed and open to a retry. */
+export const awaitsPayment = (payment: PaymentState): boolean =>
+  payment.status === 'pending' || payment.status === 'action_required' || payment.status === 'failed';
+
+/** Open payment requests (links the payer may still pay), in full. */
 export const openRequested = (state: Pick<OrderState, 'payments'>): number =>
-  state.payments.reduce(
-    (acc, payment) => acc + (payment.status === 'pending' || payment.status === 'failed' ? payment.requested : 0),
-    0,
-  );
+  state.payments.reduce((acc, payment) => acc + (awaitsPayment(payment) ? payment.requested : 0), 0);
 
 /**
  * What may still be requested by a new payment link (PAY-3, issue 9.2): the
@@ -68,6 +109,8 @@ export const paymentSecured = (state: Pick<OrderState, 'payments' | 'totals'>): 
 /** PAY-2: Shopify-like financial status of the order. */
 export type FinancialStatus =
   | 'pending'
+  | 'disputed'
+  | 'charged_back'
   | 'authorized'
   | 'partially_paid'
   | 'paid'
@@ -77,12 +120,19 @@ export type FinancialStatus =
   | 'voided'
   | 'expired';
 
-/** `overpaid` (issue 9.1): more is held than the order costs; `amountDueBack` says how much. */
+/**
+ * `overpaid` (issue 9.1): more is held than the order costs; `amountDueBack`
+ * says how much. Issue 9.3: outcomes, not requests, decide: a pending capture
+ * or refund changes nothing yet; `disputed` while a dispute has funds
+ * withdrawn; `charged_back` once a lost dispute left the order short.
+ */
 export const financialStatus = (state: Money): FinancialStatus => {
   const captured = totalCaptured(state);
   const refunded = totalRefunded(state);
   const total = state.totals.total.amount;
+  if (totalDisputed(state) > 0) return 'disputed';
   if (captured > 0) {
+    if (totalChargedBack(state) > 0 && netCaptured(state) < total) return 'charged_back';
     if (refunded >= captured) return 'refunded';
     if (amountDueBack(state) > 0) return 'overpaid';
     if (refunded > 0) return 'partially_refunded';
@@ -104,12 +154,15 @@ export type PixpaPaymentStatus = 'paid' | 'pending' | 'refunded';
  * held), everything returned = refunded, anything else is still awaited.
  */
 export const pixpaPaymentStatus = (status: FinancialStatus): PixpaPaymentStatus => {
+  // disputed: the settlement stands until the bank decides; charged_back: she has her money back, through her bank.
   switch (status) {
     case 'paid':
     case 'overpaid':
     case 'partially_refunded':
+    case 'disputed':
       return 'paid';
     case 'refunded':
+    case 'charged_back':
       return 'refunded';
     case 'pending':
     case 'authorized':
@@ -140,6 +193,6 @@ export const lapsedPayments = (state: Pick<OrderState, 'payments'>, at: string):
 export const expiryOf = (payment: PaymentState): string | undefined =>
   payment.status === 'authorized' || payment.status === 'partially_captured'
     ? payment.authorizationExpiresAt
-    : payment.status === 'pending' || payment.status === 'failed'
+    : awaitsPayment(payment)
       ? payment.expiresAt
       : undefined;

@@ -16,7 +16,7 @@ export type OrderStatus = 'none' | 'pending' | 'recorded' | 'confirmed' | 'cance
  * they are counted in `refunded`.
  */
 export type PaymentStatus =
-  'pending' | 'failed' | 'authorized' | 'partially_captured' | 'captured' | 'voided' | 'expired';
+  'pending' | 'action_required' | 'failed' | 'authorized' | 'partially_captured' | 'captured' | 'voided' | 'expired';
 
 export type ProviderMessage = Readonly<{ at: string; event: string; message: string; reference?: string }>;
 
@@ -41,6 +41,44 @@ export type PaymentState = {
   url?: string;
   /** Provider return messages, oldest first (PAY-1). */
   messages: ProviderMessage[];
+  /**
+   * Issue 9.3, pending amounts per kind as Saleor keeps them (optional for
+   * older snapshots; read through payment-status.ts): captures and refunds
+   * asked of the provider and not answered yet, funds withdrawn by an open
+   * dispute, and funds a lost dispute took for good.
+   */
+  capturePending?: number;
+  refundPending?: number;
+  disputed?: number;
+  chargedBack?: number;
+  /** 3-D Secure: where the customer confirms the payment (PAY-1). */
+  actionUrl?: string;
+};
+
+/**
+ * Issue 9.3 (PAY-5): one refund, from its request to its outcomes. Its money
+ * on the books is `succeeded - reversed` (never below zero, whatever order
+ * the outcomes arrive in); `pending` is held back from what can be refunded.
+ */
+export type RefundState = {
+  refundId: string;
+  /** Unknown while only a reversal or failure of an unknown refund was reported. */
+  paymentId?: string;
+  requested: number;
+  pending: number;
+  succeeded: number;
+  reversed: number;
+  status: 'pending' | 'failed' | 'succeeded' | 'reversed';
+  /** The goods the request named (REC-7): its success carries them to the receipts. */
+  lines?: { lineId: string; qty: number }[];
+};
+
+/** Issue 9.3 (PAY-1): a chargeback and its outcome. */
+export type DisputeState = {
+  disputeId: string;
+  paymentId: string;
+  amount: number;
+  status: 'open' | 'won' | 'lost';
 };
 
 export type InvoiceState = {
@@ -150,6 +188,9 @@ export type OrderState = {
   loyalty?: { points: number; basis: number; reversed: number };
   /** Issue 9.3: every provider event id recorded, so a re-delivered webhook is a no-op. Optional for older snapshots. */
   providerEventIds?: string[];
+  /** Issue 9.3: refunds by id and disputes by id. Optional for older snapshots. */
+  refunds?: RefundState[];
+  disputes?: DisputeState[];
 };
 
 const zero = (currency: string): Money => ({ amount: 0, currency });

@@ -2,6 +2,7 @@ import { derivedId, domainError, type DomainError, type Envelope, type Money } f
 import * as E from 'fp-ts/lib/Either.js';
 import type { OrderEvent, RefundLine, ShipmentLine } from '../order/events.js';
 import { isDearUnit, isMarked, lineCodesOf } from '../order/marking.js';
+import { onBooks } from '../order/refunds.js';
 import { dearLineId, netTotals, returnedUnits, unitSplit } from '../order/net-prices.js';
 import type { OrderLine, PaymentMethod, VatRate } from '../order/values.js';
 import type { ReceiptsCommand } from './commands.js';
@@ -46,6 +47,12 @@ type Translation = {
   captures: Record<string, number>;
   /** Money captured so far, in minor units. */
   captured: number;
+  /**
+   * Issue 9.3: each refund's outcomes (succeeded, reversed), so receipts
+   * follow its money on the books (`order/refunds.ts`), whatever order the
+   * outcomes arrive in. Requests and failures issue nothing.
+   */
+  refunds: Record<string, { paymentId: string; succeeded: number; reversed: number; reversals: number }>;
   /**
    * FUL-3/REC-4 (issue 9.4): a digital-only order's downloads unlocked on an
    * authorization; the goods count as handed over once money covers the
@@ -218,6 +225,7 @@ const initial: Translation = {
   returned: {},
   captures: {},
   captured: 0,
+  refunds: {},
   downloadsAwaitMoney: false,
 };
 
@@ -246,6 +254,17 @@ const downloadsHandover: Intent = {
 const moneyCovers = (t: Translation): boolean =>
   t.captured - t.refunded >=
   t.lines.reduce((sum, line) => sum + line.unitPrice.amount * line.qty, 0) + t.shippingFee - t.discount;
+
+const refundOutcomes = (t: Translation, refundId: string, paymentId: string | undefined) => {
+  const known = t.refunds[refundId];
+  if (known !== undefined) {
+    if (known.paymentId === '' && paymentId !== undefined) known.paymentId = paymentId;
+    return known;
+  }
+  const fresh = { paymentId: paymentId ?? '', succeeded: 0, reversed: 0, reversals: 0 };
+  t.refunds[refundId] = fresh;
+  return fresh;
+};
 
 /** One step of the fold: the order event's effect on the receipts side. */
 const step = (
@@ -305,7 +324,13 @@ const step = (
     }
     case 'PaymentRefunded': {
       const how = moneyOfMethod(t.methods[event.data.paymentId] ?? t.orderMethod, options);
-      const amount = amountOf(event.data.amount);
+      const outcomes = refundOutcomes(t, event.data.refundId, event.data.paymentId);
+      const before = onBooks(outcomes);
+      outcomes.succeeded += event.data.amount.amount;
+      // Issue 9.3: a refund reversed before its success was reported gives nothing back: no return receipt.
+      const delta = onBooks(outcomes) - before;
+      if (delta === 0) return E.right([]);
+      const amount = { amount: delta, currency: event.data.amount.currency };
       const first = t.refunded === 0;
       t.refunded += amount.amount;
       const refund = (lines?: readonly ReturnedLine[]): Intent[] => [
@@ -320,7 +345,8 @@ const step = (
         },
       ];
       // The goods that came back, as the order decider priced them (REC-7).
-      if (event.data.lines !== undefined) return E.map(refund)(returnedPositions(t, event.data.lines));
+      if (event.data.lines !== undefined && delta === event.data.amount.amount)
+        return E.map(refund)(returnedPositions(t, event.data.lines));
       // Older refunds name no goods: a first refund of the whole composition returns
       // all of it; after settlement any other must name its lines, or the policy refuses it.
       return E.map((lines: ReceiptLine[]): Intent[] => {
@@ -336,6 +362,27 @@ const step = (
             : undefined,
         );
       })(compositionOf(t, options));
+    }
+    case 'RefundReversed': {
+      // Issue 9.3: refunded money came back to the shop: money received again, receipted as income (REC-1).
+      const outcomes = refundOutcomes(t, event.data.refundId, event.data.paymentId);
+      const before = onBooks(outcomes);
+      outcomes.reversed += event.data.amount.amount;
+      const back = before - onBooks(outcomes);
+      if (back === 0) return E.right([]);
+      outcomes.reversals += 1;
+      t.refunded -= back;
+      const how = moneyOfMethod(t.methods[outcomes.paymentId] ?? t.orderMethod, options);
+      return E.right([
+        {
+          type: 'RecordPayment',
+          data: {
+            movementId: `${outcomes.paymentId}:refund-${event.data.refundId}-reversed-${outcomes.reversals}`,
+            amount: { amount: back, currency: event.data.amount.currency },
+            ...how,
+          },
+        },
+      ]);
     }
     case 'ShipmentDispatched': {
       for (const line of event.data.lines) t.shipped[line.lineId] = (t.shipped[line.lineId] ?? 0) + line.qty;
@@ -391,6 +438,7 @@ export const receiptsCommandsFor = (
     refunded: 0,
     returned: {},
     captures: {},
+    refunds: {},
   };
   const out: ReceiptsCommandFor[] = [];
   for (const envelope of history) {

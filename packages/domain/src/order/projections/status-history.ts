@@ -54,6 +54,14 @@ const LABELS: Record<OrderEventType, string> = {
   PaymentExpired: 'payment expired',
   PaymentFailed: 'payment failed',
   PaymentRefunded: 'refunded',
+  PaymentActionRequired: 'payment awaits the customer (3-D Secure)',
+  CaptureRequested: 'capture requested',
+  CaptureFailed: 'capture failed',
+  RefundRequested: 'refund requested',
+  RefundFailed: 'refund failed',
+  RefundReversed: 'refund reversed',
+  DisputeOpened: 'payment disputed (funds withdrawn)',
+  DisputeClosed: 'dispute decided',
   InvoiceIssued: 'invoice issued',
   InvoicePaymentReconciled: 'invoice paid',
   FulfillmentProcessed: 'processed (ready to ship)',
@@ -90,7 +98,13 @@ const statusOf = (event: OrderEvent): string => {
     case 'PaymentAuthorized':
     case 'PaymentCaptured':
     case 'PaymentRefunded':
+    case 'CaptureRequested':
+    case 'RefundRequested':
+    case 'RefundReversed':
+    case 'DisputeOpened':
       return `${LABELS[event.type]}: ${money.format(event.data.amount)}`;
+    case 'DisputeClosed':
+      return `dispute ${event.data.outcome}: ${money.format(event.data.amount)}`;
     case 'FulfillmentHoldReleased':
       return event.data.heldUntil === undefined ? LABELS.FulfillmentHoldReleased : 'hold ended';
     case 'ShipmentCancelled':
