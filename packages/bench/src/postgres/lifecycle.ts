@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { newId, sleep, type Actor, type Money } from '@ordersource/core';
-import { orderStreamId } from '@ordersource/domain';
+import { newId, sleep, type Actor } from '@ordersource/core';
+import { orderExamples, orderStreamId } from '@ordersource/domain';
 import { receiptsStreamId } from '@ordersource/domain/receipts';
 import {
   createPgExecutor,
@@ -37,57 +37,20 @@ import type { DbCase } from './measure.js';
  * delivered and two receipts each (checked after each timed run).
  */
 
-const rub = (amount: number): Money => ({ amount: amount * 100, currency: 'RUB' });
-const customer: Actor = { kind: 'customer', id: 'cust-olga', name: 'Olga Petrova' };
-const admin: Actor = { kind: 'admin', id: 'ann', name: 'Ann (shop admin)' };
-const provider: Actor = { kind: 'provider', id: 'sberbank-acquiring' };
-const address = { name: 'Olga Petrova', line1: 'Tverskaya 1', city: 'Moscow', country: 'RU' };
+const { actors, sampleCheckout, sampleLines } = orderExamples;
+const customer: Actor = { ...actors.customer, name: 'Lan Nguyen' };
+const admin: Actor = actors.admin;
+const provider: Actor = actors.provider;
 const AT = '2026-11-01T10:00:00.000Z';
 
-const checkout = (orderId: string) => ({
-  orderId,
-  orderNumber: `SO-${orderId}`,
-  paymentId: `${orderId}-pay`,
-  lines: [
-    {
-      lineId: 'l1',
-      sku: 'SNK-42',
-      name: 'Running shoes',
-      qty: 1,
-      unitPrice: rub(5000),
-      vatRate: 'vat20',
-      kind: 'physical',
-    },
-    {
-      lineId: 'l2',
-      sku: 'SCK-3',
-      name: 'Sport socks',
-      qty: 4,
-      unitPrice: rub(500),
-      vatRate: 'vat20',
-      kind: 'physical',
-      unit: 'pair',
-    },
-  ],
-  subtotal: rub(7000),
-  shippingFee: rub(300),
-  discount: rub(300),
-  total: rub(7000),
-  shippingMethod: { code: 'courier', name: 'Courier' },
-  paymentMethod: { code: 'card', name: 'Card (online acquiring)', kind: 'online', capture: 'automatic' },
-  customer: {
-    id: 'cust-olga',
-    name: 'Olga Petrova',
-    group: 'retail',
-    email: 'olga@example.ru',
-    phone: '+79990000000',
-    language: 'ru',
-  },
-  billingAddress: address,
-  shippingAddress: address,
-  ip: '198.51.100.4',
-  ipCountry: 'RU',
-});
+/** The domain's sample checkout with its physical line only, so both shops close on one delivery. */
+const checkout = (orderId: string) =>
+  sampleCheckout({
+    orderId,
+    orderNumber: `SO-${orderId}`,
+    paymentId: `${orderId}-pay`,
+    lines: sampleLines.filter((line) => line.kind === 'physical'),
+  });
 
 type Checkout = ReturnType<typeof checkout>;
 
@@ -175,7 +138,7 @@ export const ordersourceLifecycle = (url: string, orders: number, parallel: numb
       const pay = async (id: string): Promise<void> => {
         const stream = orderStreamId(id);
         await must(stream, raw('PlaceOrder', checkout(id), customer));
-        await must(stream, raw('AuthorizePayment', { paymentId: `${id}-pay`, amount: rub(7000) }, provider));
+        await must(stream, raw('AuthorizePayment', { paymentId: `${id}-pay`, amount: checkout(id).total }, provider));
         await must(stream, raw('CapturePayment', { paymentId: `${id}-pay` }, provider));
       };
       const deliver = async (id: string): Promise<void> => {
