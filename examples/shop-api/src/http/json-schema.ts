@@ -23,6 +23,14 @@ const money = (minimum: number): Schema => ({
   additionalProperties: false,
 });
 
+const MARKING_CODE: Schema = {
+  type: 'string',
+  minLength: 8,
+  maxLength: 512,
+  pattern: '^[\\x21-\\x7e\\x1d]+$',
+  description: 'a marking code as scanned (GS1 characters, GS between fields)',
+};
+
 /** core's and the domain's refinements, by codec name. */
 const REFINEMENTS: Readonly<Record<string, Schema>> = {
   NonEmptyString: { type: 'string', minLength: 1 },
@@ -34,6 +42,9 @@ const REFINEMENTS: Readonly<Record<string, Schema>> = {
   'CountryCode(ISO 3166 alpha-2)': { type: 'string', pattern: '^[A-Z]{2}$' },
   'Currency(ISO 4217)': { type: 'string', pattern: '^[A-Z]{3}$' },
   NonNegativeMoney: money(0),
+  // REC-6 (issue 9.5): a scanned code is printable ASCII or GS separators; a line's codes name each unit once.
+  'MarkingCode(8-512 printable ASCII characters or GS separators, no spaces)': MARKING_CODE,
+  'MarkingCodes(each code once: one code per unit)': { type: 'array', items: MARKING_CODE, uniqueItems: true },
   PositiveMoney: money(1),
 };
 
