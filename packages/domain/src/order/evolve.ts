@@ -1,5 +1,6 @@
 import type { Draft } from 'immer';
 import type { OrderEvent } from './events.js';
+import { handedOver } from './handover.js';
 import { idsIntroducedBy } from './ids.js';
 import { remainingToShip } from './quantities.js';
 import type { FulfillmentStatus, OrderState, PaymentState } from './state.js';
@@ -42,7 +43,21 @@ const setFulfillment = (state: Draft<OrderState>, status: FulfillmentStatus): vo
   state.fulfillment.status = status;
 };
 
+/**
+ * REC-8 (issue 9.7): the first moment the goods were handed over, which starts
+ * an "N days after delivery" return window; undone handovers (issue 9.4) clear it.
+ */
 export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void => {
+  evolveEvent(state, event);
+  const handover = handedOver(state);
+  if (handover === undefined) delete state.handedOverAt;
+  else if (state.handedOverAt === undefined) {
+    const at = (event.data as { at?: string }).at;
+    if (at !== undefined) state.handedOverAt = at;
+  }
+};
+
+const evolveEvent = (state: Draft<OrderState>, event: OrderEvent): void => {
   for (const { kind, id } of idsIntroducedBy(event)) ((state.usedIds ??= {})[kind] ??= []).push(id);
   const providerEventId = (event.data as { providerEventId?: string }).providerEventId;
   if (providerEventId !== undefined && !(state.providerEventIds ??= []).includes(providerEventId))
@@ -69,6 +84,7 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
         ...(d.ipCountry === undefined ? {} : { ipCountry: d.ipCountry }),
         ...(d.remark === undefined ? {} : { remark: d.remark }),
       });
+      if (d.closingReceipt !== undefined) state.closingReceipt = clone(d.closingReceipt);
       if (d.status === 'recorded') state.recordedAt = d.placedAt;
       return;
     }
@@ -122,6 +138,9 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
         reason: event.data.reason,
         ...(event.data.receiptId === undefined ? {} : { receiptId: event.data.receiptId }),
       };
+      return;
+    case 'ClosingReceiptScheduled':
+      state.closingReceipt = clone(event.data.closingReceipt);
       return;
     case 'OrderCancelled':
       state.status = 'cancelled';
