@@ -1,5 +1,4 @@
 import { handedOver, type Handover } from './handover.js';
-import { shippedQty } from './quantities.js';
 import type { OrderState } from './state.js';
 import { DEFAULT_CLOSE_ON, type CloseOn } from './close-on.js';
 
@@ -14,12 +13,6 @@ export const closeOnOf = (state: Pick<OrderState, 'closingReceipt'>): CloseOn =>
   state.closingReceipt ?? DEFAULT_CLOSE_ON;
 
 const DAY_MS = 86_400_000;
-
-/** Every physical line left the shop in full: the receipts side's "shipped" handover. */
-const allPhysicalShipped = (state: OrderState): boolean => {
-  const physical = state.lines.filter((line) => line.kind === 'physical');
-  return physical.length > 0 && physical.every((line) => shippedQty(state, line.lineId) >= line.qty);
-};
 
 /**
  * Where the order stands for edits (ORD-9):
@@ -61,7 +54,8 @@ export const editPhase = (state: OrderState, at: string): EditPhase => {
   const handover = handedOver(state);
   // The courier took the money: the receipts policy settles with that payment, whatever the trigger.
   if (handover === 'paid-on-delivery') return due(closeOn, handover);
-  const left = handover !== undefined || allPhysicalShipped(state);
+  // The goods left the shop (the receipts' "shipped" handover), or reached the customer.
+  const left = handover !== undefined || state.shippedOutAt !== undefined;
   const window: EditPhase = handover === undefined ? { phase: 'open' } : { phase: 'handed-over', handover, closeOn };
   switch (closeOn.trigger) {
     case 'shipment':

@@ -2,7 +2,7 @@ import type { Draft } from 'immer';
 import type { OrderEvent } from './events.js';
 import { handedOver } from './handover.js';
 import { idsIntroducedBy } from './ids.js';
-import { remainingToShip } from './quantities.js';
+import { remainingToShip, shippedQty } from './quantities.js';
 import type { FulfillmentStatus, OrderState, PaymentState } from './state.js';
 
 /**
@@ -43,12 +43,20 @@ const setFulfillment = (state: Draft<OrderState>, status: FulfillmentStatus): vo
   state.fulfillment.status = status;
 };
 
+const allPhysicalShipped = (state: Draft<OrderState>): boolean => {
+  const physical = state.lines.filter((line) => line.kind === 'physical');
+  return physical.length > 0 && physical.every((line) => shippedQty(state, line.lineId) >= line.qty);
+};
+
 /**
  * REC-8 (issue 9.7): the first moment the goods were handed over, which starts
  * an "N days after delivery" return window; undone handovers (issue 9.4) clear it.
  */
 export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void => {
   evolveEvent(state, event);
+  // As the receipts translation sees it: the shipment that completes the physical lines, once.
+  if (event.type === 'ShipmentDispatched' && state.shippedOutAt === undefined && allPhysicalShipped(state))
+    state.shippedOutAt = event.data.at;
   const handover = handedOver(state);
   if (handover === undefined) delete state.handedOverAt;
   else if (state.handedOverAt === undefined) {

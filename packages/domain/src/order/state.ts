@@ -138,6 +138,8 @@ export type OrderState = {
   closingReceipt?: CloseOn;
   /** When the goods were first handed over (delivered, downloads open, paid to the courier); cleared if undone. */
   handedOverAt?: string;
+  /** When a shipment first completed the physical lines: the receipts' "shipped" handover (REC-8); kept once set. */
+  shippedOutAt?: string;
   /**
    * PAY-5/REC-7: lineId -> units given back with refunds. Optional so that
    * states folded before returned lines existed (snapshots) still load.
