@@ -63,12 +63,15 @@ const formatGrowth = (growth: Growth): string => {
         `| ${count(events)} | ${plainMs.toFixed(2)} ms | ${snapshotMs.toFixed(2)} ms |`,
     ),
   ];
-  const { carts, bytesPerCart } = growth.memory;
+  const { carts, bytesPerCart, orders, bytesPerOrder } = growth.memory;
   lines.push(
     '',
     bytesPerCart === undefined
       ? 'heap per cached cart: not measured (no gc in this process)'
       : `heap per cached cart (20 events, state + commandId index, ${count(carts)} carts): ${Math.round(bytesPerCart).toLocaleString('en-US')} bytes`,
+    bytesPerOrder === undefined
+      ? 'heap per cached order: not measured (no gc in this process)'
+      : `heap per cached order (one PlaceOrder of 3 lines, state + commandId index, ${count(orders)} orders): ${Math.round(bytesPerOrder).toLocaleString('en-US')} bytes`,
   );
   return lines.join('\n');
 };

@@ -14,6 +14,8 @@ import {
 import { cartDecider, cartEventCodec } from './cart.js';
 import { cartCommands, cartWorkload } from './cart-workload.js';
 import { emmettCartHandler } from './emmett-cart.js';
+import { formatGrowth, runGrowth } from './postgres/growth.js';
+import { handRolledLifecycle, ordersourceLifecycle } from './postgres/lifecycle.js';
 import { formatDbTable, type DbRow } from './postgres/table.js';
 import { absolute, measureRounds, type DbCase } from './postgres/measure.js';
 import {
@@ -219,6 +221,8 @@ const serverRows = async (url: string): Promise<DbRow[]> => {
   const schema = uniqueName('bench_pg');
   const executor = createPgExecutor({ connectionString: url, max: 12 });
   const store = await createPostgresEventStore(executor, { schema });
+  // The same tables, appends grouped into shared commits (issue 18).
+  const grouped = await createPostgresEventStore(executor, { schema, groupCommit: true });
   const rows: DbRow[] = [];
   try {
     await createRawTables(executor, schema);
@@ -226,24 +230,25 @@ const serverRows = async (url: string): Promise<DbRow[]> => {
     // (a) single-event appends, 8 writers.
     const writers = 8;
     const each = 150;
-    const [ours, minimal, sameSchema] = await measureRounds(
+    const appendCase = (name: string, target: PostgresEventStore): DbCase => ({
+      name,
+      prepare: async () => {
+        const run = newId();
+        const events = Array.from({ length: writers * each }, (_, i) => orderEvent(i));
+        return () =>
+          concurrently(writers, each, async (w, i) => {
+            const result = await target.append(
+              `single-${run}-${w}`,
+              [events[w * each + i]!],
+              i === 0 ? 'no-stream' : i - 1,
+            );
+            if (E.isLeft(result)) throw new Error(result.left.message);
+          });
+      },
+    });
+    const [ours, minimal, sameSchema, groupCommit] = await measureRounds(
       [
-        {
-          name: 'ordersource append',
-          prepare: async () => {
-            const run = newId();
-            const events = Array.from({ length: writers * each }, (_, i) => orderEvent(i));
-            return () =>
-              concurrently(writers, each, async (w, i) => {
-                const result = await store.append(
-                  `single-${run}-${w}`,
-                  [events[w * each + i]!],
-                  i === 0 ? 'no-stream' : i - 1,
-                );
-                if (E.isLeft(result)) throw new Error(result.left.message);
-              });
-          },
-        },
+        appendCase('ordersource append', store),
         {
           name: 'raw INSERT, minimal table',
           prepare: async () => {
@@ -265,6 +270,7 @@ const serverRows = async (url: string): Promise<DbRow[]> => {
               );
           },
         },
+        appendCase('ordersource append, group commit', grouped),
       ],
       ROUNDS,
     );
@@ -279,6 +285,13 @@ const serverRows = async (url: string): Promise<DbRow[]> => {
       {
         label: '(a) single-event appends, 8 writers',
         measured: ours!,
+        unit: 'appends',
+        baseline: { label: 'raw INSERT, same columns + constraints', measured: sameSchema! },
+        target: 0.8,
+      },
+      {
+        label: '(a) single-event appends, 8 writers, groupCommit: true',
+        measured: groupCommit!,
         unit: 'appends',
         baseline: { label: 'raw INSERT, same columns + constraints', measured: sameSchema! },
         target: 0.8,
@@ -338,12 +351,41 @@ const serverRows = async (url: string): Promise<DbRow[]> => {
 
     // (d) commands: our handler vs Emmett 0.42's PostgreSQL store, 8 carts in parallel.
     rows.push(await commandsRow(url, store));
+
+    // (f) the order lifecycle: the shop runtime against a hand-rolled shop on the same server.
+    rows.push(...(await lifecycleRows(url)));
   } finally {
     await store.close();
+    await grouped.close();
     await executor.query(`drop schema if exists "${schema}" cascade`);
     await executor.close();
   }
   return rows;
+};
+
+/** (f): 40 orders, 8 at a time, place -> pay -> confirm -> ship -> deliver -> closing receipt. */
+const lifecycleRows = async (url: string): Promise<DbRow[]> => {
+  const orders = 40;
+  const parallel = 8;
+  const [running, drained, hand] = await measureRounds(
+    [
+      ordersourceLifecycle(url, orders, parallel, 'running'),
+      ordersourceLifecycle(url, orders, parallel, 'drained'),
+      handRolledLifecycle(url, orders, parallel),
+    ],
+    3,
+  );
+  const baseline = { label: 'hand-rolled shop: orders in place + history', measured: hand! };
+  return [
+    { label: '(f) order lifecycle, shop workers running', measured: running!, unit: 'orders', baseline, target: 1 },
+    {
+      label: '(f) order lifecycle, policies drained in waves',
+      measured: drained!,
+      unit: 'orders',
+      baseline,
+      target: 1,
+    },
+  ];
 };
 
 const commandsRow = async (url: string, store: PostgresEventStore): Promise<DbRow> => {
@@ -452,6 +494,33 @@ const pgliteRows = async (): Promise<DbRow[]> => {
   }
 };
 
+/**
+ * Growth: 10 k and 1 M events in the table by default; ORDERSOURCE_BENCH_GROWTH_MAX=10000000
+ * adds 10 M (filling it takes minutes on a loaded machine).
+ */
+const growthSection = async (url: string): Promise<void> => {
+  const max = Number(process.env['ORDERSOURCE_BENCH_GROWTH_MAX'] ?? 1_000_000);
+  const levels = [10_000, 100_000, 1_000_000, 10_000_000].filter((level) => level <= max);
+  const executor = createPgExecutor({ connectionString: url, max: 10 });
+  try {
+    console.log(
+      `\nGrowth on PostgreSQL (load average before: ${loadavg()
+        .map((v) => v.toFixed(1))
+        .join(' ')})`,
+    );
+    const report = await runGrowth(
+      executor,
+      levels,
+      3,
+      new URL('../../../docs/performance-pg-growth.svg', import.meta.url),
+    );
+    console.log(formatGrowth(report));
+    console.log('chart: docs/performance-pg-growth.svg');
+  } finally {
+    await executor.close();
+  }
+};
+
 export async function runPostgresBenchmarks(): Promise<void> {
   const url = process.env['ORDERSOURCE_PG_URL'] ?? DEFAULT_URL;
   const load = () =>
@@ -469,5 +538,6 @@ export async function runPostgresBenchmarks(): Promise<void> {
   }
   rows.push(...(await pgliteRows()));
   console.log(formatDbTable(rows));
+  if (isLoopback(url) && (await reachable(url)) === undefined) await growthSection(url);
   console.log(`load average after: ${load()} (absolute figures drop when other processes share the cores)`);
 }

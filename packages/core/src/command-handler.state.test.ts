@@ -186,3 +186,37 @@ describe('command handler: private state per cached stream (issue 18)', () => {
     expect(reads).toBe(2);
   });
 });
+
+describe('the handler on the in-memory store (issue 18)', () => {
+  const carts = () => {
+    const store = createInMemoryEventStore();
+    const handler = createCommandHandler({
+      store,
+      decider: cartDecider,
+      decodeEnvelope: createEnvelopeDecoder(cartEventCodec),
+    });
+    return { store, handler };
+  };
+
+  it('a command on a cached stream is settled before the first microtask: no await inside', async () => {
+    const { handler } = carts();
+    right(await handler.handle('cart-1', add('c1')));
+    let settled = false;
+    const pending = handler.handle('cart-1', add('c2', 'pear')).then(() => {
+      settled = true;
+    });
+    await Promise.resolve();
+    expect(settled).toBe(true);
+    await pending;
+    expect(right(await handler.load('cart-1')).version).toBe(1);
+  });
+
+  it('a duplicate returns the events of the first delivery, read back from the store', async () => {
+    const { handler } = carts();
+    const first = right(await handler.handle('cart-1', add('c1')));
+    right(await handler.handle('cart-1', add('c2', 'pear')));
+    const again = right(await handler.handle('cart-1', add('c1')));
+    expect(again).toMatchObject({ duplicate: true, version: 1 });
+    expect(again.events).toEqual(first.events);
+  });
+});

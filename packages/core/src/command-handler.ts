@@ -5,8 +5,8 @@ import type { Envelope, NewEvent } from './envelope.js';
 import { withValidationCode, type DomainError, type ValidationError } from './errors.js';
 import { wrongExpectedVersion, type AppendError, type AppendResult, type EventStore } from './event-store.js';
 import { NO_STREAM_VERSION } from './expected-revision.js';
-import { frozenCopy } from './frozen-copy.js';
-import { eventsReadNow } from './in-memory-store.js';
+import { frozenCopy, mutableCopy } from './frozen-copy.js';
+import { appendNowOf, eventsReadNow } from './in-memory-store.js';
 import type { Command, Event } from './message.js';
 import { deepCopy, sleep } from './runtime.js';
 import { loadUsableSnapshot, reportSnapshotProblem, type SnapshotPolicy, type UsableSnapshot } from './snapshot.js';
@@ -107,6 +107,14 @@ export type CommandHandlerOptions<C extends Command, E extends Event, S> = Reado
   maxRetries?: number;
   /** Streams whose folded state stays in memory (LRU, default 10,000; 0 turns the cache off). */
   cacheSize?: number;
+  /**
+   * A bound on the cache in bytes, as well as `cacheSize` in streams: the
+   * least recently used streams are forgotten while the cached streams'
+   * estimated size is above it (the newest one always stays). The estimate
+   * (`estimateBytes`) is made when a stream is loaded and grown by each event
+   * folded and each command recorded since. Unbounded when absent.
+   */
+  cacheBytes?: number;
   snapshots?: SnapshotPolicy<S>;
   newEventId?: () => string;
   /** Source of jitter for retry backoff (default Math.random). */
@@ -123,21 +131,22 @@ export type CommandHandler<C extends Command, E extends Event, S> = Readonly<{
 }>;
 
 /**
- * commandId -> the events it produced, and the stream version recorded up to.
- * Entries derived from one another share it; a retry that catches up from an
- * older entry skips what a concurrent call already recorded, so a command's
- * events are never listed twice.
+ * commandId -> the version of the first event it appended, and the stream
+ * version recorded up to. A command's events are one batch, so they are the
+ * events from that version on with its commandId as `causationId`: a
+ * duplicate reads them back from the store (a rare path) instead of the cache
+ * keeping every event alive.
  */
-type CommandLog<E> = {
-  byCommand: Map<string, readonly E[]>;
+type CommandLog = {
+  byCommand: Map<string, number>;
   upTo: number;
   /**
-   * Events folded from the store whose commands are not in `byCommand` yet,
-   * with their causationIds. A fold only pushes onto these; the map is built
-   * when a command first asks (`commandsOf`), so `load()` on a cache miss
-   * does not pay for an index that only `handle` reads.
+   * Causations of events folded from the store whose commands are not in
+   * `byCommand` yet, with the events' versions. A fold only pushes onto these;
+   * the map is built when a command first asks (`commandsOf`), so `load()` on a
+   * cache miss does not pay for an index that only `handle` reads.
    */
-  unindexed?: { causes: string[]; events: E[] } | undefined;
+  unindexed?: { causes: string[]; versions: number[] } | undefined;
 };
 
 /** An `expectedVersion` that cannot be a stream version: refused before anything is read. */
@@ -148,18 +157,17 @@ const badExpectedVersion = (streamId: string, value: unknown): ValidationError =
   issues: [{ path: 'expectedVersion', rule: 'integer >= -1', value }],
 });
 
-const emptyLog = <E>(): CommandLog<E> => ({ byCommand: new Map(), upTo: NO_STREAM_VERSION });
+const emptyLog = (): CommandLog => ({ byCommand: new Map(), upTo: NO_STREAM_VERSION });
 
-/** The log's commandId -> events map, with what the folds left unindexed added first (in stream order). */
-const commandsOf = <E>(log: CommandLog<E>): Map<string, readonly E[]> => {
+/** The log's commandId -> first version map, with what the folds left unindexed added first (in stream order). */
+const commandsOf = (log: CommandLog): Map<string, number> => {
   const pending = log.unindexed;
   if (pending !== undefined) {
     log.unindexed = undefined;
-    const { causes, events } = pending;
+    const { causes, versions } = pending;
     for (let i = 0; i < causes.length; i++) {
       const cause = causes[i] as string;
-      const previous = log.byCommand.get(cause);
-      log.byCommand.set(cause, previous === undefined ? [events[i] as E] : [...previous, events[i] as E]);
+      if (!log.byCommand.has(cause)) log.byCommand.set(cause, versions[i] as number);
     }
   }
   return log.byCommand;
@@ -178,12 +186,12 @@ const outOfStep = (streamId: string, folded: number, read: number): ValidationEr
  * that only `evolve` touches, in place, as events are confirmed by the store.
  * It is never handed out; `load` and snapshots get a frozen copy (`view`).
  */
-type Entry<E, S> = {
+type Entry<S> = {
   state: S;
   /** Version of the last event folded into `state`. Only moves forward. */
   version: number;
-  /** What each command produced, for idempotent re-delivery. */
-  handled: CommandLog<E>;
+  /** Where each command's events start, for idempotent re-delivery. */
+  handled: CommandLog;
   /**
    * Commands handled at or before the snapshot this entry was loaded from.
    * Their events are read back only if one of them is delivered again.
@@ -191,7 +199,12 @@ type Entry<E, S> = {
   earlier?: ReadonlySet<string>;
   /** A frozen copy of `state` at `view.version`, made when first asked for. */
   view?: Readonly<{ state: S; version: number }>;
+  /** Estimated heap of this entry, kept only under a `cacheBytes` bound. */
+  bytes: number;
 };
+
+/** What one recorded commandId costs the cache, about: its Map entry and its string. */
+const COMMAND_BYTES = 96;
 
 export const createCommandHandler = <C extends Command, E extends Event, S>(
   options: CommandHandlerOptions<C, E, S>,
@@ -203,26 +216,48 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
   const eventId = options.newEventId ?? uuidV7;
   const random = options.random ?? Math.random;
   const schemaVersions = options.schemaVersions ?? {};
-  const cache = new Map<string, Entry<E, S>>();
+  const cache = new Map<string, Entry<S>>();
+  const byteBound = options.cacheBytes;
+  /** Sum of the cached entries' `bytes` (kept only under a byte bound). */
+  let cachedBytes = 0;
+
+  /** Drop one stream from the cache. */
+  const forget = (streamId: string): void => {
+    const entry = cache.get(streamId);
+    if (entry === undefined) return;
+    cache.delete(streamId);
+    cachedBytes -= entry.bytes;
+  };
+
+  /** An entry grew by `bytes` (events folded, a command recorded). */
+  const grow = (streamId: string, entry: Entry<S>, bytes: number): void => {
+    entry.bytes += bytes;
+    if (cache.get(streamId) === entry) cachedBytes += bytes;
+  };
+
+  const evictOldest = (): void => {
+    const oldest = cache.keys().next();
+    if (oldest.done !== true) forget(oldest.value);
+  };
 
   /** The stream last moved to the LRU end: a stream's next command usually follows its last one. */
   let newestId: string | undefined;
 
-  const remember = (streamId: string, entry: Entry<E, S>): void => {
+  const remember = (streamId: string, entry: Entry<S>): void => {
     if (cacheSize <= 0) return;
     // Already the most recent entry: the Map keeps it last without a delete and a set.
-    if (streamId === newestId && cache.get(streamId) === entry) return;
-    cache.delete(streamId);
-    cache.set(streamId, entry);
-    newestId = streamId;
-    if (cache.size > cacheSize) {
-      const oldest = cache.keys().next();
-      if (oldest.done !== true) cache.delete(oldest.value);
+    if (!(streamId === newestId && cache.get(streamId) === entry)) {
+      forget(streamId);
+      cache.set(streamId, entry);
+      cachedBytes += entry.bytes;
+      newestId = streamId;
+      if (cache.size > cacheSize) evictOldest();
     }
+    if (byteBound !== undefined) while (cachedBytes > byteBound && cache.size > 1) evictOldest();
   };
 
   /** The entry's state as callers may see it: a frozen copy, made once per version. */
-  const viewOf = (entry: Entry<E, S>): Readonly<{ state: S; version: number }> => {
+  const viewOf = (entry: Entry<S>): Readonly<{ state: S; version: number }> => {
     if (entry.view?.version !== entry.version)
       entry.view = { state: freeze(deepCopy(entry.state), true), version: entry.version };
     return entry.view;
@@ -240,7 +275,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
    * stream again from the store. A genuinely broken evolve throws again there.
    * Later decisions run on a copy (`decideOnCopy`).
    */
-  const fold = (streamId: string, entry: Entry<E, S>, event: E, version: number): boolean => {
+  const fold = (streamId: string, entry: Entry<S>, event: E, version: number): boolean => {
     if (version <= entry.version) return true;
     if (version !== entry.version + 1) return false;
     try {
@@ -248,14 +283,14 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     } catch (thrown) {
       entry.version = Number.NaN;
       decideOnCopy = true;
-      if (cache.get(streamId) === entry) cache.delete(streamId);
+      if (cache.get(streamId) === entry) forget(streamId);
       throw thrown;
     }
     entry.version = version;
     return true;
   };
 
-  const spoilt = (entry: Entry<E, S>): boolean => Number.isNaN(entry.version);
+  const spoilt = (entry: Entry<S>): boolean => Number.isNaN(entry.version);
 
   /**
    * Set once an evolve failed on the private state. The usual cause is a
@@ -266,16 +301,19 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
   let decideOnCopy = false;
 
   /** Decode one stored event and fold it into `entry`; a Left stops the fold. */
-  const foldStored = (streamId: string, raw: Envelope, entry: Entry<E, S>): ValidationError | undefined => {
+  const foldStored = (streamId: string, raw: Envelope, entry: Entry<S>): ValidationError | undefined => {
     const decoded = decodeEnvelope(raw);
     if (E.isLeft(decoded)) return withValidationCode(decoded.left, 'invalid-event');
     const { event, causationId, streamVersion } = decoded.right;
+    const before = entry.version;
     if (!fold(streamId, entry, event, streamVersion)) return outOfStep(streamId, entry.version, streamVersion);
+    if (byteBound !== undefined && entry.version !== before)
+      grow(streamId, entry, sized(event) + (causationId === undefined ? 0 : COMMAND_BYTES));
     const handled = entry.handled;
     if (causationId !== undefined && streamVersion > handled.upTo) {
-      const pending = (handled.unindexed ??= { causes: [], events: [] });
+      const pending = (handled.unindexed ??= { causes: [], versions: [] });
       pending.causes.push(causationId);
-      pending.events.push(event);
+      pending.versions.push(streamVersion);
     }
     if (streamVersion > handled.upTo) handled.upTo = streamVersion;
     return undefined;
@@ -285,9 +323,9 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
   const foldOnto = async (
     streamId: string,
     events: AsyncIterable<Envelope>,
-    entry: Entry<E, S>,
+    entry: Entry<S>,
     fresh: boolean,
-  ): Promise<E.Either<ValidationError, Entry<E, S>>> => {
+  ): Promise<E.Either<ValidationError, Entry<S>>> => {
     try {
       // The in-memory store hands its events over without a promise per event.
       const now = eventsReadNow(events);
@@ -309,19 +347,25 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     return E.right(entry);
   };
 
-  const freshEntry = (): Entry<E, S> => ({
-    state: deepCopy(decider.initialState),
-    version: NO_STREAM_VERSION,
-    handled: emptyLog<E>(),
-  });
+  const freshEntry = (): Entry<S> => {
+    const state = mutableCopy(decider.initialState);
+    return { state, version: NO_STREAM_VERSION, handled: emptyLog(), bytes: sized(state) };
+  };
 
-  const snapshotBase = (snapshot: UsableSnapshot<S>): Entry<E, S> => ({
+  /** The estimate of a value, or 0 without a byte bound (nothing is walked then). */
+  const sized = (value: unknown): number => (byteBound === undefined ? 0 : estimateBytes(value));
+
+  const snapshotBase = (snapshot: UsableSnapshot<S>): Entry<S> => {
     // The snapshot store may share its object: the private state is a copy.
-    state: deepCopy(snapshot.state),
-    version: snapshot.version,
-    handled: { byCommand: new Map(), upTo: snapshot.version },
-    earlier: new Set(snapshot.commandIds),
-  });
+    const state = deepCopy(snapshot.state);
+    return {
+      state,
+      version: snapshot.version,
+      handled: { byCommand: new Map(), upTo: snapshot.version },
+      earlier: new Set(snapshot.commandIds),
+      bytes: byteBound === undefined ? 0 : sized(state) + COMMAND_BYTES * snapshot.commandIds.length,
+    };
+  };
 
   /**
    * Bring an entry up to date with the store, in place; without one, start from
@@ -329,7 +373,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
    * not is reported and the stream folded from the start: it is a cache, and
    * a bad cache must cost time, never correctness.
    */
-  const catchUp = async (streamId: string, entry?: Entry<E, S>): Promise<E.Either<ValidationError, Entry<E, S>>> => {
+  const catchUp = async (streamId: string, entry?: Entry<S>): Promise<E.Either<ValidationError, Entry<S>>> => {
     const policy = options.snapshots;
     if (entry === undefined && policy !== undefined) {
       const snapshot = await loadUsableSnapshot(policy, streamId);
@@ -363,19 +407,30 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     return foldOnto(streamId, store.read(streamId, { from: base.version + 1 }), base, usable === undefined);
   };
 
-  /** The events a command appended before the snapshot the entry was loaded from. */
-  const eventsOf = async (streamId: string, commandId: string): Promise<E.Either<ValidationError, E[]>> => {
+  /**
+   * The events a command appended (those with its commandId as causationId),
+   * read back from the store from `from`, the version of its first event, or
+   * from the start for a command handled before the snapshot the entry was
+   * loaded from. Also the version of the first one.
+   */
+  const eventsOf = async (
+    streamId: string,
+    commandId: string,
+    from: number | undefined,
+  ): Promise<E.Either<ValidationError, Readonly<{ events: E[]; first: number }>>> => {
     const events: E[] = [];
-    for await (const raw of store.read(streamId)) {
+    let first = NO_STREAM_VERSION;
+    for await (const raw of store.read(streamId, from === undefined ? {} : { from })) {
       if (raw.causationId !== commandId) continue;
       const decoded = decodeEnvelope(raw);
       if (E.isLeft(decoded)) return E.left(withValidationCode(decoded.left, 'invalid-event'));
+      if (events.length === 0) first = decoded.right.streamVersion;
       events.push(decoded.right.event);
     }
-    return E.right(events);
+    return E.right({ events, first });
   };
 
-  const entryFor = async (streamId: string): Promise<E.Either<ValidationError, Entry<E, S>>> => {
+  const entryFor = async (streamId: string): Promise<E.Either<ValidationError, Entry<S>>> => {
     const cached = cache.get(streamId);
     if (cached !== undefined) return E.right(cached);
     const loaded = await catchUp(streamId);
@@ -383,12 +438,146 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     return loaded;
   };
 
-  const handle = async (
+  /**
+   * The events to append for a decision: each copied and frozen (the decider
+   * may have put parts of its state into the payloads, and no event may alias
+   * the private state that the next evolve mutates, nor be rewritten once
+   * recorded), with the command's metadata.
+   */
+  const toAppend = (command: C, decidedEvents: readonly E[]): readonly [E[], NewEvent[]] => {
+    const { commandId, actor, at, correlationId } = command.metadata;
+    const events: E[] = new Array<E>(decidedEvents.length);
+    const batch: NewEvent[] = new Array<NewEvent>(decidedEvents.length);
+    for (let i = 0; i < decidedEvents.length; i++) {
+      const event = frozenCopy(decidedEvents[i] as E);
+      events[i] = event;
+      batch[i] = {
+        event,
+        eventId: eventId(),
+        occurredAt: at,
+        actor,
+        causationId: commandId,
+        correlationId: correlationId ?? commandId,
+        schemaVersion: schemaVersions[event.type] ?? 1,
+      };
+    }
+    return [events, batch];
+  };
+
+  /**
+   * After the store accepted `events` at `result`: fold them into the entry,
+   * record the command. Returns what is left to await (a fold from the store
+   * after an `evolve` threw, a snapshot), or undefined when nothing is.
+   */
+  const settle = (
+    streamId: string,
+    entry: Entry<S>,
+    commandId: string,
+    events: readonly E[],
+    lastEventId: string | undefined,
+    seen: number,
+    result: AppendResult,
+  ): Promise<void> | undefined => {
+    const version = result.nextExpectedVersion;
+    const first = version - events.length + 1;
+    let inStep = true;
+    let refold = false;
+    try {
+      for (let i = 0; i < events.length && inStep; i++) inStep = fold(streamId, entry, events[i] as E, first + i);
+    } catch (thrown) {
+      if (!spoilt(entry)) throw thrown;
+      // The events are stored: the command succeeded. The state is rebuilt from the store.
+      inStep = false;
+      refold = true;
+    }
+    commandsOf(entry.handled).set(commandId, first);
+    if (version > entry.handled.upTo) entry.handled.upTo = version;
+    if (byteBound !== undefined) {
+      let bytes = COMMAND_BYTES;
+      for (const event of events) bytes += sized(event);
+      grow(streamId, entry, bytes);
+    }
+    // Out of step only if this handler's view of the stream is wrong: forget it, the next call refolds.
+    if (inStep) remember(streamId, entry);
+    else if (cache.get(streamId) === entry) forget(streamId);
+    if (refold)
+      return catchUp(streamId).then((again) => {
+        if (E.isRight(again)) remember(streamId, again.right);
+      });
+    if (options.snapshots !== undefined && inStep && entry.version === version)
+      return maybeSnapshot(options.snapshots, streamId, seen, entry, lastEventId);
+    return undefined;
+  };
+
+  /** The in-memory store's append as a plain call: a command on a cached stream then never waits for a microtask. */
+  const appendNow = appendNowOf(store);
+
+  /** A decision made on the fast path and handed to the full one, so `decide` runs once per attempt. */
+  type Decided = Readonly<{ entry: Entry<S>; version: number; decided: E.Either<DomainError, readonly E[]> }>;
+
+  /**
+   * The common case without a single `await`: a cached stream, an in-memory
+   * store, no `expectedVersion`, a new commandId and a decision with events.
+   * The same checks in the same order as `handleFully`, which takes every
+   * other case (and this one, when the append conflicts) from the start.
+   */
+  const handle = (
     streamId: string,
     command: C,
     handleOptions?: HandleOptions,
   ): Promise<E.Either<HandlerError, Handled<E>>> => {
-    const { commandId, actor, at, correlationId } = command.metadata;
+    const append = appendNow;
+    const entry = append === undefined || handleOptions !== undefined ? undefined : cache.get(streamId);
+    if (append === undefined || entry === undefined || spoilt(entry))
+      return handleFully(streamId, command, handleOptions);
+    const commandId = command.metadata.commandId;
+    if (commandsOf(entry.handled).has(commandId) || entry.earlier?.has(commandId) === true)
+      return handleFully(streamId, command, handleOptions);
+    const seen = entry.version;
+    const decided = decider.decide(command, decideOnCopy ? deepCopy(entry.state) : entry.state);
+    // A refusal or an empty decision is confirmed on the current stream first: that takes a read.
+    if (E.isLeft(decided) || decided.right.length === 0)
+      return handleFully(streamId, command, handleOptions, { entry, version: seen, decided });
+    const [events, batch] = toAppend(command, decided.right);
+    let appended: E.Either<AppendError, AppendResult>;
+    try {
+      appended = append(streamId, batch, seen === NO_STREAM_VERSION ? 'no-stream' : seen);
+    } catch (thrown) {
+      // Rejects with what was thrown, as an async function would.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      return Promise.reject(thrown);
+    }
+    if (E.isLeft(appended))
+      return appended.left.kind === 'wrong-expected-version'
+        ? // Another handler on this store wrote first: nothing was appended, the full path catches up and retries.
+          handleFully(streamId, command, handleOptions)
+        : Promise.resolve(E.left({ ...appended.left, code: appended.left.kind }));
+    const result = appended.right;
+    const handled: E.Either<HandlerError, Handled<E>> = E.right({
+      streamId,
+      events,
+      version: result.nextExpectedVersion,
+      duplicate: false,
+      append: result,
+    });
+    let pending: Promise<void> | undefined;
+    try {
+      pending = settle(streamId, entry, commandId, events, batch[batch.length - 1]?.eventId, seen, result);
+    } catch (thrown) {
+      // Rejects with what was thrown, as an async function would.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      return Promise.reject(thrown);
+    }
+    return pending === undefined ? Promise.resolve(handled) : pending.then(() => handled);
+  };
+
+  const handleFully = async (
+    streamId: string,
+    command: C,
+    handleOptions?: HandleOptions,
+    early?: Decided,
+  ): Promise<E.Either<HandlerError, Handled<E>>> => {
+    const { commandId } = command.metadata;
     // Read once; without options the hot path pays one undefined check per attempt.
     const expected = handleOptions?.expectedVersion;
     if (expected !== undefined && !(Number.isSafeInteger(expected) && expected >= NO_STREAM_VERSION))
@@ -425,7 +614,9 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
       const decided =
         previous !== undefined || beforeSnapshot
           ? undefined
-          : decider.decide(command, decideOnCopy ? deepCopy(entry.state) : entry.state);
+          : early !== undefined && early.entry === entry && early.version === seen
+            ? early.decided
+            : decider.decide(command, decideOnCopy ? deepCopy(entry.state) : entry.state);
 
       if (decided === undefined || E.isLeft(decided) || decided.right.length === 0) {
         // Nothing to append, so no append will tell us the cache was behind: read what came after it.
@@ -443,56 +634,20 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
           return E.isLeft(decided)
             ? decided
             : E.right({ streamId, events: decided.right, version: seen, duplicate: false });
-        let events = previous;
-        if (events === undefined) {
-          const earlier = await eventsOf(streamId, commandId);
-          if (E.isLeft(earlier)) return earlier;
-          commandsOf(entry.handled).set(commandId, earlier.right);
-          events = earlier.right;
-        }
-        return E.right({ streamId, events, version: entry.version, duplicate: true });
+        // The cache keeps where a command's events start, not the events: read them back.
+        const earlier = await eventsOf(streamId, commandId, previous);
+        if (E.isLeft(earlier)) return earlier;
+        if (previous === undefined && earlier.right.events.length > 0)
+          commandsOf(entry.handled).set(commandId, earlier.right.first);
+        return E.right({ streamId, events: earlier.right.events, version: entry.version, duplicate: true });
       }
 
-      // The decider may have put parts of its state into the payloads: copy them, so no event aliases the
-      // private state that the next evolve mutates, and freeze them, so nobody rewrites what was recorded.
-      const decidedEvents = decided.right;
-      const events: E[] = new Array<E>(decidedEvents.length);
-      const batch: NewEvent[] = new Array<NewEvent>(decidedEvents.length);
-      for (let i = 0; i < decidedEvents.length; i++) {
-        const event = frozenCopy(decidedEvents[i] as E);
-        events[i] = event;
-        batch[i] = {
-          event,
-          eventId: eventId(),
-          occurredAt: at,
-          actor,
-          causationId: commandId,
-          correlationId: correlationId ?? commandId,
-          schemaVersion: schemaVersions[event.type] ?? 1,
-        };
-      }
+      const [events, batch] = toAppend(command, decided.right);
       const appended = await store.append(streamId, batch, seen === NO_STREAM_VERSION ? 'no-stream' : seen);
 
       if (E.isRight(appended)) {
+        await settle(streamId, entry, commandId, events, batch[batch.length - 1]?.eventId, seen, appended.right);
         const version = appended.right.nextExpectedVersion;
-        const first = version - events.length + 1;
-        let inStep = true;
-        try {
-          for (let i = 0; i < events.length && inStep; i++) inStep = fold(streamId, entry, events[i] as E, first + i);
-        } catch (thrown) {
-          if (!spoilt(entry)) throw thrown;
-          // The events are stored: the command succeeded. Rebuild the state from the store.
-          inStep = false;
-          const again = await catchUp(streamId);
-          if (E.isRight(again)) remember(streamId, again.right);
-        }
-        commandsOf(entry.handled).set(commandId, events);
-        entry.handled.upTo = Math.max(entry.handled.upTo, version);
-        // Out of step only if this handler's view of the stream is wrong: forget it, the next call refolds.
-        if (inStep) remember(streamId, entry);
-        else if (cache.get(streamId) === entry) cache.delete(streamId);
-        if (options.snapshots !== undefined && inStep && entry.version === version)
-          await maybeSnapshot(options.snapshots, streamId, seen, entry, batch[batch.length - 1]?.eventId);
         return E.right({ streamId, events, version, duplicate: false, append: appended.right });
       }
       if (appended.left.kind !== 'wrong-expected-version')
@@ -508,7 +663,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
         });
       // Someone else wrote first: back off a little, then fold in what they wrote. The loop then
       // checks the commandId again: what they wrote may be this very command, handled elsewhere.
-      cache.delete(streamId);
+      forget(streamId);
       // With an expected version there is no retry to space out: the catch-up only tells a duplicate from a refusal.
       if (expected === undefined) await sleep(Math.floor(random() * Math.min(50, 2 ** conflicts)));
       conflicts++;
@@ -523,7 +678,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     policy: SnapshotPolicy<S>,
     streamId: string,
     before: number,
-    after: Entry<E, S>,
+    after: Entry<S>,
     lastEventId: string | undefined,
   ): Promise<void> => {
     if (policy.every <= 0 || lastEventId === undefined) return;
@@ -563,8 +718,50 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
           },
     load: async (streamId) => E.map(viewOf)(await entryFor(streamId)),
     evict: (streamId) => {
-      if (streamId === undefined) cache.clear();
-      else cache.delete(streamId);
+      if (streamId === undefined) {
+        cache.clear();
+        cachedBytes = 0;
+      } else forget(streamId);
     },
   };
+};
+
+/**
+ * About how many bytes of heap a value holds, by V8's usual layout: a header
+ * per object and array, a slot per property or element, a string's
+ * characters. An estimate for the cache's byte bound, never exact: shared
+ * objects are counted each time they are reached, and deeper than 64 levels
+ * nothing more is counted.
+ */
+export const estimateBytes = (value: unknown): number => bytesOf(value, 0);
+
+const bytesOf = (value: unknown, depth: number): number => {
+  switch (typeof value) {
+    case 'string':
+      return 16 + value.length * 2;
+    case 'object': {
+      if (value === null || depth > 64) return 8;
+      if (Array.isArray(value)) {
+        let bytes = 16 + 8 * value.length;
+        for (const item of value) bytes += bytesOf(item, depth + 1);
+        return bytes;
+      }
+      if (value instanceof Map) {
+        let bytes = 32;
+        for (const [key, item] of value) bytes += 24 + bytesOf(key, depth + 1) + bytesOf(item, depth + 1);
+        return bytes;
+      }
+      if (value instanceof Set) {
+        let bytes = 32;
+        for (const item of value) bytes += 16 + bytesOf(item, depth + 1);
+        return bytes;
+      }
+      let bytes = 24;
+      for (const key in value) bytes += 8 + bytesOf((value as Record<string, unknown>)[key], depth + 1);
+      return bytes;
+    }
+    default:
+      // numbers, booleans, undefined: a slot (counted by the holder) and, for a heap number, its box
+      return 8;
+  }
 };

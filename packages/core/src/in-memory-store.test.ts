@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { eventStoreContract } from '../../testing/src/index.js';
 import type { NewEvent } from './envelope.js';
-import { createInMemoryEventStore } from './in-memory-store.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { appendNowOf, createInMemoryEventStore } from './in-memory-store.js';
 
 eventStoreContract('in-memory', () => Promise.resolve({ store: createInMemoryEventStore() }));
 
@@ -14,6 +15,25 @@ describe('in-memory store specifics', () => {
     eventId,
     occurredAt: '2026-11-24T10:00:00Z',
     actor: { kind: 'system', id: 'test' },
+  });
+
+  it('appendNowOf: the same append as a plain call, refusals and all; only for in-memory stores', async () => {
+    const store = createInMemoryEventStore();
+    const now = appendNowOf(store);
+    expect(now).toBeDefined();
+    const first = now!('s-1', [event('e1')], 'no-stream');
+    expect(first).toEqual(E.right({ streamId: 's-1', firstVersion: 0, nextExpectedVersion: 0, lastPosition: '1' }));
+    // the same batch again is the same result, by eventId; a stale version is refused, nothing appended
+    expect(now!('s-1', [event('e1')], 'no-stream')).toEqual(first);
+    expect(now!('s-1', [event('e2')], 'no-stream')).toMatchObject(E.left({ kind: 'wrong-expected-version' }));
+    expect(now!('s-1', [{ ...event('e3'), eventId: ' ' }], 0)).toMatchObject(E.left({ kind: 'invalid-append' }));
+    expect(await store.append('s-1', [event('e4')], 0)).toMatchObject(E.right({ nextExpectedVersion: 1 }));
+    expect(await store.streamVersion('s-1')).toBe(1);
+    // a wrapper is another store: it gets no fast path
+    expect(appendNowOf({ ...store })).toBeUndefined();
+    await store.close();
+    expect(() => now!('s-1', [event('e5')], 1)).toThrow(/closed/);
+    await expect(store.append('s-1', [event('e5')], 1)).rejects.toThrow(/closed/);
   });
 
   it('stamps recordedAt from the clock it is given', async () => {

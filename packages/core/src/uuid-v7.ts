@@ -15,8 +15,26 @@
 type Crypto = { getRandomValues<T extends Uint8Array>(array: T): T };
 const crypto = (globalThis as unknown as { crypto: Crypto }).crypto;
 
-const HEX: readonly string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
-const COUNTER: readonly string[] = Array.from({ length: 4096 }, (_, n) => `7${n.toString(16).padStart(3, '0')}`);
+// The id is written as character codes into one buffer and made a string in one call: a string built
+// by `+` is a tree of pieces that the store's Map flattens again before it can hash it.
+const HEX_HIGH = new Uint16Array(256);
+const HEX_LOW = new Uint16Array(256);
+for (let value = 0; value < 256; value++) {
+  const text = value.toString(16).padStart(2, '0');
+  HEX_HIGH[value] = text.charCodeAt(0);
+  HEX_LOW[value] = text.charCodeAt(1);
+}
+const DASH = 0x2d;
+const SEVEN = 0x37;
+
+/** "tttttttt-tttt-7ccc-vrrr-rrrrrrrrrrrr" as character codes; the dashes and the version never change. */
+const codes = new Uint16Array(36);
+codes[8] = DASH;
+codes[13] = DASH;
+codes[14] = SEVEN;
+codes[18] = DASH;
+codes[23] = DASH;
+const units = codes as unknown as number[];
 
 // 8 random bytes (62 bits used) per id, and 2 more to seed the counter of a new millisecond.
 const BYTES_PER_ID = 10;
@@ -25,16 +43,26 @@ let next = pool.length;
 
 let lastMs = -1;
 let counter = 0;
-/** "tttttttt-tttt-" for `lastMs`. */
-let prefix = '';
 
 const byte = (at: number): number => pool[at] as number;
-const hex = (at: number): string => HEX[pool[at] as number] as string;
+
+/** Two hex digits of `value` at `to`, `to + 1`. */
+const putHex = (to: number, value: number): void => {
+  codes[to] = HEX_HIGH[value] as number;
+  codes[to + 1] = HEX_LOW[value] as number;
+};
 
 const startMillisecond = (ms: number, seedAt: number): void => {
   lastMs = ms;
-  const digits = ms.toString(16).padStart(12, '0');
-  prefix = `${digits.slice(0, 8)}-${digits.slice(8)}-`;
+  // 48 bits: the top 16 and the low 32 (bit operations only reach 32).
+  const high = Math.floor(ms / 0x100000000);
+  const low = ms >>> 0;
+  putHex(0, (high >>> 8) & 0xff);
+  putHex(2, high & 0xff);
+  putHex(4, low >>> 24);
+  putHex(6, (low >>> 16) & 0xff);
+  putHex(9, (low >>> 8) & 0xff);
+  putHex(11, low & 0xff);
   // Below 2048: room to count up within the millisecond.
   counter = byte(seedAt) | ((byte(seedAt + 1) & 0x07) << 8);
 };
@@ -50,18 +78,13 @@ export const uuidV7 = (): string => {
   if (now > lastMs) startMillisecond(now, at + 8);
   // 4,096 ids in one millisecond, or the clock went back: borrow the next millisecond.
   else if (++counter > 0xfff) startMillisecond(lastMs + 1, at + 8);
-  return (
-    prefix +
-    (COUNTER[counter] as string) +
-    '-' +
-    (HEX[(byte(at) & 0x3f) | 0x80] as string) +
-    hex(at + 1) +
-    '-' +
-    hex(at + 2) +
-    hex(at + 3) +
-    hex(at + 4) +
-    hex(at + 5) +
-    hex(at + 6) +
-    hex(at + 7)
-  );
+  // "7" then the 12-bit counter.
+  codes[15] = HEX_LOW[counter >>> 8] as number;
+  putHex(16, counter & 0xff);
+  putHex(19, (byte(at) & 0x3f) | 0x80);
+  putHex(21, byte(at + 1));
+  for (let k = 0; k < 6; k++) putHex(24 + 2 * k, byte(at + 2 + k));
+  // A spread would walk the typed array through its iterator; `apply` reads it as an array-like.
+
+  return String.fromCharCode.apply(null, units);
 };

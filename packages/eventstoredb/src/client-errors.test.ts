@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyClientError, rejection } from './client-errors.js';
 import { serverName } from './errors.js';
-import { CLIENT_PACKAGES, NewClient, serviceError } from './test-support/client-packages.js';
+import { CLIENT_PACKAGES, NewClient, richServiceError, serviceError } from './test-support/client-packages.js';
 
 const URL_WITH_PASSWORD = 'kurrentdb://ops:Sup3r-s3cret@db1.internal:2113?tls=false';
 const server = serverName(URL_WITH_PASSWORD);
@@ -15,13 +15,21 @@ describe.each(CLIENT_PACKAGES)("the client's own errors, mapped ($name)", ({ cli
       expected: 1n,
       current: 4n,
     });
-    expect(classifyClientError(stale, server, append)).toEqual({ kind: 'wrong-expected-version', actual: 4 });
+    expect(classifyClientError(stale, server, append)).toEqual({
+      kind: 'wrong-expected-version',
+      actual: 4,
+      stream: 'order-1',
+    });
     const missing = new client.WrongExpectedVersionError(undefined, {
       streamName: 'order-1',
       expected: 'stream_exists',
       current: 'no_stream',
     });
-    expect(classifyClientError(missing, server, append)).toEqual({ kind: 'wrong-expected-version', actual: -1 });
+    expect(classifyClientError(missing, server, append)).toEqual({
+      kind: 'wrong-expected-version',
+      actual: -1,
+      stream: 'order-1',
+    });
   });
 
   it('a wrong expected version raised by the server as a gRPC error is read from its metadata', () => {
@@ -34,7 +42,21 @@ describe.each(CLIENT_PACKAGES)("the client's own errors, mapped ($name)", ({ cli
       }),
     );
     expect(converted.constructor.name).toBe('WrongExpectedVersionError');
-    expect(classifyClientError(converted, server, append)).toEqual({ kind: 'wrong-expected-version', actual: 7 });
+    expect(classifyClientError(converted, server, append)).toEqual({
+      kind: 'wrong-expected-version',
+      actual: 7,
+      stream: 'order-1',
+    });
+  });
+
+  it('no bigint of the client reaches JSON: the mapped failure and a rejection carrying it serialise', () => {
+    const stale = new client.WrongExpectedVersionError(undefined, { streamName: 'order-1', expected: 1n, current: 4n });
+    expect(JSON.stringify(classifyClientError(stale, server, append))).toBe(
+      '{"kind":"wrong-expected-version","actual":4,"stream":"order-1"}',
+    );
+    const error = rejection(stale, server, append);
+    expect(error.cause).toBe(stale);
+    expect(() => JSON.stringify(error)).not.toThrow();
   });
 
   it('a batch over the maximum append size is invalid-append material, naming the limit', () => {
@@ -94,6 +116,43 @@ describe.each(CLIENT_PACKAGES)("the client's own errors, mapped ($name)", ({ cli
 });
 
 describe("the new client's extra errors (@kurrent/kurrentdb-client)", () => {
+  it('a multi-stream append’s revision conflict names the stream that failed (a claim, or the events’ own)', () => {
+    // As KurrentDB's v2 streams service answers, converted by the client's own convertToCommandError.
+    const converted = NewClient.convertToCommandError(
+      richServiceError('FAILED_PRECONDITION', 'revision conflict', 'StreamRevisionConflictErrorDetails', {
+        stream: 'ordersource.eventid-0193d6a0-0000-7000-8000-000000000001',
+        expectedRevision: '-1',
+        actualRevision: '0',
+      }),
+    );
+    expect(converted.constructor.name).toBe('WrongExpectedVersionError');
+    expect(classifyClientError(converted, server, append)).toEqual({
+      kind: 'wrong-expected-version',
+      actual: 0,
+      stream: 'ordersource.eventid-0193d6a0-0000-7000-8000-000000000001',
+    });
+  });
+
+  it('UnsupportedError (multiStreamAppend on a server before 25.1) is its own failure, not a rejection', () => {
+    // Thrown by the client itself after asking the server which methods it serves.
+    const error = new NewClient.UnsupportedError('multiStreamAppend', '25.1');
+    expect(classifyClientError(error, server, append)).toEqual({
+      kind: 'unsupported',
+      message: 'multiStreamAppend requires server version 25.1 or higher.',
+    });
+  });
+
+  it('a tombstoned stream, as the v2 service reports it, rejects as stream-tombstoned', () => {
+    const converted = NewClient.convertToCommandError(
+      richServiceError('FAILED_PRECONDITION', 'tombstoned', 'StreamTombstonedErrorDetails', { stream: 'order-1' }),
+    );
+    expect(converted.constructor.name).toBe('StreamTombstonedError');
+    expect(classifyClientError(converted, server, append)).toMatchObject({
+      kind: 'rejected',
+      error: { kind: 'stream-tombstoned' },
+    });
+  });
+
   const grpc = CLIENT_PACKAGES[1]!.grpc;
   // Built as its convertToCommandError builds them: the ServiceError and the decoded status details.
   it('StreamTombstonedError rejects as stream-tombstoned', () => {
@@ -116,7 +175,11 @@ describe("the new client's extra errors (@kurrent/kurrentdb-client)", () => {
         violationsList: [{ checkIndex: 0, streamState: { stream: 'order-1', expectedState: '-1', actualState: '3' } }],
       },
     );
-    expect(classifyClientError(error, server, append)).toEqual({ kind: 'wrong-expected-version', actual: 3 });
+    expect(classifyClientError(error, server, append)).toEqual({
+      kind: 'wrong-expected-version',
+      actual: 3,
+      stream: 'order-1',
+    });
   });
 
   it('TransactionMaxSizeExceededError and AppendRecordSizeExceededError are too-large batches', () => {

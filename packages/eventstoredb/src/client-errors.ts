@@ -16,7 +16,10 @@ import { versionOf } from './revision.js';
  *   names the server (never its password) and the stream.
  */
 export type ClientFailure =
-  | Readonly<{ kind: 'wrong-expected-version'; actual: number }>
+  /** `stream`: the stream whose expectation failed, when the error names it (a multi-stream append's). */
+  | Readonly<{ kind: 'wrong-expected-version'; actual: number; stream?: string }>
+  /** The server does not serve the call (`UnsupportedError`: multiStreamAppend before KurrentDB 25.1). */
+  | Readonly<{ kind: 'unsupported'; message: string }>
   | Readonly<{ kind: 'too-large'; message: string }>
   | Readonly<{ kind: 'stream-not-found' }>
   | Readonly<{ kind: 'rejected'; error: EventStoreDbStoreError }>;
@@ -25,6 +28,7 @@ type ErrorShape = Readonly<{
   type?: unknown;
   code?: unknown;
   message?: unknown;
+  streamName?: unknown;
   // WrongExpectedVersionError: @eventstore/db-client
   actualVersion?: unknown;
   // WrongExpectedVersionError: @kurrent/kurrentdb-client
@@ -69,13 +73,25 @@ export const classifyClientError = (
   switch (shape.type) {
     case 'wrong-expected-version': {
       const actual = currentState(shape.actualState) ?? currentState(shape.actualVersion);
-      if (actual !== undefined) return { kind: 'wrong-expected-version', actual };
+      if (actual !== undefined)
+        return {
+          kind: 'wrong-expected-version',
+          actual,
+          ...(typeof shape.streamName === 'string' ? { stream: shape.streamName } : {}),
+        };
       return reject('server', 'reported a version conflict without the stream revision');
     }
     case 'append-consistency-violation': {
-      const [first] = Array.isArray(shape.violations) ? (shape.violations as readonly { actualState?: unknown }[]) : [];
+      const [first] = Array.isArray(shape.violations)
+        ? (shape.violations as readonly { actualState?: unknown; streamName?: unknown }[])
+        : [];
       const actual = currentState(first?.actualState);
-      if (actual !== undefined) return { kind: 'wrong-expected-version', actual };
+      if (actual !== undefined)
+        return {
+          kind: 'wrong-expected-version',
+          actual,
+          ...(typeof first?.streamName === 'string' ? { stream: first.streamName } : {}),
+        };
       return reject('server', 'reported a consistency violation without the stream revision');
     }
     case 'maximum-append-size-exceeded':
@@ -95,6 +111,8 @@ export const classifyClientError = (
       };
     case 'stream-not-found':
       return { kind: 'stream-not-found' };
+    case 'unsupported':
+      return { kind: 'unsupported', message: detail };
     case 'stream-deleted':
       return reject('stream-deleted', 'says the stream was deleted');
     case 'stream-tombstoned':

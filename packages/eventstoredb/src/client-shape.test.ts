@@ -102,6 +102,13 @@ describe.each(CLIENTS)('$name against a closed loopback port', ({ name, scheme, 
     await expectUnavailable(store.streamVersion('order-1'));
   });
 
+  it('persistent subscriptions: creating a group rejects as unavailable; a consumer gives up as unavailable', async () => {
+    await expectUnavailable(store.createPersistentSubscription('ordersource-test'));
+    const consumer = store.consumePersistentSubscription('ordersource-test', () => undefined);
+    await expectUnavailable(consumer.done);
+    await consumer.close();
+  });
+
   it('a subscription rejects caughtUp and done as unavailable', async () => {
     const subscription = store.subscribe(undefined, () => undefined);
     await expectUnavailable(subscription.caughtUp);

@@ -43,12 +43,17 @@ export type ClientResolvedEvent = Readonly<{
 /** The clients' JSON data type (`JSONType`): they `JSON.stringify` whatever they are given. */
 export type ClientJsonData = Record<string | number, unknown> | unknown[] | string;
 
+/**
+ * Metadata is a flat object of strings: `multiStreamAppend` sends it as the
+ * record's properties and refuses anything else, and the classic append
+ * stores the same object as JSON, so one encoding serves both (metadata.ts).
+ */
 export type ClientEventData = {
   id: string;
   contentType: 'application/json';
   type: string;
   data: ClientJsonData;
-  metadata: Record<string, unknown>;
+  metadata: Record<string, string>;
 };
 
 export type ClientAppendOptions = {
@@ -60,6 +65,18 @@ export type ClientAppendOptions = {
 };
 
 export type ClientAppendResult = Readonly<{ nextExpectedRevision: bigint; position?: ClientPosition }>;
+
+/** One stream's part of a `multiStreamAppend` (@kurrent/kurrentdb-client, KurrentDB >= 25.1). */
+export type ClientAppendStreamRequest = {
+  streamName: string;
+  events: ClientEventData[];
+  expectedState: ClientExpectation;
+};
+
+export type ClientMultiAppendResult = Readonly<{
+  position: bigint;
+  responses: readonly Readonly<{ streamName: string; revision: bigint }>[];
+}>;
 
 type FilterBase = {
   checkpointInterval: number;
@@ -124,6 +141,12 @@ export type ClientPersistentSettings = {
 };
 
 export interface EventStoreDbClient {
+  /**
+   * Only @kurrent/kurrentdb-client has it, and only KurrentDB 25.1 and later
+   * serve it (older servers make it throw the client's `UnsupportedError`):
+   * an atomic append to several streams, each with its own expectation.
+   */
+  multiStreamAppend?(requests: ClientAppendStreamRequest[]): Promise<ClientMultiAppendResult>;
   appendToStream(
     streamName: string,
     events: ClientEventData[],

@@ -88,7 +88,17 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
   const dialect = options.dialect ?? detectDialect(client);
   const server = serverName(options.connectionString);
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
-  const context = { client, dialect, server, pageSize: options.pageSize ?? 500, retry, newAppendId: newId };
+  const context = {
+    client,
+    dialect,
+    server,
+    pageSize: options.pageSize ?? 500,
+    retry,
+    newAppendId: newId,
+    newEventId: newId,
+    // Claims go with the events in one multiStreamAppend where the client has it (until the server says no).
+    claims: { atomic: typeof client.multiStreamAppend === 'function' },
+  };
   const running = new Set<Readonly<{ close: () => Promise<void>; done: Promise<void> }>>();
   let closed = false;
 

@@ -1,4 +1,5 @@
 import type { EventFilter } from '@ordersource/core';
+import { isClaimStream } from './claims.js';
 import type { ClientFilter, ClientRecordedEvent } from './client.js';
 
 /**
@@ -9,7 +10,10 @@ import type { ClientFilter, ClientRecordedEvent } from './client.js';
  *   backslash mean only themselves), and event types are checked here;
  * - event types alone go as prefixes (`OrderPlaced` would also let
  *   `OrderPlacedV2` through) and are matched exactly here;
- * - no filter still excludes the server's own events (types starting with `$`).
+ * - no filter still excludes the server's own events (types starting with `$`);
+ * - the adapter's eventId claims (claims.ts) are never handed out: the
+ *   server's filter lets them through (their type does not start with `$`,
+ *   which a user stream's event need not be allowed to), this check drops them.
  * `nothing` is the empty type list: no event can match, so nothing is asked.
  */
 export type FilterPlan =
@@ -26,6 +30,7 @@ export const planFilter = (filter: EventFilter | undefined, checkpointInterval =
   const matches = (recorded: ClientRecordedEvent): boolean =>
     !recorded.streamId.startsWith('$') &&
     !recorded.type.startsWith('$') &&
+    !isClaimStream(recorded.streamId) &&
     (prefix === undefined || recorded.streamId.startsWith(prefix)) &&
     (types === undefined || types.includes(recorded.type));
   const server: ClientFilter =

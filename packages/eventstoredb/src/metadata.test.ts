@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { newId, type Actor, type NewEvent } from '@ordersource/core';
 import { describe, expect, it } from 'vitest';
-import { decodeRecorded, encodeEvent, appendProblem, serverEventId } from './metadata.js';
+import { serverEventId } from './event-id.js';
+import { decodeRecorded, encodeEvent, appendProblem } from './metadata.js';
 import { asRecorded } from './test-support/recorded.js';
 
 const actorArb: fc.Arbitrary<Actor> = fc.record(
@@ -73,8 +74,24 @@ describe('envelope metadata in an EventStoreDB event', () => {
       },
       mark,
     );
-    expect(written.metadata).toMatchObject({ $causationId: 'cmd-1', $correlationId: 'corr-1', schemaVersion: 1 });
+    expect(written.metadata).toMatchObject({ $causationId: 'cmd-1', $correlationId: 'corr-1', schemaVersion: '1' });
     expect(written.contentType).toBe('application/json');
+  });
+
+  it('metadata is flat strings (multiStreamAppend refuses anything else), and the server’s $schema keys are ignored', () => {
+    fc.assert(
+      fc.property(newEventArb, (input) => {
+        const written = encodeEvent(input, mark);
+        expect(Object.values(written.metadata).every((value) => typeof value === 'string')).toBe(true);
+        // How KurrentDB hands back an event a multiStreamAppend wrote: its properties plus $schema.*.
+        const viaProperties = {
+          ...asRecorded('order-1', written, 0n, at),
+          metadata: { ...written.metadata, '$schema.format': 'Json', '$schema.name': input.event.type },
+        };
+        expect(decodeRecorded(viaProperties)).toEqual(decodeRecorded(asRecorded('order-1', written, 0n, at)));
+      }),
+      { numRuns: 1_000 },
+    );
   });
 
   it('a kernel uuid is the server event id; any other id maps to a stable uuid and is kept in metadata', () => {
@@ -98,7 +115,7 @@ describe('envelope metadata in an EventStoreDB event', () => {
     );
     const broken = {
       ...asRecorded('order-7', written, 3n, at),
-      metadata: { ...written.metadata, actor: { kind: 'robot' } },
+      metadata: { ...written.metadata, actor: JSON.stringify({ kind: 'robot' }) },
     };
     expect(() => decodeRecorded(broken)).toThrow(
       expect.objectContaining({ kind: 'decode', streamId: 'order-7', revision: '3', field: 'metadata.actor.kind' }),
@@ -107,6 +124,21 @@ describe('envelope metadata in an EventStoreDB event', () => {
     expect(() => decodeRecorded({ ...asRecorded('order-7', written, 3n, at), metadata: undefined })).toThrow(
       expect.objectContaining({ kind: 'decode' }),
     );
+    for (const [field, value] of [
+      ['schemaVersion', '1.5'],
+      ['schemaVersion', '01'],
+      ['ordersource', '{"append":"a","index":-1,"size":1}'],
+      ['ordersource', 'not json'],
+      ['actor', '{"kind":"admin"}'],
+    ] as const)
+      expect(() =>
+        decodeRecorded({
+          ...asRecorded('order-7', written, 3n, at),
+          metadata: { ...written.metadata, [field]: value },
+        }),
+      ).toThrow(
+        expect.objectContaining({ kind: 'decode', field: expect.stringContaining(`metadata.${field}`) as unknown }),
+      );
     expect(() => decodeRecorded({ ...asRecorded('order-7', written, 3n, at), isJson: false })).toThrow(
       expect.objectContaining({ kind: 'decode', field: 'data' }),
     );

@@ -5,7 +5,6 @@ import {
   appendArgumentsProblem,
   argumentProblem,
   decode,
-  derivedId,
   NonEmptyString,
   NonNegativeInt,
   PositiveInt,
@@ -15,17 +14,26 @@ import {
   type NewEvent,
 } from '@ordersource/core';
 import type { ClientEventData, ClientJsonData, ClientRecordedEvent } from './client.js';
+import { CLAIM_STREAM_PREFIX } from './claims.js';
 import { storeError } from './errors.js';
+import { serverEventId } from './event-id.js';
 import { encodePosition } from './position.js';
 import { revisionToVersion } from './revision.js';
 
 /**
  * How an envelope lives in an EventStoreDB event. The server keeps an id, a
- * type, JSON data and JSON metadata per event; everything else of the
- * envelope goes into the metadata:
+ * type, JSON data and metadata per event; everything else of the envelope
+ * goes into the metadata, as a flat object of strings:
  *
- *   { occurredAt, actor, schemaVersion, $causationId?, $correlationId?, eventId?,
- *     ordersource: { append, index, size } }
+ *   { occurredAt, actor: "<json>", schemaVersion: "<n>", $causationId?, $correlationId?,
+ *     eventId?, ordersource: "<json of { append, index, size }>" }
+ *
+ * Flat strings because `multiStreamAppend` (the atomic path of append.ts)
+ * sends metadata as the record's string properties and refuses anything else;
+ * the classic append stores the same object as JSON, so every event is
+ * written, and read back, the same way whichever path wrote it. (Events
+ * written by `multiStreamAppend` read back with the server's extra
+ * `$schema.format` / `$schema.name` keys, which are ignored.)
  *
  * `$causationId` / `$correlationId` are the server's own conventions, so its
  * `$by_correlation_id` projection and UI understand them. `ordersource` marks
@@ -40,16 +48,12 @@ import { revisionToVersion } from './revision.js';
 
 export type WriteMark = Readonly<{ append: string; index: number; size: number }>;
 
-const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export const serverEventId = (eventId: string): string =>
-  CANONICAL_UUID.test(eventId) ? eventId : derivedId('ordersource/eventstoredb/event-id', eventId);
-
 const SYSTEM_NAME = 'starts with "$", which EventStoreDB keeps for its own system streams and events';
 
 /**
  * The port's argument checks (the same in every store), then what only this
- * server needs: user streams and event types must not look like its own.
+ * server needs: user streams and event types must not look like its own, nor
+ * streams like the adapter's eventId claims (claims.ts).
  */
 export const appendProblem = (
   streamId: string,
@@ -59,6 +63,12 @@ export const appendProblem = (
   const problem = appendArgumentsProblem(streamId, events, expected);
   if (problem !== undefined) return problem;
   if (streamId.startsWith('$')) return argumentProblem('streamId', 'one-of', SYSTEM_NAME);
+  if (streamId.startsWith(CLAIM_STREAM_PREFIX))
+    return argumentProblem(
+      'streamId',
+      'one-of',
+      `starts with "${CLAIM_STREAM_PREFIX}", which this adapter keeps for its eventId claims`,
+    );
   const system = events.findIndex((input) => input.event.type.startsWith('$'));
   return system < 0 ? undefined : argumentProblem(`events[${system}].event.type`, 'one-of', SYSTEM_NAME);
 };
@@ -74,12 +84,12 @@ export const encodeEvent = (input: NewEvent, mark: WriteMark): ClientEventData =
     data: input.event.data as ClientJsonData,
     metadata: {
       occurredAt: input.occurredAt,
-      actor: input.actor,
-      schemaVersion: input.schemaVersion ?? 1,
+      actor: JSON.stringify(input.actor),
+      schemaVersion: String(input.schemaVersion ?? 1),
       ...(input.causationId === undefined ? {} : { $causationId: input.causationId }),
       ...(input.correlationId === undefined ? {} : { $correlationId: input.correlationId }),
       ...(id === input.eventId ? {} : { eventId: input.eventId }),
-      ordersource: { append: mark.append, index: mark.index, size: mark.size },
+      ordersource: JSON.stringify({ append: mark.append, index: mark.index, size: mark.size }),
     },
   };
 };
@@ -88,12 +98,38 @@ const WriteMarkCodec = t.strict({ append: NonEmptyString, index: NonNegativeInt,
 
 const StoredMetadataCodec = t.intersection(
   [
-    t.type({ occurredAt: NonEmptyString, actor: ActorCodec, schemaVersion: PositiveInt, ordersource: WriteMarkCodec }),
+    t.type({ occurredAt: NonEmptyString, actor: t.string, schemaVersion: t.string, ordersource: t.string }),
     t.partial({ $causationId: t.string, $correlationId: t.string, eventId: NonEmptyString }),
   ],
   'OrdersourceEventMetadata',
 );
 const decodeMetadata = decode(StoredMetadataCodec, 'event metadata');
+const decodeActor = decode(ActorCodec, 'actor');
+const decodeMark = decode(WriteMarkCodec, 'ordersource');
+
+const DECIMAL = /^[1-9]\d{0,8}$/;
+
+/** A metadata value that holds JSON: parsed, then decoded; a failure names the field inside it. */
+const jsonField = <A>(
+  raw: string,
+  field: string,
+  decoder: (input: unknown) => E.Either<{ message: string; issues: readonly { path: string }[] }, A>,
+  fail: (field: string, rule: string) => never,
+): A => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return fail(`metadata.${field}`, 'is not JSON');
+  }
+  const result = decoder(parsed);
+  if (E.isRight(result)) return result.right;
+  const path = result.left.issues[0]?.path ?? '';
+  return fail(
+    `metadata.${field}${path === '' ? '' : `.${path}`}`,
+    `is not what ordersource writes: ${result.left.message}`,
+  );
+};
 
 export type StoredEvent = Readonly<{ envelope: Envelope; mark: WriteMark }>;
 
@@ -114,6 +150,9 @@ export const decodeRecorded = (recorded: ClientRecordedEvent): StoredEvent => {
     return fail(`metadata.${issue?.path ?? '(root)'}`, `is not what ordersource writes: ${metadata.left.message}`);
   }
   const meta = metadata.right;
+  const actor = jsonField(meta.actor, 'actor', decodeActor, fail);
+  const mark = jsonField(meta.ordersource, 'ordersource', decodeMark, fail);
+  if (!DECIMAL.test(meta.schemaVersion)) fail('metadata.schemaVersion', 'is not a positive integer in decimal');
   if (recorded.position === undefined) return fail('position', 'is missing (the server sent no $all position)');
   const created = recorded.created.getTime();
   if (Number.isNaN(created)) fail('created', 'is not a timestamp');
@@ -128,10 +167,10 @@ export const decodeRecorded = (recorded: ClientRecordedEvent): StoredEvent => {
       recordedAt: new Date(created).toISOString(),
       ...(meta.$causationId === undefined ? {} : { causationId: meta.$causationId }),
       ...(meta.$correlationId === undefined ? {} : { correlationId: meta.$correlationId }),
-      actor: meta.actor,
-      schemaVersion: meta.schemaVersion,
+      actor,
+      schemaVersion: Number(meta.schemaVersion),
     },
-    mark: meta.ordersource,
+    mark,
   };
 };
 

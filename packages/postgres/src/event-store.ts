@@ -25,6 +25,7 @@ import {
 import { appendEvents } from './append.js';
 import type { OutboxMessage } from './batch-check.js';
 import { storeError } from './errors.js';
+import { createGroupCommitter } from './group-commit.js';
 import type { SqlExecutor } from './executor/types.js';
 import { channelOf, quoteIdent, validateSchemaName } from './identifiers.js';
 import { checkpointRule } from './position.js';
@@ -48,6 +49,14 @@ import { createWakeup } from './wakeup.js';
 export type PostgresEventStoreOptions = Readonly<{
   /** Schema that holds the tables (default "ordersource"); created by the migrations. */
   schema?: string;
+  /**
+   * Group commit (default false): single-event appends that arrive while
+   * another is in flight go together in one statement and one transaction,
+   * each with its own expected-version check and result (see group-commit.ts).
+   * Fewer commits under concurrent writers, at the price of waiting for the
+   * group in flight.
+   */
+  groupCommit?: boolean;
   /** Apply missing migrations on start (default true). With false, a missing schema fails fast. */
   migrate?: boolean;
   /**
@@ -91,6 +100,7 @@ const DAY_MS = 86_400_000;
 const OPTION_RULES = {
   schema: textOption,
   migrate: booleanOption,
+  groupCommit: booleanOption,
   notify: booleanOption,
   notifyIntervalMs: integerOption(0, DAY_MS),
   pageSize: integerOption(1, 100_000),
@@ -116,6 +126,7 @@ export const createPostgresEventStore = async (
   let unlisten: Promise<(() => Promise<void>) | undefined> | undefined;
 
   const appendContext = { db: executor, schema };
+  const grouped = options.groupCommit === true ? createGroupCommitter(appendContext) : undefined;
   const notifier = !(options.notify ?? executor.driver === 'pg')
     ? undefined
     : createNotifier(executor, channelOf(schemaName), options.notifyIntervalMs ?? 5);
@@ -131,7 +142,10 @@ export const createPostgresEventStore = async (
     messages: readonly OutboxMessage[],
   ): Promise<E.Either<AppendError, AppendResult>> => {
     ensureOpen();
-    const result = await appendEvents(appendContext, streamId, events, expected, messages);
+    const result =
+      grouped !== undefined && messages.length === 0
+        ? await grouped.append(streamId, events, expected)
+        : await appendEvents(appendContext, streamId, events, expected, messages);
     if (result._tag === 'Right') {
       wakeup.wake();
       notifier?.appended();

@@ -24,4 +24,12 @@ describe.skipIf(server.skip)('PostgreSQL server', () => {
     async () => ({ store: await createPostgresEventStore(shared(url), { schema, pollIntervalMs: 50 }) }),
     { parallelWriters: true },
   );
+  // Issue 18: with group commit, every law of the port holds as without it.
+  eventStoreContract(
+    'PostgreSQL server, group commit',
+    async () => ({
+      store: await createPostgresEventStore(shared(url), { schema, pollIntervalMs: 50, groupCommit: true }),
+    }),
+    { parallelWriters: true },
+  );
 });

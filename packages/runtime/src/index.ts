@@ -14,4 +14,5 @@ export * from './timers.js';
 export * from './telemetry.js';
 export * from './queries.js';
 export * from './shop.js';
+export * from './order-changes.js';
 export * from './partitioned/index.js';

@@ -186,4 +186,41 @@ describe('always-on workers (issue 11)', () => {
     for await (const e of store.read(orderStreamId('o-1'))) if (e.event.type === 'OrderConfirmed') confirmed++;
     expect(confirmed).toBe(1);
   });
+
+  it('a pass saves its checkpoint once at its end, not once per event (issue 18), and a new process starts after it', async () => {
+    const inner = createInMemoryCheckpointStore();
+    const saves = new Map<string, number>();
+    const checkpoints: CheckpointStore = {
+      load: (name) => inner.load(name),
+      reset: (name) => inner.reset(name),
+      save: (name, checkpoint) => {
+        saves.set(name, (saves.get(name) ?? 0) + 1);
+        return inner.save(name, checkpoint);
+      },
+    };
+    const store = createInMemoryEventStore();
+    const seen: string[] = [];
+    const counter: ShopReactor = {
+      name: 'test.counter',
+      filter: { streamPrefix: 'order-' },
+      react: (envelope: Envelope) => {
+        seen.push(envelope.eventId);
+        return [];
+      },
+    };
+    const shop = createShop({ store, checkpoints, reactors: () => [counter] });
+    for (const id of ['o-1', 'o-2', 'o-3'])
+      await shop.execute(
+        orderStreamId(id),
+        raw('PlaceOrder', checkoutData(id, { orderNumber: `SO-${id}` }), customer, START),
+      );
+    await shop.runUntilIdle();
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    // One pass read every event: one save, not one per event.
+    expect(saves.get('test.counter')).toBe(1);
+    const again = createShop({ store, checkpoints, reactors: () => [counter] });
+    const before = seen.length;
+    await again.runUntilIdle();
+    expect(seen.length).toBe(before);
+  });
 });

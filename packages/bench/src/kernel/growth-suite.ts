@@ -5,6 +5,7 @@ import {
   createInMemorySnapshotStore,
   type EventStore,
 } from '@ordersource/core';
+import { decodeOrderEnvelope, orderDecider, orderExamples, orderStreamId } from '@ordersource/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { cpuUsage } from 'node:process';
 import { setFlagsFromString } from 'node:v8';
@@ -25,7 +26,13 @@ const SNAPSHOT_EVERY = 1_000;
 const decodeEnvelope = createEnvelopeDecoder(cartEventCodec);
 
 export type LoadGrowth = Readonly<{ events: number; plainMs: number; snapshotMs: number }>;
-export type MemoryGrowth = Readonly<{ carts: number; bytesPerCart: number | undefined }>;
+export type MemoryGrowth = Readonly<{
+  carts: number;
+  bytesPerCart: number | undefined;
+  orders: number;
+  /** One placed order of the domain (3 lines, addresses, payment method): state + commandId index. */
+  bytesPerOrder: number | undefined;
+}>;
 export type Growth = Readonly<{ loads: readonly LoadGrowth[]; memory: MemoryGrowth }>;
 
 /** The engine's gc, exposed for this process even when node was started without --expose-gc. */
@@ -66,9 +73,46 @@ const timeLoads = async (handler: Awaited<ReturnType<typeof fill>>, streamId: st
   return median(samples);
 };
 
+/** Heap one cached placed order costs a handler, measured as `memoryPerCart` measures a cart. */
+const memoryPerOrder = async (orders: number, gc: () => void): Promise<number> => {
+  const store = createInMemoryEventStore();
+  const places = Array.from({ length: orders }, (_, i) =>
+    orderExamples.command(
+      'PlaceOrder',
+      orderExamples.sampleCheckout({ orderId: `o-${i}`, orderNumber: `SO-${i}`, paymentId: `pay-${i}` }),
+      '2026-11-24T10:00:00Z',
+      orderExamples.actors.customer,
+    ),
+  );
+  const writer = createCommandHandler({ store, decider: orderDecider, decodeEnvelope: decodeOrderEnvelope });
+  for (const [i, place] of places.entries()) {
+    const handled = await writer.handle(orderStreamId(`o-${i}`), place);
+    if (E.isLeft(handled)) throw new Error(handled.left.message);
+  }
+  writer.evict();
+  const reader = createCommandHandler({
+    store,
+    decider: orderDecider,
+    decodeEnvelope: decodeOrderEnvelope,
+    cacheSize: orders,
+  });
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (const [i, place] of places.entries()) {
+    const handled = await reader.handle(orderStreamId(`o-${i}`), place);
+    if (E.isLeft(handled)) throw new Error(handled.left.message);
+  }
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  if (writer === reader) throw new Error('unreachable');
+  return (after - before) / orders;
+};
+
+const ORDERS = 1_000;
+
 const memoryPerCart = async (carts: number): Promise<MemoryGrowth> => {
   const gc = collectGarbage();
-  if (gc === undefined) return { carts, bytesPerCart: undefined };
+  if (gc === undefined) return { carts, bytesPerCart: undefined, orders: ORDERS, bytesPerOrder: undefined };
   const store = createInMemoryEventStore();
   const workload = cartWorkload(carts, 20);
   const writer = createCommandHandler({ store, decider: cartDecider, decodeEnvelope });
@@ -91,7 +135,12 @@ const memoryPerCart = async (carts: number): Promise<MemoryGrowth> => {
   const after = process.memoryUsage().heapUsed;
   // Keep both alive until measured.
   if (writer === reader) throw new Error('unreachable');
-  return { carts, bytesPerCart: (after - before) / carts };
+  return {
+    carts,
+    bytesPerCart: (after - before) / carts,
+    orders: ORDERS,
+    bytesPerOrder: await memoryPerOrder(ORDERS, gc),
+  };
 };
 
 export const runGrowthSuite = async (rounds: number): Promise<Growth> => {

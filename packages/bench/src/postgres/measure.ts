@@ -12,6 +12,8 @@ export type DbCase = Readonly<{
   name: string;
   /** Untimed setup; returns the timed run, which resolves with the operations it performed. */
   prepare: () => Promise<() => Promise<number>>;
+  /** Untimed, after each timed run (drop what `prepare` created). */
+  cleanup?: () => Promise<void>;
 }>;
 
 export type DbMeasurement = Readonly<{
@@ -50,6 +52,7 @@ export const measureRounds = async (cases: readonly DbCase[], rounds: number): P
       const start = performance.now();
       const ops = await run();
       const seconds = (performance.now() - start) / 1000;
+      await benchCase.cleanup?.();
       if (round >= 0) samples.get(benchCase)?.push(ops / seconds);
     }
   }

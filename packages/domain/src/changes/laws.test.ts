@@ -1,0 +1,218 @@
+import fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { orderStreamId } from '../order/events.js';
+import { actors, eur } from '../order/examples.js';
+import { netCaptured, totalCaptured, totalRefunded } from '../order/payment-status.js';
+import { deliveredQty } from '../order/quantities.js';
+import { receiptsCommandsFor } from '../receipts/from-order-events.js';
+import { signedMoneyOf } from '../receipts/receipt.js';
+import { simulate } from '../receipts/simulate.js';
+import { applyIdPrefix } from './plan.js';
+import { begin, changeCmd, orderCmd, placedOrder, pot, Shop, T } from './test-support/harness.js';
+import { orderAtVersion, orderVersionsOf } from './versions.js';
+
+/**
+ * Issue 17 laws, over 1,000 random histories of edits, returns, exchanges and
+ * claims (each confirmed, declined or canceled; links paid or not; shipped and
+ * delivered at random points), applied through the order's own decider:
+ * money balances to the minor unit, receipts balance the money, never more
+ * returned than delivered, never a line refunded twice, a declined change
+ * leaves no trace but its record, every committed version's totals equal the
+ * sum of its lines.
+ */
+
+type Op = Readonly<{
+  op: 'edit' | 'return' | 'exchange' | 'claim' | 'deliver' | 'pay';
+  a: number;
+  b: number;
+  end: 'confirm' | 'decline' | 'cancel';
+}>;
+
+const opArb: fc.Arbitrary<Op> = fc.record({
+  op: fc.constantFrom('edit', 'edit', 'return', 'return', 'exchange', 'exchange', 'claim', 'deliver', 'pay'),
+  a: fc.nat(1000),
+  b: fc.nat(1000),
+  end: fc.constantFrom('confirm', 'confirm', 'confirm', 'decline', 'cancel'),
+});
+
+const payAll = (shop: Shop, at: string) => {
+  for (const streamId of shop.orders.keys()) {
+    const orderId = streamId.slice('order-'.length);
+    for (const p of shop.state(orderId).payments.filter((x) => x.status === 'pending'))
+      shop.order(
+        streamId,
+        orderCmd('RecordSale', { paymentId: p.paymentId, amount: eur(p.requested) }, at, actors.provider),
+      );
+  }
+};
+
+const play = (shop: Shop, ops: readonly Op[]): { closed: string[]; applied: string[] } => {
+  const closed: string[] = [];
+  const applied: string[] = [];
+  ops.forEach((o, i) => {
+    const at = T(10 + i * 5);
+    const id = `c${i}`;
+    const order = shop.state('o-1');
+    const delivered = (lineId: string) => deliveredQty(order, lineId) - (order.returnedQty?.[lineId] ?? 0);
+    const returnable = order.lines.filter((l) => delivered(l.lineId) > 0);
+    const stageItems = (reason: string): boolean => {
+      const line = returnable[o.a % Math.max(1, returnable.length)];
+      if (line === undefined) return false;
+      const qty = 1 + (o.b % delivered(line.lineId));
+      return (
+        shop.change(id, changeCmd('StageReturnItem', { item: { lineId: line.lineId, qty, reason } }, at)) === undefined
+      );
+    };
+    switch (o.op) {
+      case 'pay':
+        payAll(shop, at);
+        return;
+      case 'deliver':
+        shop.order(orderStreamId('o-1'), orderCmd('ConfirmOrder', {}, at));
+        shop.order(orderStreamId('o-1'), orderCmd('ShipOrder', { shipmentId: `s${i}` }, at));
+        shop.order(orderStreamId('o-1'), orderCmd('MarkDelivered', {}, at));
+        return;
+      case 'edit': {
+        if (begin(shop, id, 'edit', at) !== undefined) return;
+        const line = order.lines[o.a % order.lines.length];
+        const action =
+          o.b % 4 === 0
+            ? { action: 'add-line' as const, line: pot(`n${i}`, 1 + (o.a % 3), 100 + o.b * 7) }
+            : o.b % 4 === 1 && line !== undefined
+              ? { action: 'remove-line' as const, lineId: line.lineId }
+              : o.b % 4 === 2 && line !== undefined
+                ? { action: 'change-quantity' as const, lineId: line.lineId, qty: 1 + (o.a % 4) }
+                : { action: 'change-shipping' as const, shippingFee: eur(o.a % 900), discount: eur(o.b % 300) };
+        shop.change(id, changeCmd('StageChangeAction', { action }, at));
+        break;
+      }
+      case 'return':
+      case 'exchange':
+      case 'claim': {
+        const extra =
+          o.op === 'claim' ? { resolution: o.a % 2 === 0 ? ('replace' as const) : ('refund' as const) } : {};
+        if (begin(shop, id, o.op, at, actors.customer, extra) !== undefined) return;
+        if (!stageItems(o.op === 'claim' ? 'damaged' : 'wrong-size')) return;
+        if (o.op === 'exchange')
+          shop.change(
+            id,
+            changeCmd('StageChangeAction', { action: { action: 'add-line', line: pot(`x${i}`, 1, 50 + o.b * 5) } }, at),
+          );
+        break;
+      }
+    }
+    if (o.end === 'cancel') {
+      shop.change(id, changeCmd('CancelOrderChange', { reason: 'law' }, at));
+      closed.push(id);
+      return;
+    }
+    shop.change(id, changeCmd('RequestOrderChange', {}, at));
+    if (o.end === 'decline') {
+      shop.change(id, changeCmd('DeclineOrderChange', { reason: 'law' }, at));
+      closed.push(id);
+      return;
+    }
+    shop.change(id, changeCmd('ConfirmOrderChange', {}, at));
+    const change = shop.get(id);
+    if (change.status === 'confirmed' && (change.kind === 'return' || change.kind === 'exchange'))
+      shop.change(
+        id,
+        changeCmd(
+          'ReceiveReturn',
+          {
+            items: change.items.map((it) => ({ lineId: it.lineId, qty: it.qty, condition: 'sellable', restock: true })),
+          },
+          at,
+        ),
+      );
+    if (shop.get(id).status === 'applied') applied.push(id);
+  });
+  return { closed, applied };
+};
+
+const refundLinesOf = (shop: Shop, orderId: string) =>
+  shop.history(orderId).flatMap((e) => (e.event.type === 'PaymentRefunded' ? (e.event.data.lines ?? []) : []));
+
+describe('issue 17 laws (ORD-9, PAY-5, REC-5, REC-7)', () => {
+  it('money, receipts, returns and versions balance over random change histories (1,000 runs)', () => {
+    const reached = { applied: 0, closed: 0, exchanges: 0, returns: 0, edits: 0, claims: 0 };
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 10 }), fc.boolean(), (ops, deliverFirst) => {
+        const shop = new Shop();
+        placedOrder(shop, deliverFirst ? 'delivered' : 'paid');
+        const { closed, applied } = play(shop, ops);
+        payAll(shop, T(500));
+        expect(shop.refusals).toEqual([]);
+        reached.applied += applied.length;
+        reached.closed += closed.length;
+        for (const id of applied) {
+          const kind = shop.get(id).kind;
+          if (kind === 'exchange') reached.exchanges += 1;
+          if (kind === 'return') reached.returns += 1;
+          if (kind === 'edit') reached.edits += 1;
+          if (kind === 'claim') reached.claims += 1;
+        }
+        let kept = 0;
+        let held = 0;
+        for (const streamId of shop.orders.keys()) {
+          const orderId = streamId.slice('order-'.length);
+          const state = shop.state(orderId);
+          const history = shop.history(orderId);
+          const returnedValue = history.reduce(
+            (sum, e) =>
+              sum +
+              (e.event.type === 'PaymentRefunded' && e.event.data.lines !== undefined ? e.event.data.amount.amount : 0),
+            0,
+          );
+          // Money: what is held is what she was charged for what she kept, to the minor unit.
+          expect(netCaptured(state)).toBe(state.totals.total.amount - returnedValue);
+          kept += state.totals.total.amount - returnedValue;
+          held += netCaptured(state);
+          // Receipts balance the money (no refusal, income minus returns = captured minus refunded).
+          const commands = receiptsCommandsFor(history);
+          if (E.isLeft(commands)) throw new Error(commands.left.message);
+          const run = simulate(commands.right.map((c) => c.command));
+          expect(run.outcomes.flatMap((x) => (E.isLeft(x.result) ? [x.result.left.code] : []))).toEqual([]);
+          const signed = run.state.issued.reduce(
+            (sum, rid) => sum + signedMoneyOf(run.state.receipts[rid]?.receipt ?? ({} as never)),
+            0,
+          );
+          expect(signed).toBe(totalCaptured(state) - totalRefunded(state));
+          // Never more returned than delivered; never a line refunded twice (units summed per line).
+          const byLine = new Map<string, number>();
+          for (const l of refundLinesOf(shop, orderId)) byLine.set(l.lineId, (byLine.get(l.lineId) ?? 0) + l.qty);
+          for (const [lineId, qty] of byLine) {
+            expect(qty).toBeLessThanOrEqual(deliveredQty(state, lineId));
+            expect(qty).toBe(state.returnedQty?.[lineId] ?? 0);
+          }
+          const refundIds = history.flatMap((e) => (e.event.type === 'PaymentRefunded' ? [e.event.data.refundId] : []));
+          expect(new Set(refundIds).size).toBe(refundIds.length);
+          // A declined or canceled change left nothing on any order.
+          for (const id of closed)
+            expect(history.some((e) => e.causationId?.startsWith(applyIdPrefix(id)) === true)).toBe(false);
+          // Every committed version's totals are the sum of its lines.
+          for (const version of orderVersionsOf(history)) {
+            const at = orderAtVersion(history, version.version);
+            const subtotal = at.lines.reduce((s, l) => s + l.unitPrice.amount * l.qty, 0);
+            expect(at.totals.subtotal.amount).toBe(subtotal);
+            expect(at.totals.total.amount).toBe(subtotal + at.totals.shippingFee.amount - at.totals.discount.amount);
+          }
+        }
+        expect(held).toBe(kept);
+        // Each applied change touched the order once: its commands ran, none twice.
+        for (const id of applied) {
+          const ids = shop.get(id).applied?.commandIds ?? [];
+          expect(new Set(ids).size).toBe(ids.length);
+        }
+      }),
+      { numRuns: 1000, seed: 20261202 },
+    );
+    // Not vacuous: every kind was applied, and changes were declined or canceled.
+    expect(reached.edits).toBeGreaterThan(50);
+    expect(reached.returns).toBeGreaterThan(50);
+    expect(reached.exchanges).toBeGreaterThan(50);
+    expect(reached.claims).toBeGreaterThan(50);
+    expect(reached.closed).toBeGreaterThan(50);
+  });
+});
