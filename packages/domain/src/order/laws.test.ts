@@ -67,6 +67,7 @@ const COMMAND_TYPES: readonly OrderCommandType[] = [
   'ChangeShippingFee',
   'ChangeBillingAddress',
   'LockOrder',
+  'ScheduleClosingReceipt',
   'CancelOrder',
   'DiscardOrder',
   'RequestPayment',
@@ -256,6 +257,16 @@ const resolve = (intent: Intent, state: OrderState, index: number): OrderCommand
       return make('ChangeBillingAddress', { address: { ...address, line1: `${intent.pick} Trang Tien` } });
     case 'LockOrder':
       return make('LockOrder', { reason: 'closing receipt issued' });
+    case 'ScheduleClosingReceipt': {
+      // Issue 9.7: every trigger, a date among the law's times, a window of one or two days.
+      const rules = [
+        { trigger: 'shipment' },
+        { trigger: 'delivery' },
+        { trigger: 'date', at: TIMES[intent.time] ?? '2026-11-25T10:00:00Z' },
+        { trigger: 'days-after-delivery', days: 1 + (intent.qty % 2) },
+      ] as const;
+      return make('ScheduleClosingReceipt', { closingReceipt: rules[intent.pick % rules.length]!, ...note });
+    }
     case 'CancelOrder':
       return make('CancelOrder', { reason: 'law cancel', ...note });
     case 'DiscardOrder':
