@@ -526,6 +526,23 @@ describe('REC-6 marked goods, one code per unit (issue 9.5)', () => {
     expect(again.state.returnedCodes?.['l-shoes']).toEqual([SHOE_CODES[1], SHOE_CODES[2], SHOE_CODES[0]]);
   });
 
+  it('REC-6/REC-8: a marked unit returned before the closing receipt is named by its code, once; the closing lists the others', () => {
+    const s = script('o-marked-back');
+    const run = simulate([
+      s.compose(t(1), 'packed', [markedShoesPacked]),
+      s.pay(t(1), 'pay-1', rub(21000)),
+      s.refund(t(2), 'back', rub(7000), [{ lineId: 'l-shoes', quantity: 1, markingCodes: [SHOE_CODES[1]!] }]),
+      s.refund(t(2), 'twice', rub(7000), [{ lineId: 'l-shoes', quantity: 1, markingCodes: [SHOE_CODES[1]!] }]),
+      s.refund(t(2), 'unnamed', rub(7000), [{ lineId: 'l-shoes', quantity: 1 }]),
+      s.handover(t(3), 'delivered', 'delivered'),
+    ]);
+    // Recorded twice, the code would leave the closing receipt short of a code for a unit the customer kept.
+    expect(errorsOf(run)).toEqual(['marking-code-returned', 'marking-codes-required']);
+    expect(run.state.returnedCodes?.['l-shoes']).toEqual([SHOE_CODES[1]]);
+    const closing = run.state.receipts[run.state.closingReceiptId!]!.receipt;
+    expect(closing.items.map((item) => item.markingCode)).toEqual([SHOE_CODES[0], SHOE_CODES[2]]);
+  });
+
   it("REC-6: a one-unit line written before issue 9.5 keeps its one markingCode as that unit's code", () => {
     const s = script('o-legacy');
     const legacy = { ...markedShoes, quantity: 1, markingCode: MARKING_CODE };

@@ -453,14 +453,19 @@ const returnedMarked = (
   return E.right(items);
 };
 
-/** After settlement, goods come back: the return lists them, as settled (tag 1214 = 4); marked units by code. */
-const returnGoods = (
+/**
+ * The goods a return names, as positions (tag 1214 = 4; marked units one by
+ * one, by code): each line known, never more than is left to return, a
+ * marked line's units named by codes not returned before (REC-6, REC-7).
+ * Before the closing receipt (`beforeClosing`, REC-8) only the codes are
+ * checked, so the closing receipt leaves out exactly the units that came back.
+ */
+const returnedItems = (
   ctx: Context,
-  fact: RefundFact,
-  cause: ReceiptCause,
   returnedLines: NonNullable<RefundFact['lines']>,
-): E.Either<DomainError, Receipt> => {
-  const { state, currency } = ctx;
+  beforeClosing = false,
+): E.Either<DomainError, readonly ReceiptItem[]> => {
+  const { state } = ctx;
   const wanted = new Map<string, { quantity: number; codes: string[] }>();
   for (const entry of returnedLines) {
     const sum = wanted.get(entry.lineId) ?? { quantity: 0, codes: [] };
@@ -471,10 +476,13 @@ const returnGoods = (
   const items: ReceiptItem[] = [];
   for (const [lineId, { quantity, codes }] of wanted) {
     const line = state.lines.find((candidate) => candidate.lineId === lineId);
+    if (line === undefined && beforeClosing) continue;
     if (line === undefined)
       return E.left(domainError('unknown-line', `order ${ctx.orderId} has no line ${lineId}`, { lineId }));
     const left = line.quantity - (state.returnedQuantities[lineId] ?? 0);
-    if (quantity > left)
+    // Before the closing receipt neither lines nor counts are checked: money refunded, reversed and refunded again names
+    // the same goods twice (issue 9.3), and a refund is a fact; the closing receipt leaves them out either way.
+    if (quantity > left && !beforeClosing)
       return E.left(
         domainError('return-exceeds-sold', `line ${lineId}: ${quantity} returned but only ${left} left to return`, {
           lineId,
@@ -482,7 +490,10 @@ const returnGoods = (
           left,
         }),
       );
-    if (isMarkedLine(line)) {
+    // Before the closing receipt a marked line not yet packed has no codes to name.
+    if (isMarkedLine(line) && beforeClosing && codes.length === 0 && unitCodesOf(line).length === 0)
+      items.push(lineItem(line, quantity, KIND_TAG['full-settlement'], SALE_VAT[line.vat]));
+    else if (isMarkedLine(line)) {
       const marked = returnedMarked(ctx, line, quantity, codes);
       if (E.isLeft(marked)) return marked;
       items.push(...marked.right);
@@ -492,6 +503,20 @@ const returnGoods = (
       );
     else items.push(lineItem(line, quantity, KIND_TAG['full-settlement'], SALE_VAT[line.vat]));
   }
+  return E.right(items);
+};
+
+/** After settlement, goods come back: the return lists them, as settled; marked units by code. */
+const returnGoods = (
+  ctx: Context,
+  fact: RefundFact,
+  cause: ReceiptCause,
+  returnedLines: NonNullable<RefundFact['lines']>,
+): E.Either<DomainError, Receipt> => {
+  const { currency } = ctx;
+  const returned = returnedItems(ctx, returnedLines);
+  if (E.isLeft(returned)) return returned;
+  const items = returned.right;
   const total = items.reduce((sum, item) => sum + item.amount.amount, 0);
   if (total !== fact.amount.amount)
     return E.left(
@@ -536,8 +561,12 @@ const onRefund = (ctx: Context, fact: RefundFact): E.Either<DomainError, readonl
     fact.lines.every((l) => early.has(l.lineId))
   )
     return E.map((single: Receipt) => [single])(returnGoods(ctx, fact, cause, fact.lines));
-  // Before handover every refund returns the advance (REC-7); returned goods leave the closing receipt (decider).
-  if (!isClosed(state)) return E.right([returnAdvance(ctx, fact, cause)]);
+  // Before handover every refund returns the advance (REC-7); returned goods leave the closing receipt (decider),
+  // so a marked unit is named by its code, once, as after it (REC-6): else the closing receipt could never list them.
+  if (!isClosed(state)) {
+    const returned = fact.lines === undefined ? E.right([]) : returnedItems(ctx, fact.lines, true);
+    return E.isLeft(returned) ? returned : E.right([returnAdvance(ctx, fact, cause)]);
+  }
   if (fact.lines !== undefined && fact.lines.length > 0)
     return E.map((single: Receipt) => [single])(returnGoods(ctx, fact, cause, fact.lines));
   if (fact.amount.amount <= outstanding) return E.right([returnAdvance(ctx, fact, cause)]);
