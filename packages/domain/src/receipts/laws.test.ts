@@ -41,6 +41,14 @@ const lineArb = (i: number): fc.Arbitrary<ReceiptLine> =>
       kind: fc.constantFrom<ReceiptLine['kind']>('physical', 'physical', 'digital', 'service'),
       marked: fc.boolean(),
     })
+    // Marked goods are physical only (REC-6: the order refuses a marked digital or service line).
+    .map(({ quantity, price, vat, kind, marked: drawn }) => ({
+      quantity,
+      price,
+      vat,
+      kind,
+      marked: drawn && kind === 'physical',
+    }))
     .map(({ quantity, price, vat, kind, marked }) => ({
       lineId: `l-${i}`,
       name: `Товар ${i}`,
@@ -443,20 +451,26 @@ describe('marked goods (REC-6, issue 9.5)', () => {
       fc.property(historyArb, (h) => {
         const { final } = play(h);
         const receipts = receiptsOf(final);
-        const closing = receipts.find((receipt) => receipt.operation === 'income' && isClosingKind(receipt.kind));
-        if (closing === undefined) return;
+        // Settling receipts: the closing one and a mixed order's partial one at payment (REC-4, digital lines only).
+        const settling = receipts.filter((receipt) => receipt.operation === 'income' && isClosingKind(receipt.kind));
+        if (!settling.some((receipt) => !isPartialSettlement(receipt))) return;
         const marked = final.lines.filter((line) => line.subject === 'marked-goods');
-        const settled = closing.items.filter((item) => item.subject === 'marked-goods');
-        // One position per unit: quantity 1, its own code, every code of the composition exactly once.
+        const settled = settling.flatMap((receipt) => receipt.items.filter((item) => item.subject === 'marked-goods'));
+        // One position per unit: quantity 1, its own code.
         for (const item of settled) expect([item.quantity, item.markingCode !== undefined]).toEqual([1, true]);
         const codes = settled.map((item) => item.markingCode!);
-        expect([...codes].sort()).toEqual(marked.flatMap((line) => line.markingCodes ?? []).sort());
-        if (codes.length > 0) markedClosings++;
         // A code comes back at most once, and only a code the closing settled, at the price it was settled at.
         const back = receipts
           .filter((receipt) => receipt.operation === 'income-return' && receipt.kind === 'full-settlement')
           .flatMap((receipt) => receipt.items.filter((item) => item.markingCode !== undefined));
         expect(new Set(back.map((item) => item.markingCode)).size).toBe(back.length);
+        // Every code of the composition exactly once: settled, or returned before the closing receipt (REC-8).
+        const after = new Set(back.map((item) => item.markingCode));
+        const before = Object.values(final.returnedCodes ?? {})
+          .flat()
+          .filter((code) => !after.has(code));
+        expect([...codes, ...before].sort()).toEqual(marked.flatMap((line) => line.markingCodes ?? []).sort());
+        if (codes.length > 0) markedClosings++;
         for (const item of back) {
           const sold = settled.find((candidate) => candidate.markingCode === item.markingCode);
           expect(sold).toBeDefined();
