@@ -209,7 +209,19 @@ const play = (h: History): Run => {
         break;
       case 'pay': {
         const due = order.totals.total.amount - order.payments.reduce((sum, p) => sum + p.captured - p.refunded, 0);
-        if (due > 0) send('RecordSale', { paymentId: `pay-${n}`, amount: eur(due) }, actors.provider);
+        if (due > 0) {
+          // PAY-1/PAY-3: the provider pays a payment the order asked for, in its exact amount; after an edit
+          // changed the total, the shop asks for a new payment of what is due (the checkout's one is then stale).
+          let awaited = order.payments.find((p) => p.status === 'pending' && p.requested === due);
+          const first = order.payments[0];
+          if (awaited === undefined && first !== undefined) {
+            const paymentId = `pay-${n}`;
+            send('RequestPayment', { paymentId, amount: eur(due), method: first.method, channel: first.channel });
+            awaited = order.payments.find((p) => p.paymentId === paymentId);
+          }
+          if (awaited !== undefined)
+            send('RecordSale', { paymentId: awaited.paymentId, amount: eur(due) }, actors.provider);
+        }
         // The auto-confirm policy (ORD-3) releases fulfillment.
         send('ConfirmOrder', {}, actors.system);
         break;
