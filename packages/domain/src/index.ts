@@ -10,11 +10,19 @@ export * from './order/totals.js';
 export * from './order/quantities.js';
 export * from './order/marking.js';
 export * from './order/handover.js';
+export * from './order/close-on.js';
+export * from './order/closing-receipt.js';
 export * from './order/payment-status.js';
 export * from './order/payment-messages.js';
 export * from './order/access.js';
 export { fraudSignalsOf } from './order/decide-order.js';
-export { orderDecider, orderDeciderWith, decideOrder } from './order/decider.js';
+export {
+  orderDecider,
+  orderDeciderFor,
+  orderDeciderWith,
+  decideOrder,
+  type OrderDeciderOptions,
+} from './order/decider.js';
 export { evolveOrder } from './order/evolve.js';
 export * from './order/due.js';
 export { timedHoldRanOut } from './order/decide-fulfillment.js';

@@ -107,6 +107,7 @@ const RECEIPT_CAUSES = [
   'ShipmentDispatched',
   'OrderFulfilled',
   'DownloadsUnlocked',
+  'ClosingReceiptScheduled',
 ];
 
 /**

@@ -2,7 +2,8 @@ import { createEnvelopeDecoder } from '@ordersource/core';
 import {
   decodeOrderCommand,
   decodeOrderEnvelope,
-  orderDecider,
+  orderDeciderFor,
+  type CloseOn,
   type OrderCommand,
   type OrderEvent,
   type OrderState,
@@ -57,6 +58,8 @@ export type ShopStreamKinds = Readonly<{
 }>;
 
 export type StreamSettings = Readonly<{
+  /** REC-8 (issue 9.7): the closing-receipt trigger new orders get (`ShopSettings.closingReceipt`). */
+  closingReceipt?: CloseOn;
   subscriptions?: SubscriptionSettings;
   customers?: CustomerSettings;
 }>;
@@ -64,7 +67,7 @@ export type StreamSettings = Readonly<{
 export const shopStreamKinds = (settings: StreamSettings = {}): ShopStreamKinds => ({
   order: defineStreamKind({
     category: 'order',
-    decider: orderDecider,
+    decider: orderDeciderFor(settings.closingReceipt === undefined ? {} : { closingReceipt: settings.closingReceipt }),
     decodeEnvelope: decodeOrderEnvelope,
     decodeCommand: decodeOrderCommand,
   }),

@@ -263,6 +263,7 @@ export const createShop = (options: ShopOptions): Shop => {
   const store = tracedStore(options.store, telemetry);
 
   const shopKinds = shopStreamKinds({
+    ...(settings.closingReceipt === undefined ? {} : { closingReceipt: settings.closingReceipt }),
     ...(options.subscriptions === undefined ? {} : { subscriptions: options.subscriptions }),
     ...(options.customers === undefined ? {} : { customers: options.customers }),
   });

@@ -34,6 +34,7 @@ import {
   type OrderLine,
 } from './values.js';
 import { orderTotals } from './totals.js';
+import { CloseOnCodec } from './close-on.js';
 
 /**
  * Every command an order stream accepts, with the io-ts codecs that decode it
@@ -127,7 +128,13 @@ const PlaceOrderBase = t.intersection([
     billingAddress: AddressCodec,
     shippingAddress: AddressCodec,
   }),
-  optional({ ip: NonEmptyString, ipCountry: CountryCodec, remark: t.string }),
+  optional({
+    ip: NonEmptyString,
+    ipCountry: CountryCodec,
+    remark: t.string,
+    /** REC-8 (issue 9.7): this order's closing-receipt trigger; default the shop's (`ShopSettings.closingReceipt`). */
+    closingReceipt: CloseOnCodec,
+  }),
 ]);
 type PlaceOrderBase = t.TypeOf<typeof PlaceOrderBase>;
 
@@ -254,6 +261,8 @@ export const LockOrderData = t.intersection([
   t.strict({ reason: NonEmptyString }),
   optional({ receiptId: NonEmptyString }),
 ]);
+/** REC-8 (issue 9.7): change when this order's closing receipt goes out; refused once it is out or due. */
+export const ScheduleClosingReceiptData = noted({ closingReceipt: CloseOnCodec });
 export const CancelOrderData = noted({ reason: NonEmptyString });
 /** ORD-6. */
 export const DiscardOrderData = noted({ reason: DiscardReasonCodec }, { duplicateOf: NonEmptyString });
@@ -526,6 +535,7 @@ export const ChangeOrderLineCommand = commandCodec('ChangeOrderLine', ChangeOrde
 export const ChangeShippingFeeCommand = commandCodec('ChangeShippingFee', ChangeShippingFeeData);
 export const ChangeBillingAddressCommand = commandCodec('ChangeBillingAddress', ChangeBillingAddressData);
 export const LockOrderCommand = commandCodec('LockOrder', LockOrderData);
+export const ScheduleClosingReceiptCommand = commandCodec('ScheduleClosingReceipt', ScheduleClosingReceiptData);
 export const CancelOrderCommand = commandCodec('CancelOrder', CancelOrderData);
 export const DiscardOrderCommand = commandCodec('DiscardOrder', DiscardOrderData);
 export const RequestPaymentCommand = commandCodec('RequestPayment', RequestPaymentData);
@@ -574,6 +584,7 @@ export const OrderCommandCodec = t.union(
     ChangeShippingFeeCommand,
     ChangeBillingAddressCommand,
     LockOrderCommand,
+    ScheduleClosingReceiptCommand,
     CancelOrderCommand,
     DiscardOrderCommand,
     RequestPaymentCommand,
@@ -625,6 +636,7 @@ export type ChangeOrderLine = Command<'ChangeOrderLine', Data<typeof ChangeOrder
 export type ChangeShippingFee = Command<'ChangeShippingFee', Data<typeof ChangeShippingFeeData>>;
 export type ChangeBillingAddress = Command<'ChangeBillingAddress', Data<typeof ChangeBillingAddressData>>;
 export type LockOrder = Command<'LockOrder', Data<typeof LockOrderData>>;
+export type ScheduleClosingReceipt = Command<'ScheduleClosingReceipt', Data<typeof ScheduleClosingReceiptData>>;
 export type CancelOrder = Command<'CancelOrder', Data<typeof CancelOrderData>>;
 export type DiscardOrder = Command<'DiscardOrder', Data<typeof DiscardOrderData>>;
 export type RequestPayment = Command<'RequestPayment', Data<typeof RequestPaymentData>>;
@@ -672,6 +684,7 @@ export type OrderCommand =
   | ChangeShippingFee
   | ChangeBillingAddress
   | LockOrder
+  | ScheduleClosingReceipt
   | CancelOrder
   | DiscardOrder
   | RequestPayment

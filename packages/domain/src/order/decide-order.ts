@@ -16,6 +16,7 @@ import type {
   RecordNotificationSent,
   RecordOrder,
   RemoveOrderLine,
+  ScheduleClosingReceipt,
 } from './commands.js';
 import {
   holdFulfillment,
@@ -28,7 +29,9 @@ import { receiveAwaited, voidOpenPayments } from './decide-payment.js';
 import { chain, fail, ok, type Ctx, type Decision } from './decision.js';
 import type { FraudSignal, OrderEvent, OrderTotals } from './events.js';
 import { netCaptured } from './payment-status.js';
-import { handedOver, type Handover } from './handover.js';
+import { DEFAULT_CLOSE_ON, sameCloseOn, type CloseOn } from './close-on.js';
+import { editPhase } from './closing-receipt.js';
+import type { Handover } from './handover.js';
 import { remainingOf, remainingToShip, returnedQty, shippedQty } from './quantities.js';
 import type { OrderState } from './state.js';
 import { computeTotals } from './totals.js';
@@ -51,10 +54,20 @@ export const fraudSignalsOf = (data: Pick<PlaceOrder['data'], 'ipCountry' | 'bil
  * the order pending until it completes (ORD-2). The checkout payment is
  * requested at once for the total.
  */
-export const placeOrder = (state: OrderState, ctx: Ctx, data: PlaceOrder['data']): Decision => {
+export const placeOrder = (
+  state: OrderState,
+  ctx: Ctx,
+  data: PlaceOrder['data'],
+  shopCloseOn: CloseOn = DEFAULT_CLOSE_ON,
+): Decision => {
   if (state.status !== 'none') return fail('order-exists', `order ${data.orderId} was already placed`);
   if (ctx.actor.kind === 'customer' && ctx.actor.id !== data.customer.id)
     return fail('forbidden', 'a customer can only place an order for herself');
+  // When the fiscal receipt goes out is the shop's to say, not the buyer's (REC-8).
+  if (ctx.actor.kind === 'customer' && data.closingReceipt !== undefined)
+    return fail('forbidden', 'a customer cannot choose when the closing receipt goes out (REC-8)');
+  // Recorded when it is not the default, so an absent rule always means "on delivery".
+  const closingReceipt = data.closingReceipt ?? shopCloseOn;
   if (data.lines.length === 0) return fail('order-empty', 'an order needs at least one line');
   if (new Set(data.lines.map((l) => l.lineId)).size !== data.lines.length)
     return fail('duplicate-line', 'line ids must be unique');
@@ -88,6 +101,7 @@ export const placeOrder = (state: OrderState, ctx: Ctx, data: PlaceOrder['data']
         ...(data.ip === undefined ? {} : { ip: data.ip }),
         ...(data.ipCountry === undefined ? {} : { ipCountry: data.ipCountry }),
         ...(data.remark === undefined ? {} : { remark: data.remark }),
+        ...(closingReceipt.trigger === 'delivery' ? {} : { closingReceipt }),
       },
     },
   ];
@@ -209,27 +223,56 @@ const HANDOVER_TEXT: Readonly<Record<Handover, string>> = {
   'paid-on-delivery': 'the courier took the money on delivery',
 };
 
+const TRIGGER_TEXT: Readonly<Record<CloseOn['trigger'], string>> = {
+  shipment: 'on shipment',
+  delivery: 'on delivery',
+  date: 'on its date',
+  'days-after-delivery': 'after its return window',
+};
+
 /**
- * ORD-9: the composition may change until the closing receipt locks the
- * order, and not after the handover that issues that receipt (REC-5): the
- * `LockOrder` command may arrive later, the receipt is already out. Both are
- * one meaning, "the composition is final", so one code (issue 9.8):
- * `order-locked`; `details.handover` says which handover, `details.lockedAt`
- * when the receipt locked it.
+ * ORD-9, REC-8 (issues 9.7, 9.8): which edits the order still takes depends
+ * on where its closing receipt stands (`closing-receipt.ts`). One code per
+ * meaning, whatever the reactors' timing:
+ * - `order-locked`: the composition is final: the closing receipt is out
+ *   (`details.lockedAt`), or its trigger was reached and it is being issued
+ *   (`details.closingDue`: the trigger; `LockOrder` is on its way). Nothing
+ *   about the composition may change; goods come back as returns.
+ * - `order-fulfilled`: the goods were handed over and the closing receipt
+ *   waits for a later trigger (a date, a return window): prices may still be
+ *   corrected, but what the customer received cannot change here (`kind:
+ *   'goods'` edits: lines, quantities); returns go through `RefundPayment`
+ *   with the lines, which shrinks the closing receipt.
  */
-const editable = (state: OrderState): Decision | undefined => {
-  if (state.locked !== undefined)
-    return fail('order-locked', 'the order is locked: its closing fiscal receipt was issued (ORD-9)', {
-      lockedAt: state.locked.at,
-    });
-  const handover = handedOver(state);
-  if (handover !== undefined)
-    return fail(
-      'order-locked',
-      `${HANDOVER_TEXT[handover]}: its closing fiscal receipt is due, so its composition can no longer change (ORD-9, REC-5)`,
-      { handover },
-    );
-  return undefined;
+const editable = (state: OrderState, ctx: Ctx, kind: 'price' | 'goods'): Decision | undefined => {
+  const phase = editPhase(state, ctx.at);
+  switch (phase.phase) {
+    case 'open':
+      return undefined;
+    case 'final':
+      return phase.locked
+        ? fail('order-locked', 'the order is locked: its closing fiscal receipt was issued (ORD-9)', {
+            lockedAt: phase.lockedAt,
+            ...(phase.receiptId === undefined ? {} : { receiptId: phase.receiptId }),
+          })
+        : fail(
+            'order-locked',
+            `${phase.handover === undefined ? 'the goods were shipped' : HANDOVER_TEXT[phase.handover]}: ` +
+              `its closing fiscal receipt (${TRIGGER_TEXT[phase.closeOn.trigger]}) is due, so its composition ` +
+              'can no longer change (ORD-9, REC-5, REC-8)',
+            { closingDue: phase.closeOn, ...(phase.handover === undefined ? {} : { handover: phase.handover }) },
+          );
+    case 'handed-over':
+      return kind === 'price'
+        ? undefined
+        : fail(
+            'order-fulfilled',
+            `${HANDOVER_TEXT[phase.handover]} and its closing receipt waits (${TRIGGER_TEXT[phase.closeOn.trigger]}): ` +
+              'prices may still be corrected, but lines and quantities handed over cannot change; ' +
+              'a return goes through RefundPayment with its lines (ORD-9, REC-8)',
+            { handover: phase.handover, closeOn: phase.closeOn },
+          );
+  }
 };
 
 const retotal = (
@@ -240,7 +283,7 @@ const retotal = (
 ): E.Either<DomainError, OrderTotals> => computeTotals(state.currency, lines, shippingFee, discount);
 
 export const addOrderLine = (state: OrderState, ctx: Ctx, data: AddOrderLine['data']): Decision => {
-  const refused = editable(state);
+  const refused = editable(state, ctx, 'goods');
   if (refused !== undefined) return refused;
   if (state.lines.some((l) => l.lineId === data.line.lineId))
     return fail('duplicate-line', `line ${data.line.lineId} is already on the order`);
@@ -253,7 +296,7 @@ export const addOrderLine = (state: OrderState, ctx: Ctx, data: AddOrderLine['da
 };
 
 export const removeOrderLine = (state: OrderState, ctx: Ctx, data: RemoveOrderLine['data']): Decision => {
-  const refused = editable(state);
+  const refused = editable(state, ctx, 'goods');
   if (refused !== undefined) return refused;
   if (!state.lines.some((l) => l.lineId === data.lineId)) return fail('unknown-line', `no line ${data.lineId}`);
   if (shippedQty(state, data.lineId) > 0) return fail('line-shipped', `line ${data.lineId} is already shipped`);
@@ -272,11 +315,14 @@ export const removeOrderLine = (state: OrderState, ctx: Ctx, data: RemoveOrderLi
 };
 
 export const changeOrderLine = (state: OrderState, ctx: Ctx, data: ChangeOrderLine['data']): Decision => {
-  const refused = editable(state);
+  const refused = editable(state, ctx, 'price');
   if (refused !== undefined) return refused;
   const line = state.lines.find((l) => l.lineId === data.lineId);
   if (line === undefined) return fail('unknown-line', `no line ${data.lineId}`);
   const qty = data.qty ?? line.qty;
+  // After the handover a price may still be corrected; a quantity is what was handed over.
+  const goods = qty === line.qty ? undefined : editable(state, ctx, 'goods');
+  if (goods !== undefined) return goods;
   const unitPrice = data.unitPrice ?? line.unitPrice;
   if (qty === line.qty && unitPrice.amount === line.unitPrice.amount && unitPrice.currency === line.unitPrice.currency)
     return ok();
@@ -297,7 +343,7 @@ export const changeOrderLine = (state: OrderState, ctx: Ctx, data: ChangeOrderLi
 };
 
 export const changeShippingFee = (state: OrderState, ctx: Ctx, data: ChangeShippingFee['data']): Decision => {
-  const refused = editable(state);
+  const refused = editable(state, ctx, 'price');
   if (refused !== undefined) return refused;
   const discount = data.discount ?? state.totals.discount;
   const totals = retotal(state, state.lines, data.shippingFee, discount);
@@ -325,6 +371,20 @@ export const changeBillingAddress = (state: OrderState, ctx: Ctx, data: ChangeBi
       lockedAt: state.locked.at,
     });
   return ok({ type: 'BillingAddressChanged', data: { at: ctx.at, address: data.address, ...changeNoteOf(data) } });
+};
+
+/**
+ * REC-8 (issue 9.7): change when this order's closing receipt goes out: open
+ * a return window after delivery, or close now (`date` at the present). Not
+ * once the closing receipt is out or due (`order-locked`): its moment passed.
+ */
+export const scheduleClosingReceipt = (state: OrderState, ctx: Ctx, data: ScheduleClosingReceipt['data']): Decision => {
+  const phase = editPhase(state, ctx.at);
+  if (phase.phase === 'final') return editable(state, ctx, 'price') ?? ok();
+  const { closingReceipt, ...note } = data;
+  const current = state.closingReceipt ?? DEFAULT_CLOSE_ON;
+  if (sameCloseOn(current, closingReceipt)) return ok();
+  return ok({ type: 'ClosingReceiptScheduled', data: { at: ctx.at, closingReceipt, ...changeNoteOf(note) } });
 };
 
 /** ORD-9: sent when the closing receipt is issued; locking twice changes nothing. */
@@ -416,7 +476,7 @@ export const recordNotificationFailed = (ctx: Ctx, data: RecordNotificationFaile
  * When every remaining shipment was delivered the order is fulfilled.
  */
 export const cancelUnshipped = (state: OrderState, ctx: Ctx, data: CancelUnshipped['data']): Decision => {
-  const refused = editable(state);
+  const refused = editable(state, ctx, 'goods');
   if (refused !== undefined) return refused;
   if (state.fulfillment.shipments.length === 0)
     return fail('nothing-shipped', 'nothing was shipped: cancel the order instead');

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Decider } from '@ordersource/core';
 import { emptyDirectory, type Directory } from '../customers/directory.js';
 import { authorize } from './access.js';
+import type { CloseOn } from './close-on.js';
 import type { OrderCommand, OrderCommandType } from './commands.js';
 import {
   amendShipment,
@@ -30,6 +31,7 @@ import {
   recordNotificationSent,
   recordOrder,
   removeOrderLine,
+  scheduleClosingReceipt,
 } from './decide-order.js';
 import {
   authorizePayment,
@@ -106,10 +108,10 @@ const AFTER_CANCEL: ReadonlySet<OrderCommandType> = new Set<OrderCommandType>([
 const plannedByTimer = (command: OrderCommand): boolean =>
   command.type === 'EndTimedHold' || (command.type === 'ExpirePayment' && command.data.dueAt !== undefined);
 
-const route = (command: OrderCommand, state: OrderState, ctx: Ctx): Decision => {
+const route = (command: OrderCommand, state: OrderState, ctx: Ctx, options: OrderDeciderOptions): Decision => {
   switch (command.type) {
     case 'PlaceOrder':
-      return placeOrder(state, ctx, command.data);
+      return placeOrder(state, ctx, command.data, options.closingReceipt);
     case 'RecordOrder':
       return recordOrder(state, ctx, command.data);
     case 'ConfirmOrder':
@@ -128,6 +130,8 @@ const route = (command: OrderCommand, state: OrderState, ctx: Ctx): Decision => 
       return changeBillingAddress(state, ctx, command.data);
     case 'LockOrder':
       return lockOrder(state, ctx, command.data);
+    case 'ScheduleClosingReceipt':
+      return scheduleClosingReceipt(state, ctx, command.data);
     case 'CancelOrder':
       return cancelOrder(state, ctx, command.data);
     case 'DiscardOrder':
@@ -264,6 +268,12 @@ const consequences = (state: OrderState, ctx: Ctx, decided: readonly OrderEvent[
   ...downloads(state, ctx, decided),
 ];
 
+/** The shop's settings the order decider itself applies. */
+export type OrderDeciderOptions = Readonly<{
+  /** REC-8 (issue 9.7): the shop-wide closing-receipt trigger every new order gets unless placed with its own. */
+  closingReceipt?: CloseOn;
+}>;
+
 /**
  * Decide one command. `directory`: who belongs to which company and which
  * guest orders an account took over, as the shop recorded it
@@ -274,6 +284,7 @@ export const decideOrder = (
   command: OrderCommand,
   state: OrderState,
   directory: Directory = emptyDirectory,
+  options: OrderDeciderOptions = {},
 ): Decision => {
   const ctx: Ctx = { at: command.metadata.at, actor: command.metadata.actor, commandId: command.metadata.commandId };
   if (state.status === 'none' && command.type !== 'PlaceOrder') return fail('order-not-found', 'no such order');
@@ -297,7 +308,7 @@ export const decideOrder = (
   // ORD-7: a timed hold whose time has passed is over for every command (EndTimedHold records it itself).
   const ranOut = command.type === 'EndTimedHold' ? undefined : timedHoldRanOut(state, ctx.at);
   const current = ranOut === undefined ? state : fold(state, [ranOut]);
-  const answered = route(command, current, ctx);
+  const answered = route(command, current, ctx, options);
   if (E.isLeft(answered) || answered.right.length === 0) return answered;
   const events = ranOut === undefined ? answered.right : [ranOut, ...answered.right];
   const reused = reusedId(state, events);
@@ -330,7 +341,29 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
  * session still says. Decisions stay pure functions of (command, state,
  * directory).
  */
-export const orderDeciderWith = (directory: () => Directory): Decider<OrderCommand, OrderEvent, OrderState> => ({
+export const orderDeciderWith = (
+  directory: () => Directory,
+  options: OrderDeciderOptions = {},
+): Decider<OrderCommand, OrderEvent, OrderState> => ({
   ...orderDecider,
-  decide: (command, state) => decideOrder(command, state, directory()),
+  decide: (command, state) => decideOrder(command, state, directory(), options),
+});
+
+/**
+ * The order decider for one shop's settings (issue 9.7): new orders get the
+ * shop's closing-receipt trigger (`ShopSettings.closingReceipt`) unless
+ * placed with their own; the rule is recorded on the order, so changing the
+ * setting later leaves placed orders as they are.
+ */
+export const orderDeciderFor = (
+  settings: Readonly<{ closingReceipt?: CloseOn }>,
+): Decider<OrderCommand, OrderEvent, OrderState> => ({
+  ...orderDecider,
+  decide: (command, state) =>
+    decideOrder(
+      command,
+      state,
+      emptyDirectory,
+      settings.closingReceipt === undefined ? {} : { closingReceipt: settings.closingReceipt },
+    ),
 });

@@ -21,6 +21,7 @@ import {
   ShippingMethodCodec,
 } from './values.js';
 import { MarkingCodesCodec } from './marking.js';
+import { CloseOnCodec } from './close-on.js';
 
 /**
  * Every event of one `order-<orderId>` stream: the order, its payments and its
@@ -73,7 +74,7 @@ export const OrderPlacedData = t.intersection(
       shippingAddress: AddressCodec,
       fraudSignals: t.array(FraudSignalCodec),
     }),
-    optional({ ip: NonEmptyString, ipCountry: CountryCodec, remark: t.string }),
+    optional({ ip: NonEmptyString, ipCountry: CountryCodec, remark: t.string, closingReceipt: CloseOnCodec }),
   ],
   'OrderPlacedData',
 );
@@ -132,6 +133,15 @@ export const BillingAddressChangedData = noted({ at: IsoInstant, address: Addres
 export const OrderLockedData = t.intersection(
   [t.strict({ at: IsoInstant, reason: NonEmptyString }), optional({ receiptId: NonEmptyString })],
   'OrderLockedData',
+);
+
+/**
+ * REC-8 (issue 9.7): this order's closing receipt goes out on another trigger
+ * than it did (an admin opens a return window, or closes one now).
+ */
+export const ClosingReceiptScheduledData = noted(
+  { at: IsoInstant, closingReceipt: CloseOnCodec },
+  'ClosingReceiptScheduledData',
 );
 
 /** Cancelled with a reason; irreversible. Open authorizations are voided by separate PaymentVoided events. */
@@ -596,6 +606,7 @@ export const OrderLineChangedEvent = eventCodec('OrderLineChanged', OrderLineCha
 export const ShippingFeeChangedEvent = eventCodec('ShippingFeeChanged', ShippingFeeChangedData);
 export const BillingAddressChangedEvent = eventCodec('BillingAddressChanged', BillingAddressChangedData);
 export const OrderLockedEvent = eventCodec('OrderLocked', OrderLockedData);
+export const ClosingReceiptScheduledEvent = eventCodec('ClosingReceiptScheduled', ClosingReceiptScheduledData);
 export const OrderCancelledEvent = eventCodec('OrderCancelled', OrderCancelledData);
 export const OrderDiscardedEvent = eventCodec('OrderDiscarded', OrderDiscardedData);
 export const PaymentRequestedEvent = eventCodec('PaymentRequested', PaymentRequestedData);
@@ -642,6 +653,7 @@ export const OrderEventCodec = t.union(
     ShippingFeeChangedEvent,
     BillingAddressChangedEvent,
     OrderLockedEvent,
+    ClosingReceiptScheduledEvent,
     OrderCancelledEvent,
     OrderDiscardedEvent,
     PaymentRequestedEvent,
@@ -691,6 +703,7 @@ export type OrderLineChanged = Event<'OrderLineChanged', Data<typeof OrderLineCh
 export type ShippingFeeChanged = Event<'ShippingFeeChanged', Data<typeof ShippingFeeChangedData>>;
 export type BillingAddressChanged = Event<'BillingAddressChanged', Data<typeof BillingAddressChangedData>>;
 export type OrderLocked = Event<'OrderLocked', Data<typeof OrderLockedData>>;
+export type ClosingReceiptScheduled = Event<'ClosingReceiptScheduled', Data<typeof ClosingReceiptScheduledData>>;
 export type OrderCancelled = Event<'OrderCancelled', Data<typeof OrderCancelledData>>;
 export type OrderDiscarded = Event<'OrderDiscarded', Data<typeof OrderDiscardedData>>;
 export type PaymentRequested = Event<'PaymentRequested', Data<typeof PaymentRequestedData>>;
@@ -736,6 +749,7 @@ export type OrderEvent =
   | ShippingFeeChanged
   | BillingAddressChanged
   | OrderLocked
+  | ClosingReceiptScheduled
   | OrderCancelled
   | OrderDiscarded
   | PaymentRequested

@@ -1,7 +1,8 @@
 import type { Draft } from 'immer';
 import type { OrderEvent } from './events.js';
+import { handedOver } from './handover.js';
 import { idsIntroducedBy } from './ids.js';
-import { remainingToShip } from './quantities.js';
+import { remainingToShip, shippedQty } from './quantities.js';
 import { onBooks } from './refunds.js';
 import type { FulfillmentStatus, OrderState, PaymentState, RefundState } from './state.js';
 
@@ -62,7 +63,29 @@ const setFulfillment = (state: Draft<OrderState>, status: FulfillmentStatus): vo
   state.fulfillment.status = status;
 };
 
+const allPhysicalShipped = (state: Draft<OrderState>): boolean => {
+  const physical = state.lines.filter((line) => line.kind === 'physical');
+  return physical.length > 0 && physical.every((line) => shippedQty(state, line.lineId) >= line.qty);
+};
+
+/**
+ * REC-8 (issue 9.7): the first moment the goods were handed over, which starts
+ * an "N days after delivery" return window; undone handovers (issue 9.4) clear it.
+ */
 export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void => {
+  evolveEvent(state, event);
+  // As the receipts translation sees it: the shipment that completes the physical lines, once.
+  if (event.type === 'ShipmentDispatched' && state.shippedOutAt === undefined && allPhysicalShipped(state))
+    state.shippedOutAt = event.data.at;
+  const handover = handedOver(state);
+  if (handover === undefined) delete state.handedOverAt;
+  else if (state.handedOverAt === undefined) {
+    const at = (event.data as { at?: string }).at;
+    if (at !== undefined) state.handedOverAt = at;
+  }
+};
+
+const evolveEvent = (state: Draft<OrderState>, event: OrderEvent): void => {
   for (const { kind, id } of idsIntroducedBy(event)) ((state.usedIds ??= {})[kind] ??= []).push(id);
   const providerEventId = (event.data as { providerEventId?: string }).providerEventId;
   if (providerEventId !== undefined && !(state.providerEventIds ??= []).includes(providerEventId))
@@ -89,6 +112,7 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
         ...(d.ipCountry === undefined ? {} : { ipCountry: d.ipCountry }),
         ...(d.remark === undefined ? {} : { remark: d.remark }),
       });
+      if (d.closingReceipt !== undefined) state.closingReceipt = clone(d.closingReceipt);
       if (d.status === 'recorded') state.recordedAt = d.placedAt;
       return;
     }
@@ -142,6 +166,9 @@ export const evolveOrder = (state: Draft<OrderState>, event: OrderEvent): void =
         reason: event.data.reason,
         ...(event.data.receiptId === undefined ? {} : { receiptId: event.data.receiptId }),
       };
+      return;
+    case 'ClosingReceiptScheduled':
+      state.closingReceipt = clone(event.data.closingReceipt);
       return;
     case 'OrderCancelled':
       state.status = 'cancelled';

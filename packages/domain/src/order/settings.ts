@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 import { PositiveInt } from '@ordersource/core';
 import { InvoiceBasisCodec } from './events.js';
+import { CloseOnCodec } from './close-on.js';
 
 /**
  * Per-shop switches for the order policies. Each policy is a pure reactor;
@@ -52,6 +53,11 @@ export const ShopSettingsCodec = t.intersection(
         newOrderNotifications: NewOrderNotificationsCodec,
         /** Issue 9.1: refund money taken beyond the order's cost at once (default: an admin sends RefundExcess). */
         autoRefundOverpayment: t.boolean,
+        /**
+         * REC-8 (issue 9.7): when a new order's closing receipt goes out (default on
+         * delivery); an order placed with its own `closingReceipt` keeps that one.
+         */
+        closingReceipt: CloseOnCodec,
       }),
     ),
   ],

@@ -1,4 +1,5 @@
 import type { Money } from '@ordersource/core';
+import type { CloseOn } from './close-on.js';
 import type { DiscardReason, FraudSignal, InvoiceBasis, OrderTotals, ShipmentLine } from './events.js';
 import type { Address, Customer, Notify, OrderLine, PaymentChannel, PaymentMethod, ShippingMethod } from './values.js';
 
@@ -171,6 +172,12 @@ export type OrderState = {
   discarded?: { at: string; reason: DiscardReason; duplicateOf?: string };
   /** ORD-9: set when the closing fiscal receipt is issued. */
   locked?: { at: string; reason: string; receiptId?: string };
+  /** REC-8 (issue 9.7): when this order's closing receipt goes out; absent means on delivery. */
+  closingReceipt?: CloseOn;
+  /** When the goods were first handed over (delivered, downloads open, paid to the courier); cleared if undone. */
+  handedOverAt?: string;
+  /** When a shipment first completed the physical lines: the receipts' "shipped" handover (REC-8); kept once set. */
+  shippedOutAt?: string;
   /**
    * PAY-5/REC-7: lineId -> units given back with refunds. Optional so that
    * states folded before returned lines existed (snapshots) still load.

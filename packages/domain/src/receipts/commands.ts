@@ -13,10 +13,12 @@ import type { Money } from '@ordersource/core';
 import * as t from 'io-ts';
 import { ChannelCodec, MeansCodec, type Channel, type Means } from './kinds.js';
 import {
+  CloseOnCodec,
   HandoverStageCodec,
   ReceiptLineCodec,
   ReceiptsConfigCodec,
   ReturnedLineCodec,
+  type CloseOn,
   type HandoverStage,
   type ReceiptLine,
   type ReceiptsConfig,
@@ -50,6 +52,9 @@ export type RecordRefund = Command<
 
 export type RecordHandover = Command<'RecordHandover', Readonly<{ handoverId: string; stage: HandoverStage }>>;
 
+/** REC-8 (issue 9.7): the order's closing-receipt trigger (from the order's events); only `closeOn` changes. */
+export type SetClosingTrigger = Command<'SetClosingTrigger', Readonly<{ closeOn: CloseOn }>>;
+
 /** Sent by a scheduler when the configured closing date comes (REC-8); names the date it was scheduled for. */
 export type ReachClosingDate = Command<'ReachClosingDate', Readonly<{ closingDate: string }>>;
 
@@ -69,6 +74,7 @@ export type ReceiptsCommand =
   | RecordPayment
   | RecordRefund
   | RecordHandover
+  | SetClosingTrigger
   | ReachClosingDate
   | RecordRegisterResponse
   | CorrectReceipt;
@@ -92,6 +98,7 @@ export const ReceiptsCommandCodec = t.union(
       ]),
     ),
     commandCodec('RecordHandover', t.strict({ handoverId: NonEmptyString, stage: HandoverStageCodec })),
+    commandCodec('SetClosingTrigger', t.strict({ closeOn: CloseOnCodec })),
     commandCodec('ReachClosingDate', t.strict({ closingDate: IsoInstant })),
     commandCodec(
       'RecordRegisterResponse',

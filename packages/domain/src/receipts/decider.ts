@@ -6,12 +6,15 @@ import type {
   CorrectReceipt,
   ReceiptsCommand,
   RecordComposition,
+  RecordRefund,
   RecordRegisterResponse,
+  SetClosingTrigger,
 } from './commands.js';
 import type { ReceiptsEvent } from './events.js';
 import { isClosingKind, isPrepaymentKind } from './kinds.js';
 import type { Fact, ReceiptLine } from './model.js';
-import { receiptsOwed } from './policy.js';
+import { isPartialSettlement, receiptsOwed } from './policy.js';
+import { sameCloseOn } from '../order/close-on.js';
 import type { Receipt } from './receipt.js';
 import { causeKey, closingDateOf, initialReceiptsState, isClosed, type ReceiptsState } from './state.js';
 import { receiptsDue } from './due.js';
@@ -131,7 +134,37 @@ const decideConfig = (
 };
 
 const issued = (receipts: readonly Receipt[]): ReceiptsEvent[] =>
-  receipts.map((receipt) => ({ type: 'ReceiptIssued', data: { receipt } }));
+  receipts.map((receipt) => ({
+    type: 'ReceiptIssued',
+    data: isPartialSettlement(receipt) ? { receipt, partial: true } : { receipt },
+  }));
+
+/** REC-8 (issue 9.7): the order's trigger; the timer plan (due.ts) follows it. */
+const decideTrigger = (
+  command: SetClosingTrigger,
+  state: ReceiptsState,
+): E.Either<DomainError, readonly ReceiptsEvent[]> => {
+  if (isClosed(state)) return E.left(locked(state));
+  if (sameCloseOn(state.config.closeOn, command.data.closeOn)) return E.right([]);
+  return E.right([{ type: 'ClosingTriggerSet', data: { closeOn: command.data.closeOn } }]);
+};
+
+/**
+ * A refund; before the closing receipt, goods named in it came back within
+ * the return window (REC-8): recorded first, so the closing receipt leaves them out.
+ */
+const decideRefund = (
+  command: RecordRefund,
+  state: ReceiptsState,
+  at: string,
+): E.Either<DomainError, readonly ReceiptsEvent[]> => {
+  const receipts = owed(state, { kind: 'refund', ...command.data }, at);
+  const early = new Set(state.settledEarly ?? []);
+  const lines = (command.data.lines ?? []).filter((line) => !early.has(line.lineId));
+  if (E.isLeft(receipts) || isClosed(state) || lines.length === 0) return receipts;
+  const returned: ReceiptsEvent = { type: 'ReturnRecorded', data: { movementId: command.data.movementId, lines } };
+  return E.right([returned, ...receipts.right]);
+};
 
 const owed = (state: ReceiptsState, fact: Fact, at: string): E.Either<DomainError, readonly ReceiptsEvent[]> =>
   E.map(issued)(receiptsOwed(state, fact, at));
@@ -225,7 +258,9 @@ const decide = (command: ReceiptsCommand, state: ReceiptsState): E.Either<Domain
     case 'RecordPayment':
       return owed(state, { kind: 'payment', ...command.data }, at);
     case 'RecordRefund':
-      return owed(state, { kind: 'refund', ...command.data }, at);
+      return decideRefund(command, state, at);
+    case 'SetClosingTrigger':
+      return decideTrigger(command, state);
     case 'RecordHandover':
       return E.map((receipts: readonly ReceiptsEvent[]): readonly ReceiptsEvent[] => [
         { type: 'HandoverRecorded', data: { ...command.data, at } },
@@ -248,7 +283,7 @@ const takeFrom = (draft: Draft<ReceiptsState>, receiptId: string, amount: number
   draft.outstanding = draft.outstanding.filter((candidate) => candidate.remaining > 0);
 };
 
-const evolveIssued = (draft: Draft<ReceiptsState>, source: Receipt): void => {
+const evolveIssued = (draft: Draft<ReceiptsState>, source: Receipt, partial: boolean): void => {
   const receipt = deepCopy(source);
   const id = receipt.receiptId;
   draft.receipts[id] = { receipt: castDraft(receipt), revision: 0, status: 'pending', attempts: 0, acceptedMarks: [] };
@@ -271,6 +306,13 @@ const evolveIssued = (draft: Draft<ReceiptsState>, source: Receipt): void => {
   draft.received += fresh;
   if (receipt.cause.kind === 'payment') draft.changedAfterReceipt = false;
   if (isPrepaymentKind(receipt.kind)) draft.outstanding.push({ receiptId: id, remaining: receipt.total.amount });
+  if (isClosingKind(receipt.kind) && partial) {
+    // REC-4: these lines are settled; the closing receipt settles the rest later.
+    const early = (draft.settledEarly ??= []);
+    for (const item of receipt.items)
+      if (item.lineId !== undefined && !early.includes(item.lineId)) early.push(item.lineId);
+    return;
+  }
   if (isClosingKind(receipt.kind)) {
     draft.closingReceiptId = id;
     draft.handedOver = true;
@@ -297,11 +339,22 @@ const evolve = (draft: Draft<ReceiptsState>, event: ReceiptsEvent): void => {
     }
     case 'HandoverRecorded':
       draft.handedOver = true;
+      if (event.data.at !== undefined) draft.handedOverAt ??= event.data.at;
       if (event.data.stage === 'delivered' && event.data.at !== undefined) draft.deliveredAt ??= event.data.at;
       draft.causes[causeKey('handover', event.data.handoverId)] ??= [];
       return;
     case 'ReceiptIssued':
-      evolveIssued(draft, event.data.receipt);
+      evolveIssued(draft, event.data.receipt, event.data.partial === true);
+      return;
+    case 'ClosingTriggerSet':
+      draft.config.closeOn = deepCopy(event.data.closeOn);
+      return;
+    case 'ReturnRecorded':
+      for (const line of event.data.lines) {
+        draft.returnedQuantities[line.lineId] = (draft.returnedQuantities[line.lineId] ?? 0) + line.quantity;
+        // REC-6: which marked units came back, so the closing receipt leaves out exactly those codes.
+        if (line.markingCodes !== undefined) ((draft.returnedCodes ??= {})[line.lineId] ??= []).push(...line.markingCodes);
+      }
       return;
     case 'ReceiptAccepted': {
       const record = draft.receipts[event.data.receiptId];

@@ -1,12 +1,16 @@
 import { eventCodec, IsoInstant, NonEmptyString, NonNegativeInt, PositiveInt } from '@ordersource/core';
 import * as t from 'io-ts';
 import {
+  CloseOnCodec,
   HandoverStageCodec,
   ReceiptLineCodec,
   ReceiptsConfigCodec,
+  ReturnedLineCodec,
+  type CloseOn,
   type HandoverStage,
   type ReceiptLine,
   type ReceiptsConfig,
+  type ReturnedLine,
 } from './model.js';
 import { ReceiptCodec, ReceiptItemCodec, type Receipt, type ReceiptItem } from './receipt.js';
 
@@ -29,8 +33,28 @@ export type HandoverRecorded = Readonly<{
   data: Readonly<{ handoverId: string; stage: HandoverStage; at?: string }>;
 }>;
 
-/** A receipt is owed and ready for the register. */
-export type ReceiptIssued = Readonly<{ type: 'ReceiptIssued'; data: Readonly<{ receipt: Receipt }> }>;
+/** REC-8 (issue 9.7): the order's closing-receipt trigger, as the order decided it. */
+export type ClosingTriggerSet = Readonly<{ type: 'ClosingTriggerSet'; data: Readonly<{ closeOn: CloseOn }> }>;
+
+/**
+ * Goods came back before the closing receipt (a return window, REC-8): the
+ * closing receipt lists the composition without them; the money went back
+ * as a return of the advance.
+ */
+export type ReturnRecorded = Readonly<{
+  type: 'ReturnRecorded';
+  data: Readonly<{ movementId: string; lines: readonly ReturnedLine[] }>;
+}>;
+
+/**
+ * A receipt is owed and ready for the register. `partial`: a full-settlement
+ * receipt for some lines only (REC-4: the digital lines of a mixed order,
+ * handed over at payment); it does not close the order.
+ */
+export type ReceiptIssued = Readonly<{
+  type: 'ReceiptIssued';
+  data: Readonly<{ receipt: Receipt; partial?: true }>;
+}>;
 
 export type ReceiptAccepted = Readonly<{
   type: 'ReceiptAccepted';
@@ -58,6 +82,8 @@ export type ReceiptsEvent =
   | ReceiptsConfigured
   | CompositionRecorded
   | HandoverRecorded
+  | ClosingTriggerSet
+  | ReturnRecorded
   | ReceiptIssued
   | ReceiptAccepted
   | ReceiptRejected
@@ -77,7 +103,12 @@ export const ReceiptsEventCodec: t.Type<ReceiptsEvent, unknown, unknown> = t.uni
         t.exact(t.partial({ at: IsoInstant })),
       ]),
     ),
-    eventCodec('ReceiptIssued', t.strict({ receipt: ReceiptCodec })),
+    eventCodec('ClosingTriggerSet', t.strict({ closeOn: CloseOnCodec })),
+    eventCodec('ReturnRecorded', t.strict({ movementId: NonEmptyString, lines: t.readonlyArray(ReturnedLineCodec) })),
+    eventCodec(
+      'ReceiptIssued',
+      t.intersection([t.strict({ receipt: ReceiptCodec }), t.exact(t.partial({ partial: t.literal(true) }))]),
+    ),
     eventCodec(
       'ReceiptAccepted',
       t.strict({

@@ -233,7 +233,8 @@ type Intent =
   | Readonly<{ type: 'RecordComposition'; data: Extract<ReceiptsCommand, { type: 'RecordComposition' }>['data'] }>
   | Readonly<{ type: 'RecordPayment'; data: Extract<ReceiptsCommand, { type: 'RecordPayment' }>['data'] }>
   | Readonly<{ type: 'RecordRefund'; data: Extract<ReceiptsCommand, { type: 'RecordRefund' }>['data'] }>
-  | Readonly<{ type: 'RecordHandover'; data: Extract<ReceiptsCommand, { type: 'RecordHandover' }>['data'] }>;
+  | Readonly<{ type: 'RecordHandover'; data: Extract<ReceiptsCommand, { type: 'RecordHandover' }>['data'] }>
+  | Readonly<{ type: 'SetClosingTrigger'; data: Extract<ReceiptsCommand, { type: 'SetClosingTrigger' }>['data'] }>;
 
 const composition = (t: Translation, changeId: string, options: TranslateOptions): E.Either<DomainError, Intent[]> =>
   E.map((lines: ReceiptLine[]): Intent[] =>
@@ -283,7 +284,14 @@ const step = (
       t.shippingFee = event.data.totals.shippingFee.amount;
       t.discount = event.data.totals.discount.amount;
       t.orderMethod = event.data.paymentMethod;
-      return composition(t, id, options);
+      // REC-8 (issue 9.7): the order's own closing trigger; absent means on delivery, the receipts default.
+      return E.map((intents: Intent[]): Intent[] =>
+        event.data.closingReceipt === undefined
+          ? intents
+          : [...intents, { type: 'SetClosingTrigger', data: { closeOn: event.data.closingReceipt } }],
+      )(composition(t, id, options));
+    case 'ClosingReceiptScheduled':
+      return E.right([{ type: 'SetClosingTrigger', data: { closeOn: event.data.closingReceipt } }]);
     case 'OrderLineAdded':
       t.lines = [...t.lines, { ...event.data.line }];
       t.shippingFee = event.data.totals.shippingFee.amount;

@@ -19,7 +19,9 @@ export const lockOnClosingReceipt: Reactor<ReceiptsEvent, LockOrderCommand> = {
   filter: { streamPrefix: 'receipts-', eventTypes: ['ReceiptIssued'] },
   react: (envelope) => {
     const event = envelope.event;
-    if (event.type !== 'ReceiptIssued' || !isClosingKind(event.data.receipt.kind)) return [];
+    // A partial settlement (REC-4: a mixed order's digital lines) leaves the rest of the order open.
+    if (event.type !== 'ReceiptIssued' || !isClosingKind(event.data.receipt.kind) || event.data.partial === true)
+      return [];
     const { orderId, receiptId } = event.data.receipt;
     return [
       {

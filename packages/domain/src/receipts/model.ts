@@ -1,5 +1,4 @@
 import {
-  IsoInstant,
   NonEmptyString,
   PositiveInt,
   NonNegativeMoneyCodec,
@@ -10,6 +9,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Money } from '@ordersource/core';
 import * as t from 'io-ts';
 import { ReadonlyMarkingCodesCodec } from '../order/marking.js';
+import { CloseOnCodec, type CloseOn } from '../order/close-on.js';
 import {
   ChannelCodec,
   MeansCodec,
@@ -99,24 +99,8 @@ export const unitCodesOf = (line: ReceiptLine): readonly string[] =>
 export const isMarkedLine = (line: ReceiptLine): boolean =>
   line.subject === 'marked-goods' || line.markingCodes !== undefined || line.markingCode !== undefined;
 
-/** When the closing receipt goes out (REC-8). */
-export type CloseOn =
-  | Readonly<{ trigger: 'shipment' }>
-  | Readonly<{ trigger: 'delivery' }>
-  /** On this date, once the goods have been handed over (or at handover, if later). */
-  | Readonly<{ trigger: 'date'; at: string }>
-  /** N days after the goods reached the customer (issue 9.7: a return window before the closing receipt). */
-  | Readonly<{ trigger: 'days-after-delivery'; days: number }>;
-
-export const CloseOnCodec: t.Type<CloseOn, CloseOn, unknown> = t.union(
-  [
-    t.strict({ trigger: t.literal('shipment') }),
-    t.strict({ trigger: t.literal('delivery') }),
-    t.strict({ trigger: t.literal('date'), at: IsoInstant }),
-    t.strict({ trigger: t.literal('days-after-delivery'), days: PositiveInt }),
-  ],
-  'CloseOn',
-);
+/** When the closing receipt goes out (REC-8): the order's rule (`order/close-on.ts`), the same type. */
+export { CloseOnCodec, type CloseOn } from '../order/close-on.js';
 
 export type ReceiptsConfig = Readonly<{
   closeOn: CloseOn;

@@ -211,8 +211,53 @@ describe('REC-4 digital goods handed over right after payment', () => {
     expect(receiptsOf(run).map((receipt) => receipt.kind)).toEqual(['prepayment']);
   });
 
-  it('REC-4: a mixed order (licence and physical goods) is not settled at payment', () => {
+  it('REC-4 (issue 9.7): a mixed order paid in full settles the licence at once and prepays the cap; delivery closes the cap', () => {
     const run = simulate([s.compose(t(1), 'placed', [licence, cap]), s.pay(t(1), 'p-1', rub(3990))]);
+    expect(errorsOf(run)).toEqual([]);
+    expect(receiptsOf(run).map(summary)).toEqual([
+      expect.objectContaining({
+        kind: 'full-settlement',
+        tag1214: 4,
+        items: ['l-licence'],
+        total: 299_000,
+        new: 299_000,
+      }),
+      expect.objectContaining({ kind: 'prepayment', tag1214: 1, items: ['l-cap'], total: 100_000, new: 100_000 }),
+    ]);
+    // The licence's receipt settles it, but does not close the order: the cap is still to come.
+    expect(run.state.closingReceiptId).toBeNull();
+    expect(run.state.settledEarly).toEqual(['l-licence']);
+    const delivered = simulate([s.handover(t(5), 'delivered', 'delivered')], run.state);
+    const closing = receiptsOf(delivered).at(-1)!;
+    expect(summary(closing)).toEqual(
+      expect.objectContaining({ kind: 'full-settlement', items: ['l-cap'], total: 100_000, new: 0, offset: 100_000 }),
+    );
+    expect(delivered.state.closingReceiptId).toBe(closing.receiptId);
+  });
+
+  it('REC-4: a mixed order paid in part is not settled at payment (an advance), and neither is its licence', () => {
+    const run = simulate([s.compose(t(1), 'placed', [licence, cap]), s.pay(t(1), 'p-1', rub(2990))]);
+    expect(receiptsOf(run).map((receipt) => receipt.kind)).toEqual(['advance']);
+    // The rest arrives: now the order is paid in full, the licence settles from both payments.
+    const rest = simulate([s.pay(t(2), 'p-2', rub(1000))], run.state);
+    expect(receiptsOf(rest).slice(1).map(summary)).toEqual([
+      expect.objectContaining({
+        kind: 'full-settlement',
+        items: ['l-licence'],
+        total: 299_000,
+        new: 100_000,
+        offset: 199_000,
+      }),
+    ]);
+    expect(rest.state.outstanding).toEqual([{ receiptId: receiptsOf(run)[0]!.receiptId, remaining: 100_000 }]);
+  });
+
+  it('REC-4: with settlement at payment turned off, a mixed order is prepaid whole', () => {
+    const run = simulate([
+      s.configure(t(1), { closeOn: { trigger: 'delivery' }, digitalSettlesOnPayment: false }),
+      s.compose(t(1), 'placed', [licence, cap]),
+      s.pay(t(1), 'p-1', rub(3990)),
+    ]);
     expect(receiptsOf(run).map((receipt) => receipt.kind)).toEqual(['prepayment']);
   });
 });
@@ -479,6 +524,23 @@ describe('REC-6 marked goods, one code per unit (issue 9.5)', () => {
     const last = receiptsOf(again).at(-1)!;
     expect(last.items.map((item) => item.markingCode)).toEqual([SHOE_CODES[2], SHOE_CODES[0]]);
     expect(again.state.returnedCodes?.['l-shoes']).toEqual([SHOE_CODES[1], SHOE_CODES[2], SHOE_CODES[0]]);
+  });
+
+  it('REC-6/REC-8: a marked unit returned before the closing receipt is named by its code, once; the closing lists the others', () => {
+    const s = script('o-marked-back');
+    const run = simulate([
+      s.compose(t(1), 'packed', [markedShoesPacked]),
+      s.pay(t(1), 'pay-1', rub(21000)),
+      s.refund(t(2), 'back', rub(7000), [{ lineId: 'l-shoes', quantity: 1, markingCodes: [SHOE_CODES[1]!] }]),
+      s.refund(t(2), 'twice', rub(7000), [{ lineId: 'l-shoes', quantity: 1, markingCodes: [SHOE_CODES[1]!] }]),
+      s.refund(t(2), 'unnamed', rub(7000), [{ lineId: 'l-shoes', quantity: 1 }]),
+      s.handover(t(3), 'delivered', 'delivered'),
+    ]);
+    // Recorded twice, the code would leave the closing receipt short of a code for a unit the customer kept.
+    expect(errorsOf(run)).toEqual(['marking-code-returned', 'marking-codes-required']);
+    expect(run.state.returnedCodes?.['l-shoes']).toEqual([SHOE_CODES[1]]);
+    const closing = run.state.receipts[run.state.closingReceiptId!]!.receipt;
+    expect(closing.items.map((item) => item.markingCode)).toEqual([SHOE_CODES[0], SHOE_CODES[2]]);
   });
 
   it("REC-6: a one-unit line written before issue 9.5 keeps its one markingCode as that unit's code", () => {

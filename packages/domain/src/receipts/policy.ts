@@ -29,6 +29,7 @@ import {
   closingDateOf,
   goodsTotal,
   isClosed,
+  openLines,
   outstandingTotal,
   type Outstanding,
   type ReceiptsState,
@@ -50,6 +51,12 @@ const money = (amount: number, currency: string): Money => ({ amount, currency }
 /** `<order>/<cause kind>/<cause id>/<role>`: stable across re-runs, unique per receipt. */
 export const receiptIdFor = (orderId: string, cause: ReceiptCause, role: string): string =>
   `${orderId}/${cause.kind}/${cause.id}/${role}`;
+
+/** The role of a full-settlement receipt for a mixed order's digital lines at payment (REC-4). */
+const PARTIAL_ROLE = 'digital-settlement';
+
+/** A full-settlement receipt for some lines only (REC-4): it does not close the order. */
+export const isPartialSettlement = (receipt: Receipt): boolean => receipt.receiptId.endsWith(`/${PARTIAL_ROLE}`);
 
 /** VAT on an advance: the configured one, else the calculated rate of the order's highest rate. */
 export const advanceVatOf = (state: ReceiptsState): VatCode => {
@@ -98,8 +105,8 @@ const settledItems = (line: ReceiptLine, method: PaymentMethodTag): readonly Rec
     ? unitCodesOf(line).map((code) => lineItem(line, 1, method, SALE_VAT[line.vat], code))
     : [lineItem(line, line.quantity, method, SALE_VAT[line.vat])];
 
-const codesMissing = (ctx: Context): DomainError | undefined => {
-  const missing = ctx.state.lines
+const codesMissing = (ctx: Context, lines: readonly ReceiptLine[]): DomainError | undefined => {
+  const missing = lines
     .filter((line) => isMarkedLine(line) && unitCodesOf(line).length !== line.quantity)
     .map((line) => ({ lineId: line.lineId, quantity: line.quantity, codes: unitCodesOf(line).length }));
   if (missing.length === 0) return undefined;
@@ -194,11 +201,14 @@ const allocate = (entries: readonly Outstanding[], amount: number, currency: str
  */
 const settle = (ctx: Context, cause: ReceiptCause, fresh?: NewMoney): E.Either<DomainError, readonly Receipt[]> => {
   const { state, currency } = ctx;
+  const lines = openLines(state);
   if (state.lines.length === 0)
     return E.left(domainError('empty-composition', `order ${ctx.orderId} has no lines to hand over`));
-  const missing = codesMissing(ctx);
+  // Everything came back (or was settled early) before the closing moment: no goods left to close on.
+  if (lines.length === 0) return E.right(fresh === undefined ? [] : [advance(ctx, cause, 'advance', fresh)]);
+  const missing = codesMissing(ctx, lines);
   if (missing !== undefined) return E.left(missing);
-  const goods = goodsTotal(state.lines);
+  const goods = goodsTotal(lines);
   const outstanding: Outstanding[] = state.outstanding.map((entry) => ({ ...entry }));
   const issued: Receipt[] = [];
   let direct = 0;
@@ -222,7 +232,7 @@ const settle = (ctx: Context, cause: ReceiptCause, fresh?: NewMoney): E.Either<D
       'closing',
       kind,
       'income',
-      state.lines.flatMap((line) => settledItems(line, method)),
+      lines.flatMap((line) => settledItems(line, method)),
       paymentsOf(currency, {
         ...(fresh === undefined || direct === 0 ? {} : { [fresh.means]: direct }),
         prepayment: toOffset,
@@ -291,25 +301,73 @@ const onPayment = (ctx: Context, fact: PaymentFact): E.Either<DomainError, reado
   }
   // Courier and store hand the goods over as they take the money.
   if (fact.channel === 'courier' || fact.channel === 'store') return settle(ctx, cause, fresh);
-  const goods = goodsTotal(state.lines);
+  const lines = openLines(state);
+  const goods = goodsTotal(lines);
   const prior = outstandingTotal(state);
+  const paidInFull = prior + fresh.amount >= goods;
   // REC-4: licences are delivered right after payment, so the payment settles at once.
-  if (state.config.digitalSettlesOnPayment && isDigitalOnly(state.lines) && prior + fresh.amount >= goods)
-    return settle(ctx, cause, fresh);
-  // REC-3: equal to the goods total, nothing prepaid, unchanged since the last receipt -> 100% prepayment.
-  if (fresh.amount === goods && prior === 0 && !state.changedAfterReceipt && state.lines.length > 0)
-    return E.right([
-      receipt(
+  if (state.config.digitalSettlesOnPayment && isDigitalOnly(lines) && paidInFull) return settle(ctx, cause, fresh);
+  // REC-4 in a mixed order: the digital lines settle now, the rest is prepaid until its own handover.
+  if (state.config.digitalSettlesOnPayment && paidInFull && lines.some((line) => line.kind === 'digital'))
+    return E.right(settleDigital(ctx, cause, fresh, lines));
+  return E.right([prepaid(ctx, cause, fresh, lines)]);
+};
+
+/** REC-3: equal to the goods total, nothing prepaid, unchanged since the last receipt -> 100% prepayment; else an advance. */
+const prepaid = (ctx: Context, cause: ReceiptCause, fresh: NewMoney, lines: readonly ReceiptLine[]): Receipt => {
+  const { state, currency } = ctx;
+  const full =
+    fresh.amount === goodsTotal(lines) &&
+    outstandingTotal(state) === 0 &&
+    !state.changedAfterReceipt &&
+    lines.length > 0;
+  return full
+    ? receipt(
         ctx,
         cause,
         'prepayment',
         'prepayment',
         'income',
-        state.lines.map(prepaidItem),
+        lines.map(prepaidItem),
         paymentsOf(currency, { [fresh.means]: fresh.amount }),
-      ),
-    ]);
-  return E.right([advance(ctx, cause, 'advance', fresh)]);
+      )
+    : advance(ctx, cause, 'advance', fresh);
+};
+
+/**
+ * REC-4, mixed order (issue 9.7): the payment that pays the order in full
+ * settles its digital lines at once (a full-settlement receipt for them
+ * only, `partial`: it does not close the order), paid with the new money
+ * first and earlier advances for the rest; what is left of the new money
+ * prepays the other lines (REC-3), whose closing receipt follows their handover.
+ */
+const settleDigital = (
+  ctx: Context,
+  cause: ReceiptCause,
+  fresh: NewMoney,
+  lines: readonly ReceiptLine[],
+): readonly Receipt[] => {
+  const { state, currency } = ctx;
+  const digital = lines.filter((line) => line.kind === 'digital');
+  const rest = lines.filter((line) => line.kind !== 'digital');
+  const digitalTotal = goodsTotal(digital);
+  const direct = Math.min(fresh.amount, digitalTotal);
+  const fromAdvances = digitalTotal - direct;
+  const method = KIND_TAG['full-settlement'];
+  const settled = receipt(
+    ctx,
+    cause,
+    PARTIAL_ROLE,
+    'full-settlement',
+    'income',
+    digital.map((line) => lineItem(line, line.quantity, method, SALE_VAT[line.vat])),
+    paymentsOf(currency, { ...(direct === 0 ? {} : { [fresh.means]: direct }), prepayment: fromAdvances }),
+    allocate(state.outstanding, fromAdvances, currency),
+  );
+  const left = fresh.amount - direct;
+  if (left === 0) return [settled];
+  // The rest prepays the other lines: a prepayment when it is exactly their total and nothing was prepaid before.
+  return [settled, prepaid(ctx, cause, { amount: left, means: fresh.means }, rest)];
 };
 
 /** Give money back from outstanding advances, newest first (REC-7). */
@@ -395,14 +453,19 @@ const returnedMarked = (
   return E.right(items);
 };
 
-/** After settlement, goods come back: the return lists them, as settled (tag 1214 = 4); marked units by code. */
-const returnGoods = (
+/**
+ * The goods a return names, as positions (tag 1214 = 4; marked units one by
+ * one, by code): each line known, never more than is left to return, a
+ * marked line's units named by codes not returned before (REC-6, REC-7).
+ * Before the closing receipt (`beforeClosing`, REC-8) only the codes are
+ * checked, so the closing receipt leaves out exactly the units that came back.
+ */
+const returnedItems = (
   ctx: Context,
-  fact: RefundFact,
-  cause: ReceiptCause,
   returnedLines: NonNullable<RefundFact['lines']>,
-): E.Either<DomainError, Receipt> => {
-  const { state, currency } = ctx;
+  beforeClosing = false,
+): E.Either<DomainError, readonly ReceiptItem[]> => {
+  const { state } = ctx;
   const wanted = new Map<string, { quantity: number; codes: string[] }>();
   for (const entry of returnedLines) {
     const sum = wanted.get(entry.lineId) ?? { quantity: 0, codes: [] };
@@ -413,10 +476,13 @@ const returnGoods = (
   const items: ReceiptItem[] = [];
   for (const [lineId, { quantity, codes }] of wanted) {
     const line = state.lines.find((candidate) => candidate.lineId === lineId);
+    if (line === undefined && beforeClosing) continue;
     if (line === undefined)
       return E.left(domainError('unknown-line', `order ${ctx.orderId} has no line ${lineId}`, { lineId }));
     const left = line.quantity - (state.returnedQuantities[lineId] ?? 0);
-    if (quantity > left)
+    // Before the closing receipt neither lines nor counts are checked: money refunded, reversed and refunded again names
+    // the same goods twice (issue 9.3), and a refund is a fact; the closing receipt leaves them out either way.
+    if (quantity > left && !beforeClosing)
       return E.left(
         domainError('return-exceeds-sold', `line ${lineId}: ${quantity} returned but only ${left} left to return`, {
           lineId,
@@ -424,7 +490,10 @@ const returnGoods = (
           left,
         }),
       );
-    if (isMarkedLine(line)) {
+    // Before the closing receipt a marked line not yet packed has no codes to name.
+    if (isMarkedLine(line) && beforeClosing && codes.length === 0 && unitCodesOf(line).length === 0)
+      items.push(lineItem(line, quantity, KIND_TAG['full-settlement'], SALE_VAT[line.vat]));
+    else if (isMarkedLine(line)) {
       const marked = returnedMarked(ctx, line, quantity, codes);
       if (E.isLeft(marked)) return marked;
       items.push(...marked.right);
@@ -434,6 +503,20 @@ const returnGoods = (
       );
     else items.push(lineItem(line, quantity, KIND_TAG['full-settlement'], SALE_VAT[line.vat]));
   }
+  return E.right(items);
+};
+
+/** After settlement, goods come back: the return lists them, as settled; marked units by code. */
+const returnGoods = (
+  ctx: Context,
+  fact: RefundFact,
+  cause: ReceiptCause,
+  returnedLines: NonNullable<RefundFact['lines']>,
+): E.Either<DomainError, Receipt> => {
+  const { currency } = ctx;
+  const returned = returnedItems(ctx, returnedLines);
+  if (E.isLeft(returned)) return returned;
+  const items = returned.right;
   const total = items.reduce((sum, item) => sum + item.amount.amount, 0);
   if (total !== fact.amount.amount)
     return E.left(
@@ -469,8 +552,21 @@ const onRefund = (ctx: Context, fact: RefundFact): E.Either<DomainError, readonl
       ),
     );
   const outstanding = outstandingTotal(state);
-  // Before handover every refund returns the advance (REC-7); returned items do not matter yet.
-  if (!isClosed(state)) return E.right([returnAdvance(ctx, fact, cause)]);
+  // REC-4: lines settled at payment come back as settled goods, even before the closing receipt.
+  const early = new Set(state.settledEarly ?? []);
+  if (
+    !isClosed(state) &&
+    fact.lines !== undefined &&
+    fact.lines.length > 0 &&
+    fact.lines.every((l) => early.has(l.lineId))
+  )
+    return E.map((single: Receipt) => [single])(returnGoods(ctx, fact, cause, fact.lines));
+  // Before handover every refund returns the advance (REC-7); returned goods leave the closing receipt (decider),
+  // so a marked unit is named by its code, once, as after it (REC-6): else the closing receipt could never list them.
+  if (!isClosed(state)) {
+    const returned = fact.lines === undefined ? E.right([]) : returnedItems(ctx, fact.lines, true);
+    return E.isLeft(returned) ? returned : E.right([returnAdvance(ctx, fact, cause)]);
+  }
   if (fact.lines !== undefined && fact.lines.length > 0)
     return E.map((single: Receipt) => [single])(returnGoods(ctx, fact, cause, fact.lines));
   if (fact.amount.amount <= outstanding) return E.right([returnAdvance(ctx, fact, cause)]);

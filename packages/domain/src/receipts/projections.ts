@@ -177,7 +177,12 @@ export type Reconciliation = {
 
 export type ReconciliationView = Record<string, Reconciliation>;
 
-export const reconcile = (draft: Draft<ReconciliationView> | ReconciliationView, receipt: Receipt): void => {
+/** `partial`: a full settlement of some lines only (REC-4, a mixed order's digital lines): the order stays open. */
+export const reconcile = (
+  draft: Draft<ReconciliationView> | ReconciliationView,
+  receipt: Receipt,
+  partial = false,
+): void => {
   const entry = (draft[receipt.orderId] ??= {
     orderId: receipt.orderId,
     currency: receipt.total.currency,
@@ -200,7 +205,7 @@ export const reconcile = (draft: Draft<ReconciliationView> | ReconciliationView,
   if (isClosingKind(receipt.kind)) {
     entry.offset += consumed;
     entry.credit += receipt.payments.credit.amount;
-    entry.closed = true;
+    if (!partial) entry.closed = true;
   }
   if (receipt.kind === 'credit-repayment') entry.credit -= receipt.total.amount;
 };
@@ -211,6 +216,7 @@ export const reconciliationProjection: Projection<ReconciliationView, ReceiptsEv
   decode,
   filter,
   evolve: (draft, envelope) => {
-    if (envelope.event.type === 'ReceiptIssued') reconcile(draft, envelope.event.data.receipt);
+    if (envelope.event.type === 'ReceiptIssued')
+      reconcile(draft, envelope.event.data.receipt, envelope.event.data.partial === true);
   },
 };

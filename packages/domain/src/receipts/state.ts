@@ -34,6 +34,10 @@ export type ReceiptsState = {
   /** The composition changed after a receipt: the next payment is an advance (REC-3). */
   changedAfterReceipt: boolean;
   handedOver: boolean;
+  /** When the goods were first handed over, shipped or delivered (REC-8: a trigger changed after it); absent in older states. */
+  handedOverAt?: string;
+  /** REC-4: lines settled before the closing receipt (a mixed order's digital lines, at payment); absent in older states. */
+  settledEarly?: string[];
   /** When the goods first reached the customer (REC-8 "N days after delivery"); absent in older states. */
   deliveredAt?: string;
   /** Set once the closing receipt is issued; from then on the order is locked (REC-5, ORD-9). */
@@ -45,7 +49,7 @@ export type ReceiptsState = {
   /** New money received and returned, in minor units. */
   received: number;
   returned: number;
-  /** lineId -> quantity returned after settlement. */
+  /** lineId -> quantity returned: after settlement, or before it (the closing receipt then leaves them out). */
   returnedQuantities: Record<string, number>;
   /** REC-6 (issue 9.5): lineId -> marking codes of the marked units returned. Absent in older states. */
   returnedCodes?: Record<string, string[]>;
@@ -84,6 +88,33 @@ export const outstandingTotal = (state: Pick<ReceiptsState, 'outstanding'>): num
 export const goodsTotal = (lines: readonly ReceiptLine[]): number =>
   lines.reduce((sum, line) => sum + line.price.amount * line.quantity, 0);
 
+/**
+ * What the closing receipt still has to settle: the composition without the
+ * lines settled early (REC-4) and without the units returned before it (a
+ * return window, REC-8). Before any of those, the composition itself.
+ */
+export const openLines = (state: ReceiptsState): ReceiptLine[] => {
+  const early = new Set(state.settledEarly ?? []);
+  const out: ReceiptLine[] = [];
+  for (const line of state.lines) {
+    if (early.has(line.lineId)) continue;
+    const quantity = line.quantity - (state.returnedQuantities[line.lineId] ?? 0);
+    if (quantity <= 0) continue;
+    if (quantity === line.quantity) {
+      out.push(line);
+      continue;
+    }
+    // REC-6: a marked unit that came back leaves the closing receipt by its code.
+    const back = state.returnedCodes?.[line.lineId];
+    const codes =
+      line.markingCodes === undefined || back === undefined
+        ? line.markingCodes
+        : line.markingCodes.filter((code) => !back.includes(code));
+    out.push({ ...line, quantity, ...(codes === undefined ? {} : { markingCodes: codes }) });
+  }
+  return out;
+};
+
 const DAY_MS = 86_400_000;
 
 /**
@@ -94,7 +125,8 @@ const DAY_MS = 86_400_000;
  */
 export const closingDateOf = (state: ReceiptsState): string | undefined => {
   const closeOn = state.config.closeOn;
-  if (isClosed(state) || !state.handedOver) return undefined;
+  // Everything came back before the closing receipt: there is nothing left to settle.
+  if (isClosed(state) || !state.handedOver || openLines(state).length === 0) return undefined;
   switch (closeOn.trigger) {
     case 'date':
       return closeOn.at;
@@ -102,8 +134,11 @@ export const closingDateOf = (state: ReceiptsState): string | undefined => {
       return state.deliveredAt === undefined
         ? undefined
         : new Date(Date.parse(state.deliveredAt) + closeOn.days * DAY_MS).toISOString();
+    // A handover closes at once under these; still open here means the trigger changed after the handover
+    // (issue 9.7): the closing receipt is due now, from the timer.
     case 'shipment':
+      return state.handedOverAt ?? state.deliveredAt;
     case 'delivery':
-      return undefined;
+      return state.deliveredAt;
   }
 };

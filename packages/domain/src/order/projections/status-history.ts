@@ -45,6 +45,7 @@ const LABELS: Record<OrderEventType, string> = {
   ShippingFeeChanged: 'shipping fee changed',
   BillingAddressChanged: 'billing address changed',
   OrderLocked: 'order locked',
+  ClosingReceiptScheduled: 'closing receipt rescheduled',
   OrderCancelled: 'cancelled',
   OrderDiscarded: 'discarded',
   PaymentRequested: 'payment requested',
