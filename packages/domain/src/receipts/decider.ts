@@ -353,7 +353,8 @@ const evolve = (draft: Draft<ReceiptsState>, event: ReceiptsEvent): void => {
       for (const line of event.data.lines) {
         draft.returnedQuantities[line.lineId] = (draft.returnedQuantities[line.lineId] ?? 0) + line.quantity;
         // REC-6: which marked units came back, so the closing receipt leaves out exactly those codes.
-        if (line.markingCodes !== undefined) ((draft.returnedCodes ??= {})[line.lineId] ??= []).push(...line.markingCodes);
+        if (line.markingCodes !== undefined)
+          ((draft.returnedCodes ??= {})[line.lineId] ??= []).push(...line.markingCodes);
       }
       return;
     case 'ReceiptAccepted': {

@@ -1,10 +1,4 @@
-import {
-  NonEmptyString,
-  PositiveInt,
-  NonNegativeMoneyCodec,
-  PositiveMoneyCodec,
-  wrapping,
-} from '@ordersource/core';
+import { NonEmptyString, PositiveInt, NonNegativeMoneyCodec, PositiveMoneyCodec, wrapping } from '@ordersource/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Money } from '@ordersource/core';
 import * as t from 'io-ts';
