@@ -242,13 +242,14 @@ const allDelivered = (state: OrderState): boolean =>
  */
 const downloads = (state: OrderState, ctx: Ctx, decided: readonly OrderEvent[]): OrderEvent[] => {
   const digital = state.lines.filter((line) => line.kind === 'digital');
-  if (digital.length === 0) return [];
   const lineIds = digital.map((line) => line.lineId);
   const released = decided.some((e) => e.type === 'PaymentVoided' || e.type === 'PaymentExpired');
+  // Checked before "no digital line": unlocked downloads whose line was removed since still lock (ORD-6/FUL-3 law, seed 3).
   if (state.fulfillment.downloadsUnlocked)
     return released && !paymentSecured(state)
       ? [{ type: 'DownloadsLocked', data: { at: ctx.at, lineIds, reason: 'the payment was released unpaid' } }]
       : [];
+  if (digital.length === 0) return [];
   const live = state.status !== 'cancelled' && state.status !== 'discarded';
   if (!live || !paymentSecured(state)) return [];
   const events: OrderEvent[] = [{ type: 'DownloadsUnlocked', data: { at: ctx.at, lineIds } }];
