@@ -162,6 +162,9 @@ describe('seed 000 — Odoo eCommerce (payments through a provider)', () => {
     await s.ok('od-2', 'ShipOrder', { shipmentId: 'wh-1' }, admin, '2026-11-24T08:00:00Z');
     expect((await s.state('od-2')).payments[0]?.status).toBe('authorized');
     await s.ok('od-2', 'MarkDelivered', {}, admin, '2026-11-26T08:00:00Z');
+    // Issue 9: delivery asks the provider to capture; the money counts once it reports the capture.
+    expect((await s.state('od-2')).payments[0]).toMatchObject({ status: 'authorized', capturePending: 900000 });
+    await s.ok('od-2', 'CapturePayment', { paymentId: 'od-2-p1' }, provider, '2026-11-26T08:00:05Z');
     expect((await s.state('od-2')).payments[0]).toMatchObject({ status: 'captured', captured: 900000 });
   });
 
