@@ -6,7 +6,7 @@ import { withValidationCode, type DomainError, type ValidationError } from './er
 import { wrongExpectedVersion, type AppendError, type AppendResult, type EventStore } from './event-store.js';
 import { NO_STREAM_VERSION } from './expected-revision.js';
 import { frozenCopy, mutableCopy } from './frozen-copy.js';
-import { appendNowOf, eventsReadNow, liveStreamOf } from './in-memory-store.js';
+import { appendDecidedOf, appendNowOf, eventsReadNow, liveStreamOf } from './in-memory-store.js';
 import type { Command, Event } from './message.js';
 import { deepCopy, sleep } from './runtime.js';
 import { loadUsableSnapshot, reportSnapshotProblem, type SnapshotPolicy, type UsableSnapshot } from './snapshot.js';
@@ -620,6 +620,13 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
 
   /** The in-memory store's append as a plain call: a command on a cached stream then never waits for a microtask. */
   const appendNow = appendNowOf(store);
+  /** The in-memory store's append of decided events, with no `NewEvent` built per event (`appendDecidedOf`). */
+  const appendDecided = appendDecidedOf(store) as
+    | ((
+        ...args: [string, readonly E[], C['metadata'], () => string, (type: string) => number, number, E[]]
+      ) => AppendResult | undefined)
+    | undefined;
+  const schemaVersionOf = (type: string): number => schemaVersions[type] ?? 1;
 
   /** A decision made on the fast path and handed to the full one, so `decide` runs once per attempt. */
   type Decided = Readonly<{ entry: Entry<S>; version: number; decided: E.Either<DomainError, readonly E[]> }>;
@@ -662,21 +669,38 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     // A refusal or an empty decision is confirmed on the current stream first: that takes a read.
     if (E.isLeft(decided) || decided.right.length === 0)
       return handleFully(streamId, command, handleOptions, { entry, version: seen, decided });
-    const [events, batch] = toAppend(command, decided.right);
-    let appended: E.Either<AppendError, AppendResult>;
+    // The in-memory store appends the decided events as they are (copying and checking them in one walk);
+    // where it cannot say yes at once it appends nothing, and the usual append below answers.
+    let events: E[] = new Array<E>(decided.right.length);
+    let lastEventId: string | undefined;
+    let result: AppendResult | undefined;
     try {
-      appended = append(streamId, batch, seen === NO_STREAM_VERSION ? 'no-stream' : seen);
+      result = appendDecided?.(streamId, decided.right, command.metadata, eventId, schemaVersionOf, seen, events);
     } catch (thrown) {
-      // Rejects with what was thrown, as an async function would.
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       return Promise.reject(thrown);
     }
-    if (E.isLeft(appended))
-      return appended.left.kind === 'wrong-expected-version'
-        ? // Another handler on this store wrote first: nothing was appended, the full path catches up and retries.
-          handleFully(streamId, command, handleOptions)
-        : Promise.resolve(E.left({ ...appended.left, code: appended.left.kind }));
-    const result = appended.right;
+    if (result !== undefined) {
+      if (options.snapshots !== undefined) lastEventId = liveStream?.(streamId)?.[result.nextExpectedVersion]?.eventId;
+    } else {
+      const [copies, batch] = toAppend(command, decided.right);
+      events = copies;
+      lastEventId = batch[batch.length - 1]?.eventId;
+      let appended: E.Either<AppendError, AppendResult>;
+      try {
+        appended = append(streamId, batch, seen === NO_STREAM_VERSION ? 'no-stream' : seen);
+      } catch (thrown) {
+        // Rejects with what was thrown, as an async function would.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        return Promise.reject(thrown);
+      }
+      if (E.isLeft(appended))
+        return appended.left.kind === 'wrong-expected-version'
+          ? // Another handler on this store wrote first: nothing was appended, the full path catches up and retries.
+            handleFully(streamId, command, handleOptions)
+          : Promise.resolve(E.left({ ...appended.left, code: appended.left.kind }));
+      result = appended.right;
+    }
     const handled: E.Either<HandlerError, Handled<E>> = E.right({
       streamId,
       events,
@@ -686,7 +710,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     });
     let pending: Promise<void> | undefined;
     try {
-      pending = settle(streamId, entry, commandId, events, batch[batch.length - 1]?.eventId, seen, result);
+      pending = settle(streamId, entry, commandId, events, lastEventId, seen, result);
     } catch (thrown) {
       // Rejects with what was thrown, as an async function would.
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors

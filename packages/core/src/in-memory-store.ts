@@ -1,6 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Checkpoint, Envelope, NewEvent } from './envelope.js';
+import type { Actor } from './actor.js';
 import { envelopeOf } from './envelope-of.js';
+import type { CommandMetadata, Event } from './message.js';
+import { NOT_STORABLE, startStorableBatch, storableCopy } from './storable-copy.js';
 import {
   matchesFilter,
   wrongExpectedVersion,
@@ -19,6 +22,10 @@ import { deepFreeze, deepFreezeAll, nowIso } from './runtime.js';
 import {
   appendArgumentsProblem,
   appendPayloadsFrozen,
+  isStorableActor,
+  isStorableId,
+  isStorableInstant,
+  isStorableSchemaVersion,
   functionOption,
   invalidAppend,
   invalidArgument,
@@ -168,6 +175,110 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     return E.right(result);
   };
 
+  // What the decided path checked last: the same stream, instant, actor and event type recur command after command.
+  let checkedStream = '';
+  let checkedAt = '';
+  let checkedActor: Actor | undefined;
+  let checkedType = '';
+
+  /**
+   * `appendDecided` (see `appendDecidedOf`): the checks of `appendNow` on a
+   * batch the command handler decided, the envelopes built straight from
+   * them, and undefined (nothing appended) wherever `appendNow` must decide.
+   */
+  const appendDecided = (
+    streamId: string,
+    decided: readonly Event[],
+    metadata: CommandMetadata,
+    newEventId: () => string,
+    schemaVersionOf: (type: string) => number,
+    expected: number,
+    copies: Event[],
+  ): AppendResult | undefined => {
+    if (closed || decided.length === 0 || !(Number.isInteger(expected) && expected >= -1)) return undefined;
+    const stream = streams.get(streamId);
+    if ((stream === undefined ? NO_STREAM_VERSION : stream.length - 1) !== expected) return undefined;
+    if (streamId !== checkedStream) {
+      if (!isStorableId(streamId)) return undefined;
+      checkedStream = streamId;
+    }
+    const { commandId, actor, at } = metadata;
+    const correlationId = metadata.correlationId ?? commandId;
+    if (at !== checkedAt) {
+      if (!isStorableInstant(at)) return undefined;
+      checkedAt = at;
+    }
+    // Remembered only once frozen: its fields are strings, so a frozen actor cannot change.
+    if (actor !== checkedActor) {
+      if (!isStorableActor(actor)) return undefined;
+      checkedActor = deepFreeze(actor);
+    }
+    if (!isStorableId(commandId) || (correlationId !== commandId && !isStorableId(correlationId))) return undefined;
+    startStorableBatch();
+    const ids: string[] = new Array<string>(decided.length);
+    const versions: number[] = new Array<number>(decided.length);
+    let previous = greatestId;
+    for (let i = 0; i < decided.length; i++) {
+      const given = decided[i] as Event;
+      if (typeof given !== 'object' || given === null || Object.getPrototypeOf(given) !== Object.prototype)
+        return undefined;
+      for (const key in given) if (key !== 'type' && key !== 'data') return undefined;
+      const type = given.type;
+      if (type !== checkedType) {
+        if (!isStorableId(type)) return undefined;
+        checkedType = type;
+      }
+      const schemaVersion = schemaVersionOf(type);
+      if (!isStorableSchemaVersion(schemaVersion)) return undefined;
+      const data = storableCopy(given.data);
+      if (data === NOT_STORABLE) return undefined;
+      // Each id above every one appended so far (and above the one before it): no replay, no duplicate.
+      const eventId = newEventId();
+      if (!(eventId > previous) || !isStorableId(eventId)) return undefined;
+      previous = eventId;
+      ids[i] = eventId;
+      versions[i] = schemaVersion;
+      copies[i] = Object.freeze({ type, data });
+    }
+    let target = stream;
+    if (target === undefined) {
+      target = [];
+      streams.set(streamId, target);
+    }
+    const recordedAt = clock();
+    let lastPosition = '';
+    for (let i = 0; i < decided.length; i++) {
+      lastPosition = String(log.length + 1);
+      const envelope = Object.freeze(
+        envelopeOf(
+          copies[i] as Event,
+          ids[i] as string,
+          streamId,
+          target.length,
+          lastPosition,
+          at,
+          recordedAt,
+          actor,
+          versions[i] as number,
+          commandId,
+          correlationId,
+        ),
+      );
+      target.push(envelope);
+      log.push(envelope);
+    }
+    const result: AppendResult = {
+      streamId,
+      firstVersion: target.length - decided.length,
+      nextExpectedVersion: target.length - 1,
+      lastPosition,
+    };
+    batches.push(result);
+    greatestId = previous;
+    if (wakers.size > 0) for (const wake of wakers) wake();
+    return result;
+  };
+
   const append = (
     streamId: string,
     events: readonly NewEvent[],
@@ -307,6 +418,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     },
   };
   appendsNow.set(store, appendNow);
+  appendsDecided.set(store, appendDecided);
   liveStreams.set(store, (streamId) =>
     streamIdArgumentProblem(streamId) === undefined ? (streams.get(streamId) ?? NO_EVENTS) : undefined,
   );
@@ -330,6 +442,37 @@ const appendsNow = new WeakMap<EventStore, AppendNow>();
  * other store (a wrapper around an in-memory store included).
  */
 export const appendNowOf = (store: EventStore): AppendNow | undefined => appendsNow.get(store);
+
+/** What the command handler hands `appendDecidedOf(store)`: see there. */
+export type AppendDecided = (
+  streamId: string,
+  decided: readonly Event[],
+  metadata: CommandMetadata,
+  newEventId: () => string,
+  schemaVersionOf: (type: string) => number,
+  expected: number,
+  copies: Event[],
+) => AppendResult | undefined;
+
+const appendsDecided = new WeakMap<EventStore, AppendDecided>();
+
+/**
+ * For an in-memory store: the append of one command's decided events
+ * without a `NewEvent` per event. It runs the checks `append` runs (the
+ * payload checked while it is copied, `storable-copy.ts`; a stream, instant,
+ * actor and type it checked just before are not checked again), writes
+ * `copies[i]`, the frozen copy it stores of `decided[i]`, and builds each
+ * envelope once: eventId from `newEventId`, `occurredAt` the command's `at`,
+ * causation the commandId, correlation the command's (else the commandId).
+ * `expected` is the stream version (-1: no stream).
+ *
+ * It gives undefined, having appended nothing, wherever `append` might answer
+ * anything but a plain success: a check it cannot pass, a version that is not
+ * the stream's, an id that is not above every id appended so far (it might be
+ * a replay), a closed store. The handler then appends the usual way, and that
+ * `append` answers. Undefined for any other store.
+ */
+export const appendDecidedOf = (store: EventStore): AppendDecided | undefined => appendsDecided.get(store);
 
 const NO_EVENTS: readonly Envelope[] = Object.freeze([]);
 

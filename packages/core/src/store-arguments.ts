@@ -423,6 +423,25 @@ const checkpointProblem = (after: unknown, rule: CheckpointRule): ArgumentProble
   return reason === undefined ? undefined : argumentProblem('after', 'checkpoint', reason);
 };
 
+// ---------------------------------------------------------------- fast-path predicates
+
+/*
+ * For a store's fast path: each is true only where the full check finds no
+ * problem, so a path that takes only what they accept accepts nothing the
+ * checks refuse. Where one is false, run the full check: it names the problem.
+ */
+
+/** `idProblem` finds nothing (streamId, eventId, type, causationId, correlationId). */
+export const isStorableId = (value: unknown): boolean => idFlaw(value) === undefined;
+/** A key or string of event data JSON and PostgreSQL keep (no NUL, no lone surrogate). */
+export const isStorableText = (text: string): boolean => textFault(text) === undefined;
+/** An `occurredAt` the append check accepts. */
+export const isStorableInstant = (value: unknown): boolean => typeof value === 'string' && isIsoInstant(value);
+/** An `actor` the append check accepts. */
+export const isStorableActor = (value: unknown): boolean => actorFlaw(value) === undefined;
+/** A `schemaVersion` the append check accepts (absent included). */
+export const isStorableSchemaVersion = (value: unknown): boolean => schemaVersionFlaw(value) === undefined;
+
 // ---------------------------------------------------------------- the methods
 
 export const readArgumentsProblem = (streamId: unknown, options: unknown): ArgumentProblem | undefined =>
