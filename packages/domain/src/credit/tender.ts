@@ -61,10 +61,10 @@ export const planCreditPayment = (
   const customerId = actor.kind === 'customer' ? actor.id : details.customer.id;
   const id = (role: string) => derivedId('store-credit-payment', details.orderId, paymentId, role);
   const meta = (role: string) => ({ commandId: id(role), actor: CREDIT_ACTOR, at });
-  // Placed with store credit as its method: the checkout request is there already, only its confirmation is due.
+  // Placed with store credit as its method (or a retry): the request is there already; confirm it if not yet.
   const placed = order.payments.find((p) => p.paymentId === paymentId);
-  const requested =
-    placed !== undefined && isStoreCredit(placed.method) && placed.status === 'pending' && placed.requested === amount.amount;
+  const requested = placed !== undefined && isStoreCredit(placed.method) && placed.requested === amount.amount;
+  const confirmed = requested && placed.status === 'captured';
   const orderCommands: OrderCommand[] = [
     ...(requested
       ? []
@@ -75,7 +75,9 @@ export const planCreditPayment = (
             metadata: meta('request'),
           } satisfies OrderCommand,
         ]),
-    { type: 'ConfirmOfflinePayment', data: { paymentId }, metadata: meta('confirm') },
+    ...(confirmed
+      ? []
+      : [{ type: 'ConfirmOfflinePayment', data: { paymentId }, metadata: meta('confirm') } satisfies OrderCommand]),
   ];
   let state = order;
   for (const command of orderCommands) {
