@@ -68,13 +68,16 @@ export const printMessages = async (
   let deadBefore = 0;
   for (const language of ['ru', 'fa']) {
     // The runtime's notifications are typed (DomainNotification): no guessing at their shape.
-    const intents: MessageIntent[] = notifications.flatMap(({ out, order }) =>
-      intentsForNotification({ id: out.id, notification: out.notification }, order, shop).intents.map((intent) => ({
+    // Order-change notifications have their own templates (docs/order-changes.md); this demo makes no changes.
+    const intents: MessageIntent[] = notifications.flatMap(({ out, order }) => {
+      const notification = out.notification;
+      if (notification.kind === 'order-change') return [];
+      return intentsForNotification({ id: out.id, notification }, order, shop).intents.map((intent) => ({
         ...intent,
         id: `${intent.id}/${language}`,
         language,
-      })),
-    );
+      }));
+    });
     log(
       `\n  in ${language === 'ru' ? 'Russian' : 'Persian'} (${intents.length} messages)${smtpUrl === undefined ? '' : `, sent to ${smtpUrl}`}:`,
     );

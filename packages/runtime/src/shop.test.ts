@@ -126,7 +126,7 @@ describe('createShop: one composition of every stream kind (issue 11)', () => {
       store,
       onNotification: (out) => {
         // Typed: the compiler knows every kind a shop notifies about.
-        const kind: 'order-update' | 'order-confirmation' | 'new-order-alert' = out.notification.kind;
+        const kind: 'order-update' | 'order-confirmation' | 'new-order-alert' | 'order-change' = out.notification.kind;
         sent.push(`${kind} ${out.id}`);
       },
       outboxDepth: () => Promise.resolve(3),

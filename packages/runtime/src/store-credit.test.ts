@@ -1,4 +1,4 @@
-import { createInMemoryEventStore, rehydrate, type Envelope } from '@ordersource/core';
+import { createInMemoryEventStore, rehydrate, type Envelope, type Event } from '@ordersource/core';
 import {
   creditAccountStreamId,
   creditBalance,
@@ -29,7 +29,11 @@ const T = (day: number, hour: number) =>
   `2026-11-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`;
 
 type Store = ReturnType<typeof createInMemoryEventStore>;
-const read = async <Ev>(store: Store, streamId: string, decode: (r: Envelope) => E.Either<unknown, Envelope<Ev>>) => {
+const read = async <Ev extends Event>(
+  store: Store,
+  streamId: string,
+  decode: (r: Envelope) => E.Either<unknown, Envelope<Ev>>,
+) => {
   const out: Ev[] = [];
   for await (const r of store.read(streamId)) {
     const decoded = decode(r);

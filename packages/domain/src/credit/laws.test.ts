@@ -10,7 +10,7 @@ import type { CreditCommand } from './commands.js';
 import { creditDecider } from './decide.js';
 import type { CreditEvent } from './events.js';
 import { creditOwed, planRefundToCredit } from './refund.js';
-import { creditBalance, initialCreditState, type CreditState } from './state.js';
+import { creditBalance, type CreditState } from './state.js';
 import { planCreditPayment } from './tender.js';
 import { creditAccountStreamId } from './values.js';
 
@@ -141,21 +141,41 @@ const run = (ops: readonly Op[]): CreditShop => {
       const streamId = orderStreamId(next);
       s.shop.order(
         streamId,
-        orderCmd('PlaceOrder', sampleCheckout({ orderId: next, lines: [tea, cup], paymentMethod: paymentMethods.card }), at, actors.customer),
+        orderCmd(
+          'PlaceOrder',
+          sampleCheckout({ orderId: next, lines: [tea, cup], paymentMethod: paymentMethods.card }),
+          at,
+          actors.customer,
+        ),
       );
       orderIds.push(next);
       const total = s.shop.state(next).totals.total.amount;
       const fromCredit = Math.min(creditBalance(s.account(), 'EUR'), Math.max(1, (op.b * total) / 1000) | 0);
       s.shop.order(streamId, orderCmd('VoidPayment', { paymentId: 'pay-1', reason: 'split tender' }, at));
       if (fromCredit > 0) {
-        const plan = planCreditPayment(s.shop.state(next), { paymentId: 'credit', amount: eur(fromCredit), actor: actors.customer, at });
+        const plan = planCreditPayment(s.shop.state(next), {
+          paymentId: 'credit',
+          amount: eur(fromCredit),
+          actor: actors.customer,
+          at,
+        });
         if (E.isLeft(plan)) throw new Error(plan.left.message);
         expect(s.send(plan.right.spend)).toBeUndefined();
         for (const command of plan.right.orderCommands) expect(s.shop.order(streamId, command)).toBeUndefined();
       }
       if (total > fromCredit) {
-        s.shop.order(streamId, orderCmd('RequestPayment', { paymentId: 'card', amount: eur(total - fromCredit), method: paymentMethods.card, channel: 'email' }, at));
-        s.shop.order(streamId, orderCmd('RecordSale', { paymentId: 'card', amount: eur(total - fromCredit) }, at, actors.provider));
+        s.shop.order(
+          streamId,
+          orderCmd(
+            'RequestPayment',
+            { paymentId: 'card', amount: eur(total - fromCredit), method: paymentMethods.card, channel: 'email' },
+            at,
+          ),
+        );
+        s.shop.order(
+          streamId,
+          orderCmd('RecordSale', { paymentId: 'card', amount: eur(total - fromCredit) }, at, actors.provider),
+        );
       }
       s.shop.order(streamId, orderCmd('ConfirmOrder', {}, at));
       s.shop.order(streamId, orderCmd('ShipOrder', { shipmentId: 's1' }, at));
@@ -176,7 +196,10 @@ const run = (ops: readonly Op[]): CreditShop => {
     }
     const before = s.shop.history(orderId).length;
     if (s.shop.order(orderStreamId(orderId), orderCmd('RefundPayment', { refundId, lines }, at)) !== undefined) return;
-    const events: OrderEvent[] = s.shop.history(orderId).slice(before).map((e) => e.event);
+    const events: OrderEvent[] = s.shop
+      .history(orderId)
+      .slice(before)
+      .map((e) => e.event);
     const owed = creditOwed(state, events, 'original');
     const refunded = events.reduce((sum, e) => sum + (e.type === 'PaymentRefunded' ? e.data.amount.amount : 0), 0);
     s.moneyRefunded += refunded - owed;
@@ -184,7 +207,12 @@ const run = (ops: readonly Op[]): CreditShop => {
       expect(
         s.send({
           type: 'IssueCredit',
-          data: { customerId: 'c-1', creditId: refundId, amount: eur(owed), source: { kind: 'refund', orderId, refundId } },
+          data: {
+            customerId: 'c-1',
+            creditId: refundId,
+            amount: eur(owed),
+            source: { kind: 'refund', orderId, refundId },
+          },
           metadata: { commandId: refundId, actor: actors.system, at },
         }),
       ).toBeUndefined();
@@ -194,7 +222,13 @@ const run = (ops: readonly Op[]): CreditShop => {
 
 describe('issue 17 laws: store credit', () => {
   it('the credit decider: balance never negative, the ledger adds up, customers spend only their own (1,000 runs)', () => {
-    checkDeciderLaws({ decider: creditDecider, commands: commandArb, invariants: laws, numRuns: 1000, maxCommands: 20 });
+    checkDeciderLaws({
+      decider: creditDecider,
+      commands: commandArb,
+      invariants: laws,
+      numRuns: 1000,
+      maxCommands: 20,
+    });
   });
 
   it('money balances to the minor unit with credit: captured - refunded in money = kept + credit held (1,000 runs)', () => {
