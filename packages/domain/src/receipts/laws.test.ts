@@ -211,16 +211,17 @@ const play = (h: HistoryInput): History => {
         } else if (step.op === 'remove' && lines.length > 1)
           lines = lines.filter((_, j) => j !== step.index % lines.length);
         else
-          lines = lines.map((line, j) =>
-            j === step.index % lines.length
-              ? {
-                  ...line,
-                  quantity: step.qty,
-                  // REC-6: one code per unit, so a new quantity comes with its codes.
-                  ...(line.markingCodes === undefined ? {} : { markingCodes: codesOf(line.lineId, step.qty) }),
-                }
-              : line,
-          );
+          lines = lines.map((line, j) => {
+            if (j !== step.index % lines.length) return line;
+            // The order refuses a quantity below the units already returned (`line-returned`, PAY-5).
+            const quantity = Math.max(step.qty, state.returnedQuantities[line.lineId] ?? 0);
+            return {
+              ...line,
+              quantity,
+              // REC-6: one code per unit, so a new quantity comes with its codes.
+              ...(line.markingCodes === undefined ? {} : { markingCodes: codesOf(line.lineId, quantity) }),
+            };
+          });
         apply(s.compose(at, `edit-${i}`, lines));
         return;
       }
@@ -438,9 +439,7 @@ describe('returns of goods (REC-7)', () => {
         }
         for (const [lineId, quantity] of returned) expect(quantity).toBeLessThanOrEqual(sold.get(lineId ?? '') ?? 0);
       }),
-      // A fixed seed for CI: under random seeds about 1 run in 30,000 finds a known gap (a digital line settled
-      // at payment, REC-4, then its quantity raised: settledEarly tracks line ids, not quantities; see docs/receipts.md).
-      { numRuns: RUNS, seed: 20261202 },
+      { numRuns: RUNS },
     );
   });
 });
