@@ -208,9 +208,12 @@ const play = (h: HistoryInput): History => {
         if (step.op === 'add' && !extraUsed && h.extra[0] !== undefined) {
           lines = [...lines, h.extra[0]];
           extraUsed = true;
-        } else if (step.op === 'remove' && lines.length > 1)
+        } else if (step.op === 'remove' && lines.length > 1) {
+          // The order refuses to remove a line with units returned (`line-returned`, PAY-5).
+          const target = lines[step.index % lines.length]!;
+          if ((state.returnedQuantities[target.lineId] ?? 0) > 0) return;
           lines = lines.filter((_, j) => j !== step.index % lines.length);
-        else
+        } else
           lines = lines.map((line, j) => {
             if (j !== step.index % lines.length) return line;
             // The order refuses a quantity below the units already returned (`line-returned`, PAY-5).
