@@ -18,6 +18,7 @@ import { sameCloseOn } from '../order/close-on.js';
 import type { Receipt } from './receipt.js';
 import { causeKey, closingDateOf, initialReceiptsState, isClosed, type ReceiptsState } from './state.js';
 import { receiptsDue } from './due.js';
+import { splitEarlyReturn } from './early-returns.js';
 
 /**
  * The receipts decider: one stream per order. It records the composition and
@@ -159,9 +160,10 @@ const decideRefund = (
   at: string,
 ): E.Either<DomainError, readonly ReceiptsEvent[]> => {
   const receipts = owed(state, { kind: 'refund', ...command.data }, at);
-  const early = new Set(state.settledEarly ?? []);
-  const lines = (command.data.lines ?? []).filter((line) => !early.has(line.lineId));
-  if (E.isLeft(receipts) || isClosed(state) || lines.length === 0) return receipts;
+  if (E.isLeft(receipts) || isClosed(state)) return receipts;
+  // Units settled at payment (REC-4) come back as settled goods; only the others leave the closing receipt.
+  const lines = splitEarlyReturn(state, command.data.lines ?? []).open;
+  if (lines.length === 0) return receipts;
   const returned: ReceiptsEvent = { type: 'ReturnRecorded', data: { movementId: command.data.movementId, lines } };
   return E.right([returned, ...receipts.right]);
 };
@@ -298,6 +300,10 @@ const evolveIssued = (draft: Draft<ReceiptsState>, source: Receipt, partial: boo
       for (const item of receipt.items)
         if (item.lineId !== undefined) {
           draft.returnedQuantities[item.lineId] = (draft.returnedQuantities[item.lineId] ?? 0) + item.quantity;
+          // REC-4: before the closing receipt only units settled at payment come back as settled goods.
+          const settled = draft.settledUnits?.[item.lineId];
+          if (draft.closingReceiptId === null && settled !== undefined)
+            draft.settledUnits![item.lineId] = Math.max(0, settled - item.quantity);
           // REC-6: a marked unit comes back once.
           if (item.markingCode !== undefined) ((draft.returnedCodes ??= {})[item.lineId] ??= []).push(item.markingCode);
         }
@@ -307,10 +313,10 @@ const evolveIssued = (draft: Draft<ReceiptsState>, source: Receipt, partial: boo
   if (receipt.cause.kind === 'payment') draft.changedAfterReceipt = false;
   if (isPrepaymentKind(receipt.kind)) draft.outstanding.push({ receiptId: id, remaining: receipt.total.amount });
   if (isClosingKind(receipt.kind) && partial) {
-    // REC-4: these lines are settled; the closing receipt settles the rest later.
-    const early = (draft.settledEarly ??= []);
+    // REC-4: these units are settled; the closing receipt settles the rest later (units added since, too).
+    const settled = (draft.settledUnits ??= {});
     for (const item of receipt.items)
-      if (item.lineId !== undefined && !early.includes(item.lineId)) early.push(item.lineId);
+      if (item.lineId !== undefined) settled[item.lineId] = (settled[item.lineId] ?? 0) + item.quantity;
     return;
   }
   if (isClosingKind(receipt.kind)) {

@@ -208,19 +208,23 @@ const play = (h: HistoryInput): History => {
         if (step.op === 'add' && !extraUsed && h.extra[0] !== undefined) {
           lines = [...lines, h.extra[0]];
           extraUsed = true;
-        } else if (step.op === 'remove' && lines.length > 1)
+        } else if (step.op === 'remove' && lines.length > 1) {
+          // The order refuses to remove a line with units returned (`line-returned`, PAY-5).
+          const target = lines[step.index % lines.length]!;
+          if ((state.returnedQuantities[target.lineId] ?? 0) > 0) return;
           lines = lines.filter((_, j) => j !== step.index % lines.length);
-        else
-          lines = lines.map((line, j) =>
-            j === step.index % lines.length
-              ? {
-                  ...line,
-                  quantity: step.qty,
-                  // REC-6: one code per unit, so a new quantity comes with its codes.
-                  ...(line.markingCodes === undefined ? {} : { markingCodes: codesOf(line.lineId, step.qty) }),
-                }
-              : line,
-          );
+        } else
+          lines = lines.map((line, j) => {
+            if (j !== step.index % lines.length) return line;
+            // The order refuses a quantity below the units already returned (`line-returned`, PAY-5).
+            const quantity = Math.max(step.qty, state.returnedQuantities[line.lineId] ?? 0);
+            return {
+              ...line,
+              quantity,
+              // REC-6: one code per unit, so a new quantity comes with its codes.
+              ...(line.markingCodes === undefined ? {} : { markingCodes: codesOf(line.lineId, quantity) }),
+            };
+          });
         apply(s.compose(at, `edit-${i}`, lines));
         return;
       }
@@ -438,9 +442,7 @@ describe('returns of goods (REC-7)', () => {
         }
         for (const [lineId, quantity] of returned) expect(quantity).toBeLessThanOrEqual(sold.get(lineId ?? '') ?? 0);
       }),
-      // A fixed seed for CI: under random seeds about 1 run in 30,000 finds a known gap (a digital line settled
-      // at payment, REC-4, then its quantity raised: settledEarly tracks line ids, not quantities; see docs/receipts.md).
-      { numRuns: RUNS, seed: 20261202 },
+      { numRuns: RUNS },
     );
   });
 });

@@ -226,7 +226,7 @@ describe('REC-4 digital goods handed over right after payment', () => {
     ]);
     // The licence's receipt settles it, but does not close the order: the cap is still to come.
     expect(run.state.closingReceiptId).toBeNull();
-    expect(run.state.settledEarly).toEqual(['l-licence']);
+    expect(run.state.settledUnits).toEqual({ 'l-licence': 1 });
     const delivered = simulate([s.handover(t(5), 'delivered', 'delivered')], run.state);
     const closing = receiptsOf(delivered).at(-1)!;
     expect(summary(closing)).toEqual(
@@ -250,6 +250,82 @@ describe('REC-4 digital goods handed over right after payment', () => {
       }),
     ]);
     expect(rest.state.outstanding).toEqual([{ receiptId: receiptsOf(run)[0]!.receiptId, remaining: 100_000 }]);
+  });
+
+  it('REC-4/REC-3: a licence settled at payment, then raised to two: the payment for the added one settles it, delivery closes the cap', () => {
+    const twoLicences = { ...licence, quantity: 2 };
+    const run = simulate([
+      s.compose(t(1), 'placed', [licence, cap]),
+      s.pay(t(1), 'p-1', rub(3990)),
+      s.compose(t(2), 'more', [twoLicences, cap]),
+      s.pay(t(2), 'p-2', rub(2990)),
+      s.handover(t(5), 'delivered', 'delivered'),
+      // Both licences come back after settlement: two were settled, so two may be returned.
+      s.refund(t(6), 'r-1', rub(5980), [{ lineId: 'l-licence', quantity: 2 }]),
+    ]);
+    expect(errorsOf(run)).toEqual([]);
+    expect(receiptsOf(run).map(summary)).toEqual([
+      expect.objectContaining({ kind: 'full-settlement', items: ['l-licence'], total: 299_000, new: 299_000 }),
+      expect.objectContaining({ kind: 'prepayment', items: ['l-cap'], total: 100_000 }),
+      // The added licence is settled like any licence paid for (REC-4), from this payment's money.
+      expect.objectContaining({ kind: 'full-settlement', items: ['l-licence'], total: 299_000, new: 299_000 }),
+      expect.objectContaining({ kind: 'full-settlement', items: ['l-cap'], total: 100_000, offset: 100_000 }),
+      expect.objectContaining({ kind: 'full-settlement', operation: 'income-return', total: 598_000, new: 598_000 }),
+    ]);
+    expect(receiptsOf(run)[2]!.items.map((item) => item.quantity)).toEqual([1]);
+    expect(receiptsOf(run)[4]!.items.map((item) => [item.lineId, item.quantity])).toEqual([['l-licence', 2]]);
+  });
+
+  it('REC-4/REC-3/REC-5: a settled licence raised to two and paid in part: an advance (the order changed), and the closing receipt settles the added licence', () => {
+    const run = simulate([
+      s.compose(t(1), 'placed', [licence, cap]),
+      s.pay(t(1), 'p-1', rub(3990)),
+      s.compose(t(2), 'more', [{ ...licence, quantity: 2 }, cap]),
+      s.pay(t(2), 'p-2', rub(1000)),
+      s.handover(t(5), 'delivered', 'delivered'),
+    ]);
+    expect(errorsOf(run)).toEqual([]);
+    const receipts = receiptsOf(run);
+    expect(receipts.slice(2).map(summary)).toEqual([
+      expect.objectContaining({ kind: 'advance', tag1214: 3, total: 100_000, new: 100_000 }),
+      // What was not settled at payment: one licence (of two) and the cap; 2,000 offset, 1,990 on credit.
+      expect.objectContaining({
+        kind: 'partial-settlement-credit',
+        tag1214: 5,
+        items: ['l-licence', 'l-cap'],
+        total: 399_000,
+        offset: 200_000,
+        credit: 199_000,
+      }),
+    ]);
+    expect(receipts[3]!.items.map((item) => [item.lineId, item.quantity])).toEqual([
+      ['l-licence', 1],
+      ['l-cap', 1],
+    ]);
+  });
+
+  it('REC-4/REC-7: before the closing receipt a raised licence line comes back settled unit first: an income return of the settled licence, an advance return for the other', () => {
+    const run = simulate([
+      s.compose(t(1), 'placed', [licence, cap]),
+      s.pay(t(1), 'p-1', rub(3990)),
+      s.compose(t(2), 'more', [{ ...licence, quantity: 2 }, cap]),
+      s.pay(t(2), 'p-2', rub(1000)),
+      s.refund(t(3), 'r-1', rub(3990), [{ lineId: 'l-licence', quantity: 2 }]),
+      s.handover(t(5), 'delivered', 'delivered'),
+    ]);
+    expect(errorsOf(run)).toEqual([]);
+    const receipts = receiptsOf(run);
+    expect(receipts.slice(3).map(summary)).toEqual([
+      expect.objectContaining({ kind: 'full-settlement', operation: 'income-return', tag1214: 4, total: 299_000 }),
+      expect.objectContaining({ kind: 'advance', operation: 'income-return', tag1214: 3, total: 100_000 }),
+      // Both licences are back: the closing receipt lists the cap alone, offset by what is left prepaid.
+      expect.objectContaining({ kind: 'full-settlement', operation: 'income', items: ['l-cap'], total: 100_000 }),
+    ]);
+    expect(receipts.slice(3, 5).map((receipt) => receipt.receiptId)).toEqual([
+      'o-1/refund/r-1/return',
+      'o-1/refund/r-1/advance-return',
+    ]);
+    expect(run.state.settledUnits).toEqual({ 'l-licence': 0 });
   });
 
   it('REC-4: with settlement at payment turned off, a mixed order is prepaid whole', () => {

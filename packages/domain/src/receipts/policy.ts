@@ -23,6 +23,7 @@ import {
   type ReceiptLine,
   type RefundFact,
 } from './model.js';
+import { splitEarlyReturn, type EarlyReturn } from './early-returns.js';
 import type { Offset, Receipt, ReceiptCause, ReceiptItem, ReceiptPayments } from './receipt.js';
 import {
   causeKey,
@@ -371,9 +372,15 @@ const settleDigital = (
 };
 
 /** Give money back from outstanding advances, newest first (REC-7). */
-const returnAdvance = (ctx: Context, fact: RefundFact, cause: ReceiptCause): Receipt => {
+const returnAdvance = (
+  ctx: Context,
+  fact: RefundFact,
+  cause: ReceiptCause,
+  amount: Money = fact.amount,
+  role = 'return',
+): Receipt => {
   const { state, currency } = ctx;
-  const offsets = allocate([...state.outstanding].reverse(), fact.amount.amount, currency);
+  const offsets = allocate([...state.outstanding].reverse(), amount.amount, currency);
   const only = offsets.length === 1 ? offsets[0] : undefined;
   const returned = only === undefined ? undefined : state.receipts[only.receiptId]?.receipt;
   // Returning one whole 100% prepayment mirrors it, items and all.
@@ -386,21 +393,21 @@ const returnAdvance = (ctx: Context, fact: RefundFact, cause: ReceiptCause): Rec
     return receipt(
       ctx,
       cause,
-      'return',
+      role,
       'prepayment',
       'income-return',
       returned.items,
-      paymentsOf(currency, { [fact.means]: fact.amount.amount }),
+      paymentsOf(currency, { [fact.means]: amount.amount }),
       offsets,
     );
   return receipt(
     ctx,
     cause,
-    'return',
+    role,
     'advance',
     'income-return',
-    [moneyItem(ADVANCE_ITEM_NAME, fact.amount, advanceVatOf(state), KIND_TAG.advance)],
-    paymentsOf(currency, { [fact.means]: fact.amount.amount }),
+    [moneyItem(ADVANCE_ITEM_NAME, amount, advanceVatOf(state), KIND_TAG.advance)],
+    paymentsOf(currency, { [fact.means]: amount.amount }),
     offsets,
   );
 };
@@ -539,6 +546,48 @@ const returnGoods = (
   );
 };
 
+/**
+ * REC-4, REC-7: before the closing receipt, goods come back of which some
+ * units were settled at payment: those units are an income return of settled
+ * goods (1214 = 4) worth exactly their price; the rest of the money returns
+ * the advance (REC-7), for the units not settled yet (which the closing
+ * receipt then leaves out, see the decider). Two receipts for one refund.
+ */
+const returnSettledEarly = (
+  ctx: Context,
+  fact: RefundFact,
+  cause: ReceiptCause,
+  split: EarlyReturn,
+): E.Either<DomainError, readonly Receipt[]> => {
+  if (split.open.length === 0)
+    return E.map((single: Receipt) => [single])(returnGoods(ctx, fact, cause, split.settled));
+  const settledItems = returnedItems(ctx, split.settled);
+  if (E.isLeft(settledItems)) return settledItems;
+  const openItems = returnedItems(ctx, split.open, true);
+  if (E.isLeft(openItems)) return openItems;
+  const settledTotal = settledItems.right.reduce((sum, item) => sum + item.amount.amount, 0);
+  const rest = fact.amount.amount - settledTotal;
+  if (rest < 0)
+    return E.left(
+      domainError(
+        'refund-amount-mismatch',
+        `refund ${fact.movementId} is ${fact.amount.amount} but the units settled at payment it returns total ${settledTotal}`,
+        { refund: fact.amount.amount, items: settledTotal },
+      ),
+    );
+  const goods = receipt(
+    ctx,
+    cause,
+    'return',
+    'full-settlement',
+    'income-return',
+    settledItems.right,
+    paymentsOf(ctx.currency, { [fact.means]: settledTotal }),
+  );
+  if (rest === 0) return E.right([goods]);
+  return E.right([goods, returnAdvance(ctx, fact, cause, money(rest, ctx.currency), 'advance-return')]);
+};
+
 const onRefund = (ctx: Context, fact: RefundFact): E.Either<DomainError, readonly Receipt[]> => {
   const { state } = ctx;
   const cause: ReceiptCause = { kind: 'refund', id: fact.movementId };
@@ -552,15 +601,11 @@ const onRefund = (ctx: Context, fact: RefundFact): E.Either<DomainError, readonl
       ),
     );
   const outstanding = outstandingTotal(state);
-  // REC-4: lines settled at payment come back as settled goods, even before the closing receipt.
-  const early = new Set(state.settledEarly ?? []);
-  if (
-    !isClosed(state) &&
-    fact.lines !== undefined &&
-    fact.lines.length > 0 &&
-    fact.lines.every((l) => early.has(l.lineId))
-  )
-    return E.map((single: Receipt) => [single])(returnGoods(ctx, fact, cause, fact.lines));
+  // REC-4: units settled at payment come back as settled goods, even before the closing receipt.
+  if (!isClosed(state) && fact.lines !== undefined && fact.lines.length > 0) {
+    const split = splitEarlyReturn(state, fact.lines);
+    if (split.settled.length > 0) return returnSettledEarly(ctx, fact, cause, split);
+  }
   // Before handover every refund returns the advance (REC-7); returned goods leave the closing receipt (decider),
   // so a marked unit is named by its code, once, as after it (REC-6): else the closing receipt could never list them.
   if (!isClosed(state)) {

@@ -36,8 +36,12 @@ export type ReceiptsState = {
   handedOver: boolean;
   /** When the goods were first handed over, shipped or delivered (REC-8: a trigger changed after it); absent in older states. */
   handedOverAt?: string;
-  /** REC-4: lines settled before the closing receipt (a mixed order's digital lines, at payment); absent in older states. */
-  settledEarly?: string[];
+  /**
+   * REC-4: lineId -> units settled before the closing receipt (a mixed order's digital lines, at payment) and not
+   * returned since. Units, not lines: a settled line whose quantity is raised later leaves the extra units to settle.
+   * Absent in older states.
+   */
+  settledUnits?: Record<string, number>;
   /** When the goods first reached the customer (REC-8 "N days after delivery"); absent in older states. */
   deliveredAt?: string;
   /** Set once the closing receipt is issued; from then on the order is locked (REC-5, ORD-9). */
@@ -88,17 +92,20 @@ export const outstandingTotal = (state: Pick<ReceiptsState, 'outstanding'>): num
 export const goodsTotal = (lines: readonly ReceiptLine[]): number =>
   lines.reduce((sum, line) => sum + line.price.amount * line.quantity, 0);
 
+/** REC-4: units of a line settled at payment and still with the customer. */
+export const settledUnitsOf = (state: Pick<ReceiptsState, 'settledUnits'>, lineId: string): number =>
+  state.settledUnits?.[lineId] ?? 0;
+
 /**
  * What the closing receipt still has to settle: the composition without the
- * lines settled early (REC-4) and without the units returned before it (a
+ * units settled early (REC-4) and without the units returned before it (a
  * return window, REC-8). Before any of those, the composition itself.
  */
 export const openLines = (state: ReceiptsState): ReceiptLine[] => {
-  const early = new Set(state.settledEarly ?? []);
   const out: ReceiptLine[] = [];
   for (const line of state.lines) {
-    if (early.has(line.lineId)) continue;
-    const quantity = line.quantity - (state.returnedQuantities[line.lineId] ?? 0);
+    // Each unit counts once: a settled unit that came back leaves `settledUnits` and is in `returnedQuantities`.
+    const quantity = line.quantity - (state.returnedQuantities[line.lineId] ?? 0) - settledUnitsOf(state, line.lineId);
     if (quantity <= 0) continue;
     if (quantity === line.quantity) {
       out.push(line);
