@@ -15,6 +15,7 @@ import { cartDecider, cartEventCodec } from './cart.js';
 import { cartCommands, cartWorkload } from './cart-workload.js';
 import { emmettCartHandler } from './emmett-cart.js';
 import { formatGrowth, runGrowth } from './postgres/growth.js';
+import { formatStreamLength, runStreamLength } from './postgres/stream-length.js';
 import { handRolledLifecycle, ordersourceLifecycle } from './postgres/lifecycle.js';
 import { formatDbTable, type DbRow } from './postgres/table.js';
 import { absolute, measureRounds, type DbCase } from './postgres/measure.js';
@@ -516,6 +517,15 @@ const growthSection = async (url: string): Promise<void> => {
     );
     console.log(formatGrowth(report));
     console.log('chart: docs/performance-pg-growth.svg');
+    console.log('\nLoad against stream length on PostgreSQL, handler.load() after evict(), median of 3 (wall clock)');
+    const lengths = await runStreamLength(
+      executor,
+      [1_000, 10_000, 100_000],
+      3,
+      new URL('../../../docs/performance-pg-stream-length.svg', import.meta.url),
+    );
+    console.log(formatStreamLength(lengths));
+    console.log('chart: docs/performance-pg-stream-length.svg');
   } finally {
     await executor.close();
   }

@@ -192,4 +192,40 @@ describe('SQL projections on PGlite', () => {
     expect(await rows()).toEqual(batched);
     await batchStore.close();
   });
+
+  it('commits batches without waiting for the WAL flush unless asked, and takes 5,000 rows a batch by default', async () => {
+    right(await store.append('order-sync', orderHistory('sync', 1, 10), 'no-stream'));
+    const seen: string[] = [];
+    const probe = (name: string): SqlProjection => ({
+      name,
+      filter: { streamPrefix: 'order-sync' },
+      handle: async (tx) => {
+        const [row] = await tx.query(`select current_setting('synchronous_commit') as setting`);
+        seen.push(String(row?.['setting']));
+      },
+    });
+    expect(await createSqlProjection(store, probe('sync-default')).catchUp()).toBe(3);
+    expect(await createSqlProjection(store, probe('sync-on'), { synchronousCommit: true }).catchUp()).toBe(3);
+    // A derived read model and its checkpoint are lost together in a crash: re-applied, still once.
+    expect(seen).toEqual(['off', 'off', 'off', 'on', 'on', 'on']);
+    expect(() => createSqlProjection(store, probe('x'), { synchronousCommit: 'yes' as never })).toThrow(
+      /options\.synchronousCommit/,
+    );
+
+    let largest = 0;
+    const many = Array.from({ length: 60 }, (_, i) => `order-many-${i}`);
+    for (const streamId of many) right(await store.append(streamId, orderHistory(streamId, 50, 1), 'no-stream'));
+    const counted = await createSqlProjection(store, {
+      name: 'batch-size',
+      filter: { streamPrefix: 'order-many-' },
+      handle: async () => undefined,
+      handleBatch: async (_tx, envelopes) => {
+        largest = Math.max(largest, envelopes.length);
+      },
+    }).catchUp();
+    expect(counted).toBe(60 * 52);
+    // The store's page is 1,000 rows; a projection batch is larger by default.
+    expect(largest).toBeGreaterThan(1_000);
+    expect(largest).toBeLessThanOrEqual(5_000);
+  });
 });

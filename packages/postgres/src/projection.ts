@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import {
+  booleanOption,
   deferred,
   functionOption,
   integerOption,
@@ -61,8 +62,21 @@ export type SqlProjection<E extends Event = Event> = Readonly<{
 export type SqlProjectionProgress = Readonly<{ name: string; processed: number; checkpoint: Checkpoint | undefined }>;
 
 export type SqlProjectionOptions = Readonly<{
-  /** Rows of the log read per transaction, matching the filter or not (default: the store's page size). */
+  /**
+   * Rows of the log read per transaction, matching the filter or not
+   * (default: 5,000, or the store's page size when that is larger). Each
+   * transaction costs a commit and six round trips besides the page itself:
+   * 5,000 rows per page made a rebuild about 1.3x faster than 1,000.
+   */
   batchSize?: number;
+  /**
+   * Wait for the WAL flush at each batch's commit (default false). A
+   * projection is derived data committed together with its checkpoint, so a
+   * commit lost in a crash loses both: the runner applies those events again
+   * from the older checkpoint, still exactly once. Set true when `handle`
+   * writes anything that must survive a crash on its own.
+   */
+  synchronousCommit?: boolean;
   onProgress?: (progress: SqlProjectionProgress) => void;
 }>;
 
@@ -80,7 +94,12 @@ export type SqlProjectionRunner = Readonly<{
 type Step = Readonly<{ applied: number; full: boolean; horizon: string; head: string }>;
 
 // batchSize 0 would read empty pages for ever, as pageSize 0 did on the store (issue 8.5).
-const OPTION_RULES = { batchSize: integerOption(1, 100_000), onProgress: functionOption };
+const OPTION_RULES = {
+  batchSize: integerOption(1, 100_000),
+  onProgress: functionOption,
+  synchronousCommit: booleanOption,
+};
+const DEFAULT_BATCH = 5_000;
 
 export const createSqlProjection = <E extends Event = Event>(
   store: PostgresEventStore,
@@ -102,7 +121,7 @@ export const createSqlProjection = <E extends Event = Event>(
   };
   const schema = quoteIdent(store.schema);
   const lockKey = lockKeyOf(`${store.schema}:projections`);
-  const batchSize = options.batchSize ?? store.settings.pageSize;
+  const batchSize = options.batchSize ?? Math.max(DEFAULT_BATCH, store.settings.pageSize);
   const filter = projection.filter ?? {};
   const checkpointName = `projection:${projection.name}`;
   let processed = 0;
@@ -111,6 +130,7 @@ export const createSqlProjection = <E extends Event = Event>(
     store.executor.transaction(async (tx) => {
       // Taken before any write, so this transaction has no xid while it reads the log.
       await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [lockKey, projection.name]);
+      if (options.synchronousCommit !== true) await tx.query('set local synchronous_commit = off');
       const stored = await loadCheckpoint(tx, schema, checkpointName);
       const cursor = parsePosition(stored);
       const page = await fetchPage(tx, schema, cursor, filter, batchSize);

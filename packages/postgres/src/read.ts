@@ -1,6 +1,6 @@
 import type { Envelope, ReadOptions } from '@ordersource/core';
 import type { SqlQueryable } from './executor/types.js';
-import { decodeEventRows, EVENT_JSON } from './row.js';
+import { decodeStreamArrays, decodeEventRows, EVENT_COLUMNS, EVENT_JSON } from './row.js';
 
 /**
  * One stream in version order (or reverse). One query, one snapshot, and the
@@ -22,13 +22,14 @@ export async function* readStream(
     ? Math.min(options.from ?? INT32_MAX, INT32_MAX)
     : Math.max(0, Math.min(options.from ?? 0, INT32_MAX));
   if (backwards && from < 0) return;
-  const rows = await db.query(
-    `select ${EVENT_JSON} from ${schema}.events e
+  const where = `from ${schema}.events e
       where e.stream_id = $1 and e.stream_version ${backwards ? '<=' : '>='} $2
-      order by e.stream_version ${backwards ? 'desc' : 'asc'} limit $3`,
-    [streamId, Math.floor(from), limit],
-  );
-  yield* decodeEventRows(rows);
+      order by e.stream_version ${backwards ? 'desc' : 'asc'} limit $3`;
+  const params = [streamId, Math.floor(from), limit];
+  // Columns as arrays where the driver offers them (node-postgres), else one JSON text per row (PGlite).
+  yield* db.queryArrays !== undefined
+    ? decodeStreamArrays(streamId, await db.queryArrays(`select ${EVENT_COLUMNS} ${where}`, params))
+    : decodeEventRows(await db.query(`select ${EVENT_JSON} ${where}`, params));
 }
 
 export const streamVersion = async (db: SqlQueryable, schema: string, streamId: string): Promise<number> => {

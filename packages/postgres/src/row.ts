@@ -37,6 +37,22 @@ export const EVENT_JSON_EXPRESSION = `json_build_array(e.transaction_id::text, e
   e.correlation_id, e.schema_version)::text`;
 export const EVENT_JSON = `${EVENT_JSON_EXPRESSION} as ev`;
 
+/**
+ * The same fields as columns, for a driver that hands rows over as arrays
+ * (`queryArrays`): node-postgres then parses the two jsonb columns itself and
+ * builds no record per row, and the server formats no JSON text around each
+ * event. On a 10,000-event stream that made the read about 1.5x faster (issue
+ * 18). `recorded_at` comes as text, converted once per batch (`isoInstant`).
+ * A read of one stream knows its id: `stream_id` is not sent with every row.
+ * Neither is a correlation id equal to the causation id (the handler writes
+ * them so; the last column says so), and the actor comes as text, parsed
+ * once per run of rows with the same one.
+ */
+export const EVENT_COLUMNS = `e.transaction_id::text, e.global_position::text, e.stream_version, e.event_id,
+  e.event_type, e.data, e.occurred_at, e.recorded_at::text, e.actor::text, e.causation_id,
+  case when e.correlation_id = e.causation_id then null else e.correlation_id end, e.schema_version,
+  e.correlation_id = e.causation_id`;
+
 /** One event's JSON array (or its text), checked to have a value for every field. */
 const tupleOf = (tuple: unknown, shown: () => unknown): readonly unknown[] => {
   if (!Array.isArray(tuple) || tuple.length !== FIELDS.length)
@@ -82,6 +98,9 @@ export const decodeEventTuples = (page: unknown): Envelope[] => {
 // Positions of the fields in an event's tuple (FIELDS order).
 const STREAM_ID = 2;
 const STREAM_VERSION = 3;
+const ACTOR = 9;
+const CAUSATION_ID = 10;
+const CORRELATION_ID = 11;
 
 /** The error for the field at `index` of `values`, naming the stream and version when they are readable. */
 const failure = (values: readonly unknown[], index: number, expected: string): Error => {
@@ -152,6 +171,27 @@ const decodeTuple = (values: readonly unknown[]): Envelope => {
     causationId,
     correlationId,
   );
+};
+
+/** Rows of one stream selected as `EVENT_COLUMNS` through `queryArrays`: each one checked like a JSON tuple. */
+export const decodeStreamArrays = (streamId: string, rows: readonly (readonly unknown[])[]): Envelope[] => {
+  let actorText: unknown;
+  let actor: unknown;
+  return rows.map((row) => {
+    // The driver's own fresh array, made into the JSON tuple's shape in place: no copy per row.
+    const values = row as unknown[];
+    const sameCorrelation = values.pop();
+    values.splice(STREAM_ID, 0, streamId);
+    if (sameCorrelation === true) values[CORRELATION_ID] = values[CAUSATION_ID];
+    if (values[ACTOR] !== actorText) {
+      actorText = values[ACTOR];
+      // Shared by the envelopes of a run: frozen, so no caller changes another envelope's actor.
+      actor = parseText(actorText);
+      if (typeof actor === 'object' && actor !== null) Object.freeze(actor);
+    }
+    values[ACTOR] = actor ?? actorText;
+    return decodeTuple(tupleOf(values, () => JSON.stringify(values)));
+  });
 };
 
 /** Decode a whole result before anything is handed out: all of it, or an error. */

@@ -84,6 +84,22 @@ export const createPgExecutor = (options: PgExecutorOptions): SqlExecutor => {
     }
   };
 
+  const runArrays = async (client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) => {
+    try {
+      // A name of its own: a prepared statement's row mode is not part of what the server prepared,
+      // but keeping the two apart costs nothing and keeps each name to one use.
+      const result = await client.query<unknown[]>({
+        name: `${statementName(sql)}_a`,
+        text: sql,
+        values: params === undefined ? [] : [...params],
+        rowMode: 'array',
+      });
+      return result.rows;
+    } catch (error) {
+      throw wrap(error);
+    }
+  };
+
   const transaction = async <T>(body: (tx: SqlQueryable) => Promise<T>): Promise<T> => {
     let client: pg.PoolClient;
     try {
@@ -99,7 +115,10 @@ export const createPgExecutor = (options: PgExecutorOptions): SqlExecutor => {
     client.on('error', lost);
     try {
       await run(client, 'begin');
-      const result = await body({ query: (sql, params) => run(client, sql, params) });
+      const result = await body({
+        query: (sql, params) => run(client, sql, params),
+        queryArrays: (sql, params) => runArrays(client, sql, params),
+      });
       await run(client, 'commit');
       return result;
     } catch (error) {
@@ -162,6 +181,7 @@ export const createPgExecutor = (options: PgExecutorOptions): SqlExecutor => {
   return {
     driver: 'pg',
     query: (sql, params) => run(pool, sql, params),
+    queryArrays: (sql, params) => runArrays(pool, sql, params),
     transaction,
     listen: async (channel, onNotify) => {
       const set = handlers.get(channel) ?? new Set();

@@ -10,6 +10,13 @@ export type SqlRow = Readonly<Record<string, unknown>>;
 export type SqlQueryable = Readonly<{
   /** One statement with `$1..$n` parameters; values are never interpolated. */
   query: (sql: string, params?: readonly unknown[]) => Promise<readonly SqlRow[]>;
+  /**
+   * The same statement, each row an array of its columns in select order.
+   * Optional: node-postgres builds no record per row then, which makes a
+   * 13-column read of a long stream cheaper than one JSON text per row. The
+   * store falls back to `query` where it is absent (PGlite, a caller's own).
+   */
+  queryArrays?: (sql: string, params?: readonly unknown[]) => Promise<readonly (readonly unknown[])[]>;
 }>;
 
 export type SqlExecutor = SqlQueryable &
