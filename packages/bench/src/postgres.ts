@@ -521,12 +521,26 @@ const growthSection = async (url: string): Promise<void> => {
   }
 };
 
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
+
+/** `pnpm bench -- --only lifecycle`: the order lifecycle (f) alone, on the server. */
+export async function runLifecycleBenchmark(): Promise<void> {
+  const url = process.env['ORDERSOURCE_PG_URL'] ?? DEFAULT_URL;
+  console.log(`\nThe order lifecycle on PostgreSQL; load average before: ${load()}`);
+  const problem = isLoopback(url) ? await reachable(url) : `${new URL(url).hostname} is not a loopback address`;
+  if (problem !== undefined) {
+    console.log(`skipped: ${problem}`);
+    return;
+  }
+  console.log(formatDbTable(await lifecycleRows(url)));
+  console.log(`load average after: ${load()}`);
+}
+
 export async function runPostgresBenchmarks(): Promise<void> {
   const url = process.env['ORDERSOURCE_PG_URL'] ?? DEFAULT_URL;
-  const load = () =>
-    loadavg()
-      .map((value) => value.toFixed(1))
-      .join(' ');
   console.log(`\nPostgreSQL and PGlite (ordersource event store); load average before: ${load()}`);
   const rows: DbRow[] = [];
   if (!isLoopback(url)) {

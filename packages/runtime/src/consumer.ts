@@ -7,7 +7,9 @@ import type {
   EventStore,
   ParkedStore,
 } from '@ordersource/core';
+import { matchesFilter } from '@ordersource/core';
 import { backoffMs, type RetryPolicy, type Waiter } from './retry.js';
+import type { LogReader } from './shared-log.js';
 import type { Telemetry } from './telemetry.js';
 
 /**
@@ -70,6 +72,12 @@ export type ConsumerOptions = Readonly<{
   handle: (raw: Envelope) => Promise<void>;
   spanName: string;
   onParked?: (raw: Envelope, attempts: number, error: string) => void;
+  /**
+   * The shop's shared reader of the log (shared-log.ts): it hands over every
+   * event and the consumer applies its filter, moving its checkpoint over the
+   * others. Without it the consumer reads the store itself, filtered.
+   */
+  log?: LogReader;
 }>;
 
 /**
@@ -178,10 +186,16 @@ export const createConsumer = (options: ConsumerOptions): Consumer => {
       await checkpoints.save(name, checkpoint);
     };
     try {
-      for await (const raw of store.readAll(checkpoint, readOptions)) {
+      const source = options.log === undefined ? store.readAll(checkpoint, readOptions) : options.log.read(checkpoint);
+      for await (const raw of source) {
         if (options.stopping()) {
           toTheEnd = false;
           break;
+        }
+        if (options.log !== undefined && !matchesFilter(raw, options.filter)) {
+          // Not for this consumer: nothing to hand over or save, the checkpoint only moves past it.
+          checkpoint = raw.globalPosition;
+          continue;
         }
         const outcome = await processOne(raw);
         if (outcome === 'stopped') {

@@ -58,6 +58,7 @@ import { defaultRenewalOrderOptions, shopReactors, type ShopEffect, type ShopRea
 import { renewalChargesReactor, type ChargePort } from './subscription-billing.js';
 import type { RenewalOrderOptions } from '@ordersource/domain/subscriptions';
 import { checkRetryPolicy, createWaiter, defaultRetry, type RetryPolicy } from './retry.js';
+import { createSharedLog } from './shared-log.js';
 import { shopStreamKinds, type ShopEvent } from './shop-streams.js';
 import { createDecoderRegistry, type AnyStreamKind, type DecoderRegistry } from './streams.js';
 import { createTelemetry, tracedStore, type TelemetryOptions } from './telemetry.js';
@@ -127,6 +128,12 @@ export type ShopOptions = Readonly<{
   retry?: Partial<RetryPolicy>;
   /** How often running workers look for new events and due timers, real ms (default 200). */
   pollMs?: number;
+  /**
+   * One reader of the log feeds every reactor, the timer planner and the read
+   * models (default true; shared-log.ts). With false each reads the store on
+   * its own, as before issue 18.
+   */
+  sharedLog?: boolean;
   /** This process's name in timer claims (default a fresh uuid). */
   workerId?: string;
   /** How long a timer claim holds before another worker may fire it (default 30 s). */
@@ -261,6 +268,8 @@ export const createShop = (options: ShopOptions): Shop => {
     parked: () => new Map(allConsumers().map((c) => [c.name, c.status().parked])),
   });
   const store = tracedStore(options.store, telemetry);
+  const log = options.sharedLog === false ? undefined : createSharedLog(store);
+  const logReader = () => (log === undefined ? {} : { log: log.reader() });
 
   const shopKinds = shopStreamKinds({
     ...(settings.closingReceipt === undefined ? {} : { closingReceipt: settings.closingReceipt }),
@@ -329,7 +338,10 @@ export const createShop = (options: ShopOptions): Shop => {
           'ordersource.outcome': E.isLeft(handled) ? handled.left.kind : 'ok',
         });
         span.setAttribute('ordersource.outcome', outcome);
-        if (E.isRight(handled) && handled.right.events.length > 0 && !handled.right.duplicate) idle.wakeAll();
+        if (E.isRight(handled) && handled.right.events.length > 0 && !handled.right.duplicate) {
+          log?.mark();
+          idle.wakeAll();
+        }
         return handled;
       },
     );
@@ -424,6 +436,7 @@ export const createShop = (options: ShopOptions): Shop => {
         handle: reactWith(reactor),
         spanName: 'ordersource.reactor',
         onParked: onParked(reactor.name),
+        ...logReader(),
       }),
     );
   const planner = createConsumer({
@@ -440,15 +453,16 @@ export const createShop = (options: ShopOptions): Shop => {
     handle: planTimers(decoders, byCategory, timers),
     spanName: 'ordersource.timer.plan',
     onParked: onParked('runtime.timer-planner'),
+    ...logReader(),
   });
 
-  const projectionOptions = { store, parked: parkedStore, clock, telemetry };
+  const projectionOptions = () => ({ store, parked: parkedStore, clock, telemetry, ...logReader() });
   const readModels: ReadModels = {
-    orders: createProjectionWorker(shopProjections.orders, projectionOptions),
-    history: createProjectionWorker(shopProjections.history, projectionOptions),
-    receiptsRegister: createProjectionWorker(shopProjections.receiptsRegister, projectionOptions),
-    directory: createProjectionWorker(shopProjections.directory, projectionOptions),
-    subscriptions: createProjectionWorker(shopProjections.subscriptions, projectionOptions),
+    orders: createProjectionWorker(shopProjections.orders, projectionOptions()),
+    history: createProjectionWorker(shopProjections.history, projectionOptions()),
+    receiptsRegister: createProjectionWorker(shopProjections.receiptsRegister, projectionOptions()),
+    directory: createProjectionWorker(shopProjections.directory, projectionOptions()),
+    subscriptions: createProjectionWorker(shopProjections.subscriptions, projectionOptions()),
   };
   const projectionWorkers = Object.values(readModels) as Consumer[];
   function allConsumers(): readonly Consumer[] {
@@ -489,6 +503,8 @@ export const createShop = (options: ShopOptions): Shop => {
     try {
       while (rounds < maxRounds && !quiet) {
         rounds++;
+        // Another process may have appended since the last round: the round's first read fetches again.
+        log?.mark();
         let n = 0;
         for (const consumer of consumers) n += await consumer.pass();
         n += await planner.pass();
@@ -565,6 +581,15 @@ export const createShop = (options: ShopOptions): Shop => {
       }
     })();
 
+  /** Other processes' appends wake nobody here: the shared log fetches again at least once a poll interval. */
+  const markLoop = (shared: NonNullable<typeof log>): Promise<void> =>
+    (async () => {
+      while (!stopping) {
+        shared.mark();
+        await backoff.wait(pollMs);
+      }
+    })();
+
   let finished = false;
   const start = (): void => {
     if (finished) throw new Error('this shop was stopped: create a new one to run its workers again');
@@ -574,6 +599,7 @@ export const createShop = (options: ShopOptions): Shop => {
     loops = [
       ...allConsumers().map((consumer) => loop(consumer.name, () => consumer.pass())),
       loop('runtime.timers', fire),
+      ...(log === undefined ? [] : [markLoop(log)]),
     ];
   };
 
