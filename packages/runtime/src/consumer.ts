@@ -49,8 +49,14 @@ export type ConsumerStatus = Readonly<{
 export type Consumer = Readonly<{
   name: string;
   kind: ConsumerKind;
-  /** Read to the end once; resolves with the number of events handled. Passes never overlap. */
-  pass: () => Promise<number>;
+  /**
+   * Read to the end once; resolves with the number of events handled. Passes never overlap.
+   * `lazy` (running workers): the checkpoint is saved at the end only when
+   * `saveEveryMs` passed since the last save; `flush` saves the rest.
+   */
+  pass: (lazy?: boolean) => Promise<number>;
+  /** Save the checkpoint if handled events moved it since the last save. */
+  flush: () => Promise<void>;
   status: () => ConsumerStatus;
   /** Count the events after the checkpoint (up to `cap`), and remember it as the lag. */
   measureLag: (cap?: number) => Promise<number>;
@@ -78,6 +84,8 @@ export type ConsumerOptions = Readonly<{
    * others. Without it the consumer reads the store itself, filtered.
    */
   log?: LogReader;
+  /** A lazy pass saves its checkpoint at its end only this long (real ms) after the last save (default 1,000). */
+  saveEveryMs?: number;
 }>;
 
 /**
@@ -88,6 +96,13 @@ export type ConsumerOptions = Readonly<{
  * idempotent already (reactors derive their command ids from the event).
  */
 const SAVE_EVERY = 100;
+
+/*
+ * Running workers (`pass(true)`) also keep the end-of-pass save for
+ * `saveEveryMs`: a crash then hands over again at most that long's events,
+ * which the reactors' derived command ids absorb as duplicates; `stop()`
+ * flushes every checkpoint.
+ */
 
 const messageOf = (thrown: unknown): string => (thrown instanceof Error ? thrown.message : String(thrown));
 
@@ -102,6 +117,10 @@ export const createConsumer = (options: ConsumerOptions): Consumer => {
   /** Parked events of this consumer: eventId -> streamId (to find the event again when it is retried). */
   const known = new Map<string, string>();
   let running: Promise<number> = Promise.resolve(0);
+  /** Handled events the saved checkpoint does not cover yet (across lazy passes). */
+  let unsaved = 0;
+  let lastSave = performance.now();
+  const saveEveryMs = options.saveEveryMs ?? 1_000;
 
   const readOptions = options.filter === undefined ? undefined : { ...options.filter };
 
@@ -171,7 +190,14 @@ export const createConsumer = (options: ConsumerOptions): Consumer => {
     return n;
   };
 
-  const passOnce = async (): Promise<number> => {
+  const save = async (): Promise<void> => {
+    if (unsaved === 0 || checkpoint === undefined) return;
+    unsaved = 0;
+    lastSave = performance.now();
+    await checkpoints.save(name, checkpoint);
+  };
+
+  const passOnce = async (lazy: boolean): Promise<number> => {
     if (!loaded) {
       checkpoint = await checkpoints.load(name);
       for (const entry of await parked.list(name)) known.set(entry.eventId, entry.streamId);
@@ -179,12 +205,6 @@ export const createConsumer = (options: ConsumerOptions): Consumer => {
     }
     let n = await redeliver();
     let toTheEnd = true;
-    let unsaved = 0;
-    const save = async (): Promise<void> => {
-      if (unsaved === 0 || checkpoint === undefined) return;
-      unsaved = 0;
-      await checkpoints.save(name, checkpoint);
-    };
     try {
       const source = options.log === undefined ? store.readAll(checkpoint, readOptions) : options.log.read(checkpoint);
       for await (const raw of source) {
@@ -211,7 +231,8 @@ export const createConsumer = (options: ConsumerOptions): Consumer => {
       await save().catch(() => undefined);
       throw thrown;
     }
-    await save();
+    // Running workers pass after nearly every append: one save per pass was most of their statements (issue 18).
+    if (!lazy || performance.now() - lastSave >= saveEveryMs) await save();
     if (toTheEnd) lag = 0;
     return n;
   };
@@ -219,9 +240,15 @@ export const createConsumer = (options: ConsumerOptions): Consumer => {
   return {
     name,
     kind,
-    pass: () => {
-      running = running.then(passOnce, passOnce);
+    pass: (lazy = false) => {
+      const once = () => passOnce(lazy);
+      running = running.then(once, once);
       return running;
+    },
+    flush: () => {
+      const once = () => save().then(() => 0);
+      running = running.then(once, once);
+      return running.then(() => undefined);
     },
     status: () => ({
       name,

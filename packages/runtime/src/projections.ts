@@ -119,6 +119,8 @@ export const createProjectionWorker = <S, Ev extends Event>(
       running = running.then(passOnce, passOnce);
       return running;
     },
+    // An in-memory model keeps no checkpoint anywhere else: nothing to save.
+    flush: () => Promise.resolve(),
     status: (): ConsumerStatus => ({
       name: projection.name,
       kind: 'projection',

@@ -439,6 +439,15 @@ export const createShop = (options: ShopOptions): Shop => {
         ...logReader(),
       }),
     );
+  // Only a new plan can make a timer due now: the timer worker wakes on plans, not on every append (issue 18).
+  const timersDue = createWaiter();
+  const plannedTimers: TimerStore = {
+    ...timers,
+    plan: async (streamId, planned) => {
+      await timers.plan(streamId, planned);
+      timersDue.wakeAll();
+    },
+  };
   const planner = createConsumer({
     name: 'runtime.timer-planner',
     kind: 'timer-planner',
@@ -450,7 +459,7 @@ export const createShop = (options: ShopOptions): Shop => {
     telemetry,
     waiter: backoff,
     stopping: () => stopping,
-    handle: planTimers(decoders, byCategory, timers),
+    handle: planTimers(decoders, byCategory, plannedTimers),
     spanName: 'ordersource.timer.plan',
     onParked: onParked('runtime.timer-planner'),
     ...logReader(),
@@ -562,11 +571,14 @@ export const createShop = (options: ShopOptions): Shop => {
     }
     clock.advanceTo(new Date(target).toISOString());
     reports.push(await runUntilIdle());
-    if (running) idle.wakeAll();
+    if (running) {
+      idle.wakeAll();
+      timersDue.wakeAll();
+    }
     return merge(reports);
   };
 
-  const loop = (name: string, work: () => Promise<number>): Promise<void> =>
+  const loop = (name: string, work: () => Promise<number>, waiter = idle): Promise<void> =>
     (async () => {
       while (!stopping) {
         let n = 0;
@@ -577,7 +589,7 @@ export const createShop = (options: ShopOptions): Shop => {
           report({ kind: 'worker-error', consumer: name, error: messageOf(thrown) });
           n = 0;
         }
-        if (n === 0 && !stopping) await idle.wait(pollMs);
+        if (n === 0 && !stopping) await waiter.wait(pollMs);
       }
     })();
 
@@ -597,8 +609,8 @@ export const createShop = (options: ShopOptions): Shop => {
     running = true;
     stopping = false;
     loops = [
-      ...allConsumers().map((consumer) => loop(consumer.name, () => consumer.pass())),
-      loop('runtime.timers', fire),
+      ...allConsumers().map((consumer) => loop(consumer.name, () => consumer.pass(true))),
+      loop('runtime.timers', fire, timersDue),
       ...(log === undefined ? [] : [markLoop(log)]),
     ];
   };
@@ -608,6 +620,7 @@ export const createShop = (options: ShopOptions): Shop => {
     const began = performance.now();
     stopping = true;
     idle.wakeAll();
+    timersDue.wakeAll();
     backoff.wakeAll();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const drained = await Promise.race([
@@ -617,6 +630,8 @@ export const createShop = (options: ShopOptions): Shop => {
       }),
     ]);
     clearTimeout(timer);
+    // The running workers saved their checkpoints lazily: save what they handled since.
+    if (drained) await Promise.all(allConsumers().map((consumer) => consumer.flush().catch(() => undefined)));
     // Not drained: the work in hand goes on finishing; a later stop() waits for it again.
     if (drained) {
       finished = running || finished;
