@@ -367,16 +367,24 @@ const serverRows = async (url: string): Promise<DbRow[]> => {
 const lifecycleRows = async (url: string): Promise<DbRow[]> => {
   const orders = 40;
   const parallel = 8;
-  const [running, drained, hand] = await measureRounds(
+  const [running, drained, hand, perConsumer] = await measureRounds(
     [
       ordersourceLifecycle(url, orders, parallel, 'running'),
       ordersourceLifecycle(url, orders, parallel, 'drained'),
       handRolledLifecycle(url, orders, parallel),
+      // Before issue 18's shared log: each consumer reads the store itself (what the shared reader gains).
+      ordersourceLifecycle(url, orders, parallel, 'running', { sharedLog: false }),
     ],
     3,
   );
   const baseline = { label: 'hand-rolled shop: orders in place + history', measured: hand! };
   return [
+    {
+      label: '(f) order lifecycle, workers running, a log reader per consumer',
+      measured: perConsumer!,
+      unit: 'orders',
+      baseline,
+    },
     { label: '(f) order lifecycle, shop workers running', measured: running!, unit: 'orders', baseline, target: 1 },
     {
       label: '(f) order lifecycle, policies drained in waves',
