@@ -26,7 +26,12 @@ const append = async (store: EventStore, stream: string, type: string, n: number
 };
 
 /** A consumer in a fresh process: its own log reader, the checkpoints kept in `inner` (they survive it). */
-const setup = (store: EventStore, withLog: boolean, inner = createInMemoryCheckpointStore()) => {
+const setup = (
+  store: EventStore,
+  withLog: boolean,
+  inner = createInMemoryCheckpointStore(),
+  extra: Readonly<{ concurrency?: number; handle?: (eventId: string) => Promise<void> }> = {},
+) => {
   const saves: Checkpoint[] = [];
   const checkpoints = {
     ...inner,
@@ -49,10 +54,11 @@ const setup = (store: EventStore, withLog: boolean, inner = createInMemoryCheckp
     telemetry: createTelemetry({}, { lag: () => new Map(), outboxDepth: () => 0, parked: () => new Map() }),
     waiter: createWaiter(),
     stopping: () => false,
-    handle: (raw) => {
+    handle: async (raw) => {
+      await extra.handle?.(raw.eventId);
       handled.push(raw.eventId);
-      return Promise.resolve();
     },
+    ...(extra.concurrency === undefined ? {} : { concurrency: extra.concurrency }),
     spanName: 'test',
     saveEveryMs: 60_000,
     ...(withLog ? { log: log.reader() } : {}),
@@ -100,5 +106,43 @@ describe('a consumer on the shared log, with lazy checkpoint saves (issue 18)', 
     const third = setup(store, true, kept);
     third.log.mark();
     expect(await third.consumer.pass()).toBe(0);
+  });
+
+  it('a running pass handles streams side by side, each stream in order, and its checkpoint waits for the slowest event before it', async () => {
+    const store = createInMemoryEventStore();
+    for (let n = 0; n < 9; n++) await append(store, `order-${'abc'[n % 3]!}`, 'OrderPlaced', n);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let active = 0;
+    let most = 0;
+    const one = setup(store, true, createInMemoryCheckpointStore(), {
+      concurrency: 4,
+      handle: async (eventId) => {
+        active++;
+        most = Math.max(most, active);
+        // order-a's first event is slow: the others go on, the checkpoint stays before it.
+        if (eventId === 'order-a-0') await held;
+        else await new Promise((resolve) => setTimeout(resolve, 1));
+        active--;
+      },
+    });
+    one.log.mark();
+    const pass = one.consumer.pass(true);
+    while (!one.handled.includes('order-c-2')) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(one.consumer.status().checkpoint).toBeUndefined();
+    expect(one.handled).not.toContain('order-a-3');
+    release();
+    expect(await pass).toBe(9);
+    expect(most).toBeGreaterThan(1);
+    for (const stream of ['a', 'b', 'c']) {
+      const mine = one.handled.filter((id) => id.startsWith(`order-${stream}-`));
+      expect(mine).toEqual([...mine].sort((x, y) => Number(x.split('-')[2]) - Number(y.split('-')[2])));
+      expect(mine).toHaveLength(3);
+    }
+    const all = [];
+    for await (const event of store.readAll()) all.push(event.globalPosition);
+    expect(one.consumer.status().checkpoint).toBe(all.at(-1));
   });
 });

@@ -86,6 +86,11 @@ export type ConsumerOptions = Readonly<{
   log?: LogReader;
   /** A lazy pass saves its checkpoint at its end only this long (real ms) after the last save (default 1,000). */
   saveEveryMs?: number;
+  /**
+   * Events of different streams a lazy (running) pass handles at once (default 1).
+   * Passes of `runUntilIdle` stay one event at a time, in log order.
+   */
+  concurrency?: number;
 }>;
 
 /**
@@ -104,6 +109,8 @@ const SAVE_EVERY = 100;
  * flushes every checkpoint.
  */
 
+const noop = (): void => undefined;
+
 const messageOf = (thrown: unknown): string => (thrown instanceof Error ? thrown.message : String(thrown));
 
 export const createConsumer = (options: ConsumerOptions): Consumer => {
@@ -121,6 +128,7 @@ export const createConsumer = (options: ConsumerOptions): Consumer => {
   let unsaved = 0;
   let lastSave = performance.now();
   const saveEveryMs = options.saveEveryMs ?? 1_000;
+  const concurrency = options.concurrency ?? 1;
 
   const readOptions = options.filter === undefined ? undefined : { ...options.filter };
 
@@ -197,6 +205,83 @@ export const createConsumer = (options: ConsumerOptions): Consumer => {
     await checkpoints.save(name, checkpoint);
   };
 
+  /**
+   * A running pass (issue 18): events of different streams are handled side
+   * by side, up to `concurrency` at once; the events of one stream still one
+   * after another, in order. The checkpoint moves only over a prefix of the
+   * log whose events are all done, so a crash hands over at most the window.
+   */
+  const passSideBySide = async (): Promise<number> => {
+    type Slot = { position: Checkpoint; done: boolean; handled: boolean };
+    const window: Slot[] = [];
+    const byStream = new Map<string, Promise<void>>();
+    const inFlight = new Set<Promise<void>>();
+    let n = 0;
+    let halted = false;
+    let failure: { error: unknown } | undefined;
+    const settle = (): void => {
+      while (window[0]?.done === true) {
+        const slot = window.shift()!;
+        checkpoint = slot.position;
+        if (slot.handled) {
+          n++;
+          unsaved++;
+        }
+      }
+    };
+    const settled = (promise: Promise<void>) => promise.then(noop, noop);
+    let toTheEnd = true;
+    const source = options.log === undefined ? store.readAll(checkpoint, readOptions) : options.log.read(checkpoint);
+    try {
+      for await (const raw of source) {
+        if (options.stopping() || halted || failure !== undefined) {
+          toTheEnd = false;
+          break;
+        }
+        const matching = options.log === undefined || matchesFilter(raw, options.filter);
+        const slot: Slot = { position: raw.globalPosition, done: !matching, handled: matching };
+        window.push(slot);
+        if (matching) {
+          const previous = byStream.get(raw.streamId) ?? Promise.resolve();
+          const work: Promise<void> = previous.then(async () => {
+            if (halted || failure !== undefined) return;
+            const outcome = await processOne(raw);
+            if (outcome === 'stopped') halted = true;
+            else slot.done = true;
+          });
+          byStream.set(raw.streamId, work);
+          inFlight.add(work);
+          void work.then(
+            () => undefined,
+            (error: unknown) => {
+              failure ??= { error };
+            },
+          );
+          void settled(work).then(() => {
+            inFlight.delete(work);
+            if (byStream.get(raw.streamId) === work) byStream.delete(raw.streamId);
+            settle();
+          });
+        }
+        settle();
+        if (unsaved >= SAVE_EVERY) await save();
+        while (inFlight.size >= concurrency) await Promise.race([...inFlight].map(settled));
+      }
+    } finally {
+      await Promise.all([...inFlight].map(settled));
+      // Let the clean-ups above run before the last settle.
+      await Promise.resolve();
+      settle();
+    }
+    if (failure !== undefined) {
+      await save().catch(() => undefined);
+      throw failure.error;
+    }
+    if (performance.now() - lastSave >= saveEveryMs) await save();
+    if (toTheEnd && !halted) lag = 0;
+    return n;
+  };
+
   const passOnce = async (lazy: boolean): Promise<number> => {
     if (!loaded) {
       checkpoint = await checkpoints.load(name);
@@ -204,6 +289,7 @@ export const createConsumer = (options: ConsumerOptions): Consumer => {
       loaded = true;
     }
     let n = await redeliver();
+    if (lazy && concurrency > 1) return n + (await passSideBySide());
     let toTheEnd = true;
     try {
       const source = options.log === undefined ? store.readAll(checkpoint, readOptions) : options.log.read(checkpoint);

@@ -134,6 +134,12 @@ export type ShopOptions = Readonly<{
    * its own, as before issue 18.
    */
   sharedLog?: boolean;
+  /**
+   * Running workers (`start()`): events of different streams each reactor and
+   * the timer planner handle at once (default 1). The events of one stream
+   * are always handled in order; `runUntilIdle` always goes one at a time.
+   */
+  concurrency?: number;
   /** This process's name in timer claims (default a fresh uuid). */
   workerId?: string;
   /** How long a timer claim holds before another worker may fire it (default 30 s). */
@@ -269,6 +275,10 @@ export const createShop = (options: ShopOptions): Shop => {
   });
   const store = tracedStore(options.store, telemetry);
   const log = options.sharedLog === false ? undefined : createSharedLog(store);
+  const concurrency = options.concurrency;
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 1_000))
+    throw new RangeError(`concurrency: must be an integer from 1 to 1000 (got ${String(concurrency)})`);
+  const side = concurrency === undefined ? {} : { concurrency };
   const logReader = () => (log === undefined ? {} : { log: log.reader() });
 
   const shopKinds = shopStreamKinds({
@@ -437,6 +447,7 @@ export const createShop = (options: ShopOptions): Shop => {
         spanName: 'ordersource.reactor',
         onParked: onParked(reactor.name),
         ...logReader(),
+        ...side,
       }),
     );
   // Only a new plan can make a timer due now: the timer worker wakes on plans, not on every append (issue 18).
@@ -463,6 +474,7 @@ export const createShop = (options: ShopOptions): Shop => {
     spanName: 'ordersource.timer.plan',
     onParked: onParked('runtime.timer-planner'),
     ...logReader(),
+    ...side,
   });
 
   const projectionOptions = () => ({ store, parked: parkedStore, clock, telemetry, ...logReader() });

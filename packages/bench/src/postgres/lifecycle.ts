@@ -94,6 +94,8 @@ export type LifecycleMode = 'running' | 'drained';
 export type LifecycleSetup = Readonly<{
   groupCommit?: boolean;
   sharedLog?: boolean;
+  /** The running workers' `concurrency` (events of different orders each reactor handles at once). */
+  concurrency?: number;
   executor?: (options: Readonly<{ connectionString: string; max: number }>) => SqlExecutor;
 }>;
 
@@ -108,6 +110,7 @@ export const ordersourceLifecycle = (
   const variant = [
     ...(setup.groupCommit === true ? ['group commit'] : []),
     ...(setup.sharedLog === false ? ['a log reader per consumer'] : []),
+    ...(setup.concurrency === undefined ? [] : [`concurrency ${setup.concurrency}`]),
   ];
   return {
     name: `ordersource shop on PostgreSQL, ${mode === 'running' ? 'workers running' : 'policies drained in waves'}${variant.map((v) => `, ${v}`).join('')}`,
@@ -118,6 +121,7 @@ export const ordersourceLifecycle = (
       const store = await createPostgresEventStore(executor, { schema, groupCommit: setup.groupCommit === true });
       const shop = createShop({
         ...(setup.sharedLog === undefined ? {} : { sharedLog: setup.sharedLog }),
+        ...(setup.concurrency === undefined ? {} : { concurrency: setup.concurrency }),
         store,
         checkpoints: createPostgresCheckpointStore(executor, { schema }),
         timers: createPostgresTimerStore(executor, { schema }),

@@ -41,6 +41,7 @@ const benchCase = ordersourceLifecycle(url, orders, 8, mode, {
   executor: (options) => probed(createPgExecutor(options)),
   groupCommit: process.argv[4] === 'groupCommit',
   sharedLog: process.argv[5] !== 'perConsumer',
+  ...(process.argv[6] === undefined ? {} : { concurrency: Number(process.argv[6]) }),
 });
 const run = await benchCase.prepare();
 counts.clear();
