@@ -143,7 +143,11 @@ export const ordersourceLifecycle = (
           if (await done()) return;
           await sleep(2);
         }
-        throw new Error(`${what}: not reached`);
+        // Say which worker is stuck, if one is: its failing event or its last error.
+        const stuck = (await shop.health()).consumers.filter(
+          (c) => c.failing !== undefined || c.lastError !== undefined,
+        );
+        throw new Error(`${what}: not reached; ${JSON.stringify(stuck)}`);
       };
       const confirmed = (stream: string) =>
         until(`${stream} confirmed`, async () => {
