@@ -88,3 +88,75 @@ describe('command handler with a command codec (issue 11)', () => {
     expect(E.isLeft(checkout) && typeof checkout.left.code).toBe('string');
   });
 });
+
+describe('cache-miss loads on the in-memory store (issue 18)', () => {
+  const add = (commandId: string, qty: number) =>
+    ({
+      type: 'AddItem',
+      data: { sku: 'apple', qty, unitPrice: { amount: 100, currency: 'EUR' } },
+      metadata: { ...metadata, commandId },
+    }) as never;
+
+  it('decode each stored event once per handler: a reload after eviction decodes only what came since', async () => {
+    const store = createInMemoryEventStore();
+    const decoded: number[] = [];
+    const counting: typeof decodeEnvelope = (envelope) => (
+      decoded.push(envelope.streamVersion),
+      decodeEnvelope(envelope)
+    );
+    const handler = createCommandHandler({ store, decider: cartDecider, decodeEnvelope: counting });
+    for (const [i, qty] of [1, 2, 3].entries())
+      expect(E.isRight(await handler.handle('cart-1', add(`a${i}`, qty)))).toBe(true);
+    // Written by this handler: folded from the decision, never decoded yet.
+    expect(decoded).toEqual([]);
+    handler.evict();
+    const first = await handler.load('cart-1');
+    expect(decoded).toEqual([0, 1, 2]);
+    handler.evict();
+    const again = await handler.load('cart-1');
+    expect(decoded).toEqual([0, 1, 2]);
+    expect(again).toEqual(first);
+    // Another writer appends: only its event is decoded on the next miss, and the commandIds still hold.
+    const other = createCommandHandler({ store, decider: cartDecider, decodeEnvelope });
+    expect(E.isRight(await other.handle('cart-1', add('b0', 4)))).toBe(true);
+    handler.evict();
+    const redelivered = await handler.handle('cart-1', add('a1', 2));
+    expect(E.isRight(redelivered) && redelivered.right.duplicate).toBe(true);
+    // The fold decoded only version 3; the duplicate then read its own event back (the rare path decodes it).
+    expect(decoded).toEqual([0, 1, 2, 3, 1]);
+    const loaded = await handler.load('cart-1');
+    expect(E.isRight(loaded) && loaded.right.version).toBe(3);
+  });
+
+  it("what one handler's decoder accepted, another handler's decoder still checks", async () => {
+    const store = createInMemoryEventStore();
+    const handler = createCommandHandler({ store, decider: cartDecider, decodeEnvelope });
+    expect(E.isRight(await handler.handle('cart-1', add('a0', 1)))).toBe(true);
+    handler.evict();
+    expect(E.isRight(await handler.load('cart-1'))).toBe(true);
+    // A stricter reader (a schema that moved on) refuses the very envelopes the first one accepted.
+    const strict = createCommandHandler({
+      store,
+      decider: cartDecider,
+      decodeEnvelope: createEnvelopeDecoder(cartEventCodec, { currentVersions: { ItemAdded: 2 } }),
+    });
+    const refused = await strict.load('cart-1');
+    expect(E.isLeft(refused) && refused.left.code).toBe('invalid-event');
+    // And the first handler, on a miss, still reads a bad event appended after it decoded the rest.
+    await store.append(
+      'cart-1',
+      [
+        {
+          event: { type: 'ItemAdded', data: { nope: 1 } },
+          eventId: 'e-bad',
+          occurredAt: metadata.at,
+          actor: metadata.actor as never,
+        },
+      ],
+      0,
+    );
+    handler.evict();
+    const bad = await handler.load('cart-1');
+    expect(E.isLeft(bad) && bad.left.message).toContain('version 1');
+  });
+});

@@ -6,7 +6,7 @@ import { withValidationCode, type DomainError, type ValidationError } from './er
 import { wrongExpectedVersion, type AppendError, type AppendResult, type EventStore } from './event-store.js';
 import { NO_STREAM_VERSION } from './expected-revision.js';
 import { frozenCopy, mutableCopy } from './frozen-copy.js';
-import { appendNowOf, eventsReadNow } from './in-memory-store.js';
+import { appendDecidedOf, appendNowOf, eventsReadNow, liveStreamOf } from './in-memory-store.js';
 import type { Command, Event } from './message.js';
 import { deepCopy, sleep } from './runtime.js';
 import { loadUsableSnapshot, reportSnapshotProblem, type SnapshotPolicy, type UsableSnapshot } from './snapshot.js';
@@ -147,6 +147,12 @@ type CommandLog = {
    * cache miss does not pay for an index that only `handle` reads.
    */
   unindexed?: { causes: string[]; versions: number[] } | undefined;
+  /**
+   * Folded from an in-memory store's own array of a stream: the events at
+   * versions `from` to `to` of `stream`, not indexed yet. Kept as a range (the
+   * array holds each event's causationId already), indexed after `unindexed`.
+   */
+  live?: { stream: readonly Envelope[]; from: number; to: number } | undefined;
 };
 
 /** An `expectedVersion` that cannot be a stream version: refused before anything is read. */
@@ -168,6 +174,15 @@ const commandsOf = (log: CommandLog): Map<string, number> => {
     for (let i = 0; i < causes.length; i++) {
       const cause = causes[i] as string;
       if (!log.byCommand.has(cause)) log.byCommand.set(cause, versions[i] as number);
+    }
+  }
+  const live = log.live;
+  if (live !== undefined) {
+    log.live = undefined;
+    const { stream, from, to } = live;
+    for (let version = from; version <= to; version++) {
+      const cause = (stream[version] as Envelope).causationId;
+      if (cause !== undefined && !log.byCommand.has(cause)) log.byCommand.set(cause, version);
     }
   }
   return log.byCommand;
@@ -310,6 +325,8 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     if (byteBound !== undefined && entry.version !== before)
       grow(streamId, entry, sized(event) + (causationId === undefined ? 0 : COMMAND_BYTES));
     const handled = entry.handled;
+    // Pushes come before a live range in stream order: index the range first (a rare mix).
+    if (handled.live !== undefined) commandsOf(handled);
     if (causationId !== undefined && streamVersion > handled.upTo) {
       const pending = (handled.unindexed ??= { causes: [], versions: [] });
       pending.causes.push(causationId);
@@ -317,6 +334,73 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     }
     if (streamVersion > handled.upTo) handled.upTo = streamVersion;
     return undefined;
+  };
+
+  /** The in-memory store's own array of a stream (undefined for any other store, or a streamId it refuses). */
+  const liveStream = liveStreamOf(store);
+
+  /**
+   * How many leading events of an in-memory stream's array this handler's
+   * decoder has handed back unchanged. Those envelopes are frozen all the way
+   * down and the array only grows, so they decode the same again: a later
+   * fold of them (a cache miss after an eviction) skips the decode. One entry
+   * per stream array, gone with the store.
+   */
+  const decodedUpTo = new WeakMap<readonly Envelope[], number>();
+
+  /**
+   * `foldStored` over an in-memory stream's own array, from `entry.version + 1`
+   * to its end, in one loop: no read, no promise, no decode of an event the
+   * decoder accepted unchanged before, and the commandIds indexed later from
+   * the array itself. A Left stops the fold.
+   */
+  const foldLive = (streamId: string, stream: readonly Envelope[], entry: Entry<S>): ValidationError | undefined => {
+    const from = entry.version + 1;
+    const end = stream.length;
+    const known = decodedUpTo.get(stream) ?? 0;
+    // Events below `valid` decode to themselves; it grows only over events decoded in this fold, in order.
+    let valid = known;
+    let problem: ValidationError | undefined;
+    let version = from;
+    for (; version < end; version++) {
+      const raw = stream[version] as Envelope;
+      let event: E;
+      if (version < valid) event = raw.event as E;
+      else {
+        const decoded = decodeEnvelope(raw);
+        if (E.isLeft(decoded)) {
+          problem = withValidationCode(decoded.left, 'invalid-event');
+          break;
+        }
+        if (decoded.right === raw && version === valid) valid++;
+        if (decoded.right.streamVersion !== version) {
+          problem = outOfStep(streamId, entry.version, decoded.right.streamVersion);
+          break;
+        }
+        event = decoded.right.event;
+      }
+      if (!fold(streamId, entry, event, version)) {
+        problem = outOfStep(streamId, entry.version, version);
+        break;
+      }
+      if (byteBound !== undefined)
+        grow(streamId, entry, sized(event) + (raw.causationId === undefined ? 0 : COMMAND_BYTES));
+    }
+    if (valid > known) decodedUpTo.set(stream, valid);
+    // The commandIds of what was folded: a range of the array, indexed when a command first asks.
+    const handled = entry.handled;
+    const last = version - 1;
+    if (last > handled.upTo) {
+      const first = handled.upTo + 1;
+      const range = handled.live;
+      if (range !== undefined && range.stream === stream && range.to + 1 === first) range.to = last;
+      else {
+        if (range !== undefined) commandsOf(handled);
+        handled.live = { stream, from: first, to: last };
+      }
+      handled.upTo = last;
+    }
+    return problem;
   };
 
   /** Fold the events after `entry.version` into `entry`, in place; `fresh`: nothing was folded into it before. */
@@ -404,7 +488,32 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     }
     const usable = entry !== undefined && !spoilt(entry) ? entry : undefined;
     const base = usable ?? freshEntry();
+    const stream = liveStream?.(streamId);
+    if (stream !== undefined) {
+      try {
+        const problem = foldLive(streamId, stream, base);
+        return problem === undefined ? E.right(base) : E.left(problem);
+      } catch (thrown) {
+        // As in `foldOnto`: only a spoilt cached entry is folded again, from the store.
+        if (usable === undefined || !spoilt(base)) throw thrown;
+        return catchUp(streamId);
+      }
+    }
     return foldOnto(streamId, store.read(streamId, { from: base.version + 1 }), base, usable === undefined);
+  };
+
+  /**
+   * A cache miss folded now, with no promise: an in-memory store without
+   * snapshots. Undefined where `catchUp` must do it (another store, a
+   * snapshot policy, a streamId the store refuses). Throws what `evolve` threw.
+   */
+  const loadNow = (streamId: string): E.Either<ValidationError, Entry<S>> | undefined => {
+    if (options.snapshots !== undefined) return undefined;
+    const stream = liveStream?.(streamId);
+    if (stream === undefined) return undefined;
+    const base = freshEntry();
+    const problem = foldLive(streamId, stream, base);
+    return problem === undefined ? E.right(base) : E.left(problem);
   };
 
   /**
@@ -511,6 +620,13 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
 
   /** The in-memory store's append as a plain call: a command on a cached stream then never waits for a microtask. */
   const appendNow = appendNowOf(store);
+  /** The in-memory store's append of decided events, with no `NewEvent` built per event (`appendDecidedOf`). */
+  const appendDecided = appendDecidedOf(store) as
+    | ((
+        ...args: [string, readonly E[], C['metadata'], () => string, (type: string) => number, number, E[]]
+      ) => AppendResult | undefined)
+    | undefined;
+  const schemaVersionOf = (type: string): number => schemaVersions[type] ?? 1;
 
   /** A decision made on the fast path and handed to the full one, so `decide` runs once per attempt. */
   type Decided = Readonly<{ entry: Entry<S>; version: number; decided: E.Either<DomainError, readonly E[]> }>;
@@ -527,9 +643,24 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     handleOptions?: HandleOptions,
   ): Promise<E.Either<HandlerError, Handled<E>>> => {
     const append = appendNow;
-    const entry = append === undefined || handleOptions !== undefined ? undefined : cache.get(streamId);
-    if (append === undefined || entry === undefined || spoilt(entry))
-      return handleFully(streamId, command, handleOptions);
+    if (append === undefined || handleOptions !== undefined) return handleFully(streamId, command, handleOptions);
+    let entry = cache.get(streamId);
+    if (entry === undefined) {
+      // A cache miss on the in-memory store: fold the stream now, as `handleFully` would, without a promise.
+      let loaded: E.Either<ValidationError, Entry<S>> | undefined;
+      try {
+        loaded = loadNow(streamId);
+      } catch (thrown) {
+        // Rejects with what was thrown, as an async function would.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        return Promise.reject(thrown);
+      }
+      if (loaded === undefined) return handleFully(streamId, command, handleOptions);
+      if (E.isLeft(loaded)) return Promise.resolve(loaded);
+      entry = loaded.right;
+      remember(streamId, entry);
+    }
+    if (spoilt(entry)) return handleFully(streamId, command, handleOptions);
     const commandId = command.metadata.commandId;
     if (commandsOf(entry.handled).has(commandId) || entry.earlier?.has(commandId) === true)
       return handleFully(streamId, command, handleOptions);
@@ -538,21 +669,38 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     // A refusal or an empty decision is confirmed on the current stream first: that takes a read.
     if (E.isLeft(decided) || decided.right.length === 0)
       return handleFully(streamId, command, handleOptions, { entry, version: seen, decided });
-    const [events, batch] = toAppend(command, decided.right);
-    let appended: E.Either<AppendError, AppendResult>;
+    // The in-memory store appends the decided events as they are (copying and checking them in one walk);
+    // where it cannot say yes at once it appends nothing, and the usual append below answers.
+    let events: E[] = new Array<E>(decided.right.length);
+    let lastEventId: string | undefined;
+    let result: AppendResult | undefined;
     try {
-      appended = append(streamId, batch, seen === NO_STREAM_VERSION ? 'no-stream' : seen);
+      result = appendDecided?.(streamId, decided.right, command.metadata, eventId, schemaVersionOf, seen, events);
     } catch (thrown) {
-      // Rejects with what was thrown, as an async function would.
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       return Promise.reject(thrown);
     }
-    if (E.isLeft(appended))
-      return appended.left.kind === 'wrong-expected-version'
-        ? // Another handler on this store wrote first: nothing was appended, the full path catches up and retries.
-          handleFully(streamId, command, handleOptions)
-        : Promise.resolve(E.left({ ...appended.left, code: appended.left.kind }));
-    const result = appended.right;
+    if (result !== undefined) {
+      if (options.snapshots !== undefined) lastEventId = liveStream?.(streamId)?.[result.nextExpectedVersion]?.eventId;
+    } else {
+      const [copies, batch] = toAppend(command, decided.right);
+      events = copies;
+      lastEventId = batch[batch.length - 1]?.eventId;
+      let appended: E.Either<AppendError, AppendResult>;
+      try {
+        appended = append(streamId, batch, seen === NO_STREAM_VERSION ? 'no-stream' : seen);
+      } catch (thrown) {
+        // Rejects with what was thrown, as an async function would.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        return Promise.reject(thrown);
+      }
+      if (E.isLeft(appended))
+        return appended.left.kind === 'wrong-expected-version'
+          ? // Another handler on this store wrote first: nothing was appended, the full path catches up and retries.
+            handleFully(streamId, command, handleOptions)
+          : Promise.resolve(E.left({ ...appended.left, code: appended.left.kind }));
+      result = appended.right;
+    }
     const handled: E.Either<HandlerError, Handled<E>> = E.right({
       streamId,
       events,
@@ -562,7 +710,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     });
     let pending: Promise<void> | undefined;
     try {
-      pending = settle(streamId, entry, commandId, events, batch[batch.length - 1]?.eventId, seen, result);
+      pending = settle(streamId, entry, commandId, events, lastEventId, seen, result);
     } catch (thrown) {
       // Rejects with what was thrown, as an async function would.
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors

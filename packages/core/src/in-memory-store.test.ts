@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { eventStoreContract } from '../../testing/src/index.js';
 import type { NewEvent } from './envelope.js';
 import * as E from 'fp-ts/lib/Either.js';
-import { appendNowOf, createInMemoryEventStore } from './in-memory-store.js';
+import { appendDecidedOf, appendNowOf, createInMemoryEventStore } from './in-memory-store.js';
+import type { Event } from './message.js';
 
 eventStoreContract('in-memory', () => Promise.resolve({ store: createInMemoryEventStore() }));
 
@@ -51,6 +52,35 @@ describe('in-memory store specifics', () => {
     }
   });
 
+  it('freezes a payload all the way down, the mutable parts of a frozen object the caller handed in included', async () => {
+    const store = createInMemoryEventStore();
+    const list = [1, 2];
+    const data = Object.freeze({ nested: { list } });
+    await store.append('s-1', [{ ...event('e1'), event: { type: 'Happened', data } }], 'no-stream');
+    expect(Object.isFrozen(data.nested)).toBe(true);
+    expect(Object.isFrozen(list)).toBe(true);
+    expect(() => list.push(3)).toThrow();
+  });
+
+  it('recognises a replay of any earlier batch by eventId, whatever order the ids came in (issue 18)', async () => {
+    const store = createInMemoryEventStore();
+    // Increasing ids (the command handler's) take the path without the index; "a..." and "0..." do not.
+    const first = await store.append('s-1', [event('m1'), event('m2')], 'no-stream');
+    await store.append('s-2', [event('z1')], 'no-stream');
+    expect(await store.append('s-1', [event('a1')], 1)).toMatchObject(E.right({ nextExpectedVersion: 2 }));
+    await store.append('s-3', [event('zz')], 'no-stream');
+    // the first batch again, after later ones: the same result, nothing appended
+    expect(await store.append('s-1', [event('m1'), event('m2')], 'no-stream')).toEqual(first);
+    expect(await store.append('s-1', [event('m2')], 'any')).toMatchObject(E.left({ kind: 'idempotency-conflict' }));
+    expect(await store.append('s-1', [event('0-new'), event('z1')], 'any')).toMatchObject(
+      E.left({ kind: 'idempotency-conflict', eventIds: ['z1'] }),
+    );
+    // an id below the greatest one that was never appended is appended
+    expect(await store.append('s-1', [event('b1')], 2)).toMatchObject(E.right({ nextExpectedVersion: 3 }));
+    expect(await store.append('s-1', [event('b1')], 2)).toMatchObject(E.right({ nextExpectedVersion: 3 }));
+    expect(await store.streamVersion('s-1')).toBe(3);
+  });
+
   it('checkpoints are counts of events seen; a foreign checkpoint is refused loudly', async () => {
     const store = createInMemoryEventStore();
     await store.append('s-1', [event('e1'), event('e2')], 'no-stream');
@@ -78,5 +108,65 @@ describe('in-memory store specifics', () => {
     await store.close();
     await expect(subscription.done).resolves.toBeUndefined();
     await expect(store.append('s-1', [event('e1')], 'any')).rejects.toThrow('closed');
+  });
+});
+
+describe('appendDecidedOf: the command handler append without a NewEvent per event (issue 18)', () => {
+  const metadata = { commandId: 'cmd-1', actor: { kind: 'system', id: 'test' }, at: '2026-11-24T10:00:00Z' } as const;
+  const decided = [{ type: 'Happened', data: { n: 1, list: ['a'] } }];
+
+  it('stores what append would store, frozen copies handed back; gives undefined where append must answer', async () => {
+    const store = createInMemoryEventStore({ clock: () => '2030-01-01T00:00:00.000Z' });
+    const appendDecided = appendDecidedOf(store)!;
+    let id = 0;
+    const ids = () => `e-${++id}`;
+    const copies: Event[] = [];
+    const result = appendDecided('s-1', decided, metadata, ids, () => 1, -1, copies);
+    expect(result).toEqual({ streamId: 's-1', firstVersion: 0, nextExpectedVersion: 0, lastPosition: '1' });
+    expect(copies).toEqual(decided);
+    expect(copies[0]).not.toBe(decided[0]);
+    expect(Object.isFrozen((copies[0]!.data as { list: string[] }).list)).toBe(true);
+    const other = createInMemoryEventStore({ clock: () => '2030-01-01T00:00:00.000Z' });
+    await other.append(
+      's-1',
+      [
+        {
+          event: decided[0]!,
+          eventId: 'e-1',
+          occurredAt: metadata.at,
+          actor: metadata.actor,
+          causationId: 'cmd-1',
+          correlationId: 'cmd-1',
+          schemaVersion: 1,
+        },
+      ],
+      'no-stream',
+    );
+    const read = async (s: typeof store) => {
+      const all = [];
+      for await (const envelope of s.read('s-1')) all.push(envelope);
+      return all;
+    };
+    expect(await read(store)).toEqual(await read(other));
+    // Each of these appends nothing and leaves the answer to append.
+    const none = (...args: Parameters<typeof appendDecided>) => expect(appendDecided(...args)).toBeUndefined();
+    none('s-1', decided, metadata, ids, () => 1, -1, []); // stale version
+    none(
+      's-1',
+      decided,
+      metadata,
+      () => 'e-0',
+      () => 1,
+      0,
+      [],
+    ); // an id not above the greatest: maybe a replay
+    none('s-1', [{ type: 'Happened', data: { n: Number.NaN } }], metadata, ids, () => 1, 0, []);
+    none('s-1', decided, { ...metadata, at: 'yesterday' }, ids, () => 1, 0, []);
+    none('s-1', decided, { ...metadata, actor: { kind: 'robot', id: 'x' } as never }, ids, () => 1, 0, []);
+    none('s-1', decided, metadata, ids, () => 0, 0, []);
+    none('s 1\u0000', decided, metadata, ids, () => 1, -1, []);
+    expect(await store.streamVersion('s-1')).toBe(0);
+    await store.close();
+    none('s-1', decided, metadata, ids, () => 1, 0, []);
   });
 });

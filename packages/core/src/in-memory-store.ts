@@ -1,6 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Checkpoint, Envelope, NewEvent } from './envelope.js';
+import type { Actor } from './actor.js';
 import { envelopeOf } from './envelope-of.js';
+import type { CommandMetadata, Event } from './message.js';
+import { NOT_STORABLE, startStorableBatch, storableCopy } from './storable-copy.js';
 import {
   matchesFilter,
   wrongExpectedVersion,
@@ -15,9 +18,14 @@ import {
 } from './event-store.js';
 import { deferred } from './deferred.js';
 import { matchesExpected, NO_STREAM_VERSION, type ExpectedRevision } from './expected-revision.js';
-import { deepFreeze, nowIso } from './runtime.js';
+import { deepFreeze, deepFreezeAll, nowIso } from './runtime.js';
 import {
   appendArgumentsProblem,
+  appendPayloadsFrozen,
+  isStorableActor,
+  isStorableId,
+  isStorableInstant,
+  isStorableSchemaVersion,
   functionOption,
   invalidAppend,
   invalidArgument,
@@ -33,13 +41,16 @@ import {
 
 /**
  * The embedded default store for tests and demos. Appends are O(batch): one
- * push onto the stream's array, one onto the global log, one map entry per
- * eventId; nothing is copied or rescanned. The global position is the 1-based
+ * push onto the stream's array and one onto the global log per event, one
+ * result per batch; nothing is copied or rescanned. The eventId index that
+ * makes appends idempotent is built only when an id that could be a replay
+ * arrives (one not above every id appended so far). The global position is the 1-based
  * index in the log, so a checkpoint is the count of events already seen.
  *
- * Stored payloads are deep-frozen in place: readers share them safely, and an
- * `evolve` that aliases a payload into state and later mutates it fails
- * loudly instead of corrupting the log.
+ * Stored envelopes are frozen all the way down (payloads in place): readers
+ * share them safely, an `evolve` that aliases a payload into state and later
+ * mutates it fails loudly instead of corrupting the log, and what decoded
+ * once decodes the same again (the command handler relies on it).
  *
  * Arguments pass the same checks as in every store (store-arguments.ts), so
  * what this store accepts, PostgreSQL accepts too.
@@ -58,10 +69,31 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
   const streams = new Map<string, Envelope[]>();
   const log: Envelope[] = [];
   // eventId -> the result of the batch it was appended in. The batch's other ids are in the
-  // stream at the result's versions: nothing more is kept per batch.
+  // stream at the result's versions: nothing more is kept per batch. Built lazily (`indexed`).
   const batchOf = new Map<string, AppendResult>();
+  // Every batch's result, in append order: what `batchOf` is built from.
+  const batches: AppendResult[] = [];
+  /** How many of `batches` are in `batchOf`. */
+  let indexed = 0;
+  /**
+   * The greatest eventId appended so far (string order). An id above it cannot
+   * be a replay, so a batch of such ids (the command handler's: uuid v7,
+   * increasing within the process) needs no index lookup, and the index is
+   * only built up to date when an id at or below it arrives.
+   */
+  let greatestId = '';
   const wakers = new Set<() => void>();
   let closed = false;
+
+  /** Bring `batchOf` up to date with every batch appended. */
+  const indexBatches = (): void => {
+    for (; indexed < batches.length; indexed++) {
+      const result = batches[indexed] as AppendResult;
+      const stream = streams.get(result.streamId) as Envelope[];
+      for (let version = result.firstVersion; version <= result.nextExpectedVersion; version++)
+        batchOf.set((stream[version] as Envelope).eventId, result);
+    }
+  };
 
   /** The batch `result` was appended with is exactly `events` (same stream, same ids, same order). */
   const sameBatch = (result: AppendResult, streamId: string, events: readonly NewEvent[]): boolean => {
@@ -74,6 +106,10 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
   };
 
   const replayOf = (streamId: string, events: readonly NewEvent[]): AppendError | AppendResult | undefined => {
+    let fresh = true;
+    for (const event of events) if (!(event.eventId > greatestId)) fresh = false;
+    if (fresh) return undefined;
+    indexBatches();
     let known: AppendResult | undefined;
     let anyKnown = false;
     let allSame = true;
@@ -117,10 +153,12 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
       streams.set(streamId, stream);
     }
     const recordedAt = clock();
+    // A frozen object the caller handed in may hold mutable ones: then the payloads are frozen all the way down.
+    const frozen = appendPayloadsFrozen();
     let lastPosition = '';
     for (const input of events) {
       lastPosition = String(log.length + 1);
-      const envelope = storedEnvelope(input, streamId, stream.length, lastPosition, recordedAt);
+      const envelope = storedEnvelope(input, streamId, stream.length, lastPosition, recordedAt, frozen);
       stream.push(envelope);
       log.push(envelope);
     }
@@ -130,10 +168,115 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
       nextExpectedVersion: stream.length - 1,
       lastPosition,
     };
-    for (const event of events) batchOf.set(event.eventId, result);
+    batches.push(result);
+    for (const event of events) if (event.eventId > greatestId) greatestId = event.eventId;
     // No iterator for the usual case: nobody subscribed.
     if (wakers.size > 0) for (const wake of wakers) wake();
     return E.right(result);
+  };
+
+  // What the decided path checked last: the same stream, instant, actor and event type recur command after command.
+  let checkedStream = '';
+  let checkedAt = '';
+  let checkedActor: Actor | undefined;
+  let checkedType = '';
+
+  /**
+   * `appendDecided` (see `appendDecidedOf`): the checks of `appendNow` on a
+   * batch the command handler decided, the envelopes built straight from
+   * them, and undefined (nothing appended) wherever `appendNow` must decide.
+   */
+  const appendDecided = (
+    streamId: string,
+    decided: readonly Event[],
+    metadata: CommandMetadata,
+    newEventId: () => string,
+    schemaVersionOf: (type: string) => number,
+    expected: number,
+    copies: Event[],
+  ): AppendResult | undefined => {
+    if (closed || decided.length === 0 || !(Number.isInteger(expected) && expected >= -1)) return undefined;
+    const stream = streams.get(streamId);
+    if ((stream === undefined ? NO_STREAM_VERSION : stream.length - 1) !== expected) return undefined;
+    if (streamId !== checkedStream) {
+      if (!isStorableId(streamId)) return undefined;
+      checkedStream = streamId;
+    }
+    const { commandId, actor, at } = metadata;
+    const correlationId = metadata.correlationId ?? commandId;
+    if (at !== checkedAt) {
+      if (!isStorableInstant(at)) return undefined;
+      checkedAt = at;
+    }
+    // Remembered only once frozen: its fields are strings, so a frozen actor cannot change.
+    if (actor !== checkedActor) {
+      if (!isStorableActor(actor)) return undefined;
+      checkedActor = deepFreeze(actor);
+    }
+    if (!isStorableId(commandId) || (correlationId !== commandId && !isStorableId(correlationId))) return undefined;
+    startStorableBatch();
+    const ids: string[] = new Array<string>(decided.length);
+    const versions: number[] = new Array<number>(decided.length);
+    let previous = greatestId;
+    for (let i = 0; i < decided.length; i++) {
+      const given = decided[i] as Event;
+      if (typeof given !== 'object' || given === null || Object.getPrototypeOf(given) !== Object.prototype)
+        return undefined;
+      for (const key in given) if (key !== 'type' && key !== 'data') return undefined;
+      const type = given.type;
+      if (type !== checkedType) {
+        if (!isStorableId(type)) return undefined;
+        checkedType = type;
+      }
+      const schemaVersion = schemaVersionOf(type);
+      if (!isStorableSchemaVersion(schemaVersion)) return undefined;
+      const data = storableCopy(given.data);
+      if (data === NOT_STORABLE) return undefined;
+      // Each id above every one appended so far (and above the one before it): no replay, no duplicate.
+      const eventId = newEventId();
+      if (!(eventId > previous) || !isStorableId(eventId)) return undefined;
+      previous = eventId;
+      ids[i] = eventId;
+      versions[i] = schemaVersion;
+      copies[i] = Object.freeze({ type, data });
+    }
+    let target = stream;
+    if (target === undefined) {
+      target = [];
+      streams.set(streamId, target);
+    }
+    const recordedAt = clock();
+    let lastPosition = '';
+    for (let i = 0; i < decided.length; i++) {
+      lastPosition = String(log.length + 1);
+      const envelope = Object.freeze(
+        envelopeOf(
+          copies[i] as Event,
+          ids[i] as string,
+          streamId,
+          target.length,
+          lastPosition,
+          at,
+          recordedAt,
+          actor,
+          versions[i] as number,
+          commandId,
+          correlationId,
+        ),
+      );
+      target.push(envelope);
+      log.push(envelope);
+    }
+    const result: AppendResult = {
+      streamId,
+      firstVersion: target.length - decided.length,
+      nextExpectedVersion: target.length - 1,
+      lastPosition,
+    };
+    batches.push(result);
+    greatestId = previous;
+    if (wakers.size > 0) for (const wake of wakers) wake();
+    return result;
   };
 
   const append = (
@@ -275,6 +418,10 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     },
   };
   appendsNow.set(store, appendNow);
+  appendsDecided.set(store, appendDecided);
+  liveStreams.set(store, (streamId) =>
+    streamIdArgumentProblem(streamId) === undefined ? (streams.get(streamId) ?? NO_EVENTS) : undefined,
+  );
   return store;
 };
 
@@ -296,6 +443,54 @@ const appendsNow = new WeakMap<EventStore, AppendNow>();
  */
 export const appendNowOf = (store: EventStore): AppendNow | undefined => appendsNow.get(store);
 
+/** What the command handler hands `appendDecidedOf(store)`: see there. */
+export type AppendDecided = (
+  streamId: string,
+  decided: readonly Event[],
+  metadata: CommandMetadata,
+  newEventId: () => string,
+  schemaVersionOf: (type: string) => number,
+  expected: number,
+  copies: Event[],
+) => AppendResult | undefined;
+
+const appendsDecided = new WeakMap<EventStore, AppendDecided>();
+
+/**
+ * For an in-memory store: the append of one command's decided events
+ * without a `NewEvent` per event. It runs the checks `append` runs (the
+ * payload checked while it is copied, `storable-copy.ts`; a stream, instant,
+ * actor and type it checked just before are not checked again), writes
+ * `copies[i]`, the frozen copy it stores of `decided[i]`, and builds each
+ * envelope once: eventId from `newEventId`, `occurredAt` the command's `at`,
+ * causation the commandId, correlation the command's (else the commandId).
+ * `expected` is the stream version (-1: no stream).
+ *
+ * It gives undefined, having appended nothing, wherever `append` might answer
+ * anything but a plain success: a check it cannot pass, a version that is not
+ * the stream's, an id that is not above every id appended so far (it might be
+ * a replay), a closed store. The handler then appends the usual way, and that
+ * `append` answers. Undefined for any other store.
+ */
+export const appendDecidedOf = (store: EventStore): AppendDecided | undefined => appendsDecided.get(store);
+
+const NO_EVENTS: readonly Envelope[] = Object.freeze([]);
+
+/** In-memory stores, by the object `createInMemoryEventStore` returned: a stream's own array of envelopes. */
+const liveStreams = new WeakMap<EventStore, (streamId: string) => readonly Envelope[] | undefined>();
+
+/**
+ * For an in-memory store: a function giving a stream's own array of stored
+ * envelopes, to be read and never changed. It only grows (an append pushes,
+ * nothing is replaced), entry `i` is the event at version `i`, and every
+ * envelope in it is frozen all the way down, so an envelope decoded once
+ * decodes the same way again. A stream with no events gives an empty array; a
+ * streamId that `read` would refuse gives undefined (read it through `read`,
+ * which reports the problem). Undefined for any other store.
+ */
+export const liveStreamOf = (store: EventStore): ((streamId: string) => readonly Envelope[] | undefined) | undefined =>
+  liveStreams.get(store);
+
 /**
  * Reads of this store, by the iterable `read` returned: the events it would
  * yield, taken when asked. The command handler folds them in one loop
@@ -313,9 +508,10 @@ export const eventsReadNow = (events: AsyncIterable<Envelope>): readonly Envelop
 /**
  * The stored, frozen envelope of one checked NewEvent. Built as one literal
  * per shape (no spreads of temporary objects) and frozen field by field
- * rather than by a deep walk: its strings need none, and `deepFreeze` stops
- * at what is frozen already, so payloads the command handler froze (all of
- * them) cost one `isFrozen` each. A frozen `event` is kept as it is (the
+ * rather than by a deep walk: its strings need none, and the payload is
+ * walked only when the argument checks met an object in the batch that was
+ * not frozen yet (`payloadsFrozen` false); the command handler's payloads are
+ * frozen copies and cost nothing here. A frozen `event` is kept as it is (the
  * argument checks refused any key but type and data); any other is copied,
  * so the caller's object is never frozen under it.
  */
@@ -325,9 +521,10 @@ const storedEnvelope = (
   streamVersion: number,
   globalPosition: string,
   recordedAt: string,
+  payloadsFrozen: boolean,
 ): Envelope => {
   const given = input.event;
-  deepFreeze(given.data);
+  if (!payloadsFrozen) deepFreezeAll(given.data);
   const event =
     Object.isFrozen(given) && Object.getPrototypeOf(given) === Object.prototype
       ? given

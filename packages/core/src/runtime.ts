@@ -46,3 +46,16 @@ export const deepFreeze = <T>(value: T): T => {
   else for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
   return value;
 };
+
+/**
+ * Freeze plain data in place, all the way down, frozen objects included: a
+ * frozen object may hold a mutable one. For data known to be a tree (the
+ * store's checks refuse cycles and deep nesting before it is called).
+ */
+export const deepFreezeAll = <T>(value: T): T => {
+  if (typeof value !== 'object' || value === null) return value;
+  Object.freeze(value);
+  if (Array.isArray(value)) for (const item of value as unknown[]) deepFreezeAll(item);
+  else for (const key in value) deepFreezeAll((value as Record<string, unknown>)[key]);
+  return value;
+};

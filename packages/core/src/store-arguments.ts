@@ -217,6 +217,14 @@ const pathOf = (base: string, segments: readonly Segment[]): string => {
 // so one module-level counter serves every call.
 let budget = 0;
 const NODE_COST = 8;
+
+// Whether every object and array the current append's walks met was frozen already. Read by the
+// in-memory store right after the check (the walk is synchronous): a frozen object may still hold a
+// mutable one only where this is false, and then the store freezes the payload all the way down.
+let allFrozen = true;
+
+/** After `appendArgumentsProblem` accepted a batch: were all objects in its payloads frozen already? */
+export const appendPayloadsFrozen = (): boolean => allFrozen;
 const TOO_LARGE: Fault = { rule: 'too-long', detail: '', segments: [] };
 
 const nonPlain = (value: object): string => {
@@ -244,6 +252,7 @@ const walk = (value: unknown, depth: number): Fault | undefined => {
       if (depth >= STORE_LIMITS.depth) return fault('too-deep', `is nested deeper than ${STORE_LIMITS.depth} levels`);
       budget -= NODE_COST;
       if (budget < 0) return TOO_LARGE;
+      if (allFrozen && !Object.isFrozen(value)) allFrozen = false;
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
           const item: unknown = value[i];
@@ -413,6 +422,25 @@ const checkpointProblem = (after: unknown, rule: CheckpointRule): ArgumentProble
   const reason = after.length > 200 ? `${describeValue(after)} is longer than any checkpoint` : rule(after);
   return reason === undefined ? undefined : argumentProblem('after', 'checkpoint', reason);
 };
+
+// ---------------------------------------------------------------- fast-path predicates
+
+/*
+ * For a store's fast path: each is true only where the full check finds no
+ * problem, so a path that takes only what they accept accepts nothing the
+ * checks refuse. Where one is false, run the full check: it names the problem.
+ */
+
+/** `idProblem` finds nothing (streamId, eventId, type, causationId, correlationId). */
+export const isStorableId = (value: unknown): boolean => idFlaw(value) === undefined;
+/** A key or string of event data JSON and PostgreSQL keep (no NUL, no lone surrogate). */
+export const isStorableText = (text: string): boolean => textFault(text) === undefined;
+/** An `occurredAt` the append check accepts. */
+export const isStorableInstant = (value: unknown): boolean => typeof value === 'string' && isIsoInstant(value);
+/** An `actor` the append check accepts. */
+export const isStorableActor = (value: unknown): boolean => actorFlaw(value) === undefined;
+/** A `schemaVersion` the append check accepts (absent included). */
+export const isStorableSchemaVersion = (value: unknown): boolean => schemaVersionFlaw(value) === undefined;
 
 // ---------------------------------------------------------------- the methods
 
@@ -600,6 +628,7 @@ const appendProblem = (streamId: unknown, events: unknown, expected: unknown): A
     return argumentProblem('events', 'type', `must be an array of events, got ${describeValue(events)}`);
   if (events.length === 0) return argumentProblem('events', 'blank', 'is empty: nothing to append');
   budget = STORE_LIMITS.dataChars;
+  allFrozen = true;
   // Most batches hold one event: only larger ones need the duplicate check's set.
   const ids = events.length > 1 ? new Set<unknown>() : undefined;
   for (let i = 0; i < events.length; i++) {

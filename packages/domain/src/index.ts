@@ -45,3 +45,11 @@ export * from './order/projections/order-summary.js';
 export * from './order/projections/loyalty-ledger.js';
 export * from './order/loyalty.js';
 export * as orderExamples from './order/examples.js';
+// Issue 17: store credit (a customer's credit account, refund destination and tender).
+export * from './credit/values.js';
+export * from './credit/events.js';
+export * from './credit/commands.js';
+export * from './credit/state.js';
+export { creditDecider, drawsFor } from './credit/decide.js';
+export * from './credit/tender.js';
+export * from './credit/refund.js';

@@ -15,4 +15,5 @@ export * from './telemetry.js';
 export * from './queries.js';
 export * from './shop.js';
 export * from './order-changes.js';
+export * from './store-credit.js';
 export * from './partitioned/index.js';

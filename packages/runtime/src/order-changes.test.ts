@@ -129,8 +129,8 @@ describe('issue 17: order changes on the runtime', () => {
     ]);
 
     const steps = drained.notifications
-      .map((n) => n.notification as unknown as OrderChangeNotification)
-      .filter((n) => n.kind === 'order-change')
+      .map((n) => n.notification)
+      .filter((n): n is OrderChangeNotification => n.kind === 'order-change')
       .map((n) => `${n.audience}:${n.step}`);
     expect(steps).toEqual([
       'admin:requested',

@@ -6,13 +6,7 @@ import {
   type Envelope,
   type EventStore,
 } from '@ordersource/core';
-import {
-  decodeOrderEnvelope,
-  orderDecider,
-  orderStreamId,
-  type OrderCommand,
-  type OrderEvent,
-} from '@ordersource/domain';
+import { decodeOrderEnvelope, orderDecider, orderStreamId, type OrderEvent } from '@ordersource/domain';
 import {
   applicationOf,
   basisOf,
@@ -27,7 +21,6 @@ import {
   type InventoryPort,
   type OrderChangeCommand,
   type OrderChangeEvent,
-  type OrderChangeNotification,
   type OrderChangeState,
 } from '@ordersource/domain/changes';
 import * as E from 'fp-ts/lib/Either.js';
@@ -39,9 +32,14 @@ import { defineStreamKind, type StreamKind } from './streams.js';
  * one more stream kind, and the reactor that applies a change once it is
  * ready (an edit or claim confirmed, a return or exchange received) through
  * the order's own commands, sends the notification intents of each step, and
- * hands restocks to the shop's inventory port.
+ * hands restocks to the shop's inventory port. A change refunded to store
+ * credit issues it on the customer's credit account (`creditStreamKind`).
  *
- *   createShop({ store, streams: [orderChangeStreamKind()], reactors: withOrderChanges({ inventory }) })
+ *   createShop({
+ *     store,
+ *     streams: [orderChangeStreamKind(), creditStreamKind()],
+ *     reactors: withOrderChanges({ inventory }),
+ *   })
  */
 
 export const decodeOrderChangeEnvelope = createEnvelopeDecoder<OrderChangeEvent>(OrderChangeEventCodec);
@@ -80,9 +78,6 @@ export type OrderChangesOptions = Readonly<{
   inventory?: InventoryPort;
 }>;
 
-/** What the runtime runs: change and order commands, change notifications (typed apart from the shop's own). */
-type ChangeEffect = ShopEffect<OrderChangeCommand | OrderCommand, OrderChangeNotification>;
-
 export const orderChangesReactor = (options: OrderChangesOptions = {}): ShopReactor => {
   const settings = options.settings ?? defaultChangeSettings;
   const decider = orderChangeDeciderWith(settings);
@@ -104,7 +99,7 @@ export const orderChangesReactor = (options: OrderChangesOptions = {}): ShopReac
         decider,
         history.map((e) => e.event),
       );
-      const effects: ChangeEffect[] = changeNotificationsFor(event.event, raw.eventId, state, settings.reasons).map(
+      const effects: ShopEffect[] = changeNotificationsFor(event.event, raw.eventId, state, settings.reasons).map(
         ({ id, notification }) => ({ kind: 'notification', id, notification }),
       );
       if (
@@ -114,14 +109,26 @@ export const orderChangesReactor = (options: OrderChangesOptions = {}): ShopReac
         const order = await readAll<OrderEvent>(store, orderStreamId(state.basis.orderId), decodeOrderEnvelope);
         const application = applicationOf(state, order, raw.eventId, raw.occurredAt);
         if (application !== undefined) {
-          for (const { streamId, command } of application.orderCommands)
-            effects.push({ kind: 'command', streamId, command });
+          // A step the order refuses as it is sent ends the application: recorded failed, naming
+          // the steps taken before it; the credit and `RecordChangeApplied` are never sent then.
+          const taken: string[] = [];
+          for (const { streamId, command } of application.orderCommands) {
+            const before = [...taken];
+            effects.push({
+              kind: 'command',
+              streamId,
+              command,
+              orElse: (refusal) => [{ kind: 'command', ...application.refused(refusal, command.type, before) }],
+            });
+            taken.push(command.metadata.commandId);
+          }
           if (application.restock !== undefined && options.inventory !== undefined)
             await options.inventory(application.restock);
+          if (application.credit !== undefined) effects.push({ kind: 'command', ...application.credit });
           effects.push({ kind: 'command', ...application.changeCommand });
         }
       }
-      return effects as unknown as readonly ShopEffect[];
+      return effects;
     },
   };
 };

@@ -23,6 +23,7 @@ import {
   type OrderNotification,
   type ShopSettings,
 } from '@ordersource/domain';
+import type { OrderChangeNotification } from '@ordersource/domain/changes';
 import { guestCustomerReactor } from '@ordersource/domain/customers';
 import { lockOnClosingReceipt, receiptsCommandsFor, type TranslateOptions } from '@ordersource/domain/receipts';
 import { renewalPaymentsReactor, type RenewalOrderOptions } from '@ordersource/domain/subscriptions';
@@ -41,11 +42,25 @@ export * from './subscription-billing.js';
  * receipts reactor reads the order's history up to the event); it never writes.
  */
 
-/** What the shop's reactors notify about: typed, never `unknown`. */
-export type ShopNotification = OrderNotification | NewOrderNotification;
+/** What the shop's reactors notify about: typed, never `unknown` (issue 17: the order-change steps too). */
+export type ShopNotification = OrderNotification | NewOrderNotification | OrderChangeNotification;
+
+/** A business refusal of a reactor's command, as `orElse` receives it. */
+export type EffectRefusal = Readonly<{ code: string; message: string }>;
 
 export type ShopEffect<C extends Command = ShopCommand, N = ShopNotification> =
-  | Readonly<{ kind: 'command'; streamId: string; command: C }>
+  | Readonly<{
+      kind: 'command';
+      streamId: string;
+      command: C;
+      /**
+       * When the command is refused (a domain answer): these effects run
+       * instead of the ones after it, which are dropped. Without it a refusal
+       * is reported and the next effects run. Issue 17: a change whose order
+       * command is refused is recorded failed, never applied.
+       */
+      orElse?: (refusal: EffectRefusal) => readonly ShopEffect<C, N>[];
+    }>
   | Readonly<{ kind: 'notification'; id: string; notification: N }>;
 
 export type ReactContext = Readonly<{

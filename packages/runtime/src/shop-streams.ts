@@ -1,9 +1,11 @@
 import { createEnvelopeDecoder } from '@ordersource/core';
+import type { OrderChangeCommand } from '@ordersource/domain/changes';
 import {
   decodeOrderCommand,
   decodeOrderEnvelope,
   orderDeciderFor,
   type CloseOn,
+  type CreditCommand,
   type OrderCommand,
   type OrderEvent,
   type OrderState,
@@ -46,7 +48,15 @@ import { defineStreamKind, type StreamKind } from './streams.js';
 
 /** The shop's stream kinds, by category: what `createShop` runs. */
 
-export type ShopCommand = OrderCommand | ReceiptsCommand | SubscriptionCommand | CustomerCommand | CompanyCommand;
+/** Issue 17: order changes and store credit are commands the shop's reactors send too. */
+export type ShopCommand =
+  | OrderCommand
+  | ReceiptsCommand
+  | SubscriptionCommand
+  | CustomerCommand
+  | CompanyCommand
+  | OrderChangeCommand
+  | CreditCommand;
 export type ShopEvent = OrderEvent | ReceiptsEvent | SubscriptionEvent | CustomerEvent | CompanyEvent;
 
 export type ShopStreamKinds = Readonly<{

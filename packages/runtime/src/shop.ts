@@ -384,8 +384,8 @@ export const createShop = (options: ShopOptions): Shop => {
         if (E.isLeft(decoded)) throw new Error(decoded.left.message);
         envelope = decoded.right;
       }
-      const effects = await reactor.react(envelope, { store, raw });
-      for (const effect of effects) {
+      const queue = [...(await reactor.react(envelope, { store, raw }))];
+      for (let effect = queue.shift(); effect !== undefined; effect = queue.shift()) {
         if (effect.kind === 'notification') {
           await deliver(reactor, effect, raw);
           continue;
@@ -406,6 +406,8 @@ export const createShop = (options: ShopOptions): Shop => {
         if (error.kind === 'domain') {
           if (!(reactor.accepts ?? []).includes(error.code))
             report({ kind: 'refused', ...base, error: { code: error.code, message: error.message } });
+          // The reactor said what a refusal means: that instead of the rest (a redelivery refuses alike).
+          if (effect.orElse !== undefined) queue.splice(0, queue.length, ...effect.orElse(error));
           continue;
         }
         // Not a business answer (a store refusal, a command the policy built wrong, conflicts without end): try again.

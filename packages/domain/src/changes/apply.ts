@@ -6,12 +6,16 @@ import type { OrderChangeCommand } from './commands.js';
 import { orderChangeStreamId } from './events.js';
 import { applyIdPrefix, planChange, type PlannedCommand, type RestockLine } from './plan.js';
 import { readyToApply, type OrderChangeState } from './state.js';
+import type { CreditCommand } from '../credit/commands.js';
+import { issueCreditFor } from '../credit/refund.js';
 
 /**
  * Issue 17: what the change reactor does when a change becomes ready to apply
  * (an edit or claim confirmed, a return or exchange received): the order
- * commands of `planChange`, then `RecordChangeApplied` on the change stream,
- * or only `RecordChangeFailed` when the order refuses (nothing reaches it).
+ * commands of `planChange`, the store credit it gives (if any), then
+ * `RecordChangeApplied` on the change stream; only `RecordChangeFailed` when
+ * the order refuses the plan (nothing reaches it), or `refused(...)` when it
+ * refuses a command as it is sent: a refused step is never recorded applied.
  * Pure; the runtime binding reads the streams and runs the effects.
  */
 
@@ -20,9 +24,23 @@ export type InventoryPort = (
   request: Readonly<{ restockId: string; orderId: string; changeId: string; lines: readonly RestockLine[] }>,
 ) => void | Promise<void>;
 
+type ChangeCommandFor = Readonly<{ streamId: string; command: OrderChangeCommand }>;
+
 export type ChangeApplication = Readonly<{
   orderCommands: readonly PlannedCommand[];
-  changeCommand: Readonly<{ streamId: string; command: OrderChangeCommand }>;
+  /** Issue 17: store credit the change gives the customer (`refundTo: 'store-credit'`, or money paid with credit). */
+  credit?: Readonly<{ streamId: string; command: CreditCommand }>;
+  /**
+   * `RecordChangeApplied` when the plan holds, `RecordChangeFailed` when the
+   * order refused it. Send it only once every order command was taken.
+   */
+  changeCommand: ChangeCommandFor;
+  /**
+   * When the order refuses one of `orderCommands` as it is sent (it moved
+   * since the plan was made): the `RecordChangeFailed` to send instead of
+   * `changeCommand` (and of the credit), naming the commands taken before.
+   */
+  refused: (refusal: Readonly<{ code: string; message: string }>, commandType: string, taken: readonly string[]) => ChangeCommandFor;
   restock?: Readonly<{ restockId: string; orderId: string; changeId: string; lines: readonly RestockLine[] }>;
 }>;
 
@@ -63,24 +81,40 @@ export const applicationOf = (
     causationId: causeEventId,
   });
   const streamId = orderChangeStreamId(change.changeId);
+  const failed = (code: string, message: string, taken: readonly string[] = []): ChangeCommandFor => ({
+    streamId,
+    command: {
+      type: 'RecordChangeFailed',
+      data: { code, message, ...(taken.length === 0 ? {} : { appliedCommandIds: [...taken] }) },
+      metadata: metadata('failed'),
+    },
+  });
+  const refused: ChangeApplication['refused'] = (refusal, commandType, taken) =>
+    failed(refusal.code, `${commandType}: ${refusal.message}`, taken);
   if (E.isLeft(plan))
     return {
       orderCommands: [],
-      changeCommand: {
-        streamId,
-        command: {
-          type: 'RecordChangeFailed',
-          data: {
-            code: plan.left.code,
-            message: `${plan.left.commandType ?? 'order'}: ${plan.left.message}`,
-          },
-          metadata: metadata('failed'),
-        },
-      },
+      changeCommand: failed(plan.left.code, `${plan.left.commandType ?? 'order'}: ${plan.left.message}`),
+      refused,
     };
   const exchangeOrderId = plan.right.exchangeOrder?.orderId;
+  const credited = plan.right.credited;
+  const currency = change.basis.currency;
   return {
     orderCommands: plan.right.commands,
+    refused,
+    ...(credited === 0
+      ? {}
+      : {
+          credit: issueCreditFor(
+            change.basis.customer.id,
+            `change:${change.changeId}`,
+            { amount: credited, currency },
+            { kind: 'change', orderId: change.basis.orderId, changeId: change.changeId },
+            at,
+            derivedId('order-change-apply', causeEventId, 'credit'),
+          ),
+        }),
     changeCommand: {
       streamId,
       command: {
@@ -89,6 +123,7 @@ export const applicationOf = (
           basedOnVersion: before.length,
           commandIds: plan.right.commands.map((c) => c.command.metadata.commandId),
           ...(exchangeOrderId === undefined ? {} : { exchangeOrderId }),
+          ...(credited === 0 ? {} : { credited: { amount: credited, currency } }),
         },
         metadata: metadata('applied'),
       },

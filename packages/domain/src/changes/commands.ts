@@ -3,6 +3,7 @@ import * as t from 'io-ts';
 import {
   commandCodec,
   decodeByType,
+  MoneyCodec,
   NonEmptyString,
   NonNegativeInt,
   type Command,
@@ -17,6 +18,7 @@ import {
   ReceivedItemCodec,
   ReturnItemCodec,
 } from './values.js';
+import { RefundDestinationCodec } from '../credit/values.js';
 
 /** Issue 17: the commands of an order-change stream, decoded at the boundary with io-ts. */
 
@@ -40,6 +42,8 @@ export const ConfirmOrderChangeData = optional({
   staffNote: t.string,
   note: t.string,
   paymentLink: PaymentLinkCodec,
+  /** Issue 17: where the money of a return, claim or edit goes back: the original tender (default) or store credit. */
+  refundTo: RefundDestinationCodec,
 });
 export const DeclineOrderChangeData = t.strict({ reason: NonEmptyString });
 export const CancelOrderChangeData = t.strict({ reason: NonEmptyString });
@@ -47,9 +51,17 @@ export const ReceiveReturnData = t.strict({ items: t.array(ReceivedItemCodec) })
 /** Sent by the change reactor once the order commands of a confirmed change were handled. */
 export const RecordChangeAppliedData = t.intersection([
   t.strict({ basedOnVersion: NonNegativeInt, commandIds: t.array(NonEmptyString) }),
-  optional({ exchangeOrderId: NonEmptyString }),
+  optional({ exchangeOrderId: NonEmptyString, credited: MoneyCodec }),
 ]);
-export const RecordChangeFailedData = t.strict({ code: NonEmptyString, message: t.string });
+/**
+ * The order refused the plan, or one of its commands when they were sent
+ * (the order moved meanwhile): `appliedCommandIds` names those it had taken
+ * before the refusal, so the shop can see and put right a partial change.
+ */
+export const RecordChangeFailedData = t.intersection([
+  t.strict({ code: NonEmptyString, message: t.string }),
+  optional({ appliedCommandIds: t.array(NonEmptyString) }),
+]);
 
 export const OrderChangeCommandCodec = t.union(
   [

@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
-import { eventCodec, IsoInstant, NonEmptyString, NonNegativeInt, type Event } from '@ordersource/core';
+import { eventCodec, IsoInstant, MoneyCodec, NonEmptyString, NonNegativeInt, type Event } from '@ordersource/core';
+import { RefundDestinationCodec } from '../credit/values.js';
 import {
   ChangeBasisCodec,
   ChangeKindCodec,
@@ -32,7 +33,7 @@ export const OrderChangeItemStagedData = t.strict({ at: IsoInstant, item: Return
 export const OrderChangeRequestedData = withOptional({ at: IsoInstant }, { note: t.string }, 'Requested');
 export const OrderChangeConfirmedData = withOptional(
   { at: IsoInstant, notifyCustomer: t.boolean },
-  { staffNote: t.string, note: t.string, paymentLink: PaymentLinkCodec },
+  { staffNote: t.string, note: t.string, paymentLink: PaymentLinkCodec, refundTo: RefundDestinationCodec },
   'Confirmed',
 );
 export const OrderChangeDeclinedData = t.strict({ at: IsoInstant, reason: NonEmptyString }, 'Declined');
@@ -40,11 +41,12 @@ export const OrderChangeCanceledData = t.strict({ at: IsoInstant, reason: NonEmp
 export const ReturnReceivedData = t.strict({ at: IsoInstant, items: t.array(ReceivedItemCodec) }, 'ReturnReceived');
 export const OrderChangeAppliedData = withOptional(
   { at: IsoInstant, basedOnVersion: NonNegativeInt, commandIds: t.array(NonEmptyString) },
-  { exchangeOrderId: NonEmptyString },
+  { exchangeOrderId: NonEmptyString, credited: MoneyCodec },
   'Applied',
 );
-export const OrderChangeFailedData = t.strict(
+export const OrderChangeFailedData = withOptional(
   { at: IsoInstant, code: NonEmptyString, message: t.string },
+  { appliedCommandIds: t.array(NonEmptyString) },
   'OrderChangeFailedData',
 );
 

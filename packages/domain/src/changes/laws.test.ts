@@ -8,7 +8,8 @@ import { deliveredQty } from '../order/quantities.js';
 import { receiptsCommandsFor } from '../receipts/from-order-events.js';
 import { signedMoneyOf } from '../receipts/receipt.js';
 import { simulate } from '../receipts/simulate.js';
-import { applyIdPrefix } from './plan.js';
+import { creditBalance } from '../credit/state.js';
+import { applyIdPrefix, EXCHANGE_TRANSFER } from './plan.js';
 import { begin, changeCmd, orderCmd, placedOrder, pot, Shop, T } from './test-support/harness.js';
 import { orderAtVersion, orderVersionsOf } from './versions.js';
 
@@ -27,6 +28,8 @@ type Op = Readonly<{
   a: number;
   b: number;
   end: 'confirm' | 'decline' | 'cancel';
+  /** Issue 17: where the refund goes. */
+  to: 'original' | 'store-credit';
 }>;
 
 const opArb: fc.Arbitrary<Op> = fc.record({
@@ -34,6 +37,7 @@ const opArb: fc.Arbitrary<Op> = fc.record({
   a: fc.nat(1000),
   b: fc.nat(1000),
   end: fc.constantFrom('confirm', 'confirm', 'confirm', 'decline', 'cancel'),
+  to: fc.constantFrom('original', 'store-credit'),
 });
 
 const payAll = (shop: Shop, at: string) => {
@@ -113,7 +117,7 @@ const play = (shop: Shop, ops: readonly Op[]): { closed: string[]; applied: stri
       closed.push(id);
       return;
     }
-    shop.change(id, changeCmd('ConfirmOrderChange', {}, at));
+    shop.change(id, changeCmd('ConfirmOrderChange', o.to === 'store-credit' ? { refundTo: o.to } : {}, at));
     const change = shop.get(id);
     if (change.status === 'confirmed' && (change.kind === 'return' || change.kind === 'exchange'))
       shop.change(
@@ -136,7 +140,7 @@ const refundLinesOf = (shop: Shop, orderId: string) =>
 
 describe('issue 17 laws (ORD-9, PAY-5, REC-5, REC-7)', () => {
   it('money, receipts, returns and versions balance over random change histories (1,000 runs)', () => {
-    const reached = { applied: 0, closed: 0, exchanges: 0, returns: 0, edits: 0, claims: 0 };
+    const reached = { applied: 0, closed: 0, exchanges: 0, returns: 0, edits: 0, claims: 0, credited: 0 };
     fc.assert(
       fc.property(fc.array(opArb, { minLength: 1, maxLength: 10 }), fc.boolean(), (ops, deliverFirst) => {
         const shop = new Shop();
@@ -155,6 +159,8 @@ describe('issue 17 laws (ORD-9, PAY-5, REC-5, REC-7)', () => {
         }
         let kept = 0;
         let held = 0;
+        let external = 0;
+        let moved = 0;
         for (const streamId of shop.orders.keys()) {
           const orderId = streamId.slice('order-'.length);
           const state = shop.state(orderId);
@@ -168,6 +174,9 @@ describe('issue 17 laws (ORD-9, PAY-5, REC-5, REC-7)', () => {
           // Money: what is held is what she was charged for what she kept, to the minor unit.
           expect(netCaptured(state)).toBe(state.totals.total.amount - returnedValue);
           kept += state.totals.total.amount - returnedValue;
+          for (const e of history)
+            if (e.event.type === 'PaymentRefunded' && e.event.data.external) external += e.event.data.amount.amount;
+          for (const p of state.payments) if (p.method.code === EXCHANGE_TRANSFER.code) moved += p.captured;
           held += netCaptured(state);
           // Receipts balance the money (no refusal, income minus returns = captured minus refunded).
           const commands = receiptsCommandsFor(history);
@@ -200,6 +209,14 @@ describe('issue 17 laws (ORD-9, PAY-5, REC-5, REC-7)', () => {
           }
         }
         expect(held).toBe(kept);
+        // Issue 17, money with credit: what left the orders without a provider went to a
+        // replacement order or onto store credit, to the minor unit; the balance never negative.
+        const credit = shop.creditState();
+        const balance = creditBalance(credit, 'EUR');
+        expect(balance).toBeGreaterThanOrEqual(0);
+        expect(external).toBe(moved + balance);
+        expect(balance).toBe(applied.reduce((sum, id) => sum + (shop.get(id).applied?.credited?.amount ?? 0), 0));
+        if (balance > 0) reached.credited += 1;
         // Each applied change touched the order once: its commands ran, none twice.
         for (const id of applied) {
           const ids = shop.get(id).applied?.commandIds ?? [];
@@ -214,5 +231,6 @@ describe('issue 17 laws (ORD-9, PAY-5, REC-5, REC-7)', () => {
     expect(reached.exchanges).toBeGreaterThan(50);
     expect(reached.claims).toBeGreaterThan(50);
     expect(reached.closed).toBeGreaterThan(50);
+    expect(reached.credited).toBeGreaterThan(50);
   });
 });

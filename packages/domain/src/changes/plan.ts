@@ -9,6 +9,8 @@ import type { OrderLine, PaymentMethod } from '../order/values.js';
 import { orderChangeStreamId } from './events.js';
 import type { OrderChangeState } from './state.js';
 import { stagedOrder } from './staged.js';
+import { creditOwed } from '../credit/refund.js';
+import type { RefundDestination } from '../credit/values.js';
 
 /**
  * Issue 17: what a confirmed (or received) change does to the order stream,
@@ -41,9 +43,10 @@ export type ChangePlan = Readonly<{
   /** The order's state after the plan, and the replacement order's (exchange, claim replacement). */
   order: OrderState;
   exchangeOrder?: Readonly<{ orderId: string; state: OrderState }>;
-  /** Money: refunded to the customer for real, moved to the replacement order, asked for. */
+  /** Money: refunded to the customer for real, moved to the replacement order, put on her store credit, asked for. */
   refunded: number;
   transferred: number;
+  credited: number;
   /** The events the commands append, per order stream (for the preview's receipts). */
   produced: Readonly<Record<string, readonly OrderEvent[]>>;
   requested: number;
@@ -138,6 +141,9 @@ const money = (amount: number, currency: string): Money => ({ amount, currency }
 const reasonsOf = (change: OrderChangeState): string =>
   `${change.kind} ${change.changeId}: ${[...new Set(change.items.map((i) => i.reason))].join(', ')}`;
 
+/** Issue 17: where the change's refund goes (the shop says so when it confirms). */
+const destinationOf = (change: OrderChangeState): RefundDestination => change.confirmation?.refundTo ?? 'original';
+
 /** The composition edit, then the balance: open requests replaced by one for what is due, or the excess refunded. */
 const planEdit = (p: Planner, change: OrderChangeState, order: Stream): E.Either<PlanError, void> => {
   const note = { note: `order change ${change.changeId}` };
@@ -182,9 +188,11 @@ const planEdit = (p: Planner, change: OrderChangeState, order: Stream): E.Either
     if (E.isLeft(requested)) return requested;
   }
   if (amountDueBack(order.state) > 0) {
+    const toCredit = destinationOf(change) === 'store-credit';
     const refunded = p.send(order, 'RefundExcess', {
       refundId: `${change.changeId}-refund`,
-      reason: `order change ${change.changeId}`,
+      reason: `order change ${change.changeId}${toCredit ? '; to store credit' : ''}`,
+      ...(toCredit ? { external: true } : {}),
     });
     if (E.isLeft(refunded)) return refunded;
   }
@@ -282,7 +290,9 @@ export const planChange = (
   let exchange: Stream | undefined;
   let refunded = 0;
   let transferred = 0;
+  let credited = 0;
   let requested = 0;
+  const destination = destinationOf(change);
   const restock: RestockLine[] = [];
   const skuOf = (lineId: string) => basis.lines.find((l) => l.lineId === lineId)?.sku ?? lineId;
   if (change.kind === 'edit') {
@@ -318,19 +328,31 @@ export const planChange = (
     const newValue = newLines === undefined ? 0 : newLines.reduce((s, l) => s + l.unitPrice.amount * l.qty, 0);
     // A claim replacement costs the customer nothing: its price is exactly the claimed goods' value.
     const discount = change.kind === 'claim' ? newValue - value.right : 0;
-    // Move the value when the replacement takes all of it; else refund it (see docs: store credit would carry the rest).
-    const transfer = newLines !== undefined && value.right > 0 && value.right <= newValue - discount ? value.right : 0;
+    // Move the value when the replacement takes all of it; to store credit, move what the new
+    // items cost and credit the rest; else refund it all to the tender.
+    const toCredit = destination === 'store-credit';
+    const newTotal = newValue - discount;
+    const transfer =
+      newLines === undefined || value.right === 0
+        ? 0
+        : value.right <= newTotal
+          ? value.right
+          : toCredit
+            ? newTotal
+            : 0;
     if (value.right > 0) {
+      const moved = transfer > 0 ? `; value moved to order ${exchangeOrderIdOf(change)}` : '';
       const sent = p.send(stream, 'RefundPayment', {
         refundId: `${change.changeId}-refund`,
         lines,
-        reason:
-          transfer > 0 ? `${reasonsOf(change)}; value moved to order ${exchangeOrderIdOf(change)}` : reasonsOf(change),
-        ...(transfer > 0 ? { external: true } : {}),
+        reason: `${reasonsOf(change)}${moved}${toCredit ? '; to store credit' : ''}`,
+        ...(transfer > 0 || toCredit ? { external: true } : {}),
       });
       if (E.isLeft(sent)) return sent;
-      if (transfer > 0) transferred = transfer;
-      else refunded = value.right;
+      transferred = transfer;
+      // Money paid with store credit goes back to it whatever the destination (it has no other way back).
+      credited = toCredit ? value.right - transfer : transfer > 0 ? 0 : creditOwed(stream.state, sent.right, 'original');
+      refunded = value.right - transfer - credited;
     }
     if (newLines !== undefined) {
       const placed = placeReplacement(p, change, stream.state, newLines, discount, transfer);
@@ -345,13 +367,17 @@ export const planChange = (
     requested = stream.state.payments
       .filter((x) => x.paymentId === `${change.changeId}-balance`)
       .reduce((sum, x) => sum + x.requested, 0);
-  if (change.kind === 'edit') refunded = refundedBy(stream.events);
+  if (change.kind === 'edit') {
+    credited = creditOwed(stream.state, stream.events, destination);
+    refunded = refundedBy(stream.events) - credited;
+  }
   return E.right({
     commands: p.commands,
     order: stream.state,
     ...(exchange === undefined ? {} : { exchangeOrder: { orderId: exchangeOrderIdOf(change), state: exchange.state } }),
     refunded,
     transferred,
+    credited,
     requested,
     restock,
     produced: {

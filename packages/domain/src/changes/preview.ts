@@ -26,6 +26,8 @@ export type ChangePreview = Readonly<{
   refundOwed: number;
   /** Value of returned goods moved to the replacement order (exchange, claim replacement). */
   transferred: number;
+  /** Issue 17: what goes onto the customer's store credit. */
+  credited: number;
   commands: readonly PlannedCommand[];
   /** Receipts the change would issue, per order stream, in order. */
   receipts: readonly Receipt[];
@@ -110,6 +112,7 @@ export const previewChange = (
     balanceDue: plan.right.requested,
     refundOwed: plan.right.refunded,
     transferred: plan.right.transferred,
+    credited: plan.right.credited,
     commands: plan.right.commands,
     receipts,
   });

@@ -1,4 +1,6 @@
 import type { Draft } from 'immer';
+import type { Money } from '@ordersource/core';
+import type { RefundDestination } from '../credit/values.js';
 import type { OrderChangeEvent } from './events.js';
 import type {
   ChangeBasis,
@@ -37,11 +39,12 @@ export type OrderChangeState = {
     staffNote?: string;
     note?: string;
     paymentLink?: PaymentLink;
+    refundTo?: RefundDestination;
   };
   declined?: { at: string; reason: string };
   canceled?: { at: string; reason: string };
-  applied?: { at: string; basedOnVersion: number; commandIds: string[]; exchangeOrderId?: string };
-  failed?: { at: string; code: string; message: string };
+  applied?: { at: string; basedOnVersion: number; commandIds: string[]; exchangeOrderId?: string; credited?: Money };
+  failed?: { at: string; code: string; message: string; appliedCommandIds?: string[] };
   /** Every staging or status step, oldest first (the change's own record). */
   history: { at: string; event: OrderChangeEvent['type'] }[];
 };
@@ -80,13 +83,14 @@ export const evolveOrderChange = (draft: Draft<OrderChangeState>, event: OrderCh
       return;
     case 'OrderChangeConfirmed': {
       draft.status = 'confirmed';
-      const { at, notifyCustomer, staffNote, note, paymentLink } = event.data;
+      const { at, notifyCustomer, staffNote, note, paymentLink, refundTo } = event.data;
       draft.confirmation = {
         at,
         notifyCustomer,
         ...(staffNote === undefined ? {} : { staffNote }),
         ...(note === undefined ? {} : { note }),
         ...(paymentLink === undefined ? {} : { paymentLink: { ...paymentLink } }),
+        ...(refundTo === undefined ? {} : { refundTo }),
       };
       return;
     }
@@ -109,11 +113,17 @@ export const evolveOrderChange = (draft: Draft<OrderChangeState>, event: OrderCh
         basedOnVersion: event.data.basedOnVersion,
         commandIds: [...event.data.commandIds],
         ...(event.data.exchangeOrderId === undefined ? {} : { exchangeOrderId: event.data.exchangeOrderId }),
+        ...(event.data.credited === undefined ? {} : { credited: { ...event.data.credited } }),
       };
       return;
     case 'OrderChangeFailed':
       draft.status = 'failed';
-      draft.failed = { at: event.data.at, code: event.data.code, message: event.data.message };
+      draft.failed = {
+        at: event.data.at,
+        code: event.data.code,
+        message: event.data.message,
+        ...(event.data.appliedCommandIds === undefined ? {} : { appliedCommandIds: [...event.data.appliedCommandIds] }),
+      };
       return;
   }
 };

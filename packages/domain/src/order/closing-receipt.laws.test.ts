@@ -16,6 +16,7 @@ import type { OrderCommand } from './commands.js';
 import { decideOrder, orderDecider } from './decider.js';
 import { orderStreamId, type OrderEvent } from './events.js';
 import { actors, eur, sampleCheckout } from './examples.js';
+import { awaitsPayment } from './payment-status.js';
 import type { OrderState } from './state.js';
 import type { OrderLine } from './values.js';
 
@@ -113,6 +114,8 @@ type Run = {
   /** When every physical line was first shipped, and first delivered. */
   shippedAt?: number;
   deliveredAt?: number;
+  /** Payment requests and sales of the pay steps the order refused (must be none: the generator pays as a shop would). */
+  payRefused?: number;
   now: number;
 };
 
@@ -212,15 +215,23 @@ const play = (h: History): Run => {
         if (due > 0) {
           // PAY-1/PAY-3: the provider pays a payment the order asked for, in its exact amount; after an edit
           // changed the total, the shop asks for a new payment of what is due (the checkout's one is then stale).
+          // The open request is not adjusted by the edit (the payer may be paying it right now, docs/payments.md):
+          // voiding it is the shop's decision, and only then may a new request ask for the whole balance (issue 9.2).
           let awaited = order.payments.find((p) => p.status === 'pending' && p.requested === due);
           const first = order.payments[0];
           if (awaited === undefined && first !== undefined) {
+            for (const stale of order.payments.filter(awaitsPayment))
+              send('VoidPayment', { paymentId: stale.paymentId });
             const paymentId = `pay-${n}`;
-            send('RequestPayment', { paymentId, amount: eur(due), method: first.method, channel: first.channel });
+            if (!send('RequestPayment', { paymentId, amount: eur(due), method: first.method, channel: first.channel }))
+              run.payRefused = (run.payRefused ?? 0) + 1;
             awaited = order.payments.find((p) => p.paymentId === paymentId);
           }
-          if (awaited !== undefined)
-            send('RecordSale', { paymentId: awaited.paymentId, amount: eur(due) }, actors.provider);
+          if (
+            awaited !== undefined &&
+            !send('RecordSale', { paymentId: awaited.paymentId, amount: eur(due) }, actors.provider)
+          )
+            run.payRefused = (run.payRefused ?? 0) + 1;
         }
         // The auto-confirm policy (ORD-3) releases fulfillment.
         send('ConfirmOrder', {}, actors.system);
@@ -300,6 +311,7 @@ describe(`closing receipt timing law over ${RUNS} random triggers and histories 
     fc.assert(
       fc.property(historyArb, (h) => {
         const r = play(h);
+        expect(r.payRefused ?? 0).toBe(0);
         const closings = closingsOf(r.receipts);
         // The receipts stream never refuses what the order sent it (an edit it let through too late).
         expect(r.refused.filter((code) => code === 'order-locked')).toEqual([]);

@@ -363,8 +363,14 @@ export const RequireCustomerActionData = noted(
  */
 export const RequestCaptureData = noted(
   { paymentId: NonEmptyString },
-  { amount: PositiveMoneyCodec, ...providerProps },
+  { amount: PositiveMoneyCodec, ...providerProps, expiresAt: IsoInstant, final: t.boolean },
 );
+/**
+ * Issue 9: stop waiting for the provider's answer to the capture requested
+ * of a payment. `dueAt`: sent by the order's timer for the request's
+ * `expiresAt`; obsolete (nothing recorded) once the request was answered.
+ */
+export const ExpireCaptureRequestData = noted({ paymentId: NonEmptyString }, { dueAt: IsoInstant });
 /** PAY-1: the provider did not capture what was asked; the authorization stays. */
 export const FailCaptureData = noted({ paymentId: NonEmptyString }, providerProps);
 /**
@@ -374,8 +380,16 @@ export const FailCaptureData = noted({ paymentId: NonEmptyString }, providerProp
  */
 export const RequestRefundData = noted(
   { refundId: NonEmptyString, paymentId: NonEmptyString },
-  { amount: PositiveMoneyCodec, reason: t.string, ...providerProps, lines: t.array(RefundLineCodec) },
+  {
+    amount: PositiveMoneyCodec,
+    reason: t.string,
+    ...providerProps,
+    lines: t.array(RefundLineCodec),
+    expiresAt: IsoInstant,
+  },
 );
+/** Issue 9: stop waiting for the provider's answer to a refund request (`dueAt`: as for a capture request). */
+export const ExpireRefundRequestData = noted({ refundId: NonEmptyString }, { dueAt: IsoInstant });
 /**
  * PAY-5: the provider refunded. For a requested refund `amount` defaults to
  * the amount pending; for a refund the shop never asked for, `paymentId` and
@@ -551,9 +565,11 @@ export const RefundExcessCommand = commandCodec('RefundExcess', RefundExcessData
 export const RequireCustomerActionCommand = commandCodec('RequireCustomerAction', RequireCustomerActionData);
 export const RequestCaptureCommand = commandCodec('RequestCapture', RequestCaptureData);
 export const FailCaptureCommand = commandCodec('FailCapture', FailCaptureData);
+export const ExpireCaptureRequestCommand = commandCodec('ExpireCaptureRequest', ExpireCaptureRequestData);
 export const RequestRefundCommand = commandCodec('RequestRefund', RequestRefundData);
 export const ConfirmRefundCommand = commandCodec('ConfirmRefund', ConfirmRefundData);
 export const FailRefundCommand = commandCodec('FailRefund', FailRefundData);
+export const ExpireRefundRequestCommand = commandCodec('ExpireRefundRequest', ExpireRefundRequestData);
 export const ReverseRefundCommand = commandCodec('ReverseRefund', ReverseRefundData);
 export const OpenDisputeCommand = commandCodec('OpenDispute', OpenDisputeData);
 export const CloseDisputeCommand = commandCodec('CloseDispute', CloseDisputeData);
@@ -600,9 +616,11 @@ export const OrderCommandCodec = t.union(
     RequireCustomerActionCommand,
     RequestCaptureCommand,
     FailCaptureCommand,
+    ExpireCaptureRequestCommand,
     RequestRefundCommand,
     ConfirmRefundCommand,
     FailRefundCommand,
+    ExpireRefundRequestCommand,
     ReverseRefundCommand,
     OpenDisputeCommand,
     CloseDisputeCommand,
@@ -652,9 +670,11 @@ export type RefundExcess = Command<'RefundExcess', Data<typeof RefundExcessData>
 export type RequireCustomerAction = Command<'RequireCustomerAction', Data<typeof RequireCustomerActionData>>;
 export type RequestCapture = Command<'RequestCapture', Data<typeof RequestCaptureData>>;
 export type FailCapture = Command<'FailCapture', Data<typeof FailCaptureData>>;
+export type ExpireCaptureRequest = Command<'ExpireCaptureRequest', Data<typeof ExpireCaptureRequestData>>;
 export type RequestRefund = Command<'RequestRefund', Data<typeof RequestRefundData>>;
 export type ConfirmRefund = Command<'ConfirmRefund', Data<typeof ConfirmRefundData>>;
 export type FailRefund = Command<'FailRefund', Data<typeof FailRefundData>>;
+export type ExpireRefundRequest = Command<'ExpireRefundRequest', Data<typeof ExpireRefundRequestData>>;
 export type ReverseRefund = Command<'ReverseRefund', Data<typeof ReverseRefundData>>;
 export type OpenDispute = Command<'OpenDispute', Data<typeof OpenDisputeData>>;
 export type CloseDispute = Command<'CloseDispute', Data<typeof CloseDisputeData>>;
@@ -700,9 +720,11 @@ export type OrderCommand =
   | RequireCustomerAction
   | RequestCapture
   | FailCapture
+  | ExpireCaptureRequest
   | RequestRefund
   | ConfirmRefund
   | FailRefund
+  | ExpireRefundRequest
   | ReverseRefund
   | OpenDispute
   | CloseDispute

@@ -186,10 +186,17 @@ describe('delivery triggers (FUL-4)', () => {
     ]);
     expect(history.events.at(-1)?.type).toBe('OrderFulfilled');
     expect(history.state.payments[0]?.status).toBe('authorized');
-    const captured = run([command('CaptureOnDelivery', {}, T3, actors.system)], history.events);
-    expect(captured.state.payments[0]).toMatchObject({ status: 'captured', captured: 6000 });
-    const again = orderDecider.decide(command('CaptureOnDelivery', {}, T3, actors.system), captured.state);
+    // Issue 9: the capture is asked of the provider; the money counts when it reports the capture.
+    const asked = run([command('CaptureOnDelivery', {}, T3, actors.system)], history.events);
+    expect(types(asked.events.slice(history.events.length))).toEqual(['CaptureRequested']);
+    expect(asked.state.payments[0]).toMatchObject({ status: 'authorized', captured: 0, capturePending: 6000 });
+    const again = orderDecider.decide(command('CaptureOnDelivery', {}, T3, actors.system), asked.state);
     expect(again).toEqual(E.right([]));
+    const captured = run(
+      [command('CapturePayment', { paymentId: 'pay-1', amount: eur(6000) }, T3, actors.provider)],
+      asked.events,
+    );
+    expect(captured.state.payments[0]).toMatchObject({ status: 'captured', captured: 6000, capturePending: 0 });
   });
 
   it('FUL-4: a service order is fulfilled by marking it delivered', () => {

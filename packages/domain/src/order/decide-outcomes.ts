@@ -10,10 +10,10 @@ import type {
   ReverseRefund,
 } from './commands.js';
 import { find, money, provider, unknownPayment, wrongCurrency } from './decide-payment.js';
-import { priceReturn } from './decide-refund.js';
 import { fail, ok, type Ctx, type Decision } from './decision.js';
 import * as E from 'fp-ts/lib/Either.js';
-import { awaitsPayment, capturable, capturePendingOf, refundableOf } from './payment-status.js';
+import { awaitsPayment, capturable, capturePendingOf, netCapturedOf, refundableOf } from './payment-status.js';
+import { beyondHeld, priceReturn } from './decide-refund.js';
 import { onBooks, refundById } from './refunds.js';
 import type { OrderState } from './state.js';
 import { changeNoteOf } from './values.js';
@@ -70,6 +70,8 @@ export const requestCapture = (state: OrderState, ctx: Ctx, data: RequestCapture
       paymentId: payment.paymentId,
       amount: money(state, amount),
       ...provider(data),
+      ...(data.expiresAt === undefined ? {} : { expiresAt: data.expiresAt }),
+      ...(data.final === true ? { final: true } : {}),
       ...changeNoteOf(data),
     },
   });
@@ -137,6 +139,7 @@ export const requestRefund = (state: OrderState, ctx: Ctx, data: RequestRefund['
       ...(data.reason === undefined ? {} : { reason: data.reason }),
       ...provider(data),
       ...(lines === undefined ? {} : { lines }),
+      ...(data.expiresAt === undefined ? {} : { expiresAt: data.expiresAt }),
       ...changeNoteOf(data),
     },
   });
@@ -146,8 +149,10 @@ export const requestRefund = (state: OrderState, ctx: Ctx, data: RequestRefund['
  * PAY-5: the provider refunded. A requested refund is settled (for its
  * pending amount, or the `amount` reported); a refund the shop never asked
  * for is recorded as well (`request: 'unknown'`). A success reported again is
- * a no-op. The one thing refused is impossible: giving back more than the
- * payment took.
+ * a no-op. Nothing here is refused for its size: the money went back. A
+ * refund beyond what the payment holds net (its capture not reported yet, a
+ * chargeback on top) is recorded with `exceeds`, and the order is
+ * over-refunded until a later fact puts it right (issue 9).
  */
 export const confirmRefund = (state: OrderState, ctx: Ctx, data: ConfirmRefund['data']): Decision => {
   const refund = refundById(state, data.refundId);
@@ -163,17 +168,14 @@ export const confirmRefund = (state: OrderState, ctx: Ctx, data: ConfirmRefund['
     const currency = wrongCurrency(state, data.amount.currency);
     if (currency !== undefined) return currency;
   }
-  // What the provider could give back: what it took and did not give back yet (a refund made meanwhile may have shrunk it).
-  const limit = payment.captured - payment.refunded;
+  // Without an amount: what was asked (pending, or asked before a failure), capped at what the payment still
+  // holds net (a dashboard refund reported meanwhile was that money); with nothing left, what was asked, flagged.
   const asked = known ? (refund.pending > 0 ? refund.pending : refund.requested) : undefined;
-  const amount = data.amount?.amount ?? (asked === undefined ? undefined : Math.min(asked, limit));
+  const room = netCapturedOf(payment);
+  const amount = data.amount?.amount ?? (asked === undefined ? undefined : room > 0 ? Math.min(asked, room) : asked);
   if (amount === undefined)
     return fail('refund-unknown', `refund ${data.refundId} was never requested: name its paymentId and amount`);
-  if (amount > limit || amount <= 0)
-    return fail('refund-exceeds-captured', `payment ${payment.paymentId} took ${limit} that is not refunded yet`, {
-      amount,
-      refundable: limit,
-    });
+  const exceeds = beyondHeld(payment, amount);
   return ok({
     type: 'PaymentRefunded',
     data: {
@@ -183,6 +185,7 @@ export const confirmRefund = (state: OrderState, ctx: Ctx, data: ConfirmRefund['
       amount: money(state, amount),
       external: false,
       request: known ? 'settled' : 'unknown',
+      ...(exceeds > 0 ? { exceeds: money(state, exceeds) } : {}),
       ...provider(data),
       ...(known && refund.lines !== undefined ? { lines: refund.lines.map((line) => ({ ...line })) } : {}),
       ...changeNoteOf(data),
@@ -239,13 +242,20 @@ export const reverseRefund = (state: OrderState, ctx: Ctx, data: ReverseRefund['
   });
 };
 
-/** PAY-1: a chargeback withdrew funds of a payment. The same dispute reported again is a no-op. */
+/**
+ * PAY-1: a chargeback withdrew funds of a payment. The same dispute reported
+ * again is a no-op. The bank's amount is recorded as it is (it is what left
+ * the shop's account); the part beyond what the shop held of the payment is
+ * named in `exceeds` (a chargeback on top of a refund: if lost, the customer
+ * has the money twice and the order is over-refunded).
+ */
 export const openDispute = (state: OrderState, ctx: Ctx, data: OpenDispute['data']): Decision => {
   const payment = find(state, data.paymentId);
   if (payment === undefined) return unknownPayment(data.paymentId);
   const currency = wrongCurrency(state, data.amount.currency);
   if (currency !== undefined) return currency;
   if (state.disputes?.some((d) => d.disputeId === data.disputeId) === true) return ok();
+  const exceeds = beyondHeld(payment, data.amount.amount);
   return ok({
     type: 'DisputeOpened',
     data: {
@@ -253,6 +263,7 @@ export const openDispute = (state: OrderState, ctx: Ctx, data: OpenDispute['data
       disputeId: data.disputeId,
       paymentId: payment.paymentId,
       amount: data.amount,
+      ...(exceeds > 0 ? { exceeds: money(state, exceeds) } : {}),
       ...(data.reason === undefined ? {} : { reason: data.reason }),
       ...provider(data),
       ...changeNoteOf(data),
@@ -287,6 +298,9 @@ export const closeDispute = (state: OrderState, ctx: Ctx, data: CloseDispute['da
       outcome: data.outcome,
       amount: money(state, amount),
       ...(dispute === undefined ? { flag: 'unknown-request' as const } : {}),
+      ...(dispute === undefined && data.outcome === 'lost' && beyondHeld(payment, amount) > 0
+        ? { exceeds: money(state, beyondHeld(payment, amount)) }
+        : {}),
       ...provider(data),
       ...changeNoteOf(data),
     },

@@ -13,7 +13,15 @@ import type {
 } from './commands.js';
 import { fail, isAtOrAfter, ok, type Ctx, type Decision } from './decision.js';
 import type { InvoiceLine, OrderEvent } from './events.js';
-import { awaitsPayment, balanceDue, capturable, expiryOf, requestable } from './payment-status.js';
+import {
+  awaitsPayment,
+  balanceDue,
+  capturable,
+  capturePendingOf,
+  expiryOf,
+  requestable,
+  totalCapturePending,
+} from './payment-status.js';
 import { deliveredQty, invoicedQty } from './quantities.js';
 import type { OrderState, PaymentState } from './state.js';
 import { changeNoteOf, type ChangeNote } from './values.js';
@@ -213,7 +221,8 @@ export const capturePayment = (state: OrderState, ctx: Ctx, data: CapturePayment
       capturable: open,
     });
   if (amount === 0) return fail('nothing-to-capture', 'nothing is owed on this order any more');
-  const final = data.final ?? (data.amount === undefined || amount === open);
+  // A capture requested as final (capture on delivery) ends the authorization when the provider reports it (issue 9).
+  const final = data.final ?? (data.amount === undefined || amount === open || payment.captureFinal === true);
   return ok({
     type: 'PaymentCaptured',
     data: {
@@ -229,30 +238,32 @@ export const capturePayment = (state: OrderState, ctx: Ctx, data: CapturePayment
   });
 };
 
-/** PAY-1/FUL-4: after delivery, capture what methods configured "capture after delivery" still hold. */
+/**
+ * PAY-1/FUL-4: after delivery, ask the provider to capture what methods
+ * configured "capture after delivery" still hold, up to what is owed (issue
+ * 9: a capture is a request; the money counts when the provider reports it,
+ * `CapturePayment`, and the request is final, so that report releases the
+ * rest). An authorization nothing is owed on any more is voided. What is
+ * already asked and not answered is not asked again.
+ */
 export const captureOnDelivery = (state: OrderState, ctx: Ctx, _data: CaptureOnDelivery['data']): Decision => {
   const events: OrderEvent[] = [];
-  let due = balanceDue(state);
+  let due = balanceDue(state) - totalCapturePending(state);
   for (const payment of state.payments) {
-    const open = capturable(payment);
-    if (payment.method.capture !== 'after_delivery' || open === 0) continue;
-    const amount = Math.min(open, due);
+    const open = capturable(payment) - capturePendingOf(payment);
+    if (payment.method.capture !== 'after_delivery' || open <= 0) continue;
+    const amount = Math.max(0, Math.min(open, due));
     due -= amount;
-    events.push(
-      amount === 0
-        ? { type: 'PaymentVoided', data: { at: ctx.at, paymentId: payment.paymentId, released: money(state, open) } }
-        : {
-            type: 'PaymentCaptured',
-            data: {
-              at: ctx.at,
-              paymentId: payment.paymentId,
-              amount: money(state, amount),
-              mode: 'capture',
-              final: true,
-              released: money(state, open - amount),
-            },
-          },
-    );
+    if (amount > 0)
+      events.push({
+        type: 'CaptureRequested',
+        data: { at: ctx.at, paymentId: payment.paymentId, amount: money(state, amount), final: true },
+      });
+    else if (capturePendingOf(payment) === 0)
+      events.push({
+        type: 'PaymentVoided',
+        data: { at: ctx.at, paymentId: payment.paymentId, released: money(state, open) },
+      });
   }
   return ok(...events);
 };

@@ -6,7 +6,7 @@ import type { OrderEvent, RefundLine } from './events.js';
 import { isDearUnit, isMarked, lineCodesOf } from './marking.js';
 import { netTotals, returnedUnits, unitSplit, type UnitSplit } from './net-prices.js';
 // Issue 9.3: what a payment holds, less refunds pending and funds a dispute withdrew.
-import { amountDueBack, refundableOf } from './payment-status.js';
+import { amountDueBack, heldOf, refundableOf, totalRefundPending } from './payment-status.js';
 import { returnedQty } from './quantities.js';
 import type { OrderState, PaymentState } from './state.js';
 import { changeNoteOf, type OrderLine } from './values.js';
@@ -115,6 +115,13 @@ export const priceReturn = (state: OrderState, asked: readonly RefundLine[]): E.
   });
 };
 
+/**
+ * Issue 9: the part of `amount` going back beyond what the shop holds of the
+ * payment (net captured, less funds an open dispute withdrew); 0 when it fits.
+ */
+export const beyondHeld = (payment: PaymentState, amount: number): number =>
+  Math.max(0, amount - Math.max(0, heldOf(payment)));
+
 const refundEvent = (
   state: OrderState,
   ctx: Ctx,
@@ -132,6 +139,7 @@ const refundEvent = (
     amount: money(state, amount),
     external: data.external ?? false,
     ...(data.reason === undefined ? {} : { reason: data.reason }),
+    ...(beyondHeld(payment, amount) > 0 ? { exceeds: money(state, beyondHeld(payment, amount)) } : {}),
     ...provider(data),
     ...(lines === undefined ? {} : { lines: lines.map((line) => ({ ...line })) }),
     ...changeNoteOf(data),
@@ -191,6 +199,9 @@ export const refundPayment = (state: OrderState, ctx: Ctx, data: RefundPayment['
     const payment = find(state, data.paymentId);
     if (payment === undefined) return unknownPayment(data.paymentId);
     const refundable = refundableOf(payment);
+    // A provider reporting a refund it made states a fact: recorded whatever the payment holds (issue 9).
+    if (ctx.actor.kind === 'provider' && data.amount !== undefined)
+      return ok(refundEvent(state, ctx, data, payment, data.refundId, data.amount.amount));
     if (refundable <= 0) return fail('nothing-to-refund', `nothing captured on payment ${payment.paymentId} to refund`);
     const amount = data.amount?.amount ?? refundable;
     if (amount > refundable)
@@ -231,10 +242,12 @@ export const refundPayment = (state: OrderState, ctx: Ctx, data: RefundPayment['
 /**
  * Issue 9.1: one command gives back what the order was overpaid (a sale on a
  * paid order, a late payment on a cancelled one): the amount due back, from
- * the payments newest first. Nothing due back appends nothing.
+ * the payments newest first, less refunds already pending. Nothing due back
+ * appends nothing.
  */
 export const refundExcess = (state: OrderState, ctx: Ctx, data: RefundExcess['data']): Decision => {
-  const due = amountDueBack(state);
+  // Refunds already asked of the provider are on their way back: asking again would refund them twice.
+  const due = Math.max(0, amountDueBack(state) - totalRefundPending(state));
   if (due === 0) return ok();
   return refundPayment(state, ctx, { ...data, amount: money(state, due), reason: data.reason ?? 'overpayment' });
 };

@@ -57,6 +57,7 @@ import {
   reverseRefund,
 } from './decide-outcomes.js';
 import { refundExcess, refundPayment } from './decide-refund.js';
+import { expireCaptureRequest, expireRefundRequest } from './decide-request-expiry.js';
 import { fail, fold, type Ctx, type Decision } from './decision.js';
 import type { OrderEvent } from './events.js';
 import { orderDue } from './due.js';
@@ -102,11 +103,18 @@ const AFTER_CANCEL: ReadonlySet<OrderCommandType> = new Set<OrderCommandType>([
   'ReverseRefund',
   'OpenDispute',
   'CloseDispute',
+  // Issue 9: the shop stops waiting for an answer (the order's timer sends them too).
+  'ExpireCaptureRequest',
+  'ExpireRefundRequest',
 ]);
 
 /** A command a timer sent from the order's plan (due.ts): once the order is gone, the plan is obsolete. */
 const plannedByTimer = (command: OrderCommand): boolean =>
-  command.type === 'EndTimedHold' || (command.type === 'ExpirePayment' && command.data.dueAt !== undefined);
+  command.type === 'EndTimedHold' ||
+  ((command.type === 'ExpirePayment' ||
+    command.type === 'ExpireCaptureRequest' ||
+    command.type === 'ExpireRefundRequest') &&
+    command.data.dueAt !== undefined);
 
 const route = (command: OrderCommand, state: OrderState, ctx: Ctx, options: OrderDeciderOptions): Decision => {
   switch (command.type) {
@@ -162,6 +170,10 @@ const route = (command: OrderCommand, state: OrderState, ctx: Ctx, options: Orde
       return requestCapture(state, ctx, command.data);
     case 'FailCapture':
       return failCapture(state, ctx, command.data);
+    case 'ExpireCaptureRequest':
+      return expireCaptureRequest(state, ctx, command.data);
+    case 'ExpireRefundRequest':
+      return expireRefundRequest(state, ctx, command.data);
     case 'RequestRefund':
       return requestRefund(state, ctx, command.data);
     case 'ConfirmRefund':
@@ -242,13 +254,14 @@ const allDelivered = (state: OrderState): boolean =>
  */
 const downloads = (state: OrderState, ctx: Ctx, decided: readonly OrderEvent[]): OrderEvent[] => {
   const digital = state.lines.filter((line) => line.kind === 'digital');
-  if (digital.length === 0) return [];
   const lineIds = digital.map((line) => line.lineId);
   const released = decided.some((e) => e.type === 'PaymentVoided' || e.type === 'PaymentExpired');
+  // Checked before "no digital line": unlocked downloads whose line was removed since still lock (ORD-6/FUL-3 law, seed 3).
   if (state.fulfillment.downloadsUnlocked)
     return released && !paymentSecured(state)
       ? [{ type: 'DownloadsLocked', data: { at: ctx.at, lineIds, reason: 'the payment was released unpaid' } }]
       : [];
+  if (digital.length === 0) return [];
   const live = state.status !== 'cancelled' && state.status !== 'discarded';
   if (!live || !paymentSecured(state)) return [];
   const events: OrderEvent[] = [{ type: 'DownloadsUnlocked', data: { at: ctx.at, lineIds } }];
@@ -330,7 +343,7 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
   evolve: evolveOrder,
   // A discarded order accepts nothing; a cancelled one may still refund.
   isTerminal: (state) => state.status === 'discarded',
-  // Timers: hold ends and payment expiries (due.ts).
+  // Timers: hold ends, payment expiries and the ends of the waits for capture and refund answers (due.ts).
   due: orderDue,
 };
 

@@ -118,3 +118,18 @@ describe('issue 9.4: downloads follow the money (FUL-3)', () => {
     ]);
   });
 });
+
+describe('downloads of a line removed since (ORD-6/FUL-1 law, seed 3)', () => {
+  it('FUL-3: an expiry that leaves the order unpaid locks downloads unlocked earlier, even once their line is gone', () => {
+    const unlocked = run([
+      command('PlaceOrder', sampleCheckout({ paymentMethod: paymentMethods.cardManual }), T0, actors.customer),
+      command('AuthorizePayment', { paymentId: 'pay-1', amount: eur(2100) }, T1, actors.provider),
+      command('RemoveOrderLine', { lineId: 'l2' }, T1),
+    ]);
+    expect(unlocked.state.fulfillment.downloadsUnlocked).toBe(true);
+    expect(unlocked.state.lines.some((line) => line.kind === 'digital')).toBe(false);
+    const expired = run([command('ExpirePayment', { paymentId: 'pay-1' }, T2, actors.system)], unlocked.events);
+    expect(types(expired.events.slice(unlocked.events.length))).toEqual(['PaymentExpired', 'DownloadsLocked']);
+    expect(expired.state.fulfillment.downloadsUnlocked).toBe(false);
+  });
+});

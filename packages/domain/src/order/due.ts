@@ -1,12 +1,13 @@
 import type { Due } from '@ordersource/core';
-import type { EndTimedHold, ExpirePayment } from './commands.js';
-import { expiryOf } from './payment-status.js';
+import type { EndTimedHold, ExpireCaptureRequest, ExpirePayment, ExpireRefundRequest } from './commands.js';
+import { capturePendingOf, expiryOf } from './payment-status.js';
 import type { OrderState } from './state.js';
 
 /**
  * The order's timers (issue 11, issue 10.1, issue 9.2), planned from its state
  * alone: the end of a timed hold (ORD-7) and the lapse of each payment link
- * (PAY-3) and authorization (PAY-1). The runtime asks again after every
+ * (PAY-3) and authorization (PAY-1), and the end of the wait for a capture
+ * or refund answer (issue 9). The runtime asks again after every
  * change of the stream, so a hold released by hand or a payment captured in
  * time simply drops out of the plan. Each command is one the decider accepts
  * at `at` and absorbs when the plan went stale between the change and the
@@ -45,6 +46,36 @@ const paymentExpiries = (state: OrderState): Planned<ExpirePayment>[] =>
         ];
   });
 
+/** Issue 9: the end of the wait for the answer to a capture request, and to each refund request. */
+const requestExpiries = (state: OrderState): Planned<ExpireCaptureRequest | ExpireRefundRequest>[] => [
+  ...state.payments.flatMap((payment): Planned<ExpireCaptureRequest>[] => {
+    const dueAt = payment.captureExpiresAt;
+    return dueAt === undefined || capturePendingOf(payment) === 0
+      ? []
+      : [
+          {
+            key: `capture-request-expiry:${payment.paymentId}`,
+            at: dueAt,
+            command: { type: 'ExpireCaptureRequest', data: { paymentId: payment.paymentId, dueAt } },
+          },
+        ];
+  }),
+  ...(state.refunds ?? []).flatMap((refund): Planned<ExpireRefundRequest>[] => {
+    const dueAt = refund.expiresAt;
+    return dueAt === undefined || refund.pending === 0
+      ? []
+      : [
+          {
+            key: `refund-request-expiry:${refund.refundId}`,
+            at: dueAt,
+            command: { type: 'ExpireRefundRequest', data: { refundId: refund.refundId, dueAt } },
+          },
+        ];
+  }),
+];
+
 /** The order decider's `due`: nothing for an order not placed or discarded. */
 export const orderDue = (state: OrderState): readonly Due[] =>
-  state.status === 'none' || state.status === 'discarded' ? [] : [...holdEnd(state), ...paymentExpiries(state)];
+  state.status === 'none' || state.status === 'discarded'
+    ? []
+    : [...holdEnd(state), ...paymentExpiries(state), ...requestExpiries(state)];

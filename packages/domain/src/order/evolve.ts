@@ -59,6 +59,13 @@ const refundOf = (state: Draft<OrderState>, refundId: string, paymentId: string 
   return refund;
 };
 
+/** Issue 9: a payment with no capture pending any more has no capture request to expire or finish. */
+const settleCaptureRequest = (payment: Draft<PaymentState>): void => {
+  if ((payment.capturePending ?? 0) > 0) return;
+  delete payment.captureExpiresAt;
+  delete payment.captureFinal;
+};
+
 const setFulfillment = (state: Draft<OrderState>, status: FulfillmentStatus): void => {
   state.fulfillment.status = status;
 };
@@ -227,6 +234,7 @@ const evolveEvent = (state: Draft<OrderState>, event: OrderEvent): void => {
       payment.released += d.released.amount;
       // The provider's answer to a capture request (issue 9.3); a final capture ends every request.
       payment.capturePending = d.final ? 0 : Math.max(0, (payment.capturePending ?? 0) - d.amount.amount);
+      settleCaptureRequest(payment);
       payment.status =
         d.final || payment.captured + payment.released >= payment.authorized ? 'captured' : 'partially_captured';
       message(payment, d.at, event.type, d);
@@ -238,6 +246,7 @@ const evolveEvent = (state: Draft<OrderState>, event: OrderEvent): void => {
       if (payment === undefined) return;
       payment.released += event.data.released.amount;
       payment.capturePending = 0;
+      settleCaptureRequest(payment);
       payment.status = event.type === 'PaymentVoided' ? 'voided' : 'expired';
       message(payment, event.data.at, event.type, event.data);
       return;
@@ -259,6 +268,7 @@ const evolveEvent = (state: Draft<OrderState>, event: OrderEvent): void => {
       payment.refundPending = Math.max(0, (payment.refundPending ?? 0) - pending);
       refund.succeeded += event.data.amount.amount;
       if (refund.status !== 'reversed') refund.status = 'succeeded';
+      if (refund.pending === 0) delete refund.expiresAt;
       // A reversal reported before its success leaves nothing refunded (issue 9.3).
       payment.refunded += onBooks(refund) - before;
       message(payment, event.data.at, event.type, event.data);
@@ -283,13 +293,23 @@ const evolveEvent = (state: Draft<OrderState>, event: OrderEvent): void => {
       const payment = paymentOf(state, event.data.paymentId);
       if (payment === undefined) return;
       payment.capturePending = (payment.capturePending ?? 0) + event.data.amount.amount;
+      if (event.data.expiresAt !== undefined) payment.captureExpiresAt = event.data.expiresAt;
+      if (event.data.final === true) payment.captureFinal = true;
       message(payment, event.data.at, event.type, event.data);
+      return;
+    }
+    case 'CaptureRequestExpired': {
+      const payment = paymentOf(state, event.data.paymentId);
+      if (payment === undefined) return;
+      payment.capturePending = Math.max(0, (payment.capturePending ?? 0) - event.data.released.amount);
+      settleCaptureRequest(payment);
       return;
     }
     case 'CaptureFailed': {
       const payment = paymentOf(state, event.data.paymentId);
       if (payment === undefined) return;
       payment.capturePending = Math.max(0, (payment.capturePending ?? 0) - event.data.released.amount);
+      settleCaptureRequest(payment);
       message(payment, event.data.at, event.type, event.data);
       return;
     }
@@ -300,6 +320,7 @@ const evolveEvent = (state: Draft<OrderState>, event: OrderEvent): void => {
       refund.requested += event.data.amount.amount;
       refund.pending += event.data.amount.amount;
       if (event.data.lines !== undefined) refund.lines = clone(event.data.lines);
+      if (event.data.expiresAt !== undefined) refund.expiresAt = event.data.expiresAt;
       payment.refundPending = (payment.refundPending ?? 0) + event.data.amount.amount;
       message(payment, event.data.at, event.type, event.data);
       return;
@@ -309,10 +330,21 @@ const evolveEvent = (state: Draft<OrderState>, event: OrderEvent): void => {
       const released = Math.min(refund.pending, event.data.released.amount);
       refund.pending -= released;
       if (refund.status === 'pending') refund.status = 'failed';
+      if (refund.pending === 0) delete refund.expiresAt;
       const payment = refund.paymentId === undefined ? undefined : paymentOf(state, refund.paymentId);
       if (payment === undefined) return;
       payment.refundPending = Math.max(0, (payment.refundPending ?? 0) - released);
       message(payment, event.data.at, event.type, event.data);
+      return;
+    }
+    case 'RefundRequestExpired': {
+      const refund = refundOf(state, event.data.refundId, event.data.paymentId);
+      const released = Math.min(refund.pending, event.data.released.amount);
+      refund.pending -= released;
+      if (refund.status === 'pending') refund.status = 'expired';
+      if (refund.pending === 0) delete refund.expiresAt;
+      const payment = paymentOf(state, event.data.paymentId);
+      if (payment !== undefined) payment.refundPending = Math.max(0, (payment.refundPending ?? 0) - released);
       return;
     }
     case 'RefundReversed': {

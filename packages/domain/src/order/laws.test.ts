@@ -23,6 +23,9 @@ import {
   refundPendingOf,
   capturePendingOf,
   capturable,
+  financialStatus,
+  overRefunded,
+  totalDisputed,
 } from './payment-status.js';
 import { onBooks } from './refunds.js';
 import { shippedQty } from './quantities.js';
@@ -91,11 +94,13 @@ const COMMAND_TYPES: readonly OrderCommandType[] = [
   'RequestCapture',
   'RequestCapture',
   'FailCapture',
+  'ExpireCaptureRequest',
   'RequestRefund',
   'RequestRefund',
   'ConfirmRefund',
   'ConfirmRefund',
   'FailRefund',
+  'ExpireRefundRequest',
   'ReverseRefund',
   'OpenDispute',
   'CloseDispute',
@@ -362,10 +367,35 @@ const resolve = (intent: Intent, state: OrderState, index: number): OrderCommand
       return make('RequireCustomerAction', { paymentId, url: 'https://bank.example/3ds', ...eventId });
     case 'RequestCapture': {
       const open = payment === undefined ? intent.price : payment.authorized - payment.captured - payment.released;
-      return make('RequestCapture', intent.flag ? { paymentId } : { paymentId, amount: amount(Math.ceil(open / 2)) });
+      const wait =
+        intent.qty % 2 === 0 ? { expiresAt: TIMES[(intent.time + 1) % TIMES.length] ?? '2026-11-25T10:00:00Z' } : {};
+      return make(
+        'RequestCapture',
+        intent.flag ? { paymentId, ...wait } : { paymentId, amount: amount(Math.ceil(open / 2)), ...wait },
+      );
     }
     case 'FailCapture':
       return make('FailCapture', { paymentId, ...eventId });
+    case 'ExpireCaptureRequest':
+    case 'ExpireRefundRequest': {
+      // Issue 9: the wait for an answer ends, by hand or as the timer planned it.
+      const planned = orderDue(state).find((due) => due.command.type === intent.type);
+      if (intent.flag && planned !== undefined)
+        return { type: intent.type, data: planned.command.data, metadata } as OrderCommand;
+      // Mostly a request that is waiting (else one that is not, or an unknown one).
+      const waiting = intent.pick % 3 !== 0;
+      return intent.type === 'ExpireCaptureRequest'
+        ? make('ExpireCaptureRequest', {
+            paymentId:
+              (waiting ? state.payments.find((p) => capturePendingOf(p) > 0)?.paymentId : undefined) ?? paymentId,
+          })
+        : make('ExpireRefundRequest', {
+            refundId:
+              (waiting ? (state.refunds ?? []).find((r) => r.pending > 0)?.refundId : undefined) ??
+              at(state.refunds ?? [], intent.pick)?.refundId ??
+              `ext-${intent.pick}`,
+          });
+    }
     case 'RequestRefund':
       // PAY-5/REC-7: with goods given back half the time; their success carries them to the receipts.
       if (intent.returns > 0)
@@ -373,7 +403,11 @@ const resolve = (intent: Intent, state: OrderState, index: number): OrderCommand
       return make(
         'RequestRefund',
         intent.flag
-          ? { paymentId, refundId: `rq-${index}` }
+          ? {
+              paymentId,
+              refundId: `rq-${index}`,
+              expiresAt: TIMES[(intent.time + 2) % TIMES.length] ?? '2026-11-25T10:00:00Z',
+            }
           : { paymentId, refundId: `rq-${index}`, amount: amount(intent.price) },
       );
     case 'ConfirmRefund': {
@@ -472,6 +506,18 @@ type Law = Invariant<OrderCommand, OrderEvent, OrderState>;
 const previous = (history: readonly OrderEvent[], produced: readonly OrderEvent[]): OrderState =>
   rehydrate(orderDecider, history.slice(0, history.length - produced.length));
 
+/** Issue 9: what the events recorded as going back beyond what the shop held of a payment (`exceeds`). */
+const flaggedBeyond = (history: readonly OrderEvent[], paymentId: string): number =>
+  history.reduce(
+    (a, e) =>
+      a +
+      ((e.type === 'PaymentRefunded' || e.type === 'DisputeOpened' || e.type === 'DisputeClosed') &&
+      e.data.paymentId === paymentId
+        ? (e.data.exceeds?.amount ?? 0)
+        : 0),
+    0,
+  );
+
 const laws: Record<string, Law> = {
   'every event decodes with OrderEventCodec unchanged (stored streams read back)': (_state, _history, step) => {
     for (const event of step.events) {
@@ -481,15 +527,20 @@ const laws: Record<string, Law> = {
     }
     return true;
   },
-  'captured <= authorized and refunded <= captured, per payment': (state) =>
+  'captured <= authorized, and refunded beyond captured only as flagged (issue 9), per payment': (state, history) =>
     state.payments.every(
-      (p) => p.captured <= p.authorized && p.refunded <= p.captured && p.captured + p.released <= p.authorized,
-    ) || 'a payment holds more than it may',
-  'captured <= authorized and refunded <= captured, per order': (state) => {
+      (p) =>
+        p.captured <= p.authorized &&
+        p.captured + p.released <= p.authorized &&
+        Math.max(0, p.refunded + (p.chargedBack ?? 0) - p.captured) <= flaggedBeyond(history, p.paymentId),
+    ) || 'a payment holds more than it may, or gave back more than it took unflagged',
+  'captured <= authorized, and refunded beyond captured only as flagged (issue 9), per order': (state, history) => {
     const sum = (f: (p: OrderState['payments'][number]) => number) => state.payments.reduce((a, p) => a + f(p), 0);
     return (
-      (sum((p) => p.captured) <= sum((p) => p.authorized) && sum((p) => p.refunded) <= sum((p) => p.captured)) ||
-      'order totals'
+      (sum((p) => p.captured) <= sum((p) => p.authorized) &&
+        overRefunded(state) <= sum((p) => flaggedBeyond(history, p.paymentId)) &&
+        (overRefunded(state) === 0 || totalDisputed(state) > 0 || financialStatus(state) === 'over_refunded')) ||
+      `order totals: over-refunded ${overRefunded(state)}, status ${financialStatus(state)}`
     );
   },
   'issue 9.1: money held beyond what the order costs is shown as due back, never lost': (state) => {

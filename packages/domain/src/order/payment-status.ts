@@ -43,6 +43,17 @@ export const held = (state: Pick<OrderState, 'payments'>): number =>
  */
 export const refundableOf = (payment: PaymentState): number => heldOf(payment) - refundPendingOf(payment);
 
+/**
+ * Issue 9: what went back to the customer beyond what the order's payments
+ * took (refunds and lost disputes above the captured amount). Outcomes are
+ * facts, so this can happen: a refund success reported before its capture, a
+ * provider refund of more than the shop booked, a chargeback on top of a
+ * refund. Counted over the whole order, so a later payment of the difference
+ * (a link for `overRefunded`), the missing capture or a reversal puts it
+ * right; the events name the part beyond each payment (`exceeds`).
+ */
+export const overRefunded = (state: Pick<OrderState, 'payments'>): number => Math.max(0, -netCaptured(state));
+
 export const totalChargedBack = (state: Pick<OrderState, 'payments'>): number =>
   state.payments.reduce((acc, payment) => acc + chargedBackOf(payment), 0);
 
@@ -110,6 +121,7 @@ export const paymentSecured = (state: Pick<OrderState, 'payments' | 'totals'>): 
 export type FinancialStatus =
   | 'pending'
   | 'disputed'
+  | 'over_refunded'
   | 'charged_back'
   | 'authorized'
   | 'partially_paid'
@@ -124,13 +136,16 @@ export type FinancialStatus =
  * `overpaid` (issue 9.1): more is held than the order costs; `amountDueBack`
  * says how much. Issue 9.3: outcomes, not requests, decide: a pending capture
  * or refund changes nothing yet; `disputed` while a dispute has funds
- * withdrawn; `charged_back` once a lost dispute left the order short.
+ * withdrawn; `charged_back` once a lost dispute left the order short;
+ * `over_refunded` while more went back than a payment took (`overRefunded`).
  */
 export const financialStatus = (state: Money): FinancialStatus => {
   const captured = totalCaptured(state);
   const refunded = totalRefunded(state);
   const total = state.totals.total.amount;
   if (totalDisputed(state) > 0) return 'disputed';
+  // More went back than a payment took: the customer owes it (issue 9), before any other money status.
+  if (overRefunded(state) > 0) return 'over_refunded';
   if (captured > 0) {
     if (totalChargedBack(state) > 0 && netCaptured(state) < total) return 'charged_back';
     if (refunded >= captured) return 'refunded';
@@ -163,6 +178,7 @@ export const pixpaPaymentStatus = (status: FinancialStatus): PixpaPaymentStatus 
       return 'paid';
     case 'refunded':
     case 'charged_back':
+    case 'over_refunded':
       return 'refunded';
     case 'pending':
     case 'authorized':

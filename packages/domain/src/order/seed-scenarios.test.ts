@@ -162,6 +162,9 @@ describe('seed 000 — Odoo eCommerce (payments through a provider)', () => {
     await s.ok('od-2', 'ShipOrder', { shipmentId: 'wh-1' }, admin, '2026-11-24T08:00:00Z');
     expect((await s.state('od-2')).payments[0]?.status).toBe('authorized');
     await s.ok('od-2', 'MarkDelivered', {}, admin, '2026-11-26T08:00:00Z');
+    // Issue 9: delivery asks the provider to capture; the money counts once it reports the capture.
+    expect((await s.state('od-2')).payments[0]).toMatchObject({ status: 'authorized', capturePending: 900000 });
+    await s.ok('od-2', 'CapturePayment', { paymentId: 'od-2-p1' }, provider, '2026-11-26T08:00:05Z');
     expect((await s.state('od-2')).payments[0]).toMatchObject({ status: 'captured', captured: 900000 });
   });
 
@@ -667,5 +670,145 @@ describe('seed 002 — ec2Biz purchase orders (order administration)', () => {
     const html = renderOrderSummaryHtml(await s.state('ec-5'));
     expect(html).toContain('&lt;b&gt;急件&lt;/b&gt;');
     expect(html).toContain('普洱茶');
+  });
+});
+
+/**
+ * Seed 003 (RetailCRM, Russian, 003_43af412c64820e24.txt): a payment link
+ * is paid only in full ("оплатить меньше — невозможно"), "если клиент изменил
+ * заказ — ничего страшного, будет еще один аванс", and a partial refund "доступен
+ * только из ЛК банка" (made in the bank's dashboard, so the order learns of it
+ * from the bank). Issue 9: the bank's reports are facts.
+ */
+describe('seed 003 — RetailCRM payments and refunds (asynchronous outcomes, overpayment)', () => {
+  const bank: Actor = { kind: 'provider', id: 'sberbank' };
+  const manager: Actor = { kind: 'admin', id: 'mgr-1', name: 'Менеджер' };
+  const sbp = { code: 'sbp', name: 'СБП', kind: 'online', capture: 'automatic' };
+  const tea = [{ lineId: 'tea', sku: 'TEA', name: 'Чай пуэр', qty: 2, price: 150000, kind: 'physical' }];
+  const placed = async () => {
+    const s = shop();
+    await s.ok(
+      'rc-1',
+      'PlaceOrder',
+      checkout('rc-1', 'RUB', { id: 'k-1', name: 'Анна' }, sbp, tea, { country: 'RU' }),
+      { kind: 'customer', id: 'k-1' },
+      '2026-11-24T09:00:00Z',
+    );
+    await s.ok(
+      'rc-1',
+      'RecordSale',
+      { paymentId: 'rc-1-p1', amount: money(300000, 'RUB'), providerEventId: 'sb-1' },
+      bank,
+      '2026-11-24T09:05:00Z',
+    );
+    return s;
+  };
+
+  it('PAY-3/PAY-5: the customer changed the order after paying: one more advance for the difference; a cheaper order is overpaid and the excess goes back', async () => {
+    const s = await placed();
+    await s.ok('rc-1', 'ChangeOrderLine', { lineId: 'tea', qty: 3 }, manager, '2026-11-24T10:00:00Z');
+    // The link asks for the difference only, and is paid in full.
+    const more = await s.send(
+      'rc-1',
+      'RequestPayment',
+      { paymentId: 'rc-1-p2', amount: money(300000, 'RUB'), method: sbp, channel: 'sbp' },
+      manager,
+      '2026-11-24T10:01:00Z',
+    );
+    expect(E.isLeft(more) && more.left.code).toBe('amount-exceeds-balance');
+    await s.ok(
+      'rc-1',
+      'RequestPayment',
+      { paymentId: 'rc-1-p2', amount: money(150000, 'RUB'), method: sbp, channel: 'telegram' },
+      manager,
+      '2026-11-24T10:02:00Z',
+    );
+    const less = await s.send(
+      'rc-1',
+      'RecordSale',
+      { paymentId: 'rc-1-p2', amount: money(100000, 'RUB') },
+      bank,
+      '2026-11-24T10:03:00Z',
+    );
+    expect(E.isLeft(less) && less.left.code).toBe('amount-mismatch');
+    await s.ok(
+      'rc-1',
+      'RecordSale',
+      { paymentId: 'rc-1-p2', amount: money(150000, 'RUB'), providerEventId: 'sb-2' },
+      bank,
+      '2026-11-24T10:04:00Z',
+    );
+    expect(financialStatus(await s.state('rc-1'))).toBe('paid');
+    // Then she takes one back off: the order is overpaid, and RefundExcess gives back exactly that.
+    const overpaid = await s.ok('rc-1', 'ChangeOrderLine', { lineId: 'tea', qty: 2 }, manager, '2026-11-24T11:00:00Z');
+    expect(financialStatus(overpaid)).toBe('overpaid');
+    const back = await s.ok('rc-1', 'RefundExcess', { refundId: 'rc-x1' }, manager, '2026-11-24T11:01:00Z');
+    expect(back.payments.map((p) => p.refunded)).toEqual([0, 150000]);
+    expect(financialStatus(back)).toBe('partially_refunded');
+  });
+
+  it('PAY-5: a partial refund made in the bank’s dashboard arrives as the bank’s report: recorded, flagged unknown; a repeated webhook changes nothing', async () => {
+    const s = await placed();
+    const st = await s.ok(
+      'rc-1',
+      'ConfirmRefund',
+      { refundId: 'lk-77', paymentId: 'rc-1-p1', amount: money(50000, 'RUB'), providerEventId: 'sb-r1' },
+      bank,
+      '2026-11-25T09:00:00Z',
+    );
+    expect(st.payments[0]?.refunded).toBe(50000);
+    expect(s.log.find((e) => e.event.type === 'PaymentRefunded')?.event.data).toMatchObject({ request: 'unknown' });
+    const again = await s.ok(
+      'rc-1',
+      'ConfirmRefund',
+      { refundId: 'lk-78', paymentId: 'rc-1-p1', amount: money(50000, 'RUB'), providerEventId: 'sb-r1' },
+      bank,
+      '2026-11-25T09:00:05Z',
+    );
+    expect(again.payments[0]?.refunded).toBe(50000);
+  });
+
+  it('PAY-5/REC-1: the manager asks for a refund and the bank answers later; it reports more than the payment took: recorded, over-refunded, put right by a new payment', async () => {
+    const s = await placed();
+    await s.ok(
+      'rc-1',
+      'RequestRefund',
+      { refundId: 'rf-1', paymentId: 'rc-1-p1', amount: money(300000, 'RUB'), expiresAt: '2026-11-27T09:00:00Z' },
+      manager,
+      '2026-11-25T09:00:00Z',
+    );
+    expect(financialStatus(await s.state('rc-1'))).toBe('paid');
+    // A dashboard refund of 20,000 went through meanwhile, and the bank confirms the full request as well.
+    await s.ok(
+      'rc-1',
+      'ConfirmRefund',
+      { refundId: 'lk-1', paymentId: 'rc-1-p1', amount: money(20000, 'RUB'), providerEventId: 'sb-r2' },
+      bank,
+      '2026-11-25T10:00:00Z',
+    );
+    const over = await s.ok(
+      'rc-1',
+      'ConfirmRefund',
+      { refundId: 'rf-1', amount: money(300000, 'RUB'), providerEventId: 'sb-r3' },
+      bank,
+      '2026-11-25T11:00:00Z',
+    );
+    expect(financialStatus(over)).toBe('over_refunded');
+    expect(pixpaPaymentStatus(financialStatus(over))).toBe('refunded');
+    await s.ok(
+      'rc-1',
+      'RequestPayment',
+      { paymentId: 'rc-1-back', amount: money(20000, 'RUB'), method: sbp, channel: 'sbp' },
+      manager,
+      '2026-11-25T12:00:00Z',
+    );
+    const righted = await s.ok(
+      'rc-1',
+      'RecordSale',
+      { paymentId: 'rc-1-back', amount: money(20000, 'RUB'), providerEventId: 'sb-4' },
+      bank,
+      '2026-11-25T12:05:00Z',
+    );
+    expect(financialStatus(righted)).toBe('refunded');
   });
 });

@@ -54,6 +54,13 @@ export type PaymentState = {
   chargedBack?: number;
   /** 3-D Secure: where the customer confirms the payment (PAY-1). */
   actionUrl?: string;
+  /**
+   * Issue 9, while a capture is pending: when the shop stops waiting for the
+   * answer (the latest request's `expiresAt`), and whether the request ends
+   * the authorization (its success then releases the rest).
+   */
+  captureExpiresAt?: string;
+  captureFinal?: boolean;
 };
 
 /**
@@ -69,7 +76,10 @@ export type RefundState = {
   pending: number;
   succeeded: number;
   reversed: number;
-  status: 'pending' | 'failed' | 'succeeded' | 'reversed';
+  /** 'expired': the shop stopped waiting for the answer (issue 9); a later success still counts. */
+  status: 'pending' | 'failed' | 'succeeded' | 'reversed' | 'expired';
+  /** Issue 9: when the shop stops waiting for the answer, while `pending`. */
+  expiresAt?: string;
   /** The goods the request named (REC-7): its success carries them to the receipts. */
   lines?: { lineId: string; qty: number }[];
 };

@@ -356,6 +356,10 @@ describe('receipts from order events, end to end', () => {
     expect(E.isRight(await order(w, command('MarkDelivered', {}, T(4))))).toBe(true);
     expect(await pump(w)).toEqual([]);
     expect(E.isRight(await order(w, command('CaptureOnDelivery', {}, T(4, 11), actors.system)))).toBe(true);
+    // Issue 9: capture on delivery is a request; the provider's report of the capture is the money received.
+    expect(
+      E.isRight(await order(w, command('CapturePayment', { paymentId: 'pay-1' }, T(4, 12), actors.provider))),
+    ).toBe(true);
     expect(await pump(w)).toEqual([]);
     expect(
       (await issued(w)).map((r) => [r.kind, r.paymentMethod, r.payments.credit.amount, r.payments.electronic.amount]),

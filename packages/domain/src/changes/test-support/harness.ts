@@ -13,6 +13,11 @@ import type { OrderChangeCommand } from '../commands.js';
 import { orderChangeDecider } from '../decide.js';
 import type { OrderChangeEvent } from '../events.js';
 import { initialOrderChangeState, type OrderChangeState } from '../state.js';
+import type { CreditCommand } from '../../credit/commands.js';
+import { creditDecider } from '../../credit/decide.js';
+import type { CreditEvent } from '../../credit/events.js';
+import type { CreditState } from '../../credit/state.js';
+import { creditAccountStreamId } from '../../credit/values.js';
 
 export const T = (minute: number): string => new Date(Date.UTC(2026, 11, 1, 9, minute)).toISOString();
 
@@ -82,15 +87,42 @@ export class Shop {
         command.metadata.at,
       );
       if (application === undefined) continue;
+      // As the runtime does: a refused step ends the application, recorded failed (never applied).
+      let record = application.changeCommand;
+      const taken: string[] = [];
       for (const { streamId, command: orderCommand } of application.orderCommands) {
         const refused = this.order(streamId, orderCommand);
-        if (refused !== undefined) this.refusals.push(`${orderCommand.type}: ${refused}`);
+        if (refused !== undefined) {
+          this.refusals.push(`${orderCommand.type}: ${refused}`);
+          record = application.refused({ code: refused, message: refused }, orderCommand.type, taken);
+          break;
+        }
+        taken.push(orderCommand.metadata.commandId);
       }
-      if (application.restock !== undefined) this.restocked.push(application.restock);
-      const recorded = this.change(changeId, application.changeCommand.command);
+      if (record === application.changeCommand) {
+        if (application.restock !== undefined) this.restocked.push(application.restock);
+        if (application.credit !== undefined) {
+          const refused = this.creditCommand(application.credit.streamId, application.credit.command);
+          if (refused !== undefined) this.refusals.push(`${application.credit.command.type}: ${refused}`);
+        }
+      }
+      const recorded = this.change(changeId, record.command);
       if (recorded !== undefined) this.refusals.push(`${application.changeCommand.command.type}: ${recorded}`);
     }
     return undefined;
+  }
+
+  /** Issue 17: credit accounts, by stream id. */
+  readonly credit = new Map<string, CreditEvent[]>();
+  creditCommand(streamId: string, command: CreditCommand): string | undefined {
+    const events = this.credit.get(streamId) ?? [];
+    const decided = creditDecider.decide(command, rehydrate(creditDecider, events));
+    if (E.isLeft(decided)) return decided.left.code;
+    this.credit.set(streamId, [...events, ...decided.right]);
+    return undefined;
+  }
+  creditState(customerId = 'c-1'): CreditState {
+    return rehydrate(creditDecider, this.credit.get(creditAccountStreamId(customerId)) ?? []);
   }
 
   get(changeId: string): OrderChangeState {

@@ -342,6 +342,9 @@ describe('policies wired to the command handler', () => {
     expect(s?.invoices[0]).toMatchObject({ amount: 2100, paid: 0 });
     await send(stream, command('ShipOrder', { shipmentId: 's1' }, T2));
     await send(stream, command('MarkDelivered', {}, '2026-11-26T10:00:00Z'));
+    // Issue 9: delivery asks the provider to capture; its report of the capture follows.
+    expect((await state())?.payments[0]).toMatchObject({ status: 'authorized', capturePending: 2100 });
+    await send(stream, command('CapturePayment', { paymentId: 'pay-1' }, '2026-11-26T10:00:05Z', actors.provider));
     s = await state();
     expect(s?.fulfillment.status).toBe('fulfilled');
     expect(s?.payments[0]).toMatchObject({ status: 'captured', captured: 2100 });

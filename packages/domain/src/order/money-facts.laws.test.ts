@@ -1,0 +1,403 @@
+import fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { applyEvents, rehydrate } from '@ordersource/core';
+import type { OrderCommand } from './commands.js';
+import { orderDecider } from './decider.js';
+import { orderDue } from './due.js';
+import type { OrderEvent } from './events.js';
+import { actors, command, eur, paymentMethods, sampleCheckout } from './examples.js';
+import {
+  amountDueBack,
+  capturable,
+  capturePendingOf,
+  chargedBackOf,
+  financialStatus,
+  heldOf,
+  overRefunded,
+  refundPendingOf,
+  totalDisputed,
+  totalRefundPending,
+} from './payment-status.js';
+import type { OrderState } from './state.js';
+
+/**
+ * Issue 9 laws (PAY-1, PAY-5, REC-1): "a decider may refuse a request, never
+ * a fact". Random histories of one card order mix the shop's requests
+ * (captures, refunds, links) with the provider's outcomes in any order and
+ * of any size: refunds beyond what was captured, disputes beyond what is
+ * held, answers after the wait for them ended. After every step: no fact was
+ * refused, the books are exactly the outcomes, an over-refund is flagged,
+ * and no request asked for more than there was room for.
+ */
+
+const RUNS = 1000;
+const OPS = [
+  'request-capture',
+  'capture',
+  'fail-capture',
+  'expire-capture',
+  'request-refund',
+  'request-refund',
+  'refund-succeeds',
+  'refund-succeeds',
+  'refund-unknown',
+  'provider-refund',
+  'refund-fails',
+  'refund-reversed',
+  'expire-refund',
+  'dispute',
+  'dispute-won',
+  'dispute-lost',
+  'link',
+  'pay-link',
+  'refund-excess',
+  'refund-excess',
+  'void',
+  'late-sale',
+  'late-sale',
+  'timers',
+] as const;
+type Op = Readonly<{ op: (typeof OPS)[number]; amount: number; pick: number; flag: boolean }>;
+
+const opArb: fc.Arbitrary<Op> = fc.record({
+  op: fc.constantFrom(...OPS),
+  amount: fc.integer({ min: 1, max: 4000 }),
+  pick: fc.nat({ max: 5 }),
+  flag: fc.boolean(),
+});
+
+const hour = (i: number): string => new Date(Date.UTC(2026, 10, 24, 10) + i * 3_600_000).toISOString();
+
+/** A command is a fact when the provider reports something that happened to the money. */
+const FACTS = new Set<OrderCommand['type']>([
+  'CapturePayment',
+  'FailCapture',
+  'ConfirmRefund',
+  'FailRefund',
+  'ReverseRefund',
+  'OpenDispute',
+  'CloseDispute',
+  'RecordSale',
+]);
+
+type Step = Readonly<{ command: OrderCommand; before: OrderState; events: readonly OrderEvent[]; refused?: string }>;
+
+const commandOf = (o: Op, state: OrderState, i: number): OrderCommand[] => {
+  const at = hour(i + 1);
+  const payment = state.payments[o.pick % Math.max(1, state.payments.length)];
+  const refunds = state.refunds ?? [];
+  const refund = refunds[o.pick % Math.max(1, refunds.length)];
+  const evt = { providerEventId: `evt-${i}` };
+  const p = payment?.paymentId ?? 'pay-1';
+  switch (o.op) {
+    case 'request-capture':
+      return [command('RequestCapture', { paymentId: p, ...(o.flag ? { expiresAt: hour(i + 3) } : {}) }, at)];
+    case 'capture': {
+      const open = payment === undefined ? 0 : capturable(payment);
+      if (open <= 0) return [];
+      const amount = o.flag ? open : Math.min(open, o.amount);
+      return [command('CapturePayment', { paymentId: p, amount: eur(amount), ...evt }, at, actors.provider)];
+    }
+    case 'fail-capture':
+      return [command('FailCapture', { paymentId: p, ...evt }, at, actors.provider)];
+    case 'expire-capture':
+      return [command('ExpireCaptureRequest', { paymentId: p }, at)];
+    case 'request-refund':
+      return [
+        command(
+          'RequestRefund',
+          {
+            refundId: `q-${i}`,
+            paymentId: p,
+            ...(o.flag ? {} : { amount: eur(o.amount % 1500 || 1) }),
+            ...(o.pick % 2 === 0 ? { expiresAt: hour(i + 2) } : {}),
+          },
+          at,
+        ),
+      ];
+    case 'refund-succeeds':
+      // The success of a known refund, with or without its amount (any amount: the provider says what it gave).
+      return refund === undefined
+        ? []
+        : [
+            command(
+              'ConfirmRefund',
+              { refundId: refund.refundId, ...(o.flag ? {} : { amount: eur(o.amount) }), ...evt },
+              at,
+              actors.provider,
+            ),
+          ];
+    case 'refund-unknown':
+      return [
+        command(
+          'ConfirmRefund',
+          { refundId: `dash-${i}`, paymentId: p, amount: eur(o.amount), ...evt },
+          at,
+          actors.provider,
+        ),
+      ];
+    case 'provider-refund':
+      return [
+        command(
+          'RefundPayment',
+          { refundId: `pr-${i}`, paymentId: p, amount: eur(o.amount), ...evt },
+          at,
+          actors.provider,
+        ),
+      ];
+    case 'refund-fails':
+      return refund === undefined
+        ? []
+        : [command('FailRefund', { refundId: refund.refundId, ...evt }, at, actors.provider)];
+    case 'refund-reversed':
+      return refund === undefined
+        ? []
+        : [command('ReverseRefund', { refundId: refund.refundId, ...evt }, at, actors.provider)];
+    case 'expire-refund':
+      return refund === undefined ? [] : [command('ExpireRefundRequest', { refundId: refund.refundId }, at)];
+    case 'dispute':
+      return [
+        command(
+          'OpenDispute',
+          { disputeId: `d-${o.pick}`, paymentId: p, amount: eur(o.amount), ...evt },
+          at,
+          actors.provider,
+        ),
+      ];
+    case 'dispute-won':
+    case 'dispute-lost':
+      return [
+        command(
+          'CloseDispute',
+          {
+            disputeId: `d-${o.pick}`,
+            outcome: o.op === 'dispute-won' ? 'won' : 'lost',
+            paymentId: p,
+            amount: eur(o.amount),
+            ...evt,
+          },
+          at,
+          actors.provider,
+        ),
+      ];
+    case 'link': {
+      // Put an over-refund right: the customer pays the difference (or a part of the balance).
+      const owed = overRefunded(state) > 0 ? overRefunded(state) : o.amount;
+      return [
+        command(
+          'RequestPayment',
+          { paymentId: `link-${i}`, amount: eur(owed), method: paymentMethods.card, channel: 'email' },
+          at,
+        ),
+      ];
+    }
+    case 'pay-link': {
+      const link = state.payments.find((x) => x.status === 'pending');
+      return link === undefined
+        ? []
+        : [
+            command(
+              'RecordSale',
+              { paymentId: link.paymentId, amount: eur(link.requested), ...evt },
+              at,
+              actors.provider,
+            ),
+          ];
+    }
+    case 'void': {
+      const link = state.payments.find((x) => x.status === 'pending');
+      return link === undefined ? [] : [command('VoidPayment', { paymentId: link.paymentId }, at)];
+    }
+    case 'late-sale': {
+      // A voided link paid all the same (issue 9.1): the order is overpaid, money is due back.
+      const late = state.payments.find((x) => x.status === 'voided' && x.authorized === 0);
+      return late === undefined
+        ? []
+        : [
+            command(
+              'RecordSale',
+              { paymentId: late.paymentId, amount: eur(late.requested), ...evt },
+              at,
+              actors.provider,
+            ),
+          ];
+    }
+    case 'refund-excess':
+      return [command('RefundExcess', { refundId: `x-${i}` }, at)];
+    case 'timers':
+      // The runtime fires each planned command at its time.
+      return orderDue(state).map(
+        (due) =>
+          ({
+            type: due.command.type,
+            data: due.command.data,
+            metadata: { commandId: `t-${i}-${due.key}`, actor: actors.system, at: due.at },
+          }) as OrderCommand,
+      );
+  }
+};
+
+const play = (ops: readonly Op[]) => {
+  const events: OrderEvent[] = [];
+  const steps: Step[] = [];
+  const start = [
+    command('PlaceOrder', sampleCheckout({ paymentMethod: paymentMethods.cardManual }), hour(0), actors.customer),
+    command('AuthorizePayment', { paymentId: 'pay-1', amount: eur(2100) }, hour(0), actors.provider),
+  ];
+  let state = orderDecider.initialState;
+  const apply = (cmd: OrderCommand): void => {
+    const decided = orderDecider.decide(cmd, state);
+    if (E.isLeft(decided)) {
+      steps.push({ command: cmd, before: state, events: [], refused: decided.left.code });
+      return;
+    }
+    steps.push({ command: cmd, before: state, events: decided.right });
+    events.push(...decided.right);
+    state = applyEvents(orderDecider, state, decided.right);
+  };
+  start.forEach(apply);
+  ops.forEach((o, i) => commandOf(o, state, i).forEach(apply));
+  return { events, steps, state };
+};
+
+/** The books rebuilt from the events alone, as an auditor would: per payment, money taken and money given back. */
+const books = (events: readonly OrderEvent[]) => {
+  const captured = new Map<string, number>();
+  const succeeded = new Map<string, { paymentId?: string; sum: number; reversed: number }>();
+  const chargedBack = new Map<string, number>();
+  for (const e of events) {
+    if (e.type === 'PaymentCaptured')
+      captured.set(e.data.paymentId, (captured.get(e.data.paymentId) ?? 0) + e.data.amount.amount);
+    if (e.type === 'PaymentRefunded' || e.type === 'RefundReversed') {
+      const r = succeeded.get(e.data.refundId) ?? { sum: 0, reversed: 0 };
+      if (e.data.paymentId !== undefined) r.paymentId ??= e.data.paymentId;
+      if (e.type === 'PaymentRefunded') r.sum += e.data.amount.amount;
+      else r.reversed += e.data.amount.amount;
+      succeeded.set(e.data.refundId, r);
+    }
+    if (e.type === 'DisputeClosed' && e.data.outcome === 'lost')
+      chargedBack.set(e.data.paymentId, (chargedBack.get(e.data.paymentId) ?? 0) + e.data.amount.amount);
+  }
+  const refunded = new Map<string, number>();
+  for (const r of succeeded.values())
+    if (r.paymentId !== undefined)
+      refunded.set(r.paymentId, (refunded.get(r.paymentId) ?? 0) + Math.max(0, r.sum - r.reversed));
+  return { captured, refunded, chargedBack };
+};
+
+const histories = fc.array(opArb, { minLength: 1, maxLength: 30 });
+
+describe(`issue 9 money-facts laws (${RUNS} runs each)`, () => {
+  it('PAY-1/PAY-5/REC-1: no provider fact is ever refused for its size or its timing', () => {
+    fc.assert(
+      fc.property(histories, (ops) => {
+        for (const step of play(ops).steps) {
+          if (!FACTS.has(step.command.type) || step.refused === undefined) continue;
+          // The one refusal left for an outcome: it names nothing the order knows (no payment, no amount).
+          expect(['refund-unknown', 'dispute-unknown', 'unknown-payment', 'invalid-payment-transition']).toContain(
+            step.refused,
+          );
+          if (step.refused === 'invalid-payment-transition') expect(step.command.type).toBe('RecordSale');
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('PAY-5 books balance: captured − refunded is exactly the outcomes, per payment; an over-refund is flagged in state and status', () => {
+    fc.assert(
+      fc.property(histories, (ops) => {
+        const { events, state } = play(ops);
+        const audit = books(events);
+        for (const p of state.payments) {
+          expect(p.captured).toBe(audit.captured.get(p.paymentId) ?? 0);
+          expect(p.refunded).toBe(audit.refunded.get(p.paymentId) ?? 0);
+          expect(chargedBackOf(p)).toBe(audit.chargedBack.get(p.paymentId) ?? 0);
+        }
+        const net = state.payments.reduce((a, p) => a + p.captured - p.refunded - chargedBackOf(p), 0);
+        expect(overRefunded(state)).toBe(Math.max(0, -net));
+        if (overRefunded(state) > 0 && totalDisputed(state) === 0) expect(financialStatus(state)).toBe('over_refunded');
+        if (overRefunded(state) === 0) expect(financialStatus(state)).not.toBe('over_refunded');
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('PAY-5 requests: a refund request, an admin refund or RefundExcess never asks beyond what is held less what is pending', () => {
+    fc.assert(
+      fc.property(histories, (ops) => {
+        for (const { command: cmd, before, events } of play(ops).steps) {
+          if (events.length === 0) continue;
+          const asked = events.reduce(
+            (a, e) => a + (e.type === 'RefundRequested' || e.type === 'PaymentRefunded' ? e.data.amount.amount : 0),
+            0,
+          );
+          if (cmd.type === 'RequestRefund') {
+            const p = before.payments.find((x) => x.paymentId === cmd.data.paymentId);
+            expect(asked).toBeLessThanOrEqual(p === undefined ? 0 : heldOf(p) - refundPendingOf(p));
+          }
+          if (cmd.type === 'RefundExcess')
+            expect(asked).toBeLessThanOrEqual(amountDueBack(before) - totalRefundPending(before));
+          // A capture request never asks beyond what is authorized and not asked already.
+          if (cmd.type === 'RequestCapture') {
+            const p = before.payments.find((x) => x.paymentId === cmd.data.paymentId);
+            const requested = events.reduce(
+              (a, e) => a + (e.type === 'CaptureRequested' ? e.data.amount.amount : 0),
+              0,
+            );
+            expect(requested).toBeLessThanOrEqual(p === undefined ? 0 : capturable(p) - capturePendingOf(p));
+          }
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('issue 9 timers: every planned request expiry is accepted at its time and leaves the plan; the laws reach what they are about', () => {
+    const reached = new Set<string>();
+    fc.assert(
+      fc.property(histories, (ops) => {
+        const { steps, state } = play(ops);
+        for (const due of orderDue(state)) {
+          const fire = {
+            type: due.command.type,
+            data: due.command.data,
+            metadata: { commandId: `fire-${due.key}`, actor: actors.system, at: due.at },
+          } as OrderCommand;
+          const decided = orderDecider.decide(fire, state);
+          expect(E.isRight(decided)).toBe(true);
+          if (E.isLeft(decided)) return;
+          const after = applyEvents(orderDecider, state, decided.right);
+          expect(orderDue(after).some((d) => d.key === due.key && d.at === due.at)).toBe(false);
+        }
+        for (const step of steps)
+          for (const e of step.events) {
+            reached.add(e.type);
+            if ((e.type === 'PaymentRefunded' || e.type === 'DisputeOpened') && e.data.exceeds !== undefined)
+              reached.add(`${e.type} exceeds`);
+          }
+        if (overRefunded(state) > 0) reached.add('over-refunded at the end');
+        if (
+          rehydrate(
+            orderDecider,
+            steps.flatMap((s) => s.events),
+          ).payments.length > 1
+        )
+          reached.add('a second payment');
+      }),
+      { numRuns: RUNS, seed: 20261202 },
+    );
+    for (const what of [
+      'CaptureRequestExpired',
+      'RefundRequestExpired',
+      'PaymentRefunded exceeds',
+      'DisputeOpened exceeds',
+      'RefundReversed',
+      'DisputeClosed',
+      'over-refunded at the end',
+      'a second payment',
+    ])
+      expect(reached).toContain(what);
+  });
+});

@@ -1,0 +1,185 @@
+import { createInMemoryEventStore, rehydrate, type Envelope } from '@ordersource/core';
+import {
+  creditAccountStreamId,
+  creditBalance,
+  creditDecider,
+  decodeOrderEnvelope,
+  orderDecider,
+  orderStreamId,
+  type CreditEvent,
+  type OrderEvent,
+} from '@ordersource/domain';
+import { orderChangeStreamId } from '@ordersource/domain/changes';
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { createVirtualClock } from './clock.js';
+import { orderChangeStreamKind, withOrderChanges } from './order-changes.js';
+import { createShop } from './shop.js';
+import { creditStreamKind, decodeCreditEnvelope, payWithStoreCredit, refundToStoreCredit } from './store-credit.js';
+import { admin, checkoutData, customer, provider, raw, rub } from './test-support/orders.js';
+import { beginOrderChange } from './order-changes.js';
+
+/**
+ * Issue 17 on createShop: a refund to store credit, the credit spent as a
+ * tender on the next order (CUS-3: by the customer, on her own order), and a
+ * change whose order command is refused as it is sent, recorded failed.
+ */
+
+const T = (day: number, hour: number) =>
+  `2026-11-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`;
+
+type Store = ReturnType<typeof createInMemoryEventStore>;
+const read = async <Ev>(store: Store, streamId: string, decode: (r: Envelope) => E.Either<unknown, Envelope<Ev>>) => {
+  const out: Ev[] = [];
+  for await (const r of store.read(streamId)) {
+    const decoded = decode(r);
+    if (E.isRight(decoded)) out.push(decoded.right.event);
+  }
+  return out;
+};
+const order = async (store: Store, orderId: string) =>
+  rehydrate(orderDecider, await read<OrderEvent>(store, orderStreamId(orderId), decodeOrderEnvelope));
+const account = async (store: Store) =>
+  rehydrate(creditDecider, await read<CreditEvent>(store, creditAccountStreamId('cust-olga'), decodeCreditEnvelope));
+
+const setup = () => {
+  const store = createInMemoryEventStore();
+  const shop = createShop({
+    store,
+    clock: createVirtualClock(T(1, 9)),
+    streams: [orderChangeStreamKind(), creditStreamKind()],
+    reactors: withOrderChanges({}),
+  });
+  const ok = async (result: Promise<unknown>) => {
+    const r = (await result) as E.Either<{ code?: string; message: string }, unknown>;
+    if (E.isLeft(r)) throw new Error(`${r.left.code ?? ''} ${r.left.message}`);
+    return r.right;
+  };
+  const delivered = async (orderId: string, day: number) => {
+    const stream = orderStreamId(orderId);
+    await ok(shop.execute(stream, raw('PlaceOrder', checkoutData(orderId), customer, T(day, 10))));
+    await ok(
+      shop.execute(stream, raw('RecordSale', { paymentId: `${orderId}-pay`, amount: rub(7000) }, provider, T(day, 11))),
+    );
+    await shop.runUntilIdle();
+    await ok(shop.execute(stream, raw('ShipOrder', { shipmentId: 's-1' }, admin, T(day, 12))));
+    await ok(shop.execute(stream, raw('MarkDelivered', {}, admin, T(day, 13))));
+    await shop.runUntilIdle();
+  };
+  return { store, shop, ok, delivered };
+};
+
+describe('issue 17: store credit on the runtime', () => {
+  it('refunds returned shoes to store credit, then the customer pays part of her next order with it', async () => {
+    const { store, shop, ok, delivered } = setup();
+    await delivered('o-1', 1);
+    const credited = await ok(
+      refundToStoreCredit(shop, {
+        orderId: 'o-1',
+        refundId: 'r-1',
+        lines: [{ lineId: 'l1', qty: 1 }],
+        actor: admin,
+        at: T(3, 9),
+      }),
+    );
+    const refunded = (await order(store, 'o-1')).payments.reduce((s, p) => s + p.refunded, 0);
+    expect(credited).toBe(refunded);
+    expect(creditBalance(await account(store), 'RUB')).toBe(refunded);
+
+    // The next order: the checkout request is voided and the credit pays part of it.
+    const next = orderStreamId('o-2');
+    await ok(shop.execute(next, raw('PlaceOrder', checkoutData('o-2'), customer, T(4, 10))));
+    await ok(shop.execute(next, raw('VoidPayment', { paymentId: 'o-2-pay', reason: 'split tender' }, admin, T(4, 10))));
+    const tooMuch = await payWithStoreCredit(shop, {
+      orderId: 'o-2',
+      paymentId: 'credit',
+      amount: { amount: refunded + 1, currency: 'RUB' },
+      actor: customer,
+      at: T(4, 11),
+    });
+    expect(E.isLeft(tooMuch) && tooMuch.left.code).toBe('insufficient-credit');
+    const stranger = await payWithStoreCredit(shop, {
+      orderId: 'o-2',
+      paymentId: 'credit',
+      amount: rub(1),
+      actor: { kind: 'customer', id: 'someone-else' },
+      at: T(4, 11),
+    });
+    expect(E.isLeft(stranger) && stranger.left.code).toBe('forbidden');
+    await ok(
+      payWithStoreCredit(shop, {
+        orderId: 'o-2',
+        paymentId: 'credit',
+        amount: { amount: refunded, currency: 'RUB' },
+        actor: customer,
+        at: T(4, 11),
+      }),
+    );
+    // Sent again (a retry): nothing more is spent or paid.
+    await ok(
+      payWithStoreCredit(shop, {
+        orderId: 'o-2',
+        paymentId: 'credit',
+        amount: { amount: refunded, currency: 'RUB' },
+        actor: customer,
+        at: T(4, 11),
+      }),
+    );
+    const o2 = await order(store, 'o-2');
+    expect(o2.payments.find((p) => p.paymentId === 'credit')).toMatchObject({ status: 'captured', captured: refunded });
+    expect(creditBalance(await account(store), 'RUB')).toBe(0);
+    expect((await account(store)).ledger['RUB']).toMatchObject({ issued: refunded, spent: refunded });
+  });
+
+  it('a change whose refund the order refuses as it is sent is recorded failed, never applied, and issues no credit', async () => {
+    const { store, ok, delivered } = setup();
+    // The inventory port runs after the plan is made and before its commands are sent: a hand refund lands then.
+    let race: (() => Promise<unknown>) | undefined;
+    const shop = createShop({
+      store,
+      clock: createVirtualClock(T(1, 9)),
+      streams: [orderChangeStreamKind(), creditStreamKind()],
+      reactors: withOrderChanges({ inventory: async () => void (await race?.()) }),
+    });
+    void delivered;
+    const stream = orderStreamId('o-1');
+    await ok(shop.execute(stream, raw('PlaceOrder', checkoutData('o-1'), customer, T(1, 10))));
+    await ok(shop.execute(stream, raw('RecordSale', { paymentId: 'o-1-pay', amount: rub(7000) }, provider, T(1, 11))));
+    await shop.runUntilIdle();
+    await ok(shop.execute(stream, raw('ShipOrder', { shipmentId: 's-1' }, admin, T(1, 12))));
+    await ok(shop.execute(stream, raw('MarkDelivered', {}, admin, T(1, 13))));
+    await shop.runUntilIdle();
+    await ok(beginOrderChange(shop, { changeId: 'r-9', orderId: 'o-1', kind: 'return', actor: admin, at: T(2, 9) }));
+    const change = orderChangeStreamId('r-9');
+    await ok(
+      shop.execute(
+        change,
+        raw('StageReturnItem', { item: { lineId: 'l1', qty: 1, reason: 'wrong-size' } }, admin, T(2, 9)),
+      ),
+    );
+    await ok(shop.execute(change, raw('ConfirmOrderChange', { refundTo: 'store-credit' }, admin, T(2, 10))));
+    race = () =>
+      shop.execute(
+        stream,
+        raw('RefundPayment', { refundId: 'by-hand', lines: [{ lineId: 'l1', qty: 1 }] }, admin, T(2, 11)),
+      );
+    await ok(
+      shop.execute(
+        change,
+        raw(
+          'ReceiveReturn',
+          { items: [{ lineId: 'l1', qty: 1, condition: 'sellable', restock: true }] },
+          admin,
+          T(2, 12),
+        ),
+      ),
+    );
+    const drained = await shop.runUntilIdle();
+    expect(drained.refusals.map((r) => r.type)).toEqual(['RefundPayment']);
+    const types: string[] = [];
+    for await (const r of store.read(change)) types.push(r.event.type);
+    expect(types.at(-1)).toBe('OrderChangeFailed');
+    expect(types).not.toContain('OrderChangeApplied');
+    expect((await account(store)).grants).toEqual([]);
+  });
+});
