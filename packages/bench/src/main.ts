@@ -4,9 +4,10 @@ import { parseArgs } from 'node:util';
 import { FULL, QUICK, runKernelBenchmarks } from './kernel.js';
 
 /**
- * `pnpm bench [--only kernel|postgres|scale-out] [--quick]`: the kernel suites,
+ * `pnpm bench [--only kernel|postgres|lifecycle|scale-out] [--quick]`: the kernel suites,
  * the PostgreSQL suites, then the scale-out suite (1, 2 and 4 partitioned
  * worker processes; it needs ORDERSOURCE_PG_URL and says so without it).
+ * `lifecycle` runs only the PostgreSQL suites' order lifecycle (f).
  */
 
 const { values } = parseArgs({
@@ -15,8 +16,9 @@ const { values } = parseArgs({
   options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } },
 });
 const only = values.only;
-if (only !== undefined && only !== 'kernel' && only !== 'postgres' && only !== 'scale-out') {
-  console.error(`--only takes "kernel", "postgres" or "scale-out", not "${only}"`);
+const suites = ['kernel', 'postgres', 'lifecycle', 'scale-out'];
+if (only !== undefined && !suites.includes(only)) {
+  console.error(`--only takes "kernel", "postgres", "lifecycle" or "scale-out", not "${only}"`);
   process.exit(2);
 }
 
@@ -49,6 +51,11 @@ if (only === undefined || only === 'postgres') {
   } else {
     console.log('\nPostgreSQL: no suites yet (src/postgres.ts is absent), skipped.');
   }
+}
+
+if (only === 'lifecycle') {
+  const { runLifecycleBenchmark } = await import('./postgres.js');
+  await runLifecycleBenchmark();
 }
 
 if (only === undefined || only === 'scale-out') {

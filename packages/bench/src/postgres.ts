@@ -368,16 +368,24 @@ const serverRows = async (url: string): Promise<DbRow[]> => {
 const lifecycleRows = async (url: string): Promise<DbRow[]> => {
   const orders = 40;
   const parallel = 8;
-  const [running, drained, hand] = await measureRounds(
+  const [running, drained, hand, perConsumer] = await measureRounds(
     [
       ordersourceLifecycle(url, orders, parallel, 'running'),
       ordersourceLifecycle(url, orders, parallel, 'drained'),
       handRolledLifecycle(url, orders, parallel),
+      // Before issue 18's shared log: each consumer reads the store itself (what the shared reader gains).
+      ordersourceLifecycle(url, orders, parallel, 'running', { sharedLog: false }),
     ],
     3,
   );
   const baseline = { label: 'hand-rolled shop: orders in place + history', measured: hand! };
   return [
+    {
+      label: '(f) order lifecycle, workers running, a log reader per consumer',
+      measured: perConsumer!,
+      unit: 'orders',
+      baseline,
+    },
     { label: '(f) order lifecycle, shop workers running', measured: running!, unit: 'orders', baseline, target: 1 },
     {
       label: '(f) order lifecycle, policies drained in waves',
@@ -531,12 +539,26 @@ const growthSection = async (url: string): Promise<void> => {
   }
 };
 
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
+
+/** `pnpm bench -- --only lifecycle`: the order lifecycle (f) alone, on the server. */
+export async function runLifecycleBenchmark(): Promise<void> {
+  const url = process.env['ORDERSOURCE_PG_URL'] ?? DEFAULT_URL;
+  console.log(`\nThe order lifecycle on PostgreSQL; load average before: ${load()}`);
+  const problem = isLoopback(url) ? await reachable(url) : `${new URL(url).hostname} is not a loopback address`;
+  if (problem !== undefined) {
+    console.log(`skipped: ${problem}`);
+    return;
+  }
+  console.log(formatDbTable(await lifecycleRows(url)));
+  console.log(`load average after: ${load()}`);
+}
+
 export async function runPostgresBenchmarks(): Promise<void> {
   const url = process.env['ORDERSOURCE_PG_URL'] ?? DEFAULT_URL;
-  const load = () =>
-    loadavg()
-      .map((value) => value.toFixed(1))
-      .join(' ');
   console.log(`\nPostgreSQL and PGlite (ordersource event store); load average before: ${load()}`);
   const rows: DbRow[] = [];
   if (!isLoopback(url)) {

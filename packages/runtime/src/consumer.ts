@@ -7,7 +7,9 @@ import type {
   EventStore,
   ParkedStore,
 } from '@ordersource/core';
+import { matchesFilter } from '@ordersource/core';
 import { backoffMs, type RetryPolicy, type Waiter } from './retry.js';
+import type { LogReader } from './shared-log.js';
 import type { Telemetry } from './telemetry.js';
 
 /**
@@ -47,8 +49,14 @@ export type ConsumerStatus = Readonly<{
 export type Consumer = Readonly<{
   name: string;
   kind: ConsumerKind;
-  /** Read to the end once; resolves with the number of events handled. Passes never overlap. */
-  pass: () => Promise<number>;
+  /**
+   * Read to the end once; resolves with the number of events handled. Passes never overlap.
+   * `lazy` (running workers): the checkpoint is saved at the end only when
+   * `saveEveryMs` passed since the last save; `flush` saves the rest.
+   */
+  pass: (lazy?: boolean) => Promise<number>;
+  /** Save the checkpoint if handled events moved it since the last save. */
+  flush: () => Promise<void>;
   status: () => ConsumerStatus;
   /** Count the events after the checkpoint (up to `cap`), and remember it as the lag. */
   measureLag: (cap?: number) => Promise<number>;
@@ -70,6 +78,19 @@ export type ConsumerOptions = Readonly<{
   handle: (raw: Envelope) => Promise<void>;
   spanName: string;
   onParked?: (raw: Envelope, attempts: number, error: string) => void;
+  /**
+   * The shop's shared reader of the log (shared-log.ts): it hands over every
+   * event and the consumer applies its filter, moving its checkpoint over the
+   * others. Without it the consumer reads the store itself, filtered.
+   */
+  log?: LogReader;
+  /** A lazy pass saves its checkpoint at its end only this long (real ms) after the last save (default 1,000). */
+  saveEveryMs?: number;
+  /**
+   * Events of different streams a lazy (running) pass handles at once (default 1).
+   * Passes of `runUntilIdle` stay one event at a time, in log order.
+   */
+  concurrency?: number;
 }>;
 
 /**
@@ -80,6 +101,15 @@ export type ConsumerOptions = Readonly<{
  * idempotent already (reactors derive their command ids from the event).
  */
 const SAVE_EVERY = 100;
+
+/*
+ * Running workers (`pass(true)`) also keep the end-of-pass save for
+ * `saveEveryMs`: a crash then hands over again at most that long's events,
+ * which the reactors' derived command ids absorb as duplicates; `stop()`
+ * flushes every checkpoint.
+ */
+
+const noop = (): void => undefined;
 
 const messageOf = (thrown: unknown): string => (thrown instanceof Error ? thrown.message : String(thrown));
 
@@ -94,6 +124,11 @@ export const createConsumer = (options: ConsumerOptions): Consumer => {
   /** Parked events of this consumer: eventId -> streamId (to find the event again when it is retried). */
   const known = new Map<string, string>();
   let running: Promise<number> = Promise.resolve(0);
+  /** Handled events the saved checkpoint does not cover yet (across lazy passes). */
+  let unsaved = 0;
+  let lastSave = performance.now();
+  const saveEveryMs = options.saveEveryMs ?? 1_000;
+  const concurrency = options.concurrency ?? 1;
 
   const readOptions = options.filter === undefined ? undefined : { ...options.filter };
 
@@ -163,25 +198,110 @@ export const createConsumer = (options: ConsumerOptions): Consumer => {
     return n;
   };
 
-  const passOnce = async (): Promise<number> => {
+  const save = async (): Promise<void> => {
+    if (unsaved === 0 || checkpoint === undefined) return;
+    unsaved = 0;
+    lastSave = performance.now();
+    await checkpoints.save(name, checkpoint);
+  };
+
+  /**
+   * A running pass (issue 18): events of different streams are handled side
+   * by side, up to `concurrency` at once; the events of one stream still one
+   * after another, in order. The checkpoint moves only over a prefix of the
+   * log whose events are all done, so a crash hands over at most the window.
+   */
+  const passSideBySide = async (): Promise<number> => {
+    type Slot = { position: Checkpoint; done: boolean; handled: boolean };
+    const window: Slot[] = [];
+    const byStream = new Map<string, Promise<void>>();
+    const inFlight = new Set<Promise<void>>();
+    let n = 0;
+    let halted = false;
+    let failure: { error: unknown } | undefined;
+    const settle = (): void => {
+      while (window[0]?.done === true) {
+        const slot = window.shift()!;
+        checkpoint = slot.position;
+        if (slot.handled) {
+          n++;
+          unsaved++;
+        }
+      }
+    };
+    const settled = (promise: Promise<void>) => promise.then(noop, noop);
+    let toTheEnd = true;
+    const source = options.log === undefined ? store.readAll(checkpoint, readOptions) : options.log.read(checkpoint);
+    try {
+      for await (const raw of source) {
+        if (options.stopping() || halted || failure !== undefined) {
+          toTheEnd = false;
+          break;
+        }
+        const matching = options.log === undefined || matchesFilter(raw, options.filter);
+        const slot: Slot = { position: raw.globalPosition, done: !matching, handled: matching };
+        window.push(slot);
+        if (matching) {
+          const previous = byStream.get(raw.streamId) ?? Promise.resolve();
+          const work: Promise<void> = previous.then(async () => {
+            if (halted || failure !== undefined) return;
+            const outcome = await processOne(raw);
+            if (outcome === 'stopped') halted = true;
+            else slot.done = true;
+          });
+          byStream.set(raw.streamId, work);
+          inFlight.add(work);
+          void work.then(
+            () => undefined,
+            (error: unknown) => {
+              failure ??= { error };
+            },
+          );
+          void settled(work).then(() => {
+            inFlight.delete(work);
+            if (byStream.get(raw.streamId) === work) byStream.delete(raw.streamId);
+            settle();
+          });
+        }
+        settle();
+        if (unsaved >= SAVE_EVERY) await save();
+        while (inFlight.size >= concurrency) await Promise.race([...inFlight].map(settled));
+      }
+    } finally {
+      await Promise.all([...inFlight].map(settled));
+      // Let the clean-ups above run before the last settle.
+      await Promise.resolve();
+      settle();
+    }
+    if (failure !== undefined) {
+      await save().catch(() => undefined);
+      throw failure.error;
+    }
+    if (performance.now() - lastSave >= saveEveryMs) await save();
+    if (toTheEnd && !halted) lag = 0;
+    return n;
+  };
+
+  const passOnce = async (lazy: boolean): Promise<number> => {
     if (!loaded) {
       checkpoint = await checkpoints.load(name);
       for (const entry of await parked.list(name)) known.set(entry.eventId, entry.streamId);
       loaded = true;
     }
     let n = await redeliver();
+    if (lazy && concurrency > 1) return n + (await passSideBySide());
     let toTheEnd = true;
-    let unsaved = 0;
-    const save = async (): Promise<void> => {
-      if (unsaved === 0 || checkpoint === undefined) return;
-      unsaved = 0;
-      await checkpoints.save(name, checkpoint);
-    };
     try {
-      for await (const raw of store.readAll(checkpoint, readOptions)) {
+      const source = options.log === undefined ? store.readAll(checkpoint, readOptions) : options.log.read(checkpoint);
+      for await (const raw of source) {
         if (options.stopping()) {
           toTheEnd = false;
           break;
+        }
+        if (options.log !== undefined && !matchesFilter(raw, options.filter)) {
+          // Not for this consumer: nothing to hand over or save, the checkpoint only moves past it.
+          checkpoint = raw.globalPosition;
+          continue;
         }
         const outcome = await processOne(raw);
         if (outcome === 'stopped') {
@@ -197,7 +317,8 @@ export const createConsumer = (options: ConsumerOptions): Consumer => {
       await save().catch(() => undefined);
       throw thrown;
     }
-    await save();
+    // Running workers pass after nearly every append: one save per pass was most of their statements (issue 18).
+    if (!lazy || performance.now() - lastSave >= saveEveryMs) await save();
     if (toTheEnd) lag = 0;
     return n;
   };
@@ -205,9 +326,15 @@ export const createConsumer = (options: ConsumerOptions): Consumer => {
   return {
     name,
     kind,
-    pass: () => {
-      running = running.then(passOnce, passOnce);
+    pass: (lazy = false) => {
+      const once = () => passOnce(lazy);
+      running = running.then(once, once);
       return running;
+    },
+    flush: () => {
+      const once = () => save().then(() => 0);
+      running = running.then(once, once);
+      return running.then(() => undefined);
     },
     status: () => ({
       name,

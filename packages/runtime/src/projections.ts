@@ -1,4 +1,5 @@
 import {
+  matchesFilter,
   project,
   type Checkpoint,
   type Clock,
@@ -10,6 +11,7 @@ import {
 } from '@ordersource/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Consumer, ConsumerStatus } from './consumer.js';
+import type { LogReader } from './shared-log.js';
 import type { Telemetry } from './telemetry.js';
 
 /**
@@ -30,6 +32,8 @@ export type ProjectionWorkerOptions = Readonly<{
   clock: Clock;
   telemetry: Telemetry;
   batchSize?: number;
+  /** The shop's shared reader of the log: every event comes, the worker applies the projection's filter. */
+  log?: LogReader;
 }>;
 
 const messageOf = (thrown: unknown): string => (thrown instanceof Error ? thrown.message : String(thrown));
@@ -89,7 +93,13 @@ export const createProjectionWorker = <S, Ev extends Event>(
       if (upTo !== undefined) checkpoint = upTo;
     };
     let last: Checkpoint | undefined;
-    for await (const raw of store.readAll(checkpoint, filter)) {
+    const log = options.log;
+    const source = log === undefined ? store.readAll(checkpoint, filter) : log.read(checkpoint);
+    for await (const raw of source) {
+      if (log !== undefined && !matchesFilter(raw, filter)) {
+        last = raw.globalPosition;
+        continue;
+      }
       const decoded = projection.decode(raw);
       if (E.isLeft(decoded)) await park(raw, decoded.left.message);
       else batch.push([raw, decoded.right]);
@@ -109,6 +119,8 @@ export const createProjectionWorker = <S, Ev extends Event>(
       running = running.then(passOnce, passOnce);
       return running;
     },
+    // An in-memory model keeps no checkpoint anywhere else: nothing to save.
+    flush: () => Promise.resolve(),
     status: (): ConsumerStatus => ({
       name: projection.name,
       kind: 'projection',

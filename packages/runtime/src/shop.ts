@@ -58,6 +58,7 @@ import { defaultRenewalOrderOptions, shopReactors, type ShopEffect, type ShopRea
 import { renewalChargesReactor, type ChargePort } from './subscription-billing.js';
 import type { RenewalOrderOptions } from '@ordersource/domain/subscriptions';
 import { checkRetryPolicy, createWaiter, defaultRetry, type RetryPolicy } from './retry.js';
+import { createSharedLog } from './shared-log.js';
 import { shopStreamKinds, type ShopEvent } from './shop-streams.js';
 import { createDecoderRegistry, type AnyStreamKind, type DecoderRegistry } from './streams.js';
 import { createTelemetry, tracedStore, type TelemetryOptions } from './telemetry.js';
@@ -127,6 +128,18 @@ export type ShopOptions = Readonly<{
   retry?: Partial<RetryPolicy>;
   /** How often running workers look for new events and due timers, real ms (default 200). */
   pollMs?: number;
+  /**
+   * One reader of the log feeds every reactor, the timer planner and the read
+   * models (default true; shared-log.ts). With false each reads the store on
+   * its own, as before issue 18.
+   */
+  sharedLog?: boolean;
+  /**
+   * Running workers (`start()`): events of different streams each reactor and
+   * the timer planner handle at once (default 1). The events of one stream
+   * are always handled in order; `runUntilIdle` always goes one at a time.
+   */
+  concurrency?: number;
   /** This process's name in timer claims (default a fresh uuid). */
   workerId?: string;
   /** How long a timer claim holds before another worker may fire it (default 30 s). */
@@ -261,6 +274,12 @@ export const createShop = (options: ShopOptions): Shop => {
     parked: () => new Map(allConsumers().map((c) => [c.name, c.status().parked])),
   });
   const store = tracedStore(options.store, telemetry);
+  const log = options.sharedLog === false ? undefined : createSharedLog(store);
+  const concurrency = options.concurrency;
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 1_000))
+    throw new RangeError(`concurrency: must be an integer from 1 to 1000 (got ${String(concurrency)})`);
+  const side = concurrency === undefined ? {} : { concurrency };
+  const logReader = () => (log === undefined ? {} : { log: log.reader() });
 
   const shopKinds = shopStreamKinds({
     ...(settings.closingReceipt === undefined ? {} : { closingReceipt: settings.closingReceipt }),
@@ -329,7 +348,10 @@ export const createShop = (options: ShopOptions): Shop => {
           'ordersource.outcome': E.isLeft(handled) ? handled.left.kind : 'ok',
         });
         span.setAttribute('ordersource.outcome', outcome);
-        if (E.isRight(handled) && handled.right.events.length > 0 && !handled.right.duplicate) idle.wakeAll();
+        if (E.isRight(handled) && handled.right.events.length > 0 && !handled.right.duplicate) {
+          log?.mark();
+          idle.wakeAll();
+        }
         return handled;
       },
     );
@@ -426,8 +448,19 @@ export const createShop = (options: ShopOptions): Shop => {
         handle: reactWith(reactor),
         spanName: 'ordersource.reactor',
         onParked: onParked(reactor.name),
+        ...logReader(),
+        ...side,
       }),
     );
+  // Only a new plan can make a timer due now: the timer worker wakes on plans, not on every append (issue 18).
+  const timersDue = createWaiter();
+  const plannedTimers: TimerStore = {
+    ...timers,
+    plan: async (streamId, planned) => {
+      await timers.plan(streamId, planned);
+      timersDue.wakeAll();
+    },
+  };
   const planner = createConsumer({
     name: 'runtime.timer-planner',
     kind: 'timer-planner',
@@ -439,18 +472,20 @@ export const createShop = (options: ShopOptions): Shop => {
     telemetry,
     waiter: backoff,
     stopping: () => stopping,
-    handle: planTimers(decoders, byCategory, timers),
+    handle: planTimers(decoders, byCategory, plannedTimers),
     spanName: 'ordersource.timer.plan',
     onParked: onParked('runtime.timer-planner'),
+    ...logReader(),
+    ...side,
   });
 
-  const projectionOptions = { store, parked: parkedStore, clock, telemetry };
+  const projectionOptions = () => ({ store, parked: parkedStore, clock, telemetry, ...logReader() });
   const readModels: ReadModels = {
-    orders: createProjectionWorker(shopProjections.orders, projectionOptions),
-    history: createProjectionWorker(shopProjections.history, projectionOptions),
-    receiptsRegister: createProjectionWorker(shopProjections.receiptsRegister, projectionOptions),
-    directory: createProjectionWorker(shopProjections.directory, projectionOptions),
-    subscriptions: createProjectionWorker(shopProjections.subscriptions, projectionOptions),
+    orders: createProjectionWorker(shopProjections.orders, projectionOptions()),
+    history: createProjectionWorker(shopProjections.history, projectionOptions()),
+    receiptsRegister: createProjectionWorker(shopProjections.receiptsRegister, projectionOptions()),
+    directory: createProjectionWorker(shopProjections.directory, projectionOptions()),
+    subscriptions: createProjectionWorker(shopProjections.subscriptions, projectionOptions()),
   };
   const projectionWorkers = Object.values(readModels) as Consumer[];
   function allConsumers(): readonly Consumer[] {
@@ -491,6 +526,8 @@ export const createShop = (options: ShopOptions): Shop => {
     try {
       while (rounds < maxRounds && !quiet) {
         rounds++;
+        // Another process may have appended since the last round: the round's first read fetches again.
+        log?.mark();
         let n = 0;
         for (const consumer of consumers) n += await consumer.pass();
         n += await planner.pass();
@@ -548,11 +585,14 @@ export const createShop = (options: ShopOptions): Shop => {
     }
     clock.advanceTo(new Date(target).toISOString());
     reports.push(await runUntilIdle());
-    if (running) idle.wakeAll();
+    if (running) {
+      idle.wakeAll();
+      timersDue.wakeAll();
+    }
     return merge(reports);
   };
 
-  const loop = (name: string, work: () => Promise<number>): Promise<void> =>
+  const loop = (name: string, work: () => Promise<number>, waiter = idle): Promise<void> =>
     (async () => {
       while (!stopping) {
         let n = 0;
@@ -563,7 +603,16 @@ export const createShop = (options: ShopOptions): Shop => {
           report({ kind: 'worker-error', consumer: name, error: messageOf(thrown) });
           n = 0;
         }
-        if (n === 0 && !stopping) await idle.wait(pollMs);
+        if (n === 0 && !stopping) await waiter.wait(pollMs);
+      }
+    })();
+
+  /** Other processes' appends wake nobody here: the shared log fetches again at least once a poll interval. */
+  const markLoop = (shared: NonNullable<typeof log>): Promise<void> =>
+    (async () => {
+      while (!stopping) {
+        shared.mark();
+        await backoff.wait(pollMs);
       }
     })();
 
@@ -574,8 +623,9 @@ export const createShop = (options: ShopOptions): Shop => {
     running = true;
     stopping = false;
     loops = [
-      ...allConsumers().map((consumer) => loop(consumer.name, () => consumer.pass())),
-      loop('runtime.timers', fire),
+      ...allConsumers().map((consumer) => loop(consumer.name, () => consumer.pass(true))),
+      loop('runtime.timers', fire, timersDue),
+      ...(log === undefined ? [] : [markLoop(log)]),
     ];
   };
 
@@ -584,6 +634,7 @@ export const createShop = (options: ShopOptions): Shop => {
     const began = performance.now();
     stopping = true;
     idle.wakeAll();
+    timersDue.wakeAll();
     backoff.wakeAll();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const drained = await Promise.race([
@@ -593,6 +644,8 @@ export const createShop = (options: ShopOptions): Shop => {
       }),
     ]);
     clearTimeout(timer);
+    // The running workers saved their checkpoints lazily: save what they handled since.
+    if (drained) await Promise.all(allConsumers().map((consumer) => consumer.flush().catch(() => undefined)));
     // Not drained: the work in hand goes on finishing; a later stop() waits for it again.
     if (drained) {
       finished = running || finished;

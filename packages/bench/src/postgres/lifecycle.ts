@@ -90,16 +90,38 @@ const cleanups = () => {
  */
 export type LifecycleMode = 'running' | 'drained';
 
-export const ordersourceLifecycle = (url: string, orders: number, parallel: number, mode: LifecycleMode): DbCase => {
+/** How the ordersource case is set up: the store's group commit, the shop's shared log reader, a probed executor. */
+export type LifecycleSetup = Readonly<{
+  groupCommit?: boolean;
+  sharedLog?: boolean;
+  /** The running workers' `concurrency` (events of different orders each reactor handles at once). */
+  concurrency?: number;
+  executor?: (options: Readonly<{ connectionString: string; max: number }>) => SqlExecutor;
+}>;
+
+export const ordersourceLifecycle = (
+  url: string,
+  orders: number,
+  parallel: number,
+  mode: LifecycleMode,
+  setup: LifecycleSetup = {},
+): DbCase => {
   const { later, cleanup } = cleanups();
+  const variant = [
+    ...(setup.groupCommit === true ? ['group commit'] : []),
+    ...(setup.sharedLog === false ? ['a log reader per consumer'] : []),
+    ...(setup.concurrency === undefined ? [] : [`concurrency ${setup.concurrency}`]),
+  ];
   return {
-    name: `ordersource shop on PostgreSQL, ${mode === 'running' ? 'workers running' : 'policies drained in waves'}`,
+    name: `ordersource shop on PostgreSQL, ${mode === 'running' ? 'workers running' : 'policies drained in waves'}${variant.map((v) => `, ${v}`).join('')}`,
     cleanup,
     prepare: async () => {
       const schema = `bench_shop_${newId().replaceAll('-', '').slice(-12)}`;
-      const executor = createPgExecutor({ connectionString: url, max: 20 });
-      const store = await createPostgresEventStore(executor, { schema });
+      const executor = (setup.executor ?? createPgExecutor)({ connectionString: url, max: 20 });
+      const store = await createPostgresEventStore(executor, { schema, groupCommit: setup.groupCommit === true });
       const shop = createShop({
+        ...(setup.sharedLog === undefined ? {} : { sharedLog: setup.sharedLog }),
+        ...(setup.concurrency === undefined ? {} : { concurrency: setup.concurrency }),
         store,
         checkpoints: createPostgresCheckpointStore(executor, { schema }),
         timers: createPostgresTimerStore(executor, { schema }),
@@ -121,7 +143,11 @@ export const ordersourceLifecycle = (url: string, orders: number, parallel: numb
           if (await done()) return;
           await sleep(2);
         }
-        throw new Error(`${what}: not reached`);
+        // Say which worker is stuck, if one is: its failing event or its last error.
+        const stuck = (await shop.health()).consumers.filter(
+          (c) => c.failing !== undefined || c.lastError !== undefined,
+        );
+        throw new Error(`${what}: not reached; ${JSON.stringify(stuck)}`);
       };
       const confirmed = (stream: string) =>
         until(`${stream} confirmed`, async () => {
