@@ -40,7 +40,11 @@ export type ChangeApplication = Readonly<{
    * since the plan was made): the `RecordChangeFailed` to send instead of
    * `changeCommand` (and of the credit), naming the commands taken before.
    */
-  refused: (refusal: Readonly<{ code: string; message: string }>, commandType: string, taken: readonly string[]) => ChangeCommandFor;
+  refused: (
+    refusal: Readonly<{ code: string; message: string }>,
+    commandType: string,
+    taken: readonly string[],
+  ) => ChangeCommandFor;
   restock?: Readonly<{ restockId: string; orderId: string; changeId: string; lines: readonly RestockLine[] }>;
 }>;
 

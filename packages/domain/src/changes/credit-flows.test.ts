@@ -53,7 +53,10 @@ describe('issue 17: refunds to store credit (PAY-5, REC-7, CUS-3)', () => {
     expect(refund?.type === 'PaymentRefunded' && refund.data.external).toBe(true);
     expect(creditBalance(shop.creditState('c-1'), 'EUR')).toBe(refunded);
     expect(shop.creditState('c-1').grants[0]?.source).toEqual({ kind: 'change', orderId: 'o-1', changeId: 'r1' });
-    expect(shop.get('r1')).toMatchObject({ status: 'applied', applied: { credited: { amount: refunded, currency: 'EUR' } } });
+    expect(shop.get('r1')).toMatchObject({
+      status: 'applied',
+      applied: { credited: { amount: refunded, currency: 'EUR' } },
+    });
     // REC-7: the income-return still lists exactly the cups for exactly that money.
     const ret = receiptsOf(shop, 'o-1').find((r) => r.operation === 'income-return');
     expect([ret?.total.amount, ret?.items.map((i) => [i.lineId, i.quantity])]).toEqual([refunded, [['l2', 2]]]);
@@ -77,7 +80,12 @@ describe('issue 17: refunds to store credit (PAY-5, REC-7, CUS-3)', () => {
     );
     shop.change(
       'x1',
-      changeCmd('StageChangeAction', { action: { action: 'add-line', line: pot('n1', 1, 1000) } }, T(11), actors.customer),
+      changeCmd(
+        'StageChangeAction',
+        { action: { action: 'add-line', line: pot('n1', 1, 1000) } },
+        T(11),
+        actors.customer,
+      ),
     );
     shop.change('x1', changeCmd('ConfirmOrderChange', { refundTo: 'store-credit' }, T(12)));
     const preview = previewChange(shop.get('x1'), shop.history('o-1'), T(12));
@@ -90,9 +98,15 @@ describe('issue 17: refunds to store credit (PAY-5, REC-7, CUS-3)', () => {
     const value = totalRefunded(shop.state('o-1'));
     expect(value).toBeGreaterThan(1000);
     const exchange = shop.state(exchangeOrderIdOf(shop.get('x1')));
-    expect(exchange.payments.map((p) => [p.paymentId, p.status, p.captured])).toEqual([['x1-transfer', 'captured', 1000]]);
+    expect(exchange.payments.map((p) => [p.paymentId, p.status, p.captured])).toEqual([
+      ['x1-transfer', 'captured', 1000],
+    ]);
     expect(creditBalance(shop.creditState('c-1'), 'EUR')).toBe(value - 1000);
-    expect([preview.right.transferred, preview.right.credited, preview.right.refundOwed]).toEqual([1000, value - 1000, 0]);
+    expect([preview.right.transferred, preview.right.credited, preview.right.refundOwed]).toEqual([
+      1000,
+      value - 1000,
+      0,
+    ]);
   });
 });
 
@@ -103,7 +117,10 @@ describe('issue 17: a refused step is never recorded applied', () => {
     begin(shop, 'r9', 'return', T(10));
     shop.change('r9', changeCmd('StageReturnItem', { item: { lineId: 'l1', qty: 2, reason: 'changed-mind' } }, T(11)));
     shop.change('r9', changeCmd('ConfirmOrderChange', { refundTo: 'store-credit' }, T(12)));
-    shop.change('r9', changeCmd('ReceiveReturn', { items: [{ lineId: 'l1', qty: 2, condition: 'sellable', restock: true }] }, T(13)));
+    shop.change(
+      'r9',
+      changeCmd('ReceiveReturn', { items: [{ lineId: 'l1', qty: 2, condition: 'sellable', restock: true }] }, T(13)),
+    );
     // Planned against the history before the change applied, then the shop refunds by hand first: the plan is stale.
     const stale = shop.history('o-1').filter((e) => !String(e.causationId).startsWith('r9:apply:'));
     const events = shop.changes.get('r9')?.events ?? [];

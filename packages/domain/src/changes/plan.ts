@@ -333,13 +333,7 @@ export const planChange = (
     const toCredit = destination === 'store-credit';
     const newTotal = newValue - discount;
     const transfer =
-      newLines === undefined || value.right === 0
-        ? 0
-        : value.right <= newTotal
-          ? value.right
-          : toCredit
-            ? newTotal
-            : 0;
+      newLines === undefined || value.right === 0 ? 0 : value.right <= newTotal ? value.right : toCredit ? newTotal : 0;
     if (value.right > 0) {
       const moved = transfer > 0 ? `; value moved to order ${exchangeOrderIdOf(change)}` : '';
       const sent = p.send(stream, 'RefundPayment', {
@@ -351,7 +345,11 @@ export const planChange = (
       if (E.isLeft(sent)) return sent;
       transferred = transfer;
       // Money paid with store credit goes back to it whatever the destination (it has no other way back).
-      credited = toCredit ? value.right - transfer : transfer > 0 ? 0 : creditOwed(stream.state, sent.right, 'original');
+      credited = toCredit
+        ? value.right - transfer
+        : transfer > 0
+          ? 0
+          : creditOwed(stream.state, sent.right, 'original');
       refunded = value.right - transfer - credited;
     }
     if (newLines !== undefined) {

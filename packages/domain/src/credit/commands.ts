@@ -37,7 +37,11 @@ export const SpendCreditData = t.strict({
   paymentId: NonEmptyString,
 });
 /** Give a spend back whole (the order refused the payment, or it was never used). */
-export const ReleaseCreditSpendData = t.strict({ customerId: NonEmptyString, spendId: NonEmptyString, reason: t.string });
+export const ReleaseCreditSpendData = t.strict({
+  customerId: NonEmptyString,
+  spendId: NonEmptyString,
+  reason: t.string,
+});
 /** Take back what is left of a grant (all of it when `amount` is omitted); never more than is left. */
 export const ReverseCreditData = t.intersection([
   t.strict({ customerId: NonEmptyString, creditId: NonEmptyString, reason: NonEmptyString }),

@@ -61,7 +61,15 @@ describe('issue 17: store credit account', () => {
   it('refuses a spend in another currency: balances are per currency', () => {
     spec
       .given([issued('cr-1', 3000)])
-      .when(cmd('SpendCredit', { customerId: 'c-1', spendId: 's', amount: { amount: 1, currency: 'RUB' }, orderId: 'o', paymentId: 'p' }))
+      .when(
+        cmd('SpendCredit', {
+          customerId: 'c-1',
+          spendId: 's',
+          amount: { amount: 1, currency: 'RUB' },
+          orderId: 'o',
+          paymentId: 'p',
+        }),
+      )
       .thenError('insufficient-credit');
   });
 
@@ -73,8 +81,14 @@ describe('issue 17: store credit account', () => {
         amount: eur(amount),
         source: { kind: 'goodwill', reason: 'late parcel' },
       });
-    spec.given([issued('cr-1', 3000)]).when(issue(3000)).then([]);
-    spec.given([issued('cr-1', 3000)]).when(issue(2000)).thenError('credit-id-reused');
+    spec
+      .given([issued('cr-1', 3000)])
+      .when(issue(3000))
+      .then([]);
+    spec
+      .given([issued('cr-1', 3000)])
+      .when(issue(2000))
+      .thenError('credit-id-reused');
     const once = rehydrate(creditDecider, [issued('cr-1', 3000)]);
     const first = creditDecider.decide(spend('s-1', 1000), once);
     if (E.isLeft(first)) throw new Error(first.left.message);
@@ -84,10 +98,26 @@ describe('issue 17: store credit account', () => {
   });
 
   it('CUS-3: a customer spends her own credit only, and never issues any', () => {
-    const own = cmd('SpendCredit', { customerId: 'c-1', spendId: 's', amount: eur(10), orderId: 'o', paymentId: 'p' }, at(2), actors.customer);
-    spec.given([issued('cr-1', 3000)]).when(own).thenState((s) => creditBalance(s, 'EUR') === 2990);
-    const other = cmd('SpendCredit', { customerId: 'c-1', spendId: 's', amount: eur(10), orderId: 'o', paymentId: 'p' }, at(2), actors.otherCustomer);
-    spec.given([issued('cr-1', 3000)]).when(other).thenError('forbidden');
+    const own = cmd(
+      'SpendCredit',
+      { customerId: 'c-1', spendId: 's', amount: eur(10), orderId: 'o', paymentId: 'p' },
+      at(2),
+      actors.customer,
+    );
+    spec
+      .given([issued('cr-1', 3000)])
+      .when(own)
+      .thenState((s) => creditBalance(s, 'EUR') === 2990);
+    const other = cmd(
+      'SpendCredit',
+      { customerId: 'c-1', spendId: 's', amount: eur(10), orderId: 'o', paymentId: 'p' },
+      at(2),
+      actors.otherCustomer,
+    );
+    spec
+      .given([issued('cr-1', 3000)])
+      .when(other)
+      .thenError('forbidden');
     const issue = cmd(
       'IssueCredit',
       { customerId: 'c-1', creditId: 'x', amount: eur(10), source: { kind: 'goodwill', reason: 'why not' } },
@@ -132,15 +162,25 @@ describe('issue 17: store credit account', () => {
 
   it('expires what is left of a grant at its date, and not a unit before', () => {
     const grants = [issued('cr-1', 1000, at(20))];
-    const expire = (when: string, dueAt = at(20)) => cmd('ExpireCredit', { customerId: 'c-1', creditId: 'cr-1', dueAt }, when);
-    spec.given(grants).when(expire(at(19))).thenError('credit-not-expired');
-    spec.given(grants).when(expire(at(20), at(21))).then([]);
+    const expire = (when: string, dueAt = at(20)) =>
+      cmd('ExpireCredit', { customerId: 'c-1', creditId: 'cr-1', dueAt }, when);
+    spec
+      .given(grants)
+      .when(expire(at(19)))
+      .thenError('credit-not-expired');
+    spec
+      .given(grants)
+      .when(expire(at(20), at(21)))
+      .then([]);
     spec
       .given(grants)
       .when(expire(at(20)))
       .then([{ type: 'CreditExpired', data: { at: at(20), creditId: 'cr-1', amount: eur(1000) } }]);
     // Past its date a grant pays nothing, even before the timer wrote it off.
-    spec.given(grants).when(spend('s-late', 1, at(20))).thenError('insufficient-credit');
+    spec
+      .given(grants)
+      .when(spend('s-late', 1, at(20)))
+      .thenError('insufficient-credit');
     expect(creditDecider.due?.(rehydrate(creditDecider, grants))).toEqual([
       {
         key: 'credit-expiry-cr-1',
@@ -168,7 +208,11 @@ describe('issue 17: store credit account', () => {
       metadata: { commandId: 'x', actor: actors.customer, at: at(1) },
     });
     expect(E.isLeft(bad) && JSON.stringify(bad.left).includes('amount')).toBe(true);
-    const unknown = decodeCreditCommand({ type: 'MintCredit', data: {}, metadata: { commandId: 'x', actor: actors.admin, at: at(1) } });
+    const unknown = decodeCreditCommand({
+      type: 'MintCredit',
+      data: {},
+      metadata: { commandId: 'x', actor: actors.admin, at: at(1) },
+    });
     expect(E.isLeft(unknown)).toBe(true);
   });
 });

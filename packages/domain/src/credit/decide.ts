@@ -46,7 +46,12 @@ const access = (actor: Actor, command: CreditCommand): Decision | undefined => {
  * The grants a spend draws on: those expiring soonest first (so credit that
  * lapses is used before credit that stays), then the rest oldest first.
  */
-export const drawsFor = (grants: readonly CreditGrant[], currency: string, amount: number, at: string): CreditDraw[] => {
+export const drawsFor = (
+  grants: readonly CreditGrant[],
+  currency: string,
+  amount: number,
+  at: string,
+): CreditDraw[] => {
   const usable = grants
     .map((grant, index) => ({ grant, index }))
     .filter(({ grant }) => grant.currency === currency && grantUsable(grant, at))

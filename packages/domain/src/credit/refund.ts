@@ -20,11 +20,7 @@ import { creditAccountStreamId, isStoreCredit, type CreditSource, type RefundDes
  * destination is store credit; else only what goes back to a payment made
  * with store credit (credit paid, credit refunded: it has no other way back).
  */
-export const creditOwed = (
-  order: OrderState,
-  refunds: readonly OrderEvent[],
-  destination: RefundDestination,
-): number =>
+export const creditOwed = (order: OrderState, refunds: readonly OrderEvent[], destination: RefundDestination): number =>
   refunds.reduce((sum, e) => {
     if (e.type !== 'PaymentRefunded') return sum;
     if (destination === 'store-credit') return sum + e.data.amount.amount;
