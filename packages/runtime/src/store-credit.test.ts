@@ -138,12 +138,12 @@ describe('issue 17: store credit on the runtime', () => {
   it('a change whose refund the order refuses as it is sent is recorded failed, never applied, and issues no credit', async () => {
     const { store, ok, delivered } = setup();
     // The inventory port runs after the plan is made and before its commands are sent: a hand refund lands then.
-    let race: (() => Promise<unknown>) | undefined;
+    const race: { run?: () => Promise<unknown> } = {};
     const shop = createShop({
       store,
       clock: createVirtualClock(T(1, 9)),
       streams: [orderChangeStreamKind(), creditStreamKind()],
-      reactors: withOrderChanges({ inventory: async () => void (await race?.()) }),
+      reactors: withOrderChanges({ inventory: async () => void (await race.run?.()) }),
     });
     void delivered;
     const stream = orderStreamId('o-1');
@@ -162,7 +162,7 @@ describe('issue 17: store credit on the runtime', () => {
       ),
     );
     await ok(shop.execute(change, raw('ConfirmOrderChange', { refundTo: 'store-credit' }, admin, T(2, 10))));
-    race = () =>
+    race.run = () =>
       shop.execute(
         stream,
         raw('RefundPayment', { refundId: 'by-hand', lines: [{ lineId: 'l1', qty: 1 }] }, admin, T(2, 11)),

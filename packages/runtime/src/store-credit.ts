@@ -1,11 +1,4 @@
-import {
-  createEnvelopeDecoder,
-  rehydrate,
-  type Actor,
-  type Envelope,
-  type EventStore,
-  type Money,
-} from '@ordersource/core';
+import { createEnvelopeDecoder, rehydrate, type Actor, type EventStore, type Money } from '@ordersource/core';
 import {
   CREDIT_CATEGORY,
   creditDecider,
@@ -55,7 +48,7 @@ type ShopLike = Readonly<{
 const orderState = async (store: EventStore, orderId: string) => {
   const events: OrderEvent[] = [];
   for await (const raw of store.read(orderStreamId(orderId))) {
-    const decoded = decodeOrderEnvelope(raw as Envelope);
+    const decoded = decodeOrderEnvelope(raw);
     if (E.isLeft(decoded))
       throw new Error(`store credit: ${raw.streamId}@${raw.streamVersion}: ${decoded.left.message}`);
     events.push(decoded.right.event);

@@ -83,7 +83,7 @@ const commandArb = (state: CreditState): fc.Arbitrary<CreditCommand> => {
       }),
       metadata: meta,
     }),
-  ) as fc.Arbitrary<CreditCommand>;
+  );
 };
 
 const laws: Record<string, Invariant<CreditCommand, CreditEvent, CreditState>> = {
