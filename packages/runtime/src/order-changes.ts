@@ -17,6 +17,7 @@ import {
   OrderChangeEventCodec,
   orderChangeStreamId,
   orderChangeDeciderWith,
+  restockOf,
   type ChangeSettings,
   type InventoryPort,
   type OrderChangeCommand,
@@ -32,7 +33,8 @@ import { defineStreamKind, type StreamKind } from './streams.js';
  * one more stream kind, and the reactor that applies a change once it is
  * ready (an edit or claim confirmed, a return or exchange received) through
  * the order's own commands, sends the notification intents of each step, and
- * hands restocks to the shop's inventory port. A change refunded to store
+ * hands restocks to the shop's inventory port once the change is applied
+ * (on `OrderChangeApplied`: after the order took the refund, never before). A change refunded to store
  * credit issues it on the customer's credit account (`creditStreamKind`).
  *
  *   createShop({
@@ -122,11 +124,16 @@ export const orderChangesReactor = (options: OrderChangesOptions = {}): ShopReac
             });
             taken.push(command.metadata.commandId);
           }
-          if (application.restock !== undefined && options.inventory !== undefined)
-            await options.inventory(application.restock);
           if (application.credit !== undefined) effects.push({ kind: 'command', ...application.credit });
           effects.push({ kind: 'command', ...application.changeCommand });
         }
+      }
+      // Goods go back to stock only once the order took the change: `OrderChangeApplied` is sent
+      // after every order command was handled, so a refused refund never restocks. A crash after
+      // the port answered re-delivers this event: the same `restockId` again (at least once).
+      if (event.event.type === 'OrderChangeApplied' && options.inventory !== undefined) {
+        const restock = restockOf(state);
+        if (restock !== undefined) await options.inventory(restock);
       }
       return effects;
     },

@@ -4,7 +4,8 @@ import { orderDecider } from '../order/decider.js';
 import type { OrderEvent } from '../order/events.js';
 import type { OrderChangeCommand } from './commands.js';
 import { orderChangeStreamId } from './events.js';
-import { applyIdPrefix, planChange, type PlannedCommand, type RestockLine } from './plan.js';
+import { applyIdPrefix, planChange, type PlannedCommand } from './plan.js';
+import type { RestockRequest } from './restock.js';
 import { readyToApply, type OrderChangeState } from './state.js';
 import type { CreditCommand } from '../credit/commands.js';
 import { issueCreditFor } from '../credit/refund.js';
@@ -16,13 +17,16 @@ import { issueCreditFor } from '../credit/refund.js';
  * `RecordChangeApplied` on the change stream; only `RecordChangeFailed` when
  * the order refuses the plan (nothing reaches it), or `refused(...)` when it
  * refuses a command as it is sent: a refused step is never recorded applied.
- * Pure; the runtime binding reads the streams and runs the effects.
+ * Pure; the runtime binding reads the streams and runs the effects. Goods
+ * go back to stock only after that, on `OrderChangeApplied` (`restockOf`).
  */
 
-/** The shop's stock (ordersource keeps none): called at least once per restock id, so it must be idempotent by it. */
-export type InventoryPort = (
-  request: Readonly<{ restockId: string; orderId: string; changeId: string; lines: readonly RestockLine[] }>,
-) => void | Promise<void>;
+/**
+ * The shop's stock (ordersource keeps none): called with `restockOf(change)`
+ * once the change is applied, at least once per restock id, so it must be
+ * idempotent by it.
+ */
+export type InventoryPort = (request: RestockRequest) => void | Promise<void>;
 
 type ChangeCommandFor = Readonly<{ streamId: string; command: OrderChangeCommand }>;
 
@@ -45,7 +49,6 @@ export type ChangeApplication = Readonly<{
     commandType: string,
     taken: readonly string[],
   ) => ChangeCommandFor;
-  restock?: Readonly<{ restockId: string; orderId: string; changeId: string; lines: readonly RestockLine[] }>;
 }>;
 
 /** The order's history before the change's own commands touched it (a re-run plans from the same state). */
@@ -132,15 +135,5 @@ export const applicationOf = (
         metadata: metadata('applied'),
       },
     },
-    ...(plan.right.restock.length === 0
-      ? {}
-      : {
-          restock: {
-            restockId: derivedId('order-change-restock', change.changeId),
-            orderId: change.basis.orderId,
-            changeId: change.changeId,
-            lines: plan.right.restock,
-          },
-        }),
   };
 };

@@ -10,6 +10,7 @@ export * from './staged.js';
 export * from './decide.js';
 export * from './plan.js';
 export * from './apply.js';
+export * from './restock.js';
 export * from './preview.js';
 export * from './notifications.js';
 export * from './versions.js';

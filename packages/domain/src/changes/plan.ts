@@ -9,6 +9,7 @@ import type { OrderLine, PaymentMethod } from '../order/values.js';
 import { orderChangeStreamId } from './events.js';
 import type { OrderChangeState } from './state.js';
 import { stagedOrder } from './staged.js';
+import { restockLinesOf, type RestockLine } from './restock.js';
 import { creditOwed } from '../credit/refund.js';
 import type { RefundDestination } from '../credit/values.js';
 
@@ -34,9 +35,6 @@ export const EXCHANGE_TRANSFER: PaymentMethod = {
 };
 
 export type PlannedCommand = Readonly<{ streamId: string; command: OrderCommand }>;
-
-/** Units the shop takes back into stock (inventory port). */
-export type RestockLine = Readonly<{ lineId: string; sku: string; qty: number }>;
 
 export type ChangePlan = Readonly<{
   commands: readonly PlannedCommand[];
@@ -293,8 +291,8 @@ export const planChange = (
   let credited = 0;
   let requested = 0;
   const destination = destinationOf(change);
-  const restock: RestockLine[] = [];
-  const skuOf = (lineId: string) => basis.lines.find((l) => l.lineId === lineId)?.sku ?? lineId;
+  // What the inventory port gets once the change is applied (`restockOf`, never before the order took the refund).
+  const restock: RestockLine[] = change.kind === 'edit' ? [] : restockLinesOf(change);
   if (change.kind === 'edit') {
     const edited = planEdit(p, change, stream);
     if (E.isLeft(edited)) return edited;
@@ -302,8 +300,6 @@ export const planChange = (
     // The goods that come back: received ones for a return or exchange, the claimed ones for a claim.
     const back = change.kind === 'claim' ? change.items : change.received;
     const lines = refundLinesOf(back, change.items);
-    for (const item of change.received)
-      if (item.restock) restock.push({ lineId: item.lineId, sku: skuOf(item.lineId), qty: item.qty });
     const value = returnValue(stream.state, lines, at);
     if (E.isLeft(value)) return value;
     const replacement =

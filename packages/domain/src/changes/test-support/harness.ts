@@ -8,6 +8,7 @@ import { actors, eur, paymentMethods, sampleCheckout } from '../../order/example
 import type { OrderState } from '../../order/state.js';
 import type { OrderLine } from '../../order/values.js';
 import { applicationOf } from '../apply.js';
+import { restockOf } from '../restock.js';
 import { basisOf } from '../basis.js';
 import type { OrderChangeCommand } from '../commands.js';
 import { orderChangeDecider } from '../decide.js';
@@ -80,6 +81,9 @@ export class Shop {
       entry.state = rehydrate(orderChangeDecider, entry.events);
       this.changes.set(changeId, entry);
       const eventId = `c-${changeId}-${entry.events.length}`;
+      // As the runtime does: goods go back to stock once the order took the change, never before.
+      const restock = event.type === 'OrderChangeApplied' ? restockOf(entry.state) : undefined;
+      if (restock !== undefined) this.restocked.push(restock);
       const application = applicationOf(
         entry.state,
         this.history(entry.state.basis?.orderId ?? ''),
@@ -100,7 +104,6 @@ export class Shop {
         taken.push(orderCommand.metadata.commandId);
       }
       if (record === application.changeCommand) {
-        if (application.restock !== undefined) this.restocked.push(application.restock);
         if (application.credit !== undefined) {
           const refused = this.creditCommand(application.credit.streamId, application.credit.command);
           if (refused !== undefined) this.refusals.push(`${application.credit.command.type}: ${refused}`);
