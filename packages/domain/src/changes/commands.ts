@@ -44,6 +44,8 @@ export const ConfirmOrderChangeData = optional({
   paymentLink: PaymentLinkCodec,
   /** Issue 17: where the money of a return, claim or edit goes back: the original tender (default) or store credit. */
   refundTo: RefundDestinationCodec,
+  /** Issue 17: a return or a refunded claim gives back the shipping fee too (the shop's choice; REC-7). */
+  refundShipping: t.boolean,
 });
 export const DeclineOrderChangeData = t.strict({ reason: NonEmptyString });
 export const CancelOrderChangeData = t.strict({ reason: NonEmptyString });

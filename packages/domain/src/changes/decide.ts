@@ -7,7 +7,8 @@ import type { OrderChangeEvent } from './events.js';
 import { defaultChangeReasons, type ChangeReason } from './reasons.js';
 import { evolveOrderChange, initialOrderChangeState, type OrderChangeState } from './state.js';
 import { stagedOrder } from './staged.js';
-import type { ChangeBasis, ReturnItem } from './values.js';
+import type { ChangeBasis, ReceivedItem, ReturnItem } from './values.js';
+import { isMarked } from '../order/marking.js';
 
 /**
  * Issue 17: the order-change decider. Pure: the order comes in as the
@@ -73,6 +74,60 @@ const checkItem = (state: OrderChangeState, basis: ChangeBasis, item: ReturnItem
     });
   if (item.units !== undefined && item.units.length !== item.qty)
     return fail('units-mismatch', `line ${item.lineId}: ${item.units.length} unit codes for ${item.qty} units`);
+  // REC-6: the income-return receipt names each marked unit that comes back by its code.
+  if (item.units === undefined && isMarked(line))
+    return fail(
+      'marking-codes-required',
+      `line ${item.lineId} is marked goods: name the code of each unit that comes back (units, one per unit)`,
+      { lineId: item.lineId, qty: item.qty },
+    );
+  return undefined;
+};
+
+/**
+ * Issue 17: shipping goes back with goods that come back for money: a return
+ * or a claim settled by a refund. An exchange moves the goods' value to new
+ * items and a replacement ships again: the shipping was used. Nothing to give
+ * back when the order charged none.
+ */
+const checkShippingRefund = (state: OrderChangeState, basis: ChangeBasis) => {
+  if (state.kind === 'edit' || state.kind === 'exchange' || (state.kind === 'claim' && state.resolution !== 'refund'))
+    return fail(
+      'shipping-refund-not-allowed',
+      `a ${state.kind === 'claim' ? 'replacement claim' : state.kind} does not give back shipping: ` +
+        'only a return or a claim settled by a refund does (an edit changes the fee: change-shipping)',
+    );
+  if (basis.shippingFee.amount === 0) return fail('no-shipping-fee', `order ${basis.orderNumber} charged no shipping`);
+  return undefined;
+};
+
+/**
+ * REC-6: received marked units are named by code when not every named unit
+ * arrived (which ones did decides the receipt); codes given must be ones the
+ * return named, one per received unit.
+ */
+const receivedUnitsCheck = (
+  state: OrderChangeState,
+  items: readonly ReceivedItem[],
+  seen: ReadonlyMap<string, number>,
+) => {
+  for (const [lineId, qty] of seen) {
+    const named = state.items.filter((i) => i.lineId === lineId).flatMap((i) => i.units ?? []);
+    const given = items.filter((i) => i.lineId === lineId).flatMap((i) => i.units ?? []);
+    if (given.length === 0 && (named.length === 0 || qty === named.length)) continue;
+    if (given.length !== qty || new Set(given).size !== qty)
+      return fail('received-units-required', `line ${lineId}: name the codes of the ${qty} marked units that arrived`, {
+        lineId,
+        qty,
+        codes: given.length,
+      });
+    const unknown = given.find((code) => !named.includes(code));
+    if (unknown !== undefined)
+      return fail('unknown-unit', `line ${lineId}: the return named no unit with code ${unknown}`, {
+        lineId,
+        code: unknown,
+      });
+  }
   return undefined;
 };
 
@@ -155,6 +210,10 @@ const route = (command: OrderChangeCommand, state: OrderChangeState, basis: Chan
       if (state.status !== 'draft' && state.status !== 'requested')
         return fail('change-closed', `change ${state.changeId} is ${state.status}`);
       if (!hasActions(state)) return fail('change-empty', 'nothing is staged');
+      if (command.data.refundShipping === true) {
+        const refused = checkShippingRefund(state, basis);
+        if (refused !== undefined) return refused;
+      }
       const { notifyCustomer, ...rest } = command.data;
       return ok({
         type: 'OrderChangeConfirmed',
@@ -187,6 +246,8 @@ const route = (command: OrderChangeCommand, state: OrderChangeState, basis: Chan
       for (const [lineId, qty] of seen)
         if (qty > staged(state, lineId))
           return fail('receipt-exceeds-return', `line ${lineId}: ${qty} received, ${staged(state, lineId)} expected`);
+      const units = receivedUnitsCheck(state, command.data.items, seen);
+      if (units !== undefined) return units;
       return ok({ type: 'ReturnReceived', data: { at: ctx.at, items: command.data.items } });
     }
     case 'RecordChangeApplied':

@@ -33,7 +33,13 @@ export const OrderChangeItemStagedData = t.strict({ at: IsoInstant, item: Return
 export const OrderChangeRequestedData = withOptional({ at: IsoInstant }, { note: t.string }, 'Requested');
 export const OrderChangeConfirmedData = withOptional(
   { at: IsoInstant, notifyCustomer: t.boolean },
-  { staffNote: t.string, note: t.string, paymentLink: PaymentLinkCodec, refundTo: RefundDestinationCodec },
+  {
+    staffNote: t.string,
+    note: t.string,
+    paymentLink: PaymentLinkCodec,
+    refundTo: RefundDestinationCodec,
+    refundShipping: t.boolean,
+  },
   'Confirmed',
 );
 export const OrderChangeDeclinedData = t.strict({ at: IsoInstant, reason: NonEmptyString }, 'Declined');

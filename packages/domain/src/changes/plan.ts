@@ -101,16 +101,21 @@ const refusal = (code: string, message: string): E.Either<PlanError, never> => E
 /**
  * Sum the units per line (a line named twice is named once, as refunds require).
  * REC-6 (issue 9.5): a marked line's return names its units' codes; they come
- * from the return's items (`units`), as many as the units that come back.
+ * from the received items (`units`) or, when every named unit arrived, from
+ * the return's items, as many as the units that come back.
  */
 const refundLinesOf = (
-  items: readonly { lineId: string; qty: number }[],
+  items: readonly { lineId: string; qty: number; units?: readonly string[] }[],
   named: readonly { lineId: string; units?: readonly string[] }[] = [],
 ): RefundLine[] => {
   const sums = new Map<string, number>();
   for (const item of items) sums.set(item.lineId, (sums.get(item.lineId) ?? 0) + item.qty);
+  const unitsOf = (list: readonly { lineId: string; units?: readonly string[] }[], lineId: string) =>
+    list.filter((item) => item.lineId === lineId).flatMap((item) => item.units ?? []);
   return [...sums].map(([lineId, qty]) => {
-    const codes = named.filter((item) => item.lineId === lineId).flatMap((item) => item.units ?? []);
+    // The codes of the units that arrived when the receipt names them, else the return's own (all of them arrived).
+    const arrived = unitsOf(items, lineId);
+    const codes = arrived.length > 0 ? arrived : unitsOf(named, lineId);
     return codes.length >= qty && codes.length > 0
       ? { lineId, qty, markingCodes: codes.slice(0, qty) }
       : { lineId, qty };
@@ -121,10 +126,20 @@ const refundedBy = (events: readonly OrderEvent[]): number =>
   events.reduce((sum, e) => sum + (e.type === 'PaymentRefunded' ? e.data.amount.amount : 0), 0);
 
 /** The value the order decider puts on returning these lines (what was paid for them), without sending anything. */
-const returnValue = (order: OrderState, lines: readonly RefundLine[], at: string): E.Either<PlanError, number> => {
+const returnValue = (
+  order: OrderState,
+  lines: readonly RefundLine[],
+  at: string,
+  shipping: boolean,
+): E.Either<PlanError, number> => {
   const probe: OrderCommand = {
     type: 'RefundPayment',
-    data: { refundId: 'probe', lines: [...lines], external: true },
+    data: {
+      refundId: 'probe',
+      ...(lines.length === 0 ? {} : { lines: [...lines] }),
+      external: true,
+      ...(shipping ? { shipping } : {}),
+    },
     metadata: { commandId: 'probe', actor: APPLY_ACTOR, at },
   };
   const decided = orderDecider.decide(probe, order);
@@ -300,7 +315,9 @@ export const planChange = (
     // The goods that come back: received ones for a return or exchange, the claimed ones for a claim.
     const back = change.kind === 'claim' ? change.items : change.received;
     const lines = refundLinesOf(back, change.items);
-    const value = returnValue(stream.state, lines, at);
+    // Issue 17: the shop chose to give back the shipping fee with the goods (a return, a refunded claim).
+    const shipping = change.confirmation?.refundShipping === true;
+    const value = returnValue(stream.state, lines, at, shipping);
     if (E.isLeft(value)) return value;
     const replacement =
       change.kind === 'exchange'
@@ -335,7 +352,8 @@ export const planChange = (
       const sent = p.send(stream, 'RefundPayment', {
         refundId: `${change.changeId}-refund`,
         lines,
-        reason: `${reasonsOf(change)}${moved}${toCredit ? '; to store credit' : ''}`,
+        ...(shipping ? { shipping } : {}),
+        reason: `${reasonsOf(change)}${moved}${toCredit ? '; to store credit' : ''}${shipping ? '; with shipping' : ''}`,
         ...(transfer > 0 || toCredit ? { external: true } : {}),
       });
       if (E.isLeft(sent)) return sent;

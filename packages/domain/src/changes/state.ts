@@ -40,6 +40,8 @@ export type OrderChangeState = {
     note?: string;
     paymentLink?: PaymentLink;
     refundTo?: RefundDestination;
+    /** Issue 17: the shipping fee goes back with the goods (a return, a refunded claim). */
+    refundShipping?: boolean;
   };
   declined?: { at: string; reason: string };
   canceled?: { at: string; reason: string };
@@ -83,7 +85,7 @@ export const evolveOrderChange = (draft: Draft<OrderChangeState>, event: OrderCh
       return;
     case 'OrderChangeConfirmed': {
       draft.status = 'confirmed';
-      const { at, notifyCustomer, staffNote, note, paymentLink, refundTo } = event.data;
+      const { at, notifyCustomer, staffNote, note, paymentLink, refundTo, refundShipping } = event.data;
       draft.confirmation = {
         at,
         notifyCustomer,
@@ -91,6 +93,7 @@ export const evolveOrderChange = (draft: Draft<OrderChangeState>, event: OrderCh
         ...(note === undefined ? {} : { note }),
         ...(paymentLink === undefined ? {} : { paymentLink: { ...paymentLink } }),
         ...(refundTo === undefined ? {} : { refundTo }),
+        ...(refundShipping === undefined ? {} : { refundShipping }),
       };
       return;
     }

@@ -63,8 +63,16 @@ export type ReturnItem = t.TypeOf<typeof ReturnItemCodec>;
 export const ItemConditionCodec = t.keyof({ sellable: null, damaged: null, missing: null }, 'ItemCondition');
 export type ItemCondition = t.TypeOf<typeof ItemConditionCodec>;
 
-export const ReceivedItemCodec = t.strict(
-  { lineId: NonEmptyString, qty: PositiveInt, condition: ItemConditionCodec, restock: t.boolean },
+/**
+ * Received units of a line. `units` (REC-6): the marking codes of the units
+ * that arrived, needed when fewer marked units arrive than the return named
+ * (which of them came back decides the income-return receipt's positions).
+ */
+export const ReceivedItemCodec = t.intersection(
+  [
+    t.strict({ lineId: NonEmptyString, qty: PositiveInt, condition: ItemConditionCodec, restock: t.boolean }),
+    t.exact(t.partial({ units: t.array(NonEmptyString) })),
+  ],
   'ReceivedItem',
 );
 export type ReceivedItem = t.TypeOf<typeof ReceivedItemCodec>;

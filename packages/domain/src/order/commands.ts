@@ -313,6 +313,8 @@ const RefundPaymentBase = noted(
     reason: t.string,
     ...providerProps,
     lines: t.array(RefundLineCodec),
+    /** Issue 17 (REC-7): give back the shipping position too (what was paid for it, less earlier shipping refunds). */
+    shipping: t.boolean,
   },
 );
 
@@ -338,6 +340,9 @@ const refundLineIssues = (data: t.TypeOf<typeof RefundPaymentBase>): Issue[] => 
  * customer paid for those units (after the order discount); omit it, or state
  * exactly that value. A marked line names the codes of the units that came
  * back (`markingCodes`, REC-6); each marked unit comes back at most once.
+ * `shipping: true` (issue 17): the shipping position comes back too, at what
+ * was paid for it (after its share of the discount), once; with or without
+ * lines, the amount then includes it.
  */
 export const RefundPaymentData = checked(RefundPaymentBase, refundLineIssues);
 /**

@@ -8,6 +8,7 @@ import { netTotals, returnedUnits, unitSplit, type UnitSplit } from './net-price
 // Issue 9.3: what a payment holds, less refunds pending and funds a dispute withdrew.
 import { amountDueBack, heldOf, refundableOf, totalRefundPending } from './payment-status.js';
 import { returnedQty } from './quantities.js';
+import { shippingRefundable } from './refund-shipping.js';
 import type { OrderState, PaymentState } from './state.js';
 import { changeNoteOf, type OrderLine } from './values.js';
 
@@ -130,6 +131,7 @@ const refundEvent = (
   refundId: string,
   amount: number,
   lines?: readonly RefundLine[],
+  shipping = 0,
 ): OrderEvent => ({
   type: 'PaymentRefunded',
   data: {
@@ -141,7 +143,8 @@ const refundEvent = (
     ...(data.reason === undefined ? {} : { reason: data.reason }),
     ...(beyondHeld(payment, amount) > 0 ? { exceeds: money(state, beyondHeld(payment, amount)) } : {}),
     ...provider(data),
-    ...(lines === undefined ? {} : { lines: lines.map((line) => ({ ...line })) }),
+    ...(lines === undefined || lines.length === 0 ? {} : { lines: lines.map((line) => ({ ...line })) }),
+    ...(shipping === 0 ? {} : { shipping: money(state, shipping) }),
     ...changeNoteOf(data),
   },
 });
@@ -155,7 +158,15 @@ const refundEvent = (
 const refundReturn = (state: OrderState, ctx: Ctx, data: RefundPayment['data'], asked: readonly RefundLine[]) => {
   const priced = priceReturn(state, asked);
   if (E.isLeft(priced)) return priced.left;
-  const { lines, value } = priced.right;
+  const { lines } = priced.right;
+  // Issue 17: the shipping position comes back too when asked, once, at what was paid for it.
+  const shipping = data.shipping === true ? shippingRefundable(state) : E.right(0);
+  if (E.isLeft(shipping)) return E.left(shipping.left);
+  if (data.shipping === true && shipping.right === 0)
+    return fail('shipping-not-refundable', 'nothing paid for shipping is left to refund on this order', {
+      shippingRefunded: state.shippingRefunded ?? 0,
+    });
+  const value = priced.right.value + shipping.right;
   if (value === 0) return fail('nothing-to-refund', 'the returned lines were paid nothing (after the order discount)');
   if (data.amount !== undefined && data.amount.amount !== value)
     return fail(
@@ -166,7 +177,8 @@ const refundReturn = (state: OrderState, ctx: Ctx, data: RefundPayment['data'], 
   const candidates = data.paymentId === undefined ? [...state.payments].reverse() : [find(state, data.paymentId)];
   if (candidates[0] === undefined && data.paymentId !== undefined) return unknownPayment(data.paymentId);
   const payment = candidates.find((p) => p !== undefined && refundableOf(p) >= value);
-  if (payment !== undefined) return ok(refundEvent(state, ctx, data, payment, data.refundId, value, lines));
+  if (payment !== undefined)
+    return ok(refundEvent(state, ctx, data, payment, data.refundId, value, lines, shipping.right));
   const refundable = candidates.reduce((acc, p) => acc + (p === undefined ? 0 : Math.max(0, refundableOf(p))), 0);
   if (data.paymentId === undefined && refundable >= value)
     return fail(
@@ -194,7 +206,8 @@ export const refundPayment = (state: OrderState, ctx: Ctx, data: RefundPayment['
     const currency = wrongCurrency(state, data.amount.currency);
     if (currency !== undefined) return currency;
   }
-  if (data.lines !== undefined && data.lines.length > 0) return refundReturn(state, ctx, data, data.lines);
+  if ((data.lines !== undefined && data.lines.length > 0) || data.shipping === true)
+    return refundReturn(state, ctx, data, data.lines ?? []);
   if (data.paymentId !== undefined) {
     const payment = find(state, data.paymentId);
     if (payment === undefined) return unknownPayment(data.paymentId);

@@ -281,6 +281,12 @@ export const PaymentRefundedData = t.intersection(
        * the difference back.
        */
       exceeds: MoneyCodec,
+      /**
+       * Issue 17 (added later, REC-7): the part of `amount` that gives back
+       * the shipping position (what was paid for shipping, less earlier
+       * shipping refunds); the income-return receipt lists it for exactly this.
+       */
+      shipping: MoneyCodec,
     }),
   ],
   'PaymentRefundedData',

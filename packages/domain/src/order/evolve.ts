@@ -279,6 +279,8 @@ const evolveEvent = (state: Draft<OrderState>, event: OrderEvent): void => {
           if (line.markingCodes !== undefined)
             ((state.returnedCodes ??= {})[line.lineId] ??= []).push(...line.markingCodes);
       }
+      if (event.data.shipping !== undefined)
+        state.shippingRefunded = (state.shippingRefunded ?? 0) + event.data.shipping.amount;
       return;
     }
     case 'PaymentActionRequired': {

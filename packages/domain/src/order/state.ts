@@ -195,6 +195,8 @@ export type OrderState = {
   returnedQty?: Record<string, number>;
   /** REC-6 (issue 9.5): lineId -> marking codes of the marked units given back. Optional for older snapshots. */
   returnedCodes?: Record<string, string[]>;
+  /** Issue 17 (REC-7): shipping money given back with refunds naming the shipping position. Optional for older snapshots. */
+  shippingRefunded?: number;
   /**
    * Every id of each kind the stream has used, also for things gone since (a
    * removed line). Optional so that older snapshots still load; payments,

@@ -352,9 +352,13 @@ const step = (
           },
         },
       ];
-      // The goods that came back, as the order decider priced them (REC-7).
-      if (event.data.lines !== undefined && delta === event.data.amount.amount)
-        return E.map(refund)(returnedPositions(t, event.data.lines));
+      // The goods that came back, as the order decider priced them (REC-7); the shipping position
+      // when the refund gives it back (issue 17: `shipping`, its whole price as receipted).
+      const shipping = event.data.shipping === undefined ? [] : [{ lineId: shippingLineId(options), quantity: 1 }];
+      if ((event.data.lines !== undefined || shipping.length > 0) && delta === event.data.amount.amount)
+        return E.map((goods: ReturnedLine[]) => refund([...goods, ...shipping]))(
+          returnedPositions(t, event.data.lines ?? []),
+        );
       // Older refunds name no goods: a first refund of the whole composition returns
       // all of it; after settlement any other must name its lines, or the policy refuses it.
       return E.map((lines: ReceiptLine[]): Intent[] => {
