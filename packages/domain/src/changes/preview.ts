@@ -86,17 +86,30 @@ const receiptsOf = (
   );
 };
 
+/**
+ * What the shop would choose on confirming, for a change not confirmed yet
+ * (issue 17: `refundShipping`, to see the refund and the receipt with the
+ * shipping position before saying yes). A confirmed change keeps its own.
+ */
+export type PreviewChoices = Readonly<{ refundShipping?: boolean }>;
+
+const withChoices = (change: OrderChangeState, at: string, choices: PreviewChoices): OrderChangeState =>
+  choices.refundShipping === undefined || change.confirmation !== undefined
+    ? change
+    : { ...change, confirmation: { at, notifyCustomer: true, refundShipping: choices.refundShipping } };
+
 export const previewChange = (
   change: OrderChangeState,
   orderHistory: readonly Envelope<OrderEvent>[],
   at: string,
   options: TranslateOptions = {},
+  choices: PreviewChoices = {},
 ): E.Either<PlanError, ChangePreview> => {
   const order = rehydrate(
     orderDecider,
     orderHistory.map((e) => e.event),
   );
-  const plan = planChange(asReceived(change), order, at);
+  const plan = planChange(asReceived(withChoices(change, at, choices)), order, at);
   if (E.isLeft(plan)) return plan;
   const receipts: Receipt[] = [];
   for (const [streamId, events] of Object.entries(plan.right.produced)) {

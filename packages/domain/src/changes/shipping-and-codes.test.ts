@@ -7,6 +7,7 @@ import { shippingPaid } from '../order/refund-shipping.js';
 import type { OrderLine } from '../order/values.js';
 import { receiptsCommandsFor } from '../receipts/from-order-events.js';
 import { simulate } from '../receipts/simulate.js';
+import { previewChange } from './preview.js';
 import { begin, changeCmd, cup, orderCmd, placedOrder, pot, Shop, T, tea } from './test-support/harness.js';
 
 /**
@@ -77,6 +78,29 @@ describe('issue 17: shipping refunds after the closing receipt (REC-7, PAY-5)', 
     // The same return without shipping goes through.
     expect(returnOf(shop, 'r3', 'l2', 1, {})).toBeUndefined();
     expect(shop.get('r3').status).toBe('applied');
+  });
+
+  it('the preview shows the refund and the receipt with the shipping position before the shop confirms', () => {
+    const shop = new Shop();
+    placedOrder(shop, 'delivered');
+    begin(shop, 'r1', 'return', T(10), actors.customer);
+    shop.change(
+      'r1',
+      changeCmd('StageReturnItem', { item: { lineId: 'l2', qty: 1, reason: 'wrong-size' } }, T(11), actors.customer),
+    );
+    shop.change('r1', changeCmd('RequestOrderChange', {}, T(11), actors.customer));
+    const shipping = must(shippingPaid(shop.state('o-1')));
+    const without = must(previewChange(shop.get('r1'), shop.history('o-1'), T(12)));
+    const withShipping = must(previewChange(shop.get('r1'), shop.history('o-1'), T(12), {}, { refundShipping: true }));
+    expect(withShipping.refundOwed).toBe(without.refundOwed + shipping);
+    expect(withShipping.receipts.flatMap((r) => r.items.map((i) => i.lineId))).toEqual(['l2', 'shipping']);
+    // What the preview showed is what the commit does.
+    shop.change('r1', changeCmd('ConfirmOrderChange', { refundShipping: true }, T(12)));
+    shop.change(
+      'r1',
+      changeCmd('ReceiveReturn', { items: [{ lineId: 'l2', qty: 1, condition: 'sellable', restock: true }] }, T(13)),
+    );
+    expect(totalRefunded(shop.state('o-1'))).toBe(withShipping.refundOwed);
   });
 
   it('the order decider refunds shipping alone once, and never more than was paid for it', () => {
