@@ -246,7 +246,7 @@ const commandOf = (o: Op, state: OrderState, i: number): OrderCommand[] => {
             command('MarkDelivered', {}, at),
           ];
     }
-    case 'request-refund-goods':
+    case 'request-refund-goods': {
       // Goods come back only once delivered here, so "never more returned than delivered" is the law below.
       const holder = [...state.payments].sort((a, b) => heldOf(b) - heldOf(a))[0];
       return deliveredQty(state, 'l1') === 0 || holder === undefined
@@ -258,6 +258,7 @@ const commandOf = (o: Op, state: OrderState, i: number): OrderCommand[] => {
               at,
             ),
           ];
+    }
     case 'retry-refund': {
       // A refund of goods that failed or was reversed is asked again, naming the same goods.
       const gone = refunds.find(

@@ -295,13 +295,17 @@ const moneyCovers = (t: Translation): boolean =>
   t.captured - t.refunded >=
   t.lines.reduce((sum, line) => sum + line.unitPrice.amount * line.qty, 0) + t.shippingFee - t.discount;
 
-const refundOutcomes = (t: Translation, refundId: string, paymentId: string | undefined) => {
+const refundOutcomes = (
+  t: Translation,
+  refundId: string,
+  paymentId: string | undefined,
+): Translation['refunds'][string] => {
   const known = t.refunds[refundId];
   if (known !== undefined) {
     if (known.paymentId === '' && paymentId !== undefined) known.paymentId = paymentId;
     return known;
   }
-  const fresh = { paymentId: paymentId ?? '', succeeded: 0, reversed: 0, reversals: 0 };
+  const fresh: Translation['refunds'][string] = { paymentId: paymentId ?? '', succeeded: 0, reversed: 0, reversals: 0 };
   t.refunds[refundId] = fresh;
   return fresh;
 };

@@ -687,11 +687,7 @@ const beyondGoods = (ctx: Context, fact: RefundFact): boolean => {
 };
 
 /** Which receipts a refund owes and the part no receipt may cover (issue 9): never a refusal for its size. */
-export const refundOwed = (
-  state: ReceiptsState,
-  fact: RefundFact,
-  at: string,
-): E.Either<DomainError, RefundOwed> => {
+export const refundOwed = (state: ReceiptsState, fact: RefundFact, at: string): E.Either<DomainError, RefundOwed> => {
   if (state.orderId === null || state.currency === null)
     return E.left(domainError('unknown-order', 'no composition was recorded for this order yet'));
   const ctx: Context = { state, orderId: state.orderId, currency: state.currency, at };

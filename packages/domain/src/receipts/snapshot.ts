@@ -34,7 +34,7 @@ export const upcastReceiptsState = (stored: unknown): E.Either<DomainError, Rece
     return E.left(domainError('invalid-snapshot', 'settledEarly: a list of line ids'));
   // Version 1 settled a line whole: every unit of it not returned since is settled (REC-4).
   const settledUnits: Record<string, number> = { ...(state.settledUnits ?? {}) };
-  for (const lineId of settledEarly as string[]) {
+  for (const lineId of settledEarly) {
     const line = state.lines.find((candidate) => candidate.lineId === lineId);
     if (line === undefined) continue;
     settledUnits[lineId] = Math.max(0, line.quantity - (state.returnedQuantities[lineId] ?? 0));
