@@ -135,6 +135,59 @@ describe('issue 17: store credit on the runtime', () => {
     expect((await account(store)).ledger['RUB']).toMatchObject({ issued: refunded, spent: refunded });
   });
 
+  it('a crash between the order refund and the credit issue: the retry issues the credit once, for what was refunded', async () => {
+    const { store, shop, delivered } = setup();
+    await delivered('o-1', 1);
+    // The process dies as it sends IssueCredit: the refund is on the order, the account has nothing.
+    const crashing = {
+      store,
+      execute: async (streamId: string, input: unknown) => {
+        if (streamId === creditAccountStreamId('cust-olga')) throw new Error('crash: process killed');
+        return shop.execute(streamId, input);
+      },
+    };
+    const input = { orderId: 'o-1', refundId: 'r-crash', lines: [{ lineId: 'l1', qty: 1 }], actor: admin, at: T(3, 9) };
+    await expect(refundToStoreCredit(crashing, input)).rejects.toThrow('crash');
+    const refunded = (await order(store, 'o-1')).payments.reduce((s, p) => s + p.refunded, 0);
+    expect(refunded).toBeGreaterThan(0);
+    expect((await account(store)).grants).toEqual([]);
+    // The retry (a later clock, the same refund id): no second refund, the credit follows.
+    const retried = await refundToStoreCredit(shop, { ...input, at: T(3, 10) });
+    expect(retried).toEqual(E.right(refunded));
+    expect((await order(store, 'o-1')).payments.reduce((s, p) => s + p.refunded, 0)).toBe(refunded);
+    expect(creditBalance(await account(store), 'RUB')).toBe(refunded);
+    // And once more (say the answer to the retry was lost): nothing changes on either stream.
+    const orderVersion = (await read<OrderEvent>(store, orderStreamId('o-1'), decodeOrderEnvelope)).length;
+    const accountVersion = (await read<CreditEvent>(store, creditAccountStreamId('cust-olga'), decodeCreditEnvelope))
+      .length;
+    expect(await refundToStoreCredit(shop, { ...input, at: T(3, 11) })).toEqual(E.right(refunded));
+    expect((await read<OrderEvent>(store, orderStreamId('o-1'), decodeOrderEnvelope)).length).toBe(orderVersion);
+    expect(
+      (await read<CreditEvent>(store, creditAccountStreamId('cust-olga'), decodeCreditEnvelope)).length,
+    ).toBe(accountVersion);
+    expect((await account(store)).grants.map((g) => [g.creditId, g.issued])).toEqual([
+      ['refund:o-1:r-crash', refunded],
+    ]);
+  });
+
+  it('a crash before the order refund leaves nothing behind; the retry does both steps', async () => {
+    const { store, shop, delivered } = setup();
+    await delivered('o-1', 1);
+    const dead = {
+      store,
+      execute: async () => {
+        throw new Error('crash: process killed');
+      },
+    };
+    const input = { orderId: 'o-1', refundId: 'r-early', lines: [{ lineId: 'l1', qty: 1 }], actor: admin, at: T(3, 9) };
+    await expect(refundToStoreCredit(dead, input)).rejects.toThrow('crash');
+    expect((await order(store, 'o-1')).payments.reduce((s, p) => s + p.refunded, 0)).toBe(0);
+    const credited = await refundToStoreCredit(shop, input);
+    const refunded = (await order(store, 'o-1')).payments.reduce((s, p) => s + p.refunded, 0);
+    expect(credited).toEqual(E.right(refunded));
+    expect(creditBalance(await account(store), 'RUB')).toBe(refunded);
+  });
+
   it('a change whose refund the order refuses as it is sent is recorded failed, never applied, and issues no credit', async () => {
     const { store, ok, delivered } = setup();
     // The inventory port runs after the plan is made and before its commands are sent: a hand refund lands then.

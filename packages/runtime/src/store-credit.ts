@@ -99,7 +99,13 @@ export type RefundToCreditInput = Readonly<{
   at: string;
 }>;
 
-/** Refund to the customer's store credit instead of the tender (PAY-5 limits and REC-7 lines as any refund). */
+/**
+ * Refund to the customer's store credit instead of the tender (PAY-5 limits
+ * and REC-7 lines as any refund). Safe to run again with the same `refundId`
+ * after a crash at any point: the plan sees a refund already on the order and
+ * only issues its credit (`alreadyRefunded`), and the credit's id is derived
+ * from the refund, so a second issue is absorbed by the account.
+ */
 export const refundToStoreCredit = async (
   shop: ShopLike,
   input: RefundToCreditInput,
@@ -107,8 +113,10 @@ export const refundToStoreCredit = async (
   const { orderId, ...rest } = input;
   const plan = planRefundToCredit(await orderState(shop.store, orderId), rest);
   if (E.isLeft(plan)) return refusal(plan.left);
-  const refunded = await shop.execute(plan.right.orderStreamId, plan.right.refund);
-  if (E.isLeft(refunded)) return refunded;
+  if (!plan.right.alreadyRefunded) {
+    const refunded = await shop.execute(plan.right.orderStreamId, plan.right.refund);
+    if (E.isLeft(refunded)) return refunded;
+  }
   // The refund is a fact now: the credit must follow (IssueCredit refuses only a reused id).
   const issued = await shop.execute(plan.right.issue.streamId, plan.right.issue.command);
   if (E.isLeft(issued)) throw new Error(`store credit: issue after refund ${input.refundId}: ${issued.left.message}`);
