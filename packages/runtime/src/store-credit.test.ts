@@ -15,7 +15,13 @@ import { describe, expect, it } from 'vitest';
 import { createVirtualClock } from './clock.js';
 import { orderChangeStreamKind, withOrderChanges } from './order-changes.js';
 import { createShop } from './shop.js';
-import { creditStreamKind, decodeCreditEnvelope, payWithStoreCredit, refundToStoreCredit } from './store-credit.js';
+import {
+  applyGoodwillCredit,
+  creditStreamKind,
+  decodeCreditEnvelope,
+  payWithStoreCredit,
+  refundToStoreCredit,
+} from './store-credit.js';
 import { admin, checkoutData, customer, provider, raw, rub } from './test-support/orders.js';
 import { beginOrderChange } from './order-changes.js';
 
@@ -186,6 +192,56 @@ describe('issue 17: store credit on the runtime', () => {
     const refunded = (await order(store, 'o-1')).payments.reduce((s, p) => s + p.refunded, 0);
     expect(credited).toEqual(E.right(refunded));
     expect(creditBalance(await account(store), 'RUB')).toBe(refunded);
+  });
+
+  it('goodwill credit is spent as a discount on the order, once, never beyond the goodwill held (54-FZ: no payment)', async () => {
+    const { store, shop, ok } = setup();
+    await ok(
+      shop.execute(
+        creditAccountStreamId('cust-olga'),
+        raw(
+          'IssueCredit',
+          {
+            customerId: 'cust-olga',
+            creditId: 'gw-1',
+            amount: rub(500),
+            source: { kind: 'goodwill', reason: 'late parcel' },
+          },
+          admin,
+          T(1, 10),
+        ),
+      ),
+    );
+    const next = orderStreamId('o-2');
+    await ok(shop.execute(next, raw('PlaceOrder', checkoutData('o-2'), customer, T(4, 10))));
+    await ok(shop.execute(next, raw('VoidPayment', { paymentId: 'o-2-pay', reason: 'split tender' }, admin, T(4, 10))));
+    const before = (await order(store, 'o-2')).totals;
+    // Goodwill is no tender: paying with it is refused by the account.
+    const asTender = await payWithStoreCredit(shop, {
+      orderId: 'o-2',
+      paymentId: 'credit',
+      amount: rub(500),
+      actor: customer,
+      at: T(4, 11),
+    });
+    expect(E.isLeft(asTender) && asTender.left.code).toBe('insufficient-credit');
+    const tooMuch = await applyGoodwillCredit(shop, {
+      orderId: 'o-2',
+      discountId: 'd-1',
+      amount: { amount: rub(500).amount + 1, currency: 'RUB' },
+      actor: customer,
+      at: T(4, 11),
+    });
+    expect(E.isLeft(tooMuch) && tooMuch.left.code).toBe('insufficient-credit');
+    const input = { orderId: 'o-2', discountId: 'd-1', amount: rub(500), actor: customer, at: T(4, 12) };
+    await ok(applyGoodwillCredit(shop, input));
+    await ok(applyGoodwillCredit(shop, input));
+    const after = (await order(store, 'o-2')).totals;
+    const goodwill = rub(500).amount;
+    expect(after.discount.amount).toBe(before.discount.amount + goodwill);
+    expect(after.total.amount).toBe(before.total.amount - goodwill);
+    expect(creditBalance(await account(store), 'RUB')).toBe(0);
+    expect((await account(store)).ledger['RUB']).toMatchObject({ issued: goodwill, spent: goodwill });
   });
 
   it('a change whose refund the order refuses as it is sent is recorded failed, never applied, and issues no credit', async () => {

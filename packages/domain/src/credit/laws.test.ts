@@ -11,8 +11,12 @@ import { creditDecider } from './decide.js';
 import type { CreditEvent } from './events.js';
 import { creditOwed, planRefundToCredit } from './refund.js';
 import { creditBalance, spendableCredit, type CreditState } from './state.js';
-import { planCreditPayment } from './tender.js';
-import { creditAccountStreamId } from './values.js';
+import { planCreditPayment, planGoodwillDiscount } from './tender.js';
+import { creditAccountStreamId, fundOf } from './values.js';
+import { receiptsCommandsFor } from '../receipts/from-order-events.js';
+import { signedMoneyOf, type Receipt } from '../receipts/receipt.js';
+import { simulate } from '../receipts/simulate.js';
+import { creditAccountReceipts, creditAdvancesHeld } from '../receipts/store-credit.js';
 
 /**
  * Issue 17 laws for store credit, 1,000 random runs each: the balance never
@@ -372,6 +376,16 @@ const interpret = (intents: readonly Intent[], decider = creditDecider) => {
   return { events, state, tally };
 };
 
+/** An order's receipts as the adapter and the receipts decider make them; no receipts command may be refused. */
+const receiptsOf = (shop: Shop, orderId: string): Receipt[] => {
+  const commands = receiptsCommandsFor(shop.history(orderId));
+  if (E.isLeft(commands)) throw new Error(commands.left.message);
+  const run = simulate(commands.right.map((c) => c.command));
+  const refused = run.outcomes.flatMap((o) => (E.isLeft(o.result) ? [`${o.command.type}: ${o.result.left.message}`] : []));
+  expect(refused, `order ${orderId}`).toEqual([]);
+  return run.events.flatMap((e) => (e.type === 'ReceiptIssued' ? [e.data.receipt] : []));
+};
+
 /** One customer's orders and credit account, run as the runtime runs them (pure). */
 class CreditShop {
   readonly shop = new Shop();
@@ -388,9 +402,9 @@ class CreditShop {
   id = (p: string) => `${p}-${++this.n}`;
 }
 
-type Op = Readonly<{ op: 'refund-credit' | 'refund-card' | 'order'; a: number; b: number }>;
+type Op = Readonly<{ op: 'refund-credit' | 'refund-card' | 'order' | 'goodwill'; a: number; b: number }>;
 const opArb: fc.Arbitrary<Op> = fc.record({
-  op: fc.constantFrom('refund-credit', 'refund-card', 'order'),
+  op: fc.constantFrom('refund-credit', 'refund-card', 'order', 'goodwill'),
   a: fc.nat(1000),
   b: fc.nat(1000),
 });
@@ -403,6 +417,17 @@ const run = (ops: readonly Op[]): CreditShop => {
     const at = T(10 + i);
     const orderId = orderIds[op.a % orderIds.length] as string;
     const state = s.shop.state(orderId);
+    if (op.op === 'goodwill') {
+      // Credit given for nothing (a late parcel): no money behind it.
+      expect(
+        s.send({
+          type: 'IssueCredit',
+          data: { customerId: 'c-1', creditId: s.id('gw'), amount: eur(1 + op.b), source: { kind: 'goodwill', reason: 'law' } },
+          metadata: { commandId: s.id('gwc'), actor: actors.admin, at },
+        }),
+      ).toBeUndefined();
+      return;
+    }
     if (op.op === 'order') {
       const next = `o-${orderIds.length + 1}`;
       const streamId = orderStreamId(next);
@@ -416,9 +441,28 @@ const run = (ops: readonly Op[]): CreditShop => {
         ),
       );
       orderIds.push(next);
-      const total = s.shop.state(next).totals.total.amount;
-      const fromCredit = Math.min(creditBalance(s.account(), 'EUR'), Math.max(1, (op.b * total) / 1000) | 0);
       s.shop.order(streamId, orderCmd('VoidPayment', { paymentId: 'pay-1', reason: 'split tender' }, at));
+      // Goodwill first, as a discount (up to half the order), then credit paid for as a tender, then the card.
+      const goodwill = Math.min(
+        spendableCredit(s.account(), 'EUR', at, 'goodwill'),
+        (s.shop.state(next).totals.total.amount / 2) | 0,
+      );
+      if (goodwill > 0) {
+        const plan = planGoodwillDiscount(s.shop.state(next), {
+          discountId: 'gw',
+          amount: eur(goodwill),
+          actor: actors.customer,
+          at,
+        });
+        if (E.isLeft(plan)) throw new Error(plan.left.message);
+        expect(s.send(plan.right.spend)).toBeUndefined();
+        for (const command of plan.right.orderCommands) expect(s.shop.order(streamId, command)).toBeUndefined();
+      }
+      const total = s.shop.state(next).totals.total.amount;
+      const fromCredit = Math.min(
+        spendableCredit(s.account(), 'EUR', at, 'money'),
+        Math.max(1, (op.b * total) / 1000) | 0,
+      );
       if (fromCredit > 0) {
         const plan = planCreditPayment(s.shop.state(next), {
           paymentId: 'credit',
@@ -531,8 +575,9 @@ describe('issue 17 laws: store credit', () => {
     expect(runsWithRelease).toBeGreaterThan(400);
   });
 
-  it('money balances to the minor unit with credit: captured - refunded in money = kept + credit held (1,000 runs)', () => {
+  it('money and receipts balance with credit as destination and tender, goodwill as a discount (1,000 runs, REC-1, REC-3, REC-5, REC-7)', () => {
     let spentSome = 0;
+    let goodwillSome = 0;
     fc.assert(
       fc.property(fc.array(opArb, { minLength: 1, maxLength: 8 }), (ops) => {
         const s = run(ops);
@@ -549,13 +594,41 @@ describe('issue 17 laws: store credit', () => {
         if (ledger.spent > 0) spentSome += 1;
         expect(creditBalance(account, 'EUR')).toBe(ledger.issued - ledger.spent);
         expect(creditBalance(account, 'EUR')).toBeGreaterThanOrEqual(0);
-        expect(moneyCaptured - s.moneyRefunded).toBe(kept + ledger.issued - ledger.spent);
+        // Money-backed credit only: goodwill was never money, and spent it lowered a price (a discount).
+        const held = account.grants
+          .filter((g) => fundOf(g.source) === 'money')
+          .reduce((sum, g) => sum + g.remaining, 0);
+        const goodwillSpent = s.credit.reduce(
+          (sum, e) =>
+            e.type === 'CreditSpent' && e.data.paymentId.startsWith('discount:') ? sum + e.data.amount.amount : sum,
+          0,
+        );
+        if (goodwillSpent > 0) goodwillSome += 1;
+        expect(moneyCaptured - s.moneyRefunded).toBe(kept + held);
+        // 54-FZ: the receipts balance the money with credit as destination and tender. Per order, income -
+        // returns = captured - refunded (store credit included: it moved an advance); the account's receipts
+        // hold what money-backed credit is left; over all of them, new money = the card's money in less out.
+        let orderReceipts = 0;
+        for (const streamId of s.shop.orders.keys()) {
+          const orderId = streamId.slice('order-'.length);
+          const receipts = receiptsOf(s.shop, orderId);
+          const state = s.shop.state(orderId);
+          const net = state.payments.reduce((sum, p) => sum + p.captured - p.refunded, 0);
+          const signed = receipts.reduce((sum, r) => sum + signedMoneyOf(r), 0);
+          expect(signed, `order ${orderId}: income - returns vs captured - refunded`).toBe(net);
+          orderReceipts += signed;
+        }
+        const accountReceipts = creditAccountReceipts(s.credit, { accountId: creditAccountStreamId('c-1') });
+        expect(creditAdvancesHeld(accountReceipts, 'EUR')).toBe(held);
+        expect(accountReceipts.every((r) => r.kind === 'advance')).toBe(true);
+        expect(orderReceipts + creditAdvancesHeld(accountReceipts, 'EUR')).toBe(moneyCaptured - s.moneyRefunded);
         expect(account.customerId === null || account.customerId === 'c-1').toBe(true);
         expect(creditAccountStreamId('c-1')).toBe('credit-c-1');
       }),
       { numRuns: 1000 },
     );
-    // Not vacuous: many runs paid an order with credit.
+    // Not vacuous: many runs paid an order with credit, many spent goodwill as a discount.
     expect(spentSome).toBeGreaterThan(100);
+    expect(goodwillSome).toBeGreaterThan(100);
   });
 });
