@@ -168,9 +168,9 @@ describe('issue 17: store credit on the runtime', () => {
       .length;
     expect(await refundToStoreCredit(shop, { ...input, at: T(3, 11) })).toEqual(E.right(refunded));
     expect((await read<OrderEvent>(store, orderStreamId('o-1'), decodeOrderEnvelope)).length).toBe(orderVersion);
-    expect(
-      (await read<CreditEvent>(store, creditAccountStreamId('cust-olga'), decodeCreditEnvelope)).length,
-    ).toBe(accountVersion);
+    expect((await read<CreditEvent>(store, creditAccountStreamId('cust-olga'), decodeCreditEnvelope)).length).toBe(
+      accountVersion,
+    );
     expect((await account(store)).grants.map((g) => [g.creditId, g.issued])).toEqual([
       ['refund:o-1:r-crash', refunded],
     ]);

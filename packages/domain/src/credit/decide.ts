@@ -58,9 +58,7 @@ export const drawsFor = (
     .map((grant, index) => ({ grant, index }))
     .filter(
       ({ grant }) =>
-        grant.currency === currency &&
-        grantUsable(grant, at) &&
-        (fund === undefined || fundOf(grant.source) === fund),
+        grant.currency === currency && grantUsable(grant, at) && (fund === undefined || fundOf(grant.source) === fund),
     )
     .sort((a, b) => {
       const ea = a.grant.expiresAt === undefined ? Infinity : Date.parse(a.grant.expiresAt);

@@ -381,7 +381,9 @@ const receiptsOf = (shop: Shop, orderId: string): Receipt[] => {
   const commands = receiptsCommandsFor(shop.history(orderId));
   if (E.isLeft(commands)) throw new Error(commands.left.message);
   const run = simulate(commands.right.map((c) => c.command));
-  const refused = run.outcomes.flatMap((o) => (E.isLeft(o.result) ? [`${o.command.type}: ${o.result.left.message}`] : []));
+  const refused = run.outcomes.flatMap((o) =>
+    E.isLeft(o.result) ? [`${o.command.type}: ${o.result.left.message}`] : [],
+  );
   expect(refused, `order ${orderId}`).toEqual([]);
   return run.events.flatMap((e) => (e.type === 'ReceiptIssued' ? [e.data.receipt] : []));
 };
@@ -422,7 +424,12 @@ const run = (ops: readonly Op[]): CreditShop => {
       expect(
         s.send({
           type: 'IssueCredit',
-          data: { customerId: 'c-1', creditId: s.id('gw'), amount: eur(1 + op.b), source: { kind: 'goodwill', reason: 'law' } },
+          data: {
+            customerId: 'c-1',
+            creditId: s.id('gw'),
+            amount: eur(1 + op.b),
+            source: { kind: 'goodwill', reason: 'law' },
+          },
           metadata: { commandId: s.id('gwc'), actor: actors.admin, at },
         }),
       ).toBeUndefined();

@@ -172,7 +172,14 @@ export const planGoodwillDiscount = (
     orderStreamId: orderStreamId(details.orderId),
     spend: {
       type: 'SpendCredit',
-      data: { customerId, spendId, amount, orderId: details.orderId, paymentId: `discount:${discountId}`, fund: 'goodwill' },
+      data: {
+        customerId,
+        spendId,
+        amount,
+        orderId: details.orderId,
+        paymentId: `discount:${discountId}`,
+        fund: 'goodwill',
+      },
       metadata: { commandId: id('spend'), actor: actor.kind === 'customer' ? actor : CREDIT_ACTOR, at },
     },
     orderCommands,

@@ -168,7 +168,12 @@ describe('issue 17: receipts with store credit (54-FZ)', () => {
     const w = new World();
     w.send({
       type: 'IssueCredit',
-      data: { customerId: 'c-1', creditId: 'gw-1', amount: eur(500), source: { kind: 'goodwill', reason: 'late parcel' } },
+      data: {
+        customerId: 'c-1',
+        creditId: 'gw-1',
+        amount: eur(500),
+        source: { kind: 'goodwill', reason: 'late parcel' },
+      },
       metadata: { commandId: 'gw-1', actor: actors.admin, at: T(5) },
     });
     expect(w.accountReceipts()).toEqual([]);
@@ -217,7 +222,11 @@ describe('issue 17: receipts with store credit (54-FZ)', () => {
       data: { customerId: 'c-1', spendId: 'sp-1', amount: eur(300), orderId: 'o-9', paymentId: 'p', fund: 'money' },
       metadata: meta('k1', 0),
     });
-    w.send({ type: 'ReleaseCreditSpend', data: { customerId: 'c-1', spendId: 'sp-1', reason: 'refused' }, metadata: meta('k2', 1) });
+    w.send({
+      type: 'ReleaseCreditSpend',
+      data: { customerId: 'c-1', spendId: 'sp-1', reason: 'refused' },
+      metadata: meta('k2', 1),
+    });
     w.send({
       type: 'ReverseCredit',
       data: { customerId: 'c-1', creditId: 'refund:o-1:r-1', reason: 'paid out in cash', amount: eur(200) },
@@ -250,8 +259,7 @@ describe('issue 17: receipts with store credit (54-FZ)', () => {
     ]);
     // The reversal consumes the oldest advances first; every offset names a receipt issued before it.
     const ids = account.map((r) => r.receiptId);
-    for (const [i, r] of account.entries())
-      for (const o of r.offsets) expect(ids.indexOf(o.receiptId)).toBeLessThan(i);
+    for (const [i, r] of account.entries()) for (const o of r.offsets) expect(ids.indexOf(o.receiptId)).toBeLessThan(i);
     // The expired 100 stays an advance never returned: no money went back to the buyer.
     expect(creditAdvancesHeld(account, 'EUR')).toBe(credited - 200 + 100);
     expect(account.every((r) => r.items.every((item) => item.subject === 'payment'))).toBe(true);

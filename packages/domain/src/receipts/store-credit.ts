@@ -200,7 +200,6 @@ export const creditAdvancesHeld = (receipts: readonly Receipt[], currency: strin
   receipts
     .filter((r) => r.total.currency === currency)
     .reduce(
-      (sum, r) =>
-        sum + (r.operation === 'income' ? 1 : -1) * (r.payments.cash.amount + r.payments.electronic.amount),
+      (sum, r) => sum + (r.operation === 'income' ? 1 : -1) * (r.payments.cash.amount + r.payments.electronic.amount),
       0,
     );
