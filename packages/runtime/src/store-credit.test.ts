@@ -10,6 +10,7 @@ import {
   type OrderEvent,
 } from '@ordersource/domain';
 import { orderChangeStreamId } from '@ordersource/domain/changes';
+import { creditAccountReceipts, signedMoneyOf } from '@ordersource/domain/receipts';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { createVirtualClock } from './clock.js';
@@ -242,6 +243,72 @@ describe('issue 17: store credit on the runtime', () => {
     expect(after.total.amount).toBe(before.total.amount - goodwill);
     expect(creditBalance(await account(store), 'RUB')).toBe(0);
     expect((await account(store)).ledger['RUB']).toMatchObject({ issued: goodwill, spent: goodwill });
+  });
+
+  it('54-FZ through the shop: refund to credit, credit spent on the next order, closing receipt paid by 1215 (REC-3, REC-5, REC-7)', async () => {
+    const { store, shop, ok, delivered } = setup();
+    await delivered('o-1', 1);
+    const credited = (await ok(
+      refundToStoreCredit(shop, {
+        orderId: 'o-1',
+        refundId: 'r-1',
+        lines: [{ lineId: 'l1', qty: 1 }],
+        actor: admin,
+        at: T(3, 9),
+      }),
+    )) as number;
+    await shop.runUntilIdle();
+    const back = (await shop.queries.receipts('o-1'))
+      .map((r) => r.receipt)
+      .filter((r) => r.operation === 'income-return');
+    expect(back.map((r) => [r.kind, r.total.amount, r.items.map((i) => i.lineId)])).toEqual([
+      ['full-settlement', credited, ['l1']],
+    ]);
+    const next = orderStreamId('o-2');
+    await ok(shop.execute(next, raw('PlaceOrder', checkoutData('o-2'), customer, T(4, 10))));
+    await ok(shop.execute(next, raw('VoidPayment', { paymentId: 'o-2-pay', reason: 'split tender' }, admin, T(4, 10))));
+    await ok(
+      payWithStoreCredit(shop, {
+        orderId: 'o-2',
+        paymentId: 'credit',
+        amount: { amount: credited, currency: 'RUB' },
+        actor: customer,
+        at: T(4, 11),
+      }),
+    );
+    const total = (await order(store, 'o-2')).totals.total.amount;
+    const card = { amount: total - credited, currency: 'RUB' };
+    const method = { code: 'card', name: 'Card (online acquiring)', kind: 'online', capture: 'automatic' };
+    await ok(
+      shop.execute(
+        next,
+        raw('RequestPayment', { paymentId: 'card', amount: card, method, channel: 'email' }, admin, T(4, 12)),
+      ),
+    );
+    await ok(shop.execute(next, raw('RecordSale', { paymentId: 'card', amount: card }, provider, T(4, 13))));
+    await shop.runUntilIdle();
+    await ok(shop.execute(next, raw('ShipOrder', { shipmentId: 's-1' }, admin, T(5, 12))));
+    await ok(shop.execute(next, raw('MarkDelivered', {}, admin, T(5, 13))));
+    await shop.runUntilIdle();
+    const receipts = (await shop.queries.receipts('o-2')).map((r) => r.receipt);
+    expect(receipts.map((r) => [r.kind, r.total.amount])).toEqual([
+      ['advance', credited],
+      ['advance', total - credited],
+      ['full-settlement', total],
+    ]);
+    const closing = receipts[2];
+    expect(closing?.payments.prepayment.amount).toBe(total);
+    expect((closing?.payments.cash.amount ?? 0) + (closing?.payments.electronic.amount ?? 0)).toBe(0);
+    // The account's own receipts: the advance the refund made, given back when the credit was spent.
+    const history = await read<CreditEvent>(store, creditAccountStreamId('cust-olga'), decodeCreditEnvelope);
+    const accountReceipts = creditAccountReceipts(history, { accountId: creditAccountStreamId('cust-olga') });
+    expect(accountReceipts.map((r) => [r.operation, r.total.amount])).toEqual([
+      ['income', credited],
+      ['income-return', credited],
+    ]);
+    // New money over both orders and the account: what the cards paid less what went back to a card (nothing).
+    const all = [...(await shop.queries.receipts('o-1')).map((r) => r.receipt), ...receipts, ...accountReceipts];
+    expect(all.reduce((sum, r) => sum + signedMoneyOf(r), 0)).toBe(rub(7000).amount + card.amount);
   });
 
   it('a change whose refund the order refuses as it is sent is recorded failed, never applied, and issues no credit', async () => {
