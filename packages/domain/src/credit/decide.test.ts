@@ -243,6 +243,12 @@ describe('issue 17: store credit account', () => {
     expect(creditDecider.decide(fundSpend('goodwill', 501), state)).toMatchObject(
       E.left({ code: 'insufficient-credit', details: { spendable: 500 } }),
     );
+    // At the boundary: a fund is one of the two, named in the error when not.
+    const decoded = decodeCreditCommand({
+      ...fundSpend('money', 1),
+      data: { ...fundSpend('money', 1).data, fund: 'gift' },
+    });
+    expect(E.isLeft(decoded) && decoded.left.message).toContain('data.fund: must be CreditFund');
     const spent = creditDecider.decide(fundSpend('goodwill', 500), state);
     expect(E.isRight(spent) && spent.right[0]?.type === 'CreditSpent' && spent.right[0].data.from).toEqual([
       { creditId: 'gw-1', amount: 500 },
