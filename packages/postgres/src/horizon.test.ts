@@ -80,7 +80,7 @@ describe.skipIf(server.skip)('the reader horizon on PostgreSQL (issue 18)', () =
     }
   });
 
-  it("a transaction running in this database still holds the readers back until it ends (no event is skipped)", async () => {
+  it('a transaction running in this database still holds the readers back until it ends (no event is skipped)', async () => {
     const mine = await openTransaction(server.url!);
     try {
       right(await store.append('horizon-2', [newEvent('b')], 'no-stream'));

@@ -319,7 +319,34 @@ export const createShop = (options: ShopOptions): Shop => {
   let running = false;
   let loops: Promise<void>[] = [];
 
+  /**
+   * Issue 18: commands on one stream from this process go one after another.
+   * The policies of one event (record the payment, confirm the order) and the
+   * admin's commands all write the order stream; side by side they raced for
+   * its next version, and the loser paid a failed insert, a replay check, a
+   * read and a second append. In line, each decides on the state the one
+   * before it left in the handler's cache. Streams with no command in flight
+   * pay one map lookup; other processes' writes are still caught by the
+   * append's expected version.
+   */
+  const lanes = new Map<string, Promise<unknown>>();
   const execute = (streamId: string, input: unknown, options?: HandleOptions): Promise<ExecuteResult<ShopEvent>> => {
+    const ahead = typeof streamId === 'string' ? lanes.get(streamId) : undefined;
+    const settled = () => undefined;
+    const run: Promise<ExecuteResult<ShopEvent>> =
+      ahead === undefined
+        ? executeNow(streamId, input, options)
+        : ahead.then(settled, settled).then(() => executeNow(streamId, input, options));
+    if (typeof streamId === 'string') {
+      lanes.set(streamId, run);
+      void run.then(settled, settled).then(() => {
+        if (lanes.get(streamId) === run) lanes.delete(streamId);
+      });
+    }
+    return run;
+  };
+
+  const executeNow = (streamId: string, input: unknown, options?: HandleOptions): Promise<ExecuteResult<ShopEvent>> => {
     const type = commandTypeOf(input);
     const handler = typeof streamId === 'string' ? handlerFor(streamId) : undefined;
     const category = handler === undefined ? '(unknown)' : (decoders.kindOf(streamId)?.category ?? '(unknown)');
@@ -458,7 +485,8 @@ export const createShop = (options: ShopOptions): Shop => {
     ...timers,
     plan: async (streamId, planned) => {
       await timers.plan(streamId, planned);
-      timersDue.wakeAll();
+      // An empty plan only removes timers: nothing new can be due.
+      if (planned.length > 0) timersDue.wakeAll();
     },
   };
   const planner = createConsumer({
