@@ -140,3 +140,38 @@ describe('issue 18: the timer planner writes a plan only when it changed', () =>
     expect((await inner.list(stream)).filter((t) => t.status === 'planned')).toEqual([]);
   });
 });
+
+describe('issue 18: a running worker busy when a command appended does not sleep through it', () => {
+  it('an order placed while every worker is in its first pass is handled (a policy sends its command) long before the poll interval', async () => {
+    const inner = createInMemoryEventStore();
+    // Each read of the log takes what was there, then answers a moment later: the append lands in between.
+    const slow: EventStore = {
+      ...inner,
+      readAll: (after, options) =>
+        (async function* () {
+          const got = [];
+          for await (const e of inner.readAll(after, options)) got.push(e);
+          await sleep(30);
+          yield* got;
+        })(),
+    };
+    // A poll interval no test waits for: only the command's wake-up can get the workers going.
+    const shop = createShop({ store: slow, pollMs: 60_000 });
+    const notified = new Promise<number>((resolve) => {
+      const began = performance.now();
+      shop.onActivity((activity) => {
+        if (activity.kind === 'command') resolve(performance.now() - began);
+      });
+    });
+    shop.start();
+    try {
+      await sleep(5);
+      const placed = await shop.execute(orderStreamId('o-9'), raw('PlaceOrder', checkoutData('o-9'), customer, AT));
+      expect(E.isRight(placed)).toBe(true);
+      const waited = await Promise.race([notified, sleep(5_000).then(() => Number.POSITIVE_INFINITY)]);
+      expect(waited).toBeLessThan(5_000);
+    } finally {
+      await shop.stop({ timeoutMs: 5_000 });
+    }
+  });
+});
