@@ -134,6 +134,9 @@ export const ordersourceLifecycle = (
         timers: createPostgresTimerStore(executor, { schema }),
         parked: createPostgresParkedStore(executor, { schema }),
       });
+      // A shop that has run before, as a service's is: its consumers loaded their checkpoints and parked
+      // lists (two queries each, 19 consumers), which is process start-up, not the orders' cost.
+      await shop.runUntilIdle();
       const ids = Array.from({ length: orders }, (_, i) => `o-${i}`);
       const must = async (streamId: string, input: unknown) => {
         const result = await shop.execute(streamId, input);
