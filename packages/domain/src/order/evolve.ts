@@ -41,6 +41,58 @@ const message = (
 };
 
 /** The refund with this id, created on its first mention (a request, or an outcome reported without one). */
+/**
+ * Issue 9 (PAY-5, REC-7): returned units follow the refund's outcome, once.
+ * A refund's goods count while its money is on the books (`onBooks` > 0);
+ * a reversal that takes it all off uncounts exactly what was counted, so a
+ * retry of the same goods counts them again, once. Never more of a line than
+ * it has (a late success beside a retry is recorded, its goods not twice).
+ */
+const countReturnedGoods = (state: Draft<OrderState>, refund: Draft<RefundState>): void => {
+  const onTheBooks = onBooks(refund) > 0;
+  if (refund.goods === undefined || onTheBooks === (refund.goodsCounted !== undefined)) return;
+  const returned = (state.returnedQty ??= {});
+  if (!onTheBooks) {
+    for (const line of refund.goodsCounted ?? []) {
+      returned[line.lineId] = Math.max(0, (returned[line.lineId] ?? 0) - line.qty);
+      const back = state.returnedCodes?.[line.lineId];
+      if (back !== undefined && line.markingCodes !== undefined)
+        state.returnedCodes![line.lineId] = back.filter((code) => !line.markingCodes!.includes(code));
+    }
+    delete refund.goodsCounted;
+    return;
+  }
+  const counted: { lineId: string; qty: number; markingCodes?: string[] }[] = [];
+  for (const line of refund.goods) {
+    const ordered = state.lines.find((l) => l.lineId === line.lineId)?.qty ?? line.qty;
+    const qty = Math.min(line.qty, Math.max(0, ordered - (returned[line.lineId] ?? 0)));
+    if (qty === 0) continue;
+    returned[line.lineId] = (returned[line.lineId] ?? 0) + qty;
+    const back = state.returnedCodes?.[line.lineId] ?? [];
+    const codes = (line.markingCodes ?? []).filter((code) => !back.includes(code)).slice(0, qty);
+    if (codes.length > 0) ((state.returnedCodes ??= {})[line.lineId] ??= []).push(...codes);
+    counted.push({ lineId: line.lineId, qty, ...(codes.length === 0 ? {} : { markingCodes: codes }) });
+  }
+  refund.goodsCounted = counted;
+};
+
+/**
+ * Issue 17: the shipping a refund gave back counts in `shippingRefunded`
+ * while its money is on the books; a reversal takes it off (a retry gives it
+ * back again, counted once), as with its goods.
+ */
+const countShippingRefunded = (state: Draft<OrderState>, refund: Draft<RefundState>): void => {
+  if (refund.shipping === undefined) return;
+  const onTheBooks = onBooks(refund) > 0;
+  if (onTheBooks === (refund.shippingCounted === true)) return;
+  state.shippingRefunded = Math.max(
+    0,
+    (state.shippingRefunded ?? 0) + (onTheBooks ? refund.shipping : -refund.shipping),
+  );
+  if (onTheBooks) refund.shippingCounted = true;
+  else delete refund.shippingCounted;
+};
+
 const refundOf = (state: Draft<OrderState>, refundId: string, paymentId: string | undefined): Draft<RefundState> => {
   const refunds = (state.refunds ??= []);
   let refund = refunds.find((r) => r.refundId === refundId);
@@ -272,15 +324,16 @@ const evolveEvent = (state: Draft<OrderState>, event: OrderEvent): void => {
       // A reversal reported before its success leaves nothing refunded (issue 9.3).
       payment.refunded += onBooks(refund) - before;
       message(payment, event.data.at, event.type, event.data);
-      if (event.data.lines !== undefined) {
-        const returned = (state.returnedQty ??= {});
-        for (const line of event.data.lines) returned[line.lineId] = (returned[line.lineId] ?? 0) + line.qty;
-        for (const line of event.data.lines)
-          if (line.markingCodes !== undefined)
-            ((state.returnedCodes ??= {})[line.lineId] ??= []).push(...line.markingCodes);
-      }
-      if (event.data.shipping !== undefined)
-        state.shippingRefunded = (state.shippingRefunded ?? 0) + event.data.shipping.amount;
+      if (event.data.lines !== undefined && refund.goods === undefined)
+        refund.goods = event.data.lines.map((line) => ({
+          lineId: line.lineId,
+          qty: line.qty,
+          ...(line.markingCodes === undefined ? {} : { markingCodes: [...line.markingCodes] }),
+        }));
+      if (event.data.shipping !== undefined && refund.shipping === undefined)
+        refund.shipping = event.data.shipping.amount;
+      countReturnedGoods(state, refund);
+      countShippingRefunded(state, refund);
       return;
     }
     case 'PaymentActionRequired': {
@@ -357,6 +410,8 @@ const evolveEvent = (state: Draft<OrderState>, event: OrderEvent): void => {
       const payment = refund.paymentId === undefined ? undefined : paymentOf(state, refund.paymentId);
       if (payment === undefined) return;
       payment.refunded -= before - onBooks(refund);
+      countReturnedGoods(state, refund);
+      countShippingRefunded(state, refund);
       message(payment, event.data.at, event.type, event.data);
       return;
     }
