@@ -128,6 +128,23 @@ describe('issue 17: shipping refunds after the closing receipt (REC-7, PAY-5)', 
     expect(ret.map((r) => r.items.map((i) => [i.lineId, i.amount.amount]))).toEqual([[['shipping', paid]]]);
   });
 
+  it('a reversed shipping refund may be given again, and the receipts return the shipping position once (issue 9)', () => {
+    const shop = new Shop();
+    placedOrder(shop, 'delivered');
+    const stream = orderStreamId('o-1');
+    const paid = must(shippingPaid(shop.state('o-1')));
+    expect(shop.order(stream, orderCmd('RefundPayment', { refundId: 'sh-1', shipping: true }, T(20)))).toBeUndefined();
+    expect(
+      shop.order(stream, orderCmd('ReverseRefund', { refundId: 'sh-1', amount: eur(paid) }, T(21), actors.provider)),
+    ).toBeUndefined();
+    // The money came back to the shop: the shipping is no longer given back, so it may be again.
+    expect(shop.state('o-1').shippingRefunded ?? 0).toBe(0);
+    expect(shop.order(stream, orderCmd('RefundPayment', { refundId: 'sh-2', shipping: true }, T(22)))).toBeUndefined();
+    expect(shop.state('o-1').shippingRefunded).toBe(paid);
+    const returns = receiptsOf(shop, 'o-1').filter((r) => r.operation === 'income-return');
+    expect(returns.flatMap((r) => r.items.filter((i) => i.lineId === 'shipping'))).toHaveLength(1);
+  });
+
   it('only a return or a refunded claim gives back shipping; not when the order charged none', () => {
     const shop = new Shop();
     placedOrder(shop, 'delivered');
