@@ -42,7 +42,7 @@ type TagIndex = readonly [string, ReadonlyArray<readonly unknown[]>];
 const getIndex = (t as unknown as { getIndex?: (codecs: readonly t.Any[]) => TagIndex | undefined }).getIndex;
 
 const isRecord = (u: unknown): u is Record<string, unknown> => u !== null && typeof u === 'object' && !Array.isArray(u);
-const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+const hasOwn = (o: object, key: string): boolean => Object.hasOwn(o, key);
 
 /** io-ts primitives whose `validate` is `is(u) ? success(u) : failure`. */
 const primitive = (codec: t.Any): boolean =>
@@ -118,10 +118,17 @@ const compile = (codec: t.Any): IdentityGuard => {
     const props = exactProps(codec.type as t.Any);
     if (props === undefined) return byValidate(codec);
     const inner = compile(codec.type as t.Any);
+    // A Set of the declared keys: a lookup by the key's cached hash, not a property lookup on `props` per key.
+    const declared = new Set(Object.keys(props));
+    const hasOwnDeclared = Object.getOwnPropertyNames(props).length === declared.size;
     return (u) => {
       if (!isRecord(u) || !inner(u)) return false;
       // `exact` strips any own key it does not declare (enumerable or not): then it is a new object.
-      for (const key of Object.getOwnPropertyNames(u)) if (!hasOwn(props, key)) return false;
+      const names = Object.getOwnPropertyNames(u);
+      for (let i = 0; i < names.length; i++) {
+        const key = names[i] as string;
+        if (hasOwnDeclared ? !declared.has(key) : !hasOwn(props, key)) return false;
+      }
       return true;
     };
   }
