@@ -117,7 +117,7 @@ export const createEnvelopeDecoder = <E extends Event>(
 };
 
 /** Decoders made by `createEnvelopeDecoder`, with their test for a row they hand back unchanged. */
-const acceptedUnchanged = new WeakMap<EnvelopeDecoder<Event>, (envelope: Envelope) => boolean>();
+const acceptedUnchanged = new WeakMap<object, (envelope: Envelope) => boolean>();
 
 /**
  * For a decoder made by `createEnvelopeDecoder`: a test that is true only
@@ -127,7 +127,7 @@ const acceptedUnchanged = new WeakMap<EnvelopeDecoder<Event>, (envelope: Envelop
  */
 export const acceptsUnchangedOf = <E extends Event>(
   decoder: EnvelopeDecoder<E>,
-): ((envelope: Envelope) => boolean) | undefined => acceptedUnchanged.get(decoder as unknown as EnvelopeDecoder<Event>);
+): ((envelope: Envelope) => boolean) | undefined => acceptedUnchanged.get(decoder);
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 
