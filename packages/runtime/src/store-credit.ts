@@ -8,10 +8,12 @@ import {
   orderDecider,
   orderStreamId,
   planCreditPayment,
+  planGoodwillDiscount,
   planRefundToCredit,
   type CreditCommand,
   type CreditEvent,
   type CreditState,
+  type OrderCommand,
   type OrderEvent,
   type RefundLine,
 } from '@ordersource/domain';
@@ -25,7 +27,8 @@ import { defineStreamKind, type StreamKind } from './streams.js';
  * domain plans them with ids derived from their cause, so a retry after a
  * crash repeats the same ids and nothing happens twice:
  *
- *   payWithStoreCredit:  SpendCredit, then the order's payment; release the spend if the order refuses.
+ *   payWithStoreCredit:  SpendCredit (credit paid for), then the order's payment; release if the order refuses.
+ *   applyGoodwillCredit: SpendCredit (goodwill), then the order's discount; release if the order refuses.
  *   refundToStoreCredit: the order's refund (external), then IssueCredit for exactly what it refunded.
  */
 
@@ -74,18 +77,55 @@ export const payWithStoreCredit = async (
 ): Promise<E.Either<Failure, void>> => {
   const plan = planCreditPayment(await orderState(shop.store, input.orderId), input);
   if (E.isLeft(plan)) return refusal(plan.left);
-  const spent = await shop.execute(plan.right.accountStreamId, plan.right.spend);
+  return spendThenOrder(shop, plan.right);
+};
+
+type SpendPlan = Readonly<{
+  accountStreamId: string;
+  orderStreamId: string;
+  spend: CreditCommand;
+  orderCommands: readonly OrderCommand[];
+  release: CreditCommand;
+}>;
+
+/** The account first (the refusal point), then the order; if the order refuses, the credit goes back whole. */
+const spendThenOrder = async (shop: ShopLike, plan: SpendPlan): Promise<E.Either<Failure, void>> => {
+  const spent = await shop.execute(plan.accountStreamId, plan.spend);
   if (E.isLeft(spent)) return spent;
-  for (const command of plan.right.orderCommands) {
-    const done = await shop.execute(plan.right.orderStreamId, command);
+  for (const command of plan.orderCommands) {
+    const done = await shop.execute(plan.orderStreamId, command);
     if (E.isLeft(done)) {
-      // The order moved since it was read and refused: the credit goes back whole.
-      const released = await shop.execute(plan.right.accountStreamId, plan.right.release);
+      // The order moved since it was read and refused.
+      const released = await shop.execute(plan.accountStreamId, plan.release);
       if (E.isLeft(released)) throw new Error(`store credit: release after a refusal failed: ${released.left.message}`);
       return done;
     }
   }
   return E.right(undefined);
+};
+
+export type GoodwillCreditInput = Readonly<{
+  orderId: string;
+  discountId: string;
+  amount: Money;
+  actor: Actor;
+  at: string;
+}>;
+
+/**
+ * Spend goodwill credit on an order as a discount (54-FZ: no money was paid
+ * for it, so it is no advance and no payment; the order's discount rises and
+ * its receipts list the goods at the price paid). Retry-safe: ids derived from
+ * the order and `discountId`.
+ */
+export const applyGoodwillCredit = async (
+  shop: ShopLike,
+  input: GoodwillCreditInput,
+): Promise<E.Either<Failure, void>> => {
+  const { orderId, ...rest } = input;
+  const plan = planGoodwillDiscount(await orderState(shop.store, orderId), rest);
+  if (E.isLeft(plan)) return refusal(plan.left);
+  return spendThenOrder(shop, plan.right);
 };
 
 export type RefundToCreditInput = Readonly<{
@@ -99,7 +139,13 @@ export type RefundToCreditInput = Readonly<{
   at: string;
 }>;
 
-/** Refund to the customer's store credit instead of the tender (PAY-5 limits and REC-7 lines as any refund). */
+/**
+ * Refund to the customer's store credit instead of the tender (PAY-5 limits
+ * and REC-7 lines as any refund). Safe to run again with the same `refundId`
+ * after a crash at any point: the plan sees a refund already on the order and
+ * only issues its credit (`alreadyRefunded`), and the credit's id is derived
+ * from the refund, so a second issue is absorbed by the account.
+ */
 export const refundToStoreCredit = async (
   shop: ShopLike,
   input: RefundToCreditInput,
@@ -107,8 +153,10 @@ export const refundToStoreCredit = async (
   const { orderId, ...rest } = input;
   const plan = planRefundToCredit(await orderState(shop.store, orderId), rest);
   if (E.isLeft(plan)) return refusal(plan.left);
-  const refunded = await shop.execute(plan.right.orderStreamId, plan.right.refund);
-  if (E.isLeft(refunded)) return refunded;
+  if (!plan.right.alreadyRefunded) {
+    const refunded = await shop.execute(plan.right.orderStreamId, plan.right.refund);
+    if (E.isLeft(refunded)) return refunded;
+  }
   // The refund is a fact now: the credit must follow (IssueCredit refuses only a reused id).
   const issued = await shop.execute(plan.right.issue.streamId, plan.right.issue.command);
   if (E.isLeft(issued)) throw new Error(`store credit: issue after refund ${input.refundId}: ${issued.left.message}`);

@@ -9,7 +9,7 @@ import {
   type Command,
   type ValidationError,
 } from '@ordersource/core';
-import { CreditSourceCodec } from './values.js';
+import { CreditFundCodec, CreditSourceCodec } from './values.js';
 
 /**
  * Issue 17: the commands of a credit account, decoded at the boundary with
@@ -28,14 +28,21 @@ export const IssueCreditData = t.intersection([
   }),
   optional({ expiresAt: IsoInstant, note: t.string }),
 ]);
-/** Pay `amount` of an order's payment `paymentId` from the balance; refused beyond it. */
-export const SpendCreditData = t.strict({
-  customerId: NonEmptyString,
-  spendId: NonEmptyString,
-  amount: PositiveMoneyCodec,
-  orderId: NonEmptyString,
-  paymentId: NonEmptyString,
-});
+/**
+ * Pay `amount` of an order's payment `paymentId` from the balance; refused beyond it. `fund` limits the grants
+ * drawn on: `money` (credit the customer paid for: refunds, changes), a tender whose receipts are advances;
+ * `goodwill` (credit given for nothing), a discount on the order. Omitted: any grant (older commands).
+ */
+export const SpendCreditData = t.intersection([
+  t.strict({
+    customerId: NonEmptyString,
+    spendId: NonEmptyString,
+    amount: PositiveMoneyCodec,
+    orderId: NonEmptyString,
+    paymentId: NonEmptyString,
+  }),
+  optional({ fund: CreditFundCodec }),
+]);
 /** Give a spend back whole (the order refused the payment, or it was never used). */
 export const ReleaseCreditSpendData = t.strict({
   customerId: NonEmptyString,

@@ -215,4 +215,43 @@ describe('issue 17: store credit account', () => {
     });
     expect(E.isLeft(unknown)).toBe(true);
   });
+
+  it('a spend of one fund draws on that fund only: goodwill is no tender, money is no discount (issue 17, 54-FZ)', () => {
+    const goodwill: CreditEvent = {
+      type: 'CreditIssued',
+      data: {
+        at: at(1),
+        customerId: 'c-1',
+        creditId: 'gw-1',
+        amount: eur(500),
+        source: { kind: 'goodwill', reason: 'late parcel' },
+      },
+    };
+    const fundSpend = (fund: 'money' | 'goodwill', amount: number) =>
+      cmd('SpendCredit', {
+        customerId: 'c-1',
+        spendId: `s-${fund}-${amount}`,
+        amount: eur(amount),
+        orderId: 'o-2',
+        paymentId: 'p-1',
+        fund,
+      });
+    const state = rehydrate(creditDecider, [issued('cr-1', 300), goodwill]);
+    expect(creditDecider.decide(fundSpend('money', 301), state)).toMatchObject(
+      E.left({ code: 'insufficient-credit', details: { spendable: 300 } }),
+    );
+    expect(creditDecider.decide(fundSpend('goodwill', 501), state)).toMatchObject(
+      E.left({ code: 'insufficient-credit', details: { spendable: 500 } }),
+    );
+    // At the boundary: a fund is one of the two, named in the error when not.
+    const decoded = decodeCreditCommand({
+      ...fundSpend('money', 1),
+      data: { ...fundSpend('money', 1).data, fund: 'gift' },
+    });
+    expect(E.isLeft(decoded) && decoded.left.message).toContain('data.fund: must be CreditFund');
+    const spent = creditDecider.decide(fundSpend('goodwill', 500), state);
+    expect(E.isRight(spent) && spent.right[0]?.type === 'CreditSpent' && spent.right[0].data.from).toEqual([
+      { creditId: 'gw-1', amount: 500 },
+    ]);
+  });
 });

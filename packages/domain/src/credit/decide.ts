@@ -12,6 +12,7 @@ import {
   type CreditGrant,
   type CreditState,
 } from './state.js';
+import { fundOf, type CreditFund } from './values.js';
 
 /**
  * Issue 17: the credit account decider. Pure; time and ids come in the
@@ -51,10 +52,14 @@ export const drawsFor = (
   currency: string,
   amount: number,
   at: string,
+  fund?: CreditFund,
 ): CreditDraw[] => {
   const usable = grants
     .map((grant, index) => ({ grant, index }))
-    .filter(({ grant }) => grant.currency === currency && grantUsable(grant, at))
+    .filter(
+      ({ grant }) =>
+        grant.currency === currency && grantUsable(grant, at) && (fund === undefined || fundOf(grant.source) === fund),
+    )
     .sort((a, b) => {
       const ea = a.grant.expiresAt === undefined ? Infinity : Date.parse(a.grant.expiresAt);
       const eb = b.grant.expiresAt === undefined ? Infinity : Date.parse(b.grant.expiresAt);
@@ -96,14 +101,14 @@ const decideCredit = (command: CreditCommand, state: CreditState): Decision => {
         return earlier.amount === d.amount.amount && earlier.orderId === d.orderId && earlier.paymentId === d.paymentId
           ? ok()
           : fail('spend-id-reused', `spend ${d.spendId} was for ${earlier.amount} on order ${earlier.orderId}`);
-      const spendable = spendableCredit(state, d.amount.currency, at);
+      const spendable = spendableCredit(state, d.amount.currency, at, d.fund);
       if (d.amount.amount > spendable)
         return fail(
           'insufficient-credit',
-          `only ${spendable} ${d.amount.currency} of credit can be spent, ${d.amount.amount} asked`,
+          `only ${spendable} ${d.amount.currency} of ${d.fund === undefined ? '' : `${d.fund} `}credit can be spent, ${d.amount.amount} asked`,
           { spendable, asked: d.amount.amount, balance: creditBalance(state, d.amount.currency) },
         );
-      const from = drawsFor(state.grants, d.amount.currency, d.amount.amount, at);
+      const from = drawsFor(state.grants, d.amount.currency, d.amount.amount, at, d.fund);
       return ok({
         type: 'CreditSpent',
         data: { at, spendId: d.spendId, amount: d.amount, orderId: d.orderId, paymentId: d.paymentId, from },

@@ -59,11 +59,37 @@ export type RefundToCreditInput = Readonly<{
 export type RefundToCreditPlan = Readonly<{
   orderStreamId: string;
   refund: Extract<OrderCommand, { type: 'RefundPayment' }>;
+  /**
+   * The order holds this refund already (an earlier run stopped after it, before the credit was issued):
+   * do not send `refund` again; `issue` gives exactly what that refund gave back.
+   */
+  alreadyRefunded: boolean;
   issue: Readonly<{ streamId: string; command: Extract<CreditCommand, { type: 'IssueCredit' }> }>;
   credited: number;
 }>;
 
-/** Plan a refund to store credit: the order's refund (checked against the order as it stands), then the issue. */
+/**
+ * What the order already refunded under `refundId`: that refund, and the
+ * `<refundId>-2`, `-3`, … a refund spanning payments records (decide-refund.ts).
+ * 0 when it has not happened yet.
+ */
+export const refundedUnder = (order: OrderState, refundId: string): number =>
+  (order.refunds ?? [])
+    .filter((r) => r.refundId === refundId || partOf(r.refundId, refundId))
+    .reduce((sum, r) => sum + Math.max(0, r.succeeded - r.reversed), 0);
+
+const partOf = (candidate: string, refundId: string): boolean =>
+  candidate.startsWith(`${refundId}-`) && /^[0-9]+$/.test(candidate.slice(refundId.length + 1));
+
+/**
+ * Plan a refund to store credit: the order's refund (checked against the order
+ * as it stands), then the issue. Crash-safe: every id is derived from the
+ * order and the refund id (the refund's command id, the credit's id and its
+ * command id), and a plan made after the refund was recorded but before the
+ * credit was issued (the process died between the two) skips the refund and
+ * issues exactly what it gave back; a plan made after both issues the same
+ * credit id again, which the account absorbs. Nothing is lost, nothing doubled.
+ */
 export const planRefundToCredit = (
   order: OrderState,
   input: RefundToCreditInput,
@@ -85,13 +111,15 @@ export const planRefundToCredit = (
     },
     metadata: { commandId: id('refund'), actor: input.actor, at: input.at },
   };
-  const decided = orderDecider.decide(refund, order);
+  const earlier = refundedUnder(order, input.refundId);
+  const decided = earlier > 0 ? E.right([]) : orderDecider.decide(refund, order);
   if (E.isLeft(decided)) return decided;
-  const credited = creditOwed(order, decided.right, 'store-credit');
+  const credited = earlier > 0 ? earlier : creditOwed(order, decided.right, 'store-credit');
   if (credited === 0) return E.left(domainError('nothing-to-refund', 'the refund gives nothing back'));
   return E.right({
     orderStreamId: orderStreamId(details.orderId),
     refund,
+    alreadyRefunded: earlier > 0,
     issue: issueCreditFor(
       details.customer.id,
       `refund:${details.orderId}:${input.refundId}`,

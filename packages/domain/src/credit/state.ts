@@ -1,6 +1,6 @@
 import type { Draft } from 'immer';
 import type { CreditEvent } from './events.js';
-import type { CreditSource } from './values.js';
+import { fundOf, type CreditFund, type CreditSource } from './values.js';
 
 /**
  * Issue 17: the folded credit account. Money lives in grants (one per issue),
@@ -54,9 +54,11 @@ export const creditBalance = (state: CreditState, currency: string): number =>
 export const grantUsable = (grant: CreditGrant, at: string): boolean =>
   grant.remaining > 0 && (grant.expiresAt === undefined || Date.parse(at) < Date.parse(grant.expiresAt));
 
-/** What can be spent at `at` in `currency`. */
-export const spendableCredit = (state: CreditState, currency: string, at: string): number =>
-  state.grants.filter((g) => g.currency === currency && grantUsable(g, at)).reduce((sum, g) => sum + g.remaining, 0);
+/** What can be spent at `at` in `currency`, of one fund when `fund` is given. */
+export const spendableCredit = (state: CreditState, currency: string, at: string, fund?: CreditFund): number =>
+  state.grants
+    .filter((g) => g.currency === currency && grantUsable(g, at) && (fund === undefined || fundOf(g.source) === fund))
+    .reduce((sum, g) => sum + g.remaining, 0);
 
 const grantOf = (draft: Draft<CreditState>, creditId: string) => draft.grants.find((g) => g.creditId === creditId);
 

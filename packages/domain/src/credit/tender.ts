@@ -10,8 +10,10 @@ import type { CreditCommand } from './commands.js';
 import { creditAccountStreamId, isStoreCredit, STORE_CREDIT } from './values.js';
 
 /**
- * Issue 17: store credit as a tender. Paying `amount` of an order from the
- * customer's credit is three steps on two streams, planned here (pure) with
+ * Issue 17: store credit as a tender. Only credit the customer paid for
+ * (fund `money`: a refund or a change sent to credit) is a tender; goodwill
+ * credit is spent as a discount (`planGoodwillDiscount`). Paying `amount` of
+ * an order from the customer's credit is three steps on two streams, planned here (pure) with
  * ids derived from the order and the payment, so a retry repeats them:
  *
  *   1. `SpendCredit` on the account: the refusal point (never beyond the balance);
@@ -91,7 +93,8 @@ export const planCreditPayment = (
     orderStreamId: orderStreamId(details.orderId),
     spend: {
       type: 'SpendCredit',
-      data: { customerId, spendId, amount, orderId: details.orderId, paymentId },
+      // Only credit the customer paid for is a tender (its receipts are advances); goodwill is a discount (below).
+      data: { customerId, spendId, amount, orderId: details.orderId, paymentId, fund: 'money' },
       // The customer's own spend is hers (the account checks it); else the shop's.
       metadata: { commandId: id('spend'), actor: actor.kind === 'customer' ? actor : CREDIT_ACTOR, at },
     },
@@ -100,6 +103,90 @@ export const planCreditPayment = (
       type: 'ReleaseCreditSpend',
       data: { customerId, spendId, reason: `order ${details.orderNumber} refused the store-credit payment` },
       metadata: meta('release'),
+    },
+  });
+};
+
+export type GoodwillDiscountInput = Readonly<{
+  /** Names this use of goodwill on the order: sending it again changes nothing. */
+  discountId: string;
+  amount: Money;
+  actor: Actor;
+  at: string;
+}>;
+
+export type GoodwillDiscountPlan = Readonly<{
+  accountStreamId: string;
+  orderStreamId: string;
+  spend: Extract<CreditCommand, { type: 'SpendCredit' }>;
+  /** `ChangeShippingFee` with the same fee and the discount raised by the goodwill. */
+  orderCommands: readonly OrderCommand[];
+  release: Extract<CreditCommand, { type: 'ReleaseCreditSpend' }>;
+}>;
+
+/**
+ * Issue 17, 54-FZ: goodwill credit (given for nothing: no money was received,
+ * so no receipt was owed, REC-1) spent on an order is a discount, not a
+ * payment. The order's discount rises by the amount (`ChangeShippingFee`
+ * keeps the fee and sets the discount): its total falls, the receipts spread
+ * the discount over the positions as any order discount (REC-2: positions
+ * at the price paid), returns are priced net of it, and no receipt claims
+ * money the customer never paid. The same steps as a tender: spend (fund
+ * `goodwill`, the refusal point), then the order; release if the order refuses.
+ * The order's rules apply (ORD-9: not once the closing receipt is due).
+ */
+export const planGoodwillDiscount = (
+  order: OrderState,
+  input: GoodwillDiscountInput,
+  directory: Directory = emptyDirectory,
+): E.Either<DomainError, GoodwillDiscountPlan> => {
+  const details = order.details;
+  if (details === null) return fail('order-not-found', 'no such order');
+  const { actor, at, discountId, amount } = input;
+  if (actor.kind === 'customer' && !customerMayAccess(actor, details.customer, directory, details.orderId))
+    return fail('forbidden', 'a customer uses her goodwill credit on her own orders only');
+  if (actor.kind === 'provider') return fail('forbidden', 'a provider may not spend store credit');
+  if (amount.currency !== order.currency)
+    return fail('currency-mismatch', `the order is in ${order.currency}, the credit asked is in ${amount.currency}`);
+  const customerId = actor.kind === 'customer' ? actor.id : details.customer.id;
+  const id = (role: string) => derivedId('goodwill-discount', details.orderId, discountId, role);
+  const spendId = `${details.orderId}:goodwill:${discountId}`;
+  // A retry sends the same command id: the command handler answers it as the duplicate it is (idempotent by id).
+  const orderCommands: OrderCommand[] = [
+    {
+      type: 'ChangeShippingFee',
+      data: {
+        shippingFee: order.totals.shippingFee,
+        discount: { amount: order.totals.discount.amount + amount.amount, currency: order.currency },
+        note: `goodwill credit ${discountId}`,
+      },
+      metadata: { commandId: id('discount'), actor: CREDIT_ACTOR, at },
+    } satisfies OrderCommand,
+  ];
+  for (const command of orderCommands) {
+    const decided = orderDecider.decide(command, order);
+    if (E.isLeft(decided)) return decided;
+  }
+  return E.right({
+    accountStreamId: creditAccountStreamId(customerId),
+    orderStreamId: orderStreamId(details.orderId),
+    spend: {
+      type: 'SpendCredit',
+      data: {
+        customerId,
+        spendId,
+        amount,
+        orderId: details.orderId,
+        paymentId: `discount:${discountId}`,
+        fund: 'goodwill',
+      },
+      metadata: { commandId: id('spend'), actor: actor.kind === 'customer' ? actor : CREDIT_ACTOR, at },
+    },
+    orderCommands,
+    release: {
+      type: 'ReleaseCreditSpend',
+      data: { customerId, spendId, reason: `order ${details.orderNumber} refused the goodwill discount` },
+      metadata: { commandId: id('release'), actor: CREDIT_ACTOR, at },
     },
   });
 };

@@ -29,6 +29,16 @@ export const CreditSourceCodec = t.union(
 export type CreditSource = t.TypeOf<typeof CreditSourceCodec>;
 
 /**
+ * What a grant is worth to the fiscal receipts (54-FZ): `money` the customer
+ * paid (a refund or a change sent to credit: the shop holds it as her
+ * advance), or `goodwill` given for nothing (no money received, so no
+ * receipt; spent, it lowers the price: a discount).
+ */
+export const CreditFundCodec = t.keyof({ money: null, goodwill: null }, 'CreditFund');
+export type CreditFund = t.TypeOf<typeof CreditFundCodec>;
+export const fundOf = (source: CreditSource): CreditFund => (source.kind === 'goodwill' ? 'goodwill' : 'money');
+
+/**
  * The tender of store credit on an order: a payment request confirmed by the
  * system once the account gave the money (`planCreditPayment`). Offline, so
  * no provider is asked; manual, so nothing captures it but that confirmation.

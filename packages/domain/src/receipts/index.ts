@@ -21,3 +21,4 @@ export * from './script.js';
 export * from './scenarios.js';
 export * from './sync.js';
 export * from './due.js';
+export * from './store-credit.js';
