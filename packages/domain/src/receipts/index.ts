@@ -21,4 +21,5 @@ export * from './script.js';
 export * from './scenarios.js';
 export * from './sync.js';
 export * from './due.js';
+export * from './snapshot.js';
 export * from './store-credit.js';
