@@ -22,3 +22,4 @@ export * from './scenarios.js';
 export * from './sync.js';
 export * from './due.js';
 export * from './store-credit.js';
+export * from './store-credit-decide.js';
