@@ -282,8 +282,17 @@ const suite = (name: string, open: () => Promise<{ store: EventStore; close: () 
             raw('ReceiveReturn', { items: [{ ...socks[0], condition: 'sellable', restock: true }] }, admin, T(7, 12)),
           ),
         );
+        // A hand refund of a card payment goes back to the card: no credit.
+        await ok(
+          shop.execute(
+            orderStreamId('o-1'),
+            raw('RefundPayment', { refundId: 'card-back', paymentId: 'o-1-pay', lines: socks }, admin, T(7, 13)),
+          ),
+        );
         const drained = await shop.runUntilIdle();
         expect(drained.refusals).toEqual([]);
+        const cardBack = refundedUnder(await orderOf(store, 'o-1'), 'card-back');
+        expect(cardBack).toBeGreaterThan(0);
         const order = await orderOf(store, 'o-2');
         const creditPayment = order.payments.find((p) => p.paymentId === 'credit');
         const grants = (await accountOf(store)).grants;
@@ -300,7 +309,7 @@ const suite = (name: string, open: () => Promise<{ store: EventStore; close: () 
         // Receipts balance the money: per order, and over the orders and the account (card in − card out).
         await expectOrderBalanced(shop, store, 'o-1');
         await expectOrderBalanced(shop, store, 'o-2');
-        const cardOut = order.payments.find((p) => p.paymentId === 'card')?.refunded ?? 0;
+        const cardOut = cardBack + (order.payments.find((p) => p.paymentId === 'card')?.refunded ?? 0);
         const all = [
           ...(await receiptsOf(shop, 'o-1')),
           ...(await receiptsOf(shop, 'o-2')),
