@@ -1,4 +1,4 @@
-import { createInMemoryEventStore, rehydrate, type Envelope, type EventStore } from '@ordersource/core';
+import { createInMemoryEventStore, rehydrate, type Envelope, type Event, type EventStore } from '@ordersource/core';
 import {
   creditAccountStreamId,
   creditBalance,
@@ -45,7 +45,7 @@ const T = (day: number, hour: number) =>
 const ACCOUNT = creditAccountStreamId('cust-olga');
 const CARD = { code: 'card', name: 'Card (online acquiring)', kind: 'online', capture: 'automatic' };
 
-const decoded = async <Ev>(
+const decoded = async <Ev extends Event>(
   store: EventStore,
   streamId: string,
   decode: (r: Envelope) => E.Either<unknown, Envelope<Ev>>,
@@ -103,15 +103,17 @@ const delivered = async (shop: Shop, orderId: string, day: number) => {
   await shop.runUntilIdle();
 };
 
-/** o-1 paid by card and delivered; `lines` of it refunded to credit; o-2 paid by card, then the rest with that credit. */
-const creditSpentOnNextOrder = async (
-  shop: Shop,
-  store: EventStore,
-  lines: readonly Readonly<{ lineId: string; qty: number }>[] = [{ lineId: 'l1', qty: 1 }],
-) => {
+/** o-1 paid by card and delivered; its shoes refunded to credit; o-2 paid by card, then the rest with that credit. */
+const creditSpentOnNextOrder = async (shop: Shop, store: EventStore) => {
   await delivered(shop, 'o-1', 1);
   const credited = (await ok(
-    refundToStoreCredit(shop, { orderId: 'o-1', refundId: 'r-1', lines, actor: admin, at: T(3, 9) }),
+    refundToStoreCredit(shop, {
+      orderId: 'o-1',
+      refundId: 'r-1',
+      lines: [{ lineId: 'l1', qty: 1 }],
+      actor: admin,
+      at: T(3, 9),
+    }),
   )) as number;
   await shop.runUntilIdle();
   const next = orderStreamId('o-2');

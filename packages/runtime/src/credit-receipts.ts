@@ -1,4 +1,4 @@
-import { derivedId, rehydrate, type Envelope, type EventStore } from '@ordersource/core';
+import { derivedId, rehydrate, type Envelope, type Event, type EventStore } from '@ordersource/core';
 import {
   CREDIT_CATEGORY,
   decodeOrderEnvelope,
@@ -51,7 +51,7 @@ const CREDIT_EVENTS: readonly CreditEvent['type'][] = [
   'CreditExpired',
 ];
 
-const readUpTo = async <Ev>(
+const readUpTo = async <Ev extends Event>(
   store: EventStore,
   streamId: string,
   version: number,
