@@ -122,6 +122,11 @@ describe('issue 17: the receipts decider holds a credit account’s receipts', (
     const [advance, spend] = receipts as [Receipt, Receipt];
     const first = held([advance]).state;
     expect(refusalOf(spend, held([]).state)).toBe('advance-not-held');
+    const byAdmin = receiptsDecider.decide(
+      { ...command(advance), metadata: { ...command(advance).metadata, actor: { kind: 'admin', id: 'ann' } } },
+      held([]).state,
+    );
+    expect(E.isLeft(byAdmin) && byAdmin.left.code).toBe('forbidden');
     expect(refusalOf({ ...spend, offsets: [] }, first)).toBe('offsets-mismatch');
     expect(
       refusalOf(

@@ -22,7 +22,8 @@ import { outstandingTotal, type ReceiptsState } from './state.js';
  * - all of it new money (cash or electronic), its positions adding up;
  * - a return offsets only advances of this stream still held, exactly its amount;
  * - one currency per stream, one account per stream;
- * - the same receipt id again is the same receipt (ids are derived): nothing new.
+ * - the same receipt id again is the same receipt (ids are derived): nothing new;
+ * - sent by the system (the `credit.receipts` reactor) only: nobody types money in.
  */
 
 export const RecordCreditReceiptData = t.strict({ accountId: NonEmptyString, receipt: ReceiptCodec });
@@ -77,6 +78,9 @@ export const decideCreditReceipt = (
   state: ReceiptsState,
 ): E.Either<DomainError, readonly ReceiptsEvent[]> => {
   const { accountId, receipt } = command.data;
+  // Only the shop's reactor states an account's money (from the account's events); nobody types one in.
+  if (command.metadata.actor.kind !== 'system')
+    return E.left(domainError('forbidden', `${command.metadata.actor.kind} may not record a credit account's receipt`));
   // Ids are derived from the account, the cause and the role: the same id is the same receipt, delivered again.
   if (state.receipts[receipt.receiptId] !== undefined) return E.right([]);
   const refused = refusalOf(state, accountId, receipt);
