@@ -2,6 +2,7 @@ import { money } from '@ordersource/core';
 import {
   financialStatus,
   pixpaPaymentStatus,
+  type FinancialStatus,
   type HistoryEntry,
   type OrderListItem,
   type OrderState,
@@ -10,6 +11,7 @@ import { renderReceipt, type ReceiptsState } from '@ordersource/domain/receipts'
 import type { AdminSubscriptionView } from '@ordersource/domain/subscriptions';
 import { actionSpecs, majorUnits, type ActionSpec, type FieldSpec } from './forms.js';
 import { html, trusted, type Html } from './html.js';
+import { financialStatusLabel, financialStatuses } from './i18n.js';
 import { page, type PageOptions } from './layout.js';
 
 /**
@@ -26,6 +28,8 @@ export type AdminContext = Readonly<{
   /** Rendered into each action form: posting one form twice is one command (its id derives from it). */
   nonce?: string;
   flash?: PageOptions['flash'];
+  /** The admin's language for the filter labels (default English). */
+  language?: string;
 }>;
 
 /** What the notifier sent about an order (NOT-3: which channel, to whom, when, what). */
@@ -74,12 +78,18 @@ export const adminLoginPage = (csrf: string, flash?: PageOptions['flash']): Html
 
 export type OrderFilterInput = Readonly<Record<string, string | undefined>>;
 
-const select = (name: string, label: string, values: readonly string[], current: string | undefined): Html =>
+const select = (
+  name: string,
+  label: string,
+  values: readonly string[],
+  current: string | undefined,
+  labelOf: (value: string) => string = (value) => value,
+): Html =>
   html`<label
     >${label}
     <select name="${name}">
       <option value="">(any)</option>
-      ${values.map((v) => html`<option value="${v}" ${v === current ? html` selected` : ''}>${v}</option>`)}
+      ${values.map((v) => html`<option value="${v}" ${v === current ? html` selected` : ''}>${labelOf(v)}</option>`)}
     </select></label
   >`;
 
@@ -95,8 +105,10 @@ export const adminOrdersPage = (ctx: AdminContext, orders: readonly OrderListIte
         ${select(
           'financialStatus',
           'Financial status',
-          ['pending', 'authorized', 'partially_paid', 'paid', 'partially_refunded', 'refunded', 'voided'],
+          // Issue 9: every status, the money facts too (disputed, charged back, over-refunded, overpaid, expired).
+          financialStatuses,
           filter['financialStatus'],
+          (status) => financialStatusLabel(status as FinancialStatus, ctx.language),
         )}
         ${select(
           'fulfillmentStatus',

@@ -1,3 +1,4 @@
+import type { FinancialStatus } from '@ordersource/domain';
 /**
  * The pages' own words in the seeds' six languages (English, Vietnamese,
  * French, Traditional Chinese, Russian, Persian). Persian is written right to
@@ -310,3 +311,102 @@ export const pageLanguage = (tag: string | undefined): Language => {
 export const wordsFor = (language: string | undefined): Words => dictionaries[pageLanguage(language)];
 
 export const dirOf = (language: string | undefined): 'rtl' | 'ltr' => (pageLanguage(language) === 'fa' ? 'rtl' : 'ltr');
+
+/**
+ * PAY-2 (issue 9): the order's financial status in the six languages, for the
+ * order list's filter: the money facts recorded since issue 9 (disputed,
+ * charged back, over-refunded, overpaid, expired) beside the usual ones.
+ * Keyed by every value of `FinancialStatus`, so a new status fails the typecheck here.
+ */
+const financialWords: Readonly<Record<Language, Readonly<Record<FinancialStatus, string>>>> = {
+  en: {
+    pending: 'Pending',
+    authorized: 'Authorized',
+    partially_paid: 'Partially paid',
+    paid: 'Paid',
+    overpaid: 'Overpaid (money due back)',
+    partially_refunded: 'Partially refunded',
+    refunded: 'Refunded',
+    over_refunded: 'Over-refunded',
+    disputed: 'Disputed (chargeback open)',
+    charged_back: 'Charged back',
+    voided: 'Voided',
+    expired: 'Authorization expired',
+  },
+  vi: {
+    pending: 'Đang chờ',
+    authorized: 'Đã ủy quyền',
+    partially_paid: 'Đã thanh toán một phần',
+    paid: 'Đã thanh toán',
+    overpaid: 'Trả thừa (cần hoàn lại)',
+    partially_refunded: 'Đã hoàn tiền một phần',
+    refunded: 'Đã hoàn tiền',
+    over_refunded: 'Hoàn tiền vượt mức',
+    disputed: 'Đang khiếu nại (bồi hoàn)',
+    charged_back: 'Đã bị bồi hoàn',
+    voided: 'Đã hủy',
+    expired: 'Ủy quyền hết hạn',
+  },
+  fr: {
+    pending: 'En attente',
+    authorized: 'Autorisé',
+    partially_paid: 'Payé en partie',
+    paid: 'Payé',
+    overpaid: 'Trop-perçu (à rembourser)',
+    partially_refunded: 'Remboursé en partie',
+    refunded: 'Remboursé',
+    over_refunded: 'Trop remboursé',
+    disputed: 'Contesté (rétrofacturation ouverte)',
+    charged_back: 'Rétrofacturé',
+    voided: 'Annulé',
+    expired: 'Autorisation expirée',
+  },
+  'zh-Hant': {
+    pending: '待付款',
+    authorized: '已授權',
+    partially_paid: '部分付款',
+    paid: '已付款',
+    overpaid: '溢付（應退款）',
+    partially_refunded: '部分退款',
+    refunded: '已退款',
+    over_refunded: '超額退款',
+    disputed: '爭議中（退單）',
+    charged_back: '已退單',
+    voided: '已作廢',
+    expired: '授權已過期',
+  },
+  ru: {
+    pending: 'Ожидает оплаты',
+    authorized: 'Авторизован',
+    partially_paid: 'Оплачен частично',
+    paid: 'Оплачен',
+    overpaid: 'Переплата (к возврату)',
+    partially_refunded: 'Возвращён частично',
+    refunded: 'Возвращён',
+    over_refunded: 'Возвращено больше оплаченного',
+    disputed: 'Оспаривается (чарджбэк)',
+    charged_back: 'Чарджбэк',
+    voided: 'Отменён',
+    expired: 'Авторизация истекла',
+  },
+  fa: {
+    pending: 'در انتظار پرداخت',
+    authorized: 'مجاز شده',
+    partially_paid: 'بخشی پرداخت شده',
+    paid: 'پرداخت شده',
+    overpaid: 'اضافه‌پرداخت (قابل بازگشت)',
+    partially_refunded: 'بخشی بازپرداخت شده',
+    refunded: 'بازپرداخت شده',
+    over_refunded: 'بازپرداخت بیش از پرداخت',
+    disputed: 'در اعتراض (بازگشت وجه)',
+    charged_back: 'وجه بازگشت داده شد',
+    voided: 'باطل شده',
+    expired: 'مجوز منقضی شده',
+  },
+};
+
+/** Every financial status, in the order the filter offers them. */
+export const financialStatuses = Object.keys(financialWords.en) as readonly FinancialStatus[];
+
+export const financialStatusLabel = (status: FinancialStatus, language: string | undefined): string =>
+  financialWords[pageLanguage(language)][status];

@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { markExactIs } from './identity-guard.js';
 
 /**
  * Who did it. Every command carries an actor and every event keeps it, so the
@@ -16,11 +17,14 @@ export type Actor = Readonly<{
   name?: string;
 }>;
 
-export const NonEmptyString = new t.Type<string, string, unknown>(
-  'NonEmptyString',
-  (u): u is string => typeof u === 'string' && u.trim().length > 0,
-  (u, c) => (typeof u === 'string' && u.trim().length > 0 ? t.success(u) : t.failure(u, c)),
-  t.identity,
+// `is` holds exactly when `validate` succeeds, with the input itself: the decode fast path calls `is` (identity-guard.ts).
+export const NonEmptyString = markExactIs(
+  new t.Type<string, string, unknown>(
+    'NonEmptyString',
+    (u): u is string => typeof u === 'string' && u.trim().length > 0,
+    (u, c) => (typeof u === 'string' && u.trim().length > 0 ? t.success(u) : t.failure(u, c)),
+    t.identity,
+  ),
 );
 
 export const ActorKindCodec = t.keyof({ admin: null, customer: null, system: null, provider: null }, 'ActorKind');

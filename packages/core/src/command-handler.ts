@@ -10,7 +10,7 @@ import { appendDecidedOf, appendNowOf, eventsReadNow, liveStreamOf } from './in-
 import type { Command, Event } from './message.js';
 import { deepCopy, sleep } from './runtime.js';
 import { loadUsableSnapshot, reportSnapshotProblem, type SnapshotPolicy, type UsableSnapshot } from './snapshot.js';
-import type { EnvelopeDecoder } from './upcast.js';
+import { acceptsUnchangedOf, type EnvelopeDecoder } from './upcast.js';
 import { uuidV7 } from './uuid-v7.js';
 
 /**
@@ -347,6 +347,8 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
    * per stream array, gone with the store.
    */
   const decodedUpTo = new WeakMap<readonly Envelope[], number>();
+  /** The decoder's test for a row it hands back unchanged (`createEnvelopeDecoder`'s), else undefined. */
+  const accepts = acceptsUnchangedOf(decodeEnvelope);
 
   /**
    * `foldStored` over an in-memory stream's own array, from `entry.version + 1`
@@ -366,7 +368,15 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
       const raw = stream[version] as Envelope;
       let event: E;
       if (version < valid) event = raw.event as E;
-      else {
+      else if (accepts !== undefined && accepts(raw)) {
+        // What the decoder would hand back unchanged, without the `Either` (the usual row).
+        if (raw.streamVersion !== version) {
+          problem = outOfStep(streamId, entry.version, raw.streamVersion);
+          break;
+        }
+        if (version === valid) valid++;
+        event = raw.event as E;
+      } else {
         const decoded = decodeEnvelope(raw);
         if (E.isLeft(decoded)) {
           problem = withValidationCode(decoded.left, 'invalid-event');

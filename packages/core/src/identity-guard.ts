@@ -42,7 +42,7 @@ type TagIndex = readonly [string, ReadonlyArray<readonly unknown[]>];
 const getIndex = (t as unknown as { getIndex?: (codecs: readonly t.Any[]) => TagIndex | undefined }).getIndex;
 
 const isRecord = (u: unknown): u is Record<string, unknown> => u !== null && typeof u === 'object' && !Array.isArray(u);
-const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+const hasOwn = (o: object, key: string): boolean => Object.hasOwn(o, key);
 
 /** io-ts primitives whose `validate` is `is(u) ? success(u) : failure`. */
 const primitive = (codec: t.Any): boolean =>
@@ -71,6 +71,104 @@ const exactProps = (codec: t.Any): t.Props | undefined => {
   return undefined;
 };
 
+/**
+ * `Function`, where the host lets code be compiled at run time (a page whose
+ * Content-Security-Policy forbids eval does not): then every node keeps the
+ * closures of `compile`.
+ */
+const compiler: ((...args: string[]) => (...values: unknown[]) => unknown) | undefined = (() => {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- fixed text; keys enter only through JSON.stringify
+    const probe = new Function('return 1') as () => unknown;
+    return probe() === 1
+      ? (Function as unknown as (...args: string[]) => (...values: unknown[]) => unknown)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/** The text of one generated guard: its statements, and the values they reach as `K[i]`. */
+type Emitter = { constants: unknown[]; lines: string[]; next: number };
+
+const constantOf = (emitter: Emitter, value: unknown): string => {
+  emitter.constants.push(value);
+  return `K[${emitter.constants.length - 1}]`;
+};
+
+/** Keys compared one by one up to this many; more go through a Set. */
+const INLINE_KEYS = 8;
+
+/**
+ * Statements that return false unless the value in variable `v` passes the
+ * guard of `codec`: the same tests as the closures of `compile`, written out
+ * per node with the keys as literals. Why: the closures are one function per
+ * combinator, so every codec of an app shares their property loads and calls,
+ * which V8 then runs as megamorphic lookups (about ten times the cost of the
+ * fold that follows, on the cart). Generated text gives each codec its own
+ * code, with monomorphic loads. Nodes not written out here (arrays, partial,
+ * `byValidate`) are called as their `compile` closure.
+ */
+const emit = (emitter: Emitter, codec: t.Any, v: string): void => {
+  const { lines } = emitter;
+  if (primitive(codec) || exactIs.has(codec)) {
+    lines.push(`if (!${constantOf(emitter, codec)}.is(${v})) return false;`);
+    return;
+  }
+  const refined = refinements.get(codec);
+  if (refined !== undefined) {
+    emit(emitter, refined.inner, v);
+    lines.push(`if (!${constantOf(emitter, refined.predicate)}(${v})) return false;`);
+    return;
+  }
+  if (codec instanceof t.InterfaceType) {
+    const props = codec.props as t.Props;
+    lines.push(`if (${v} === null || typeof ${v} !== 'object' || Array.isArray(${v})) return false;`);
+    for (const key of Object.keys(props)) {
+      const value = `v${emitter.next++}`;
+      const name = JSON.stringify(key);
+      // As the closure: io-ts copies the object to add a declared key that is missing, or for a NaN.
+      lines.push(
+        `const ${value} = ${v}[${name}];`,
+        `if ((${value} === undefined && !Object.hasOwn(${v}, ${name})) || ${value} !== ${value}) return false;`,
+      );
+      emit(emitter, props[key] as t.Any, value);
+    }
+    return;
+  }
+  if (codec instanceof t.ExactType) {
+    const props = exactProps(codec.type as t.Any);
+    if (props !== undefined) {
+      lines.push(`if (${v} === null || typeof ${v} !== 'object' || Array.isArray(${v})) return false;`);
+      emit(emitter, codec.type as t.Any, v);
+      // `exact` strips any own key it does not declare (enumerable or not): then it is a new object.
+      const declared = Object.getOwnPropertyNames(props);
+      const names = `n${emitter.next++}`;
+      const undeclared =
+        declared.length === 0
+          ? 'true'
+          : declared.length <= INLINE_KEYS
+            ? declared.map((key) => `k !== ${JSON.stringify(key)}`).join(' && ')
+            : `!${constantOf(emitter, new Set(declared))}.has(k)`;
+      lines.push(
+        `const ${names} = Object.getOwnPropertyNames(${v});`,
+        `for (let i = 0; i < ${names}.length; i++) { const k = ${names}[i]; if (${undeclared}) return false; }`,
+      );
+      return;
+    }
+  }
+  lines.push(`if (!${constantOf(emitter, compile(codec))}(${v})) return false;`);
+};
+
+/** The guard of an interface or exact node as generated code, or undefined where the host compiles none. */
+const generated = (codec: t.Any): IdentityGuard | undefined => {
+  if (compiler === undefined) return undefined;
+  const emitter: Emitter = { constants: [], lines: [], next: 0 };
+  emit(emitter, codec, 'u');
+  const make = compiler('K', `return function identityGuard(u) {\n${emitter.lines.join('\n')}\nreturn true;\n};`);
+  return make(emitter.constants) as IdentityGuard;
+};
+
 const compile = (codec: t.Any): IdentityGuard => {
   if (primitive(codec) || exactIs.has(codec)) return (u) => codec.is(u);
   const refined = refinements.get(codec);
@@ -80,6 +178,8 @@ const compile = (codec: t.Any): IdentityGuard => {
     return (u) => inner(u) && predicate(u);
   }
   if (codec instanceof t.InterfaceType) {
+    const fast = generated(codec);
+    if (fast !== undefined) return fast;
     const props = codec.props as t.Props;
     const keys = Object.keys(props);
     const guards = keys.map((key) => compile(props[key] as t.Any));
@@ -117,11 +217,20 @@ const compile = (codec: t.Any): IdentityGuard => {
   if (codec instanceof t.ExactType) {
     const props = exactProps(codec.type as t.Any);
     if (props === undefined) return byValidate(codec);
+    const fast = generated(codec);
+    if (fast !== undefined) return fast;
     const inner = compile(codec.type as t.Any);
+    // A Set of the declared keys: a lookup by the key's cached hash, not a property lookup on `props` per key.
+    const declared = new Set(Object.keys(props));
+    const hasOwnDeclared = Object.getOwnPropertyNames(props).length === declared.size;
     return (u) => {
       if (!isRecord(u) || !inner(u)) return false;
       // `exact` strips any own key it does not declare (enumerable or not): then it is a new object.
-      for (const key of Object.getOwnPropertyNames(u)) if (!hasOwn(props, key)) return false;
+      const names = Object.getOwnPropertyNames(u);
+      for (let i = 0; i < names.length; i++) {
+        const key = names[i] as string;
+        if (hasOwnDeclared ? !declared.has(key) : !hasOwn(props, key)) return false;
+      }
       return true;
     };
   }
@@ -148,6 +257,18 @@ const compile = (codec: t.Any): IdentityGuard => {
     groups.forEach((values, i) => {
       for (const value of values) if (!byTag.has(value)) byTag.set(value, compile(members[i] as t.Any));
     });
+    // A few tags: compared one by one in generated code, each member called from its own call site.
+    if (compiler !== undefined && byTag.size <= INLINE_KEYS) {
+      const emitter: Emitter = { constants: [], lines: [], next: 0 };
+      const { lines } = emitter;
+      lines.push(`if (u === null || typeof u !== 'object' || Array.isArray(u)) return false;`);
+      lines.push(`const tag = u[${JSON.stringify(tag)}];`);
+      for (const [value, member] of byTag)
+        lines.push(`if (tag === ${constantOf(emitter, value)}) return ${constantOf(emitter, member)}(u);`);
+      lines.push('return false;');
+      const make = compiler('K', `return function identityGuard(u) {\n${lines.join('\n')}\n};`);
+      return make(emitter.constants) as IdentityGuard;
+    }
     return (u) => {
       if (!isRecord(u)) return false;
       const member = byTag.get(u[tag]);

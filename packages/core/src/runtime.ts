@@ -26,8 +26,10 @@ let lastIso = '';
  * Formatting a date costs more than an in-memory append, so the string is
  * reused within the same millisecond.
  */
-export const nowIso = (): string => {
-  const ms = Date.now();
+export const nowIso = (): string => isoAt(Date.now());
+
+/** `nowIso` with the clock already read (`ms` since the epoch), reusing the string within a millisecond. */
+export const isoAt = (ms: number): string => {
   if (ms !== lastMs) {
     lastMs = ms;
     lastIso = new Date(ms).toISOString();

@@ -9,7 +9,7 @@ import type { Envelope } from './envelope.js';
 import { createInMemoryEventStore } from './in-memory-store.js';
 import { eventCodec, type Event } from './message.js';
 import { MoneyCodec, type Money } from './money.js';
-import { createEnvelopeDecoder, type Upcaster } from './upcast.js';
+import { acceptsUnchangedOf, createEnvelopeDecoder, type Upcaster } from './upcast.js';
 
 /**
  * History of one event: v1 `ItemPut { sku, quantity, priceCents }` (prices
@@ -194,5 +194,62 @@ describe('an envelope decoder returns a value for any input (issue 8.5)', () => 
       ),
       { numRuns: 1_000 },
     );
+  });
+});
+
+describe("acceptsUnchangedOf: the decoder's test without an Either (issue 18)", () => {
+  const plainDecoder = createEnvelopeDecoder(codec);
+  const accepts = acceptsUnchangedOf(plainDecoder);
+  // The same decoding, but with a declared version the test skips for: it always takes the full path.
+  const fullPath = createEnvelopeDecoder(codec, { currentVersions: { Unrelated: 1 } });
+  const envelopeWith = (event: unknown, schemaVersion: unknown): Envelope =>
+    ({
+      event,
+      eventId: 'e-1',
+      streamId: 'cart-1',
+      streamVersion: 0,
+      globalPosition: '1',
+      occurredAt: '2026-11-24T10:00:00Z',
+      recordedAt: '2026-11-24T10:00:00Z',
+      actor: { kind: 'system', id: 'test' },
+      schemaVersion,
+    }) as unknown as Envelope;
+  const eventArb = fc.oneof(
+    fc.record({
+      type: fc.constantFrom('ItemAdded', 'Noted', 'Other'),
+      data: fc.oneof(
+        fc.record({
+          sku: fc.constantFrom('tea', '', ' '),
+          qty: fc.integer({ min: -1, max: 3 }),
+          unitPrice: fc.anything(),
+        }),
+        fc.record({ text: fc.oneof(fc.string(), fc.integer()) }),
+        fc.anything(),
+      ),
+    }),
+    fc.anything(),
+  );
+
+  it('law: true only where the decoder returns Right of the very envelope (2,000 runs)', () => {
+    expect(accepts).toBeDefined();
+    fc.assert(
+      fc.property(eventArb, fc.constantFrom<unknown>(1, 2, 0, '1', undefined), (event, schemaVersion) => {
+        const envelope = envelopeWith(event, schemaVersion);
+        if (accepts?.(envelope) !== true) return;
+        const decoded = fullPath(envelope);
+        expect(E.isRight(decoded) && decoded.right === envelope).toBe(true);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('takes the usual row and refuses a wrong field, another version, and any decoder with upcasters', () => {
+    const good = envelopeWith({ type: 'Noted', data: { text: 'hi' } }, 1);
+    expect(accepts?.(good)).toBe(true);
+    expect(accepts?.(envelopeWith({ type: 'Noted', data: { text: 1 } }, 1))).toBe(false);
+    expect(accepts?.(envelopeWith({ type: 'Noted', data: { text: 'hi', extra: 1 } }, 1))).toBe(false);
+    expect(accepts?.(envelopeWith({ type: 'Noted', data: { text: 'hi' } }, 2))).toBe(false);
+    expect(acceptsUnchangedOf(createEnvelopeDecoder(codec, { upcasters }))?.(good)).toBe(false);
+    expect(acceptsUnchangedOf((envelope) => E.right(envelope))).toBeUndefined();
   });
 });

@@ -34,7 +34,6 @@ codes[13] = DASH;
 codes[14] = SEVEN;
 codes[18] = DASH;
 codes[23] = DASH;
-const units = codes as unknown as number[];
 
 // 8 random bytes (62 bits used) per id, and 2 more to seed the counter of a new millisecond.
 const BYTES_PER_ID = 10;
@@ -67,14 +66,21 @@ const startMillisecond = (ms: number, seedAt: number): void => {
   counter = byte(seedAt) | ((byte(seedAt + 1) & 0x07) << 8);
 };
 
-export const uuidV7 = (): string => {
+export const uuidV7 = (): string => uuidV7At(Date.now());
+
+/**
+ * `uuidV7` with the clock already read (`now`, milliseconds since the epoch):
+ * the in-memory store reads the clock once per append for the ids and
+ * `recordedAt` together. The same guarantees: an id never goes below one made
+ * before, whatever `now` is.
+ */
+export const uuidV7At = (now: number): string => {
   if (next + BYTES_PER_ID > pool.length) {
     crypto.getRandomValues(pool);
     next = 0;
   }
   const at = next;
   next += BYTES_PER_ID;
-  const now = Date.now();
   if (now > lastMs) startMillisecond(now, at + 8);
   // 4,096 ids in one millisecond, or the clock went back: borrow the next millisecond.
   else if (++counter > 0xfff) startMillisecond(lastMs + 1, at + 8);
@@ -84,7 +90,44 @@ export const uuidV7 = (): string => {
   putHex(19, (byte(at) & 0x3f) | 0x80);
   putHex(21, byte(at + 1));
   for (let k = 0; k < 6; k++) putHex(24 + 2 * k, byte(at + 2 + k));
-  // A spread would walk the typed array through its iterator; `apply` reads it as an array-like.
-
-  return String.fromCharCode.apply(null, units);
+  // 36 arguments, not `apply` on the typed array: `apply` takes V8's slow generic path (about 3x slower).
+  const c = codes;
+  return String.fromCharCode(
+    c[0] as number,
+    c[1] as number,
+    c[2] as number,
+    c[3] as number,
+    c[4] as number,
+    c[5] as number,
+    c[6] as number,
+    c[7] as number,
+    c[8] as number,
+    c[9] as number,
+    c[10] as number,
+    c[11] as number,
+    c[12] as number,
+    c[13] as number,
+    c[14] as number,
+    c[15] as number,
+    c[16] as number,
+    c[17] as number,
+    c[18] as number,
+    c[19] as number,
+    c[20] as number,
+    c[21] as number,
+    c[22] as number,
+    c[23] as number,
+    c[24] as number,
+    c[25] as number,
+    c[26] as number,
+    c[27] as number,
+    c[28] as number,
+    c[29] as number,
+    c[30] as number,
+    c[31] as number,
+    c[32] as number,
+    c[33] as number,
+    c[34] as number,
+    c[35] as number,
+  );
 };

@@ -1,6 +1,7 @@
 import type { Checkpoint, Envelope, EventFilter, ReadAllOptions } from '@ordersource/core';
 import { sleep } from '@ordersource/core';
 import type { SqlQueryable } from './executor/types.js';
+import { HORIZON_SQL } from './horizon.js';
 import { belowHorizon, comparePositions, parsePosition, type Position } from './position.js';
 import { decodeEventRows, decodeEventTuples, EVENT_JSON_EXPRESSION } from './row.js';
 
@@ -57,7 +58,8 @@ const windowSql = (schema: string, matches: string): string => `
            order by e.transaction_id, e.global_position
            limit $3) e`;
 
-const HORIZON = `select pg_snapshot_xmin(pg_current_snapshot()) as horizon, pg_snapshot_xmax(pg_current_snapshot()) as head`;
+// The oldest transaction still running that may write this database (horizon.ts, issue 18).
+const HORIZON = HORIZON_SQL;
 
 const positionOf = (text: unknown): Position | undefined => {
   if (typeof text !== 'string') return undefined;

@@ -111,7 +111,7 @@ export const fromReactor = <Ev extends Event, C extends Command, N>(
 });
 
 /** The order events the receipts translation acts on (the others only feed its fold). */
-const RECEIPT_CAUSES = [
+const RECEIPT_CAUSES = new Set([
   'OrderPlaced',
   'OrderLineAdded',
   'OrderLineRemoved',
@@ -123,7 +123,7 @@ const RECEIPT_CAUSES = [
   'OrderFulfilled',
   'DownloadsUnlocked',
   'ClosingReceiptScheduled',
-];
+]);
 
 /**
  * The 54-FZ receipts policy (REC-1..REC-7) as a reactor: for each order event
@@ -131,13 +131,23 @@ const RECEIPT_CAUSES = [
  * (`receiptsCommandsFor`, pure) and send the receipts stream the commands that
  * event caused. Their ids derive from the causing event, so this replaces
  * calling `syncOrderReceipts` after every order command.
+ *
+ * Issue 18: it is handed every order event, not only the causes, and keeps
+ * each order's decoded history from them: an event that comes right after
+ * the history it has costs no read of the store (it read the order's stream
+ * once per cause before, the one serial reader of every order's lifecycle).
+ * A history it does not have (a restart, a forgotten order, events it
+ * skipped) is read from the store as before.
  */
 export const receiptsReactor = (translate: TranslateOptions = {}, cacheSize = 1_000): ShopReactor => {
-  // Each order's decoded history so far (events never change once stored): an event reads only what came since.
+  // Each order's decoded history so far (events never change once stored).
   const histories = new Map<string, Envelope<OrderEvent>[]>();
-  const historyUpTo = async (store: EventStore, streamId: string, version: number): Promise<Envelope<OrderEvent>[]> => {
+  const historyUpTo = async (store: EventStore, envelope: Envelope<OrderEvent>): Promise<Envelope<OrderEvent>[]> => {
+    const { streamId, streamVersion: version } = envelope;
     const known = histories.get(streamId) ?? [];
-    if (known.length <= version)
+    // The next event of a history it has: no read.
+    if (known.length === version) known.push(envelope);
+    else if (known.length < version)
       for await (const raw of store.read(streamId, { from: known.length, limit: version + 1 - known.length })) {
         const decoded = decodeOrderEnvelope(raw);
         if (E.isLeft(decoded)) throw new Error(`reactor receipts.from-order-events: ${decoded.left.message}`);
@@ -150,18 +160,16 @@ export const receiptsReactor = (translate: TranslateOptions = {}, cacheSize = 1_
   };
   return {
     name: 'receipts.from-order-events',
-    filter: { streamPrefix: 'order-', eventTypes: RECEIPT_CAUSES },
-    react: async (envelope, { store }) => {
-      const history = await historyUpTo(store, envelope.streamId, envelope.streamVersion);
+    filter: { streamPrefix: 'order-' },
+    react: async (raw, { store }) => {
+      const envelope = raw as Envelope<OrderEvent>;
+      let history = await historyUpTo(store, envelope);
       if (history[envelope.streamVersion]?.eventId !== envelope.eventId) {
         // Not the stream we cached (a store that was reset under us): read it afresh.
         histories.delete(envelope.streamId);
-        return receiptsEffects(
-          await historyUpTo(store, envelope.streamId, envelope.streamVersion),
-          envelope,
-          translate,
-        );
+        history = await historyUpTo(store, envelope);
       }
+      if (!RECEIPT_CAUSES.has(envelope.event.type)) return [];
       return receiptsEffects(history, envelope, translate);
     },
   };

@@ -243,6 +243,28 @@ export type Shop = Readonly<{
   onActivity: (listener: (activity: Activity) => void) => () => void;
 }>;
 
+/**
+ * A waiter that counts its wake-ups. Issue 18: a worker that was busy in a
+ * pass when a command appended (its read had begun before the append) ended
+ * the pass with nothing handled and slept the whole poll interval, a lost
+ * wake-up on almost every step of a running order's lifecycle. A worker
+ * compares the count from before its pass and only sleeps if it did not move.
+ */
+type Signal = Readonly<{ wait: (ms: number) => Promise<void>; wakeAll: () => void; wakes: () => number }>;
+
+const createSignal = (): Signal => {
+  const waiter = createWaiter();
+  let wakes = 0;
+  return {
+    wait: waiter.wait,
+    wakeAll: () => {
+      wakes++;
+      waiter.wakeAll();
+    },
+    wakes: () => wakes,
+  };
+};
+
 const messageOf = (thrown: unknown): string => (thrown instanceof Error ? thrown.message : String(thrown));
 
 const commandTypeOf = (input: unknown): string => {
@@ -313,13 +335,40 @@ export const createShop = (options: ShopOptions): Shop => {
   ) as unknown as ShopHandlers;
 
   // Running workers sleep on `idle` between passes; a command that appended wakes them at once.
-  const idle = createWaiter();
+  const idle = createSignal();
   const backoff = createWaiter();
   let stopping = false;
   let running = false;
   let loops: Promise<void>[] = [];
 
+  /**
+   * Issue 18: commands on one stream from this process go one after another.
+   * The policies of one event (record the payment, confirm the order) and the
+   * admin's commands all write the order stream; side by side they raced for
+   * its next version, and the loser paid a failed insert, a replay check, a
+   * read and a second append. In line, each decides on the state the one
+   * before it left in the handler's cache. Streams with no command in flight
+   * pay one map lookup; other processes' writes are still caught by the
+   * append's expected version.
+   */
+  const lanes = new Map<string, Promise<unknown>>();
   const execute = (streamId: string, input: unknown, options?: HandleOptions): Promise<ExecuteResult<ShopEvent>> => {
+    const ahead = typeof streamId === 'string' ? lanes.get(streamId) : undefined;
+    const settled = () => undefined;
+    const run: Promise<ExecuteResult<ShopEvent>> =
+      ahead === undefined
+        ? executeNow(streamId, input, options)
+        : ahead.then(settled, settled).then(() => executeNow(streamId, input, options));
+    if (typeof streamId === 'string') {
+      lanes.set(streamId, run);
+      void run.then(settled, settled).then(() => {
+        if (lanes.get(streamId) === run) lanes.delete(streamId);
+      });
+    }
+    return run;
+  };
+
+  const executeNow = (streamId: string, input: unknown, options?: HandleOptions): Promise<ExecuteResult<ShopEvent>> => {
     const type = commandTypeOf(input);
     const handler = typeof streamId === 'string' ? handlerFor(streamId) : undefined;
     const category = handler === undefined ? '(unknown)' : (decoders.kindOf(streamId)?.category ?? '(unknown)');
@@ -453,12 +502,13 @@ export const createShop = (options: ShopOptions): Shop => {
       }),
     );
   // Only a new plan can make a timer due now: the timer worker wakes on plans, not on every append (issue 18).
-  const timersDue = createWaiter();
+  const timersDue = createSignal();
   const plannedTimers: TimerStore = {
     ...timers,
     plan: async (streamId, planned) => {
       await timers.plan(streamId, planned);
-      timersDue.wakeAll();
+      // An empty plan only removes timers: nothing new can be due.
+      if (planned.length > 0) timersDue.wakeAll();
     },
   };
   const planner = createConsumer({
@@ -592,18 +642,22 @@ export const createShop = (options: ShopOptions): Shop => {
     return merge(reports);
   };
 
-  const loop = (name: string, work: () => Promise<number>, waiter = idle): Promise<void> =>
+  const loop = (name: string, work: () => Promise<number>, waiter: Signal = idle): Promise<void> =>
     (async () => {
       while (!stopping) {
         let n = 0;
+        // A wake-up given while this worker was busy in its pass is not lost (issue 18).
+        const seen = waiter.wakes();
+        let failed = false;
         try {
           n = await work();
         } catch (thrown) {
           // The store or a port failed outside any one event (a lost connection): try again after a pause.
           report({ kind: 'worker-error', consumer: name, error: messageOf(thrown) });
           n = 0;
+          failed = true;
         }
-        if (n === 0 && !stopping) await waiter.wait(pollMs);
+        if (n === 0 && !stopping && (failed || waiter.wakes() === seen)) await waiter.wait(pollMs);
       }
     })();
 

@@ -29,10 +29,32 @@ export type TimerOutcome = Readonly<{
   error?: string;
 }>;
 
-/** The planner's `handle`: plan the stream's state again (only for the newest event of the stream). */
-export const planTimers =
-  (registry: DecoderRegistry, handlers: (category: string) => HandlerLike | undefined, timers: TimerStore) =>
-  async (raw: Envelope): Promise<void> => {
+/** Streams whose last written plan the planner remembers (least recently planned forgotten first). */
+export const PLANS_REMEMBERED = 10_000;
+
+/**
+ * The planner's `handle`: plan the stream's state again (only for the newest
+ * event of the stream).
+ *
+ * Issue 18: most events leave a stream's plan as it was (an order's plan is
+ * empty from its capture on), and writing the same plan again changes no row
+ * (planned rows are kept or updated to themselves, fired rows stay). Each
+ * plan was a transaction of two or more statements, five per order in the
+ * lifecycle bench: the planner remembers the plan it last wrote per stream
+ * and writes only a different one. A process that starts remembers nothing,
+ * so its first plan of a stream is always written (a crash between an append
+ * and its plan is made good as before). This holds while one planner plans
+ * each stream (one process, or the partitioned workers, which own their
+ * streams).
+ */
+export const planTimers = (
+  registry: DecoderRegistry,
+  handlers: (category: string) => HandlerLike | undefined,
+  timers: TimerStore,
+  remember: number = PLANS_REMEMBERED,
+) => {
+  const written = new Map<string, string>();
+  return async (raw: Envelope): Promise<void> => {
     const kind = registry.kindOf(raw.streamId);
     const due = kind?.decider.due;
     if (kind === undefined || due === undefined) return;
@@ -42,8 +64,16 @@ export const planTimers =
     if (loaded._tag === 'Left') throw new Error(`timer plan of ${raw.streamId}: ${loaded.left.message}`);
     // A later event of this stream is still to come: it plans the newer state.
     if (loaded.right.version > raw.streamVersion) return;
-    await timers.plan(raw.streamId, due(loaded.right.state));
+    const plan = due(loaded.right.state);
+    const text = JSON.stringify(plan);
+    if (written.get(raw.streamId) === text) return;
+    // Forgotten before the write: a plan that fails is not remembered as written.
+    written.delete(raw.streamId);
+    await timers.plan(raw.streamId, plan);
+    written.set(raw.streamId, text);
+    if (written.size > remember) written.delete(written.keys().next().value as string);
   };
+};
 
 export type FireOptions = Readonly<{
   timers: TimerStore;

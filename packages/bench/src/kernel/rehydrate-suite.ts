@@ -21,16 +21,14 @@ const STREAM_ID = 'cart-long';
 type Fixture = Readonly<{
   events: readonly CartEvent[];
   load: () => Promise<CartState>;
+  firstLoad: () => Promise<CartState>;
   aggregate: () => Promise<CartState>;
 }>;
 
 const fixture = async (): Promise<Fixture> => {
   const store = createInMemoryEventStore();
-  const handler = createCommandHandler({
-    store,
-    decider: cartDecider,
-    decodeEnvelope: createEnvelopeDecoder(cartEventCodec),
-  });
+  const decodeEnvelope = createEnvelopeDecoder(cartEventCodec);
+  const handler = createCommandHandler({ store, decider: cartDecider, decodeEnvelope });
   const events: CartEvent[] = [];
   for (const command of cartCommands('customer-long', STREAM_EVENTS - 1, 25)) {
     const handled = await handler.handle(STREAM_ID, command);
@@ -47,6 +45,14 @@ const fixture = async (): Promise<Fixture> => {
     load: async () => {
       handler.evict(STREAM_ID);
       const loaded = await handler.load(STREAM_ID);
+      if (E.isLeft(loaded)) throw new Error(loaded.left.message);
+      return loaded.right.state;
+    },
+    // The first miss of this stream in a handler: every event is decoded (a handler skips the decode only of
+    // events its own decoder accepted before, so a re-load after `evict` costs less; that is `load`).
+    firstLoad: async () => {
+      const fresh = createCommandHandler({ store, decider: cartDecider, decodeEnvelope });
+      const loaded = await fresh.load(STREAM_ID);
       if (E.isLeft(loaded)) throw new Error(loaded.left.message);
       return loaded.right.state;
     },
@@ -67,9 +73,15 @@ const producePerEvent = (events: readonly CartEvent[]): CartState =>
   events.reduce((state, event) => evolveCartImmutably(state, event), initialCartState());
 
 export const runRehydrateSuite = async (settings: Settings): Promise<Row[]> => {
-  const { events, load, aggregate } = await fixture();
+  const { events, load, firstLoad, aggregate } = await fixture();
   const expected = bareLoop(events);
-  const folds = [rehydrate(cartDecider, events), await load(), await aggregate(), producePerEvent(events)];
+  const folds = [
+    rehydrate(cartDecider, events),
+    await load(),
+    await firstLoad(),
+    await aggregate(),
+    producePerEvent(events),
+  ];
   if (!folds.every((state) => isDeepStrictEqual(state, expected)))
     throw new Error('rehydrate suite: the folds disagree on the final state');
 
@@ -78,11 +90,12 @@ export const runRehydrateSuite = async (settings: Settings): Promise<Row[]> => {
     { name: 'bare', opsPerCall, prepare: () => () => bareLoop(events) },
     { name: 'rehydrate', opsPerCall, prepare: () => () => rehydrate(cartDecider, events) },
     { name: 'load', opsPerCall, prepare: () => load },
+    { name: 'first-load', opsPerCall, prepare: () => firstLoad },
     { name: 'emmett', opsPerCall, prepare: () => aggregate },
     { name: 'produce', opsPerCall, prepare: () => () => producePerEvent(events) },
   ];
-  const [bare, folded, loaded, aggregated, produced] = await measureGroup(cases, settings);
-  if (bare === undefined || folded === undefined || loaded === undefined)
+  const [bare, folded, loaded, firstLoaded, aggregated, produced] = await measureGroup(cases, settings);
+  if (bare === undefined || folded === undefined || loaded === undefined || firstLoaded === undefined)
     throw new Error('rehydrate suite: a case returned no measurement');
   if (aggregated === undefined || produced === undefined)
     throw new Error('rehydrate suite: a case returned no measurement');
@@ -92,7 +105,20 @@ export const runRehydrateSuite = async (settings: Settings): Promise<Row[]> => {
   return [
     { label: `bare loop: evolve on one plain object (${opsPerCall} events)`, measured: bare, unit },
     { label: 'ordersource rehydrate()', measured: folded, unit, baseline, target: 0.8 },
-    { label: 'ordersource handler.load(), cache miss', measured: loaded, unit, baseline, target: 0.8 },
+    {
+      label: 'ordersource handler.load(), cache miss after evict (events decoded before)',
+      measured: loaded,
+      unit,
+      baseline,
+      target: 0.8,
+    },
+    {
+      label: 'ordersource handler.load(), first cache miss (every event decoded)',
+      measured: firstLoaded,
+      unit,
+      baseline,
+      target: 0.8,
+    },
     { label: 'Emmett 0.42 aggregateStream, in-memory, spread evolve', measured: aggregated, unit, baseline },
     { label: 'reference: immer produce per event', measured: produced, unit, baseline },
   ];

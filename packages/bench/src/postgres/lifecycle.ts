@@ -96,6 +96,8 @@ export type LifecycleSetup = Readonly<{
   sharedLog?: boolean;
   /** The running workers' `concurrency` (events of different orders each reactor handles at once). */
   concurrency?: number;
+  /** The store's NOTIFY after appends (default on, as for pg): only other processes' followers listen. */
+  notify?: boolean;
   executor?: (options: Readonly<{ connectionString: string; max: number }>) => SqlExecutor;
 }>;
 
@@ -111,6 +113,7 @@ export const ordersourceLifecycle = (
     ...(setup.groupCommit === true ? ['group commit'] : []),
     ...(setup.sharedLog === false ? ['a log reader per consumer'] : []),
     ...(setup.concurrency === undefined ? [] : [`concurrency ${setup.concurrency}`]),
+    ...(setup.notify === false ? ['no NOTIFY'] : []),
   ];
   return {
     name: `ordersource shop on PostgreSQL, ${mode === 'running' ? 'workers running' : 'policies drained in waves'}${variant.map((v) => `, ${v}`).join('')}`,
@@ -118,7 +121,11 @@ export const ordersourceLifecycle = (
     prepare: async () => {
       const schema = `bench_shop_${newId().replaceAll('-', '').slice(-12)}`;
       const executor = (setup.executor ?? createPgExecutor)({ connectionString: url, max: 20 });
-      const store = await createPostgresEventStore(executor, { schema, groupCommit: setup.groupCommit === true });
+      const store = await createPostgresEventStore(executor, {
+        schema,
+        groupCommit: setup.groupCommit === true,
+        ...(setup.notify === undefined ? {} : { notify: setup.notify }),
+      });
       const shop = createShop({
         ...(setup.sharedLog === undefined ? {} : { sharedLog: setup.sharedLog }),
         ...(setup.concurrency === undefined ? {} : { concurrency: setup.concurrency }),
@@ -127,6 +134,9 @@ export const ordersourceLifecycle = (
         timers: createPostgresTimerStore(executor, { schema }),
         parked: createPostgresParkedStore(executor, { schema }),
       });
+      // A shop that has run before, as a service's is: its consumers loaded their checkpoints and parked
+      // lists (two queries each, 19 consumers), which is process start-up, not the orders' cost.
+      await shop.runUntilIdle();
       const ids = Array.from({ length: orders }, (_, i) => `o-${i}`);
       const must = async (streamId: string, input: unknown) => {
         const result = await shop.execute(streamId, input);

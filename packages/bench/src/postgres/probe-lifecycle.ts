@@ -5,7 +5,7 @@ import { ordersourceLifecycle, type LifecycleMode } from './lifecycle.js';
 /**
  * Issue 18's statement probe: one lifecycle run with every statement counted
  * by its first words and timed, to see where an order's time goes.
- * `tsx --conditions=source src/postgres/probe-lifecycle.ts [running|drained] [orders] [groupCommit]`.
+ * `tsx --conditions=source src/postgres/probe-lifecycle.ts [running|drained] [orders] [groupCommit] [perConsumer] [concurrency] [noNotify]`.
  */
 const url = process.env['ORDERSOURCE_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const mode = (process.argv[2] ?? 'running') as LifecycleMode;
@@ -41,7 +41,8 @@ const benchCase = ordersourceLifecycle(url, orders, 8, mode, {
   executor: (options) => probed(createPgExecutor(options)),
   groupCommit: process.argv[4] === 'groupCommit',
   sharedLog: process.argv[5] !== 'perConsumer',
-  ...(process.argv[6] === undefined ? {} : { concurrency: Number(process.argv[6]) }),
+  ...(process.argv[6] === undefined || process.argv[6] === '1' ? {} : { concurrency: Number(process.argv[6]) }),
+  ...(process.argv[7] === 'noNotify' ? { notify: false } : {}),
 });
 const run = await benchCase.prepare();
 counts.clear();

@@ -42,7 +42,7 @@ const markedReturnValue = (
       ),
     );
   const lineCodes = lineCodesOf(line, state.fulfillment.shipments);
-  const back = new Set(state.returnedCodes?.[line.lineId] ?? []);
+  const back = new Set([...(state.returnedCodes?.[line.lineId] ?? []), ...pendingCodes(state, line.lineId)]);
   let value = 0;
   for (const code of codes) {
     if (!lineCodes.includes(code))
@@ -66,8 +66,29 @@ const markedReturnValue = (
 };
 
 /**
+ * Issue 9 (PAY-5): goods named by a refund request still waiting for its
+ * outcome are spoken for: a second request for them is refused (a request may
+ * be), so that two successes cannot return one unit twice.
+ */
+const pendingRefunds = (state: OrderState) =>
+  (state.refunds ?? []).filter((refund) => refund.status === 'pending' && refund.pending > 0);
+
+export const pendingQty = (state: OrderState, lineId: string): number =>
+  pendingRefunds(state).reduce(
+    (sum, refund) => sum + (refund.lines ?? []).reduce((a, l) => a + (l.lineId === lineId ? l.qty : 0), 0),
+    0,
+  );
+
+const pendingCodes = (state: OrderState, lineId: string): string[] =>
+  pendingRefunds(state).flatMap((refund) =>
+    (refund.lines ?? []).flatMap((l) =>
+      l.lineId === lineId ? ((l as { markingCodes?: readonly string[] }).markingCodes ?? []) : [],
+    ),
+  );
+
+/**
  * Check the returned lines (on the order, not more than ordered minus already
- * returned) and price them at what the customer paid: the order discount is
+ * returned or named by a refund still pending) and price them at what the customer paid: the order discount is
  * spread over lines and shipping exactly as on the fiscal receipts.
  */
 export const priceReturn = (state: OrderState, asked: readonly RefundLine[]): E.Either<Decision, Returned> => {
@@ -85,13 +106,15 @@ export const priceReturn = (state: OrderState, asked: readonly RefundLine[]): E.
     const index = state.lines.findIndex((l) => l.lineId === lineId);
     const line = state.lines[index];
     if (line === undefined) return E.left(fail('unknown-line', `line ${lineId} is not on the order`, { lineId }));
-    const before = returnedQty(state, lineId);
+    const pending = pendingQty(state, lineId);
+    const before = returnedQty(state, lineId) + pending;
     if (qty > line.qty - before)
       return E.left(
         fail(
           'return-exceeds-ordered',
-          `line ${lineId}: ${qty} returned but only ${line.qty - before} ordered and not yet returned`,
-          { lineId, qty, ordered: line.qty, returned: before },
+          `line ${lineId}: ${qty} returned but only ${line.qty - before} ordered and not yet returned` +
+            (pending > 0 ? ` (${pending} named by a refund still pending)` : ''),
+          { lineId, qty, ordered: line.qty, returned: before - pending, pending },
         ),
       );
     const split = unitSplit(net.right.lines[index] ?? 0, line.qty);

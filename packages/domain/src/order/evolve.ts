@@ -41,6 +41,41 @@ const message = (
 };
 
 /** The refund with this id, created on its first mention (a request, or an outcome reported without one). */
+/**
+ * Issue 9 (PAY-5, REC-7): returned units follow the refund's outcome, once.
+ * A refund's goods count while its money is on the books (`onBooks` > 0);
+ * a reversal that takes it all off uncounts exactly what was counted, so a
+ * retry of the same goods counts them again, once. Never more of a line than
+ * it has (a late success beside a retry is recorded, its goods not twice).
+ */
+const countReturnedGoods = (state: Draft<OrderState>, refund: Draft<RefundState>): void => {
+  const onTheBooks = onBooks(refund) > 0;
+  if (refund.goods === undefined || onTheBooks === (refund.goodsCounted !== undefined)) return;
+  const returned = (state.returnedQty ??= {});
+  if (!onTheBooks) {
+    for (const line of refund.goodsCounted ?? []) {
+      returned[line.lineId] = Math.max(0, (returned[line.lineId] ?? 0) - line.qty);
+      const back = state.returnedCodes?.[line.lineId];
+      if (back !== undefined && line.markingCodes !== undefined)
+        state.returnedCodes![line.lineId] = back.filter((code) => !line.markingCodes!.includes(code));
+    }
+    delete refund.goodsCounted;
+    return;
+  }
+  const counted: { lineId: string; qty: number; markingCodes?: string[] }[] = [];
+  for (const line of refund.goods) {
+    const ordered = state.lines.find((l) => l.lineId === line.lineId)?.qty ?? line.qty;
+    const qty = Math.min(line.qty, Math.max(0, ordered - (returned[line.lineId] ?? 0)));
+    if (qty === 0) continue;
+    returned[line.lineId] = (returned[line.lineId] ?? 0) + qty;
+    const back = state.returnedCodes?.[line.lineId] ?? [];
+    const codes = (line.markingCodes ?? []).filter((code) => !back.includes(code)).slice(0, qty);
+    if (codes.length > 0) ((state.returnedCodes ??= {})[line.lineId] ??= []).push(...codes);
+    counted.push({ lineId: line.lineId, qty, ...(codes.length === 0 ? {} : { markingCodes: codes }) });
+  }
+  refund.goodsCounted = counted;
+};
+
 const refundOf = (state: Draft<OrderState>, refundId: string, paymentId: string | undefined): Draft<RefundState> => {
   const refunds = (state.refunds ??= []);
   let refund = refunds.find((r) => r.refundId === refundId);
@@ -272,13 +307,13 @@ const evolveEvent = (state: Draft<OrderState>, event: OrderEvent): void => {
       // A reversal reported before its success leaves nothing refunded (issue 9.3).
       payment.refunded += onBooks(refund) - before;
       message(payment, event.data.at, event.type, event.data);
-      if (event.data.lines !== undefined) {
-        const returned = (state.returnedQty ??= {});
-        for (const line of event.data.lines) returned[line.lineId] = (returned[line.lineId] ?? 0) + line.qty;
-        for (const line of event.data.lines)
-          if (line.markingCodes !== undefined)
-            ((state.returnedCodes ??= {})[line.lineId] ??= []).push(...line.markingCodes);
-      }
+      if (event.data.lines !== undefined && refund.goods === undefined)
+        refund.goods = event.data.lines.map((line) => ({
+          lineId: line.lineId,
+          qty: line.qty,
+          ...(line.markingCodes === undefined ? {} : { markingCodes: [...line.markingCodes] }),
+        }));
+      countReturnedGoods(state, refund);
       return;
     }
     case 'PaymentActionRequired': {
@@ -355,6 +390,7 @@ const evolveEvent = (state: Draft<OrderState>, event: OrderEvent): void => {
       const payment = refund.paymentId === undefined ? undefined : paymentOf(state, refund.paymentId);
       if (payment === undefined) return;
       payment.refunded -= before - onBooks(refund);
+      countReturnedGoods(state, refund);
       message(payment, event.data.at, event.type, event.data);
       return;
     }

@@ -19,6 +19,7 @@ import {
   totalDisputed,
   totalRefundPending,
 } from './payment-status.js';
+import { deliveredQty, returnedQty } from './quantities.js';
 import type { OrderState } from './state.js';
 
 /**
@@ -57,6 +58,12 @@ const OPS = [
   'late-sale',
   'late-sale',
   'timers',
+  // Issue 9: goods come back after delivery; a refund of them may fail or be reversed, and is then retried.
+  'deliver',
+  'request-refund-goods',
+  'request-refund-goods',
+  'retry-refund',
+  'retry-refund',
 ] as const;
 type Op = Readonly<{ op: (typeof OPS)[number]; amount: number; pick: number; flag: boolean }>;
 
@@ -225,6 +232,42 @@ const commandOf = (o: Op, state: OrderState, i: number): OrderCommand[] => {
     }
     case 'refund-excess':
       return [command('RefundExcess', { refundId: `x-${i}` }, at)];
+    case 'deliver': {
+      // Shipped and delivered; the checkout payment is captured at shipment when it still can be.
+      const open = state.payments[0] === undefined ? 0 : capturable(state.payments[0]);
+      return deliveredQty(state, 'l1') > 0
+        ? []
+        : [
+            ...(open > 0
+              ? [command('CapturePayment', { paymentId: 'pay-1', amount: eur(open), ...evt }, at, actors.provider)]
+              : []),
+            command('ConfirmOrder', {}, at, actors.system),
+            command('ShipOrder', { shipmentId: `s-${i}` }, at),
+            command('MarkDelivered', {}, at),
+          ];
+    }
+    case 'request-refund-goods': {
+      // Goods come back only once delivered here, so "never more returned than delivered" is the law below.
+      const holder = [...state.payments].sort((a, b) => heldOf(b) - heldOf(a))[0];
+      return deliveredQty(state, 'l1') === 0 || holder === undefined
+        ? []
+        : [
+            command(
+              'RequestRefund',
+              { refundId: `g-${i}`, paymentId: holder.paymentId, lines: [{ lineId: 'l1', qty: 1 + (o.pick % 2) }] },
+              at,
+            ),
+          ];
+    }
+    case 'retry-refund': {
+      // A refund of goods that failed or was reversed is asked again, naming the same goods.
+      const gone = refunds.find(
+        (r) => r.lines !== undefined && (r.status === 'failed' || r.status === 'reversed' || r.status === 'expired'),
+      );
+      return gone?.lines === undefined || gone.paymentId === undefined
+        ? []
+        : [command('RequestRefund', { refundId: `retry-${i}`, paymentId: gone.paymentId, lines: gone.lines }, at)];
+    }
     case 'timers':
       // The runtime fires each planned command at its time.
       return orderDue(state).map(
@@ -238,12 +281,21 @@ const commandOf = (o: Op, state: OrderState, i: number): OrderCommand[] => {
   }
 };
 
-const play = (ops: readonly Op[]) => {
+const play = (ops: readonly Op[], delivered = false) => {
   const events: OrderEvent[] = [];
   const steps: Step[] = [];
   const start = [
     command('PlaceOrder', sampleCheckout({ paymentMethod: paymentMethods.cardManual }), hour(0), actors.customer),
     command('AuthorizePayment', { paymentId: 'pay-1', amount: eur(2100) }, hour(0), actors.provider),
+    // The returned-goods law starts from an order paid and delivered: goods come back after it.
+    ...(delivered
+      ? [
+          command('CapturePayment', { paymentId: 'pay-1', amount: eur(2100) }, hour(0), actors.provider),
+          command('ConfirmOrder', {}, hour(0), actors.system),
+          command('ShipOrder', { shipmentId: 's-0' }, hour(0)),
+          command('MarkDelivered', {}, hour(0)),
+        ]
+      : []),
   ];
   let state = orderDecider.initialState;
   const apply = (cmd: OrderCommand): void => {
@@ -288,6 +340,35 @@ const books = (events: readonly OrderEvent[]) => {
 
 const histories = fc.array(opArb, { minLength: 1, maxLength: 30 });
 
+/** Refunds of returned goods and their outcomes, weighted so that failures and reversals are retried. */
+const GOODS_OPS = [
+  'request-refund-goods',
+  'request-refund-goods',
+  'refund-succeeds',
+  'refund-succeeds',
+  'refund-succeeds',
+  'refund-fails',
+  'refund-reversed',
+  'refund-reversed',
+  'expire-refund',
+  'retry-refund',
+  'retry-refund',
+  'retry-refund',
+  'refund-unknown',
+  'dispute',
+  'dispute-lost',
+  'timers',
+] as const;
+const goodsHistories = fc.array(
+  fc.record({
+    op: fc.constantFrom(...GOODS_OPS),
+    amount: fc.integer({ min: 1, max: 4000 }),
+    pick: fc.nat({ max: 5 }),
+    flag: fc.boolean(),
+  }),
+  { minLength: 1, maxLength: 30 },
+);
+
 describe(`issue 9 money-facts laws (${RUNS} runs each)`, () => {
   it('PAY-1/PAY-5/REC-1: no provider fact is ever refused for its size or its timing', () => {
     fc.assert(
@@ -322,6 +403,56 @@ describe(`issue 9 money-facts laws (${RUNS} runs each)`, () => {
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it('PAY-5/REC-7 returned goods: counted from refund outcomes, once, and never more returned than delivered', () => {
+    let asked = 0;
+    let retried = 0;
+    fc.assert(
+      fc.property(goodsHistories, (ops) => {
+        const { events, state, steps } = play(ops, true);
+        // Facts are recorded here too (issue 9).
+        for (const step of steps)
+          if (FACTS.has(step.command.type) && step.refused !== undefined)
+            expect(['refund-unknown', 'dispute-unknown', 'unknown-payment']).toContain(step.refused);
+        // The auditor's count, from the events alone: a refund's goods (its first success naming them) count while
+        // its money is on the books, and never beyond what is left of the line (a late success beside its retry).
+        const goods = new Map<string, number>();
+        const sums = new Map<string, { succeeded: number; reversed: number }>();
+        const counted = new Map<string, number>();
+        let onTheBooks = 0;
+        for (const e of events) {
+          if (e.type !== 'PaymentRefunded' && e.type !== 'RefundReversed') continue;
+          const id = e.data.refundId;
+          const sum = sums.get(id) ?? { succeeded: 0, reversed: 0 };
+          if (e.type === 'PaymentRefunded') {
+            sum.succeeded += e.data.amount.amount;
+            const l1 = e.data.lines?.find((line) => line.lineId === 'l1');
+            if (l1 !== undefined && !goods.has(id)) goods.set(id, l1.qty);
+          } else sum.reversed += e.data.amount.amount;
+          sums.set(id, sum);
+          const qty = goods.get(id);
+          if (qty === undefined) continue;
+          const on = sum.succeeded - sum.reversed > 0;
+          if (on && !counted.has(id)) {
+            const take = Math.min(qty, 2 - onTheBooks);
+            counted.set(id, take);
+            onTheBooks += take;
+          } else if (!on && counted.has(id)) {
+            onTheBooks -= counted.get(id)!;
+            counted.delete(id);
+          }
+        }
+        expect(returnedQty(state, 'l1')).toBe(onTheBooks);
+        expect(returnedQty(state, 'l1')).toBeLessThanOrEqual(deliveredQty(state, 'l1'));
+        if (events.some((e) => e.type === 'RefundRequested' && e.data.refundId.startsWith('retry-'))) asked += 1;
+        if (events.some((e) => e.type === 'PaymentRefunded' && e.data.refundId.startsWith('retry-'))) retried += 1;
+      }),
+      { numRuns: RUNS, seed: 20261202 },
+    );
+    // Not vacuous: refunds of returned goods that failed or were reversed are retried, and the retries succeed.
+    expect(asked).toBeGreaterThan(RUNS / 25);
+    expect(retried).toBeGreaterThan(10);
   });
 
   it('PAY-5 requests: a refund request, an admin refund or RefundExcess never asks beyond what is held less what is pending', () => {

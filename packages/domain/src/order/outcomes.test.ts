@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { orderDecider } from './decider.js';
 import { actors, command, eur, paymentMethods, sampleCheckout } from './examples.js';
 import { amountDueBack, balanceDue, financialStatus, totalRefunded } from './payment-status.js';
-import { run, types } from './test-support/decide.js';
+import { refusal, run, types } from './test-support/decide.js';
 
 /** Issue 9.3 (PAY-1, PAY-5, REC-1): requests vs outcomes, as Saleor's transaction events. */
 
@@ -100,5 +100,66 @@ describe('asynchronous outcomes (issue 9.3)', () => {
     expect(types(failed.events)).toContain('CaptureFailed');
     expect(failed.state.payments[0]?.capturePending).toBe(0);
     expect(failed.state.payments[0]?.status).toBe('authorized');
+  });
+});
+
+describe('returned goods follow refund outcomes, once (issue 9, PAY-5, REC-7)', () => {
+  const delivered = () =>
+    run(
+      [
+        command('ConfirmOrder', {}, T1, actors.system),
+        command('ShipOrder', { shipmentId: 's1' }, T2),
+        command('MarkDelivered', {}, T2),
+      ],
+      paid().events,
+    );
+  const refundTea = (refundId: string, from: ReturnType<typeof run>) =>
+    run(
+      [
+        command('RequestRefund', { refundId, paymentId: 'pay-1', lines: [{ lineId: 'l1', qty: 1 }] }, T2),
+        command('ConfirmRefund', { refundId, providerEventId: `evt-${refundId}` }, T2, actors.provider),
+      ],
+      from.events,
+    );
+
+  it('PAY-5: a refund of one tea reversed by the bank and then retried counts the tea as returned once', () => {
+    const first = refundTea('q1', delivered());
+    expect(first.state.returnedQty).toEqual({ l1: 1 });
+    const reversed = run(
+      [command('ReverseRefund', { refundId: 'q1', providerEventId: 'evt-rev' }, T2, actors.provider)],
+      first.events,
+    );
+    // The money came back to the shop: the return is not done, the tea can be refunded again.
+    expect(reversed.state.returnedQty).toEqual({ l1: 0 });
+    const retried = refundTea('q2', reversed);
+    expect(retried.state.returnedQty).toEqual({ l1: 1 });
+    expect(totalRefunded(retried.state)).toBe(totalRefunded(first.state));
+    // One tea is left to return, not zero (counted twice) and not two.
+    expect(
+      refusal(
+        retried.events,
+        command('RequestRefund', { refundId: 'q3', paymentId: 'pay-1', lines: [{ lineId: 'l1', qty: 2 }] }, T2),
+      ),
+    ).toBe('return-exceeds-ordered');
+  });
+
+  it('PAY-5: goods named by a refund still pending are spoken for; after its failure a retry may name them', () => {
+    const pending = run(
+      [command('RequestRefund', { refundId: 'q1', paymentId: 'pay-1', lines: [{ lineId: 'l1', qty: 2 }] }, T2)],
+      delivered().events,
+    );
+    expect(
+      refusal(
+        pending.events,
+        command('RequestRefund', { refundId: 'q2', paymentId: 'pay-1', lines: [{ lineId: 'l1', qty: 1 }] }, T2),
+      ),
+    ).toBe('return-exceeds-ordered');
+    const failed = run(
+      [command('FailRefund', { refundId: 'q1', providerEventId: 'evt-fail' }, T2, actors.provider)],
+      pending.events,
+    );
+    expect(failed.state.returnedQty ?? {}).toEqual({});
+    const retried = refundTea('q2', failed);
+    expect(retried.state.returnedQty).toEqual({ l1: 1 });
   });
 });

@@ -82,6 +82,13 @@ export type RefundState = {
   expiresAt?: string;
   /** The goods the request named (REC-7): its success carries them to the receipts. */
   lines?: { lineId: string; qty: number }[];
+  /**
+   * Issue 9 (PAY-5, REC-7): the goods its success reported as returned, and what of them is counted in the
+   * order's `returnedQty`/`returnedCodes` now: counted while its money is on the books, uncounted when a
+   * reversal takes it off (a retry then names the same goods, counted once). Absent in older states.
+   */
+  goods?: { lineId: string; qty: number; markingCodes?: string[] }[];
+  goodsCounted?: { lineId: string; qty: number; markingCodes?: string[] }[];
 };
 
 /** Issue 9.3 (PAY-1): a chargeback and its outcome. */

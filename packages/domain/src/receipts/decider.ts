@@ -6,6 +6,7 @@ import type {
   CorrectReceipt,
   ReceiptsCommand,
   RecordComposition,
+  RecordPayment,
   RecordRefund,
   RecordRegisterResponse,
   SetClosingTrigger,
@@ -13,7 +14,7 @@ import type {
 import type { ReceiptsEvent } from './events.js';
 import { isClosingKind, isPrepaymentKind } from './kinds.js';
 import type { Fact, ReceiptLine } from './model.js';
-import { isPartialSettlement, receiptsOwed } from './policy.js';
+import { isPartialSettlement, paymentOwed, receiptsOwed, refundOwed, type PaymentOwed } from './policy.js';
 import { sameCloseOn } from '../order/close-on.js';
 import type { Receipt } from './receipt.js';
 import { causeKey, closingDateOf, initialReceiptsState, isClosed, type ReceiptsState } from './state.js';
@@ -160,14 +161,56 @@ const decideRefund = (
   state: ReceiptsState,
   at: string,
 ): E.Either<DomainError, readonly ReceiptsEvent[]> => {
-  const receipts = owed(state, { kind: 'refund', ...command.data }, at);
-  if (E.isLeft(receipts) || isClosed(state)) return receipts;
+  const decided = refundOwed(state, { kind: 'refund', ...command.data }, at);
+  if (E.isLeft(decided)) return decided;
+  const { receipts, unreceipted } = decided.right;
+  const { movementId, amount } = command.data;
+  // Issue 9: the part no return receipt may cover is recorded, never refused (a refund is a fact).
+  const beyond: ReceiptsEvent[] =
+    unreceipted > 0 && state.orderId !== null
+      ? [
+          {
+            type: 'RefundBeyondReceipts',
+            data: {
+              orderId: state.orderId,
+              movementId,
+              refund: amount,
+              receipted: { amount: amount.amount - unreceipted, currency: amount.currency },
+              unreceipted: { amount: unreceipted, currency: amount.currency },
+            },
+          },
+        ]
+      : [];
+  const events = [...issued(receipts), ...beyond];
+  if (isClosed(state)) return E.right(events);
   // Units settled at payment (REC-4) come back as settled goods; only the others leave the closing receipt.
   const lines = splitEarlyReturn(state, command.data.lines ?? []).open;
-  if (lines.length === 0) return receipts;
-  const returned: ReceiptsEvent = { type: 'ReturnRecorded', data: { movementId: command.data.movementId, lines } };
-  return E.right([returned, ...receipts.right]);
+  if (lines.length === 0) return E.right(events);
+  const returned: ReceiptsEvent = { type: 'ReturnRecorded', data: { movementId, lines } };
+  return E.right([returned, ...events]);
 };
+
+/** A payment; while a refund is unreceipted (issue 9), its money first puts that right. */
+const decidePayment = (
+  command: RecordPayment,
+  state: ReceiptsState,
+  at: string,
+): E.Either<DomainError, readonly ReceiptsEvent[]> =>
+  E.map(({ receipts, repaid }: PaymentOwed): readonly ReceiptsEvent[] => [
+    ...(repaid > 0 && state.orderId !== null
+      ? [
+          {
+            type: 'UnreceiptedRefundRepaid' as const,
+            data: {
+              orderId: state.orderId,
+              movementId: command.data.movementId,
+              amount: { amount: repaid, currency: command.data.amount.currency },
+            },
+          },
+        ]
+      : []),
+    ...issued(receipts),
+  ])(paymentOwed(state, { kind: 'payment', ...command.data }, at));
 
 const owed = (state: ReceiptsState, fact: Fact, at: string): E.Either<DomainError, readonly ReceiptsEvent[]> =>
   E.map(issued)(receiptsOwed(state, fact, at));
@@ -259,7 +302,7 @@ const decide = (command: ReceiptsCommand, state: ReceiptsState): E.Either<Domain
     case 'RecordComposition':
       return decideComposition(command, state);
     case 'RecordPayment':
-      return owed(state, { kind: 'payment', ...command.data }, at);
+      return decidePayment(command, state, at);
     case 'RecordRefund':
       return decideRefund(command, state, at);
     case 'SetClosingTrigger':
@@ -365,6 +408,15 @@ const evolve = (draft: Draft<ReceiptsState>, event: ReceiptsEvent): void => {
         if (line.markingCodes !== undefined)
           ((draft.returnedCodes ??= {})[line.lineId] ??= []).push(...line.markingCodes);
       }
+      return;
+    case 'RefundBeyondReceipts':
+      draft.unreceiptedRefund = (draft.unreceiptedRefund ?? 0) + event.data.unreceipted.amount;
+      // The refund is known even when no receipt was issued for it: a second delivery is a duplicate.
+      draft.causes[causeKey('refund', event.data.movementId)] ??= [];
+      return;
+    case 'UnreceiptedRefundRepaid':
+      draft.unreceiptedRefund = Math.max(0, (draft.unreceiptedRefund ?? 0) - event.data.amount.amount);
+      draft.causes[causeKey('payment', event.data.movementId)] ??= [];
       return;
     case 'ReceiptAccepted': {
       const record = draft.receipts[event.data.receiptId];

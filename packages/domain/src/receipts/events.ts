@@ -1,4 +1,13 @@
-import { eventCodec, IsoInstant, NonEmptyString, NonNegativeInt, PositiveInt } from '@ordersource/core';
+import {
+  eventCodec,
+  IsoInstant,
+  NonEmptyString,
+  NonNegativeInt,
+  NonNegativeMoneyCodec,
+  PositiveInt,
+  PositiveMoneyCodec,
+  type Money,
+} from '@ordersource/core';
 import * as t from 'io-ts';
 import {
   CloseOnCodec,
@@ -78,6 +87,23 @@ export type ReceiptCorrected = Readonly<{
   data: Readonly<{ receiptId: string; revision: number; items: readonly ReceiptItem[]; reason: string }>;
 }>;
 
+/**
+ * Issue 9 (PAY-5, REC-7): a refund went beyond what its return receipts may
+ * give back (54-FZ: a return gives back what a settlement took in). The
+ * receipts for `receipted` are issued beside this event; `unreceipted` is
+ * recorded, flagged for admins, and put right by later money.
+ */
+export type RefundBeyondReceipts = Readonly<{
+  type: 'RefundBeyondReceipts';
+  data: Readonly<{ orderId: string; movementId: string; refund: Money; receipted: Money; unreceipted: Money }>;
+}>;
+
+/** Issue 9: new money that puts an unreceipted refund right (no receipt: none took it in); the rest is receipted. */
+export type UnreceiptedRefundRepaid = Readonly<{
+  type: 'UnreceiptedRefundRepaid';
+  data: Readonly<{ orderId: string; movementId: string; amount: Money }>;
+}>;
+
 export type ReceiptsEvent =
   | ReceiptsConfigured
   | CompositionRecorded
@@ -87,7 +113,9 @@ export type ReceiptsEvent =
   | ReceiptIssued
   | ReceiptAccepted
   | ReceiptRejected
-  | ReceiptCorrected;
+  | ReceiptCorrected
+  | RefundBeyondReceipts
+  | UnreceiptedRefundRepaid;
 
 export const ReceiptsEventCodec: t.Type<ReceiptsEvent, unknown, unknown> = t.union(
   [
@@ -131,6 +159,20 @@ export const ReceiptsEventCodec: t.Type<ReceiptsEvent, unknown, unknown> = t.uni
         items: t.readonlyArray(ReceiptItemCodec),
         reason: NonEmptyString,
       }),
+    ),
+    eventCodec(
+      'RefundBeyondReceipts',
+      t.strict({
+        orderId: NonEmptyString,
+        movementId: NonEmptyString,
+        refund: PositiveMoneyCodec,
+        receipted: NonNegativeMoneyCodec,
+        unreceipted: PositiveMoneyCodec,
+      }),
+    ),
+    eventCodec(
+      'UnreceiptedRefundRepaid',
+      t.strict({ orderId: NonEmptyString, movementId: NonEmptyString, amount: PositiveMoneyCodec }),
     ),
   ],
   'ReceiptsEvent',

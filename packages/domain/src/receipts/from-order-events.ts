@@ -52,7 +52,25 @@ type Translation = {
    * follow its money on the books (`order/refunds.ts`), whatever order the
    * outcomes arrive in. Requests and failures issue nothing.
    */
-  refunds: Record<string, { paymentId: string; succeeded: number; reversed: number; reversals: number }>;
+  refunds: Record<
+    string,
+    {
+      paymentId: string;
+      succeeded: number;
+      reversed: number;
+      reversals: number;
+      /** Issue 9: the goods this refund returned on the order, while its money is on the books. */
+      goods?: RefundLine[];
+    }
+  >;
+  /**
+   * Issue 9 (PAY-5): units of each order line returned on the order (refund outcomes, once: a reversal takes
+   * them back). `returned` counts what the receipts returned, which a reversal does not undo (its money is
+   * receipted as income): a retry names to the receipts only the units they have not returned yet.
+   */
+  orderReturned: Record<string, number>;
+  /** REC-6: marking codes the receipts returned. */
+  codesReturned: string[];
   /**
    * FUL-3/REC-4 (issue 9.4): a digital-only order's downloads unlocked on an
    * authorization; the goods count as handed over once money covers the
@@ -210,6 +228,25 @@ const returnedPositions = (t: Translation, lines: readonly RefundLine[]): E.Eith
   return E.right(out);
 };
 
+/**
+ * Issue 9: of the goods a refund returns on the order, the units the receipts
+ * have not returned yet (a retry after a reversal names goods they returned
+ * with the reversed refund); advances `orderReturned`.
+ */
+const freshGoods = (t: Translation, lines: readonly RefundLine[]): RefundLine[] => {
+  const out: RefundLine[] = [];
+  for (const line of lines) {
+    const before = t.orderReturned[line.lineId] ?? 0;
+    t.orderReturned[line.lineId] = before + line.qty;
+    const qty = Math.min(line.qty, Math.max(0, before + line.qty - (t.returned[line.lineId] ?? 0)));
+    if (qty === 0) continue;
+    const codes = (line.markingCodes ?? []).filter((code) => !t.codesReturned.includes(code)).slice(0, qty);
+    t.codesReturned.push(...codes);
+    out.push({ lineId: line.lineId, qty, ...(codes.length === 0 ? {} : { markingCodes: codes }) });
+  }
+  return out;
+};
+
 const initial: Translation = {
   orderId: null,
   currency: null,
@@ -226,6 +263,8 @@ const initial: Translation = {
   captures: {},
   captured: 0,
   refunds: {},
+  orderReturned: {},
+  codesReturned: [],
   downloadsAwaitMoney: false,
 };
 
@@ -256,13 +295,17 @@ const moneyCovers = (t: Translation): boolean =>
   t.captured - t.refunded >=
   t.lines.reduce((sum, line) => sum + line.unitPrice.amount * line.qty, 0) + t.shippingFee - t.discount;
 
-const refundOutcomes = (t: Translation, refundId: string, paymentId: string | undefined) => {
+const refundOutcomes = (
+  t: Translation,
+  refundId: string,
+  paymentId: string | undefined,
+): Translation['refunds'][string] => {
   const known = t.refunds[refundId];
   if (known !== undefined) {
     if (known.paymentId === '' && paymentId !== undefined) known.paymentId = paymentId;
     return known;
   }
-  const fresh = { paymentId: paymentId ?? '', succeeded: 0, reversed: 0, reversals: 0 };
+  const fresh: Translation['refunds'][string] = { paymentId: paymentId ?? '', succeeded: 0, reversed: 0, reversals: 0 };
   t.refunds[refundId] = fresh;
   return fresh;
 };
@@ -352,9 +395,14 @@ const step = (
           },
         },
       ];
-      // The goods that came back, as the order decider priced them (REC-7).
-      if (event.data.lines !== undefined && delta === event.data.amount.amount)
-        return E.map(refund)(returnedPositions(t, event.data.lines));
+      // The goods that came back, as the order decider priced them (REC-7); after a reversal, a retry names
+      // only the units the receipts have not returned already (issue 9), the rest of its money returns the advance.
+      if (event.data.lines !== undefined && delta === event.data.amount.amount) {
+        outcomes.goods = event.data.lines.map((line) => ({ ...line }));
+        const fresh = freshGoods(t, event.data.lines);
+        if (fresh.length > 0) return E.map(refund)(returnedPositions(t, fresh));
+        return E.right(refund());
+      }
       // Older refunds name no goods: a first refund of the whole composition returns
       // all of it; after settlement any other must name its lines, or the policy refuses it.
       return E.map((lines: ReceiptLine[]): Intent[] => {
@@ -380,6 +428,12 @@ const step = (
       if (back === 0) return E.right([]);
       outcomes.reversals += 1;
       t.refunded -= back;
+      // Issue 9: its goods are no longer returned on the order (a retry names them again).
+      if (onBooks(outcomes) === 0 && outcomes.goods !== undefined) {
+        for (const line of outcomes.goods)
+          t.orderReturned[line.lineId] = Math.max(0, (t.orderReturned[line.lineId] ?? 0) - line.qty);
+        delete outcomes.goods;
+      }
       const how = moneyOfMethod(t.methods[outcomes.paymentId] ?? t.orderMethod, options);
       return E.right([
         {
@@ -447,6 +501,8 @@ export const receiptsCommandsFor = (
     returned: {},
     captures: {},
     refunds: {},
+    orderReturned: {},
+    codesReturned: [],
   };
   const out: ReceiptsCommandFor[] = [];
   for (const envelope of history) {

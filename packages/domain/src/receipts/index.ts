@@ -21,5 +21,6 @@ export * from './script.js';
 export * from './scenarios.js';
 export * from './sync.js';
 export * from './due.js';
+export * from './snapshot.js';
 export * from './store-credit.js';
 export * from './store-credit-decide.js';

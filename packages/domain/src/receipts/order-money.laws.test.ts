@@ -64,7 +64,9 @@ type Op =
   | 'dispute'
   | 'dispute-won'
   | 'dispute-lost'
-  | 'redeliver';
+  | 'redeliver'
+  | 'over-refund'
+  | 'retry-refund';
 
 // Voids, links and sales weigh more, so a link paid beside a late checkout sale (an overpayment) is common.
 const opArb = fc.constantFrom<Op>(
@@ -107,6 +109,10 @@ const opArb = fc.constantFrom<Op>(
   'dispute-won',
   'dispute-lost',
   'redeliver',
+  // Issue 9: the provider gives back more than it took (refunded twice); a failed or reversed refund is retried.
+  'over-refund',
+  'retry-refund',
+  'retry-refund',
 );
 
 /** The payment holding the most that can still be refunded. */
@@ -216,7 +222,10 @@ const commandOf = (
     }
     case 'refund-succeeds': {
       // A pending or failed request, or one whose reversal was reported before its success (out of order).
-      const pending = refund('pending') ?? (state.refunds ?? []).find((r) => r.requested > 0 && r.succeeded === 0);
+      // A retry (issue 9) is answered first, so that retried refunds of goods succeed often.
+      const retry = (state.refunds ?? []).find((r) => r.status === 'pending' && r.refundId.startsWith('retry-'));
+      const pending =
+        retry ?? refund('pending') ?? (state.refunds ?? []).find((r) => r.requested > 0 && r.succeeded === 0);
       return wrap(pending && command('ConfirmRefund', { refundId: pending.refundId, ...evt }, at, actors.provider));
     }
     case 'refund-fails': {
@@ -265,6 +274,39 @@ const commandOf = (
             actors.provider,
           ),
       );
+    case 'over-refund': {
+      // The provider reports a refund beyond what the payment holds: recorded, flagged `exceeds` (issue 9).
+      const payment = state.payments.find((p) => p.captured > 0);
+      if (payment === undefined) return undefined;
+      return wrap(
+        command(
+          'ConfirmRefund',
+          { refundId: `o-${i}`, paymentId: payment.paymentId, amount: eur(payment.captured + 100), ...evt },
+          at,
+          actors.provider,
+        ),
+      );
+    }
+    case 'retry-refund': {
+      // A refund that failed or was reversed is asked again, naming the same goods.
+      const gone = [...(state.refunds ?? [])]
+        .reverse()
+        .find((r) => r.status === 'failed' || (r.status === 'reversed' && r.succeeded > 0));
+      // From the payment that holds the most now (the first may be refunded in full meanwhile).
+      const payment = richest(state);
+      if (gone === undefined || payment === undefined) return undefined;
+      return wrap(
+        command(
+          'RequestRefund',
+          {
+            refundId: `retry-${i}`,
+            paymentId: payment.paymentId,
+            ...(gone.lines === undefined ? {} : { lines: gone.lines }),
+          },
+          at,
+        ),
+      );
+    }
     case 'redeliver': {
       // A webhook delivered again: the same provider event under a new commandId (issue 9.3).
       const last = [...sent].reverse().find((c) => c.metadata.actor.kind === 'provider');
@@ -375,7 +417,17 @@ describe('issue 9 laws on money (PAY-1, PAY-3, PAY-5, REC-1, REC-7)', () => {
   });
 
   it('receipts balance the money: income receipts minus income returns equal captured minus refunded (outcomes, not requests), per order, to the minor unit (1,000 runs)', () => {
-    const reached = { overpaid: 0, refunded: 0, reversed: 0, failed: 0, pending: 0, lost: 0, won: 0 };
+    const reached = {
+      overpaid: 0,
+      refunded: 0,
+      reversed: 0,
+      failed: 0,
+      pending: 0,
+      lost: 0,
+      won: 0,
+      unreceipted: 0,
+      retried: 0,
+    };
     fc.assert(
       fc.property(histories, ([ops, manual]) => {
         const { events } = play(ops, manual);
@@ -389,8 +441,13 @@ describe('issue 9 laws on money (PAY-1, PAY-3, PAY-5, REC-1, REC-7)', () => {
           (sum, id) => sum + signedMoneyOf(run.state.receipts[id]?.receipt ?? ({} as never)),
           0,
         );
-        // One currency per order here (EUR); refunds on the books are succeeded minus reversed.
-        expect(signed).toBe(totalCaptured(state) - totalRefunded(state));
+        // One currency per order here (EUR); refunds on the books are succeeded minus reversed. A refund beyond
+        // what the receipts took in is unreceipted (issue 9): receipts minus it equal the money.
+        const unreceipted = run.state.unreceiptedRefund ?? 0;
+        expect(signed - unreceipted).toBe(totalCaptured(state) - totalRefunded(state));
+        if (unreceipted > 0) reached.unreceipted += 1;
+        if (events.some((e) => e.type === 'PaymentRefunded' && e.data.refundId.startsWith('retry-')))
+          reached.retried += 1;
         const refunds = state.refunds ?? [];
         if (totalCaptured(state) > state.totals.total.amount) reached.overpaid += 1;
         if (totalRefunded(state) > 0) reached.refunded += 1;
@@ -402,8 +459,11 @@ describe('issue 9 laws on money (PAY-1, PAY-3, PAY-5, REC-1, REC-7)', () => {
       }),
       RUNS,
     );
-    // Not vacuous: every kind of history was reached, many times.
-    expect(Object.entries(reached).filter(([, count]) => count <= 10)).toEqual([]);
+    // Not vacuous: every kind of history was reached, many times; a retried refund that succeeds is rare here
+    // (the order's returned-goods law in order/money-facts.laws.test.ts draws them by the hundred).
+    const { retried, ...kinds } = reached;
+    expect(Object.entries(kinds).filter(([, count]) => count <= 10)).toEqual([]);
+    expect(retried).toBeGreaterThan(0);
   });
 
   it('never more refunded than captured; never more requested than the balance (1,000 runs)', () => {
@@ -415,11 +475,17 @@ describe('issue 9 laws on money (PAY-1, PAY-3, PAY-5, REC-1, REC-7)', () => {
         const state = rehydrate(orderDecider, played.events);
         for (const p of state.payments) {
           expect(p.refunded).toBeGreaterThanOrEqual(0);
-          expect(p.refunded).toBeLessThanOrEqual(p.captured);
+          // Beyond what was captured only by what the provider reported beyond it (`exceeds`, issue 9).
+          const exceeded = played.events.reduce(
+            (sum, e) =>
+              sum +
+              (e.type === 'PaymentRefunded' && e.data.paymentId === p.paymentId ? (e.data.exceeds?.amount ?? 0) : 0),
+            0,
+          );
+          expect(p.refunded).toBeLessThanOrEqual(p.captured + exceeded);
           expect(refundPendingOf(p)).toBeGreaterThanOrEqual(0);
           expect(capturable(p)).toBeGreaterThanOrEqual(0);
         }
-        expect(totalRefunded(state)).toBeLessThanOrEqual(totalCaptured(state));
         requestsChecked += played.events.filter(
           (e) => e.type === 'RefundRequested' || e.type === 'PaymentRequested',
         ).length;

@@ -507,11 +507,10 @@ describe('REC-7 refunds', () => {
     expect(run.state.returnedQuantities).toEqual({ 'l-socks': 2 });
   });
 
-  it('REC-7: never more than was received, never more goods than sold, and the amount must match the items', () => {
+  it('REC-7: never more goods than sold, and the amount must match the items', () => {
     const settled = scenario('partial-refund-after-settlement').state;
     const run = simulate(
       [
-        s.refund(t(7), 'too-much', rub(7000)),
         s.refund(t(7), 'too-many', rub(1500), [{ lineId: 'l-socks', quantity: 3 }]),
         s.refund(t(7), 'mismatch', rub(900), [{ lineId: 'l-socks', quantity: 2 }]),
         s.refund(t(7), 'no-lines', rub(900)),
@@ -520,12 +519,83 @@ describe('REC-7 refunds', () => {
       settled,
     );
     expect(errorsOf(run)).toEqual([
-      'refund-exceeds-received',
       'return-exceeds-sold',
       'refund-amount-mismatch',
       'refund-lines-required',
       'unknown-line',
     ]);
+  });
+});
+
+describe('refunds beyond the money received: recorded, never refused (issue 9, PAY-5, REC-7)', () => {
+  const beyond = (run: Simulation) =>
+    run.events.flatMap((e) =>
+      e.type === 'RefundBeyondReceipts' ? [[e.data.receipted.amount, e.data.unreceipted.amount]] : [],
+    );
+
+  it('PAY-5/REC-7: a refund of returned goods reported again is recorded with no receipt, flagged, and put right by the money paid back', () => {
+    const settled = scenario('partial-refund-after-settlement').state;
+    const run = simulate(
+      [
+        s.refund(t(7), 'refund-2', rub(5000), [{ lineId: 'l-sneakers', quantity: 1 }]),
+        // The bank refunds the sneakers' 5000 a second time from its dashboard (no goods named); the 1000 received
+        // and not returned was for the socks, still with the customer: no return receipt can cover it.
+        s.refund(t(8), 'refund-2-again', rub(5000)),
+        s.refund(t(8), 'refund-2-again', rub(5000)),
+        // Goods that already came back cannot come back again, over-refund or not.
+        s.refund(t(8), 'refund-3', rub(5000), [{ lineId: 'l-sneakers', quantity: 1 }]),
+        // The customer pays the double refund back; then pays 100 more by mistake.
+        s.pay(t(9), 'repay', rub(5000)),
+        s.pay(t(10), 'extra', rub(100)),
+      ],
+      settled,
+    );
+    expect(errorsOf(run)).toEqual(['duplicate-movement', 'return-exceeds-sold']);
+    expect(beyond(run)).toEqual([[0, 500_000]]);
+    const issued = run.events.flatMap((e) => (e.type === 'ReceiptIssued' ? [e.data.receipt] : []));
+    // One return of the sneakers (the first refund) and an advance for the 100 only: the 5000 paid back took no receipt.
+    expect(issued.map((r) => [r.operation, r.kind, r.total.amount])).toEqual([
+      ['income-return', 'full-settlement', 500_000],
+      ['income', 'advance', 10_000],
+    ]);
+    expect(
+      run.events.flatMap((e) => (e.type === 'UnreceiptedRefundRepaid' ? [[e.data.movementId, e.data.amount]] : [])),
+    ).toEqual([['repay', rub(5000)]]);
+    expect(run.state.unreceiptedRefund).toBe(0);
+  });
+
+  it('REC-7: beyond what was received, the return receipt lists the goods at what was received for them; the rest is unreceipted', () => {
+    const settled = scenario('partial-refund-after-settlement').state;
+    // 6000 received and not returned; the provider gave back 6500 for the sneakers (5000 received for them).
+    const run = simulate([s.refund(t(7), 'refund-2', rub(6500), [{ lineId: 'l-sneakers', quantity: 1 }])], settled);
+    expect(errorsOf(run)).toEqual([]);
+    const [back] = receiptsOf(run).slice(-1);
+    expect([back!.operation, back!.kind, back!.total.amount, back!.items.map((i) => i.lineId)]).toEqual([
+      'income-return',
+      'full-settlement',
+      500_000,
+      ['l-sneakers'],
+    ]);
+    expect(beyond(run)).toEqual([[500_000, 150_000]]);
+    expect(run.state.unreceiptedRefund).toBe(150_000);
+  });
+
+  it('REC-7: before the closing receipt, an over-refund returns the advance received and flags the excess for the reconciliation', () => {
+    const run = simulate([
+      s.compose(t(1), 'placed', order7000),
+      s.pay(t(1), 'pay-1', rub(5000)),
+      s.refund(t(2), 'refund-1', rub(8000)),
+    ]);
+    expect(errorsOf(run)).toEqual([]);
+    const [advance, back] = receiptsOf(run);
+    expect([advance!.kind, back!.kind, back!.operation, back!.total.amount]).toEqual([
+      'advance',
+      'advance',
+      'income-return',
+      500_000,
+    ]);
+    expect(beyond(run)).toEqual([[500_000, 300_000]]);
+    expect(run.state.unreceiptedRefund).toBe(300_000);
   });
 });
 

@@ -591,15 +591,7 @@ const returnSettledEarly = (
 const onRefund = (ctx: Context, fact: RefundFact): E.Either<DomainError, readonly Receipt[]> => {
   const { state } = ctx;
   const cause: ReceiptCause = { kind: 'refund', id: fact.movementId };
-  const net = state.received - state.returned;
-  if (fact.amount.amount > net)
-    return E.left(
-      domainError(
-        'refund-exceeds-received',
-        `refund ${fact.movementId} of ${fact.amount.amount} exceeds the ${net} received for order ${ctx.orderId}`,
-        { refund: fact.amount.amount, net },
-      ),
-    );
+  // A refund beyond the money received never reaches here (refundOwed caps it, issue 9).
   const outstanding = outstandingTotal(state);
   // REC-4: units settled at payment come back as settled goods, even before the closing receipt.
   if (!isClosed(state) && fact.lines !== undefined && fact.lines.length > 0) {
@@ -624,6 +616,114 @@ const onRefund = (ctx: Context, fact: RefundFact): E.Either<DomainError, readonl
         'on the order, send RefundPayment with lines: [{ lineId, qty }]',
       { refund: fact.amount.amount, advancesNotOffset: outstanding, closingReceiptId: state.closingReceiptId },
     ),
+  );
+};
+
+/**
+ * Issue 9 (PAY-5, REC-7): what a refund owes. A refund is a fact (the
+ * provider gave the money back), so it is never refused for its size. 54-FZ
+ * lets a return receipt (1054 = 2) give back only what a settlement took in:
+ * money received for this order and not returned yet (`net`), and, for
+ * goods named after the closing receipt, what was received for those goods
+ * (their settled value). Within that, the receipts are the usual ones (REC-7).
+ * Beyond it (a provider that refunded twice, a dashboard refund on top of
+ * the shop's, a chargeback lost after a refund), the receipted part is the
+ * largest of: the whole `net` as the refund names it; the returned goods at
+ * their value; the money alone (an advance return, after the closing receipt
+ * only as far as advances are not offset). The rest is `unreceipted`: no
+ * receipt returns money that no receipt took in; it is recorded and shown to
+ * admins (`unreceiptedRefund`) until new money puts it right (`paymentOwed`).
+ */
+export type RefundOwed = Readonly<{ receipts: readonly Receipt[]; unreceipted: number }>;
+
+const refundedNow = (receipts: readonly Receipt[]): number =>
+  receipts.reduce((sum, receipt) => sum + receipt.payments.cash.amount + receipt.payments.electronic.amount, 0);
+
+const overRefund = (ctx: Context, fact: RefundFact, net: number): E.Either<DomainError, RefundOwed> => {
+  const { state } = ctx;
+  // The goods it names must be goods that can come back (known lines, codes sold and not returned yet, REC-6).
+  if (fact.lines !== undefined && fact.lines.length > 0) {
+    const named = returnedItems(ctx, fact.lines, !isClosed(state));
+    if (E.isLeft(named)) return named;
+  }
+  const attempt = (amount: number, withLines: boolean): readonly Receipt[] | undefined => {
+    if (amount <= 0) return undefined;
+    const capped: RefundFact =
+      withLines && fact.lines !== undefined
+        ? { ...fact, amount: money(amount, ctx.currency) }
+        : { kind: 'refund', movementId: fact.movementId, means: fact.means, amount: money(amount, ctx.currency) };
+    const owed = onRefund(ctx, capped);
+    return E.isRight(owed) ? owed.right : undefined;
+  };
+  const goodsValue = (): number => {
+    if (fact.lines === undefined || fact.lines.length === 0 || !isClosed(state)) return 0;
+    const items = returnedItems(ctx, fact.lines);
+    return E.isLeft(items) ? 0 : items.right.reduce((sum, item) => sum + item.amount.amount, 0);
+  };
+  const value = goodsValue();
+  const cap = Math.min(net, fact.amount.amount);
+  // The goods at their value, and what is left of the money received as a return of advances not offset (REC-7).
+  const goodsThenAdvance = (): readonly Receipt[] | undefined => {
+    const goods = value > 0 && value <= cap ? attempt(value, true) : undefined;
+    if (goods === undefined) return undefined;
+    const rest = Math.min(cap - value, outstandingTotal(state));
+    if (rest <= 0) return goods;
+    const cause: ReceiptCause = { kind: 'refund', id: fact.movementId };
+    return [...goods, returnAdvance(ctx, fact, cause, money(rest, ctx.currency), 'advance-return')];
+  };
+  const receipts =
+    attempt(cap, true) ??
+    goodsThenAdvance() ??
+    attempt(isClosed(state) ? Math.min(cap, outstandingTotal(state)) : cap, false) ??
+    [];
+  return E.right({ receipts, unreceipted: fact.amount.amount - refundedNow(receipts) });
+};
+
+/** After the closing receipt, a refund naming goods worth less than it gave back (REC-7, issue 9). */
+const beyondGoods = (ctx: Context, fact: RefundFact): boolean => {
+  if (!isClosed(ctx.state) || fact.lines === undefined || fact.lines.length === 0) return false;
+  const items = returnedItems(ctx, fact.lines);
+  return E.isRight(items) && items.right.reduce((sum, item) => sum + item.amount.amount, 0) < fact.amount.amount;
+};
+
+/** Which receipts a refund owes and the part no receipt may cover (issue 9): never a refusal for its size. */
+export const refundOwed = (state: ReceiptsState, fact: RefundFact, at: string): E.Either<DomainError, RefundOwed> => {
+  if (state.orderId === null || state.currency === null)
+    return E.left(domainError('unknown-order', 'no composition was recorded for this order yet'));
+  const ctx: Context = { state, orderId: state.orderId, currency: state.currency, at };
+  const checked = E.flatMap(checkNew(ctx, 'refund', fact.movementId), () => checkCurrency(ctx, fact.amount));
+  if (E.isLeft(checked)) return checked;
+  const net = Math.max(0, state.received - state.returned);
+  if (fact.amount.amount > net || beyondGoods(ctx, fact)) return overRefund(ctx, fact, net);
+  return E.map((receipts: readonly Receipt[]): RefundOwed => ({ receipts, unreceipted: 0 }))(onRefund(ctx, fact));
+};
+
+/**
+ * Issue 9: money that comes in while part of a refund is unreceipted (the
+ * customer pays back what the provider gave twice, the provider reverses
+ * that refund) first puts that part right, without a receipt: no receipt
+ * took it in when it went out. The rest is receipted as any payment (REC-1).
+ */
+export type PaymentOwed = Readonly<{ receipts: readonly Receipt[]; repaid: number }>;
+
+export const paymentOwed = (
+  state: ReceiptsState,
+  fact: PaymentFact,
+  at: string,
+): E.Either<DomainError, PaymentOwed> => {
+  const open = state.unreceiptedRefund ?? 0;
+  if (open === 0 || state.orderId === null || state.currency === null)
+    return E.map((receipts: readonly Receipt[]): PaymentOwed => ({ receipts, repaid: 0 }))(
+      receiptsOwed(state, fact, at),
+    );
+  const ctx: Context = { state, orderId: state.orderId, currency: state.currency, at };
+  const checked = E.flatMap(checkNew(ctx, 'payment', fact.movementId), () => checkCurrency(ctx, fact.amount));
+  if (E.isLeft(checked)) return checked;
+  const repaid = Math.min(open, fact.amount.amount);
+  const rest = fact.amount.amount - repaid;
+  if (rest === 0) return E.right({ receipts: [], repaid });
+  return E.map((receipts: readonly Receipt[]): PaymentOwed => ({ receipts, repaid }))(
+    onPayment(ctx, { ...fact, amount: money(rest, ctx.currency) }),
   );
 };
 
@@ -668,10 +768,8 @@ export const receiptsOwed = (
         () => onPayment(ctx, fact),
       );
     case 'refund':
-      return E.flatMap(
-        E.flatMap(checkNew(ctx, 'refund', fact.movementId), () => checkCurrency(ctx, fact.amount)),
-        () => onRefund(ctx, fact),
-      );
+      // The receipts only: the part beyond them is in `refundOwed`.
+      return E.map((owed: RefundOwed) => owed.receipts)(refundOwed(state, fact, at));
     case 'handover':
       return E.flatMap(checkNew(ctx, 'handover', fact.handoverId), () => onHandover(ctx, fact));
     case 'date-reached':

@@ -11,7 +11,8 @@ import { receiptsDecider } from './decider.js';
 import { ReceiptsEventCodec, receiptsStreamId, type ReceiptsEvent } from './events.js';
 import { reconciliationProjection, receiptsRegisterProjection } from './projections.js';
 import { createInMemoryFiscalRegister } from './register-memory.js';
-import { seedScenarios } from './scenarios.js';
+import { order7000, rub, seedScenarios } from './scenarios.js';
+import { script } from './script.js';
 import { sendPendingReceipts } from './send.js';
 
 const handlerFor = (store: EventStore) =>
@@ -138,5 +139,29 @@ describe('reconciliation projection', () => {
     expect(partial.state()['advance-advance-delivery']).toMatchObject({ advancesNotOffset: 700_000, closed: false });
     await runner.catchUp();
     expect(runner.state()['advance-advance-delivery']).toMatchObject({ advancesNotOffset: 0, closed: true });
+  });
+
+  it('PAY-5/REC-7 (issue 9): a refund beyond the money received shows as unreceipted until money paid back puts it right', async () => {
+    const store = createInMemoryEventStore();
+    const handler = handlerFor(store);
+    const s = script('over-refund');
+    const at = (h: number): string => `2026-11-01T${String(h).padStart(2, '0')}:00:00Z`;
+    const commands = [
+      s.compose(at(8), 'placed', order7000),
+      s.pay(at(9), 'pay-1', rub(5000)),
+      s.refund(at(10), 'refund-1', rub(8000)),
+    ];
+    for (const command of commands) await handler.handle(receiptsStreamId('over-refund'), command);
+    const runner = createProjectionRunner(store, reconciliationProjection);
+    await runner.catchUp();
+    expect(runner.state()['over-refund']).toMatchObject({
+      moneyReceived: 500_000,
+      moneyReturned: 500_000,
+      unreceiptedRefund: 300_000,
+    });
+    await handler.handle(receiptsStreamId('over-refund'), s.pay(at(11), 'repay', rub(3500)));
+    await runner.catchUp();
+    // 3000 put the refund right (no receipt); the other 500 is an advance.
+    expect(runner.state()['over-refund']).toMatchObject({ moneyReceived: 550_000, unreceiptedRefund: 0 });
   });
 });

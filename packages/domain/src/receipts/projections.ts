@@ -173,6 +173,11 @@ export type Reconciliation = {
   /** Goods handed over on credit and not yet repaid. */
   credit: number;
   closed: boolean;
+  /**
+   * Issue 9: money refunded beyond what return receipts could cover and not yet put right (`RefundBeyondReceipts`,
+   * `UnreceiptedRefundRepaid`): an admin's flag. Money received − money returned − this = what the provider says.
+   */
+  unreceiptedRefund: number;
 };
 
 export type ReconciliationView = Record<string, Reconciliation>;
@@ -192,6 +197,7 @@ export const reconcile = (
     offset: 0,
     credit: 0,
     closed: false,
+    unreceiptedRefund: 0,
   });
   const fresh = newMoneyOf(receipt);
   const consumed = receipt.offsets.reduce((sum, offset) => sum + offset.amount.amount, 0);
@@ -216,7 +222,25 @@ export const reconciliationProjection: Projection<ReconciliationView, ReceiptsEv
   decode,
   filter,
   evolve: (draft, envelope) => {
-    if (envelope.event.type === 'ReceiptIssued')
-      reconcile(draft, envelope.event.data.receipt, envelope.event.data.partial === true);
+    const event = envelope.event;
+    if (event.type === 'ReceiptIssued') reconcile(draft, event.data.receipt, event.data.partial === true);
+    if (event.type === 'RefundBeyondReceipts' || event.type === 'UnreceiptedRefundRepaid') {
+      const amount = event.type === 'RefundBeyondReceipts' ? event.data.unreceipted : event.data.amount;
+      const entry = (draft[event.data.orderId] ??= {
+        orderId: event.data.orderId,
+        currency: amount.currency,
+        moneyReceived: 0,
+        moneyReturned: 0,
+        advancesNotOffset: 0,
+        offset: 0,
+        credit: 0,
+        closed: false,
+        unreceiptedRefund: 0,
+      });
+      entry.unreceiptedRefund =
+        event.type === 'RefundBeyondReceipts'
+          ? entry.unreceiptedRefund + amount.amount
+          : Math.max(0, entry.unreceiptedRefund - amount.amount);
+    }
   },
 };

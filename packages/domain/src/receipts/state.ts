@@ -53,6 +53,11 @@ export type ReceiptsState = {
   /** New money received and returned, in minor units. */
   received: number;
   returned: number;
+  /**
+   * Issue 9 (PAY-5, REC-7): money refunded beyond what return receipts could cover (more went back than this
+   * order took in) and not yet put right by new money, in minor units. Shown to admins; absent in older states.
+   */
+  unreceiptedRefund?: number;
   /** lineId -> quantity returned: after settlement, or before it (the closing receipt then leaves them out). */
   returnedQuantities: Record<string, number>;
   /** REC-6 (issue 9.5): lineId -> marking codes of the marked units returned. Absent in older states. */
