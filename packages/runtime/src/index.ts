@@ -17,3 +17,4 @@ export * from './shop.js';
 export * from './order-changes.js';
 export * from './store-credit.js';
 export * from './partitioned/index.js';
+export * from './credit-receipts.js';

@@ -26,6 +26,7 @@ import {
 } from './model.js';
 import { ReceiptItemCodec, type ReceiptItem } from './receipt.js';
 import { RegisterResponseCodec, type RegisterResponse } from './register.js';
+import { RecordCreditReceiptCodec, type RecordCreditReceipt } from './store-credit-decide.js';
 
 /**
  * Commands to a receipts stream. The Record* commands carry the facts of the
@@ -77,7 +78,9 @@ export type ReceiptsCommand =
   | SetClosingTrigger
   | ReachClosingDate
   | RecordRegisterResponse
-  | CorrectReceipt;
+  | CorrectReceipt
+  /** Issue 17: a store-credit account's receipt (`store-credit-decide.ts`). */
+  | RecordCreditReceipt;
 
 export const ReceiptsCommandCodec = t.union(
   [
@@ -108,6 +111,7 @@ export const ReceiptsCommandCodec = t.union(
       'CorrectReceipt',
       t.strict({ receiptId: NonEmptyString, items: t.readonlyArray(ReceiptItemCodec), reason: NonEmptyString }),
     ),
+    RecordCreditReceiptCodec,
   ],
   'ReceiptsCommand',
 );

@@ -20,6 +20,7 @@ import type { Receipt } from './receipt.js';
 import { causeKey, closingDateOf, initialReceiptsState, isClosed, type ReceiptsState } from './state.js';
 import { receiptsDue } from './due.js';
 import { splitEarlyReturn } from './early-returns.js';
+import { decideCreditReceipt } from './store-credit-decide.js';
 
 /**
  * The receipts decider: one stream per order. It records the composition and
@@ -319,6 +320,8 @@ const decide = (command: ReceiptsCommand, state: ReceiptsState): E.Either<Domain
       return decideResponse(command, state);
     case 'CorrectReceipt':
       return decideCorrection(command, state);
+    case 'RecordCreditReceipt':
+      return decideCreditReceipt(command, state);
   }
 };
 

@@ -23,3 +23,4 @@ export * from './sync.js';
 export * from './due.js';
 export * from './snapshot.js';
 export * from './store-credit.js';
+export * from './store-credit-decide.js';
