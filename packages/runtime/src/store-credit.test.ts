@@ -1,4 +1,4 @@
-import { createInMemoryEventStore, rehydrate, type Envelope, type Event } from '@ordersource/core';
+import { createInMemoryEventStore, rehydrate, type Envelope, type Event, type EventStore } from '@ordersource/core';
 import {
   creditAccountStreamId,
   creditBalance,
@@ -312,17 +312,36 @@ describe('issue 17: store credit on the runtime', () => {
   });
 
   it('a change whose refund the order refuses as it is sent is recorded failed, never applied, and issues no credit', async () => {
-    const { store, ok, delivered } = setup();
-    // The inventory port runs after the plan is made and before its commands are sent: a hand refund lands then.
-    const race: { run?: () => Promise<unknown> } = {};
+    const { ok } = setup();
+    // The race: the change reactor reads the order to plan its refund, and a hand refund of the same
+    // shoes lands before the planned RefundPayment is sent. The store below runs the hand refund once,
+    // right after the first read of the order that follows the return's arrival (ReturnReceived).
+    const inner = createInMemoryEventStore();
+    const stream = orderStreamId('o-1');
+    const change = orderChangeStreamId('r-9');
+    const race: { run?: () => Promise<unknown>; ran: boolean } = { ran: false };
+    const returnArrived = async () => {
+      for await (const r of inner.read(change)) if (r.event.type === 'ReturnReceived') return true;
+      return false;
+    };
+    const store: EventStore = {
+      ...inner,
+      read: (streamId, options) => ({
+        async *[Symbol.asyncIterator]() {
+          yield* inner.read(streamId, options);
+          if (streamId === stream && race.run !== undefined && !race.ran && (await returnArrived())) {
+            race.ran = true;
+            await race.run();
+          }
+        },
+      }),
+    };
     const shop = createShop({
       store,
       clock: createVirtualClock(T(1, 9)),
       streams: [orderChangeStreamKind(), creditStreamKind()],
-      reactors: withOrderChanges({ inventory: async () => void (await race.run?.()) }),
+      reactors: withOrderChanges({}),
     });
-    void delivered;
-    const stream = orderStreamId('o-1');
     await ok(shop.execute(stream, raw('PlaceOrder', checkoutData('o-1'), customer, T(1, 10))));
     await ok(shop.execute(stream, raw('RecordSale', { paymentId: 'o-1-pay', amount: rub(7000) }, provider, T(1, 11))));
     await shop.runUntilIdle();
@@ -330,7 +349,6 @@ describe('issue 17: store credit on the runtime', () => {
     await ok(shop.execute(stream, raw('MarkDelivered', {}, admin, T(1, 13))));
     await shop.runUntilIdle();
     await ok(beginOrderChange(shop, { changeId: 'r-9', orderId: 'o-1', kind: 'return', actor: admin, at: T(2, 9) }));
-    const change = orderChangeStreamId('r-9');
     await ok(
       shop.execute(
         change,
@@ -338,10 +356,14 @@ describe('issue 17: store credit on the runtime', () => {
       ),
     );
     await ok(shop.execute(change, raw('ConfirmOrderChange', { refundTo: 'store-credit' }, admin, T(2, 10))));
+    // The confirmation is handled first (its pass reads the order too, before the return arrives).
+    await shop.runUntilIdle();
     race.run = () =>
-      shop.execute(
-        stream,
-        raw('RefundPayment', { refundId: 'by-hand', lines: [{ lineId: 'l1', qty: 1 }] }, admin, T(2, 11)),
+      ok(
+        shop.execute(
+          stream,
+          raw('RefundPayment', { refundId: 'by-hand', lines: [{ lineId: 'l1', qty: 1 }] }, admin, T(2, 11)),
+        ),
       );
     await ok(
       shop.execute(
@@ -355,6 +377,7 @@ describe('issue 17: store credit on the runtime', () => {
       ),
     );
     const drained = await shop.runUntilIdle();
+    expect(race.ran).toBe(true);
     expect(drained.refusals.map((r) => r.type)).toEqual(['RefundPayment']);
     const types: string[] = [];
     for await (const r of store.read(change)) types.push(r.event.type);
