@@ -199,9 +199,16 @@ export const portalOrderPage = (
   ctx: PortalContext,
   order: CustomerOrderView,
   history: readonly HistoryEntry[],
+  /** Issue 17: her returns and the return form, her store credit (`portalChangesSection`). */
+  changes?: Html,
 ): Html => {
   const w = wordsFor(ctx.language);
-  return shell(ctx, `${w.order} ${order.orderNumber}`, 'orders', orderBody(w, order, history));
+  return shell(
+    ctx,
+    `${w.order} ${order.orderNumber}`,
+    'orders',
+    html`${orderBody(w, order, history)} ${changes ?? ''}`,
+  );
 };
 
 /** CUS-3: the guest's order-status page, opened by the token in her confirmation link; no login. */

@@ -34,7 +34,11 @@ const changeCommand = (changeId: string, type: string, body: unknown, token: str
 const delivered = async (orderId: string, customer: typeof olga) => {
   await placeOrder(shop.url, checkoutBody({ orderId, orderNumber: `SO-${orderId}`, customer, offline: true }));
   await orderCommand(orderId, 'ConfirmOfflinePayment', {});
-  await orderCommand(orderId, 'ShipOrder', { shipmentId: `s-${orderId}`, carrier: 'CDEK', trackingReference: `T-${orderId}` });
+  await orderCommand(orderId, 'ShipOrder', {
+    shipmentId: `s-${orderId}`,
+    carrier: 'CDEK',
+    trackingReference: `T-${orderId}`,
+  });
   await orderCommand(orderId, 'MarkDelivered', {});
 };
 

@@ -1,7 +1,16 @@
 import type { Context, Hono } from 'hono';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { decode, IsoInstant, NonEmptyString, PositiveMoneyCodec, strict, newId, type Actor, type ValidationError } from '@ordersource/core';
+import {
+  decode,
+  IsoInstant,
+  NonEmptyString,
+  PositiveMoneyCodec,
+  strict,
+  newId,
+  type Actor,
+  type ValidationError,
+} from '@ordersource/core';
 import {
   ChangeKindCodec,
   ClaimResolutionCodec,
@@ -75,7 +84,12 @@ const readJson = async (c: Context): Promise<unknown> => {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    return problem(400, 'malformed-json', 'The body is not JSON', error instanceof Error ? error.message : 'parse error');
+    return problem(
+      400,
+      'malformed-json',
+      'The body is not JSON',
+      error instanceof Error ? error.message : 'parse error',
+    );
   }
 };
 
@@ -160,7 +174,8 @@ export const registerChangeRoutes = (app: Hono, deps: Deps): void => {
     const changes = [];
     for (const changeId of await shop.changesOf(orderId)) {
       const found = await shop.change(changeId);
-      if (found !== undefined) changes.push({ version: found.version, change: changeView(found.state, auth.session.actor) });
+      if (found !== undefined)
+        changes.push({ version: found.version, change: changeView(found.state, auth.session.actor) });
     }
     return c.json({ orderId, changes });
   });
@@ -169,7 +184,11 @@ export const registerChangeRoutes = (app: Hono, deps: Deps): void => {
   app.get('/api/change-reasons', (c) => {
     const lang = c.req.query('lang');
     return c.json({
-      reasons: shop.changeSettings.reasons.map((r) => ({ code: r.code, label: changeReasonLabel(r, lang), kinds: r.kinds })),
+      reasons: shop.changeSettings.reasons.map((r) => ({
+        code: r.code,
+        label: changeReasonLabel(r, lang),
+        kinds: r.kinds,
+      })),
     });
   });
 
@@ -200,7 +219,12 @@ export const registerChangeRoutes = (app: Hono, deps: Deps): void => {
     if (isProblem(body)) return sendProblem(c, body);
     const commandId = commandIdOf(c, actor);
     if (isProblem(commandId)) return sendProblem(c, commandId);
-    const handled = await shop.changeCommand(changeId, { type, data: body }, { commandId, actor, at: nowIso() }, ifMatch);
+    const handled = await shop.changeCommand(
+      changeId,
+      { type, data: body },
+      { commandId, actor, at: nowIso() },
+      ifMatch,
+    );
     if (E.isLeft(handled)) return sendProblem(c, problemOfError(handled.left));
     c.header('etag', etagOf(handled.right.version));
     if (handled.right.duplicate) c.header('idempotent-replayed', 'true');

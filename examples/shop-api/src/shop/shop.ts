@@ -377,7 +377,13 @@ export const createShop = (options: ShopOptions) => {
      * checks the actor may act on the order (CUS-3).
      */
     beginChange: async (
-      input: Readonly<{ changeId: string; orderId: string; kind: ChangeKind; resolution?: 'replace' | 'refund'; note?: string }>,
+      input: Readonly<{
+        changeId: string;
+        orderId: string;
+        kind: ChangeKind;
+        resolution?: 'replace' | 'refund';
+        note?: string;
+      }>,
       meta: Meta,
     ): Promise<E.Either<ShopError, Outcome>> => {
       const handled = (await lock(orderChangeStreamId(input.changeId), () =>
@@ -428,7 +434,10 @@ export const createShop = (options: ShopOptions) => {
         if (E.isLeft(decoded)) throw new Error(decoded.left.message);
         history.push(decoded.right);
       }
-      return previewChange(state, history, at, {}, choices) as E.Either<{ code: string; message: string }, ChangePreview>;
+      return previewChange(state, history, at, {}, choices) as E.Either<
+        { code: string; message: string },
+        ChangePreview
+      >;
     },
 
     /** The ids of an order's changes, oldest first. */

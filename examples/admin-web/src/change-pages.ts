@@ -1,0 +1,239 @@
+import { money } from '@ordersource/core';
+import { changeKindLabel, changeStatusLabel, changeWordsFor } from './change-words.js';
+import { html, type Html } from './html.js';
+
+/**
+ * Issue 17 on the pages: an order's changes (returns, exchanges, claims,
+ * edits) with their status and the money they move, the portal's "Request a
+ * return" form for the delivered units not returned yet, the admin's actions
+ * on each change (confirm with the refund destination, receive with
+ * condition and restock, decline, cancel), and the customer's store credit.
+ * View data only: the server reads the streams and the preview.
+ */
+
+type MoneyView = Readonly<{ amount: number; currency: string }>;
+
+export type ChangeItemView = Readonly<{ lineId: string; name: string; qty: number; reason: string }>;
+
+export type ChangeView = Readonly<{
+  changeId: string;
+  kind: string;
+  status: string;
+  version: number;
+  requestedBy: string;
+  items: readonly ChangeItemView[];
+  /** What the preview (or the applied change) gives back, in minor units of the order's currency. */
+  refund?: MoneyView;
+  refundTo?: string;
+  credited?: MoneyView;
+  declinedReason?: string;
+  failed?: string;
+  note?: string;
+}>;
+
+export type ReturnableLine = Readonly<{ lineId: string; name: string; available: number }>;
+
+export type ReasonOption = Readonly<{ code: string; label: string }>;
+
+const fmt = (m: MoneyView): string => money.format(m);
+
+const balances = (language: string, credit: readonly MoneyView[]): Html => {
+  const w = changeWordsFor(language);
+  const positive = credit.filter((c) => c.amount > 0);
+  return positive.length === 0
+    ? html`<p class="muted" data-testid="store-credit">${w.noCredit}</p>`
+    : html`<p data-testid="store-credit">${positive.map((c) => fmt(c)).join(' · ')}</p>`;
+};
+
+const changeRow = (language: string, change: ChangeView, extra: Html | string = ''): Html => {
+  const w = changeWordsFor(language);
+  return html`<tr data-change="${change.changeId}">
+    <td>${changeKindLabel(change.kind, language)} <span class="muted">${change.changeId}</span></td>
+    <td data-testid="change-status">
+      ${changeStatusLabel(change.status, language)}${
+        change.declinedReason === undefined ? '' : html`: ${change.declinedReason}`
+      }${change.failed === undefined ? '' : html`: ${change.failed}`}
+    </td>
+    <td>
+      <ul>
+        ${change.items.map((i) => html`<li>${i.name} × ${i.qty} (${i.reason})</li>`)}
+      </ul>
+    </td>
+    <td>
+      ${change.refund === undefined ? '' : html`${w.refund}: ${fmt(change.refund)}`}${
+        change.refundTo === undefined
+          ? ''
+          : html` → ${change.refundTo === 'store-credit' ? w.storeCredit : change.refundTo}`
+      }
+    </td>
+    ${extra}
+  </tr>`;
+};
+
+/** The portal's section of an order page: her changes, the return form, her store credit. */
+export const portalChangesSection = (
+  ctx: Readonly<{ language: string; csrf: string }>,
+  data: Readonly<{
+    orderId: string;
+    changes: readonly ChangeView[];
+    returnable: readonly ReturnableLine[];
+    reasons: readonly ReasonOption[];
+    credit: readonly MoneyView[];
+  }>,
+): Html => {
+  const w = changeWordsFor(ctx.language);
+  return html`<section aria-labelledby="changes-title">
+      <h2 id="changes-title">${w.changes}</h2>
+      ${
+        data.changes.length === 0
+          ? html`<p class="muted">${w.noChanges}</p>`
+          : html`<table>
+              <tbody>
+                ${data.changes.map((c) => changeRow(ctx.language, c))}
+              </tbody>
+            </table>`
+      }
+      ${
+        data.returnable.length === 0
+          ? ''
+          : html`<form method="post" action="/portal/orders/${encodeURIComponent(data.orderId)}/returns">
+              <fieldset>
+                <legend>${w.requestReturn}</legend>
+                <p>${w.returnIntro}</p>
+                <input type="hidden" name="_csrf" value="${ctx.csrf}" />
+                ${data.returnable.map(
+                  (l) =>
+                    html`<label
+                      >${l.name} — ${w.returnQty}
+                      <input type="number" name="qty.${l.lineId}" min="0" max="${l.available}" step="1" value="0"
+                    /></label>`,
+                )}
+                <label
+                  >${w.reason}
+                  <select name="reason" required>
+                    ${data.reasons.map((r) => html`<option value="${r.code}">${r.label}</option>`)}
+                  </select></label
+                >
+                <label>${w.note} <input type="text" name="note" maxlength="500" /></label>
+                <div><button>${w.send}</button></div>
+              </fieldset>
+            </form>`
+      }
+    </section>
+    <section aria-labelledby="credit-title">
+      <h2 id="credit-title">${w.creditBalance}</h2>
+      ${balances(ctx.language, data.credit)}
+    </section>`;
+};
+
+/** The admin's forms on one change, as its status allows. */
+const adminActions = (ctx: Readonly<{ csrf: string; nonce?: string }>, orderId: string, change: ChangeView): Html => {
+  const action = (type: string, label: string, body: Html) =>
+    html`<form method="post" action="/admin/order-changes/${encodeURIComponent(change.changeId)}/actions/${type}">
+      <fieldset>
+        <legend>${label}</legend>
+        <input type="hidden" name="_csrf" value="${ctx.csrf}" />
+        <input type="hidden" name="_order" value="${orderId}" />
+        <input type="hidden" name="_version" value="${change.version}" />
+        ${ctx.nonce === undefined ? '' : html`<input type="hidden" name="_nonce" value="${ctx.nonce}" />`} ${body}
+        <div><button>${label}</button></div>
+      </fieldset>
+    </form>`;
+  const forms: Html[] = [];
+  if (change.status === 'draft' || change.status === 'requested')
+    forms.push(
+      action(
+        'ConfirmOrderChange',
+        'Confirm',
+        html`<label
+            >Refund to
+            <select name="refundTo">
+              <option value="original">the original payment</option>
+              <option value="store-credit">store credit</option>
+            </select></label
+          >
+          ${
+            change.kind === 'return' || change.kind === 'claim'
+              ? html`<label
+                  ><input type="checkbox" name="refundShipping" value="1" /> give back the shipping fee</label
+                >`
+              : ''
+          }
+          <label>Staff note <input type="text" name="staffNote" /></label>
+          <label><input type="checkbox" name="notifyCustomer" value="1" checked /> notify the customer</label>`,
+      ),
+    );
+  if (change.status === 'requested')
+    forms.push(
+      action('DeclineOrderChange', 'Decline', html`<label>Reason <input type="text" name="reason" required /></label>`),
+    );
+  if (change.status === 'confirmed' && (change.kind === 'return' || change.kind === 'exchange'))
+    forms.push(
+      action(
+        'ReceiveReturn',
+        'Receive the return',
+        html`${change.items.map(
+          (i) =>
+            html`<fieldset>
+              <legend>${i.name}</legend>
+              <label
+                >Units received
+                <input type="number" name="qty.${i.lineId}" min="0" max="${i.qty}" step="1" value="${i.qty}"
+              /></label>
+              <label
+                >Condition
+                <select name="condition.${i.lineId}">
+                  <option value="sellable">sellable</option>
+                  <option value="damaged">damaged</option>
+                  <option value="missing">missing</option>
+                </select></label
+              >
+              <label><input type="checkbox" name="restock.${i.lineId}" value="1" checked /> restock</label>
+            </fieldset>`,
+        )}`,
+      ),
+    );
+  if (change.status === 'draft' || change.status === 'requested' || change.status === 'confirmed')
+    forms.push(
+      action('CancelOrderChange', 'Cancel', html`<label>Reason <input type="text" name="reason" required /></label>`),
+    );
+  return html`<td><div class="actions">${forms}</div></td>`;
+};
+
+/** The admin order page's section: every change of the order with its actions, and the customer's credit. */
+export const adminChangesSection = (
+  ctx: Readonly<{ csrf: string; nonce?: string }>,
+  data: Readonly<{
+    orderId: string;
+    customerId: string;
+    changes: readonly ChangeView[];
+    credit: readonly MoneyView[];
+    restocked?: readonly string[];
+  }>,
+): Html =>
+  html`<h2 id="changes">Returns, exchanges, claims and edits (issue 17)</h2>
+    ${
+      data.changes.length === 0
+        ? html`<p class="muted">No changes on this order.</p>`
+        : html`<table>
+            <thead>
+              <tr>
+                <th scope="col">Change</th>
+                <th scope="col">Status</th>
+                <th scope="col">Items</th>
+                <th scope="col">Money</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${data.changes.map((c) => changeRow('en', c, adminActions(ctx, data.orderId, c)))}
+            </tbody>
+          </table>`
+    }
+    ${
+      data.restocked === undefined || data.restocked.length === 0
+        ? ''
+        : html`<p class="muted">Handed to the stock: ${data.restocked.join('; ')}</p>`
+    }
+    <h3>Store credit of ${data.customerId}</h3>
+    ${balances('en', data.credit)}`;
