@@ -115,8 +115,11 @@ describe('issue 17: a return through the JSON API', () => {
 
     const credit = (await (await fetch(`${shop.url}/api/me/credit`, { headers: bearer(olgaToken) })).json()) as {
       balances: { amount: number; currency: string }[];
+      receipts: { operation: string; total: { amount: number } }[];
     };
     expect(credit.balances).toEqual([{ amount: refunded, currency: 'RUB' }]);
+    // The account holds the money as the customer's advance: its own receipt (seed 003, REC-2).
+    expect(credit.receipts.map((r) => [r.operation, r.total.amount])).toEqual([['income', refunded]]);
     const listed = (await (
       await fetch(`${shop.url}/api/orders/ret-o1/changes`, { headers: bearer(olgaToken) })
     ).json()) as { changes: { change: { changeId: string; status: string } }[] };

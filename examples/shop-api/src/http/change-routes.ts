@@ -243,6 +243,7 @@ export const registerChangeRoutes = (app: Hono, deps: Deps): void => {
       customerId,
       balances: Object.entries(balances).map(([currency, amount]) => ({ amount, currency })),
       grants: state.grants,
+      receipts: await shop.creditReceipts(customerId),
     };
   };
 

@@ -462,6 +462,10 @@ export const createShop = (options: ShopOptions) => {
       return { state, balances: Object.fromEntries(currencies.map((c) => [c, creditBalance(state, c)])) };
     },
 
+    /** The credit account's own fiscal receipts (an advance per money credit issued, its return when spent; seed 003). */
+    creditReceipts: async (customerId: string) =>
+      (await runtime.queries.receipts(creditAccountStreamId(customerId))).map((r) => r.receipt),
+
     /** A command on a customer's credit account (`IssueCredit` of goodwill by an admin). */
     creditCommand: async (customerId: string, raw: Raw, meta: Meta): Promise<E.Either<ShopError, Outcome>> => {
       const handled = await runtime.execute(creditAccountStreamId(customerId), {
