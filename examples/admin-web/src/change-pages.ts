@@ -209,6 +209,8 @@ export const adminChangesSection = (
     changes: readonly ChangeView[];
     credit: readonly MoneyView[];
     restocked?: readonly string[];
+    /** The notification intents the change steps decided (the notify catalog has no order-change templates yet). */
+    notices?: readonly string[];
   }>,
 ): Html =>
   html`<h2 id="changes">Returns, exchanges, claims and edits (issue 17)</h2>
@@ -234,6 +236,16 @@ export const adminChangesSection = (
       data.restocked === undefined || data.restocked.length === 0
         ? ''
         : html`<p class="muted">Handed to the stock: ${data.restocked.join('; ')}</p>`
+    }
+    ${
+      data.notices === undefined || data.notices.length === 0
+        ? ''
+        : html`<details>
+            <summary>Change notifications decided (${data.notices.length})</summary>
+            <ul>
+              ${data.notices.map((n) => html`<li>${n}</li>`)}
+            </ul>
+          </details>`
     }
     <h3>Store credit of ${data.customerId}</h3>
     ${balances('en', data.credit)}`;

@@ -122,6 +122,12 @@ export const adminChanges = async (
     changes: await Promise.all(changes.map((c) => viewOf(deps, c.state, c.version, 'en'))),
     credit: await creditOf(deps, details.customer.id),
     restocked,
+    notices: deps.shop
+      .changeNotificationsFor(details.orderId)
+      .map(
+        ({ notification: n }) =>
+          `${n.at} ${n.changeKind} ${n.changeId} ${n.step} → ${n.audience}${n.email === undefined ? '' : ` ${n.email}`}`,
+      ),
   });
 };
 

@@ -124,6 +124,12 @@ describe('issue 17: a return through the JSON API', () => {
       await fetch(`${shop.url}/api/orders/ret-o1/changes`, { headers: bearer(olgaToken) })
     ).json()) as { changes: { change: { changeId: string; status: string } }[] };
     expect(listed.changes.map((c) => [c.change.changeId, c.change.status])).toEqual([['ret-1', 'applied']]);
+    const notices = (await (
+      await fetch(`${shop.url}/api/orders/ret-o1/changes`, { headers: bearer(admin) })
+    ).json()) as { notifications: { notification: { audience: string; step: string; language?: string } }[] };
+    const steps = notices.notifications.map((n) => `${n.notification.audience}:${n.notification.step}`);
+    expect(steps).toEqual(expect.arrayContaining(['admin:requested', 'customer:confirmed', 'customer:applied']));
+    expect(notices.notifications.find((n) => n.notification.audience === 'customer')?.notification.language).toBe('ru');
   });
 
   it('a customer cannot act on another customer’s order or change (404, as the order routes); nothing is written', async () => {

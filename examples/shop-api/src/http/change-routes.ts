@@ -177,7 +177,12 @@ export const registerChangeRoutes = (app: Hono, deps: Deps): void => {
       if (found !== undefined)
         changes.push({ version: found.version, change: changeView(found.state, auth.session.actor) });
     }
-    return c.json({ orderId, changes });
+    return c.json({
+      orderId,
+      changes,
+      // The notification intents the change steps decided (the shop's own list; see the README).
+      ...(auth.session.actor.kind === 'admin' ? { notifications: shop.changeNotificationsFor(orderId) } : {}),
+    });
   });
 
   /** The reasons a return, exchange or claim may name, labelled in `?lang=`. */
