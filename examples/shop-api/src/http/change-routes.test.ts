@@ -174,6 +174,16 @@ describe('issue 17: a return through the JSON API', () => {
     const badBegin = await fetch(`${shop.url}/api/orders/ret-i1/changes`, json({ kind: 'swap' }, bearer(ivanToken)));
     expect(badBegin.status).toBe(422);
     expect(((await badBegin.json()) as { errors: { path: string }[] }).errors[0]?.path).toBe('kind');
+    // The basis is the server's: a caller sending one is refused, nothing begun.
+    const withBasis = await fetch(
+      `${shop.url}/api/orders/ret-i1/changes`,
+      json({ kind: 'return', changeId: 'ret-3', basis: { orderId: 'ret-o1' } }, bearer(ivanToken)),
+    );
+    expect(withBasis.status).toBe(422);
+    expect(((await withBasis.json()) as { errors: { path: string; rule: string }[] }).errors).toEqual([
+      expect.objectContaining({ path: 'basis', rule: 'unknown field' }),
+    ]);
+    expect(await shop.shop.change('ret-3')).toBeUndefined();
     expect((await shop.shop.change('ret-2'))!.version).toBe(before);
     expect((await shop.shop.change('ret-2'))!.state.items).toEqual([]);
   });
