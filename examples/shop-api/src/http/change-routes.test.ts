@@ -188,6 +188,27 @@ describe('issue 17: a return through the JSON API', () => {
     expect((await shop.shop.change('ret-2'))!.state.items).toEqual([]);
   });
 
+  it('the change’s ETag is its stream version: a stale If-Match is 412 and writes nothing', async () => {
+    const read = await fetch(`${shop.url}/api/order-changes/ret-2`, { headers: bearer(ivanToken) });
+    const etag = read.headers.get('etag')!;
+    expect(etag).toMatch(/^"v\d+"$/);
+    const staged = await fetch(
+      `${shop.url}/api/order-changes/ret-2/commands/StageReturnItem`,
+      json({ item: { lineId: 'l2', qty: 1, reason: 'changed-mind' } }, { ...bearer(ivanToken), 'if-match': etag }),
+    );
+    expect(staged.status, await staged.clone().text()).toBe(200);
+    const before = (await shop.shop.change('ret-2'))!;
+    const stale = await fetch(
+      `${shop.url}/api/order-changes/ret-2/commands/StageReturnItem`,
+      json({ item: { lineId: 'l1', qty: 1, reason: 'changed-mind' } }, { ...bearer(ivanToken), 'if-match': etag }),
+    );
+    expect(stale.status).toBe(412);
+    expect(((await stale.json()) as { code: string }).code).toBe('version-mismatch');
+    const after = (await shop.shop.change('ret-2'))!;
+    expect(after.version).toBe(before.version);
+    expect(after.state.items.map((i) => i.lineId)).toEqual(['l2']);
+  });
+
   it('an admin issues goodwill credit; a customer may not', async () => {
     const issued = await fetch(
       `${shop.url}/api/customers/cust-ivan/credit/goodwill`,

@@ -434,10 +434,7 @@ export const createShop = (options: ShopOptions) => {
         if (E.isLeft(decoded)) throw new Error(decoded.left.message);
         history.push(decoded.right);
       }
-      return previewChange(state, history, at, {}, choices) as E.Either<
-        { code: string; message: string },
-        ChangePreview
-      >;
+      return previewChange(state, history, at, {}, choices);
     },
 
     /** The ids of an order's changes, oldest first. */
