@@ -209,6 +209,9 @@ export const adminChangesSection = (
     changes: readonly ChangeView[];
     credit: readonly MoneyView[];
     restocked?: readonly string[];
+    /** Delivered units not returned yet: the "start a return or claim" form. */
+    returnable?: readonly ReturnableLine[];
+    reasons?: readonly ReasonOption[];
     /** The notification intents the change steps decided (the notify catalog has no order-change templates yet). */
     notices?: readonly string[];
   }>,
@@ -246,6 +249,45 @@ export const adminChangesSection = (
               ${data.notices.map((n) => html`<li>${n}</li>`)}
             </ul>
           </details>`
+    }
+    ${
+      data.returnable === undefined || data.returnable.length === 0
+        ? ''
+        : html`<form method="post" action="/admin/orders/${encodeURIComponent(data.orderId)}/changes">
+            <fieldset>
+              <legend>Start a return or claim for the customer</legend>
+              <input type="hidden" name="_csrf" value="${ctx.csrf}" />
+              <label
+                >Kind
+                <select name="kind">
+                  <option value="return">return (refunded when the goods arrive)</option>
+                  <option value="claim">claim (damaged or missing, no goods back)</option>
+                </select></label
+              >
+              <label
+                >Claim settled by
+                <select name="resolution">
+                  <option value="refund">a refund</option>
+                  <option value="replace">a replacement at no charge</option>
+                </select></label
+              >
+              ${data.returnable.map(
+                (l) =>
+                  html`<label
+                    >${l.name}: units
+                    <input type="number" name="qty.${l.lineId}" min="0" max="${l.available}" step="1" value="0"
+                  /></label>`,
+              )}
+              <label
+                >Reason
+                <select name="reason">
+                  ${(data.reasons ?? []).map((r) => html`<option value="${r.code}">${r.label}</option>`)}
+                </select></label
+              >
+              <label>Note <input type="text" name="note" /></label>
+              <div><button>Stage the change</button></div>
+            </fieldset>
+          </form>`
     }
     <h3>Store credit of ${data.customerId}</h3>
     ${balances('en', data.credit)}`;

@@ -151,4 +151,36 @@ describe('issue 17: return request in the portal, confirmation and receipt in th
     expect(state.status).toBe('canceled');
     expect(state.items).toEqual([]);
   });
+
+  it('the admin starts a claim for a damaged unit, settled by a refund to the original payment', async () => {
+    const page = await (await admin.get('/admin/orders/pg-i1')).text();
+    expect(page).toContain('Start a return or claim for the customer');
+    const started = await admin.post('/admin/orders/pg-i1/changes', {
+      _csrf: csrfOf(page),
+      kind: 'claim',
+      resolution: 'refund',
+      'qty.l1': '1',
+      reason: 'damaged',
+    });
+    expect(started.status).toBe(303);
+    const ids = await shop.shop.changesOf('pg-i1');
+    const claimId = ids.at(-1)!;
+    const draft = (await shop.shop.change(claimId))!.state;
+    expect(draft).toMatchObject({ kind: 'claim', status: 'draft', requestedBy: 'admin', resolution: 'refund' });
+    const text = await (await admin.get('/admin/orders/pg-i1')).text();
+    const form = text.match(
+      new RegExp(`order-changes/${claimId}/actions/ConfirmOrderChange"[\\s\\S]*?name="_version" value="(\\d+)"`),
+    );
+    expect(form).not.toBeNull();
+    const confirmed = await admin.post(`/admin/order-changes/${claimId}/actions/ConfirmOrderChange`, {
+      _csrf: csrfOf(text),
+      _version: form![1]!,
+      refundTo: 'original',
+    });
+    expect(confirmed.status).toBe(303);
+    expect((await shop.shop.change(claimId))!.state.status).toBe('applied');
+    const order = (await shop.shop.order('pg-i1'))!.state;
+    expect(order.payments.reduce((sum, p) => sum + p.refunded, 0)).toBeGreaterThan(0);
+    expect((await shop.shop.credit('cust-ivan')).balances).toEqual({});
+  });
 });

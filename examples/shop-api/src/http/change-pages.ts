@@ -109,6 +109,7 @@ export const adminChanges = async (
   deps: Deps,
   ctx: Readonly<{ csrf: string; nonce?: string }>,
   order: OrderState,
+  version: number,
 ): Promise<Html> => {
   const details = order.details!;
   const changes = await changesOf(deps, details.orderId);
@@ -117,6 +118,11 @@ export const adminChanges = async (
     .filter((r) => changes.some((c) => c.state.changeId === r.changeId))
     .map((r) => `${r.restockId}: ${r.lines.map((l) => `${l.sku} × ${l.qty}`).join(', ')}`);
   return adminChangesSection(ctx, {
+    returnable: returnableLines(order, version, changes),
+    reasons: deps.shop.changeSettings.reasons.map((r) => ({
+      code: r.code,
+      label: `${r.label} (${r.kinds.join(', ')})`,
+    })),
     orderId: details.orderId,
     customerId: details.customer.id,
     changes: await Promise.all(changes.map((c) => viewOf(deps, c.state, c.version, 'en'))),
@@ -141,26 +147,41 @@ const refusalText = (error: Parameters<typeof problemOfError>[0]): string => {
 };
 
 /**
- * The portal's return request: begin a return (the server reads the basis),
- * stage each chosen line with the chosen reason, request it. A line the
- * decider refuses cancels the draft, so no half-made request stays open.
+ * A change with items from a form (`qty.<lineId>`, `reason`, `note`): begin
+ * it (the server reads the basis), stage each chosen line, and, for the
+ * customer's request, request it. A line the codec or the decider refuses
+ * cancels the draft, so no half-made change stays open.
  */
-export const requestReturnFromPortal = async (
+export const beginChangeFromForm = async (
   deps: Deps,
-  actor: Actor,
-  language: string,
-  orderId: string,
-  form: Form,
+  input: Readonly<{
+    actor: Actor;
+    orderId: string;
+    kind: 'return' | 'claim';
+    resolution?: 'refund' | 'replace';
+    request: boolean;
+    form: Form;
+    nothingChosen: string;
+    done: string;
+  }>,
 ): Promise<Outcome> => {
-  const w = changeWordsFor(language);
+  const { form } = input;
   const chosen = Object.entries(form)
     .filter(([key, value]) => key.startsWith('qty.') && value.trim() !== '' && value.trim() !== '0')
     .map(([key, value]) => ({ lineId: key.slice('qty.'.length), qty: Number(value.trim()) }));
-  if (chosen.length === 0) return { kind: 'error', text: w.nothingChosen };
-  const changeId = `ret-${newId()}`;
+  if (chosen.length === 0) return { kind: 'error', text: input.nothingChosen };
+  const changeId = `${input.kind === 'return' ? 'ret' : 'clm'}-${newId()}`;
   const at = nowIso();
-  const meta = (step: string) => ({ commandId: derivedId('portal-return', changeId, step), actor, at });
-  const begun = await deps.shop.beginChange({ changeId, orderId, kind: 'return' }, meta('begin'));
+  const meta = (step: string) => ({ commandId: derivedId('form-change', changeId, step), actor: input.actor, at });
+  const begun = await deps.shop.beginChange(
+    {
+      changeId,
+      orderId: input.orderId,
+      kind: input.kind,
+      ...(input.resolution === undefined ? {} : { resolution: input.resolution }),
+    },
+    meta('begin'),
+  );
   if (E.isLeft(begun)) return { kind: 'error', text: refusalText(begun.left) };
   const note = (form['note'] ?? '').trim();
   for (const item of chosen) {
@@ -183,15 +204,47 @@ export const requestReturnFromPortal = async (
       return { kind: 'error', text: refusalText(staged.left) };
     }
   }
+  if (!input.request) return { kind: 'ok', text: input.done };
   const requested = await deps.shop.changeCommand(
     changeId,
     { type: 'RequestOrderChange', data: note === '' ? {} : { note } },
     meta('request'),
   );
-  return E.isLeft(requested)
-    ? { kind: 'error', text: refusalText(requested.left) }
-    : { kind: 'ok', text: w.returnRequested };
+  return E.isLeft(requested) ? { kind: 'error', text: refusalText(requested.left) } : { kind: 'ok', text: input.done };
 };
+
+/** The portal's "Request a return": a customer's return, requested at once. */
+export const requestReturnFromPortal = (
+  deps: Deps,
+  actor: Actor,
+  language: string,
+  orderId: string,
+  form: Form,
+): Promise<Outcome> => {
+  const w = changeWordsFor(language);
+  return beginChangeFromForm(deps, {
+    actor,
+    orderId,
+    kind: 'return',
+    request: true,
+    form,
+    nothingChosen: w.nothingChosen,
+    done: w.returnRequested,
+  });
+};
+
+/** The admin's "Start a return or claim" for the customer: staged as a draft, confirmed on the same page. */
+export const startChangeFromAdmin = (deps: Deps, actor: Actor, orderId: string, form: Form): Promise<Outcome> =>
+  beginChangeFromForm(deps, {
+    actor,
+    orderId,
+    kind: form['kind'] === 'claim' ? 'claim' : 'return',
+    ...(form['kind'] === 'claim' ? { resolution: form['resolution'] === 'replace' ? 'replace' : 'refund' } : {}),
+    request: false,
+    form,
+    nothingChosen: 'Choose at least one unit.',
+    done: 'Change staged: confirm it below.',
+  });
 
 export const ADMIN_CHANGE_ACTIONS = [
   'ConfirmOrderChange',

@@ -39,6 +39,7 @@ import {
   adminChanges,
   portalChanges,
   requestReturnFromPortal,
+  startChangeFromAdmin,
 } from './change-pages.js';
 import { SESSION_COOKIE, type Session } from './sessions.js';
 
@@ -191,11 +192,25 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
         sent: shop.notifier.sentFor(orderId),
         qr,
         ...(invitation === undefined ? {} : { invitation }),
-        ...(found.state.details === null ? {} : { changes: await adminChanges(deps, ctx, found.state) }),
+        ...(found.state.details === null ? {} : { changes: await adminChanges(deps, ctx, found.state, found.version) }),
       }),
       status,
     );
   };
+
+  /** Issue 17: the admin starts a return or claim for the customer (a draft, confirmed on the same page). */
+  app.post('/admin/orders/:orderId/changes', async (c) => {
+    const session = browserSession(c, 'admin');
+    if (session === undefined) return c.redirect('/admin/login', 303);
+    const form = await readForm(c);
+    const refused = csrfRefused(c, session, form);
+    if (refused !== undefined) return refused;
+    const orderId = c.req.param('orderId');
+    if ((await shop.order(orderId)) === undefined)
+      return send(c, portalMessagePage('en', 'Not found', `No order ${orderId}.`), 404);
+    flashes.set(session.id, await startChangeFromAdmin(deps, session.actor, orderId, form));
+    return c.redirect(`/admin/orders/${encodeURIComponent(orderId)}#changes`, 303);
+  });
 
   /** Issue 17: the admin's actions on a change (confirm with the refund destination, receive, decline, cancel). */
   app.post('/admin/order-changes/:changeId/actions/:type', async (c) => {
