@@ -70,6 +70,13 @@ const changeRow = (language: string, change: ChangeView, extra: Html | string = 
   </tr>`;
 };
 
+/** Her store credit balance, on her orders page. */
+export const portalCreditSection = (language: string, credit: readonly MoneyView[]): Html =>
+  html`<section aria-labelledby="credit-title">
+    <h2 id="credit-title">${changeWordsFor(language).creditBalance}</h2>
+    ${balances(language, credit)}
+  </section>`;
+
 /** The portal's section of an order page: her changes, the return form, her store credit. */
 export const portalChangesSection = (
   ctx: Readonly<{ language: string; csrf: string }>,
@@ -120,10 +127,7 @@ export const portalChangesSection = (
             </form>`
       }
     </section>
-    <section aria-labelledby="credit-title">
-      <h2 id="credit-title">${w.creditBalance}</h2>
-      ${balances(ctx.language, data.credit)}
-    </section>`;
+    ${portalCreditSection(ctx.language, data.credit)}`;
 };
 
 /** The admin's forms on one change, as its status allows. */

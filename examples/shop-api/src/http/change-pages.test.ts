@@ -115,6 +115,9 @@ describe('issue 17: return request in the portal, confirmation and receipt in th
     expect(portalPage).toMatch(/data-testid="change-status">\s*Выполнен/);
     const shown = portalPage.match(/data-testid="store-credit">([^<]*)</)?.[1] ?? '';
     expect(shown.replace(/\D/g, '')).toBe(String(refunded));
+    const home = await (await portal.get('/portal')).text();
+    expect(home).toContain('Ваш баланс в магазине');
+    expect((home.match(/data-testid="store-credit">([^<]*)</)?.[1] ?? '').replace(/\D/g, '')).toBe(String(refunded));
   });
 
   it('Ivan cannot post a return on Olga’s order (404, as her order page); nothing is written', async () => {

@@ -6,6 +6,7 @@ import {
   adminChangesSection,
   changeWordsFor,
   portalChangesSection,
+  portalCreditSection,
   type ChangeView,
   type Html,
   type ReturnableLine,
@@ -67,6 +68,10 @@ const changesOf = async (deps: Deps, orderId: string) => {
 
 const creditOf = async (deps: Deps, customerId: string) =>
   Object.entries((await deps.shop.credit(customerId)).balances).map(([currency, amount]) => ({ amount, currency }));
+
+/** Her store credit, for her orders page. */
+export const portalCredit = async (deps: Deps, language: string, customerId: string): Promise<Html> =>
+  portalCreditSection(language, await creditOf(deps, customerId));
 
 /** Delivered units not returned yet, less those an open return or exchange already names. */
 const returnableLines = (

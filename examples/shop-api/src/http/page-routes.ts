@@ -38,6 +38,7 @@ import {
   adminChangeData,
   adminChanges,
   portalChanges,
+  portalCredit,
   requestReturnFromPortal,
   startChangeFromAdmin,
 } from './change-pages.js';
@@ -473,15 +474,17 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
       return build(c, session);
     });
 
-  portalPage('/portal', async (c, session) =>
-    send(
+  portalPage('/portal', async (c, session) => {
+    const ctx = portalCtx(c, session, takeFlash(session));
+    return send(
       c,
       portalOrdersPage(
-        portalCtx(c, session, takeFlash(session)),
+        ctx,
         myOrders(await shop.ordersModel(), await shop.directory(), session.actor),
+        await portalCredit(deps, ctx.language, session.actor.id),
       ),
-    ),
-  );
+    );
+  });
   portalPage('/portal/company', async (c, session) =>
     send(
       c,
