@@ -108,6 +108,14 @@ export const portalChangesSection = (
                 <legend>${w.requestReturn}</legend>
                 <p>${w.returnIntro}</p>
                 <input type="hidden" name="_csrf" value="${ctx.csrf}" />
+                <label
+                  >${w.whatHappened}
+                  <select name="kind">
+                    <option value="return">${w.requestKind_return}</option>
+                    <option value="claim-refund">${w.requestKind_claimRefund}</option>
+                    <option value="claim-replace">${w.requestKind_claimReplace}</option>
+                  </select></label
+                >
                 ${data.returnable.map(
                   (l) =>
                     html`<label

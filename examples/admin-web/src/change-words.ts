@@ -6,6 +6,11 @@ import { pageLanguage, type Language } from './i18n.js';
  * come from the change settings' catalog, in the customer's language).
  */
 const en = {
+  claimRequested: 'Your claim was sent. We will tell you what we decide.',
+  whatHappened: 'What happened',
+  requestKind_return: 'I send it back (return)',
+  requestKind_claimRefund: 'It arrived damaged or is missing: refund me (claim)',
+  requestKind_claimReplace: 'It arrived damaged or is missing: send a replacement (claim)',
   changes: 'Returns and changes',
   noChanges: 'No returns or changes.',
   requestReturn: 'Request a return',
@@ -38,6 +43,11 @@ const en = {
 export type ChangeWords = Readonly<Record<keyof typeof en, string>>;
 
 const vi: ChangeWords = {
+  claimRequested: 'Khiếu nại của bạn đã được gửi. Chúng tôi sẽ báo quyết định cho bạn.',
+  whatHappened: 'Chuyện gì đã xảy ra',
+  requestKind_return: 'Tôi gửi trả hàng (trả hàng)',
+  requestKind_claimRefund: 'Hàng bị hỏng hoặc thiếu: hoàn tiền cho tôi (khiếu nại)',
+  requestKind_claimReplace: 'Hàng bị hỏng hoặc thiếu: gửi hàng thay thế (khiếu nại)',
   changes: 'Trả hàng và thay đổi',
   noChanges: 'Không có yêu cầu trả hàng hay thay đổi.',
   requestReturn: 'Yêu cầu trả hàng',
@@ -68,6 +78,11 @@ const vi: ChangeWords = {
 };
 
 const fr: ChangeWords = {
+  claimRequested: 'Votre réclamation est envoyée. Nous vous dirons notre décision.',
+  whatHappened: 'Que s’est-il passé',
+  requestKind_return: 'Je le renvoie (retour)',
+  requestKind_claimRefund: 'Arrivé endommagé ou manquant : remboursez-moi (réclamation)',
+  requestKind_claimReplace: 'Arrivé endommagé ou manquant : envoyez un remplacement (réclamation)',
   changes: 'Retours et modifications',
   noChanges: 'Aucun retour ni modification.',
   requestReturn: 'Demander un retour',
@@ -98,6 +113,11 @@ const fr: ChangeWords = {
 };
 
 const zhHant: ChangeWords = {
+  claimRequested: '您的客訴已送出。我們會通知您處理結果。',
+  whatHappened: '發生了什麼事',
+  requestKind_return: '我要寄回（退貨）',
+  requestKind_claimRefund: '到貨損壞或缺件：請退款（客訴）',
+  requestKind_claimReplace: '到貨損壞或缺件：請寄送替換品（客訴）',
   changes: '退貨與變更',
   noChanges: '沒有退貨或變更。',
   requestReturn: '申請退貨',
@@ -128,6 +148,11 @@ const zhHant: ChangeWords = {
 };
 
 const ru: ChangeWords = {
+  claimRequested: 'Претензия отправлена. Мы сообщим о решении.',
+  whatHappened: 'Что случилось',
+  requestKind_return: 'Я возвращаю товар (возврат)',
+  requestKind_claimRefund: 'Пришёл повреждённым или не пришёл: верните деньги (претензия)',
+  requestKind_claimReplace: 'Пришёл повреждённым или не пришёл: пришлите замену (претензия)',
   changes: 'Возвраты и изменения',
   noChanges: 'Возвратов и изменений нет.',
   requestReturn: 'Оформить возврат',
@@ -158,6 +183,11 @@ const ru: ChangeWords = {
 };
 
 const fa: ChangeWords = {
+  claimRequested: 'شکایت شما ارسال شد. تصمیم را به شما اطلاع می‌دهیم.',
+  whatHappened: 'چه اتفاقی افتاد',
+  requestKind_return: 'کالا را برمی‌گردانم (مرجوعی)',
+  requestKind_claimRefund: 'آسیب‌دیده رسید یا نرسید: پولم را برگردانید (شکایت)',
+  requestKind_claimReplace: 'آسیب‌دیده رسید یا نرسید: جایگزین بفرستید (شکایت)',
   changes: 'مرجوعی‌ها و تغییرات',
   noChanges: 'مرجوعی یا تغییری نیست.',
   requestReturn: 'درخواست مرجوعی',

@@ -186,4 +186,27 @@ describe('issue 17: return request in the portal, confirmation and receipt in th
     expect(order.payments.reduce((sum, p) => sum + p.refunded, 0)).toBeGreaterThan(0);
     expect((await shop.shop.credit('cust-ivan')).balances).toEqual({});
   });
+
+  it('Ivan reports a damaged unit from the portal as a claim settled by a refund; the admin confirms it', async () => {
+    const portal = formClient(shop.url);
+    expect((await portal.login('/portal/login', { email: ivan.email, password: 'ivan-password-1' })).status).toBe(303);
+    const page = await (await portal.get('/portal/orders/pg-i1')).text();
+    expect(page).toContain('It arrived damaged or is missing: refund me (claim)');
+    const before = await shop.shop.changesOf('pg-i1');
+    const posted = await portal.post('/portal/orders/pg-i1/returns', {
+      _csrf: csrfOf(page),
+      kind: 'claim-refund',
+      'qty.l2': '1',
+      reason: 'damaged',
+    });
+    expect(posted.status).toBe(303);
+    const claimId = (await shop.shop.changesOf('pg-i1')).find((id) => !before.includes(id))!;
+    expect((await shop.shop.change(claimId))!.state).toMatchObject({
+      kind: 'claim',
+      resolution: 'refund',
+      status: 'requested',
+      requestedBy: 'customer',
+    });
+    expect(await (await portal.get('/portal/orders/pg-i1')).text()).toContain('Your claim was sent');
+  });
 });

@@ -104,7 +104,7 @@ export const portalChanges = async (
     changes: await Promise.all(changes.map((c) => viewOf(deps, c.state, c.version, ctx.language))),
     returnable: returnableLines(order.state, order.version, changes),
     reasons: deps.shop.changeSettings.reasons
-      .filter((r) => r.kinds.includes('return'))
+      .filter((r) => r.kinds.includes('return') || r.kinds.includes('claim'))
       .map((r) => ({ code: r.code, label: changeReasonLabel(r, ctx.language) })),
     credit: await creditOf(deps, details.customer.id),
   });
@@ -218,7 +218,7 @@ export const beginChangeFromForm = async (
   return E.isLeft(requested) ? { kind: 'error', text: refusalText(requested.left) } : { kind: 'ok', text: input.done };
 };
 
-/** The portal's "Request a return": a customer's return, requested at once. */
+/** The portal's "Request a return": a customer's return or claim (CUS-3: on her own order), requested at once. */
 export const requestReturnFromPortal = (
   deps: Deps,
   actor: Actor,
@@ -227,14 +227,16 @@ export const requestReturnFromPortal = (
   form: Form,
 ): Promise<Outcome> => {
   const w = changeWordsFor(language);
+  const claim = form['kind'] === 'claim-refund' || form['kind'] === 'claim-replace';
   return beginChangeFromForm(deps, {
     actor,
     orderId,
-    kind: 'return',
+    kind: claim ? 'claim' : 'return',
+    ...(claim ? { resolution: form['kind'] === 'claim-replace' ? 'replace' : 'refund' } : {}),
     request: true,
     form,
     nothingChosen: w.nothingChosen,
-    done: w.returnRequested,
+    done: claim ? w.claimRequested : w.returnRequested,
   });
 };
 
