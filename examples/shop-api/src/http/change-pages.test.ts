@@ -187,7 +187,7 @@ describe('issue 17: return request in the portal, confirmation and receipt in th
     expect((await shop.shop.credit('cust-ivan')).balances).toEqual({});
   });
 
-  it('Ivan reports a damaged unit from the portal as a claim settled by a refund; the admin confirms it', async () => {
+  it('Ivan reports a damaged unit from the portal as a claim settled by a refund; it waits for the shop', async () => {
     const portal = formClient(shop.url);
     expect((await portal.login('/portal/login', { email: ivan.email, password: 'ivan-password-1' })).status).toBe(303);
     const page = await (await portal.get('/portal/orders/pg-i1')).text();
