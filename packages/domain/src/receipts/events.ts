@@ -21,6 +21,7 @@ import {
   type ReceiptsConfig,
   type ReturnedLine,
 } from './model.js';
+import { MeansCodec, type Means } from './kinds.js';
 import { ReceiptCodec, ReceiptItemCodec, type Receipt, type ReceiptItem } from './receipt.js';
 
 /** Events of a receipts stream (`receipts-<orderId>`), one stream per order. */
@@ -104,6 +105,28 @@ export type UnreceiptedRefundRepaid = Readonly<{
   data: Readonly<{ orderId: string; movementId: string; amount: Money }>;
 }>;
 
+/**
+ * Issue 9 (PAY-5, REC-7): after the closing receipt a refund named no goods (a provider or dashboard refund,
+ * `external`) and gave back more than the advances not offset. A refund is a fact: its money is recorded here,
+ * open, shown in the reconciliation, until an admin names the goods (`AssignRefundGoods`); no receipt guesses them.
+ */
+export type RefundGoodsUnassigned = Readonly<{
+  type: 'RefundGoodsUnassigned';
+  data: Readonly<{ orderId: string; movementId: string; amount: Money; means: Means }>;
+}>;
+
+/** Issue 9: an admin named the goods of an unassigned refund; the income-return receipt `receiptId` follows. */
+export type RefundGoodsAssigned = Readonly<{
+  type: 'RefundGoodsAssigned';
+  data: Readonly<{
+    orderId: string;
+    movementId: string;
+    amount: Money;
+    receiptId: string;
+    lines: readonly ReturnedLine[];
+  }>;
+}>;
+
 export type ReceiptsEvent =
   | ReceiptsConfigured
   | CompositionRecorded
@@ -115,7 +138,9 @@ export type ReceiptsEvent =
   | ReceiptRejected
   | ReceiptCorrected
   | RefundBeyondReceipts
-  | UnreceiptedRefundRepaid;
+  | UnreceiptedRefundRepaid
+  | RefundGoodsUnassigned
+  | RefundGoodsAssigned;
 
 export const ReceiptsEventCodec: t.Type<ReceiptsEvent, unknown, unknown> = t.union(
   [
@@ -173,6 +198,20 @@ export const ReceiptsEventCodec: t.Type<ReceiptsEvent, unknown, unknown> = t.uni
     eventCodec(
       'UnreceiptedRefundRepaid',
       t.strict({ orderId: NonEmptyString, movementId: NonEmptyString, amount: PositiveMoneyCodec }),
+    ),
+    eventCodec(
+      'RefundGoodsUnassigned',
+      t.strict({ orderId: NonEmptyString, movementId: NonEmptyString, amount: PositiveMoneyCodec, means: MeansCodec }),
+    ),
+    eventCodec(
+      'RefundGoodsAssigned',
+      t.strict({
+        orderId: NonEmptyString,
+        movementId: NonEmptyString,
+        amount: PositiveMoneyCodec,
+        receiptId: NonEmptyString,
+        lines: t.readonlyArray(ReturnedLineCodec),
+      }),
     ),
   ],
   'ReceiptsEvent',
