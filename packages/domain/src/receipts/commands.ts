@@ -77,7 +77,9 @@ export type CorrectReceipt = Command<
  * named (`RefundGoodsUnassigned`) gave back. `lineId` is a receipt position's
  * line id (the order line, or `<lineId>~1` for its kopeck-dearer units);
  * `markingCodes` name a marked line's units (REC-6). Issues the income-return
- * receipt for those goods for exactly the refund's money.
+ * receipt for those goods for exactly the refund's money not assigned yet
+ * (priced pro rata when they are worth more); goods worth less return at their
+ * value and the rest stays open for another assignment.
  */
 export type AssignRefundGoods = Command<
   'AssignRefundGoods',

@@ -475,12 +475,16 @@ const evolve = (draft: Draft<ReceiptsState>, event: ReceiptsEvent): void => {
       (draft.unassignedRefunds ??= {})[event.data.movementId] = {
         amount: event.data.amount.amount,
         means: event.data.means,
+        assigned: 0,
+        receiptIds: [],
       };
       draft.causes[causeKey('refund', event.data.movementId)] ??= [];
       return;
     case 'RefundGoodsAssigned': {
       const open = draft.unassignedRefunds?.[event.data.movementId];
-      if (open !== undefined) open.assignedReceiptId = event.data.receiptId;
+      if (open === undefined) return;
+      open.assigned += event.data.amount.amount;
+      open.receiptIds.push(event.data.receiptId);
       return;
     }
     case 'UnreceiptedRefundRepaid':

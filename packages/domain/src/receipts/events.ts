@@ -115,7 +115,10 @@ export type RefundGoodsUnassigned = Readonly<{
   data: Readonly<{ orderId: string; movementId: string; amount: Money; means: Means }>;
 }>;
 
-/** Issue 9: an admin named the goods of an unassigned refund; the income-return receipt `receiptId` follows. */
+/**
+ * Issue 9: an admin named the goods of an unassigned refund; the income-return receipt `receiptId` for `amount`
+ * of its money follows (all that was left, or the goods' value when less: the rest stays unassigned).
+ */
 export type RefundGoodsAssigned = Readonly<{
   type: 'RefundGoodsAssigned';
   data: Readonly<{

@@ -385,7 +385,8 @@ const step = (
       const delta = onBooks(outcomes) - before;
       if (delta === 0) return E.right([]);
       const amount = { amount: delta, currency: event.data.amount.currency };
-      const first = t.refunded === 0;
+      // A first refund: none before it, and (issue 9) no goods returned on the receipts by one since reversed.
+      const first = t.refunded === 0 && Object.values(t.returned).every((qty) => qty === 0) && !t.shippingReturned;
       t.refunded += amount.amount;
       const refund = (lines?: readonly ReturnedLine[]): Intent[] => [
         {

@@ -525,7 +525,9 @@ describe('REC-7 refunds', () => {
     expect(partial!.items.map((i) => [i.lineId, i.quantity, i.price.amount, i.amount.amount])).toEqual([
       ['l-socks', 2, 45_000, 90_000],
     ]);
-    expect(run.state.unassignedRefunds).toEqual({ 'no-lines': { amount: 90_000, means: 'electronic' } });
+    expect(run.state.unassignedRefunds).toEqual({
+      'no-lines': { amount: 90_000, means: 'electronic', assigned: 0, receiptIds: [] },
+    });
   });
 });
 

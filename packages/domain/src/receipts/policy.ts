@@ -761,9 +761,9 @@ export const refundOwed = (state: ReceiptsState, fact: RefundFact, at: string): 
  * unassigned money (`unknown-movement`) or assigned already
  * (`already-assigned`), a line the order does not have (`unknown-line`),
  * more units than were settled and not returned yet (`return-exceeds-sold`),
- * a marked unit without its code (REC-6), goods worth less than the money
- * (`goods-worth-less-than-refund`: a receipt never prices goods above what
- * they were sold for; name more goods).
+ * a marked unit without its code (REC-6). Goods worth less than the money
+ * left return at their value (a receipt never prices goods above their sale
+ * price) and the rest stays unassigned, for another assignment.
  */
 export const assignedReturn = (
   state: ReceiptsState,
@@ -781,35 +781,35 @@ export const assignedReturn = (
         movementId,
       }),
     );
-  if (open.assignedReceiptId !== undefined)
+  const left = open.amount - open.assigned;
+  if (left === 0)
     return E.left(
       domainError(
         'already-assigned',
-        `refund ${movementId} of order ${ctx.orderId} was assigned its goods already (receipt ${open.assignedReceiptId})`,
-        { movementId, receiptId: open.assignedReceiptId },
+        `refund ${movementId} of order ${ctx.orderId} was assigned its goods already (${open.receiptIds.join(', ')})`,
+        { movementId, receiptIds: open.receiptIds },
       ),
     );
   const named = returnedItems(ctx, lines);
   if (E.isLeft(named)) return named;
   const value = named.right.reduce((sum, item) => sum + item.amount.amount, 0);
-  if (value < open.amount)
+  // Goods worth less than the money left return at their value; the rest waits for more goods.
+  const amount = Math.min(value, left);
+  if (amount === 0)
     return E.left(
-      domainError(
-        'goods-worth-less-than-refund',
-        `refund ${movementId} gave back ${open.amount} but the goods named are worth ${value}: ` +
-          'a return receipt never prices goods above their sale price; name more goods',
-        { refund: open.amount, goods: value },
-      ),
+      domainError('goods-worth-nothing', `the goods named for refund ${movementId} were settled at 0: name others`, {
+        movementId,
+      }),
     );
   return E.right(
     receipt(
       ctx,
       { kind: 'refund', id: movementId },
-      'assigned-return',
+      `assigned-return-${open.receiptIds.length + 1}`,
       'full-settlement',
       'income-return',
-      proRata(named.right, open.amount),
-      paymentsOf(ctx.currency, { [open.means]: open.amount }),
+      proRata(named.right, amount),
+      paymentsOf(ctx.currency, { [open.means]: amount }),
     ),
   );
 };

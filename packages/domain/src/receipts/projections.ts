@@ -252,8 +252,10 @@ export const reconciliationProjection: Projection<ReconciliationView, ReceiptsEv
       const entry = draft[event.data.orderId];
       const open = entry?.unassignedRefunds?.[event.data.movementId];
       if (entry === undefined || open === undefined) return;
-      entry.unassignedRefund -= open;
-      delete entry.unassignedRefunds[event.data.movementId];
+      const assigned = Math.min(open, event.data.amount.amount);
+      entry.unassignedRefund -= assigned;
+      if (open === assigned) delete entry.unassignedRefunds[event.data.movementId];
+      else entry.unassignedRefunds[event.data.movementId] = open - assigned;
     }
   },
 };

@@ -28,7 +28,14 @@ export type ReceiptRecord = {
 export type Outstanding = { receiptId: string; remaining: number };
 
 /** A refund whose goods are not named yet (issue 9): its money, in minor units, and its means. */
-export type UnassignedRefund = { amount: number; means: Means; assignedReceiptId?: string };
+export type UnassignedRefund = {
+  /** The money the refund gave back with no goods named (beyond the advances it returned). */
+  amount: number;
+  means: Means;
+  /** Of it, what admins assigned to goods so far, and the income-return receipts that did. */
+  assigned: number;
+  receiptIds: string[];
+};
 
 export type ReceiptsState = {
   orderId: string | null;
@@ -65,7 +72,7 @@ export type ReceiptsState = {
   /**
    * Issue 9 (PAY-5, REC-7): refunds after the closing receipt that named no goods (a provider or dashboard refund)
    * beyond the advances not offset: movementId -> the money no receipt returned yet and how it went back.
-   * `assignedReceiptId` once an admin named the goods (`AssignRefundGoods`). Absent in older states.
+   * `assigned`: what admins named goods for so far (`AssignRefundGoods`, one or more). Absent in older states.
    */
   unassignedRefunds?: Record<string, UnassignedRefund>;
   /** lineId -> quantity returned: after settlement, or before it (the closing receipt then leaves them out). */
@@ -106,10 +113,7 @@ export const outstandingTotal = (state: Pick<ReceiptsState, 'outstanding'>): num
 
 /** Issue 9: money refunded with no goods named and not assigned to goods yet, in minor units. */
 export const openUnassigned = (state: Pick<ReceiptsState, 'unassignedRefunds'>): number =>
-  Object.values(state.unassignedRefunds ?? {}).reduce(
-    (sum, entry) => sum + (entry.assignedReceiptId === undefined ? entry.amount : 0),
-    0,
-  );
+  Object.values(state.unassignedRefunds ?? {}).reduce((sum, entry) => sum + entry.amount - entry.assigned, 0);
 
 /** Goods settled and not returned yet, at their settled prices (issue 9: what an unassigned refund may name). */
 export const goodsLeft = (state: ReceiptsState): number =>

@@ -4,41 +4,74 @@ import { script } from '../script.js';
 import { simulate, type Simulation } from '../simulate.js';
 import type { ReceiptsState } from '../state.js';
 
+type Named = AssignRefundGoods['data']['lines'][number];
+
+/** Units of each line still with the customer, cheapest first; a marked unit with a code not returned yet. */
+const unitsLeft = (state: ReceiptsState): { lineId: string; price: number; code?: string }[] =>
+  state.lines
+    .flatMap((line) => {
+      const left = line.quantity - (state.returnedQuantities[line.lineId] ?? 0);
+      const back = state.returnedCodes?.[line.lineId] ?? [];
+      const codes = unitCodesOf(line).filter((code) => !back.includes(code));
+      const marked = line.subject === 'marked-goods' || codes.length > 0;
+      return Array.from({ length: Math.max(0, left) }, (_, i) => ({
+        lineId: line.lineId,
+        price: line.price.amount,
+        ...(marked && codes[i] !== undefined ? { code: codes[i] } : {}),
+      }));
+    })
+    .filter((unit) => unit.price > 0)
+    .sort((a, b) => a.price - b.price);
+
+const namesOf = (units: readonly { lineId: string; code?: string }[]): Named[] => {
+  const byLine = new Map<string, { qty: number; codes: string[] }>();
+  for (const unit of units) {
+    const entry = byLine.get(unit.lineId) ?? { qty: 0, codes: [] };
+    entry.qty += 1;
+    if (unit.code !== undefined) entry.codes.push(unit.code);
+    byLine.set(unit.lineId, entry);
+  }
+  return [...byLine].map(([lineId, { qty, codes }]) => ({
+    lineId,
+    qty,
+    ...(codes.length === 0 ? {} : { markingCodes: codes }),
+  }));
+};
+
 /**
  * Issue 9 (laws): what an admin does with every refund recorded with no goods
- * named: names goods still with the customer, line by line, unit by unit (a
- * marked unit by a code not returned yet), until they are worth the refund's
- * money, and sends `AssignRefundGoods`. A refund for which the goods left do
- * not suffice (an earlier assignment took them) stays open.
+ * named: names goods still with the customer worth at most the money not
+ * assigned yet (returned at their value), and when no unit fits, one unit for
+ * the rest (priced pro rata), until the money or the goods run out. Each step
+ * is one `AssignRefundGoods`.
  */
 export const assignOpenRefunds = (state: ReceiptsState, at: string): Simulation => {
   let current = state;
   const s = script(state.orderId ?? 'law', { kind: 'admin', id: 'admin' });
   const events: Simulation['events'][number][] = [];
   const outcomes: Simulation['outcomes'][number][] = [];
-  for (const [movementId, open] of Object.entries(state.unassignedRefunds ?? {})) {
-    if (open.assignedReceiptId !== undefined) continue;
-    const lines: AssignRefundGoods['data']['lines'][number][] = [];
-    let value = 0;
-    for (const line of current.lines) {
-      if (value >= open.amount) break;
-      const left = line.quantity - (current.returnedQuantities[line.lineId] ?? 0);
-      const back = current.returnedCodes?.[line.lineId] ?? [];
-      const codes = unitCodesOf(line).filter((code) => !back.includes(code));
-      let qty = 0;
-      while (qty < left && value < open.amount) {
-        qty += 1;
-        value += line.price.amount;
-      }
-      if (qty === 0) continue;
-      const marked = line.subject === 'marked-goods' || codes.length > 0;
-      lines.push({ lineId: line.lineId, qty, ...(marked ? { markingCodes: codes.slice(0, qty) } : {}) });
+  for (const movementId of Object.keys(state.unassignedRefunds ?? {})) {
+    for (;;) {
+      const open = current.unassignedRefunds?.[movementId];
+      const left = open === undefined ? 0 : open.amount - open.assigned;
+      const units = unitsLeft(current);
+      if (left === 0 || units.length === 0) break;
+      const fitting: typeof units = [];
+      let value = 0;
+      for (const unit of units)
+        if (value + unit.price <= left) {
+          fitting.push(unit);
+          value += unit.price;
+        }
+      const run = simulate(
+        [s.assignGoods(at, movementId, namesOf(fitting.length > 0 ? fitting : [units[0]!]))],
+        current,
+      );
+      current = run.state;
+      events.push(...run.events);
+      outcomes.push(...run.outcomes);
+      if (run.outcomes.some((o) => o.result._tag === 'Left')) break;
     }
-    if (value < open.amount || lines.length === 0) continue;
-    const run = simulate([s.assignGoods(at, movementId, lines)], current);
-    current = run.state;
-    events.push(...run.events);
-    outcomes.push(...run.outcomes);
   }
   return { state: current, events, outcomes };
 };
