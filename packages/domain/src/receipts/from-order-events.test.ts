@@ -425,6 +425,52 @@ describe('receipts from order events, end to end', () => {
     expect(E.isLeft(again) && 'code' in again.left && again.left.code).toBe('already-assigned');
   });
 
+  it('PAY-5/REC-7 (issue 9): a refund asked with lines that the provider confirms for less returns those goods priced pro rata, for the money confirmed', async () => {
+    const w = world();
+    await order(w, command('PlaceOrder', checkout(), T(1), actors.customer));
+    await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-1' }, T(1, 12)));
+    await order(w, command('ShipOrder', { shipmentId: 's-1' }, T(3)));
+    await order(w, command('MarkDelivered', {}, T(4)));
+    const asked = await order(
+      w,
+      command('RequestRefund', { paymentId: 'pay-1', refundId: 'rf-1', lines: [{ lineId: 'l-socks', qty: 2 }] }, T(5)),
+    );
+    expect(E.isRight(asked)).toBe(true);
+    const confirmed = await order(
+      w,
+      command('ConfirmRefund', { refundId: 'rf-1', amount: rub(700), providerEventId: 'evt-1' }, T(6), actors.provider),
+    );
+    expect(E.isRight(confirmed)).toBe(true);
+    expect(await pump(w)).toEqual([]);
+    const back = (await issued(w)).filter((r) => r.operation === 'income-return');
+    expect(
+      back.map((r) => [r.kind, r.total, r.items.map((i) => [i.lineId, i.quantity, i.price.amount, i.amount.amount])]),
+    ).toEqual([['full-settlement', rub(700), [['l-socks', 2, 35_000, 70_000]]]]);
+  });
+
+  it('PAY-5/REC-7 (issue 9): part of a refund of goods reversed before its success was reported: the goods come back priced to the money left on the books', async () => {
+    const w = world();
+    await order(w, command('PlaceOrder', checkout(), T(1), actors.customer));
+    await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-1' }, T(1, 12)));
+    await order(w, command('ShipOrder', { shipmentId: 's-1' }, T(3)));
+    await order(w, command('MarkDelivered', {}, T(4)));
+    await order(
+      w,
+      command('RequestRefund', { paymentId: 'pay-1', refundId: 'rf-1', lines: [{ lineId: 'l-socks', qty: 2 }] }, T(5)),
+    );
+    const reversed = await order(
+      w,
+      command('ReverseRefund', { refundId: 'rf-1', amount: rub(300), providerEventId: 'evt-1' }, T(6), actors.provider),
+    );
+    expect(E.isRight(reversed)).toBe(true);
+    await order(w, command('ConfirmRefund', { refundId: 'rf-1', providerEventId: 'evt-2' }, T(7), actors.provider));
+    expect(await pump(w)).toEqual([]);
+    const back = (await issued(w)).filter((r) => r.operation === 'income-return');
+    expect(back.map((r) => [r.total, r.items.map((i) => [i.lineId, i.quantity, i.amount.amount])])).toEqual([
+      [rub(700), [['l-socks', 2, 70_000]]],
+    ]);
+  });
+
   it('REC-7/PAY-5: a partial refund after delivery with its lines prints an income return listing those goods', async () => {
     const w = world();
     await order(w, command('PlaceOrder', checkout(), T(1), actors.customer));
