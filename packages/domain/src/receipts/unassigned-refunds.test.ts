@@ -179,7 +179,9 @@ describe('a refund naming no goods after the closing receipt (issue 9, PAY-5, RE
     expect(E.isRight(ok)).toBe(true);
     const messages = (input: unknown): string[] => {
       const decoded = decodeReceiptsCommand(input);
-      return E.isLeft(decoded) ? decoded.left.issues.map((issue) => issue.message) : [];
+      return E.isLeft(decoded)
+        ? decoded.left.issues.map((issue) => issue.message ?? `${issue.path} ${issue.rule}`)
+        : [];
     };
     expect(messages({ ...base, data: { movementId: 'dash-1', lines: [] } })).toEqual([
       'data.lines: must be AtLeastOneLine(an assignment names the goods that came back) (got [])',
