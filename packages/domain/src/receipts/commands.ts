@@ -44,9 +44,10 @@ export type RecordComposition = Command<
   Readonly<{ orderId: string; changeId: string; lines: readonly ReceiptLine[] }>
 >;
 
+/** `reverses` (issue 9): the refund movement this money reverses (a refund reversed by the provider). */
 export type RecordPayment = Command<
   'RecordPayment',
-  Readonly<{ movementId: string; amount: Money; means: Means; channel: Channel }>
+  Readonly<{ movementId: string; amount: Money; means: Means; channel: Channel; reverses?: string }>
 >;
 
 export type RecordRefund = Command<
@@ -127,7 +128,10 @@ export const ReceiptsCommandCodec = t.union(
     ),
     commandCodec(
       'RecordPayment',
-      t.strict({ movementId: NonEmptyString, amount: PositiveMoneyCodec, means: MeansCodec, channel: ChannelCodec }),
+      t.intersection([
+        t.strict({ movementId: NonEmptyString, amount: PositiveMoneyCodec, means: MeansCodec, channel: ChannelCodec }),
+        t.exact(t.partial({ reverses: NonEmptyString })),
+      ]),
     ),
     commandCodec(
       'RecordRefund',

@@ -18,7 +18,7 @@ import type { Fact, ReceiptLine } from './model.js';
 import {
   assignedReturn,
   isPartialSettlement,
-  paymentOwed,
+  reversalOwed,
   receiptsOwed,
   refundOwed,
   type PaymentOwed,
@@ -219,7 +219,20 @@ const decidePayment = (
   state: ReceiptsState,
   at: string,
 ): E.Either<DomainError, readonly ReceiptsEvent[]> =>
-  E.map(({ receipts, repaid }: PaymentOwed): readonly ReceiptsEvent[] => [
+  E.map(({ receipts, repaid, unassignedBack }: PaymentOwed): readonly ReceiptsEvent[] => [
+    ...(unassignedBack > 0 && state.orderId !== null && command.data.reverses !== undefined
+      ? [
+          {
+            type: 'UnassignedRefundReversed' as const,
+            data: {
+              orderId: state.orderId,
+              movementId: command.data.movementId,
+              refundMovementId: command.data.reverses,
+              amount: { amount: unassignedBack, currency: command.data.amount.currency },
+            },
+          },
+        ]
+      : []),
     ...(repaid > 0 && state.orderId !== null
       ? [
           {
@@ -233,7 +246,7 @@ const decidePayment = (
         ]
       : []),
     ...issued(receipts),
-  ])(paymentOwed(state, { kind: 'payment', ...command.data }, at));
+  ])(reversalOwed(state, { kind: 'payment', ...command.data }, at));
 
 /** Issue 9: an admin names the goods of a refund recorded unassigned; its income return follows (REC-7). */
 const decideAssign = (
@@ -485,6 +498,12 @@ const evolve = (draft: Draft<ReceiptsState>, event: ReceiptsEvent): void => {
       if (open === undefined) return;
       open.assigned += event.data.amount.amount;
       open.receiptIds.push(event.data.receiptId);
+      return;
+    }
+    case 'UnassignedRefundReversed': {
+      const open = draft.unassignedRefunds?.[event.data.refundMovementId];
+      if (open !== undefined) open.reversed = (open.reversed ?? 0) + event.data.amount.amount;
+      draft.causes[causeKey('payment', event.data.movementId)] ??= [];
       return;
     }
     case 'UnreceiptedRefundRepaid':

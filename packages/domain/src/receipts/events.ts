@@ -130,6 +130,16 @@ export type RefundGoodsAssigned = Readonly<{
   }>;
 }>;
 
+/**
+ * Issue 9: the provider reversed a refund recorded unassigned (`refundMovementId`): `amount` of it came back with
+ * payment `movementId`, no goods to name for it and no receipt (none returned it); the rest of that payment is
+ * receipted as usual.
+ */
+export type UnassignedRefundReversed = Readonly<{
+  type: 'UnassignedRefundReversed';
+  data: Readonly<{ orderId: string; movementId: string; refundMovementId: string; amount: Money }>;
+}>;
+
 export type ReceiptsEvent =
   | ReceiptsConfigured
   | CompositionRecorded
@@ -143,7 +153,8 @@ export type ReceiptsEvent =
   | RefundBeyondReceipts
   | UnreceiptedRefundRepaid
   | RefundGoodsUnassigned
-  | RefundGoodsAssigned;
+  | RefundGoodsAssigned
+  | UnassignedRefundReversed;
 
 export const ReceiptsEventCodec: t.Type<ReceiptsEvent, unknown, unknown> = t.union(
   [
@@ -214,6 +225,15 @@ export const ReceiptsEventCodec: t.Type<ReceiptsEvent, unknown, unknown> = t.uni
         amount: PositiveMoneyCodec,
         receiptId: NonEmptyString,
         lines: t.readonlyArray(ReturnedLineCodec),
+      }),
+    ),
+    eventCodec(
+      'UnassignedRefundReversed',
+      t.strict({
+        orderId: NonEmptyString,
+        movementId: NonEmptyString,
+        refundMovementId: NonEmptyString,
+        amount: PositiveMoneyCodec,
       }),
     ),
   ],

@@ -457,6 +457,8 @@ const step = (
             movementId: `${outcomes.paymentId}:refund-${event.data.refundId}-reversed-${outcomes.reversals}`,
             amount: { amount: back, currency: event.data.amount.currency },
             ...how,
+            // Issue 9: the refund it reverses, so money recorded unassigned for it comes back with no receipt.
+            reverses: `${outcomes.paymentId}:refund-${event.data.refundId}`,
           },
         },
       ]);

@@ -34,6 +34,7 @@ import {
   openUnassigned,
   openLines,
   outstandingTotal,
+  unassignedLeft,
   type Outstanding,
   type ReceiptsState,
 } from './state.js';
@@ -781,12 +782,13 @@ export const assignedReturn = (
         movementId,
       }),
     );
-  const left = open.amount - open.assigned;
+  const left = unassignedLeft(open);
   if (left === 0)
     return E.left(
       domainError(
         'already-assigned',
-        `refund ${movementId} of order ${ctx.orderId} was assigned its goods already (${open.receiptIds.join(', ')})`,
+        `refund ${movementId} of order ${ctx.orderId} has nothing left to assign: its goods were named ` +
+          `(${open.receiptIds.join(', ') || 'none'}) or its money came back`,
         { movementId, receiptIds: open.receiptIds },
       ),
     );
@@ -820,25 +822,58 @@ export const assignedReturn = (
  * that refund) first puts that part right, without a receipt: no receipt
  * took it in when it went out. The rest is receipted as any payment (REC-1).
  */
-export type PaymentOwed = Readonly<{ receipts: readonly Receipt[]; repaid: number }>;
+export type PaymentOwed = Readonly<{
+  receipts: readonly Receipt[];
+  repaid: number;
+  /** Issue 9: of the money, what reverses the unassigned refund it names (`reverses`): no receipt. */
+  unassignedBack: number;
+}>;
+
+/**
+ * Issue 9: a reversal of a refund recorded unassigned (`fact.reverses`) puts
+ * that money back with no receipt, as none returned it and no goods came
+ * back for it; the rest of the money is any payment's (`paymentOwed`).
+ */
+export const reversalOwed = (
+  state: ReceiptsState,
+  fact: PaymentFact,
+  at: string,
+): E.Either<DomainError, PaymentOwed> => {
+  const entry = fact.reverses === undefined ? undefined : state.unassignedRefunds?.[fact.reverses];
+  const back = entry === undefined ? 0 : Math.min(unassignedLeft(entry), fact.amount.amount);
+  if (back === 0 || state.orderId === null || state.currency === null) return paymentOwed(state, fact, at);
+  const ctx: Context = { state, orderId: state.orderId, currency: state.currency, at };
+  const checked = E.flatMap(checkNew(ctx, 'payment', fact.movementId), () => checkCurrency(ctx, fact.amount));
+  if (E.isLeft(checked)) return checked;
+  const rest = fact.amount.amount - back;
+  if (rest === 0) return E.right({ receipts: [], repaid: 0, unassignedBack: back });
+  return E.map((owed: PaymentOwed): PaymentOwed => ({ ...owed, unassignedBack: back }))(
+    paymentOwed(state, { ...fact, amount: money(rest, ctx.currency) }, at, true),
+  );
+};
 
 export const paymentOwed = (
   state: ReceiptsState,
   fact: PaymentFact,
   at: string,
+  checkedAlready = false,
 ): E.Either<DomainError, PaymentOwed> => {
   const open = state.unreceiptedRefund ?? 0;
   if (open === 0 || state.orderId === null || state.currency === null)
-    return E.map((receipts: readonly Receipt[]): PaymentOwed => ({ receipts, repaid: 0 }))(
-      receiptsOwed(state, fact, at),
+    return E.map((receipts: readonly Receipt[]): PaymentOwed => ({ receipts, repaid: 0, unassignedBack: 0 }))(
+      checkedAlready && state.orderId !== null && state.currency !== null
+        ? onPayment({ state, orderId: state.orderId, currency: state.currency, at }, fact)
+        : receiptsOwed(state, fact, at),
     );
   const ctx: Context = { state, orderId: state.orderId, currency: state.currency, at };
-  const checked = E.flatMap(checkNew(ctx, 'payment', fact.movementId), () => checkCurrency(ctx, fact.amount));
+  const checked = checkedAlready
+    ? E.right(undefined)
+    : E.flatMap(checkNew(ctx, 'payment', fact.movementId), () => checkCurrency(ctx, fact.amount));
   if (E.isLeft(checked)) return checked;
   const repaid = Math.min(open, fact.amount.amount);
   const rest = fact.amount.amount - repaid;
-  if (rest === 0) return E.right({ receipts: [], repaid });
-  return E.map((receipts: readonly Receipt[]): PaymentOwed => ({ receipts, repaid }))(
+  if (rest === 0) return E.right({ receipts: [], repaid, unassignedBack: 0 });
+  return E.map((receipts: readonly Receipt[]): PaymentOwed => ({ receipts, repaid, unassignedBack: 0 }))(
     onPayment(ctx, { ...fact, amount: money(rest, ctx.currency) }),
   );
 };

@@ -248,14 +248,15 @@ export const reconciliationProjection: Projection<ReconciliationView, ReceiptsEv
       entry.unassignedRefund += event.data.amount.amount;
       (entry.unassignedRefunds ??= {})[event.data.movementId] = event.data.amount.amount;
     }
-    if (event.type === 'RefundGoodsAssigned') {
+    if (event.type === 'RefundGoodsAssigned' || event.type === 'UnassignedRefundReversed') {
+      const refund = event.type === 'RefundGoodsAssigned' ? event.data.movementId : event.data.refundMovementId;
       const entry = draft[event.data.orderId];
-      const open = entry?.unassignedRefunds?.[event.data.movementId];
+      const open = entry?.unassignedRefunds?.[refund];
       if (entry === undefined || open === undefined) return;
-      const assigned = Math.min(open, event.data.amount.amount);
-      entry.unassignedRefund -= assigned;
-      if (open === assigned) delete entry.unassignedRefunds[event.data.movementId];
-      else entry.unassignedRefunds[event.data.movementId] = open - assigned;
+      const settled = Math.min(open, event.data.amount.amount);
+      entry.unassignedRefund -= settled;
+      if (open === settled) delete entry.unassignedRefunds[refund];
+      else entry.unassignedRefunds[refund] = open - settled;
     }
   },
 };

@@ -35,7 +35,13 @@ export type UnassignedRefund = {
   /** Of it, what admins assigned to goods so far, and the income-return receipts that did. */
   assigned: number;
   receiptIds: string[];
+  /** Of it, what came back to the shop since (the provider reversed the refund): no goods to name for it. */
+  reversed?: number;
 };
+
+/** What is still unassigned of one refund. */
+export const unassignedLeft = (entry: UnassignedRefund): number =>
+  entry.amount - entry.assigned - (entry.reversed ?? 0);
 
 export type ReceiptsState = {
   orderId: string | null;
@@ -113,7 +119,7 @@ export const outstandingTotal = (state: Pick<ReceiptsState, 'outstanding'>): num
 
 /** Issue 9: money refunded with no goods named and not assigned to goods yet, in minor units. */
 export const openUnassigned = (state: Pick<ReceiptsState, 'unassignedRefunds'>): number =>
-  Object.values(state.unassignedRefunds ?? {}).reduce((sum, entry) => sum + entry.amount - entry.assigned, 0);
+  Object.values(state.unassignedRefunds ?? {}).reduce((sum, entry) => sum + unassignedLeft(entry), 0);
 
 /** Goods settled and not returned yet, at their settled prices (issue 9: what an unassigned refund may name). */
 export const goodsLeft = (state: ReceiptsState): number =>

@@ -167,6 +167,36 @@ describe('a refund naming no goods after the closing receipt (issue 9, PAY-5, RE
     expect(openUnassigned(run.state)).toBe(0);
   });
 
+  it('REC-7/PAY-1: the provider reverses a refund recorded unassigned: that money comes back with no receipt and nothing is left to assign; more money is receipted as usual', () => {
+    const refundedRun = simulate([s.refund(t(5), 'pay-1:refund-dash-1', rub(1500))], closed);
+    const refunded = refundedRun.state;
+    const reversal = { ...s.pay(t(6), 'pay-1:refund-dash-1-reversed-1', rub(1600)) };
+    const run = simulate(
+      [
+        { ...reversal, data: { ...reversal.data, reverses: 'pay-1:refund-dash-1' } },
+        admin.assignGoods(t(7), 'pay-1:refund-dash-1', [{ lineId: socks.lineId, qty: 3 }]),
+      ],
+      refunded,
+    );
+    expect(errorsOf(run)).toEqual(['already-assigned']);
+    expect(run.events.map((e) => e.type)).toEqual(['UnassignedRefundReversed', 'ReceiptIssued']);
+    expect(run.events[0]!.data).toEqual({
+      orderId: 'o-7000',
+      movementId: 'pay-1:refund-dash-1-reversed-1',
+      refundMovementId: 'pay-1:refund-dash-1',
+      amount: rub(1500),
+    });
+    // The 100 beyond it is new money after the closing receipt: an advance.
+    const [extra] = receiptsOf(run).slice(-1);
+    expect([extra!.kind, extra!.operation, extra!.total]).toEqual(['advance', 'income', rub(100)]);
+    expect(openUnassigned(run.state)).toBe(0);
+    expect(viewOf(refundedRun)['o-7000']).toMatchObject({ unassignedRefund: 150_000 });
+    expect(viewOf({ ...run, events: [...refundedRun.events, ...run.events] })['o-7000']).toMatchObject({
+      unassignedRefund: 0,
+      unassignedRefunds: {},
+    });
+  });
+
   it('issue 9: AssignRefundGoods from outside is decoded with errors naming the field and the rule', () => {
     const base = {
       type: 'AssignRefundGoods',

@@ -2,7 +2,7 @@ import type { AssignRefundGoods } from '../commands.js';
 import { unitCodesOf } from '../model.js';
 import { script } from '../script.js';
 import { simulate, type Simulation } from '../simulate.js';
-import type { ReceiptsState } from '../state.js';
+import { unassignedLeft, type ReceiptsState } from '../state.js';
 
 type Named = AssignRefundGoods['data']['lines'][number];
 
@@ -53,7 +53,7 @@ export const assignOpenRefunds = (state: ReceiptsState, at: string): Simulation 
   for (const movementId of Object.keys(state.unassignedRefunds ?? {})) {
     for (;;) {
       const open = current.unassignedRefunds?.[movementId];
-      const left = open === undefined ? 0 : open.amount - open.assigned;
+      const left = open === undefined ? 0 : unassignedLeft(open);
       const units = unitsLeft(current);
       if (left === 0 || units.length === 0) break;
       const fitting: typeof units = [];
