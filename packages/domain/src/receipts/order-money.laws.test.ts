@@ -562,8 +562,8 @@ describe('issue 9 laws on money (PAY-1, PAY-3, PAY-5, REC-1, REC-7)', () => {
       RUNS,
     );
     // Not vacuous: unassigned refunds, assigned in full, and partial confirmations priced pro rata, by the hundred
-    // (fixed seed: 639 unassigned, 477 assigned in full, 74 pro rata, 146 reversed). The rest stays open only with no goods left to
-    // name (a later refund naming goods took them: see docs/receipts.md, "Not covered").
+    // (fixed seed: 639 unassigned, 477 assigned in full, 74 pro rata, 146 reversed). The rest stays open only with
+    // no goods left to name (a later refund naming goods took them: see docs/receipts.md, "Not covered").
     expect(reached.unassigned).toBeGreaterThan(300);
     expect(reached.assigned).toBeGreaterThan(300);
     expect(reached.proRata).toBeGreaterThan(50);
