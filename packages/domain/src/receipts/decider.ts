@@ -1,4 +1,4 @@
-import { deepCopy, domainError, type Decider, type DomainError } from '@ordersource/core';
+import { applyEvents, deepCopy, domainError, type Decider, type DomainError } from '@ordersource/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { castDraft, type Draft } from 'immer';
 import type {
@@ -25,7 +25,16 @@ import {
 } from './policy.js';
 import { sameCloseOn } from '../order/close-on.js';
 import type { Receipt } from './receipt.js';
-import { causeKey, closingDateOf, initialReceiptsState, isClosed, type ReceiptsState } from './state.js';
+import {
+  causeKey,
+  closingDateOf,
+  goodsLeft,
+  initialReceiptsState,
+  isClosed,
+  openUnassigned,
+  unassignedLeft,
+  type ReceiptsState,
+} from './state.js';
 import { receiptsDue } from './due.js';
 import { splitEarlyReturn } from './early-returns.js';
 import { decideCreditReceipt } from './store-credit-decide.js';
@@ -205,7 +214,7 @@ const decideRefund = (
         ]
       : [];
   const events = [...issued(receipts), ...open, ...beyond];
-  if (isClosed(state)) return E.right(events);
+  if (isClosed(state)) return E.right([...events, ...beyondGoodsLeft(state, events)]);
   // Units settled at payment (REC-4) come back as settled goods; only the others leave the closing receipt.
   const lines = splitEarlyReturn(state, command.data.lines ?? []).open;
   if (lines.length === 0) return E.right(events);
@@ -248,6 +257,28 @@ const decidePayment = (
     ...issued(receipts),
   ])(reversalOwed(state, { kind: 'payment', ...command.data }, at));
 
+/**
+ * Issue 9: once these events are applied, money unassigned beyond the goods still with the customer can never be
+ * assigned (later returns or pro rata assignments took the goods): it becomes unreceipted, newest refunds first.
+ */
+const beyondGoodsLeft = (state: ReceiptsState, events: readonly ReceiptsEvent[]): ReceiptsEvent[] => {
+  const after = applyEvents(receiptsDecider, state, events);
+  let excess = openUnassigned(after) - goodsLeft(after);
+  if (excess <= 0 || after.orderId === null || after.currency === null) return [];
+  const out: ReceiptsEvent[] = [];
+  for (const [movementId, entry] of Object.entries(after.unassignedRefunds ?? {}).reverse()) {
+    const take = Math.min(excess, unassignedLeft(entry));
+    if (take <= 0) continue;
+    out.push({
+      type: 'UnassignedRefundUnreceipted',
+      data: { orderId: after.orderId, movementId, amount: { amount: take, currency: after.currency } },
+    });
+    excess -= take;
+    if (excess === 0) break;
+  }
+  return out;
+};
+
 /** Issue 9: an admin names the goods of a refund recorded unassigned; its income return follows (REC-7). */
 const decideAssign = (
   command: AssignRefundGoods,
@@ -265,19 +296,22 @@ const decideAssign = (
     quantity: line.qty,
     ...(line.markingCodes === undefined ? {} : { markingCodes: line.markingCodes }),
   }));
-  return E.map((receipt: Receipt): readonly ReceiptsEvent[] => [
-    {
-      type: 'RefundGoodsAssigned',
-      data: {
-        orderId: receipt.orderId,
-        movementId,
-        amount: receipt.total,
-        receiptId: receipt.receiptId,
-        lines,
+  return E.map((receipt: Receipt): readonly ReceiptsEvent[] => {
+    const events: ReceiptsEvent[] = [
+      {
+        type: 'RefundGoodsAssigned',
+        data: {
+          orderId: receipt.orderId,
+          movementId,
+          amount: receipt.total,
+          receiptId: receipt.receiptId,
+          lines,
+        },
       },
-    },
-    ...issued([receipt]),
-  ])(assignedReturn(state, movementId, lines, at));
+      ...issued([receipt]),
+    ];
+    return [...events, ...beyondGoodsLeft(state, events)];
+  })(assignedReturn(state, movementId, lines, at));
 };
 
 const owed = (state: ReceiptsState, fact: Fact, at: string): E.Either<DomainError, readonly ReceiptsEvent[]> =>
@@ -504,6 +538,12 @@ const evolve = (draft: Draft<ReceiptsState>, event: ReceiptsEvent): void => {
       const open = draft.unassignedRefunds?.[event.data.refundMovementId];
       if (open !== undefined) open.reversed = (open.reversed ?? 0) + event.data.amount.amount;
       draft.causes[causeKey('payment', event.data.movementId)] ??= [];
+      return;
+    }
+    case 'UnassignedRefundUnreceipted': {
+      const open = draft.unassignedRefunds?.[event.data.movementId];
+      if (open !== undefined) open.unreceipted = (open.unreceipted ?? 0) + event.data.amount.amount;
+      draft.unreceiptedRefund = (draft.unreceiptedRefund ?? 0) + event.data.amount.amount;
       return;
     }
     case 'UnreceiptedRefundRepaid':

@@ -140,6 +140,16 @@ export type UnassignedRefundReversed = Readonly<{
   data: Readonly<{ orderId: string; movementId: string; refundMovementId: string; amount: Money }>;
 }>;
 
+/**
+ * Issue 9: of a refund recorded unassigned, `amount` can no longer be assigned: the goods still with the
+ * customer are worth less than the money unassigned (later returns took them). No return receipt can cover it:
+ * it is unreceipted (`unreceiptedRefund`), as a refund beyond the receipts, until new money puts it right.
+ */
+export type UnassignedRefundUnreceipted = Readonly<{
+  type: 'UnassignedRefundUnreceipted';
+  data: Readonly<{ orderId: string; movementId: string; amount: Money }>;
+}>;
+
 export type ReceiptsEvent =
   | ReceiptsConfigured
   | CompositionRecorded
@@ -154,7 +164,8 @@ export type ReceiptsEvent =
   | UnreceiptedRefundRepaid
   | RefundGoodsUnassigned
   | RefundGoodsAssigned
-  | UnassignedRefundReversed;
+  | UnassignedRefundReversed
+  | UnassignedRefundUnreceipted;
 
 export const ReceiptsEventCodec: t.Type<ReceiptsEvent, unknown, unknown> = t.union(
   [
@@ -235,6 +246,10 @@ export const ReceiptsEventCodec: t.Type<ReceiptsEvent, unknown, unknown> = t.uni
         refundMovementId: NonEmptyString,
         amount: PositiveMoneyCodec,
       }),
+    ),
+    eventCodec(
+      'UnassignedRefundUnreceipted',
+      t.strict({ orderId: NonEmptyString, movementId: NonEmptyString, amount: PositiveMoneyCodec }),
     ),
   ],
   'ReceiptsEvent',

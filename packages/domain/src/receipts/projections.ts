@@ -248,13 +248,18 @@ export const reconciliationProjection: Projection<ReconciliationView, ReceiptsEv
       entry.unassignedRefund += event.data.amount.amount;
       (entry.unassignedRefunds ??= {})[event.data.movementId] = event.data.amount.amount;
     }
-    if (event.type === 'RefundGoodsAssigned' || event.type === 'UnassignedRefundReversed') {
-      const refund = event.type === 'RefundGoodsAssigned' ? event.data.movementId : event.data.refundMovementId;
+    if (
+      event.type === 'RefundGoodsAssigned' ||
+      event.type === 'UnassignedRefundReversed' ||
+      event.type === 'UnassignedRefundUnreceipted'
+    ) {
+      const refund = event.type === 'UnassignedRefundReversed' ? event.data.refundMovementId : event.data.movementId;
       const entry = draft[event.data.orderId];
       const open = entry?.unassignedRefunds?.[refund];
       if (entry === undefined || open === undefined) return;
       const settled = Math.min(open, event.data.amount.amount);
       entry.unassignedRefund -= settled;
+      if (event.type === 'UnassignedRefundUnreceipted') entry.unreceiptedRefund += settled;
       if (open === settled) delete entry.unassignedRefunds[refund];
       else entry.unassignedRefunds[refund] = open - settled;
     }

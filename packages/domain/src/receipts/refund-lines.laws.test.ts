@@ -193,6 +193,7 @@ describe(`returned lines from the order stream to the receipts (${RUNS} random o
         // Once an admin names their goods, the receipts return that money too.
         const assigned = assignOpenRefunds(run.state, '2026-12-31T00:00:00Z');
         expect(assigned.outcomes.filter((o) => E.isLeft(o.result))).toEqual([]);
+        expect(openUnassigned(assigned.state)).toBe(0);
         const after = assigned.state.issued.map((id) => assigned.state.receipts[id]!.receipt);
         expect(after.reduce((sum, r) => sum + signedMoneyOf(r), 0)).toBe(
           captured - refunded + openUnassigned(assigned.state) + (assigned.state.unreceiptedRefund ?? 0),

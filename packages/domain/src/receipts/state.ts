@@ -37,11 +37,13 @@ export type UnassignedRefund = {
   receiptIds: string[];
   /** Of it, what came back to the shop since (the provider reversed the refund): no goods to name for it. */
   reversed?: number;
+  /** Of it, what no goods are left to name for (later returns took them): unreceipted, as beyond the receipts. */
+  unreceipted?: number;
 };
 
 /** What is still unassigned of one refund. */
 export const unassignedLeft = (entry: UnassignedRefund): number =>
-  entry.amount - entry.assigned - (entry.reversed ?? 0);
+  entry.amount - entry.assigned - (entry.reversed ?? 0) - (entry.unreceipted ?? 0);
 
 export type ReceiptsState = {
   orderId: string | null;

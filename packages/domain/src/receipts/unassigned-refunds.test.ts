@@ -197,6 +197,33 @@ describe('a refund naming no goods after the closing receipt (issue 9, PAY-5, RE
     });
   });
 
+  it('REC-7: money left unassigned once later returns took the goods can never be assigned: it becomes unreceipted, for money paid back to put right', () => {
+    // 1,500 refunded naming nothing; then the shop refunds the sneakers and all the socks, naming them.
+    const run = simulate(
+      [
+        s.refund(t(5), 'dash-1', rub(1500)),
+        s.refund(t(6), 'goods-1', rub(5000), [
+          { lineId: sneakers.lineId, quantity: 1 },
+          { lineId: socks.lineId, quantity: 4 },
+        ]),
+        s.pay(t(7), 'pay-back', rub(1500)),
+      ],
+      closed,
+    );
+    expect(errorsOf(run)).toEqual([]);
+    // The second refund returns 7,000 of goods for 5,000 (pro rata): no goods are left for the 1,500.
+    expect(
+      run.events.flatMap((e) => (e.type === 'UnassignedRefundUnreceipted' ? [[e.data.movementId, e.data.amount]] : [])),
+    ).toEqual([['dash-1', rub(1500)]]);
+    expect(run.events.map((e) => e.type)).toContain('UnreceiptedRefundRepaid');
+    expect([openUnassigned(run.state), run.state.unreceiptedRefund]).toEqual([0, 0]);
+    const mid = simulate(
+      run.outcomes.slice(0, 2).map((o) => o.command),
+      closed,
+    );
+    expect(viewOf(mid)['o-7000']).toMatchObject({ unassignedRefund: 0, unreceiptedRefund: 150_000 });
+  });
+
   it('issue 9: AssignRefundGoods from outside is decoded with errors naming the field and the rule', () => {
     const base = {
       type: 'AssignRefundGoods',
