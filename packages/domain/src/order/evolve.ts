@@ -3,6 +3,7 @@ import type { OrderEvent } from './events.js';
 import { handedOver } from './handover.js';
 import { idsIntroducedBy } from './ids.js';
 import { remainingToShip, shippedQty } from './quantities.js';
+import { amountDueBack } from './payment-status.js';
 import { onBooks } from './refunds.js';
 import type { FulfillmentStatus, OrderState, PaymentState, RefundState } from './state.js';
 
@@ -91,6 +92,32 @@ const countShippingRefunded = (state: Draft<OrderState>, refund: Draft<RefundSta
   );
   if (onTheBooks) refund.shippingCounted = true;
   else delete refund.shippingCounted;
+};
+
+/**
+ * Issue 9/17 (PAY-2, PAY-3, ORD-8): what of a refund's money the order no
+ * longer charges for (`concessions`), following its outcomes as its goods do.
+ * A refund of goods or shipping: all its money on the books. A refund naming
+ * neither: what its success gave back beyond what the order owed back at
+ * that moment (`dueBack`, before it); the part within was an excess refund
+ * and stays one. A reversal takes off the concession first (the excess went
+ * back first). `gained`: what the outcome put on the books.
+ */
+const countConcession = (
+  state: Draft<OrderState>,
+  refund: Draft<RefundState>,
+  gained: number,
+  dueBack: number,
+): void => {
+  const booked = onBooks(refund);
+  const returned = refund.goods !== undefined || refund.lines !== undefined || refund.shipping !== undefined;
+  if (!returned && gained > 0) refund.excess = Math.min(booked, (refund.excess ?? 0) + Math.min(gained, dueBack));
+  const now = returned ? booked : Math.max(0, booked - (refund.excess ?? 0));
+  const delta = now - (refund.concession ?? 0);
+  if (delta === 0) return;
+  state.concessions = Math.max(0, (state.concessions ?? 0) + delta);
+  if (now > 0) refund.concession = now;
+  else delete refund.concession;
 };
 
 const refundOf = (state: Draft<OrderState>, refundId: string, paymentId: string | undefined): Draft<RefundState> => {
@@ -315,6 +342,8 @@ const evolveEvent = (state: Draft<OrderState>, event: OrderEvent): void => {
       if (payment === undefined) return;
       const refund = refundOf(state, event.data.refundId, payment.paymentId);
       const before = onBooks(refund);
+      // What was owed back before this money went: a refund of it is not a concession (issue 17).
+      const dueBack = amountDueBack(state);
       const pending = Math.min(refund.pending, event.data.amount.amount);
       refund.pending -= pending;
       payment.refundPending = Math.max(0, (payment.refundPending ?? 0) - pending);
@@ -334,6 +363,7 @@ const evolveEvent = (state: Draft<OrderState>, event: OrderEvent): void => {
         refund.shipping = event.data.shipping.amount;
       countReturnedGoods(state, refund);
       countShippingRefunded(state, refund);
+      countConcession(state, refund, onBooks(refund) - before, dueBack);
       return;
     }
     case 'PaymentActionRequired': {
@@ -412,6 +442,7 @@ const evolveEvent = (state: Draft<OrderState>, event: OrderEvent): void => {
       payment.refunded -= before - onBooks(refund);
       countReturnedGoods(state, refund);
       countShippingRefunded(state, refund);
+      countConcession(state, refund, 0, 0);
       message(payment, event.data.at, event.type, event.data);
       return;
     }

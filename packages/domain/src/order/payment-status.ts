@@ -75,22 +75,46 @@ export const totalRefunded = (state: Pick<OrderState, 'payments'>): number =>
 export const uncapturedAuthorized = (state: Pick<OrderState, 'payments'>): number =>
   state.payments.reduce((acc, payment) => acc + capturable(payment), 0);
 
-/** What the customer still owes, not counting open authorizations. */
-export const balanceDue = (state: Pick<OrderState, 'payments' | 'totals'>): number =>
-  Math.max(0, state.totals.total.amount - netCaptured(state));
-
-type Money = Pick<OrderState, 'payments' | 'totals'> & { status?: OrderStatus };
+/** The order's money as the payment facts read it; `status` only matters when cancelled. */
+type Money = Pick<OrderState, 'payments' | 'totals' | 'concessions'> & { status?: OrderStatus };
 
 /**
- * Issue 9.1: money taken beyond what the order costs, owed back to the
- * customer (Saleor's "overcharged", Shopify's negative balance). A cancelled
- * order costs nothing: everything still held is due back.
+ * Issue 9/17 (PAY-5): money given back that the order no longer charges for
+ * (refunds of goods or shipping, compensations), from refund outcomes on the
+ * books (absent in older snapshots: zero). See `charged`.
  */
-export const amountDueBack = (state: Money): number => {
-  const costs = state.status === 'cancelled' ? 0 : state.totals.total.amount;
+export const concessionsOf = (state: Pick<OrderState, 'concessions'>): number => state.concessions ?? 0;
+
+/**
+ * The charge as placed and edited, cancellation aside: what `paymentSecured`
+ * and `financialStatus` measure (a cancelled order's money is not "secured"
+ * by its costing nothing; its statuses stay, the money held is `overpaid`).
+ */
+const chargeOf = (state: Money): number => Math.max(0, state.totals.total.amount - concessionsOf(state));
+
+/**
+ * Issue 9/17 (PAY-2, PAY-3, ORD-8): what the customer is charged for: the
+ * order total minus the concessions, never below zero. A returned line that
+ * was refunded is not charged again, nor a compensation; a refund of money
+ * held beyond the charge (an excess) changes nothing here. A cancelled order
+ * costs nothing. Every money fact below (balance due, what may be requested,
+ * whether payment is secured, what is due back, the financial status)
+ * measures against this, like Shopify's `currentTotalPrice`.
+ */
+export const charged = (state: Money): number => (state.status === 'cancelled' ? 0 : chargeOf(state));
+
+
+/** What the customer still owes (of what she is `charged`), not counting open authorizations. */
+export const balanceDue = (state: Money): number => Math.max(0, charged(state) - netCaptured(state));
+
+/**
+ * Issue 9.1: money taken beyond what the order costs (`charged`), owed back
+ * to the customer (Saleor's "overcharged", Shopify's negative balance). A
+ * cancelled order costs nothing: everything still held is due back.
+ */
+export const amountDueBack = (state: Money): number =>
   // Funds a dispute withdrew are not the shop's to give back (issue 9.3).
-  return Math.max(0, held(state) - costs);
-};
+  Math.max(0, held(state) - charged(state));
 
 /** A request the payer may still pay: pending, waiting for her 3-D Secure confirmation, or failed and open to a retry. */
 export const awaitsPayment = (payment: PaymentState): boolean =>
@@ -106,16 +130,18 @@ export const openRequested = (state: Pick<OrderState, 'payments'>): number =>
  * checkout request and a chat link for the full total can never both be
  * authorized (twice the order held on the customer's card).
  */
-export const requestable = (state: Pick<OrderState, 'payments' | 'totals'>): number =>
+export const requestable = (state: Money): number =>
   Math.max(0, balanceDue(state) - uncapturedAuthorized(state) - openRequested(state));
 
 /**
  * Payment is confirmed when captured plus still-capturable authorized money
- * covers the total. This gates shipping (ORD-8) and downloads (FUL-3): an
- * authorization is the provider's guarantee, as Odoo treats it.
+ * covers what the customer is `charged` (a refunded return does not block the
+ * rest of a split shipment, issue 17). This gates shipping (ORD-8) and
+ * downloads (FUL-3): an authorization is the provider's guarantee, as Odoo
+ * treats it.
  */
-export const paymentSecured = (state: Pick<OrderState, 'payments' | 'totals'>): boolean =>
-  netCaptured(state) + uncapturedAuthorized(state) >= state.totals.total.amount;
+export const paymentSecured = (state: Money): boolean =>
+  netCaptured(state) + uncapturedAuthorized(state) >= chargeOf(state);
 
 /** PAY-2: Shopify-like financial status of the order. */
 export type FinancialStatus =
@@ -142,7 +168,8 @@ export type FinancialStatus =
 export const financialStatus = (state: Money): FinancialStatus => {
   const captured = totalCaptured(state);
   const refunded = totalRefunded(state);
-  const total = state.totals.total.amount;
+  // What she is charged for (issue 17); a cancelled order keeps its own statuses (its money is `overpaid`, due back).
+  const total = chargeOf(state);
   if (totalDisputed(state) > 0) return 'disputed';
   // More went back than a payment took: the customer owes it (issue 9), before any other money status.
   if (overRefunded(state) > 0) return 'over_refunded';
@@ -158,7 +185,7 @@ export const financialStatus = (state: Money): FinancialStatus => {
     const live = state.payments.filter((p) => p.status !== 'voided' && p.status !== 'expired');
     if (live.length === 0) return state.payments.every((p) => p.status === 'expired') ? 'expired' : 'voided';
   }
-  return total === 0 && state.payments.length === 0 ? 'paid' : 'pending';
+  return state.totals.total.amount === 0 && state.payments.length === 0 ? 'paid' : 'pending';
 };
 
 /** PAY-2: Pixpa shows only three statuses to the customer. */

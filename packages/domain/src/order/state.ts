@@ -92,6 +92,13 @@ export type RefundState = {
   /** Issue 17: the shipping money it gave back, and whether `shippingRefunded` counts it (while on the books). */
   shipping?: number;
   shippingCounted?: boolean;
+  /**
+   * Issue 9/17 (PAY-2, PAY-5): for a refund naming no goods nor shipping, the part of its money that gave
+   * back what the order was owed back at its success (an excess refund, not a concession), and the part of
+   * it the order's `concessions` counts now. Absent in older states (read as 0).
+   */
+  excess?: number;
+  concession?: number;
 };
 
 /** Issue 9.3 (PAY-1): a chargeback and its outcome. */
@@ -207,6 +214,13 @@ export type OrderState = {
   returnedCodes?: Record<string, string[]>;
   /** Issue 17 (REC-7): shipping money given back with refunds naming the shipping position. Optional for older snapshots. */
   shippingRefunded?: number;
+  /**
+   * Issue 9/17 (PAY-2, PAY-3, ORD-8): money the shop gave back and no longer charges for, from refund
+   * outcomes on the books: a refund of goods or shipping in full, a refund naming neither for the part
+   * beyond what was owed back when it succeeded (a compensation). What the customer is charged is
+   * `total - concessions` (payment-status.ts `charged`). Optional for older snapshots (read as 0).
+   */
+  concessions?: number;
   /**
    * Every id of each kind the stream has used, also for things gone since (a
    * removed line). Optional so that older snapshots still load; payments,
