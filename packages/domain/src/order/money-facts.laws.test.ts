@@ -9,13 +9,19 @@ import type { OrderEvent } from './events.js';
 import { actors, command, eur, paymentMethods, sampleCheckout } from './examples.js';
 import {
   amountDueBack,
+  balanceDue,
   capturable,
   capturePendingOf,
+  charged,
   chargedBackOf,
+  concessionsOf,
   financialStatus,
   heldOf,
+  netCaptured,
   overRefunded,
+  paymentSecured,
   refundPendingOf,
+  requestable,
   totalDisputed,
   totalRefundPending,
 } from './payment-status.js';
@@ -65,7 +71,14 @@ const OPS = [
   'retry-refund',
   'retry-refund',
 ] as const;
-type Op = Readonly<{ op: (typeof OPS)[number]; amount: number; pick: number; flag: boolean }>;
+/** Issue 17: the charge law's own moves: an edit of the price, a compensation, a return refunded at once, shipping back. */
+const CHARGE_MOVES = ['edit-price', 'compensate', 'refund-goods', 'refund-shipping'] as const;
+type Op = Readonly<{
+  op: (typeof OPS)[number] | (typeof CHARGE_MOVES)[number];
+  amount: number;
+  pick: number;
+  flag: boolean;
+}>;
 
 const opArb: fc.Arbitrary<Op> = fc.record({
   op: fc.constantFrom(...OPS),
@@ -268,6 +281,26 @@ const commandOf = (o: Op, state: OrderState, i: number): OrderCommand[] => {
         ? []
         : [command('RequestRefund', { refundId: `retry-${i}`, paymentId: gone.paymentId, lines: gone.lines }, at)];
     }
+    case 'edit-price':
+      // The admin lowers (or raises) the tea's price; refused once the order is locked, which is fine.
+      return [
+        command(
+          'ChangeOrderLine',
+          { lineId: 'l1', unitPrice: eur(o.flag ? 450 - (o.amount % 400) : 450 + (o.amount % 400)) },
+          at,
+        ),
+      ];
+    case 'compensate':
+      // A plain refund by the admin: goodwill, or money held beyond the charge (no goods, no shipping).
+      return [command('RefundPayment', { refundId: `c-${i}`, paymentId: p, amount: eur(1 + (o.amount % 900)) }, at)];
+    case 'refund-goods':
+      return deliveredQty(state, 'l1') === 0
+        ? []
+        : [command('RefundPayment', { refundId: `rg-${i}`, lines: [{ lineId: 'l1', qty: 1 }] }, at)];
+    case 'refund-shipping':
+      return deliveredQty(state, 'l1') === 0
+        ? []
+        : [command('RefundPayment', { refundId: `rs-${i}`, shipping: true }, at)];
     case 'timers':
       // The runtime fires each planned command at its time.
       return orderDue(state).map(
@@ -281,16 +314,19 @@ const commandOf = (o: Op, state: OrderState, i: number): OrderCommand[] => {
   }
 };
 
-const play = (ops: readonly Op[], delivered = false) => {
+const play = (ops: readonly Op[], delivered = false, captured = delivered) => {
   const events: OrderEvent[] = [];
   const steps: Step[] = [];
   const start = [
     command('PlaceOrder', sampleCheckout({ paymentMethod: paymentMethods.cardManual }), hour(0), actors.customer),
     command('AuthorizePayment', { paymentId: 'pay-1', amount: eur(2100) }, hour(0), actors.provider),
-    // The returned-goods law starts from an order paid and delivered: goods come back after it.
+    // The returned-goods law starts from an order paid and delivered: goods come back after it; the charge law
+    // from an order paid (an edit then leaves money due back).
+    ...(captured
+      ? [command('CapturePayment', { paymentId: 'pay-1', amount: eur(2100) }, hour(0), actors.provider)]
+      : []),
     ...(delivered
       ? [
-          command('CapturePayment', { paymentId: 'pay-1', amount: eur(2100) }, hour(0), actors.provider),
           command('ConfirmOrder', {}, hour(0), actors.system),
           command('ShipOrder', { shipmentId: 's-0' }, hour(0)),
           command('MarkDelivered', {}, hour(0)),
@@ -368,6 +404,131 @@ const goodsHistories = fc.array(
   }),
   { minLength: 1, maxLength: 30 },
 );
+
+/** Issue 17: histories that edit the price, overpay, compensate, return goods and shipping, and reverse refunds. */
+const CHARGE_OPS = [
+  'capture',
+  'capture',
+  'edit-price',
+  'edit-price',
+  'compensate',
+  'compensate',
+  'refund-excess',
+  'deliver',
+  'deliver',
+  'refund-goods',
+  'refund-goods',
+  'refund-shipping',
+  'request-refund-goods',
+  'request-refund',
+  'refund-succeeds',
+  'refund-succeeds',
+  'refund-fails',
+  'refund-reversed',
+  'refund-reversed',
+  'retry-refund',
+  'provider-refund',
+  'link',
+  'pay-link',
+  'dispute',
+  'dispute-lost',
+  'timers',
+] as const;
+const chargeHistories = fc.array(
+  fc.record({
+    op: fc.constantFrom(...CHARGE_OPS),
+    amount: fc.integer({ min: 1, max: 4000 }),
+    pick: fc.nat({ max: 5 }),
+    flag: fc.boolean(),
+  }),
+  { minLength: 1, maxLength: 30 },
+);
+
+const REFUND_OUTCOMES = new Set<OrderEvent['type']>(['PaymentRefunded', 'RefundReversed']);
+const REFUND_REQUESTS = new Set<OrderEvent['type']>(['RefundRequested', 'RefundFailed', 'RefundRequestExpired']);
+const moneyFacts = (state: OrderState) => ({
+  charged: charged(state),
+  balanceDue: balanceDue(state),
+  requestable: requestable(state),
+  amountDueBack: amountDueBack(state),
+  paymentSecured: paymentSecured(state),
+  financialStatus: financialStatus(state),
+});
+
+describe(`issue 17 charge laws (${RUNS} runs each)`, () => {
+  it('PAY-2/PAY-3/ORD-8/PAY-5: balance due + net captured = total − concessions when nothing is owed back; never owed both ways; no refund outcome makes her owe more', () => {
+    const reached = new Set<string>();
+    fc.assert(
+      fc.property(chargeHistories, (ops) => {
+        const { steps, events, state } = play(ops, false, ops[0]?.flag === true);
+        // The books from the events alone: each refund's money on them, and whether it named goods or shipping.
+        const sums = new Map<string, { on: number; named: boolean }>();
+        for (const e of events) {
+          if (e.type === 'RefundRequested' && e.data.lines !== undefined)
+            sums.set(e.data.refundId, { on: sums.get(e.data.refundId)?.on ?? 0, named: true });
+          if (e.type !== 'PaymentRefunded' && e.type !== 'RefundReversed') continue;
+          const r = sums.get(e.data.refundId) ?? { on: 0, named: false };
+          if (e.type === 'PaymentRefunded') {
+            r.on += e.data.amount.amount;
+            if (e.data.lines !== undefined || e.data.shipping !== undefined) r.named = true;
+          } else r.on -= e.data.amount.amount;
+          sums.set(e.data.refundId, r);
+        }
+        const onBooks = [...sums.values()].reduce((a, r) => a + Math.max(0, r.on), 0);
+        const returns = [...sums.values()].reduce((a, r) => a + (r.named ? Math.max(0, r.on) : 0), 0);
+        // Refunds of goods and shipping are concessions in full; a plain refund at most in full.
+        expect(concessionsOf(state)).toBeGreaterThanOrEqual(returns);
+        expect(concessionsOf(state)).toBeLessThanOrEqual(onBooks);
+        for (const { before, events: decided, command: cmd } of steps) {
+          if (decided.length === 0) continue;
+          const after = applyEvents(orderDecider, before, decided);
+          const total = after.status === 'cancelled' ? 0 : after.totals.total.amount;
+          expect(charged(after)).toBe(Math.max(0, total - concessionsOf(after)));
+          if (netCaptured(after) <= charged(after)) expect(balanceDue(after) + netCaptured(after)).toBe(charged(after));
+          expect(balanceDue(after) > 0 && amountDueBack(after) > 0).toBe(false);
+          // A refund request, its failure or its expiry changes none of the money facts: outcomes do.
+          if (decided.every((e) => REFUND_REQUESTS.has(e.type))) expect(moneyFacts(after)).toEqual(moneyFacts(before));
+          if (decided.every((e) => REFUND_OUTCOMES.has(e.type)) && overRefunded(after) === 0) {
+            // Money given back never makes her owe more; a success leaves the balance exactly as it was.
+            expect(balanceDue(after)).toBeLessThanOrEqual(balanceDue(before));
+            expect(requestable(after)).toBeLessThanOrEqual(requestable(before));
+            if (decided.every((e) => e.type === 'PaymentRefunded')) expect(balanceDue(after)).toBe(balanceDue(before));
+            if (concessionsOf(after) > concessionsOf(before)) reached.add('a concession');
+            if (
+              decided.some((e) => e.type === 'PaymentRefunded' && e.data.lines !== undefined) &&
+              balanceDue(before) > 0
+            )
+              reached.add('a return refunded while money is owed');
+          }
+          // A refund of the excess is never a concession.
+          if (cmd.type === 'RefundExcess') {
+            expect(concessionsOf(after)).toBe(concessionsOf(before));
+            if (decided.length > 0) reached.add('an excess refunded');
+          }
+          if (cmd.type === 'RefundPayment' && 'shipping' in cmd.data) reached.add('shipping refunded');
+          if (
+            cmd.type === 'RefundPayment' &&
+            cmd.data.refundId.startsWith('c-') &&
+            concessionsOf(after) === concessionsOf(before)
+          )
+            reached.add('a plain refund of money owed back');
+          if (decided.some((e) => e.type === 'RefundReversed') && concessionsOf(after) < concessionsOf(before))
+            reached.add('a concession reversed');
+        }
+      }),
+      { numRuns: RUNS, seed: 20261203 },
+    );
+    for (const what of [
+      'a concession',
+      'a return refunded while money is owed',
+      'an excess refunded',
+      'shipping refunded',
+      'a plain refund of money owed back',
+      'a concession reversed',
+    ])
+      expect(reached).toContain(what);
+  });
+});
 
 describe(`issue 9 money-facts laws (${RUNS} runs each)`, () => {
   it('PAY-1/PAY-5/REC-1: no provider fact is ever refused for its size or its timing', () => {
