@@ -11,7 +11,7 @@ import type {
 import { fail, isAtOrAfter, ok, type Ctx, type Decision } from './decision.js';
 import type { OrderEvent, ShipmentLine } from './events.js';
 import { isMarked, shippedCodesOf } from './marking.js';
-import { paymentSecured } from './payment-status.js';
+import { charged, paymentSecured } from './payment-status.js';
 import { remainingOf, remainingToShip } from './quantities.js';
 import type { OrderState } from './state.js';
 import { changeNoteOf, type ChangeNote } from './values.js';
@@ -194,6 +194,8 @@ export const shipOrder = (state: OrderState, ctx: Ctx, data: ShipOrder['data'], 
   if (!paymentSecured(state) && !cashOrCardOnDelivery(state) && !onCreditTerms(state))
     return fail('payment-not-confirmed', 'shipping is refused until the payment is confirmed (ORD-8)', {
       total: state.totals.total.amount,
+      // What she is charged for after refunded returns and compensations (issue 17).
+      charged: charged(state),
     });
   const hold = state.fulfillment.hold;
   if (state.fulfillment.status === 'on_hold') {

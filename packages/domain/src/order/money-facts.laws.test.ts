@@ -72,9 +72,9 @@ const OPS = [
   'retry-refund',
 ] as const;
 /** Issue 17: the charge law's own moves: an edit of the price, a compensation, a return refunded at once, shipping back. */
-const CHARGE_MOVES = ['edit-price', 'compensate', 'refund-goods', 'refund-shipping'] as const;
+type ChargeMove = 'edit-price' | 'compensate' | 'refund-goods' | 'refund-shipping';
 type Op = Readonly<{
-  op: (typeof OPS)[number] | (typeof CHARGE_MOVES)[number];
+  op: (typeof OPS)[number] | ChargeMove;
   amount: number;
   pick: number;
   flag: boolean;

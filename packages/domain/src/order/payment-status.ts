@@ -103,7 +103,6 @@ const chargeOf = (state: Money): number => Math.max(0, state.totals.total.amount
  */
 export const charged = (state: Money): number => (state.status === 'cancelled' ? 0 : chargeOf(state));
 
-
 /** What the customer still owes (of what she is `charged`), not counting open authorizations. */
 export const balanceDue = (state: Money): number => Math.max(0, charged(state) - netCaptured(state));
 
