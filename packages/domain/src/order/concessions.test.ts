@@ -13,6 +13,7 @@ import {
   paymentSecured,
   requestable,
 } from './payment-status.js';
+import { orderListItem } from './projections/orders.js';
 import { returnedQty } from './quantities.js';
 import type { OrderState } from './state.js';
 import { refusal, run, types } from './test-support/decide.js';
@@ -90,6 +91,8 @@ describe('what the customer is charged for after refunds (issue 9 PAY-2/PAY-3/OR
       paymentSecured: true,
       financialStatus: 'partially_refunded',
     });
+    // The admin list and the customer's portal read the same (they showed the refunded 15.00 as due).
+    expect(orderListItem(back.state)).toMatchObject({ balanceDue: 0, paymentStatus: 'paid' });
     expect(refusal(back.events, link(1500))).toBe('amount-exceeds-balance');
     expect(refusal(back.events, link(1))).toBe('amount-exceeds-balance');
   });
