@@ -7,6 +7,7 @@ import {
   issueCreditFor,
   isStoreCredit,
   orderDecider,
+  planCreditReversal,
   planGoodwillReturn,
   type CreditEvent,
   type OrderEvent,
@@ -46,6 +47,7 @@ import { decodeCreditEnvelope } from './store-credit.js';
 export const CREDIT_RECEIPTS_REACTOR = 'credit.receipts';
 export const CREDIT_PAYMENT_REFUNDS_REACTOR = 'credit.payment-refunds';
 export const CREDIT_GOODWILL_RETURNS_REACTOR = 'credit.goodwill-returns';
+export const CREDIT_REFUND_REVERSALS_REACTOR = 'credit.refund-reversals';
 
 const CREDIT_EVENTS: readonly CreditEvent['type'][] = [
   'CreditIssued',
@@ -233,11 +235,54 @@ export const creditGoodwillReturnsReactor = (): ShopReactor => ({
   },
 });
 
+/**
+ * Issue 17: a refund that issued credit (`credit.payment-refunds`, or
+ * `refundToStoreCredit`) and came back to the shop (`RefundReversed`) takes
+ * the credit back (`planCreditReversal`): what is left of it, the rest
+ * recorded as the customer's debt. The command id derives from the reversal
+ * event, so a redelivery takes nothing twice.
+ */
+export const creditRefundReversalsReactor = (): ShopReactor => ({
+  name: CREDIT_REFUND_REVERSALS_REACTOR,
+  decodesItself: true,
+  filter: { streamPrefix: 'order-', eventTypes: ['RefundReversed'] },
+  react: async (_envelope, { store, raw }) => {
+    const history = await readUpTo<OrderEvent>(
+      store,
+      raw.streamId,
+      raw.streamVersion,
+      decodeOrderEnvelope,
+      CREDIT_REFUND_REVERSALS_REACTOR,
+    );
+    const cause = history[raw.streamVersion];
+    if (cause === undefined || cause.eventId !== raw.eventId || cause.event.type !== 'RefundReversed')
+      throw new Error(`${CREDIT_REFUND_REVERSALS_REACTOR}: ${raw.streamId}@${raw.streamVersion} is not a reversal`);
+    const order = rehydrate(
+      orderDecider,
+      history.map((e) => e.event),
+    );
+    if (order.details === null) return [];
+    const plan = planCreditReversal(order, await accountOf(store, order.details.customer.id), cause.event.data, {
+      commandId: derivedId(CREDIT_REFUND_REVERSALS_REACTOR, raw.eventId),
+      at: raw.occurredAt,
+    });
+    if (plan === undefined) return [];
+    return [
+      {
+        kind: 'command',
+        streamId: plan.streamId,
+        command: { ...plan.command, metadata: { ...plan.command.metadata, causationId: raw.eventId } },
+      },
+    ];
+  },
+});
+
 /** The reactors: `createShop({ streams: [creditStreamKind()], reactors: withStoreCredit() })`. */
 export const storeCreditReactors = (options: CreditReceiptsReactorOptions = {}): readonly ShopReactor[] => [
   creditReceiptsReactor(options),
   creditPaymentRefundsReactor(),
   creditGoodwillReturnsReactor(),
+  creditRefundReversalsReactor(),
 ];
 
 export const withStoreCredit =

@@ -92,7 +92,14 @@ const commandArb = (state: CreditState): fc.Arbitrary<CreditCommand> => {
     fc.record({
       type: fc.constant('ReverseCredit' as const),
       data: fc.record(
-        { customerId: fc.constant('c-1'), creditId: some(ids), reason: fc.constant('law'), amount: money },
+        {
+          customerId: fc.constant('c-1'),
+          creditId: some(ids),
+          reason: fc.constant('law'),
+          amount: money,
+          // A reversed refund's reversal: takes what is left, the rest is her debt.
+          shortfall: fc.constant('record' as const),
+        },
         { requiredKeys: ['customerId', 'creditId', 'reason'] },
       ),
       metadata: meta,
@@ -122,6 +129,34 @@ const laws: Record<string, Invariant<CreditCommand, CreditEvent, CreditState>> =
         ? []
         : [`${c}: ${l.issued} - ${l.spent} + ${l.released} - ${l.reversed} - ${l.expired} != ${balance}`];
     });
+    return wrong.length === 0 || wrong.join('; ');
+  },
+  // Issue 17: a reversal that records its shortfall takes what is left, never more, and the rest is her debt.
+  'a recorded shortfall: taken + unrecovered = asked, taken within the grant, the debt their sum': (
+    state,
+    history,
+    step,
+  ) => {
+    const wrong: string[] = [];
+    if (step.command.type === 'ReverseCredit' && step.command.data.shortfall === 'record') {
+      const d = step.command.data;
+      const asked = d.amount?.amount;
+      for (const e of step.events)
+        if (
+          e.type === 'CreditReversed' &&
+          asked !== undefined &&
+          e.data.amount.amount + (e.data.unrecovered?.amount ?? 0) !== asked
+        )
+          wrong.push(`${d.creditId}: ${e.data.amount.amount} + ${e.data.unrecovered?.amount ?? 0} != ${asked}`);
+    }
+    for (const c of currencies) {
+      const owed = history.reduce(
+        (sum, e) =>
+          sum + (e.type === 'CreditReversed' && e.data.unrecovered?.currency === c ? e.data.unrecovered.amount : 0),
+        0,
+      );
+      if ((state.debt?.[c] ?? 0) !== owed) wrong.push(`${c}: debt ${state.debt?.[c] ?? 0} != ${owed}`);
+    }
     return wrong.length === 0 || wrong.join('; ');
   },
   'a customer never spends another’s credit, nor issues any': (_state, _history, step) =>

@@ -40,6 +40,11 @@ export type CreditState = {
   grants: CreditGrant[];
   spends: Record<string, CreditSpend>;
   ledger: Record<string, CreditLedger>;
+  /**
+   * What reversals could not take back because the credit was spent already (`CreditReversed.unrecovered`),
+   * per currency: the customer's debt to the shop, kept beside the balance (which never goes below zero).
+   */
+  debt?: Record<string, number>;
 };
 
 export const initialCreditState: CreditState = { customerId: null, grants: [], spends: {}, ledger: {} };
@@ -122,8 +127,14 @@ export const evolveCredit = (draft: Draft<CreditState>, event: CreditEvent): voi
       const grant = grantOf(draft, event.data.creditId);
       if (grant !== undefined) grant.remaining -= event.data.amount.amount;
       const ledger = ledgerOf(draft, event.data.amount.currency);
-      if (event.type === 'CreditReversed') ledger.reversed += event.data.amount.amount;
-      else ledger.expired += event.data.amount.amount;
+      if (event.type === 'CreditReversed') {
+        ledger.reversed += event.data.amount.amount;
+        const unrecovered = event.data.unrecovered;
+        if (unrecovered !== undefined && unrecovered.amount > 0) {
+          const debt = (draft.debt ??= {});
+          debt[unrecovered.currency] = (debt[unrecovered.currency] ?? 0) + unrecovered.amount;
+        }
+      } else ledger.expired += event.data.amount.amount;
       return;
     }
   }

@@ -12,7 +12,7 @@ import {
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { createVirtualClock } from './clock.js';
-import { creditGoodwillReturnsReactor, withStoreCredit } from './credit-receipts.js';
+import { creditGoodwillReturnsReactor, creditRefundReversalsReactor, withStoreCredit } from './credit-receipts.js';
 import { orderChangeStreamKind, withOrderChanges } from './order-changes.js';
 import { createShop, type Shop } from './shop.js';
 import {
@@ -30,6 +30,8 @@ import { admin, checkoutData, customer, provider, raw, rub } from './test-suppor
  * are refunded (reactor `credit.goodwill-returns`), once; money credit spent
  * as a tender comes back through the refund of its store-credit payment,
  * also after a cancellation (PAY-5). 54-FZ: goodwill owes no receipt (REC-1).
+ * And a refund that credited the account and was reversed (`RefundReversed`)
+ * takes the credit back; what was spent already is recorded as her debt.
  */
 
 const T = (day: number, hour: number) =>
@@ -238,5 +240,122 @@ describe('issue 17: goodwill comes back when the order no longer uses it', () =>
     expect(await goodwillBack(store)).toEqual([]);
     // Planned as nothing, not sent and refused by the account.
     expect(drained.refusals).toEqual([]);
+  });
+});
+
+/** o-1's shoes refunded to credit (M); o-2 paid `paid` with it; then a hand refund of that payment (h-1), credited. */
+const handRefundCredited = async (shop: Shop, store: EventStore, paid: number) => {
+  const o1 = orderStreamId('o-1');
+  await ok(shop.execute(o1, raw('PlaceOrder', checkoutData('o-1'), customer, T(1, 10))));
+  await ok(shop.execute(o1, raw('RecordSale', { paymentId: 'o-1-pay', amount: rub(7000) }, provider, T(1, 11))));
+  await shop.runUntilIdle();
+  await ok(shop.execute(o1, raw('ShipOrder', { shipmentId: 's-1' }, admin, T(1, 12))));
+  await ok(shop.execute(o1, raw('MarkDelivered', {}, admin, T(1, 13))));
+  await shop.runUntilIdle();
+  const money = (await ok(
+    refundToStoreCredit(shop, {
+      orderId: 'o-1',
+      refundId: 'r-1',
+      lines: [{ lineId: 'l1', qty: 1 }],
+      actor: admin,
+      at: T(2, 9),
+    }),
+  )) as number;
+  const o2 = orderStreamId('o-2');
+  await ok(shop.execute(o2, raw('PlaceOrder', checkoutData('o-2'), customer, T(3, 10))));
+  await ok(shop.execute(o2, raw('VoidPayment', { paymentId: 'o-2-pay', reason: 'split tender' }, admin, T(3, 10))));
+  await ok(
+    payWithStoreCredit(shop, { orderId: 'o-2', paymentId: 'credit', amount: rub(paid), actor: customer, at: T(3, 11) }),
+  );
+  await ok(
+    shop.execute(
+      o2,
+      raw('RefundPayment', { refundId: 'h-1', paymentId: 'credit', amount: rub(paid) }, admin, T(3, 12)),
+    ),
+  );
+  await shop.runUntilIdle();
+  expect(creditBalance(await account(store), 'RUB')).toBe(money);
+  return money;
+};
+
+describe('issue 17: a reversed refund takes its credit back (PAY-5)', () => {
+  it('the credit still held: taken back, once; the account returns the advance (REC-7)', async () => {
+    const { store, shop } = setup();
+    const money = await handRefundCredited(shop, store, 1000);
+    await ok(
+      shop.execute(
+        orderStreamId('o-2'),
+        raw('ReverseRefund', { refundId: 'h-1', amount: rub(1000) }, provider, T(4, 9)),
+      ),
+    );
+    await shop.runUntilIdle();
+    const after = await account(store);
+    expect(creditBalance(after, 'RUB')).toBe(money - rub(1000).amount);
+    expect(after.grants.find((g) => g.creditId === 'payment-refund:o-2:h-1')?.remaining).toBe(0);
+    expect(after.debt).toBeUndefined();
+    // The order holds the store-credit money again.
+    const o2 = await orderOf(store, 'o-2');
+    expect(o2.payments.find((p) => p.paymentId === 'credit')?.refunded).toBe(0);
+    // 54-FZ: the credit taken back returns its advance on the account's receipts.
+    const receipts = (await shop.queries.receipts(ACCOUNT)).map((r) => r.receipt);
+    expect(receipts.filter((r) => r.operation === 'income-return').map((r) => r.total.amount)).toContain(
+      rub(1000).amount,
+    );
+    // Redelivered: the reversal's command id is derived from the event; nothing more is taken.
+    const reactor = creditRefundReversalsReactor();
+    for (const envelope of await rawOf(store, orderStreamId('o-2')))
+      if (envelope.event.type === 'RefundReversed')
+        for (const effect of await reactor.react(envelope as never, { store, raw: envelope } as never))
+          if (effect.kind === 'command') await ok(shop.execute(effect.streamId, effect.command));
+    expect(creditBalance(await account(store), 'RUB')).toBe(money - rub(1000).amount);
+    expect((await credit(store)).filter((e) => e.type === 'CreditReversed')).toHaveLength(1);
+  });
+
+  it('the credit spent already: nothing below zero, the rest recorded as her debt, no receipt for money that did not move', async () => {
+    const { store, shop } = setup();
+    const money = await handRefundCredited(shop, store, 1000);
+    // She spends all her credit on o-3 before the reversal arrives.
+    const o3 = orderStreamId('o-3');
+    await ok(shop.execute(o3, raw('PlaceOrder', checkoutData('o-3'), customer, T(3, 13))));
+    await ok(shop.execute(o3, raw('VoidPayment', { paymentId: 'o-3-pay', reason: 'split tender' }, admin, T(3, 13))));
+    await ok(
+      payWithStoreCredit(shop, {
+        orderId: 'o-3',
+        paymentId: 'credit',
+        amount: { amount: money, currency: 'RUB' },
+        actor: customer,
+        at: T(3, 14),
+      }),
+    );
+    await shop.runUntilIdle();
+    const receiptsBefore = (await shop.queries.receipts(ACCOUNT)).length;
+    await ok(
+      shop.execute(
+        orderStreamId('o-2'),
+        raw('ReverseRefund', { refundId: 'h-1', amount: rub(1000) }, provider, T(4, 9)),
+      ),
+    );
+    const drained = await shop.runUntilIdle();
+    expect(drained.refusals).toEqual([]);
+    const after = await account(store);
+    expect(creditBalance(after, 'RUB')).toBe(0);
+    expect(after.debt).toEqual({ RUB: rub(1000).amount });
+    const reversed = (await credit(store)).filter((e) => e.type === 'CreditReversed');
+    expect(
+      reversed.map((e) => e.type === 'CreditReversed' && [e.data.amount.amount, e.data.unrecovered?.amount]),
+    ).toEqual([[0, rub(1000).amount]]);
+    expect((await shop.queries.receipts(ACCOUNT)).length).toBe(receiptsBefore);
+  });
+
+  it('a card refund reversed takes no credit', async () => {
+    const { store, shop } = setup();
+    const o1 = orderStreamId('o-1');
+    await ok(shop.execute(o1, raw('PlaceOrder', checkoutData('o-1'), customer, T(1, 10))));
+    await ok(shop.execute(o1, raw('RecordSale', { paymentId: 'o-1-pay', amount: rub(7000) }, provider, T(1, 11))));
+    await ok(shop.execute(o1, raw('RefundPayment', { refundId: 'c-1', amount: rub(100) }, admin, T(1, 12))));
+    await ok(shop.execute(o1, raw('ReverseRefund', { refundId: 'c-1', amount: rub(100) }, provider, T(1, 13))));
+    const drained = await shop.runUntilIdle();
+    expect(drained.refusals).toEqual([]);
+    expect(await credit(store)).toEqual([]);
   });
 });
