@@ -7,7 +7,6 @@ import {
   orderDecider,
   orderStreamId,
   type CreditEvent,
-  type OrderEvent,
 } from '@ordersource/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
@@ -57,7 +56,7 @@ const orderOf = async (store: EventStore, orderId: string) =>
     (await rawOf(store, orderStreamId(orderId))).map((r) => {
       const d = decodeOrderEnvelope(r);
       if (E.isLeft(d)) throw new Error(d.left.message);
-      return d.right.event as OrderEvent;
+      return d.right.event;
     }),
   );
 const goodwillBack = async (store: EventStore) =>
@@ -173,7 +172,7 @@ describe('issue 17: goodwill comes back when the order no longer uses it', () =>
     let sent = 0;
     for (const envelope of await rawOf(store, orderStreamId('o-2')))
       if (reactor.filter?.eventTypes?.includes(envelope.event.type) === true)
-        sent += (await reactor.react(envelope as never, { store, raw: envelope } as never)).length;
+        sent += (await reactor.react(envelope as never, { store, raw: envelope })).length;
     expect(sent).toBe(0);
     expect((await goodwillBack(store)).length).toBe(1);
   });
@@ -305,7 +304,7 @@ describe('issue 17: a reversed refund takes its credit back (PAY-5)', () => {
     const reactor = creditRefundReversalsReactor();
     for (const envelope of await rawOf(store, orderStreamId('o-2')))
       if (envelope.event.type === 'RefundReversed')
-        for (const effect of await reactor.react(envelope as never, { store, raw: envelope } as never))
+        for (const effect of await reactor.react(envelope as never, { store, raw: envelope }))
           if (effect.kind === 'command') await ok(shop.execute(effect.streamId, effect.command));
     expect(creditBalance(await account(store), 'RUB')).toBe(money - rub(1000).amount);
     expect((await credit(store)).filter((e) => e.type === 'CreditReversed')).toHaveLength(1);
