@@ -201,9 +201,12 @@ export const confirmRefund = (state: OrderState, ctx: Ctx, data: ConfirmRefund['
   if (amount === undefined)
     return fail('refund-unknown', `refund ${data.refundId} was never requested: name its paymentId and amount`);
   const exceeds = beyondHeld(payment, amount);
-  // Issue 17: the shipping the request asked back, when the success covers it (REC-7: the receipt follows this).
+  // Issue 17: the shipping the request asked back, when the success covers it and it was not given back
+  // meanwhile (a failed request's late success, a hand refund after an expiry): once (REC-7, the receipt follows).
+  const rest = shippingRefundable(state);
   const shipping =
-    known && refund.shippingAsked !== undefined && amount >= refund.shippingAsked ? refund.shippingAsked : 0;
+    known && refund.shippingAsked !== undefined && E.isRight(rest) ? Math.min(refund.shippingAsked, rest.right) : 0;
+  const carried = shipping > 0 && amount >= shipping ? shipping : 0;
   return ok({
     type: 'PaymentRefunded',
     data: {
@@ -216,7 +219,7 @@ export const confirmRefund = (state: OrderState, ctx: Ctx, data: ConfirmRefund['
       ...(exceeds > 0 ? { exceeds: money(state, exceeds) } : {}),
       ...provider(data),
       ...(known && refund.lines !== undefined ? { lines: refund.lines.map((line) => ({ ...line })) } : {}),
-      ...(shipping === 0 ? {} : { shipping: money(state, shipping) }),
+      ...(carried === 0 ? {} : { shipping: money(state, carried) }),
       ...changeNoteOf(data),
     },
   });
