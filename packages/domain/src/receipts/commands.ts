@@ -4,7 +4,9 @@ import {
   IsoInstant,
   NonEmptyString,
   NonNegativeInt,
+  PositiveInt,
   PositiveMoneyCodec,
+  refine,
   type Command,
   type ValidationError,
 } from '@ordersource/core';
@@ -25,6 +27,7 @@ import {
   type ReturnedLine,
 } from './model.js';
 import { ReceiptItemCodec, type ReceiptItem } from './receipt.js';
+import { ReadonlyMarkingCodesCodec } from '../order/marking.js';
 import { RegisterResponseCodec, type RegisterResponse } from './register.js';
 import { RecordCreditReceiptCodec, type RecordCreditReceipt } from './store-credit-decide.js';
 
@@ -41,9 +44,10 @@ export type RecordComposition = Command<
   Readonly<{ orderId: string; changeId: string; lines: readonly ReceiptLine[] }>
 >;
 
+/** `reverses` (issue 9): the refund movement this money reverses (a refund reversed by the provider). */
 export type RecordPayment = Command<
   'RecordPayment',
-  Readonly<{ movementId: string; amount: Money; means: Means; channel: Channel }>
+  Readonly<{ movementId: string; amount: Money; means: Means; channel: Channel; reverses?: string }>
 >;
 
 export type RecordRefund = Command<
@@ -69,6 +73,38 @@ export type CorrectReceipt = Command<
   Readonly<{ receiptId: string; items: readonly ReceiptItem[]; reason: string }>
 >;
 
+/**
+ * Issue 9 (PAY-5, REC-7), an admin's: the goods a refund recorded with none
+ * named (`RefundGoodsUnassigned`) gave back. `lineId` is a receipt position's
+ * line id (the order line, or `<lineId>~1` for its kopeck-dearer units);
+ * `markingCodes` name a marked line's units (REC-6). Issues the income-return
+ * receipt for those goods for exactly the refund's money not assigned yet
+ * (priced pro rata when they are worth more); goods worth less return at their
+ * value and the rest stays open for another assignment.
+ */
+export type AssignRefundGoods = Command<
+  'AssignRefundGoods',
+  Readonly<{
+    movementId: string;
+    lines: readonly Readonly<{ lineId: string; qty: number; markingCodes?: readonly string[] }>[];
+  }>
+>;
+
+const AssignedLineCodec = t.intersection(
+  [
+    t.strict({ lineId: NonEmptyString, qty: PositiveInt }),
+    t.exact(t.partial({ markingCodes: ReadonlyMarkingCodesCodec })),
+  ],
+  'AssignedLine',
+);
+
+/** At least one line: an assignment names the goods that came back. */
+const AssignedLinesCodec = refine(
+  t.readonlyArray(AssignedLineCodec),
+  (lines) => lines.length > 0,
+  'AtLeastOneLine(an assignment names the goods that came back)',
+);
+
 export type ReceiptsCommand =
   | ConfigureReceipts
   | RecordComposition
@@ -80,7 +116,8 @@ export type ReceiptsCommand =
   | RecordRegisterResponse
   | CorrectReceipt
   /** Issue 17: a store-credit account's receipt (`store-credit-decide.ts`). */
-  | RecordCreditReceipt;
+  | RecordCreditReceipt
+  | AssignRefundGoods;
 
 export const ReceiptsCommandCodec = t.union(
   [
@@ -91,7 +128,10 @@ export const ReceiptsCommandCodec = t.union(
     ),
     commandCodec(
       'RecordPayment',
-      t.strict({ movementId: NonEmptyString, amount: PositiveMoneyCodec, means: MeansCodec, channel: ChannelCodec }),
+      t.intersection([
+        t.strict({ movementId: NonEmptyString, amount: PositiveMoneyCodec, means: MeansCodec, channel: ChannelCodec }),
+        t.exact(t.partial({ reverses: NonEmptyString })),
+      ]),
     ),
     commandCodec(
       'RecordRefund',
@@ -112,6 +152,7 @@ export const ReceiptsCommandCodec = t.union(
       t.strict({ receiptId: NonEmptyString, items: t.readonlyArray(ReceiptItemCodec), reason: NonEmptyString }),
     ),
     RecordCreditReceiptCodec,
+    commandCodec('AssignRefundGoods', t.strict({ movementId: NonEmptyString, lines: AssignedLinesCodec })),
   ],
   'ReceiptsCommand',
 );

@@ -1,7 +1,8 @@
-import { deepCopy, domainError, type Decider, type DomainError } from '@ordersource/core';
+import { applyEvents, deepCopy, domainError, type Decider, type DomainError } from '@ordersource/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { castDraft, type Draft } from 'immer';
 import type {
+  AssignRefundGoods,
   ConfigureReceipts,
   CorrectReceipt,
   ReceiptsCommand,
@@ -14,10 +15,26 @@ import type {
 import type { ReceiptsEvent } from './events.js';
 import { isClosingKind, isPrepaymentKind } from './kinds.js';
 import type { Fact, ReceiptLine } from './model.js';
-import { isPartialSettlement, paymentOwed, receiptsOwed, refundOwed, type PaymentOwed } from './policy.js';
+import {
+  assignedReturn,
+  isPartialSettlement,
+  reversalOwed,
+  receiptsOwed,
+  refundOwed,
+  type PaymentOwed,
+} from './policy.js';
 import { sameCloseOn } from '../order/close-on.js';
 import type { Receipt } from './receipt.js';
-import { causeKey, closingDateOf, initialReceiptsState, isClosed, type ReceiptsState } from './state.js';
+import {
+  causeKey,
+  closingDateOf,
+  goodsLeft,
+  initialReceiptsState,
+  isClosed,
+  openUnassigned,
+  unassignedLeft,
+  type ReceiptsState,
+} from './state.js';
 import { receiptsDue } from './due.js';
 import { splitEarlyReturn } from './early-returns.js';
 import { decideCreditReceipt } from './store-credit-decide.js';
@@ -163,8 +180,23 @@ const decideRefund = (
 ): E.Either<DomainError, readonly ReceiptsEvent[]> => {
   const decided = refundOwed(state, { kind: 'refund', ...command.data }, at);
   if (E.isLeft(decided)) return decided;
-  const { receipts, unreceipted } = decided.right;
-  const { movementId, amount } = command.data;
+  const { receipts, unreceipted, unassigned } = decided.right;
+  const { movementId, amount, means } = command.data;
+  // Issue 9: money returned with no goods named after the closing receipt waits for an admin to name them.
+  const open: ReceiptsEvent[] =
+    unassigned > 0 && state.orderId !== null
+      ? [
+          {
+            type: 'RefundGoodsUnassigned',
+            data: {
+              orderId: state.orderId,
+              movementId,
+              amount: { amount: unassigned, currency: amount.currency },
+              means,
+            },
+          },
+        ]
+      : [];
   // Issue 9: the part no return receipt may cover is recorded, never refused (a refund is a fact).
   const beyond: ReceiptsEvent[] =
     unreceipted > 0 && state.orderId !== null
@@ -175,14 +207,14 @@ const decideRefund = (
               orderId: state.orderId,
               movementId,
               refund: amount,
-              receipted: { amount: amount.amount - unreceipted, currency: amount.currency },
+              receipted: { amount: amount.amount - unreceipted - unassigned, currency: amount.currency },
               unreceipted: { amount: unreceipted, currency: amount.currency },
             },
           },
         ]
       : [];
-  const events = [...issued(receipts), ...beyond];
-  if (isClosed(state)) return E.right(events);
+  const events = [...issued(receipts), ...open, ...beyond];
+  if (isClosed(state)) return E.right([...events, ...beyondGoodsLeft(state, events)]);
   // Units settled at payment (REC-4) come back as settled goods; only the others leave the closing receipt.
   const lines = splitEarlyReturn(state, command.data.lines ?? []).open;
   if (lines.length === 0) return E.right(events);
@@ -196,7 +228,20 @@ const decidePayment = (
   state: ReceiptsState,
   at: string,
 ): E.Either<DomainError, readonly ReceiptsEvent[]> =>
-  E.map(({ receipts, repaid }: PaymentOwed): readonly ReceiptsEvent[] => [
+  E.map(({ receipts, repaid, unassignedBack }: PaymentOwed): readonly ReceiptsEvent[] => [
+    ...(unassignedBack > 0 && state.orderId !== null && command.data.reverses !== undefined
+      ? [
+          {
+            type: 'UnassignedRefundReversed' as const,
+            data: {
+              orderId: state.orderId,
+              movementId: command.data.movementId,
+              refundMovementId: command.data.reverses,
+              amount: { amount: unassignedBack, currency: command.data.amount.currency },
+            },
+          },
+        ]
+      : []),
     ...(repaid > 0 && state.orderId !== null
       ? [
           {
@@ -210,7 +255,64 @@ const decidePayment = (
         ]
       : []),
     ...issued(receipts),
-  ])(paymentOwed(state, { kind: 'payment', ...command.data }, at));
+  ])(reversalOwed(state, { kind: 'payment', ...command.data }, at));
+
+/**
+ * Issue 9: once these events are applied, money unassigned beyond the goods still with the customer can never be
+ * assigned (later returns or pro rata assignments took the goods): it becomes unreceipted, newest refunds first.
+ */
+const beyondGoodsLeft = (state: ReceiptsState, events: readonly ReceiptsEvent[]): ReceiptsEvent[] => {
+  const after = applyEvents(receiptsDecider, state, events);
+  let excess = openUnassigned(after) - goodsLeft(after);
+  if (excess <= 0 || after.orderId === null || after.currency === null) return [];
+  const out: ReceiptsEvent[] = [];
+  for (const [movementId, entry] of Object.entries(after.unassignedRefunds ?? {}).reverse()) {
+    const take = Math.min(excess, unassignedLeft(entry));
+    if (take <= 0) continue;
+    out.push({
+      type: 'UnassignedRefundUnreceipted',
+      data: { orderId: after.orderId, movementId, amount: { amount: take, currency: after.currency } },
+    });
+    excess -= take;
+    if (excess === 0) break;
+  }
+  return out;
+};
+
+/** Issue 9: an admin names the goods of a refund recorded unassigned; its income return follows (REC-7). */
+const decideAssign = (
+  command: AssignRefundGoods,
+  state: ReceiptsState,
+  at: string,
+): E.Either<DomainError, readonly ReceiptsEvent[]> => {
+  const { movementId } = command.data;
+  // Which goods came back is an admin's finding (the refund named none); the system does not guess them.
+  if (command.metadata.actor.kind !== 'admin')
+    return E.left(
+      domainError('forbidden', `${command.metadata.actor.kind} may not assign a refund's goods: an admin names them`),
+    );
+  const lines = command.data.lines.map((line) => ({
+    lineId: line.lineId,
+    quantity: line.qty,
+    ...(line.markingCodes === undefined ? {} : { markingCodes: line.markingCodes }),
+  }));
+  return E.map((receipt: Receipt): readonly ReceiptsEvent[] => {
+    const events: ReceiptsEvent[] = [
+      {
+        type: 'RefundGoodsAssigned',
+        data: {
+          orderId: receipt.orderId,
+          movementId,
+          amount: receipt.total,
+          receiptId: receipt.receiptId,
+          lines,
+        },
+      },
+      ...issued([receipt]),
+    ];
+    return [...events, ...beyondGoodsLeft(state, events)];
+  })(assignedReturn(state, movementId, lines, at));
+};
 
 const owed = (state: ReceiptsState, fact: Fact, at: string): E.Either<DomainError, readonly ReceiptsEvent[]> =>
   E.map(issued)(receiptsOwed(state, fact, at));
@@ -322,6 +424,8 @@ const decide = (command: ReceiptsCommand, state: ReceiptsState): E.Either<Domain
       return decideCorrection(command, state);
     case 'RecordCreditReceipt':
       return decideCreditReceipt(command, state);
+    case 'AssignRefundGoods':
+      return decideAssign(command, state, at);
   }
 };
 
@@ -414,6 +518,34 @@ const evolve = (draft: Draft<ReceiptsState>, event: ReceiptsEvent): void => {
       // The refund is known even when no receipt was issued for it: a second delivery is a duplicate.
       draft.causes[causeKey('refund', event.data.movementId)] ??= [];
       return;
+    case 'RefundGoodsUnassigned':
+      (draft.unassignedRefunds ??= {})[event.data.movementId] = {
+        amount: event.data.amount.amount,
+        means: event.data.means,
+        assigned: 0,
+        receiptIds: [],
+      };
+      draft.causes[causeKey('refund', event.data.movementId)] ??= [];
+      return;
+    case 'RefundGoodsAssigned': {
+      const open = draft.unassignedRefunds?.[event.data.movementId];
+      if (open === undefined) return;
+      open.assigned += event.data.amount.amount;
+      open.receiptIds.push(event.data.receiptId);
+      return;
+    }
+    case 'UnassignedRefundReversed': {
+      const open = draft.unassignedRefunds?.[event.data.refundMovementId];
+      if (open !== undefined) open.reversed = (open.reversed ?? 0) + event.data.amount.amount;
+      draft.causes[causeKey('payment', event.data.movementId)] ??= [];
+      return;
+    }
+    case 'UnassignedRefundUnreceipted': {
+      const open = draft.unassignedRefunds?.[event.data.movementId];
+      if (open !== undefined) open.unreceipted = (open.unreceipted ?? 0) + event.data.amount.amount;
+      draft.unreceiptedRefund = (draft.unreceiptedRefund ?? 0) + event.data.amount.amount;
+      return;
+    }
     case 'UnreceiptedRefundRepaid':
       draft.unreceiptedRefund = Math.max(0, (draft.unreceiptedRefund ?? 0) - event.data.amount.amount);
       draft.causes[causeKey('payment', event.data.movementId)] ??= [];

@@ -21,6 +21,7 @@ import {
   type ReceiptsConfig,
   type ReturnedLine,
 } from './model.js';
+import { MeansCodec, type Means } from './kinds.js';
 import { ReceiptCodec, ReceiptItemCodec, type Receipt, type ReceiptItem } from './receipt.js';
 
 /** Events of a receipts stream (`receipts-<orderId>`), one stream per order. */
@@ -104,6 +105,51 @@ export type UnreceiptedRefundRepaid = Readonly<{
   data: Readonly<{ orderId: string; movementId: string; amount: Money }>;
 }>;
 
+/**
+ * Issue 9 (PAY-5, REC-7): after the closing receipt a refund named no goods (a provider or dashboard refund,
+ * `external`) and gave back more than the advances not offset. A refund is a fact: its money is recorded here,
+ * open, shown in the reconciliation, until an admin names the goods (`AssignRefundGoods`); no receipt guesses them.
+ */
+export type RefundGoodsUnassigned = Readonly<{
+  type: 'RefundGoodsUnassigned';
+  data: Readonly<{ orderId: string; movementId: string; amount: Money; means: Means }>;
+}>;
+
+/**
+ * Issue 9: an admin named the goods of an unassigned refund; the income-return receipt `receiptId` for `amount`
+ * of its money follows (all that was left, or the goods' value when less: the rest stays unassigned).
+ */
+export type RefundGoodsAssigned = Readonly<{
+  type: 'RefundGoodsAssigned';
+  data: Readonly<{
+    orderId: string;
+    movementId: string;
+    amount: Money;
+    receiptId: string;
+    lines: readonly ReturnedLine[];
+  }>;
+}>;
+
+/**
+ * Issue 9: the provider reversed a refund recorded unassigned (`refundMovementId`): `amount` of it came back with
+ * payment `movementId`, no goods to name for it and no receipt (none returned it); the rest of that payment is
+ * receipted as usual.
+ */
+export type UnassignedRefundReversed = Readonly<{
+  type: 'UnassignedRefundReversed';
+  data: Readonly<{ orderId: string; movementId: string; refundMovementId: string; amount: Money }>;
+}>;
+
+/**
+ * Issue 9: of a refund recorded unassigned, `amount` can no longer be assigned: the goods still with the
+ * customer are worth less than the money unassigned (later returns took them). No return receipt can cover it:
+ * it is unreceipted (`unreceiptedRefund`), as a refund beyond the receipts, until new money puts it right.
+ */
+export type UnassignedRefundUnreceipted = Readonly<{
+  type: 'UnassignedRefundUnreceipted';
+  data: Readonly<{ orderId: string; movementId: string; amount: Money }>;
+}>;
+
 export type ReceiptsEvent =
   | ReceiptsConfigured
   | CompositionRecorded
@@ -115,7 +161,11 @@ export type ReceiptsEvent =
   | ReceiptRejected
   | ReceiptCorrected
   | RefundBeyondReceipts
-  | UnreceiptedRefundRepaid;
+  | UnreceiptedRefundRepaid
+  | RefundGoodsUnassigned
+  | RefundGoodsAssigned
+  | UnassignedRefundReversed
+  | UnassignedRefundUnreceipted;
 
 export const ReceiptsEventCodec: t.Type<ReceiptsEvent, unknown, unknown> = t.union(
   [
@@ -172,6 +222,33 @@ export const ReceiptsEventCodec: t.Type<ReceiptsEvent, unknown, unknown> = t.uni
     ),
     eventCodec(
       'UnreceiptedRefundRepaid',
+      t.strict({ orderId: NonEmptyString, movementId: NonEmptyString, amount: PositiveMoneyCodec }),
+    ),
+    eventCodec(
+      'RefundGoodsUnassigned',
+      t.strict({ orderId: NonEmptyString, movementId: NonEmptyString, amount: PositiveMoneyCodec, means: MeansCodec }),
+    ),
+    eventCodec(
+      'RefundGoodsAssigned',
+      t.strict({
+        orderId: NonEmptyString,
+        movementId: NonEmptyString,
+        amount: PositiveMoneyCodec,
+        receiptId: NonEmptyString,
+        lines: t.readonlyArray(ReturnedLineCodec),
+      }),
+    ),
+    eventCodec(
+      'UnassignedRefundReversed',
+      t.strict({
+        orderId: NonEmptyString,
+        movementId: NonEmptyString,
+        refundMovementId: NonEmptyString,
+        amount: PositiveMoneyCodec,
+      }),
+    ),
+    eventCodec(
+      'UnassignedRefundUnreceipted',
       t.strict({ orderId: NonEmptyString, movementId: NonEmptyString, amount: PositiveMoneyCodec }),
     ),
   ],

@@ -392,25 +392,83 @@ describe('receipts from order events, end to end', () => {
     ]);
   });
 
-  it('REC-7/PAY-5: a partial refund after delivery naming no lines is refused by the sync, saying what to send', async () => {
+  it('REC-7/PAY-5 (issue 9): a partial refund after delivery naming no lines is recorded unassigned, never refused; an admin names its goods and the return follows', async () => {
     const w = world();
     await order(w, command('PlaceOrder', checkout(), T(1), actors.customer));
     await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-1' }, T(1, 12)));
     await order(w, command('ShipOrder', { shipmentId: 's-1' }, T(3)));
     await order(w, command('MarkDelivered', {}, T(4)));
     await order(w, command('RefundPayment', { paymentId: 'pay-1', refundId: 'rf-1', amount: rub(1000) }, T(6)));
-    const report = await syncOrderReceipts({ store: w.store, receipts: w.receipts, orders: w.orders, orderId: ORDER });
-    if (E.isLeft(report)) throw new Error(report.left.message);
-    expect(report.right.refused).toHaveLength(1);
-    const [{ command: refused, error }] = report.right.refused as [(typeof report.right.refused)[number]];
-    expect(refused).toMatchObject({
-      type: 'RecordRefund',
-      data: { movementId: 'pay-1:refund-rf-1', amount: rub(1000) },
-    });
-    expect(error).toMatchObject({ kind: 'domain', code: 'refund-lines-required' });
-    expect(error.message).toContain('must name the returned lines');
-    expect(error.message).toContain('RefundPayment with lines');
+    expect(await pump(w)).toEqual([]);
+    const stream = receiptsStreamId(ORDER);
+    const unassigned = (await read<ReceiptsEvent>(w.store, stream, decodeReceipts)).flatMap((e) =>
+      e.event.type === 'RefundGoodsUnassigned' ? [e.event.data] : [],
+    );
+    expect(unassigned).toEqual([
+      { orderId: ORDER, movementId: 'pay-1:refund-rf-1', amount: rub(1000), means: 'electronic' },
+    ]);
     expect((await issued(w)).filter((r) => r.operation === 'income-return')).toEqual([]);
+    // The admin finds the socks came back: two pairs at 500.
+    const assign = (commandId: string, lines: readonly { lineId: string; qty: number }[]) =>
+      w.receipts.handle(stream, {
+        type: 'AssignRefundGoods',
+        data: { movementId: 'pay-1:refund-rf-1', lines },
+        metadata: { commandId, actor: actors.admin, at: T(7) },
+      });
+    const assigned = await assign('assign-1', [{ lineId: 'l-socks', qty: 2 }]);
+    expect(E.isRight(assigned)).toBe(true);
+    const back = (await issued(w)).filter((r) => r.operation === 'income-return');
+    expect(back.map((r) => [r.kind, r.paymentMethod, r.total, r.items.map((i) => [i.lineId, i.quantity])])).toEqual([
+      ['full-settlement', 4, rub(1000), [['l-socks', 2]]],
+    ]);
+    const again = await assign('assign-2', [{ lineId: 'l-socks', qty: 2 }]);
+    expect(E.isLeft(again) && 'code' in again.left && again.left.code).toBe('already-assigned');
+  });
+
+  it('PAY-5/REC-7 (issue 9): a refund asked with lines that the provider confirms for less returns those goods priced pro rata, for the money confirmed', async () => {
+    const w = world();
+    await order(w, command('PlaceOrder', checkout(), T(1), actors.customer));
+    await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-1' }, T(1, 12)));
+    await order(w, command('ShipOrder', { shipmentId: 's-1' }, T(3)));
+    await order(w, command('MarkDelivered', {}, T(4)));
+    const asked = await order(
+      w,
+      command('RequestRefund', { paymentId: 'pay-1', refundId: 'rf-1', lines: [{ lineId: 'l-socks', qty: 2 }] }, T(5)),
+    );
+    expect(E.isRight(asked)).toBe(true);
+    const confirmed = await order(
+      w,
+      command('ConfirmRefund', { refundId: 'rf-1', amount: rub(700), providerEventId: 'evt-1' }, T(6), actors.provider),
+    );
+    expect(E.isRight(confirmed)).toBe(true);
+    expect(await pump(w)).toEqual([]);
+    const back = (await issued(w)).filter((r) => r.operation === 'income-return');
+    expect(
+      back.map((r) => [r.kind, r.total, r.items.map((i) => [i.lineId, i.quantity, i.price.amount, i.amount.amount])]),
+    ).toEqual([['full-settlement', rub(700), [['l-socks', 2, 35_000, 70_000]]]]);
+  });
+
+  it('PAY-5/REC-7 (issue 9): part of a refund of goods reversed before its success was reported: the goods come back priced to the money left on the books', async () => {
+    const w = world();
+    await order(w, command('PlaceOrder', checkout(), T(1), actors.customer));
+    await order(w, command('ConfirmOfflinePayment', { paymentId: 'pay-1' }, T(1, 12)));
+    await order(w, command('ShipOrder', { shipmentId: 's-1' }, T(3)));
+    await order(w, command('MarkDelivered', {}, T(4)));
+    await order(
+      w,
+      command('RequestRefund', { paymentId: 'pay-1', refundId: 'rf-1', lines: [{ lineId: 'l-socks', qty: 2 }] }, T(5)),
+    );
+    const reversed = await order(
+      w,
+      command('ReverseRefund', { refundId: 'rf-1', amount: rub(300), providerEventId: 'evt-1' }, T(6), actors.provider),
+    );
+    expect(E.isRight(reversed)).toBe(true);
+    await order(w, command('ConfirmRefund', { refundId: 'rf-1', providerEventId: 'evt-2' }, T(7), actors.provider));
+    expect(await pump(w)).toEqual([]);
+    const back = (await issued(w)).filter((r) => r.operation === 'income-return');
+    expect(back.map((r) => [r.total, r.items.map((i) => [i.lineId, i.quantity, i.amount.amount])])).toEqual([
+      [rub(700), [['l-socks', 2, 70_000]]],
+    ]);
   });
 
   it('REC-7/PAY-5: a partial refund after delivery with its lines prints an income return listing those goods', async () => {

@@ -385,7 +385,8 @@ const step = (
       const delta = onBooks(outcomes) - before;
       if (delta === 0) return E.right([]);
       const amount = { amount: delta, currency: event.data.amount.currency };
-      const first = t.refunded === 0;
+      // A first refund: none before it, and (issue 9) no goods returned on the receipts by one since reversed.
+      const first = t.refunded === 0 && Object.values(t.returned).every((qty) => qty === 0) && !t.shippingReturned;
       t.refunded += amount.amount;
       const refund = (lines?: readonly ReturnedLine[]): Intent[] => [
         {
@@ -401,12 +402,14 @@ const step = (
       // The goods that came back, as the order decider priced them (REC-7); after a reversal, a retry names
       // only the units the receipts have not returned already (issue 9), the rest of its money returns the advance.
       // Issue 17: the shipping position when the refund gives it back (`shipping`, its whole price as receipted),
-      // once on the receipts.
+      // once on the receipts. Issue 9 (PAY-5): the money on the books may be less than the goods are worth (the
+      // provider confirmed part of the refund, or part was reversed first): the goods are still the ones named,
+      // and the receipts price them pro rata to that money (`proRata`, policy.ts).
       const shipping =
         event.data.shipping === undefined || t.shippingReturned
           ? []
           : [{ lineId: shippingLineId(options), quantity: 1 }];
-      if ((event.data.lines !== undefined || event.data.shipping !== undefined) && delta === event.data.amount.amount) {
+      if (event.data.lines !== undefined || event.data.shipping !== undefined) {
         if (event.data.lines !== undefined) outcomes.goods = event.data.lines.map((line) => ({ ...line }));
         if (shipping.length > 0) t.shippingReturned = true;
         const fresh = freshGoods(t, event.data.lines ?? []);
@@ -414,8 +417,9 @@ const step = (
           return E.map((goods: ReturnedLine[]) => refund([...goods, ...shipping]))(returnedPositions(t, fresh));
         return E.right(refund());
       }
-      // Older refunds name no goods: a first refund of the whole composition returns
-      // all of it; after settlement any other must name its lines, or the policy refuses it.
+      // Refunds naming no goods (older ones, a provider's or a dashboard's): a first refund of the whole composition
+      // returns all of it; after settlement any other returns the advances not offset and the rest is recorded
+      // unassigned until an admin names its goods (issue 9, `AssignRefundGoods`).
       return E.map((lines: ReceiptLine[]): Intent[] => {
         const whole =
           first && lines.reduce((sum, line) => sum + line.price.amount * line.quantity, 0) === amount.amount;
@@ -453,6 +457,8 @@ const step = (
             movementId: `${outcomes.paymentId}:refund-${event.data.refundId}-reversed-${outcomes.reversals}`,
             amount: { amount: back, currency: event.data.amount.currency },
             ...how,
+            // Issue 9: the refund it reverses, so money recorded unassigned for it comes back with no receipt.
+            reverses: `${outcomes.paymentId}:refund-${event.data.refundId}`,
           },
         },
       ]);

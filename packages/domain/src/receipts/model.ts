@@ -121,6 +121,8 @@ export type PaymentFact = Readonly<{
   amount: Money;
   means: Means;
   channel: Channel;
+  /** Issue 9: the refund (its movement id) this money reverses, when it is a refund that came back. */
+  reverses?: string;
 }>;
 
 /**
@@ -156,14 +158,17 @@ export type DateReachedFact = Readonly<{ kind: 'date-reached' }>;
 
 export type Fact = PaymentFact | RefundFact | HandoverFact | DateReachedFact;
 
-export const PaymentFactCodec: t.Type<PaymentFact, PaymentFact, unknown> = t.strict(
-  {
-    kind: t.literal('payment'),
-    movementId: NonEmptyString,
-    amount: PositiveMoneyCodec,
-    means: MeansCodec,
-    channel: ChannelCodec,
-  },
+export const PaymentFactCodec: t.Type<PaymentFact, PaymentFact, unknown> = t.intersection(
+  [
+    t.strict({
+      kind: t.literal('payment'),
+      movementId: NonEmptyString,
+      amount: PositiveMoneyCodec,
+      means: MeansCodec,
+      channel: ChannelCodec,
+    }),
+    t.exact(t.partial({ reverses: NonEmptyString })),
+  ],
   'PaymentFact',
 );
 

@@ -28,10 +28,13 @@ import type { Offset, Receipt, ReceiptCause, ReceiptItem, ReceiptPayments } from
 import {
   causeKey,
   closingDateOf,
+  goodsLeft,
   goodsTotal,
   isClosed,
+  openUnassigned,
   openLines,
   outstandingTotal,
+  unassignedLeft,
   type Outstanding,
   type ReceiptsState,
 } from './state.js';
@@ -87,6 +90,49 @@ const lineItem = (
   paymentMethod: method,
   ...(markingCode === undefined ? {} : { markingCode }),
 });
+
+/**
+ * Issue 9 (PAY-5, REC-7): the goods a refund names, priced to the money it
+ * actually returned when that is less than their value (a provider confirmed
+ * part of a refund requested with lines, or part of it was reversed first).
+ * Each position's share is its amount × money / value, in whole minor units,
+ * the kopecks left over going to the largest remainders (ties: the earlier
+ * position), so the positions sum to the money exactly. A position whose share
+ * does not divide by its quantity becomes two, one kopeck apart per unit (as
+ * the composition does, registers print whole-kopeck prices); both keep the
+ * line id, so the units returned count the same.
+ */
+export const proRata = (items: readonly ReceiptItem[], amount: number): readonly ReceiptItem[] => {
+  const value = items.reduce((sum, item) => sum + item.amount.amount, 0);
+  if (value === amount || value === 0) return items;
+  const total = BigInt(value);
+  const parts = items.map((item, index) => {
+    const product = BigInt(item.amount.amount) * BigInt(amount);
+    return { index, share: Number(product / total), remainder: product % total };
+  });
+  let left = amount - parts.reduce((sum, part) => sum + part.share, 0);
+  const byRemainder = [...parts].sort((a, b) =>
+    a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1,
+  );
+  for (const part of byRemainder) {
+    if (left === 0) break;
+    part.share += 1;
+    left -= 1;
+  }
+  return items.flatMap((item, index): ReceiptItem[] => {
+    const share = parts[index]!.share;
+    const currency = item.amount.currency;
+    const at = (quantity: number, price: number): ReceiptItem => ({
+      ...item,
+      quantity,
+      price: money(price, currency),
+      amount: money(price * quantity, currency),
+    });
+    const unit = Math.floor(share / item.quantity);
+    const dear = share - unit * item.quantity;
+    return dear === 0 ? [at(item.quantity, unit)] : [at(item.quantity - dear, unit), at(dear, unit + 1)];
+  });
+};
 
 /**
  * Money taken before handover prints the calculated rate; the closing prints
@@ -523,7 +569,9 @@ const returnGoods = (
   const { currency } = ctx;
   const returned = returnedItems(ctx, returnedLines);
   if (E.isLeft(returned)) return returned;
-  const items = returned.right;
+  const value = returned.right.reduce((sum, item) => sum + item.amount.amount, 0);
+  // Issue 9: less money than the goods are worth prices them pro rata; more is `refundOwed`'s (beyond the goods).
+  const items = value > fact.amount.amount ? proRata(returned.right, fact.amount.amount) : returned.right;
   const total = items.reduce((sum, item) => sum + item.amount.amount, 0);
   if (total !== fact.amount.amount)
     return E.left(
@@ -565,30 +613,34 @@ const returnSettledEarly = (
   if (E.isLeft(settledItems)) return settledItems;
   const openItems = returnedItems(ctx, split.open, true);
   if (E.isLeft(openItems)) return openItems;
-  const settledTotal = settledItems.right.reduce((sum, item) => sum + item.amount.amount, 0);
+  const settledValue = settledItems.right.reduce((sum, item) => sum + item.amount.amount, 0);
+  // Issue 9: less money than the settled units are worth returns them pro rata, and no advance.
+  const goodsItems =
+    settledValue > fact.amount.amount ? proRata(settledItems.right, fact.amount.amount) : settledItems.right;
+  const settledTotal = goodsItems.reduce((sum, item) => sum + item.amount.amount, 0);
   const rest = fact.amount.amount - settledTotal;
-  if (rest < 0)
-    return E.left(
-      domainError(
-        'refund-amount-mismatch',
-        `refund ${fact.movementId} is ${fact.amount.amount} but the units settled at payment it returns total ${settledTotal}`,
-        { refund: fact.amount.amount, items: settledTotal },
-      ),
-    );
   const goods = receipt(
     ctx,
     cause,
     'return',
     'full-settlement',
     'income-return',
-    settledItems.right,
+    goodsItems,
     paymentsOf(ctx.currency, { [fact.means]: settledTotal }),
   );
   if (rest === 0) return E.right([goods]);
   return E.right([goods, returnAdvance(ctx, fact, cause, money(rest, ctx.currency), 'advance-return')]);
 };
 
-const onRefund = (ctx: Context, fact: RefundFact): E.Either<DomainError, readonly Receipt[]> => {
+/**
+ * Issue 9: what a refund owes, and the part of its money recorded with no
+ * receipt until an admin names its goods (`unassigned`, `RefundGoodsUnassigned`).
+ */
+type Owed = Readonly<{ receipts: readonly Receipt[]; unassigned: number }>;
+
+const receiptsOnly = (receipts: readonly Receipt[]): Owed => ({ receipts, unassigned: 0 });
+
+const onRefund = (ctx: Context, fact: RefundFact): E.Either<DomainError, Owed> => {
   const { state } = ctx;
   const cause: ReceiptCause = { kind: 'refund', id: fact.movementId };
   // A refund beyond the money received never reaches here (refundOwed caps it, issue 9).
@@ -596,27 +648,25 @@ const onRefund = (ctx: Context, fact: RefundFact): E.Either<DomainError, readonl
   // REC-4: units settled at payment come back as settled goods, even before the closing receipt.
   if (!isClosed(state) && fact.lines !== undefined && fact.lines.length > 0) {
     const split = splitEarlyReturn(state, fact.lines);
-    if (split.settled.length > 0) return returnSettledEarly(ctx, fact, cause, split);
+    if (split.settled.length > 0) return E.map(receiptsOnly)(returnSettledEarly(ctx, fact, cause, split));
   }
   // Before handover every refund returns the advance (REC-7); returned goods leave the closing receipt (decider),
   // so a marked unit is named by its code, once, as after it (REC-6): else the closing receipt could never list them.
   if (!isClosed(state)) {
     const returned = fact.lines === undefined ? E.right([]) : returnedItems(ctx, fact.lines, true);
-    return E.isLeft(returned) ? returned : E.right([returnAdvance(ctx, fact, cause)]);
+    return E.isLeft(returned) ? returned : E.right(receiptsOnly([returnAdvance(ctx, fact, cause)]));
   }
   if (fact.lines !== undefined && fact.lines.length > 0)
-    return E.map((single: Receipt) => [single])(returnGoods(ctx, fact, cause, fact.lines));
-  if (fact.amount.amount <= outstanding) return E.right([returnAdvance(ctx, fact, cause)]);
-  // Which goods came back decides the return receipt's items; we never guess them.
-  return E.left(
-    domainError(
-      'refund-lines-required',
-      `order ${ctx.orderId} is settled (closing receipt ${state.closingReceiptId ?? '?'}): refund ${fact.movementId} ` +
-        `of ${fact.amount.amount} must name the returned lines to be receipted as an income return (REC-7); ` +
-        'on the order, send RefundPayment with lines: [{ lineId, qty }]',
-      { refund: fact.amount.amount, advancesNotOffset: outstanding, closingReceiptId: state.closingReceiptId },
-    ),
-  );
+    return E.map((single: Receipt) => receiptsOnly([single]))(returnGoods(ctx, fact, cause, fact.lines));
+  if (fact.amount.amount <= outstanding) return E.right(receiptsOnly([returnAdvance(ctx, fact, cause)]));
+  // Issue 9 (PAY-5, REC-7): after the closing receipt, a refund naming no goods (a provider or dashboard refund)
+  // returns the advances not offset; which goods the rest returned decides the return receipt's items, and we never
+  // guess them: that money is recorded unassigned until an admin names them (`AssignRefundGoods`), up to the goods
+  // still with the customer (beyond them no return receipt may go: `refundOwed` records it unreceipted).
+  const back = outstanding;
+  const unassigned = Math.min(fact.amount.amount - back, Math.max(0, goodsLeft(state) - openUnassigned(state)));
+  const receipts = back === 0 ? [] : [returnAdvance(ctx, fact, cause, money(back, ctx.currency))];
+  return E.right({ receipts, unassigned });
 };
 
 /**
@@ -634,7 +684,7 @@ const onRefund = (ctx: Context, fact: RefundFact): E.Either<DomainError, readonl
  * receipt returns money that no receipt took in; it is recorded and shown to
  * admins (`unreceiptedRefund`) until new money puts it right (`paymentOwed`).
  */
-export type RefundOwed = Readonly<{ receipts: readonly Receipt[]; unreceipted: number }>;
+export type RefundOwed = Readonly<{ receipts: readonly Receipt[]; unreceipted: number; unassigned: number }>;
 
 const refundedNow = (receipts: readonly Receipt[]): number =>
   receipts.reduce((sum, receipt) => sum + receipt.payments.cash.amount + receipt.payments.electronic.amount, 0);
@@ -646,7 +696,7 @@ const overRefund = (ctx: Context, fact: RefundFact, net: number): E.Either<Domai
     const named = returnedItems(ctx, fact.lines, !isClosed(state));
     if (E.isLeft(named)) return named;
   }
-  const attempt = (amount: number, withLines: boolean): readonly Receipt[] | undefined => {
+  const attempt = (amount: number, withLines: boolean): Owed | undefined => {
     if (amount <= 0) return undefined;
     const capped: RefundFact =
       withLines && fact.lines !== undefined
@@ -663,20 +713,21 @@ const overRefund = (ctx: Context, fact: RefundFact, net: number): E.Either<Domai
   const value = goodsValue();
   const cap = Math.min(net, fact.amount.amount);
   // The goods at their value, and what is left of the money received as a return of advances not offset (REC-7).
-  const goodsThenAdvance = (): readonly Receipt[] | undefined => {
+  const goodsThenAdvance = (): Owed | undefined => {
     const goods = value > 0 && value <= cap ? attempt(value, true) : undefined;
     if (goods === undefined) return undefined;
     const rest = Math.min(cap - value, outstandingTotal(state));
     if (rest <= 0) return goods;
     const cause: ReceiptCause = { kind: 'refund', id: fact.movementId };
-    return [...goods, returnAdvance(ctx, fact, cause, money(rest, ctx.currency), 'advance-return')];
+    return receiptsOnly([
+      ...goods.receipts,
+      returnAdvance(ctx, fact, cause, money(rest, ctx.currency), 'advance-return'),
+    ]);
   };
-  const receipts =
-    attempt(cap, true) ??
+  const { receipts, unassigned } = attempt(cap, true) ??
     goodsThenAdvance() ??
-    attempt(isClosed(state) ? Math.min(cap, outstandingTotal(state)) : cap, false) ??
-    [];
-  return E.right({ receipts, unreceipted: fact.amount.amount - refundedNow(receipts) });
+    attempt(isClosed(state) ? Math.min(cap, outstandingTotal(state)) : cap, false) ?? { receipts: [], unassigned: 0 };
+  return E.right({ receipts, unassigned, unreceipted: fact.amount.amount - refundedNow(receipts) - unassigned });
 };
 
 /** After the closing receipt, a refund naming goods worth less than it gave back (REC-7, issue 9). */
@@ -693,9 +744,76 @@ export const refundOwed = (state: ReceiptsState, fact: RefundFact, at: string): 
   const ctx: Context = { state, orderId: state.orderId, currency: state.currency, at };
   const checked = E.flatMap(checkNew(ctx, 'refund', fact.movementId), () => checkCurrency(ctx, fact.amount));
   if (E.isLeft(checked)) return checked;
-  const net = Math.max(0, state.received - state.returned);
+  // Money refunded unassigned (issue 9) went back already, though no receipt returned it yet.
+  const net = Math.max(0, state.received - state.returned - openUnassigned(state));
   if (fact.amount.amount > net || beyondGoods(ctx, fact)) return overRefund(ctx, fact, net);
-  return E.map((receipts: readonly Receipt[]): RefundOwed => ({ receipts, unreceipted: 0 }))(onRefund(ctx, fact));
+  return E.map(({ receipts, unassigned }: Owed): RefundOwed => ({
+    receipts,
+    unassigned,
+    unreceipted: fact.amount.amount - refundedNow(receipts) - unassigned,
+  }))(onRefund(ctx, fact));
+};
+
+/**
+ * Issue 9 (PAY-5, REC-7): an admin names the goods a refund returned with no
+ * goods named (`RefundGoodsUnassigned`): the income return (1054 = 2,
+ * 1214 = 4) lists them for exactly that refund's money, priced pro rata when
+ * they are worth more. Refused, as a request may be: a movement with no
+ * unassigned money (`unknown-movement`) or assigned already
+ * (`already-assigned`), a line the order does not have (`unknown-line`),
+ * more units than were settled and not returned yet (`return-exceeds-sold`),
+ * a marked unit without its code (REC-6). Goods worth less than the money
+ * left return at their value (a receipt never prices goods above their sale
+ * price) and the rest stays unassigned, for another assignment.
+ */
+export const assignedReturn = (
+  state: ReceiptsState,
+  movementId: string,
+  lines: NonNullable<RefundFact['lines']>,
+  at: string,
+): E.Either<DomainError, Receipt> => {
+  if (state.orderId === null || state.currency === null)
+    return E.left(domainError('unknown-order', 'no composition was recorded for this order yet'));
+  const ctx: Context = { state, orderId: state.orderId, currency: state.currency, at };
+  const open = state.unassignedRefunds?.[movementId];
+  if (open === undefined)
+    return E.left(
+      domainError('unknown-movement', `order ${ctx.orderId} has no refund ${movementId} waiting for its goods`, {
+        movementId,
+      }),
+    );
+  const left = unassignedLeft(open);
+  if (left === 0)
+    return E.left(
+      domainError(
+        'already-assigned',
+        `refund ${movementId} of order ${ctx.orderId} has nothing left to assign: its goods were named ` +
+          `(${open.receiptIds.join(', ') || 'none'}) or its money came back`,
+        { movementId, receiptIds: open.receiptIds },
+      ),
+    );
+  const named = returnedItems(ctx, lines);
+  if (E.isLeft(named)) return named;
+  const value = named.right.reduce((sum, item) => sum + item.amount.amount, 0);
+  // Goods worth less than the money left return at their value; the rest waits for more goods.
+  const amount = Math.min(value, left);
+  if (amount === 0)
+    return E.left(
+      domainError('goods-worth-nothing', `the goods named for refund ${movementId} were settled at 0: name others`, {
+        movementId,
+      }),
+    );
+  return E.right(
+    receipt(
+      ctx,
+      { kind: 'refund', id: movementId },
+      `assigned-return-${open.receiptIds.length + 1}`,
+      'full-settlement',
+      'income-return',
+      proRata(named.right, amount),
+      paymentsOf(ctx.currency, { [open.means]: amount }),
+    ),
+  );
 };
 
 /**
@@ -704,25 +822,58 @@ export const refundOwed = (state: ReceiptsState, fact: RefundFact, at: string): 
  * that refund) first puts that part right, without a receipt: no receipt
  * took it in when it went out. The rest is receipted as any payment (REC-1).
  */
-export type PaymentOwed = Readonly<{ receipts: readonly Receipt[]; repaid: number }>;
+export type PaymentOwed = Readonly<{
+  receipts: readonly Receipt[];
+  repaid: number;
+  /** Issue 9: of the money, what reverses the unassigned refund it names (`reverses`): no receipt. */
+  unassignedBack: number;
+}>;
+
+/**
+ * Issue 9: a reversal of a refund recorded unassigned (`fact.reverses`) puts
+ * that money back with no receipt, as none returned it and no goods came
+ * back for it; the rest of the money is any payment's (`paymentOwed`).
+ */
+export const reversalOwed = (
+  state: ReceiptsState,
+  fact: PaymentFact,
+  at: string,
+): E.Either<DomainError, PaymentOwed> => {
+  const entry = fact.reverses === undefined ? undefined : state.unassignedRefunds?.[fact.reverses];
+  const back = entry === undefined ? 0 : Math.min(unassignedLeft(entry), fact.amount.amount);
+  if (back === 0 || state.orderId === null || state.currency === null) return paymentOwed(state, fact, at);
+  const ctx: Context = { state, orderId: state.orderId, currency: state.currency, at };
+  const checked = E.flatMap(checkNew(ctx, 'payment', fact.movementId), () => checkCurrency(ctx, fact.amount));
+  if (E.isLeft(checked)) return checked;
+  const rest = fact.amount.amount - back;
+  if (rest === 0) return E.right({ receipts: [], repaid: 0, unassignedBack: back });
+  return E.map((owed: PaymentOwed): PaymentOwed => ({ ...owed, unassignedBack: back }))(
+    paymentOwed(state, { ...fact, amount: money(rest, ctx.currency) }, at, true),
+  );
+};
 
 export const paymentOwed = (
   state: ReceiptsState,
   fact: PaymentFact,
   at: string,
+  checkedAlready = false,
 ): E.Either<DomainError, PaymentOwed> => {
   const open = state.unreceiptedRefund ?? 0;
   if (open === 0 || state.orderId === null || state.currency === null)
-    return E.map((receipts: readonly Receipt[]): PaymentOwed => ({ receipts, repaid: 0 }))(
-      receiptsOwed(state, fact, at),
+    return E.map((receipts: readonly Receipt[]): PaymentOwed => ({ receipts, repaid: 0, unassignedBack: 0 }))(
+      checkedAlready && state.orderId !== null && state.currency !== null
+        ? onPayment({ state, orderId: state.orderId, currency: state.currency, at }, fact)
+        : receiptsOwed(state, fact, at),
     );
   const ctx: Context = { state, orderId: state.orderId, currency: state.currency, at };
-  const checked = E.flatMap(checkNew(ctx, 'payment', fact.movementId), () => checkCurrency(ctx, fact.amount));
+  const checked = checkedAlready
+    ? E.right(undefined)
+    : E.flatMap(checkNew(ctx, 'payment', fact.movementId), () => checkCurrency(ctx, fact.amount));
   if (E.isLeft(checked)) return checked;
   const repaid = Math.min(open, fact.amount.amount);
   const rest = fact.amount.amount - repaid;
-  if (rest === 0) return E.right({ receipts: [], repaid });
-  return E.map((receipts: readonly Receipt[]): PaymentOwed => ({ receipts, repaid }))(
+  if (rest === 0) return E.right({ receipts: [], repaid, unassignedBack: 0 });
+  return E.map((receipts: readonly Receipt[]): PaymentOwed => ({ receipts, repaid, unassignedBack: 0 }))(
     onPayment(ctx, { ...fact, amount: money(rest, ctx.currency) }),
   );
 };

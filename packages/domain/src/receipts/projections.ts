@@ -178,7 +178,28 @@ export type Reconciliation = {
    * `UnreceiptedRefundRepaid`): an admin's flag. Money received − money returned − this = what the provider says.
    */
   unreceiptedRefund: number;
+  /**
+   * Issue 9 (PAY-5, REC-7): money refunded after the closing receipt with no goods named (`RefundGoodsUnassigned`)
+   * and not yet assigned to goods (`AssignRefundGoods`): movementId -> amount, and their sum. Money received − money
+   * returned − unreceipted − this = what the provider says.
+   */
+  unassignedRefund: number;
+  unassignedRefunds: Record<string, number>;
 };
+
+const emptyEntry = (orderId: string, currency: string): Reconciliation => ({
+  orderId,
+  currency,
+  moneyReceived: 0,
+  moneyReturned: 0,
+  advancesNotOffset: 0,
+  offset: 0,
+  credit: 0,
+  closed: false,
+  unreceiptedRefund: 0,
+  unassignedRefund: 0,
+  unassignedRefunds: {},
+});
 
 export type ReconciliationView = Record<string, Reconciliation>;
 
@@ -188,17 +209,7 @@ export const reconcile = (
   receipt: Receipt,
   partial = false,
 ): void => {
-  const entry = (draft[receipt.orderId] ??= {
-    orderId: receipt.orderId,
-    currency: receipt.total.currency,
-    moneyReceived: 0,
-    moneyReturned: 0,
-    advancesNotOffset: 0,
-    offset: 0,
-    credit: 0,
-    closed: false,
-    unreceiptedRefund: 0,
-  });
+  const entry = (draft[receipt.orderId] ??= emptyEntry(receipt.orderId, receipt.total.currency));
   const fresh = newMoneyOf(receipt);
   const consumed = receipt.offsets.reduce((sum, offset) => sum + offset.amount.amount, 0);
   entry.advancesNotOffset -= consumed;
@@ -226,21 +237,31 @@ export const reconciliationProjection: Projection<ReconciliationView, ReceiptsEv
     if (event.type === 'ReceiptIssued') reconcile(draft, event.data.receipt, event.data.partial === true);
     if (event.type === 'RefundBeyondReceipts' || event.type === 'UnreceiptedRefundRepaid') {
       const amount = event.type === 'RefundBeyondReceipts' ? event.data.unreceipted : event.data.amount;
-      const entry = (draft[event.data.orderId] ??= {
-        orderId: event.data.orderId,
-        currency: amount.currency,
-        moneyReceived: 0,
-        moneyReturned: 0,
-        advancesNotOffset: 0,
-        offset: 0,
-        credit: 0,
-        closed: false,
-        unreceiptedRefund: 0,
-      });
+      const entry = (draft[event.data.orderId] ??= emptyEntry(event.data.orderId, amount.currency));
       entry.unreceiptedRefund =
         event.type === 'RefundBeyondReceipts'
           ? entry.unreceiptedRefund + amount.amount
           : Math.max(0, entry.unreceiptedRefund - amount.amount);
+    }
+    if (event.type === 'RefundGoodsUnassigned') {
+      const entry = (draft[event.data.orderId] ??= emptyEntry(event.data.orderId, event.data.amount.currency));
+      entry.unassignedRefund += event.data.amount.amount;
+      (entry.unassignedRefunds ??= {})[event.data.movementId] = event.data.amount.amount;
+    }
+    if (
+      event.type === 'RefundGoodsAssigned' ||
+      event.type === 'UnassignedRefundReversed' ||
+      event.type === 'UnassignedRefundUnreceipted'
+    ) {
+      const refund = event.type === 'UnassignedRefundReversed' ? event.data.refundMovementId : event.data.movementId;
+      const entry = draft[event.data.orderId];
+      const open = entry?.unassignedRefunds?.[refund];
+      if (entry === undefined || open === undefined) return;
+      const settled = Math.min(open, event.data.amount.amount);
+      entry.unassignedRefund -= settled;
+      if (event.type === 'UnassignedRefundUnreceipted') entry.unreceiptedRefund += settled;
+      if (open === settled) delete entry.unassignedRefunds[refund];
+      else entry.unassignedRefunds[refund] = open - settled;
     }
   },
 };

@@ -1,5 +1,6 @@
 import type { Actor, Money } from '@ordersource/core';
 import type {
+  AssignRefundGoods,
   ConfigureReceipts,
   ReachClosingDate,
   ReceiptsCommand,
@@ -38,6 +39,8 @@ export type Script = Readonly<{
   handover: (at: string, handoverId: string, stage: HandoverStage) => RecordHandover;
   dateReached: (at: string, closingDate: string) => ReachClosingDate;
   respond: (at: string, receiptId: string, revision: number, response: RegisterResponse) => RecordRegisterResponse;
+  /** Issue 9: an admin names the goods of a refund recorded with none (`RefundGoodsUnassigned`). */
+  assignGoods: (at: string, movementId: string, lines: AssignRefundGoods['data']['lines']) => AssignRefundGoods;
 }>;
 
 export const script = (orderId: string, actor: Actor = { kind: 'system', id: 'receipts-script' }): Script => {
@@ -66,5 +69,6 @@ export const script = (orderId: string, actor: Actor = { kind: 'system', id: 're
     dateReached: (at, closingDate) => command<ReachClosingDate>('ReachClosingDate', at, { closingDate }),
     respond: (at, receiptId, revision, response) =>
       command<RecordRegisterResponse>('RecordRegisterResponse', at, { receiptId, revision, response }),
+    assignGoods: (at, movementId, lines) => command<AssignRefundGoods>('AssignRefundGoods', at, { movementId, lines }),
   };
 };

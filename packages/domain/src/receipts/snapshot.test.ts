@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { openLines } from './state.js';
+import { openLines, openUnassigned } from './state.js';
 import { RECEIPTS_STATE_SCHEMA_VERSION, upcastReceiptsState } from './snapshot.js';
 import { cap, licence, rub } from './scenarios.js';
 import { script } from './script.js';
@@ -30,7 +30,13 @@ describe('receipts state snapshots (issue 9)', () => {
     const read = upcastReceiptsState(JSON.parse(JSON.stringify(paid)));
     expect(read).toEqual(E.right(paid));
     expect(E.isRight(read) && (read.right.unreceiptedRefund ?? 0)).toBe(0);
-    expect(RECEIPTS_STATE_SCHEMA_VERSION).toBe(3);
+    expect(RECEIPTS_STATE_SCHEMA_VERSION).toBe(4);
+  });
+
+  it('issue 9 (REC-7): a version-3 state (no unassignedRefunds) reads as is, with no refund waiting for its goods', () => {
+    const read = upcastReceiptsState(JSON.parse(JSON.stringify(paid)));
+    expect(E.isRight(read) && read.right.unassignedRefunds).toBeUndefined();
+    expect(E.isRight(read) && openUnassigned(read.right)).toBe(0);
   });
 
   it('a stored value that is not a receipts state is refused, naming what it lacks', () => {

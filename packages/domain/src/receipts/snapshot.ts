@@ -12,12 +12,15 @@ import { initialReceiptsState, type ReceiptsState } from './state.js';
  *   closing receipt: the upcast turns each early line into its units.
  * - 3: `unreceiptedRefund` (issue 9: refunds beyond the money received). Optional and absent before, so a
  *   version-2 state reads as is.
+ * - 4: `unassignedRefunds` (issue 9: refunds after the closing receipt naming no goods, until an admin names
+ *   them). Optional and absent before (no refund was recorded unassigned: such a refund was refused), so a
+ *   version-3 state reads as is, with none open.
  *
  * Use `{ schemaVersion: RECEIPTS_STATE_SCHEMA_VERSION, decodeState: upcastReceiptsState }`: snapshots taken
  * under another version are ignored (the stream is folded from its events), and a stored state of an older
  * shape that still carries the same version is lifted here.
  */
-export const RECEIPTS_STATE_SCHEMA_VERSION = 3;
+export const RECEIPTS_STATE_SCHEMA_VERSION = 4;
 
 type Stored = Partial<ReceiptsState> & { settledEarly?: unknown };
 

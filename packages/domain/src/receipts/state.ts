@@ -1,4 +1,5 @@
 import { defaultConfig, type ReceiptLine, type ReceiptsConfig } from './model.js';
+import type { Means } from './kinds.js';
 import type { Receipt } from './receipt.js';
 
 /**
@@ -25,6 +26,24 @@ export type ReceiptRecord = {
 
 /** Money taken before handover and not yet offset by a closing receipt or returned, in minor units. */
 export type Outstanding = { receiptId: string; remaining: number };
+
+/** A refund whose goods are not named yet (issue 9): its money, in minor units, and its means. */
+export type UnassignedRefund = {
+  /** The money the refund gave back with no goods named (beyond the advances it returned). */
+  amount: number;
+  means: Means;
+  /** Of it, what admins assigned to goods so far, and the income-return receipts that did. */
+  assigned: number;
+  receiptIds: string[];
+  /** Of it, what came back to the shop since (the provider reversed the refund): no goods to name for it. */
+  reversed?: number;
+  /** Of it, what no goods are left to name for (later returns took them): unreceipted, as beyond the receipts. */
+  unreceipted?: number;
+};
+
+/** What is still unassigned of one refund. */
+export const unassignedLeft = (entry: UnassignedRefund): number =>
+  entry.amount - entry.assigned - (entry.reversed ?? 0) - (entry.unreceipted ?? 0);
 
 export type ReceiptsState = {
   orderId: string | null;
@@ -58,6 +77,12 @@ export type ReceiptsState = {
    * order took in) and not yet put right by new money, in minor units. Shown to admins; absent in older states.
    */
   unreceiptedRefund?: number;
+  /**
+   * Issue 9 (PAY-5, REC-7): refunds after the closing receipt that named no goods (a provider or dashboard refund)
+   * beyond the advances not offset: movementId -> the money no receipt returned yet and how it went back.
+   * `assigned`: what admins named goods for so far (`AssignRefundGoods`, one or more). Absent in older states.
+   */
+  unassignedRefunds?: Record<string, UnassignedRefund>;
   /** lineId -> quantity returned: after settlement, or before it (the closing receipt then leaves them out). */
   returnedQuantities: Record<string, number>;
   /** REC-6 (issue 9.5): lineId -> marking codes of the marked units returned. Absent in older states. */
@@ -93,6 +118,17 @@ export const isClosed = (state: ReceiptsState): boolean => state.closingReceiptI
 
 export const outstandingTotal = (state: Pick<ReceiptsState, 'outstanding'>): number =>
   state.outstanding.reduce((sum, entry) => sum + entry.remaining, 0);
+
+/** Issue 9: money refunded with no goods named and not assigned to goods yet, in minor units. */
+export const openUnassigned = (state: Pick<ReceiptsState, 'unassignedRefunds'>): number =>
+  Object.values(state.unassignedRefunds ?? {}).reduce((sum, entry) => sum + unassignedLeft(entry), 0);
+
+/** Goods settled and not returned yet, at their settled prices (issue 9: what an unassigned refund may name). */
+export const goodsLeft = (state: ReceiptsState): number =>
+  state.lines.reduce(
+    (sum, line) => sum + line.price.amount * Math.max(0, line.quantity - (state.returnedQuantities[line.lineId] ?? 0)),
+    0,
+  );
 
 export const goodsTotal = (lines: readonly ReceiptLine[]): number =>
   lines.reduce((sum, line) => sum + line.price.amount * line.quantity, 0);

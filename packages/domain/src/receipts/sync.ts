@@ -32,7 +32,7 @@ export type SyncOptions = Readonly<{
   translate?: TranslateOptions;
 }>;
 
-/** Receipts commands the receipts decider refused, with why (e.g. `refund-lines-required`). */
+/** Receipts commands the receipts decider refused, with why (e.g. `marking-codes-required`, `return-exceeds-sold`). */
 export type SyncReport = Readonly<{
   refused: readonly Readonly<{ command: ReceiptsCommand; error: HandlerError }>[];
   locked: boolean;
