@@ -9,6 +9,7 @@ import {
   orderDecider,
   planCreditReversal,
   planGoodwillReturn,
+  planGoodwillReversal,
   type CreditEvent,
   type OrderEvent,
 } from '@ordersource/domain';
@@ -262,18 +263,28 @@ export const creditRefundReversalsReactor = (): ShopReactor => ({
       history.map((e) => e.event),
     );
     if (order.details === null) return [];
-    const plan = planCreditReversal(order, await accountOf(store, order.details.customer.id), cause.event.data, {
+    const account = await accountOf(store, order.details.customer.id);
+    const money = planCreditReversal(order, account, cause.event.data, {
       commandId: derivedId(CREDIT_REFUND_REVERSALS_REACTOR, raw.eventId),
       at: raw.occurredAt,
     });
-    if (plan === undefined) return [];
-    return [
-      {
-        kind: 'command',
-        streamId: plan.streamId,
-        command: { ...plan.command, metadata: { ...plan.command.metadata, causationId: raw.eventId } },
-      },
-    ];
+    // The goodwill that refund gave back, as far as the order uses it again.
+    const goodwill = planGoodwillReversal(order, account, {
+      refundId: cause.event.data.refundId,
+      commandId: derivedId(CREDIT_REFUND_REVERSALS_REACTOR, raw.eventId, 'goodwill'),
+      at: raw.occurredAt,
+    });
+    return [money, goodwill].flatMap((plan): ShopEffect[] =>
+      plan === undefined
+        ? []
+        : [
+            {
+              kind: 'command',
+              streamId: plan.streamId,
+              command: { ...plan.command, metadata: { ...plan.command.metadata, causationId: raw.eventId } },
+            },
+          ],
+    );
   },
 });
 

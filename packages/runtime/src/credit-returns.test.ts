@@ -230,6 +230,38 @@ describe('issue 17: goodwill comes back when the order no longer uses it', () =>
     expect(await shop.queries.receipts(ACCOUNT)).toEqual([]);
   });
 
+  it('a refund that gave goodwill back is reversed: the goodwill is taken back, and comes back with the next refund', async () => {
+    const { store, shop } = setup();
+    await goodwill(shop, 500);
+    await orderWithGoodwill(shop, 'o-3', 500);
+    const stream = orderStreamId('o-3');
+    const total = (await orderOf(store, 'o-3')).totals.total;
+    await ok(
+      shop.execute(
+        stream,
+        raw('RequestPayment', { paymentId: 'card', amount: total, method: CARD, channel: 'email' }, admin, T(4, 12)),
+      ),
+    );
+    await ok(shop.execute(stream, raw('RecordSale', { paymentId: 'card', amount: total }, provider, T(4, 12))));
+    await ok(shop.execute(stream, raw('ConfirmOrder', {}, admin, T(4, 13))));
+    await ok(shop.execute(stream, raw('ShipOrder', { shipmentId: 's-1' }, admin, T(4, 13))));
+    await ok(shop.execute(stream, raw('MarkDelivered', {}, admin, T(4, 14))));
+    const shoes = { lineId: 'l1', qty: 1 };
+    await ok(shop.execute(stream, raw('RefundPayment', { refundId: 'r-1', lines: [shoes] }, admin, T(5, 9))));
+    await shop.runUntilIdle();
+    const first = creditBalance(await account(store), 'RUB');
+    expect(first).toBeGreaterThan(0);
+    // The bank bounced the refund: the shoes count as sold again, their goodwill share goes back to the order.
+    await ok(shop.execute(stream, raw('ReverseRefund', { refundId: 'r-1' }, provider, T(5, 10))));
+    await shop.runUntilIdle();
+    expect(creditBalance(await account(store), 'RUB')).toBe(0);
+    expect((await account(store)).debt).toBeUndefined();
+    // Refunded again: the share comes back once more, no more than before.
+    await ok(shop.execute(stream, raw('RefundPayment', { refundId: 'r-2', lines: [shoes] }, admin, T(5, 11))));
+    await shop.runUntilIdle();
+    expect(creditBalance(await account(store), 'RUB')).toBe(first);
+  });
+
   it('goodwill that had lapsed when the order was cancelled does not come back', async () => {
     const { store, shop } = setup();
     await goodwill(shop, 500, T(4, 23));

@@ -45,11 +45,11 @@ export const goodwillSpentOn = (account: CreditState, orderId: string): number =
     .filter((s) => s.orderId === orderId && !s.released && s.paymentId.startsWith('discount:'))
     .reduce((sum, s) => sum + s.amount, 0);
 
-/** Goodwill already given back for `orderId` (the grants this module issued). */
+/** Goodwill already given back for `orderId` (the grants this module issued, less what reversals took back). */
 export const goodwillGivenBack = (account: CreditState, orderId: string): number =>
   account.grants
     .filter((g) => g.creditId.startsWith(goodwillBackPrefix(orderId)))
-    .reduce((sum, g) => sum + g.issued, 0);
+    .reduce((sum, g) => sum + g.issued - (g.reversed ?? 0), 0);
 
 /**
  * Of `goodwill` spent on the order, how much the order no longer uses as it
@@ -136,6 +136,44 @@ export const planGoodwillReturn = (
         amount: { amount, currency },
         source: { kind: 'goodwill', reason: input.reason },
         ...(expiresAt === undefined ? {} : { expiresAt }),
+      },
+      metadata: { commandId: input.commandId, actor: { kind: 'system', id: 'store-credit' }, at: input.at },
+    },
+  };
+};
+
+/**
+ * A refund that gave goodwill back was reversed (`RefundReversed`: the
+ * money, and the goods it named, are on the order's books again): the
+ * goodwill the order now uses again is taken back from that refund's grant,
+ * what is left of it (`ReverseCredit`). Goodwill already spent is not
+ * pursued: it was never money, so it is no debt. A later refund of the same
+ * goods gives it back again (the reversed part no longer counts as given).
+ */
+export const planGoodwillReversal = (
+  order: OrderState,
+  account: CreditState,
+  input: Readonly<{ refundId: string; commandId: string; at: string }>,
+): Readonly<{ streamId: string; command: Extract<CreditCommand, { type: 'ReverseCredit' }> }> | undefined => {
+  const details = order.details;
+  if (details === null || account.customerId === null) return undefined;
+  const grant = account.grants.find(
+    (g) => g.creditId === `${goodwillBackPrefix(details.orderId)}refund:${input.refundId}`,
+  );
+  if (grant === undefined) return undefined;
+  const over =
+    goodwillGivenBack(account, details.orderId) - goodwillReturnable(order, goodwillSpentOn(account, details.orderId));
+  const amount = Math.min(over, grant.remaining);
+  if (amount <= 0) return undefined;
+  return {
+    streamId: creditAccountStreamId(account.customerId),
+    command: {
+      type: 'ReverseCredit',
+      data: {
+        customerId: account.customerId,
+        creditId: grant.creditId,
+        amount: { amount, currency: grant.currency },
+        reason: `refund ${input.refundId} of order ${details.orderNumber} was reversed`,
       },
       metadata: { commandId: input.commandId, actor: { kind: 'system', id: 'store-credit' }, at: input.at },
     },

@@ -10,7 +10,7 @@ import { actors, eur, paymentMethods, sampleCheckout } from '../order/examples.j
 import type { CreditCommand } from './commands.js';
 import { creditDecider } from './decide.js';
 import type { CreditEvent } from './events.js';
-import { goodwillGivenBack, goodwillSpentOn, planGoodwillReturn } from './goodwill-return.js';
+import { goodwillGivenBack, goodwillSpentOn, planGoodwillReturn, planGoodwillReversal } from './goodwill-return.js';
 import { creditOwed, planRefundToCredit } from './refund.js';
 import { creditBalance, spendableCredit, type CreditState } from './state.js';
 import { planCreditPayment, planGoodwillDiscount } from './tender.js';
@@ -683,7 +683,9 @@ describe('issue 17 laws: store credit', () => {
  * after every order event `planGoodwillReturn` runs, as the runtime's
  * reactor does, and its `IssueCredit` goes to the account.
  */
-type GoodwillStep = Readonly<{ k: 'return'; line: number; qty: number } | { k: 'shipping' } | { k: 'cancel' }>;
+type GoodwillStep = Readonly<
+  { k: 'return'; line: number; qty: number } | { k: 'shipping' } | { k: 'cancel' } | { k: 'reverse'; pick: number }
+>;
 const goodwillStepArb: fc.Arbitrary<GoodwillStep> = fc.oneof(
   {
     weight: 6,
@@ -691,6 +693,8 @@ const goodwillStepArb: fc.Arbitrary<GoodwillStep> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.constant({ k: 'shipping' as const }) },
   { weight: 1, arbitrary: fc.constant({ k: 'cancel' as const }) },
+  // The bank bounces a refund: its goods count as sold again, the goodwill they brought back is taken back.
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('reverse' as const), pick: fc.nat(9) }) },
 );
 
 const goodwillReturnRun = (goodwillPct: number, ship: boolean, steps: readonly GoodwillStep[]) => {
@@ -749,25 +753,47 @@ const goodwillReturnRun = (goodwillPct: number, ship: boolean, steps: readonly G
     must(shop.order(streamId, orderCmd('MarkDelivered', {}, T(4))));
   }
   const back: number[] = [];
+  let reversals = 0;
   let seen = shop.history('o-1').length;
   steps.forEach((step, i) => {
     const at = T(10 + i);
     const line = [tea, cup][step.k === 'return' ? step.line : 0] as typeof tea;
+    const succeeded = (shop.state('o-1').refunds ?? []).filter((r) => r.status === 'succeeded');
+    const bounced = step.k === 'reverse' ? succeeded[step.pick % Math.max(1, succeeded.length)] : undefined;
+    if (step.k === 'reverse' && bounced === undefined) return;
     const command =
-      step.k === 'cancel'
-        ? orderCmd('CancelOrder', { reason: 'law' }, at)
-        : step.k === 'shipping'
-          ? orderCmd('RefundPayment', { refundId: `r-${i}`, shipping: true }, at)
-          : orderCmd('RefundPayment', { refundId: `r-${i}`, lines: [{ lineId: line.lineId, qty: step.qty }] }, at);
+      bounced !== undefined
+        ? orderCmd('ReverseRefund', { refundId: bounced.refundId }, at, actors.provider)
+        : step.k === 'cancel'
+          ? orderCmd('CancelOrder', { reason: 'law' }, at)
+          : step.k === 'shipping'
+            ? orderCmd('RefundPayment', { refundId: `r-${i}`, shipping: true }, at)
+            : orderCmd(
+                'RefundPayment',
+                { refundId: `r-${i}`, lines: [{ lineId: line.lineId, qty: step.k === 'return' ? step.qty : 1 }] },
+                at,
+              );
     if (shop.order(streamId, command) !== undefined) return;
     const history = shop.history('o-1');
     for (let v = seen; v < history.length; v += 1) {
       const event = history[v]!.event;
-      if (event.type !== 'PaymentRefunded' && event.type !== 'OrderCancelled') continue;
       const order = rehydrate(
         orderDecider,
         history.slice(0, v + 1).map((e) => e.event),
       );
+      if (event.type === 'RefundReversed') {
+        const reversal = planGoodwillReversal(order, account(), {
+          refundId: event.data.refundId,
+          commandId: `gr-${v}`,
+          at,
+        });
+        if (reversal === undefined) continue;
+        send(reversal.command);
+        back.push(-(reversal.command.data.amount?.amount ?? 0));
+        reversals += 1;
+        continue;
+      }
+      if (event.type !== 'PaymentRefunded' && event.type !== 'OrderCancelled') continue;
       const cause = event.type === 'PaymentRefunded' ? `refund:${event.data.refundId}` : 'cancelled';
       const input = { cause, commandId: `gb-${v}`, at, reason: 'law' };
       const planned = planGoodwillReturn(order, account(), input);
@@ -780,7 +806,7 @@ const goodwillReturnRun = (goodwillPct: number, ship: boolean, steps: readonly G
     }
     seen = history.length;
   });
-  return { shop, account: account(), goodwill, back };
+  return { shop, account: account(), goodwill, back, reversals };
 };
 
 describe('issue 17 laws: goodwill comes back', () => {
@@ -788,13 +814,15 @@ describe('issue 17 laws: goodwill comes back', () => {
     let cancelled = 0;
     let everything = 0;
     let partial = 0;
+    let reversed = 0;
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 60 }),
         fc.boolean(),
         fc.array(goodwillStepArb, { maxLength: 8 }),
         (pct, ship, steps) => {
-          const { shop, account, goodwill, back } = goodwillReturnRun(pct, ship, steps);
+          const { shop, account, goodwill, back, reversals } = goodwillReturnRun(pct, ship, steps);
+          if (reversals > 0) reversed += 1;
           const order = shop.state('o-1');
           const given = back.reduce((a, b) => a + b, 0);
           expect(goodwillSpentOn(account, 'o-1')).toBe(goodwill);
@@ -831,5 +859,6 @@ describe('issue 17 laws: goodwill comes back', () => {
     expect(cancelled).toBeGreaterThan(100);
     expect(everything).toBeGreaterThan(20);
     expect(partial).toBeGreaterThan(100);
+    expect(reversed).toBeGreaterThan(50);
   });
 });

@@ -17,6 +17,8 @@ export type CreditGrant = {
   source: CreditSource;
   issuedAt: string;
   expiresAt?: string;
+  /** What reversals took back of it (absent: nothing). */
+  reversed?: number;
 };
 
 export type CreditDraw = { creditId: string; amount: number };
@@ -126,6 +128,8 @@ export const evolveCredit = (draft: Draft<CreditState>, event: CreditEvent): voi
     case 'CreditExpired': {
       const grant = grantOf(draft, event.data.creditId);
       if (grant !== undefined) grant.remaining -= event.data.amount.amount;
+      if (grant !== undefined && event.type === 'CreditReversed' && event.data.amount.amount > 0)
+        grant.reversed = (grant.reversed ?? 0) + event.data.amount.amount;
       const ledger = ledgerOf(draft, event.data.amount.currency);
       if (event.type === 'CreditReversed') {
         ledger.reversed += event.data.amount.amount;
