@@ -111,6 +111,19 @@ describe('what the customer is charged for after refunds (issue 9 PAY-2/PAY-3/OR
     expect(requestable(back.state)).toBe(0);
   });
 
+  it('PAY-5: the shipping asked back by a refund request is not owed again once the provider confirms it', () => {
+    const history = delivered();
+    const asked = run([command('RequestRefund', { refundId: 'q1', paymentId: 'pay-1', shipping: true }, T4)], history);
+    expect(money(asked.state)).toEqual(money(rehydrate(orderDecider, history)));
+    const confirmed = run([command('ConfirmRefund', { refundId: 'q1' }, T4, actors.provider)], asked.events);
+    expect(confirmed.events.at(-1)).toMatchObject({
+      type: 'PaymentRefunded',
+      data: { amount: eur(500), shipping: eur(500) },
+    });
+    expect(concessionsOf(confirmed.state)).toBe(500);
+    expect(money(confirmed.state)).toMatchObject({ charged: 6000, balanceDue: 0, requestable: 0, amountDueBack: 0 });
+  });
+
   it('PAY-5: a requested return refund changes nothing while pending or failed; its success is the concession', () => {
     const history = delivered();
     const before = money(rehydrate(orderDecider, history));

@@ -110,7 +110,12 @@ const countConcession = (
   dueBack: number,
 ): void => {
   const booked = onBooks(refund);
-  const returned = refund.goods !== undefined || refund.lines !== undefined || refund.shipping !== undefined;
+  // Named by its success or by its request (goods, shipping): a return, whatever came back of it.
+  const returned =
+    refund.goods !== undefined ||
+    refund.lines !== undefined ||
+    refund.shipping !== undefined ||
+    refund.shippingAsked !== undefined;
   if (!returned && gained > 0) refund.excess = Math.min(booked, (refund.excess ?? 0) + Math.min(gained, dueBack));
   const now = returned ? booked : Math.max(0, booked - (refund.excess ?? 0));
   const delta = now - (refund.concession ?? 0);
