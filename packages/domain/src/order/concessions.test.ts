@@ -200,6 +200,14 @@ describe('what the customer is charged for after refunds (issue 9 PAY-2/PAY-3/OR
     );
     expect(concessionsOf(more.state)).toBe(500);
     expect(money(more.state)).toMatchObject({ charged: 4000, balanceDue: 0, amountDueBack: 0 });
+    // The bank sends 300 of it back: she has 2200 back, of which 2000 was owed her, so 200 is the compensation now
+    // (the compensation comes off first: the excess went back first).
+    const bounced = run(
+      [command('ReverseRefund', { refundId: 'x3', amount: eur(300) }, T3, actors.provider)],
+      more.events,
+    );
+    expect(concessionsOf(bounced.state)).toBe(200);
+    expect(money(bounced.state)).toMatchObject({ charged: 4300, balanceDue: 0, amountDueBack: 0 });
   });
 
   it('PAY-5: a reversed return refund undoes its concession: the money facts are as before the refund', () => {
