@@ -671,7 +671,8 @@ describe('issue 17 laws: store credit', () => {
       }),
       { numRuns: 1000 },
     );
-    // Not vacuous: many runs paid an order with credit, many spent goodwill as a discount.
+    // Not vacuous: many runs paid an order with credit, many spent goodwill as a discount. Unseeded on purpose:
+    // over seeds 1-12 these ran 395-448 and 277-319, so floors of 100 leave a wide margin to any run's luck.
     expect(spentSome).toBeGreaterThan(100);
     expect(goodwillSome).toBeGreaterThan(100);
   });
