@@ -265,6 +265,8 @@ export type OrderPageData = Readonly<{
   /** paymentId -> the link's QR code as an image data URL (made by the server). */
   qr: Readonly<Record<string, string>>;
   invitation?: string;
+  /** Issue 17: the order's changes with their actions, and the customer's store credit (`adminChangesSection`). */
+  changes?: Html;
 }>;
 
 const historyTable = (entries: readonly HistoryEntry[]): Html =>
@@ -524,7 +526,7 @@ export const adminOrderPage = (ctx: AdminContext, data: OrderPageData): Html => 
         </tbody>
       </table>
       <h2>Fiscal receipts (REC-1..REC-8)</h2>
-      ${receiptsSection(data.receipts)}
+      ${receiptsSection(data.receipts)} ${data.changes ?? ''}
       <h2>Actions</h2>
       <div class="actions">
         ${actionSpecs.map((spec) => actionForm(ctx, details.orderId, data.version, spec, state))}

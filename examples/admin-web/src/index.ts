@@ -6,3 +6,5 @@ export * from './layout.js';
 export * from './forms.js';
 export * from './admin-pages.js';
 export * from './portal-pages.js';
+export * from './change-words.js';
+export * from './change-pages.js';

@@ -123,9 +123,14 @@ const ordersTable = (w: Words, orders: readonly PortalOrder[]): Html =>
       </table>`;
 
 /** CUS-2: her own orders and the guest orders her account took over. */
-export const portalOrdersPage = (ctx: PortalContext, orders: readonly PortalOrder[]): Html => {
+export const portalOrdersPage = (
+  ctx: PortalContext,
+  orders: readonly PortalOrder[],
+  /** Issue 17: her store credit balance (`portalCreditSection`). */
+  credit?: Html,
+): Html => {
   const w = wordsFor(ctx.language);
-  return shell(ctx, w.myOrders, 'orders', ordersTable(w, orders));
+  return shell(ctx, w.myOrders, 'orders', html`${ordersTable(w, orders)} ${credit ?? ''}`);
 };
 
 /** CUS-2: the orders of the companies she is a contact of. */
@@ -199,9 +204,16 @@ export const portalOrderPage = (
   ctx: PortalContext,
   order: CustomerOrderView,
   history: readonly HistoryEntry[],
+  /** Issue 17: her returns and the return form, her store credit (`portalChangesSection`). */
+  changes?: Html,
 ): Html => {
   const w = wordsFor(ctx.language);
-  return shell(ctx, `${w.order} ${order.orderNumber}`, 'orders', orderBody(w, order, history));
+  return shell(
+    ctx,
+    `${w.order} ${order.orderNumber}`,
+    'orders',
+    html`${orderBody(w, order, history)} ${changes ?? ''}`,
+  );
 };
 
 /** CUS-3: the guest's order-status page, opened by the token in her confirmation link; no login. */

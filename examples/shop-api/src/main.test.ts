@@ -71,6 +71,7 @@ describe('pnpm start on a fresh clone', () => {
       try {
         expect(first.output).toContain('PGlite in');
         expect(first.output).toContain('seeded an empty store');
+        expect(first.output).toContain('SO-1003 is delivered');
         expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
         const login = await fetch(`http://127.0.0.1:${port}/portal/login`);
         expect(await login.text()).toContain('<form method="post" action="/portal/login"');

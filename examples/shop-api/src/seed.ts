@@ -5,8 +5,9 @@ import { checkoutBody, subscriptionBody } from './fixtures.js';
 import type { Shop } from './shop/shop.js';
 
 /**
- * A first look for an empty store: one guest order of Olga (Russian), one of
- * Maryam (Persian, a contact of Parsian Trading), and a closable
+ * A first look for an empty store: two guest orders of Olga (Russian; SO-1003
+ * paid and delivered, ready for a return), one of Maryam (Persian, a contact
+ * of Parsian Trading), and a closable
  * subscription of Olga's. The invitation links of the confirmations are
  * printed, as the console "sends" them.
  */
@@ -52,6 +53,25 @@ export const seedShop = async (shop: Shop): Promise<string[]> => {
     checkoutBody({ orderId: 'SO-1002', orderNumber: 'SO-1002', customer: maryam, offline: true }),
     maryam.id,
   );
+  // Issue 17: an order of Olga's already paid and delivered, so a return can be tried from her portal at once.
+  await place(
+    'SO-1003',
+    checkoutBody({ orderId: 'SO-1003', orderNumber: 'SO-1003', customer: olga, offline: true }),
+    olga.id,
+  );
+  for (const [type, data] of [
+    ['ConfirmOfflinePayment', {}],
+    ['ShipOrder', { shipmentId: 'SO-1003-s1', carrier: 'CDEK', trackingReference: 'CDEK-1003' }],
+    ['MarkDelivered', {}],
+  ] as const) {
+    const handled = await shop.orderCommand(
+      'SO-1003',
+      { type, data },
+      { commandId: `seed-SO-1003-${type}`, actor: admin, at },
+    );
+    if (E.isLeft(handled)) throw new Error(handled.left.message);
+  }
+  lines.push('order SO-1003 is delivered: request a return from its page in the portal (issue 17)');
   const started = await shop.subscriptionCommand(
     'sub-olga-coffee',
     { type: 'StartSubscription', data: subscriptionBody('sub-olga-coffee', olga) },

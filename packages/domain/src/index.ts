@@ -53,3 +53,4 @@ export * from './credit/state.js';
 export { creditDecider, drawsFor } from './credit/decide.js';
 export * from './credit/tender.js';
 export * from './credit/refund.js';
+export * from './credit/goodwill-return.js';

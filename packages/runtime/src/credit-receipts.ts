@@ -1,10 +1,15 @@
 import { derivedId, rehydrate, type Envelope, type Event, type EventStore } from '@ordersource/core';
 import {
   CREDIT_CATEGORY,
+  creditAccountStreamId,
+  creditDecider,
   decodeOrderEnvelope,
   issueCreditFor,
   isStoreCredit,
   orderDecider,
+  planCreditReversal,
+  planGoodwillReturn,
+  planGoodwillReversal,
   type CreditEvent,
   type OrderEvent,
 } from '@ordersource/domain';
@@ -42,6 +47,8 @@ import { decodeCreditEnvelope } from './store-credit.js';
 
 export const CREDIT_RECEIPTS_REACTOR = 'credit.receipts';
 export const CREDIT_PAYMENT_REFUNDS_REACTOR = 'credit.payment-refunds';
+export const CREDIT_GOODWILL_RETURNS_REACTOR = 'credit.goodwill-returns';
+export const CREDIT_REFUND_REVERSALS_REACTOR = 'credit.refund-reversals';
 
 const CREDIT_EVENTS: readonly CreditEvent['type'][] = [
   'CreditIssued',
@@ -160,10 +167,133 @@ export const creditPaymentRefundsReactor = (): ShopReactor => ({
   },
 });
 
-/** Both reactors: `createShop({ streams: [creditStreamKind()], reactors: withStoreCredit() })`. */
+const accountOf = async (store: EventStore, customerId: string) => {
+  const events: CreditEvent[] = [];
+  for await (const raw of store.read(creditAccountStreamId(customerId))) {
+    const decoded = decodeCreditEnvelope(raw);
+    if (E.isLeft(decoded))
+      throw new Error(
+        `${CREDIT_GOODWILL_RETURNS_REACTOR}: ${raw.streamId}@${raw.streamVersion}: ${decoded.left.message}`,
+      );
+    events.push(decoded.right.event);
+  }
+  return rehydrate(creditDecider, events);
+};
+
+/**
+ * Issue 17: goodwill spent on an order (a discount) comes back to the
+ * account when the order is cancelled or discarded, or when goods (or the
+ * shipping) it discounted are refunded: `planGoodwillReturn` (pure) says how
+ * much, this reactor reads the order up to the event and the account, and
+ * sends the `IssueCredit`. Its credit id derives from the order and the cause
+ * (the refund id, or `cancelled` / `discarded`) and its command id from the
+ * event: a redelivered event finds the grant there and sends nothing.
+ */
+export const creditGoodwillReturnsReactor = (): ShopReactor => ({
+  name: CREDIT_GOODWILL_RETURNS_REACTOR,
+  decodesItself: true,
+  filter: { streamPrefix: 'order-', eventTypes: ['OrderCancelled', 'OrderDiscarded', 'PaymentRefunded'] },
+  react: async (_envelope, { store, raw }) => {
+    const history = await readUpTo<OrderEvent>(
+      store,
+      raw.streamId,
+      raw.streamVersion,
+      decodeOrderEnvelope,
+      CREDIT_GOODWILL_RETURNS_REACTOR,
+    );
+    const cause = history[raw.streamVersion];
+    if (cause === undefined || cause.eventId !== raw.eventId)
+      throw new Error(`${CREDIT_GOODWILL_RETURNS_REACTOR}: ${raw.streamId}@${raw.streamVersion} is not ${raw.eventId}`);
+    const order = rehydrate(
+      orderDecider,
+      history.map((e) => e.event),
+    );
+    if (order.details === null) return [];
+    const event = cause.event;
+    const key =
+      event.type === 'PaymentRefunded'
+        ? `refund:${event.data.refundId}`
+        : event.type === 'OrderCancelled'
+          ? 'cancelled'
+          : 'discarded';
+    const account = await accountOf(store, order.details.customer.id);
+    const plan = planGoodwillReturn(order, account, {
+      cause: key,
+      commandId: derivedId(CREDIT_GOODWILL_RETURNS_REACTOR, raw.eventId),
+      at: raw.occurredAt,
+      reason: `order ${order.details.orderNumber}: ${
+        event.type === 'PaymentRefunded' ? `refund ${event.data.refundId}` : key
+      }`,
+    });
+    if (plan === undefined) return [];
+    return [
+      {
+        kind: 'command',
+        streamId: plan.streamId,
+        command: { ...plan.command, metadata: { ...plan.command.metadata, causationId: raw.eventId } },
+      },
+    ];
+  },
+});
+
+/**
+ * Issue 17: a refund that issued credit (`credit.payment-refunds`, or
+ * `refundToStoreCredit`) and came back to the shop (`RefundReversed`) takes
+ * the credit back (`planCreditReversal`): what is left of it, the rest
+ * recorded as the customer's debt. The command id derives from the reversal
+ * event, so a redelivery takes nothing twice.
+ */
+export const creditRefundReversalsReactor = (): ShopReactor => ({
+  name: CREDIT_REFUND_REVERSALS_REACTOR,
+  decodesItself: true,
+  filter: { streamPrefix: 'order-', eventTypes: ['RefundReversed'] },
+  react: async (_envelope, { store, raw }) => {
+    const history = await readUpTo<OrderEvent>(
+      store,
+      raw.streamId,
+      raw.streamVersion,
+      decodeOrderEnvelope,
+      CREDIT_REFUND_REVERSALS_REACTOR,
+    );
+    const cause = history[raw.streamVersion];
+    if (cause === undefined || cause.eventId !== raw.eventId || cause.event.type !== 'RefundReversed')
+      throw new Error(`${CREDIT_REFUND_REVERSALS_REACTOR}: ${raw.streamId}@${raw.streamVersion} is not a reversal`);
+    const order = rehydrate(
+      orderDecider,
+      history.map((e) => e.event),
+    );
+    if (order.details === null) return [];
+    const account = await accountOf(store, order.details.customer.id);
+    const money = planCreditReversal(order, account, cause.event.data, {
+      commandId: derivedId(CREDIT_REFUND_REVERSALS_REACTOR, raw.eventId),
+      at: raw.occurredAt,
+    });
+    // The goodwill that refund gave back, as far as the order uses it again.
+    const goodwill = planGoodwillReversal(order, account, {
+      refundId: cause.event.data.refundId,
+      commandId: derivedId(CREDIT_REFUND_REVERSALS_REACTOR, raw.eventId, 'goodwill'),
+      at: raw.occurredAt,
+    });
+    return [money, goodwill].flatMap((plan): ShopEffect[] =>
+      plan === undefined
+        ? []
+        : [
+            {
+              kind: 'command',
+              streamId: plan.streamId,
+              command: { ...plan.command, metadata: { ...plan.command.metadata, causationId: raw.eventId } },
+            },
+          ],
+    );
+  },
+});
+
+/** The reactors: `createShop({ streams: [creditStreamKind()], reactors: withStoreCredit() })`. */
 export const storeCreditReactors = (options: CreditReceiptsReactorOptions = {}): readonly ShopReactor[] => [
   creditReceiptsReactor(options),
   creditPaymentRefundsReactor(),
+  creditGoodwillReturnsReactor(),
+  creditRefundReversalsReactor(),
 ];
 
 export const withStoreCredit =

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { appCss, appJs } from '@ordersource/example-admin-web';
 import { registerApiRoutes } from './api-routes.js';
+import { registerChangeRoutes } from './change-routes.js';
 import { sendProblem, type Deps } from './deps.js';
 import { openApiDocument } from './openapi.js';
 import { registerPageRoutes } from './page-routes.js';
@@ -43,6 +44,7 @@ export const createApp = (deps: Deps): Hono => {
   app.get('/', (c) => c.redirect('/portal/login', 303));
 
   registerApiRoutes(app, deps);
+  registerChangeRoutes(app, deps);
   registerWebhook(app, deps);
   registerPageRoutes(app, deps);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { orderCommandTypes } from '@ordersource/domain';
+import { changeCommandTypes } from './change-routes.js';
 import { openApiDocument } from './openapi.js';
 
 /** The API document is generated from the io-ts codecs; an OpenAPI 3.1 validator must accept it. */
@@ -32,5 +33,31 @@ describe('OpenAPI 3.1 document', () => {
     expect(checkout).toContain('"orderNumber"');
     expect(checkout).toContain('"remark"');
     expect(JSON.stringify(schemas)).toContain('"minor units"');
+  });
+
+  it('issue 17: the change routes, a path per change command with its data codec as the body', () => {
+    const { document } = openApiDocument();
+    const paths = document['paths'] as Record<string, { post?: { requestBody?: unknown }; get?: unknown }>;
+    for (const type of changeCommandTypes)
+      expect(paths[`/api/order-changes/{changeId}/commands/${type}`]?.post, type).toBeDefined();
+    expect(paths['/api/order-changes/{changeId}/commands/RecordChangeApplied']).toBeUndefined();
+    const stage = JSON.stringify(paths['/api/order-changes/{changeId}/commands/StageReturnItem']?.post?.requestBody);
+    expect(stage).toContain('"#/components/schemas/ReturnItem"');
+    const schemas = (document['components'] as { schemas: Record<string, unknown> }).schemas;
+    const item = JSON.stringify(schemas['ReturnItem']);
+    for (const field of ['lineId', 'qty', 'reason', 'units']) expect(item).toContain(`"${field}"`);
+    const confirm = JSON.stringify(
+      paths['/api/order-changes/{changeId}/commands/ConfirmOrderChange']?.post?.requestBody,
+    );
+    expect(confirm).toContain('"store-credit"');
+    expect(JSON.stringify(paths['/api/orders/{orderId}/changes']?.post?.requestBody)).toContain(
+      '"#/components/schemas/BeginChangeBody"',
+    );
+    const begin = JSON.stringify(schemas['BeginChangeBody']);
+    expect(begin).toContain('"kind"');
+    expect(begin).toContain('"exchange"');
+    expect(begin).not.toContain('"basis"');
+    expect(paths['/api/customers/{customerId}/credit/goodwill']?.post).toBeDefined();
+    expect(paths['/api/me/credit']?.get).toBeDefined();
   });
 });

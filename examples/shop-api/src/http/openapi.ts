@@ -1,6 +1,8 @@
 import type * as t from 'io-ts';
 import { OrderCommandCodec, PlaceOrderData } from '@ordersource/domain';
 import { SubscriptionCommandCodec, StartSubscriptionData } from '@ordersource/domain/subscriptions';
+import { OrderChangeCommandCodec } from '@ordersource/domain/changes';
+import { BeginChangeBody, changeCommandTypes, GoodwillBody } from './change-routes.js';
 import { createSchemaRegistry, type Schema } from './json-schema.js';
 import { ProviderEventCodec, WEBHOOK_PATH } from './webhook.js';
 
@@ -174,6 +176,87 @@ export const openApiDocument = (): { document: Record<string, unknown>; unknownC
       responses: { '200': { description: 'PNG', content: { 'image/png': {} } }, ...errors },
     },
   };
+  // ---- issue 17: order changes and store credit ------------------------------
+  paths['/api/orders/{orderId}/changes'] = {
+    post: {
+      operationId: 'beginOrderChange',
+      summary:
+        'Begin an edit, return, exchange or claim on the order; the server reads the basis from the order (a customer: return, exchange or claim on her own order, CUS-3)',
+      tags: ['order changes'],
+      parameters: [orderIdParam, headerParams[0]],
+      requestBody: jsonBody(registry.schemaOf(BeginChangeBody)),
+      responses: {
+        '201': { description: 'Begun; Location is the change, ETag its version' },
+        '200': { description: 'A repeat of the same Idempotency-Key' },
+        ...errors,
+      },
+    },
+    get: {
+      operationId: 'listOrderChanges',
+      summary: 'The order’s changes, oldest first',
+      tags: ['order changes'],
+      parameters: [orderIdParam],
+      responses: { '200': { description: 'The changes with their status' }, ...errors },
+    },
+  };
+  const changeIdParam = { name: 'changeId', in: 'path', required: true, schema: { type: 'string' } };
+  paths['/api/order-changes/{changeId}'] = {
+    get: {
+      operationId: 'getOrderChange',
+      summary:
+        'One change: its state and preview (totals, refund owed, credit, the commands and receipts it would make)',
+      tags: ['order changes'],
+      parameters: [changeIdParam],
+      responses: {
+        '200': { description: 'The change; ETag is its version', headers: { ETag: { schema: { type: 'string' } } } },
+        ...errors,
+      },
+    },
+  };
+  for (const command of OrderChangeCommandCodec.types) {
+    if (!(changeCommandTypes as readonly string[]).includes(command.name)) continue;
+    paths[`/api/order-changes/{changeId}/commands/${command.name}`] = {
+      post: {
+        operationId: `orderChange${command.name}`,
+        summary: `Send ${command.name} to the change (If-Match: the change's ETag)`,
+        tags: ['order changes'],
+        parameters: [changeIdParam, ...headerParams],
+        requestBody: jsonBody(registry.schemaOf(dataCodecOf(command))),
+        responses: { '200': outcome, ...errors },
+      },
+    };
+  }
+  paths['/api/change-reasons'] = {
+    get: {
+      operationId: 'changeReasons',
+      summary: 'The reasons a return, exchange or claim may name, labelled in ?lang=',
+      tags: ['order changes'],
+      security: [],
+      parameters: [{ name: 'lang', in: 'query', required: false, schema: { type: 'string' } }],
+      responses: { '200': { description: 'The catalog' } },
+    },
+  };
+  const customerIdParam = { name: 'customerId', in: 'path', required: true, schema: { type: 'string' } };
+  paths['/api/customers/{customerId}/credit'] = {
+    get: {
+      operationId: 'customerCredit',
+      summary: 'A customer’s store credit: balances and grants (admin, or the customer herself)',
+      tags: ['store credit'],
+      parameters: [customerIdParam],
+      responses: { '200': { description: 'Balances per currency, grants' }, ...errors },
+    },
+  };
+  paths['/api/customers/{customerId}/credit/goodwill'] = {
+    post: {
+      operationId: 'issueGoodwillCredit',
+      summary: 'Issue goodwill credit (admin; no money received, so no receipt: REC-1)',
+      tags: ['store credit'],
+      parameters: [customerIdParam, headerParams[0]],
+      requestBody: jsonBody(registry.schemaOf(GoodwillBody)),
+      responses: { '201': { description: 'Issued; the balances after' }, ...errors },
+    },
+  };
+
   paths['/api/subscriptions'] = {
     post: {
       operationId: 'startSubscription',
@@ -234,6 +317,7 @@ export const openApiDocument = (): { document: Record<string, unknown>; unknownC
     ['/api/me/company-orders', 'My company’s orders (CUS-2)'],
     ['/api/me/subscriptions', 'My subscriptions'],
     ['/api/me/receipts', 'My fiscal receipts'],
+    ['/api/me/credit', 'My store credit (issue 17)'],
   ] as const)
     paths[path] = {
       get: {

@@ -33,6 +33,15 @@ import { adminLogin, customerLogin, orderFilterOf, orderVisibleTo, paymentUrl, q
 import { createLoginCsrf, LOGIN_CSRF_COOKIE } from './login-csrf.js';
 import { clientAddress, isProblem, loginWait, nowIso, sessionOf, type Deps } from './deps.js';
 import { problemOfError } from './problem.js';
+import {
+  ADMIN_CHANGE_ACTIONS,
+  adminChangeData,
+  adminChanges,
+  portalChanges,
+  portalCredit,
+  requestReturnFromPortal,
+  startChangeFromAdmin,
+} from './change-pages.js';
 import { SESSION_COOKIE, type Session } from './sessions.js';
 
 /**
@@ -173,9 +182,10 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
     const qr: Record<string, string> = {};
     for (const p of found.state.payments) if (p.url !== undefined) qr[p.paymentId] = await qrDataUrl(p.url);
     const invitation = shop.invitationFor(orderId);
+    const ctx = adminCtx(session, flash ?? takeFlash(session));
     return send(
       c,
-      adminOrderPage(adminCtx(session, flash ?? takeFlash(session)), {
+      adminOrderPage(ctx, {
         state: found.state,
         version: found.version,
         history: await shop.history(orderId),
@@ -183,10 +193,64 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
         sent: shop.notifier.sentFor(orderId),
         qr,
         ...(invitation === undefined ? {} : { invitation }),
+        ...(found.state.details === null ? {} : { changes: await adminChanges(deps, ctx, found.state, found.version) }),
       }),
       status,
     );
   };
+
+  /** Issue 17: the admin starts a return or claim for the customer (a draft, confirmed on the same page). */
+  app.post('/admin/orders/:orderId/changes', async (c) => {
+    const session = browserSession(c, 'admin');
+    if (session === undefined) return c.redirect('/admin/login', 303);
+    const form = await readForm(c);
+    const refused = csrfRefused(c, session, form);
+    if (refused !== undefined) return refused;
+    const orderId = c.req.param('orderId');
+    if ((await shop.order(orderId)) === undefined)
+      return send(c, portalMessagePage('en', 'Not found', `No order ${orderId}.`), 404);
+    flashes.set(session.id, await startChangeFromAdmin(deps, session.actor, orderId, form));
+    return c.redirect(`/admin/orders/${encodeURIComponent(orderId)}#changes`, 303);
+  });
+
+  /** Issue 17: the admin's actions on a change (confirm with the refund destination, receive, decline, cancel). */
+  app.post('/admin/order-changes/:changeId/actions/:type', async (c) => {
+    const session = browserSession(c, 'admin');
+    if (session === undefined) return c.redirect('/admin/login', 303);
+    const form = await readForm(c);
+    const refused = csrfRefused(c, session, form);
+    if (refused !== undefined) return refused;
+    const type = c.req.param('type');
+    const found = await shop.change(c.req.param('changeId'));
+    if (!(ADMIN_CHANGE_ACTIONS as readonly string[]).includes(type) || found?.state.basis == null)
+      return send(c, portalMessagePage('en', 'Not found', 'No such change or action.'), 404);
+    const orderId = found.state.basis.orderId;
+    const version = /^\d+$/.test(form['_version'] ?? '') ? Number(form['_version']) : undefined;
+    const commandId = derivedId('form', session.actor.id, found.state.changeId, type, form['_nonce'] ?? newId());
+    const handled = await shop.changeCommand(
+      found.state.changeId,
+      { type, data: adminChangeData(type, form, found.state) },
+      { commandId, actor: session.actor, at: nowIso() },
+      version,
+    );
+    if (E.isLeft(handled)) {
+      const p = problemOfError(handled.left);
+      const fields = p.errors?.map((e) => `${e.path}: ${e.rule}`).join('; ');
+      return renderOrder(
+        c,
+        session,
+        orderId,
+        { kind: 'error', text: `${type} refused (${p.code}): ${fields ?? p.detail}` },
+        p.status,
+      );
+    }
+    await shop.notifier.drain();
+    flashes.set(session.id, {
+      kind: 'ok',
+      text: `${type}: ${handled.right.events.map((e) => e.type).join(', ') || 'no change'}`,
+    });
+    return c.redirect(`/admin/orders/${encodeURIComponent(orderId)}#changes`, 303);
+  });
 
   app.get('/admin/orders/:orderId', async (c) => {
     const session = browserSession(c, 'admin');
@@ -410,15 +474,17 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
       return build(c, session);
     });
 
-  portalPage('/portal', async (c, session) =>
-    send(
+  portalPage('/portal', async (c, session) => {
+    const ctx = portalCtx(c, session, takeFlash(session));
+    return send(
       c,
       portalOrdersPage(
-        portalCtx(c, session, takeFlash(session)),
+        ctx,
         myOrders(await shop.ordersModel(), await shop.directory(), session.actor),
+        await portalCredit(deps, ctx.language, session.actor.id),
       ),
-    ),
-  );
+    );
+  });
   portalPage('/portal/company', async (c, session) =>
     send(
       c,
@@ -431,7 +497,7 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
   portalPage('/portal/orders/:orderId', async (c, session) => {
     const orderId = c.req.param('orderId') ?? '';
     const found = await shop.order(orderId);
-    const ctx = portalCtx(c, session);
+    const ctx = portalCtx(c, session, takeFlash(session));
     // CUS-3: another customer's order is answered exactly like one that does not exist.
     if (found === undefined || !orderVisibleTo(session.actor, found.state, await shop.directory()))
       return send(c, portalMessagePage(ctx.language, wordsFor(ctx.language).notFound, orderId), 404);
@@ -440,7 +506,31 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
     const view = customerOrder(model, owner, orderId);
     if (view === undefined)
       return send(c, portalMessagePage(ctx.language, wordsFor(ctx.language).notFound, orderId), 404);
-    return send(c, portalOrderPage(ctx, view, customerStatusHistory(model, await shop.historyModel(), owner, orderId)));
+    return send(
+      c,
+      portalOrderPage(
+        ctx,
+        view,
+        customerStatusHistory(model, await shop.historyModel(), owner, orderId),
+        await portalChanges(deps, ctx, found),
+      ),
+    );
+  });
+  /** Issue 17: "Request a return" on her order page; the change decider checks the order is hers (CUS-3). */
+  app.post('/portal/orders/:orderId/returns', async (c) => {
+    const session = browserSession(c, 'customer');
+    if (session === undefined) return c.redirect('/portal/login', 303);
+    const form = await readForm(c);
+    const refused = csrfRefused(c, session, form);
+    if (refused !== undefined) return refused;
+    const orderId = c.req.param('orderId');
+    const found = await shop.order(orderId);
+    const language = languageFor(c, session);
+    if (found === undefined || !orderVisibleTo(session.actor, found.state, await shop.directory()))
+      return send(c, portalMessagePage(language, wordsFor(language).notFound, orderId), 404);
+    const outcome = await requestReturnFromPortal(deps, session.actor, language, orderId, form);
+    flashes.set(session.id, outcome);
+    return c.redirect(`/portal/orders/${encodeURIComponent(orderId)}`, 303);
   });
   portalPage('/portal/subscriptions', async (c, session) => {
     const all = await shop.subscriptions();

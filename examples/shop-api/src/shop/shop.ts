@@ -1,9 +1,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import {
   createProjectionRunner,
+  rehydrate,
   domainError,
   type Actor,
   type DomainError,
+  type Envelope,
   type EventStore,
   type HandlerError,
 } from '@ordersource/core';
@@ -22,15 +24,43 @@ import {
   type SubscriptionState,
 } from '@ordersource/domain/subscriptions';
 import { companyStreamId, type CustomerState } from '@ordersource/domain/customers';
+import {
+  creditAccountStreamId,
+  creditBalance,
+  creditDecider,
+  decodeOrderEnvelope,
+  type CreditState,
+  type OrderEvent,
+} from '@ordersource/domain';
+import {
+  defaultChangeSettings,
+  orderChangeDeciderWith,
+  orderChangeStreamId,
+  previewChange,
+  type ChangeKind,
+  type ChangePreview,
+  type ChangeSettings,
+  type OrderChangeNotification,
+  type OrderChangeState,
+  type RestockRequest,
+} from '@ordersource/domain/changes';
 import { createAccountsService, type AccountsService, type ScryptParams } from '@ordersource/accounts';
 import {
+  beginOrderChange,
   createShop as createRuntimeShop,
+  creditStreamKind,
+  decodeCreditEnvelope,
+  decodeOrderChangeEnvelope,
+  orderChangeStreamKind,
+  withOrderChanges,
+  withStoreCredit,
   type NotificationOut,
   type ShopError as RuntimeError,
 } from '@ordersource/runtime';
 import { createNotifier, type Notifier, type NotifierOptions } from './notifier.js';
 import { createKeyedLock } from './keyed-lock.js';
 import { accountEmailsProjection } from './account-emails.js';
+import { orderChangesIndexProjection } from './order-changes-index.js';
 
 /**
  * The example shop on @ordersource/runtime: the runtime composes every
@@ -48,6 +78,8 @@ export type ShopOptions = Readonly<{
   store: EventStore;
   settings?: ShopSettings;
   subscriptionSettings?: SubscriptionSettings;
+  /** Issue 17: the order changes' reason catalog (default: the domain's, labelled in the seeds' languages). */
+  changeSettings?: Omit<ChangeSettings, 'directory'>;
   notifier: Omit<NotifierOptions, 'contacts'> & Partial<Pick<NotifierOptions, 'contacts'>>;
   /** Where links in messages point (the invitation, the order status page). */
   baseUrl: string;
@@ -75,14 +107,40 @@ export const createShop = (options: ShopOptions) => {
   const subscriptionSettings = options.subscriptionSettings ?? defaultSubscriptionSettings;
   const clock = options.clock ?? (() => new Date());
   const decided: NotificationOut[] = [];
+  /** Issue 17: what the change reactor handed to the stock (a real shop's warehouse port; idempotent by restockId). */
+  const restocks = new Map<string, RestockRequest>();
+  /** Issue 17: the change notifications decided (the notify catalog has no order-change templates yet). */
+  const changeNotifications = new Map<string, { id: string; notification: OrderChangeNotification }>();
+  // The change decider checks CUS-3 against the directory (a company's contact acts on its orders too).
+  const changeSettings: ChangeSettings = {
+    ...defaultChangeSettings,
+    ...options.changeSettings,
+    directory: () => runtime.readModels.directory.state(),
+  };
   const runtime = createRuntimeShop({
     store,
     settings,
     subscriptions: subscriptionSettings,
+    streams: [orderChangeStreamKind(changeSettings), creditStreamKind()],
+    reactors: (defaults) =>
+      withStoreCredit()(
+        withOrderChanges({
+          settings: changeSettings,
+          inventory: (request) => {
+            restocks.set(request.restockId, request);
+          },
+        })(defaults),
+      ),
     onNotification: (out) => {
-      decided.push(out);
+      if ((out.notification as { kind?: string }).kind === 'order-change')
+        changeNotifications.set(out.id, {
+          id: out.id,
+          notification: out.notification as unknown as OrderChangeNotification,
+        });
+      else decided.push(out);
     },
   });
+  const changeDecider = orderChangeDeciderWith(changeSettings);
   const orders = runtime.handlers.order;
   const accounts: AccountsService = createAccountsService({
     store,
@@ -107,6 +165,31 @@ export const createShop = (options: ShopOptions) => {
     orders,
   );
   const emails = createProjectionRunner(store, accountEmailsProjection);
+  const changeIndex = createProjectionRunner(store, orderChangesIndexProjection);
+
+  const readDecoded = async <Ev>(
+    streamId: string,
+    decode: (raw: never) => E.Either<{ message: string }, { event: Ev }>,
+  ): Promise<{ event: Ev }[]> => {
+    const out: { event: Ev }[] = [];
+    for await (const raw of store.read(streamId)) {
+      const decoded = decode(raw as never);
+      if (E.isLeft(decoded)) throw new Error(`${streamId}@${raw.streamVersion}: ${decoded.left.message}`);
+      out.push(decoded.right);
+    }
+    return out;
+  };
+  const changeState = async (changeId: string): Promise<{ state: OrderChangeState; version: number } | undefined> => {
+    const history = await readDecoded(orderChangeStreamId(changeId), decodeOrderChangeEnvelope);
+    if (history.length === 0) return undefined;
+    return {
+      state: rehydrate(
+        changeDecider,
+        history.map((e) => e.event),
+      ),
+      version: history.length - 1,
+    };
+  };
 
   const customerState = async (customerId: string): Promise<CustomerState | undefined> =>
     runtime.queries.customer(customerId);
@@ -281,6 +364,114 @@ export const createShop = (options: ShopOptions) => {
       });
       if (E.isLeft(handled)) return handled;
       await settle();
+      return E.right(outcomeOf(handled.right));
+    },
+
+    // ---- issue 17: order changes and store credit ---------------------------
+
+    changeSettings,
+
+    /**
+     * Begin a change: the basis is read from the order stream on the server
+     * (`beginOrderChange`), never taken from the caller; the change decider
+     * checks the actor may act on the order (CUS-3).
+     */
+    beginChange: async (
+      input: Readonly<{
+        changeId: string;
+        orderId: string;
+        kind: ChangeKind;
+        resolution?: 'replace' | 'refund';
+        note?: string;
+      }>,
+      meta: Meta,
+    ): Promise<E.Either<ShopError, Outcome>> => {
+      const handled = (await lock(orderChangeStreamId(input.changeId), () =>
+        beginOrderChange(runtime, { ...input, actor: meta.actor, at: meta.at, commandId: meta.commandId }),
+      )) as E.Either<ShopError, { version: number; events: readonly { type: string }[]; duplicate: boolean }>;
+      if (E.isLeft(handled)) return handled;
+      if (!handled.right.duplicate) await settle();
+      return E.right(outcomeOf(handled.right));
+    },
+
+    /** A change command by type, decoded by the change stream kind's codec; If-Match as its expected version. */
+    changeCommand: async (
+      changeId: string,
+      raw: Raw,
+      meta: Meta,
+      ifMatch?: number,
+    ): Promise<E.Either<ShopError, Outcome>> => {
+      const streamId = orderChangeStreamId(changeId);
+      const handled = await lock(streamId, () =>
+        runtime.execute(
+          streamId,
+          { type: raw.type, data: raw.data, metadata: meta },
+          ifMatch === undefined ? undefined : { expectedVersion: ifMatch },
+        ),
+      );
+      if (E.isLeft(handled))
+        return handled.left.kind === 'wrong-expected-version'
+          ? E.left(stale(streamId, ifMatch ?? -1, handled.left.actual))
+          : handled;
+      if (!handled.right.duplicate) await settle();
+      const after = await changeState(changeId);
+      return E.right(outcomeOf({ ...handled.right, version: after?.version ?? handled.right.version }));
+    },
+
+    /** The change and its stream version, or undefined. */
+    change: changeState,
+
+    /** The change's preview (the domain's `previewChange` on the order's history); a plan error as its code. */
+    previewChange: async (
+      state: OrderChangeState,
+      at: string,
+      choices: Readonly<{ refundShipping?: boolean }> = {},
+    ): Promise<E.Either<{ code: string; message: string }, ChangePreview>> => {
+      if (state.basis === null) return E.left({ code: 'change-not-found', message: 'no such change' });
+      const history: Envelope<OrderEvent>[] = [];
+      for await (const raw of store.read(orderStreamId(state.basis.orderId))) {
+        const decoded = decodeOrderEnvelope(raw);
+        if (E.isLeft(decoded)) throw new Error(decoded.left.message);
+        history.push(decoded.right);
+      }
+      return previewChange(state, history, at, {}, choices);
+    },
+
+    /** The ids of an order's changes, oldest first. */
+    changesOf: async (orderId: string): Promise<readonly string[]> => {
+      const done = await changeIndex.catchUp();
+      if (E.isLeft(done)) throw new Error(done.left.message);
+      return changeIndex.state()[orderId] ?? [];
+    },
+
+    restocks: (): readonly RestockRequest[] => [...restocks.values()],
+    changeNotificationsFor: (orderId: string) =>
+      [...changeNotifications.values()].filter((n) => n.notification.orderId === orderId),
+
+    /** A customer's credit account and its balance per currency. */
+    credit: async (customerId: string): Promise<{ state: CreditState; balances: Record<string, number> }> => {
+      const history = await readDecoded(creditAccountStreamId(customerId), decodeCreditEnvelope);
+      const state = rehydrate(
+        creditDecider,
+        history.map((e) => e.event),
+      );
+      const currencies = [...new Set(state.grants.map((g) => g.currency))];
+      return { state, balances: Object.fromEntries(currencies.map((c) => [c, creditBalance(state, c)])) };
+    },
+
+    /** The credit account's own fiscal receipts (an advance per money credit issued, its return when spent; seed 003). */
+    creditReceipts: async (customerId: string) =>
+      (await runtime.queries.receipts(creditAccountStreamId(customerId))).map((r) => r.receipt),
+
+    /** A command on a customer's credit account (`IssueCredit` of goodwill by an admin). */
+    creditCommand: async (customerId: string, raw: Raw, meta: Meta): Promise<E.Either<ShopError, Outcome>> => {
+      const handled = await runtime.execute(creditAccountStreamId(customerId), {
+        type: raw.type,
+        data: raw.data,
+        metadata: meta,
+      });
+      if (E.isLeft(handled)) return handled;
+      if (!handled.right.duplicate) await settle();
       return E.right(outcomeOf(handled.right));
     },
 

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { creditBalance } from '../credit/state.js';
 import { orderStreamId } from '../order/events.js';
-import { actors } from '../order/examples.js';
+import { actors, eur, paymentMethods, sampleCheckout } from '../order/examples.js';
 import { totalRefunded } from '../order/payment-status.js';
 import { receiptsCommandsFor } from '../receipts/from-order-events.js';
 import { simulate } from '../receipts/simulate.js';
@@ -11,7 +11,11 @@ import { applicationOf } from './apply.js';
 import { orderChangeDecider } from './decide.js';
 import { exchangeOrderIdOf } from './plan.js';
 import { previewChange } from './preview.js';
-import { begin, changeCmd, placedOrder, pot, Shop, T } from './test-support/harness.js';
+import { planGoodwillReturn } from '../credit/goodwill-return.js';
+import { planGoodwillDiscount } from '../credit/tender.js';
+import { creditAccountStreamId } from '../credit/values.js';
+import { orderDecider } from '../order/decider.js';
+import { begin, changeCmd, cup, orderCmd, placedOrder, pot, Shop, T, tea } from './test-support/harness.js';
 
 /**
  * Issue 17: store credit as the destination of a change's refund (PAY-5,
@@ -143,5 +147,88 @@ describe('issue 17: a refused step is never recorded applied', () => {
     expect(record.command).toMatchObject({ type: 'RecordChangeFailed', data: { code: 'return-exceeds-ordered' } });
     expect(application.changeCommand.command.type).toBe('RecordChangeApplied');
     expect(application.credit?.command.type).toBe('IssueCredit');
+  });
+});
+
+describe('issue 17: goodwill comes back with a change’s return (PAY-5, REC-1)', () => {
+  it('cups returned through a change to store credit: the money paid for them and their goodwill share make their price', () => {
+    const shop = new Shop();
+    const stream = orderStreamId('o-1');
+    const ok = (refused: string | undefined) => expect(refused).toBeUndefined();
+    // No checkout discount: the whole order discount is goodwill.
+    ok(
+      shop.order(
+        stream,
+        orderCmd(
+          'PlaceOrder',
+          sampleCheckout({ orderId: 'o-1', lines: [tea, cup], discount: eur(0), paymentMethod: paymentMethods.card }),
+          T(0),
+          actors.customer,
+        ),
+      ),
+    );
+    ok(shop.order(stream, orderCmd('VoidPayment', { paymentId: 'pay-1', reason: 'goodwill first' }, T(1))));
+    const account = creditAccountStreamId('c-1');
+    ok(
+      shop.creditCommand(account, {
+        type: 'IssueCredit',
+        data: {
+          customerId: 'c-1',
+          creditId: 'gw',
+          amount: eur(1000),
+          source: { kind: 'goodwill', reason: 'late parcel' },
+        },
+        metadata: { commandId: 'gw', actor: actors.admin, at: T(1) },
+      }),
+    );
+    const plan = planGoodwillDiscount(shop.state('o-1'), {
+      discountId: 'd',
+      amount: eur(1000),
+      actor: actors.customer,
+      at: T(2),
+    });
+    if (E.isLeft(plan)) throw new Error(plan.left.message);
+    ok(shop.creditCommand(account, plan.right.spend));
+    for (const command of plan.right.orderCommands) ok(shop.order(stream, command));
+    const total = shop.state('o-1').totals.total;
+    ok(
+      shop.order(
+        stream,
+        orderCmd(
+          'RequestPayment',
+          { paymentId: 'card', amount: total, method: paymentMethods.card, channel: 'email' },
+          T(3),
+        ),
+      ),
+    );
+    ok(shop.order(stream, orderCmd('RecordSale', { paymentId: 'card', amount: total }, T(3), actors.provider)));
+    ok(shop.order(stream, orderCmd('ConfirmOrder', {}, T(4))));
+    ok(shop.order(stream, orderCmd('ShipOrder', { shipmentId: 's1' }, T(4))));
+    ok(shop.order(stream, orderCmd('MarkDelivered', {}, T(4))));
+    returnCups(shop, 'r1', 3, 'store-credit');
+    expect(shop.refusals).toEqual([]);
+    const moneyBack = totalRefunded(shop.state('o-1'));
+    // As the runtime's credit.goodwill-returns does: after the change's refund, plan the goodwill back.
+    const history = shop.history('o-1');
+    const at = history.findIndex((e) => e.event.type === 'PaymentRefunded');
+    const refund = history[at]?.event;
+    if (refund?.type !== 'PaymentRefunded') throw new Error('no refund');
+    const order = rehydrate(
+      orderDecider,
+      history.slice(0, at + 1).map((e) => e.event),
+    );
+    const back = planGoodwillReturn(order, shop.creditState('c-1'), {
+      cause: `refund:${refund.data.refundId}`,
+      commandId: 'gb-1',
+      at: T(14),
+      reason: 'cups returned',
+    });
+    expect(back?.amount).toBeGreaterThan(0);
+    ok(shop.creditCommand(account, back!.command));
+    // The cups' price (3 × 7.00) came back whole, within a minor unit of rounding: money paid, goodwill given.
+    expect(Math.abs(moneyBack + back!.amount - 3 * cup.unitPrice.amount)).toBeLessThanOrEqual(1);
+    // The money as money credit (the change's), the goodwill as goodwill: the balance holds both.
+    expect(creditBalance(shop.creditState('c-1'), 'EUR')).toBe(moneyBack + back!.amount);
+    expect(shop.creditState('c-1').grants.map((g) => g.source.kind)).toEqual(['goodwill', 'change', 'goodwill']);
   });
 });

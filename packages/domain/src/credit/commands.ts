@@ -49,10 +49,15 @@ export const ReleaseCreditSpendData = t.strict({
   spendId: NonEmptyString,
   reason: t.string,
 });
-/** Take back what is left of a grant (all of it when `amount` is omitted); never more than is left. */
+/**
+ * Take back what is left of a grant (all of it when `amount` is omitted); never more than is left.
+ * `shortfall: 'record'` (the system's, for a fact such as a reversed refund): take what is left, up to
+ * `amount`, and record the rest as the customer's debt (`unrecovered`) instead of refusing; the balance
+ * never goes below zero.
+ */
 export const ReverseCreditData = t.intersection([
   t.strict({ customerId: NonEmptyString, creditId: NonEmptyString, reason: NonEmptyString }),
-  optional({ amount: PositiveMoneyCodec }),
+  optional({ amount: PositiveMoneyCodec, shortfall: t.literal('record') }),
 ]);
 /** Sent by a timer at the grant's `expiresAt` (`dueAt`); an obsolete plan records nothing. */
 export const ExpireCreditData = t.strict({ customerId: NonEmptyString, creditId: NonEmptyString, dueAt: IsoInstant });

@@ -132,9 +132,25 @@ const decideCredit = (command: CreditCommand, state: CreditState): Decision => {
       const d = command.data;
       const grant = state.grants.find((g) => g.creditId === d.creditId);
       if (grant === undefined) return fail('credit-not-found', `no credit ${d.creditId} on this account`);
-      const amount = d.amount?.amount ?? grant.remaining;
       if (d.amount !== undefined && d.amount.currency !== grant.currency)
         return fail('currency-mismatch', `credit ${d.creditId} is in ${grant.currency}`);
+      if (d.shortfall === 'record') {
+        // A fact to follow (a reversed refund): take what is left, record the rest as her debt.
+        const asked = d.amount?.amount ?? grant.remaining;
+        const taken = Math.min(asked, grant.remaining);
+        if (asked === 0) return ok();
+        return ok({
+          type: 'CreditReversed',
+          data: {
+            at,
+            creditId: d.creditId,
+            amount: { amount: taken, currency: grant.currency },
+            reason: d.reason,
+            ...(asked > taken ? { unrecovered: { amount: asked - taken, currency: grant.currency } } : {}),
+          },
+        });
+      }
+      const amount = d.amount?.amount ?? grant.remaining;
       if (amount === 0) return fail('nothing-to-reverse', `nothing is left of credit ${d.creditId}`);
       if (amount > grant.remaining)
         return fail('insufficient-credit', `only ${grant.remaining} is left of credit ${d.creditId}, ${amount} asked`, {

@@ -38,8 +38,12 @@ export const CreditSpendReleasedData = t.strict(
   { at: IsoInstant, spendId: NonEmptyString, amount: MoneyCodec, reason: t.string },
   'CreditSpendReleasedData',
 );
-export const CreditReversedData = t.strict(
-  { at: IsoInstant, creditId: NonEmptyString, amount: MoneyCodec, reason: NonEmptyString },
+/** `unrecovered` (added later): what the reversal should have taken back but was spent already: her debt. */
+export const CreditReversedData = t.intersection(
+  [
+    t.strict({ at: IsoInstant, creditId: NonEmptyString, amount: MoneyCodec, reason: NonEmptyString }),
+    optional({ unrecovered: MoneyCodec }),
+  ],
   'CreditReversedData',
 );
 export const CreditExpiredData = t.strict(

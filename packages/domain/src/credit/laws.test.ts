@@ -4,11 +4,13 @@ import { applyEvents, rehydrate, type Actor } from '@ordersource/core';
 import { checkDeciderLaws, type Invariant } from '@ordersource/testing';
 import { describe, expect, it } from 'vitest';
 import { orderCmd, placedOrder, Shop, T, tea, cup } from '../changes/test-support/harness.js';
+import { orderDecider } from '../order/decider.js';
 import { orderStreamId, type OrderEvent } from '../order/events.js';
 import { actors, eur, paymentMethods, sampleCheckout } from '../order/examples.js';
 import type { CreditCommand } from './commands.js';
 import { creditDecider } from './decide.js';
 import type { CreditEvent } from './events.js';
+import { goodwillGivenBack, goodwillSpentOn, planGoodwillReturn, planGoodwillReversal } from './goodwill-return.js';
 import { creditOwed, planRefundToCredit } from './refund.js';
 import { creditBalance, spendableCredit, type CreditState } from './state.js';
 import { planCreditPayment, planGoodwillDiscount } from './tender.js';
@@ -90,7 +92,14 @@ const commandArb = (state: CreditState): fc.Arbitrary<CreditCommand> => {
     fc.record({
       type: fc.constant('ReverseCredit' as const),
       data: fc.record(
-        { customerId: fc.constant('c-1'), creditId: some(ids), reason: fc.constant('law'), amount: money },
+        {
+          customerId: fc.constant('c-1'),
+          creditId: some(ids),
+          reason: fc.constant('law'),
+          amount: money,
+          // A reversed refund's reversal: takes what is left, the rest is her debt.
+          shortfall: fc.constant('record' as const),
+        },
         { requiredKeys: ['customerId', 'creditId', 'reason'] },
       ),
       metadata: meta,
@@ -120,6 +129,34 @@ const laws: Record<string, Invariant<CreditCommand, CreditEvent, CreditState>> =
         ? []
         : [`${c}: ${l.issued} - ${l.spent} + ${l.released} - ${l.reversed} - ${l.expired} != ${balance}`];
     });
+    return wrong.length === 0 || wrong.join('; ');
+  },
+  // Issue 17: a reversal that records its shortfall takes what is left, never more, and the rest is her debt.
+  'a recorded shortfall: taken + unrecovered = asked, taken within the grant, the debt their sum': (
+    state,
+    history,
+    step,
+  ) => {
+    const wrong: string[] = [];
+    if (step.command.type === 'ReverseCredit' && step.command.data.shortfall === 'record') {
+      const d = step.command.data;
+      const asked = d.amount?.amount;
+      for (const e of step.events)
+        if (
+          e.type === 'CreditReversed' &&
+          asked !== undefined &&
+          e.data.amount.amount + (e.data.unrecovered?.amount ?? 0) !== asked
+        )
+          wrong.push(`${d.creditId}: ${e.data.amount.amount} + ${e.data.unrecovered?.amount ?? 0} != ${asked}`);
+    }
+    for (const c of currencies) {
+      const owed = history.reduce(
+        (sum, e) =>
+          sum + (e.type === 'CreditReversed' && e.data.unrecovered?.currency === c ? e.data.unrecovered.amount : 0),
+        0,
+      );
+      if ((state.debt?.[c] ?? 0) !== owed) wrong.push(`${c}: debt ${state.debt?.[c] ?? 0} != ${owed}`);
+    }
     return wrong.length === 0 || wrong.join('; ');
   },
   'a customer never spends another’s credit, nor issues any': (_state, _history, step) =>
@@ -637,5 +674,191 @@ describe('issue 17 laws: store credit', () => {
     // Not vacuous: many runs paid an order with credit, many spent goodwill as a discount.
     expect(spentSome).toBeGreaterThan(100);
     expect(goodwillSome).toBeGreaterThan(100);
+  });
+});
+
+/**
+ * One order with goodwill spent on it as a discount, then returns of random
+ * units (and the shipping) to the card, or a cancellation before shipping;
+ * after every order event `planGoodwillReturn` runs, as the runtime's
+ * reactor does, and its `IssueCredit` goes to the account.
+ */
+type GoodwillStep = Readonly<
+  { k: 'return'; line: number; qty: number } | { k: 'shipping' } | { k: 'cancel' } | { k: 'reverse'; pick: number }
+>;
+const goodwillStepArb: fc.Arbitrary<GoodwillStep> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({ k: fc.constant('return' as const), line: fc.nat(1), qty: fc.integer({ min: 1, max: 3 }) }),
+  },
+  { weight: 1, arbitrary: fc.constant({ k: 'shipping' as const }) },
+  { weight: 1, arbitrary: fc.constant({ k: 'cancel' as const }) },
+  // The bank bounces a refund: its goods count as sold again, the goodwill they brought back is taken back.
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('reverse' as const), pick: fc.nat(9) }) },
+);
+
+const goodwillReturnRun = (goodwillPct: number, ship: boolean, steps: readonly GoodwillStep[]) => {
+  const shop = new Shop();
+  const credit: CreditEvent[] = [];
+  const account = () => rehydrate(creditDecider, credit);
+  const send = (command: CreditCommand) => {
+    const decided = creditDecider.decide(command, account());
+    if (E.isLeft(decided)) throw new Error(`${command.type}: ${decided.left.message}`);
+    credit.push(...decided.right);
+  };
+  const streamId = orderStreamId('o-1');
+  const must = (refused: string | undefined) => expect(refused).toBeUndefined();
+  must(
+    shop.order(
+      streamId,
+      orderCmd(
+        'PlaceOrder',
+        sampleCheckout({ orderId: 'o-1', lines: [tea, cup], paymentMethod: paymentMethods.card }),
+        T(0),
+        actors.customer,
+      ),
+    ),
+  );
+  must(shop.order(streamId, orderCmd('VoidPayment', { paymentId: 'pay-1', reason: 'goodwill first' }, T(1))));
+  const goodwill = Math.max(1, Math.floor((shop.state('o-1').totals.total.amount * goodwillPct) / 100));
+  send({
+    type: 'IssueCredit',
+    data: { customerId: 'c-1', creditId: 'gw', amount: eur(goodwill), source: { kind: 'goodwill', reason: 'law' } },
+    metadata: { commandId: 'gw', actor: actors.admin, at: T(1) },
+  });
+  const plan = planGoodwillDiscount(shop.state('o-1'), {
+    discountId: 'd',
+    amount: eur(goodwill),
+    actor: actors.customer,
+    at: T(2),
+  });
+  if (E.isLeft(plan)) throw new Error(plan.left.message);
+  send(plan.right.spend);
+  for (const command of plan.right.orderCommands) must(shop.order(streamId, command));
+  const total = shop.state('o-1').totals.total;
+  must(
+    shop.order(
+      streamId,
+      orderCmd(
+        'RequestPayment',
+        { paymentId: 'card', amount: total, method: paymentMethods.card, channel: 'email' },
+        T(3),
+      ),
+    ),
+  );
+  must(shop.order(streamId, orderCmd('RecordSale', { paymentId: 'card', amount: total }, T(3), actors.provider)));
+  if (ship) {
+    must(shop.order(streamId, orderCmd('ConfirmOrder', {}, T(4))));
+    must(shop.order(streamId, orderCmd('ShipOrder', { shipmentId: 's1' }, T(4))));
+    must(shop.order(streamId, orderCmd('MarkDelivered', {}, T(4))));
+  }
+  const back: number[] = [];
+  let reversals = 0;
+  let seen = shop.history('o-1').length;
+  steps.forEach((step, i) => {
+    const at = T(10 + i);
+    const line = [tea, cup][step.k === 'return' ? step.line : 0] as typeof tea;
+    const succeeded = (shop.state('o-1').refunds ?? []).filter((r) => r.status === 'succeeded');
+    const bounced = step.k === 'reverse' ? succeeded[step.pick % Math.max(1, succeeded.length)] : undefined;
+    if (step.k === 'reverse' && bounced === undefined) return;
+    const command =
+      bounced !== undefined
+        ? orderCmd('ReverseRefund', { refundId: bounced.refundId }, at, actors.provider)
+        : step.k === 'cancel'
+          ? orderCmd('CancelOrder', { reason: 'law' }, at)
+          : step.k === 'shipping'
+            ? orderCmd('RefundPayment', { refundId: `r-${i}`, shipping: true }, at)
+            : orderCmd(
+                'RefundPayment',
+                { refundId: `r-${i}`, lines: [{ lineId: line.lineId, qty: step.k === 'return' ? step.qty : 1 }] },
+                at,
+              );
+    if (shop.order(streamId, command) !== undefined) return;
+    const history = shop.history('o-1');
+    for (let v = seen; v < history.length; v += 1) {
+      const event = history[v]!.event;
+      const order = rehydrate(
+        orderDecider,
+        history.slice(0, v + 1).map((e) => e.event),
+      );
+      if (event.type === 'RefundReversed') {
+        const reversal = planGoodwillReversal(order, account(), {
+          refundId: event.data.refundId,
+          commandId: `gr-${v}`,
+          at,
+        });
+        if (reversal === undefined) continue;
+        send(reversal.command);
+        back.push(-(reversal.command.data.amount?.amount ?? 0));
+        reversals += 1;
+        continue;
+      }
+      if (event.type !== 'PaymentRefunded' && event.type !== 'OrderCancelled') continue;
+      const cause = event.type === 'PaymentRefunded' ? `refund:${event.data.refundId}` : 'cancelled';
+      const input = { cause, commandId: `gb-${v}`, at, reason: 'law' };
+      const planned = planGoodwillReturn(order, account(), input);
+      if (planned === undefined) continue;
+      expect(planned.amount).toBeGreaterThan(0);
+      send(planned.command);
+      back.push(planned.amount);
+      // Redelivered: the grant for this cause is there, nothing more is planned.
+      expect(planGoodwillReturn(order, account(), input)).toBeUndefined();
+    }
+    seen = history.length;
+  });
+  return { shop, account: account(), goodwill, back, reversals };
+};
+
+describe('issue 17 laws: goodwill comes back', () => {
+  it('never more than was spent, all of it once the order is cancelled or everything came back, once per cause (1,000 runs)', () => {
+    let cancelled = 0;
+    let everything = 0;
+    let partial = 0;
+    let reversed = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.boolean(),
+        fc.array(goodwillStepArb, { maxLength: 8 }),
+        (pct, ship, steps) => {
+          const { shop, account, goodwill, back, reversals } = goodwillReturnRun(pct, ship, steps);
+          if (reversals > 0) reversed += 1;
+          const order = shop.state('o-1');
+          const given = back.reduce((a, b) => a + b, 0);
+          expect(goodwillSpentOn(account, 'o-1')).toBe(goodwill);
+          expect(goodwillGivenBack(account, 'o-1')).toBe(given);
+          expect(given).toBeLessThanOrEqual(goodwill);
+          expect(creditBalance(account, 'EUR')).toBe(given);
+          const allBack =
+            order.lines.every((l) => (order.returnedQty?.[l.lineId] ?? 0) >= l.qty) &&
+            (order.shippingRefunded ?? 0) > 0;
+          if (order.status === 'cancelled') {
+            cancelled += 1;
+            expect(given).toBe(goodwill);
+          } else if (allBack) {
+            everything += 1;
+            expect(given).toBe(goodwill);
+          } else {
+            // Part of the goods back: the goodwill's part of what their gross value carries of the discount
+            // (allocated by value: within one minor unit per position, three positions here).
+            const fee = order.totals.shippingFee.amount;
+            const gross = order.lines.reduce((a, l) => a + l.unitPrice.amount * l.qty, 0) + fee;
+            const grossBack =
+              order.lines.reduce((a, l) => a + l.unitPrice.amount * (order.returnedQty?.[l.lineId] ?? 0), 0) +
+              ((order.shippingRefunded ?? 0) > 0 ? fee : 0);
+            const expected = (goodwill * grossBack) / gross;
+            if (given > 0) partial += 1;
+            expect(given).toBeLessThanOrEqual(expected + 3);
+            expect(given).toBeGreaterThanOrEqual(expected - 4);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    // Not vacuous: many runs cancelled, brought everything back, or a part.
+    expect(cancelled).toBeGreaterThan(100);
+    expect(everything).toBeGreaterThan(20);
+    expect(partial).toBeGreaterThan(100);
+    expect(reversed).toBeGreaterThan(50);
   });
 });

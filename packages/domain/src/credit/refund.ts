@@ -131,3 +131,42 @@ export const planRefundToCredit = (
     credited,
   });
 };
+
+/**
+ * Issue 17: a refund that gave credit (to store credit, or of a payment made
+ * with it) came back to the shop (`RefundReversed`): the credit it issued is
+ * taken back, `amount` of it (what the reversal put back on the books). What
+ * was spent already cannot be: the reversal records it as her debt
+ * (`shortfall: 'record'`, `CreditReversed.unrecovered`), and the balance
+ * never goes below zero. `undefined` when the refund issued no credit here
+ * (a card refund, or a change's, whose credit is the change's own).
+ */
+export const planCreditReversal = (
+  order: OrderState,
+  account: Readonly<{ grants: readonly Readonly<{ creditId: string }>[] }>,
+  reversal: Readonly<{ refundId: string; amount: Money }>,
+  meta: Readonly<{ commandId: string; at: string }>,
+): Readonly<{ streamId: string; command: Extract<CreditCommand, { type: 'ReverseCredit' }> }> | undefined => {
+  const details = order.details;
+  if (details === null || reversal.amount.amount <= 0) return undefined;
+  const ids = [
+    `payment-refund:${details.orderId}:${reversal.refundId}`,
+    `refund:${details.orderId}:${reversal.refundId}`,
+  ];
+  const grant = account.grants.find((g) => ids.includes(g.creditId));
+  if (grant === undefined) return undefined;
+  return {
+    streamId: creditAccountStreamId(details.customer.id),
+    command: {
+      type: 'ReverseCredit',
+      data: {
+        customerId: details.customer.id,
+        creditId: grant.creditId,
+        amount: reversal.amount,
+        shortfall: 'record',
+        reason: `refund ${reversal.refundId} of order ${details.orderNumber} was reversed`,
+      },
+      metadata: { commandId: meta.commandId, actor: { kind: 'system', id: 'store-credit' }, at: meta.at },
+    },
+  };
+};

@@ -17,6 +17,8 @@ export type CreditGrant = {
   source: CreditSource;
   issuedAt: string;
   expiresAt?: string;
+  /** What reversals took back of it (absent: nothing). */
+  reversed?: number;
 };
 
 export type CreditDraw = { creditId: string; amount: number };
@@ -40,6 +42,11 @@ export type CreditState = {
   grants: CreditGrant[];
   spends: Record<string, CreditSpend>;
   ledger: Record<string, CreditLedger>;
+  /**
+   * What reversals could not take back because the credit was spent already (`CreditReversed.unrecovered`),
+   * per currency: the customer's debt to the shop, kept beside the balance (which never goes below zero).
+   */
+  debt?: Record<string, number>;
 };
 
 export const initialCreditState: CreditState = { customerId: null, grants: [], spends: {}, ledger: {} };
@@ -121,9 +128,17 @@ export const evolveCredit = (draft: Draft<CreditState>, event: CreditEvent): voi
     case 'CreditExpired': {
       const grant = grantOf(draft, event.data.creditId);
       if (grant !== undefined) grant.remaining -= event.data.amount.amount;
+      if (grant !== undefined && event.type === 'CreditReversed' && event.data.amount.amount > 0)
+        grant.reversed = (grant.reversed ?? 0) + event.data.amount.amount;
       const ledger = ledgerOf(draft, event.data.amount.currency);
-      if (event.type === 'CreditReversed') ledger.reversed += event.data.amount.amount;
-      else ledger.expired += event.data.amount.amount;
+      if (event.type === 'CreditReversed') {
+        ledger.reversed += event.data.amount.amount;
+        const unrecovered = event.data.unrecovered;
+        if (unrecovered !== undefined && unrecovered.amount > 0) {
+          const debt = (draft.debt ??= {});
+          debt[unrecovered.currency] = (debt[unrecovered.currency] ?? 0) + unrecovered.amount;
+        }
+      } else ledger.expired += event.data.amount.amount;
       return;
     }
   }

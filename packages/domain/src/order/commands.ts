@@ -381,7 +381,10 @@ export const FailCaptureData = noted({ paymentId: NonEmptyString }, providerProp
 /**
  * PAY-5: ask the provider to refund (`amount` omitted: all that can be
  * refunded of the payment). Nothing is refunded until the provider confirms
- * it (`ConfirmRefund`); meanwhile the amount is held back.
+ * it (`ConfirmRefund`); meanwhile the amount is held back. `shipping: true`
+ * (issue 17, added later): the shipping position comes back too, as with
+ * `RefundPayment`: at what was paid for it, once; the amount then includes
+ * it (with or without lines), and the provider's success carries it.
  */
 export const RequestRefundData = noted(
   { refundId: NonEmptyString, paymentId: NonEmptyString },
@@ -390,6 +393,7 @@ export const RequestRefundData = noted(
     reason: t.string,
     ...providerProps,
     lines: t.array(RefundLineCodec),
+    shipping: t.boolean,
     expiresAt: IsoInstant,
   },
 );

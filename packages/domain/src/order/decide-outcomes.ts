@@ -14,6 +14,7 @@ import { fail, ok, type Ctx, type Decision } from './decision.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { awaitsPayment, capturable, capturePendingOf, netCapturedOf, refundableOf } from './payment-status.js';
 import { beyondHeld, priceReturn } from './decide-refund.js';
+import { shippingPending, shippingRefundable } from './refund-shipping.js';
 import { onBooks, refundById } from './refunds.js';
 import type { OrderState } from './state.js';
 import { changeNoteOf } from './values.js';
@@ -97,7 +98,9 @@ export const failCapture = (state: OrderState, ctx: Ctx, data: FailCapture['data
 
 /**
  * PAY-5: ask the provider to refund, never more than the payment holds less
- * refunds already pending; with returned lines, their value (REC-7).
+ * refunds already pending; with returned lines, their value (REC-7); with
+ * `shipping` (issue 17), plus the shipping position at what was paid for it,
+ * once (not while another request for it waits).
  */
 export const requestRefund = (state: OrderState, ctx: Ctx, data: RequestRefund['data']): Decision => {
   const payment = find(state, data.paymentId);
@@ -111,18 +114,39 @@ export const requestRefund = (state: OrderState, ctx: Ctx, data: RequestRefund['
     return fail('nothing-to-refund', `payment ${payment.paymentId} holds nothing that is not being refunded already`, {
       refundable: Math.max(0, refundable),
     });
+  let shipping = 0;
+  if (data.shipping === true) {
+    const waiting = shippingPending(state);
+    if (waiting > 0)
+      return fail(
+        'shipping-refund-pending',
+        'a refund request still waiting for the provider gives the shipping back',
+        {
+          shippingPending: waiting,
+        },
+      );
+    const rest = shippingRefundable(state);
+    if (E.isLeft(rest)) return E.left(rest.left);
+    if (rest.right === 0)
+      return fail('shipping-not-refundable', 'nothing paid for shipping is left to refund on this order', {
+        shippingRefunded: state.shippingRefunded ?? 0,
+      });
+    shipping = rest.right;
+  }
   let lines: { lineId: string; qty: number }[] | undefined;
   let amount = data.amount?.amount ?? refundable;
-  if (data.lines !== undefined && data.lines.length > 0) {
-    const priced = priceReturn(state, data.lines);
+  if ((data.lines !== undefined && data.lines.length > 0) || shipping > 0) {
+    const priced = priceReturn(state, data.lines ?? []);
     if (E.isLeft(priced)) return priced.left;
-    if (data.amount !== undefined && data.amount.amount !== priced.right.value)
-      return fail('refund-amount-mismatch', `the returned lines are worth ${priced.right.value}`, {
-        amount: data.amount.amount,
-        linesValue: priced.right.value,
-      });
-    lines = priced.right.lines;
-    amount = priced.right.value;
+    const value = priced.right.value + shipping;
+    if (data.amount !== undefined && data.amount.amount !== value)
+      return fail(
+        'refund-amount-mismatch',
+        `the returned lines${shipping > 0 ? ' and the shipping' : ''} are worth ${value}`,
+        { amount: data.amount.amount, linesValue: value },
+      );
+    if (priced.right.lines.length > 0) lines = priced.right.lines;
+    amount = value;
   }
   if (amount > refundable)
     return fail('refund-exceeds-captured', `only ${refundable} of payment ${payment.paymentId} can be refunded`, {
@@ -139,6 +163,7 @@ export const requestRefund = (state: OrderState, ctx: Ctx, data: RequestRefund['
       ...(data.reason === undefined ? {} : { reason: data.reason }),
       ...provider(data),
       ...(lines === undefined ? {} : { lines }),
+      ...(shipping === 0 ? {} : { shipping: money(state, shipping) }),
       ...(data.expiresAt === undefined ? {} : { expiresAt: data.expiresAt }),
       ...changeNoteOf(data),
     },
@@ -176,6 +201,12 @@ export const confirmRefund = (state: OrderState, ctx: Ctx, data: ConfirmRefund['
   if (amount === undefined)
     return fail('refund-unknown', `refund ${data.refundId} was never requested: name its paymentId and amount`);
   const exceeds = beyondHeld(payment, amount);
+  // Issue 17: the shipping the request asked back, when the success covers it and it was not given back
+  // meanwhile (a failed request's late success, a hand refund after an expiry): once (REC-7, the receipt follows).
+  const rest = shippingRefundable(state);
+  const shipping =
+    known && refund.shippingAsked !== undefined && E.isRight(rest) ? Math.min(refund.shippingAsked, rest.right) : 0;
+  const carried = shipping > 0 && amount >= shipping ? shipping : 0;
   return ok({
     type: 'PaymentRefunded',
     data: {
@@ -188,6 +219,7 @@ export const confirmRefund = (state: OrderState, ctx: Ctx, data: ConfirmRefund['
       ...(exceeds > 0 ? { exceeds: money(state, exceeds) } : {}),
       ...provider(data),
       ...(known && refund.lines !== undefined ? { lines: refund.lines.map((line) => ({ ...line })) } : {}),
+      ...(carried === 0 ? {} : { shipping: money(state, carried) }),
       ...changeNoteOf(data),
     },
   });

@@ -8,7 +8,7 @@ import { netTotals, returnedUnits, unitSplit, type UnitSplit } from './net-price
 // Issue 9.3: what a payment holds, less refunds pending and funds a dispute withdrew.
 import { amountDueBack, heldOf, refundableOf, totalRefundPending } from './payment-status.js';
 import { returnedQty } from './quantities.js';
-import { shippingRefundable } from './refund-shipping.js';
+import { shippingPending, shippingRefundable } from './refund-shipping.js';
 import type { OrderState, PaymentState } from './state.js';
 import { changeNoteOf, type OrderLine } from './values.js';
 
@@ -185,6 +185,10 @@ const refundReturn = (state: OrderState, ctx: Ctx, data: RefundPayment['data'], 
   // Issue 17: the shipping position comes back too when asked, once, at what was paid for it.
   const shipping = data.shipping === true ? shippingRefundable(state) : E.right(0);
   if (E.isLeft(shipping)) return E.left(shipping.left);
+  if (data.shipping === true && shippingPending(state) > 0)
+    return fail('shipping-refund-pending', 'a refund request still waiting for the provider gives the shipping back', {
+      shippingPending: shippingPending(state),
+    });
   if (data.shipping === true && shipping.right === 0)
     return fail('shipping-not-refundable', 'nothing paid for shipping is left to refund on this order', {
       shippingRefunded: state.shippingRefunded ?? 0,

@@ -359,8 +359,18 @@ export const RefundRequestedData = t.intersection(
       { at: IsoInstant, paymentId: NonEmptyString, refundId: NonEmptyString, amount: MoneyCodec },
       'RefundRequestedBase',
     ),
-    /** `expiresAt` (added later, issue 9): when the shop stops waiting for the answer (`RefundRequestExpired`). */
-    optional({ reason: t.string, ...providerProps, lines: t.array(RefundLineCodec), expiresAt: IsoInstant }),
+    /**
+     * `expiresAt` (added later, issue 9): when the shop stops waiting for the answer (`RefundRequestExpired`).
+     * `shipping` (added later, issue 17): the part of `amount` that gives back the shipping position; the
+     * provider's success carries it to `PaymentRefunded.shipping` (REC-7).
+     */
+    optional({
+      reason: t.string,
+      ...providerProps,
+      lines: t.array(RefundLineCodec),
+      shipping: MoneyCodec,
+      expiresAt: IsoInstant,
+    }),
   ],
   'RefundRequestedData',
 );

@@ -375,6 +375,7 @@ const evolveEvent = (state: Draft<OrderState>, event: OrderEvent): void => {
       refund.requested += event.data.amount.amount;
       refund.pending += event.data.amount.amount;
       if (event.data.lines !== undefined) refund.lines = clone(event.data.lines);
+      if (event.data.shipping !== undefined) refund.shippingAsked = event.data.shipping.amount;
       if (event.data.expiresAt !== undefined) refund.expiresAt = event.data.expiresAt;
       payment.refundPending = (payment.refundPending ?? 0) + event.data.amount.amount;
       message(payment, event.data.at, event.type, event.data);

@@ -19,6 +19,16 @@ export const shippingPaid = (state: OrderState): E.Either<DomainError, number> =
 /** Shipping money already given back with refunds naming it. */
 export const shippingRefunded = (state: Pick<OrderState, 'shippingRefunded'>): number => state.shippingRefunded ?? 0;
 
+/**
+ * Shipping asked back by refund requests still waiting for the provider
+ * (`RequestRefund { shipping: true }`): spoken for, so that two successes
+ * cannot give the shipping position back twice.
+ */
+export const shippingPending = (state: Pick<OrderState, 'refunds'>): number =>
+  (state.refunds ?? [])
+    .filter((refund) => refund.status === 'pending' && refund.pending > 0)
+    .reduce((sum, refund) => sum + (refund.shippingAsked ?? 0), 0);
+
 /** What a shipping refund gives back now: the shipping paid less what went back before (0: nothing left). */
 export const shippingRefundable = (state: OrderState): E.Either<DomainError, number> =>
   E.map((paid: number) => Math.max(0, paid - shippingRefunded(state)))(shippingPaid(state));

@@ -89,6 +89,8 @@ export type RefundState = {
    */
   goods?: { lineId: string; qty: number; markingCodes?: string[] }[];
   goodsCounted?: { lineId: string; qty: number; markingCodes?: string[] }[];
+  /** Issue 17: the shipping money the request asked back (its success carries it, `PaymentRefunded.shipping`). */
+  shippingAsked?: number;
   /** Issue 17: the shipping money it gave back, and whether `shippingRefunded` counts it (while on the books). */
   shipping?: number;
   shippingCounted?: boolean;

@@ -172,7 +172,8 @@ export const creditAccountReceipts = (
       case 'CreditReversed': {
         const d = event.data;
         const grant = grants.get(d.creditId);
-        if (grant === undefined || grant.fund === 'goodwill') break;
+        // A reversal that took nothing (all of it was spent: `unrecovered`) moved no money: no receipt.
+        if (grant === undefined || grant.fund === 'goodwill' || d.amount.amount === 0) break;
         grant.reversals += 1;
         make(
           { kind: 'refund', id: `reversal-${d.creditId}-${grant.reversals}` },
