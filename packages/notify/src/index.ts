@@ -17,6 +17,8 @@ export * from './dispatcher.js';
 export * from './memory-queue.js';
 export * from './outbox-delivery.js';
 export * from './order-intents.js';
+export * from './change-intents.js';
+export { changeLabels, type ChangeLabels } from './change-labels.js';
 export * from './subscription-intents.js';
 export * from './record-order.js';
 export { statusLabels } from './status-labels.js';

@@ -5,6 +5,7 @@ import {
   createDispatcher,
   createMemoryQueue,
   describeProblem,
+  intentsForChangeNotification,
   intentsForNotification,
   loadCatalog,
   recordOnOrderStream,
@@ -18,6 +19,7 @@ import {
 } from '@ordersource/notify';
 import { smtpChannel } from '@ordersource/notify-smtp';
 import type { OrderState } from '@ordersource/domain';
+import type { OrderChangeNotification } from '@ordersource/domain/changes';
 
 /**
  * NOT-1..NOT-3 for the example shop: the domain's notifications become
@@ -26,6 +28,12 @@ import type { OrderState } from '@ordersource/domain';
  * the outbox list (what the admin page shows as "what was sent", and what
  * the tests read an invitation link from) and recorded on its order stream,
  * so the status history says which channel and when.
+ *
+ * Issue 17: the change reactor's notifications (kind "order-change": a
+ * return requested, confirmed, received, refunded; the shop's alert for a
+ * customer's request or a failed change) go the same way, rendered by the
+ * order-change templates of @ordersource/notify; the customer's name comes
+ * from the order (the change notification carries her address and language).
  */
 
 export type SentMessage = Readonly<{
@@ -61,6 +69,8 @@ export type Notifier = Readonly<{
 const KINDS = new Set(['order-update', 'order-confirmation', 'new-order-alert']);
 const isDomainNotification = (n: unknown): n is DomainNotification =>
   typeof n === 'object' && n !== null && KINDS.has(String((n as { kind?: unknown }).kind));
+const isChangeNotification = (n: unknown): n is OrderChangeNotification =>
+  typeof n === 'object' && n !== null && (n as { kind?: unknown }).kind === 'order-change';
 
 const orderIdOf = (intent: MessageIntent): string | undefined =>
   intent.record?.streamId.startsWith('order-') === true ? intent.record.streamId.slice('order-'.length) : undefined;
@@ -123,6 +133,16 @@ export const createNotifier = (options: NotifierOptions, orders: OrderCommandSin
   const queue = createMemoryQueue(dispatcher, { concurrency: 2 });
   return {
     notify: (effect, state) => {
+      if (isChangeNotification(effect.notification)) {
+        const name = state.details?.customer.name;
+        const built = intentsForChangeNotification(
+          { id: effect.id, notification: effect.notification },
+          options.contacts,
+          name === undefined ? {} : { customerName: name },
+        );
+        queue.enqueue(...built.intents);
+        return;
+      }
       if (!isDomainNotification(effect.notification)) return;
       const built = intentsForNotification(
         { id: effect.id, notification: effect.notification },
@@ -151,6 +171,8 @@ const smtpChannelFor = (url: string, contacts: ShopContacts): ChannelAdapter => 
       host: parsed.hostname,
       port: Number(parsed.port || 25),
       secure: parsed.protocol === 'smtps:',
+      // A development MTA with a self-signed certificate: smtp://host:port?tls-reject-unauthorized=false.
+      ...(parsed.searchParams.get('tls-reject-unauthorized') === 'false' ? { tls: { rejectUnauthorized: false } } : {}),
       ...(parsed.username === ''
         ? {}
         : { auth: { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) } }),

@@ -109,7 +109,7 @@ export const createShop = (options: ShopOptions) => {
   const decided: NotificationOut[] = [];
   /** Issue 17: what the change reactor handed to the stock (a real shop's warehouse port; idempotent by restockId). */
   const restocks = new Map<string, RestockRequest>();
-  /** Issue 17: the change notifications decided (the notify catalog has no order-change templates yet). */
+  /** Issue 17: the change notifications decided, as the admin page lists them (and sent like the others, below). */
   const changeNotifications = new Map<string, { id: string; notification: OrderChangeNotification }>();
   // The change decider checks CUS-3 against the directory (a company's contact acts on its orders too).
   const changeSettings: ChangeSettings = {
@@ -137,7 +137,7 @@ export const createShop = (options: ShopOptions) => {
           id: out.id,
           notification: out.notification as unknown as OrderChangeNotification,
         });
-      else decided.push(out);
+      decided.push(out);
     },
   });
   const changeDecider = orderChangeDeciderWith(changeSettings);

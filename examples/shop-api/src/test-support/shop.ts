@@ -16,7 +16,13 @@ export const FAST_SCRYPT = { log2N: 10, r: 8, p: 1 } as const;
 export type TestShop = RunningShop & Readonly<{ stop: () => Promise<void> }>;
 
 export const startTestShop = async (
-  options: Readonly<{ store?: EventStore; loginAttempts?: number; nowSeconds?: () => number }> = {},
+  options: Readonly<{
+    store?: EventStore;
+    loginAttempts?: number;
+    nowSeconds?: () => number;
+    /** "outbox" unless given: an smtp:// URL sends the e-mails (issue 17's test, to a loopback server). */
+    transport?: string;
+  }> = {},
 ): Promise<TestShop> => {
   const executor = options.store === undefined ? await createPgliteExecutor() : undefined;
   const store = options.store ?? (await createPostgresEventStore(executor!));
@@ -24,7 +30,7 @@ export const startTestShop = async (
     store,
     admins: { [ADMIN.username]: ADMIN.password },
     webhookSecrets: [WEBHOOK_SECRET],
-    notifier: { transport: 'outbox' },
+    notifier: { transport: options.transport ?? 'outbox' },
     scrypt: FAST_SCRYPT,
     config: {
       loginLimit: { attempts: options.loginAttempts ?? 50, windowMs: 60_000 },

@@ -1,6 +1,7 @@
 import type { TemplateSpec } from '../template.js';
 import { accountInvitation } from './account-invitation.js';
 import { newOrderAlert } from './new-order-alert.js';
+import { orderChangeTemplates } from './order-changes.js';
 import { orderConfirmation } from './order-confirmation.js';
 import { orderUpdate } from './order-update.js';
 import { paymentStatus } from './payment-status.js';
@@ -18,4 +19,5 @@ export const builtInTemplates: readonly TemplateSpec[] = [
   subscriptionRenewed,
   subscriptionPastDue,
   subscriptionClosed,
+  ...orderChangeTemplates,
 ];
