@@ -11,6 +11,7 @@ import {
   json,
   placeOrder,
   signedWebhook,
+  signUp,
   startTestShop,
   type TestShop,
 } from '../test-support/shop.js';
@@ -161,6 +162,18 @@ describe('issue 9: refunds awaiting goods, through HTTP (PAY-5, REC-7)', () => {
     expect(noCsrf.status).toBe(403);
     expect(((await noCsrf.json()) as { code: string }).code).toBe('csrf-token-missing');
     expect((await fetch(`${shop.url}/api/reconciliation/attention`)).status).toBe(401);
+    // Olga herself (signed up from her confirmation), with her session's CSRF token: not hers to name.
+    const olgaClient = await signUp(shop, 'rg-3', 'olga-password-1');
+    const csrf = csrfOf(await (await olgaClient.get('/portal')).text());
+    const customer = await assign('rg-3', movementId, body, { cookie: olgaClient.cookie(), 'x-csrf-token': csrf });
+    expect(customer.status).toBe(403);
+    // Refused by the route before any command is sent (the receipts decider would refuse it too).
+    expect(await customer.json()).toMatchObject({ code: 'forbidden', detail: "an admin names a refund's goods" });
+    const peek = await fetch(`${shop.url}/api/orders/rg-3/reconciliation`, {
+      headers: { cookie: olgaClient.cookie() },
+    });
+    expect(peek.status).toBe(403);
+    expect(await receiptsVersion('rg-3')).toBe(before);
     expect(await receiptsVersion('rg-3')).toBe(before);
   });
 
