@@ -265,6 +265,8 @@ export type OrderPageData = Readonly<{
   /** paymentId -> the link's QR code as an image data URL (made by the server). */
   qr: Readonly<Record<string, string>>;
   invitation?: string;
+  /** Issue 9 (PAY-5, REC-7): the refunds awaiting goods panel (`refundsAwaitingGoodsPanel`), shown above the receipts. */
+  refundsAwaitingGoods?: Html;
   /** Issue 17: the order's changes with their actions, and the customer's store credit (`adminChangesSection`). */
   changes?: Html;
 }>;
@@ -525,6 +527,7 @@ export const adminOrderPage = (ctx: AdminContext, data: OrderPageData): Html => 
           )}
         </tbody>
       </table>
+      ${data.refundsAwaitingGoods ?? ''}
       <h2>Fiscal receipts (REC-1..REC-8)</h2>
       ${receiptsSection(data.receipts)} ${data.changes ?? ''}
       <h2>Actions</h2>

@@ -8,3 +8,5 @@ export * from './admin-pages.js';
 export * from './portal-pages.js';
 export * from './change-words.js';
 export * from './change-pages.js';
+export * from './refund-words.js';
+export * from './refunds-panel.js';

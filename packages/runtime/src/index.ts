@@ -10,6 +10,7 @@ export * from './retry.js';
 export * from './consumer.js';
 export * from './projections.js';
 export * from './read-models.js';
+export * from './reconciliation.js';
 export * from './timers.js';
 export * from './telemetry.js';
 export * from './queries.js';

@@ -42,6 +42,12 @@ import {
 import * as E from 'fp-ts/lib/Either.js';
 import type { ShopEvent } from './shop-streams.js';
 import type { DecoderRegistry } from './streams.js';
+import {
+  orderReconciliationOf,
+  ordersNeedingAttention,
+  type OrderReconciliation,
+  type ReconciliationAttention,
+} from './reconciliation.js';
 import type { ReadModels, ShopHandlers } from './shop.js';
 
 /**
@@ -81,6 +87,13 @@ export type ShopQueries = Readonly<{
   /** The admin's order list (ORD-5 filters, paging). */
   orders: (filter?: OrderListFilter) => Promise<readonly OrderListItem[]>;
   receiptsRegister: () => Promise<ReceiptsRegister>;
+  /**
+   * Issue 9 (PAY-5, REC-7): one order's money against its receipts, its refunds waiting for goods
+   * (`AssignRefundGoods`) and the goods they may name; undefined when no receipts stream has money of it.
+   */
+  reconciliation: (orderId: string) => Promise<OrderReconciliation | undefined>;
+  /** Issue 9: every order with a refund waiting for goods or money refunded beyond any receipt, longest waiting first. */
+  reconciliationAttention: () => Promise<readonly ReconciliationAttention[]>;
   customer: (customerId: string) => Promise<CustomerState | undefined>;
   /** CUS-2 "My Account", filtered by CUS-3 access. */
   myOrders: (actor: Actor) => Promise<readonly PortalOrder[]>;
@@ -168,6 +181,14 @@ export const createShopQueries = (deps: QueryDeps): ShopQueries => {
     receipts,
     orders: async (filter) => listOrders(await caughtUp(readModels.orders), filter),
     receiptsRegister: () => caughtUp(readModels.receiptsRegister),
+    reconciliation: async (orderId) => {
+      const model = await caughtUp(readModels.reconciliation);
+      const entry = model.byOrder[orderId];
+      if (entry === undefined) return undefined;
+      const loaded = orThrow(await handlers.receipts.load(receiptsStreamId(orderId)));
+      return orderReconciliationOf(entry, model, loaded.state);
+    },
+    reconciliationAttention: async () => ordersNeedingAttention(await caughtUp(readModels.reconciliation)),
     customer: async (customerId) => {
       const loaded = orThrow(await handlers.customer.load(customerStreamId(customerId)));
       return loaded.version < 0 ? undefined : loaded.state;

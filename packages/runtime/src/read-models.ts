@@ -10,6 +10,7 @@ import {
   type SubscriptionEvent,
   type SubscriptionState,
 } from '@ordersource/domain/subscriptions';
+import { shopReconciliationProjection } from './reconciliation.js';
 
 /** The shop's read models, kept by projection workers (in memory, caught up from the store on start). */
 
@@ -36,4 +37,6 @@ export const shopProjections = {
   receiptsRegister: receiptsRegisterProjection,
   directory: directoryProjection,
   subscriptions: subscriptionsProjection,
+  /** Issue 9 (PAY-5, REC-7): money against receipts per order, and the orders needing an admin. */
+  reconciliation: shopReconciliationProjection,
 } as const;

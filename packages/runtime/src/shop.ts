@@ -54,6 +54,7 @@ import { createNotificationOutbox, type NotificationOutbox } from './outbox.js';
 import { createProjectionWorker, type ProjectionWorker } from './projections.js';
 import { createShopQueries, type ShopQueries } from './queries.js';
 import { shopProjections, type SubscriptionsModel } from './read-models.js';
+import type { ReconciliationModel } from './reconciliation.js';
 import { defaultRenewalOrderOptions, shopReactors, type ShopEffect, type ShopReactor } from './reactors.js';
 import { renewalChargesReactor, type ChargePort } from './subscription-billing.js';
 import type { RenewalOrderOptions } from '@ordersource/domain/subscriptions';
@@ -196,6 +197,7 @@ export type ReadModels = Readonly<{
   receiptsRegister: ProjectionWorker<ReceiptsRegister>;
   directory: ProjectionWorker<Directory>;
   subscriptions: ProjectionWorker<SubscriptionsModel>;
+  reconciliation: ProjectionWorker<ReconciliationModel>;
 }>;
 
 export type Shop = Readonly<{
@@ -536,6 +538,7 @@ export const createShop = (options: ShopOptions): Shop => {
     receiptsRegister: createProjectionWorker(shopProjections.receiptsRegister, projectionOptions()),
     directory: createProjectionWorker(shopProjections.directory, projectionOptions()),
     subscriptions: createProjectionWorker(shopProjections.subscriptions, projectionOptions()),
+    reconciliation: createProjectionWorker(shopProjections.reconciliation, projectionOptions()),
   };
   const projectionWorkers = Object.values(readModels) as Consumer[];
   function allConsumers(): readonly Consumer[] {

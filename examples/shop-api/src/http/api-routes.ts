@@ -47,7 +47,7 @@ import type { Session } from './sessions.js';
 
 type Json = Record<string, unknown>;
 
-const readJson = async (c: Context): Promise<unknown> => {
+export const readJson = async (c: Context): Promise<unknown> => {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type))
     return problem(415, 'unsupported-media-type', 'JSON expected', 'send the body as application/json');

@@ -6,6 +6,7 @@ import { registerChangeRoutes } from './change-routes.js';
 import { sendProblem, type Deps } from './deps.js';
 import { openApiDocument } from './openapi.js';
 import { registerPageRoutes } from './page-routes.js';
+import { registerRefundGoodsRoutes } from './refund-goods.js';
 import { problem } from './problem.js';
 import { registerWebhook, WEBHOOK_PATH } from './webhook.js';
 
@@ -45,6 +46,7 @@ export const createApp = (deps: Deps): Hono => {
 
   registerApiRoutes(app, deps);
   registerChangeRoutes(app, deps);
+  registerRefundGoodsRoutes(app, deps);
   registerWebhook(app, deps);
   registerPageRoutes(app, deps);
 

@@ -46,6 +46,26 @@ const REFINEMENTS: Readonly<Record<string, Schema>> = {
   'MarkingCode(8-512 printable ASCII characters or GS separators, no spaces)': MARKING_CODE,
   'MarkingCodes(each code once: one code per unit)': { type: 'array', items: MARKING_CODE, uniqueItems: true },
   PositiveMoney: money(1),
+  // Issue 9: the goods an admin names for a refund recorded with none (AssignRefundGoods), at least one position.
+  'AtLeastOneLine(an assignment names the goods that came back)': {
+    type: 'array',
+    minItems: 1,
+    items: {
+      type: 'object',
+      properties: {
+        lineId: { type: 'string', minLength: 1, description: 'the receipt position: the order line id, or <lineId>~1' },
+        qty: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+        markingCodes: {
+          type: 'array',
+          items: MARKING_CODE,
+          uniqueItems: true,
+          description: 'REC-6: one per unit back',
+        },
+      },
+      required: ['lineId', 'qty'],
+      additionalProperties: false,
+    },
+  },
 };
 
 type Tagged = t.Any & {

@@ -35,6 +35,19 @@ describe('OpenAPI 3.1 document', () => {
     expect(JSON.stringify(schemas)).toContain('"minor units"');
   });
 
+  it('issue 9: the refunds awaiting goods routes; the body names the receipt positions, at least one', () => {
+    const { document } = openApiDocument();
+    const paths = document['paths'] as Record<string, { post?: { requestBody?: unknown }; get?: unknown }>;
+    expect(paths['/api/reconciliation/attention']?.get).toBeDefined();
+    expect(paths['/api/orders/{orderId}/reconciliation']?.get).toBeDefined();
+    const assign = paths['/api/orders/{orderId}/refunds/{movementId}/goods']?.post;
+    expect(JSON.stringify(assign?.requestBody)).toContain('"#/components/schemas/AssignRefundGoodsBody"');
+    const schemas = (document['components'] as { schemas: Record<string, unknown> }).schemas;
+    const body = JSON.stringify(schemas['AssignRefundGoodsBody']);
+    for (const field of ['lines', 'lineId', 'qty', 'markingCodes', '"minItems":1']) expect(body).toContain(field);
+    expect(body).not.toContain('"movementId"');
+  });
+
   it('issue 17: the change routes, a path per change command with its data codec as the body', () => {
     const { document } = openApiDocument();
     const paths = document['paths'] as Record<string, { post?: { requestBody?: unknown }; get?: unknown }>;

@@ -4,6 +4,7 @@ import { SubscriptionCommandCodec, StartSubscriptionData } from '@ordersource/do
 import { OrderChangeCommandCodec } from '@ordersource/domain/changes';
 import { BeginChangeBody, changeCommandTypes, GoodwillBody } from './change-routes.js';
 import { createSchemaRegistry, type Schema } from './json-schema.js';
+import { AssignRefundGoodsBody } from './refund-goods.js';
 import { ProviderEventCodec, WEBHOOK_PATH } from './webhook.js';
 
 /**
@@ -149,6 +150,43 @@ export const openApiDocument = (): { document: Record<string, unknown>; unknownC
       },
     };
   }
+  // Issue 9 (PAY-5, REC-7): refunds awaiting goods and money refunded beyond any receipt.
+  const movementIdParam = {
+    name: 'movementId',
+    in: 'path',
+    required: true,
+    description: 'The refund recorded with no goods named: <paymentId>:refund-<refundId> (URL-encoded)',
+    schema: { type: 'string' },
+  };
+  paths['/api/reconciliation/attention'] = {
+    get: {
+      operationId: 'reconciliationAttention',
+      summary:
+        'Orders with a refund awaiting goods or money refunded beyond any receipt, longest waiting first (admins)',
+      tags: ['receipts'],
+      responses: { '200': { description: 'The orders needing an admin' }, ...errors },
+    },
+  };
+  paths['/api/orders/{orderId}/reconciliation'] = {
+    get: {
+      operationId: 'orderReconciliation',
+      summary:
+        'The order’s money against its receipts, its refunds awaiting goods and the goods they may name (admins)',
+      tags: ['receipts'],
+      parameters: [orderIdParam],
+      responses: { '200': { description: 'The reconciliation' }, ...errors },
+    },
+  };
+  paths['/api/orders/{orderId}/refunds/{movementId}/goods'] = {
+    post: {
+      operationId: 'assignRefundGoods',
+      summary: 'Name the goods of a refund recorded with none (AssignRefundGoods); the return receipt follows (admins)',
+      tags: ['receipts'],
+      parameters: [orderIdParam, movementIdParam, headerParams[0]],
+      requestBody: jsonBody(registry.schemaOf(AssignRefundGoodsBody)),
+      responses: { '200': outcome, ...errors },
+    },
+  };
   paths['/api/orders/{orderId}/payment-links'] = {
     post: {
       operationId: 'createPaymentLink',

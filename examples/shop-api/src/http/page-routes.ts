@@ -24,6 +24,8 @@ import {
   portalReceiptsPage,
   portalSignupPage,
   portalSubscriptionsPage,
+  refundsAwaitingGoodsPanel,
+  assignGoodsLines,
   toString,
   wordsFor,
   type Html,
@@ -165,6 +167,7 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
     csrf: session.csrf,
     nonce: newId(),
     adminName: session.actor.name ?? session.actor.id,
+    language: session.language,
     ...(flash === undefined ? {} : { flash }),
   });
 
@@ -182,6 +185,11 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
     const qr: Record<string, string> = {};
     for (const p of found.state.payments) if (p.url !== undefined) qr[p.paymentId] = await qrDataUrl(p.url);
     const invitation = shop.invitationFor(orderId);
+    // Issue 9: refunds awaiting goods, in the admin's language (`?lang=` switches it, kept in the session).
+    const refunds = refundsAwaitingGoodsPanel(
+      { ...adminCtx(session), language: languageFor(c, session) },
+      await shop.reconciliation(orderId),
+    );
     const ctx = adminCtx(session, flash ?? takeFlash(session));
     return send(
       c,
@@ -193,6 +201,7 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
         sent: shop.notifier.sentFor(orderId),
         qr,
         ...(invitation === undefined ? {} : { invitation }),
+        refundsAwaitingGoods: refunds,
         ...(found.state.details === null ? {} : { changes: await adminChanges(deps, ctx, found.state, found.version) }),
       }),
       status,
@@ -250,6 +259,43 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
       text: `${type}: ${handled.right.events.map((e) => e.type).join(', ') || 'no change'}`,
     });
     return c.redirect(`/admin/orders/${encodeURIComponent(orderId)}#changes`, 303);
+  });
+
+  /** Issue 9 (PAY-5, REC-7): the panel's form names the goods of a refund recorded with none (`AssignRefundGoods`). */
+  app.post('/admin/orders/:orderId/refunds/:movementId/goods', async (c) => {
+    const session = browserSession(c, 'admin');
+    if (session === undefined) return c.redirect('/admin/login', 303);
+    const form = await readForm(c);
+    const refused = csrfRefused(c, session, form);
+    if (refused !== undefined) return refused;
+    const orderId = c.req.param('orderId');
+    const movementId = c.req.param('movementId');
+    const view = await shop.reconciliation(orderId);
+    if (view === undefined)
+      return send(c, portalMessagePage('en', 'Not found', `No receipts of order ${orderId}.`), 404);
+    // The nonce rendered into the form: a double submit of one form is one command.
+    const commandId = derivedId('form', session.actor.id, orderId, movementId, form['_nonce'] ?? newId());
+    const handled = await shop.receiptsCommand(
+      orderId,
+      { type: 'AssignRefundGoods', data: { movementId, lines: assignGoodsLines(view.returnable, form) } },
+      { commandId, actor: session.actor, at: nowIso() },
+    );
+    if (E.isLeft(handled)) {
+      const p = problemOfError(handled.left);
+      const fields = p.errors?.map((e) => `${e.path}: ${e.rule}`).join('; ');
+      return renderOrder(
+        c,
+        session,
+        orderId,
+        { kind: 'error', text: `Assign the goods refused (${p.code}): ${fields ?? p.detail}` },
+        p.status,
+      );
+    }
+    flashes.set(session.id, {
+      kind: 'ok',
+      text: `Assign the goods: ${handled.right.events.map((e) => e.type).join(', ') || 'no change'}`,
+    });
+    return c.redirect(`/admin/orders/${encodeURIComponent(orderId)}`, 303);
   });
 
   app.get('/admin/orders/:orderId', async (c) => {

@@ -33,7 +33,14 @@ export const problem = (
 ): Problem => ({ type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail, code, ...extra });
 
 // Domain refusals whose code says "there is no such thing" or "not yours" get the status a client expects.
-const NOT_FOUND = new Set(['not-found', 'order-not-found', 'subscription-not-found', 'change-not-found']);
+const NOT_FOUND = new Set([
+  // Issue 9: the refund a URL names is not waiting for its goods.
+  'unknown-movement',
+  'not-found',
+  'order-not-found',
+  'subscription-not-found',
+  'change-not-found',
+]);
 const FORBIDDEN = new Set(['forbidden']);
 const CONFLICT = new Set([
   'order-exists',

@@ -475,6 +475,25 @@ export const createShop = (options: ShopOptions) => {
       return E.right(outcomeOf(handled.right));
     },
 
+    /**
+     * Issue 9 (PAY-5, REC-7): a receipts command (an admin's `AssignRefundGoods`), decoded by the receipts
+     * codec; the policies have run when it resolves.
+     */
+    receiptsCommand: async (orderId: string, raw: Raw, meta: Meta): Promise<E.Either<ShopError, Outcome>> => {
+      const handled = await runtime.execute(receiptsStreamId(orderId), {
+        type: raw.type,
+        data: raw.data,
+        metadata: meta,
+      });
+      if (E.isLeft(handled)) return handled;
+      if (!handled.right.duplicate) await settle();
+      return E.right(outcomeOf(handled.right));
+    },
+    /** Issue 9: the order's money against its receipts, its refunds awaiting goods and the goods they may name. */
+    reconciliation: (orderId: string) => runtime.queries.reconciliation(orderId),
+    /** Issue 9: the orders with a refund awaiting goods or money refunded beyond any receipt. */
+    reconciliationAttention: () => runtime.queries.reconciliationAttention(),
+
     /** Run the policies and the timers that are due (ORD-7 hold end, payment-link expiry) now. */
     settle,
 

@@ -337,7 +337,8 @@ describe(`closing receipt timing law over ${RUNS} random triggers and histories 
       }),
       { numRuns: RUNS },
     );
-    // Not vacuous: many orders close, some after an edit made between delivery and the closing receipt.
+    // Not vacuous: many orders close, some after an edit made between delivery and the closing receipt. Unseeded
+    // on purpose: over seeds 1-12 these ran 430-485 and 52-68, far above the floors (200 and 10).
     expect(closed).toBeGreaterThan(RUNS / 5);
     expect(windows).toBeGreaterThan(10);
   });

@@ -209,6 +209,7 @@ describe('issue 17 law: the shipping comes back once, whichever way it is asked 
       { numRuns: 1000 },
     );
     // Not vacuous: many requests' successes carried the shipping, many second asks were refused while one waited.
+    // Unseeded on purpose: over seeds 1-12 these ran 167-216 and 605-663, far above the floors (100 and 200).
     expect(confirmedWithShipping).toBeGreaterThan(100);
     expect(refusedWhilePending).toBeGreaterThan(200);
   });

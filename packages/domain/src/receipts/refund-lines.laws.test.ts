@@ -201,7 +201,8 @@ describe(`returned lines from the order stream to the receipts (${RUNS} random o
       }),
       { numRuns: RUNS },
     );
-    // Not vacuous: many returns reach the receipts after the closing one.
+    // Not vacuous: many returns reach the receipts after the closing one. Unseeded on purpose: over seeds 1-12
+    // these ran 534-602 (floor 333) and the unassigned ones below 287-329 (floor 50), a wide margin to luck.
     expect(returnsAfterClosing).toBeGreaterThan(RUNS / 3);
     // Money-only refunds after delivery are recorded unassigned (issue 9).
     expect(unassigned).toBeGreaterThan(RUNS / 20);

@@ -134,7 +134,8 @@ describe('issue 8.8: the VAT law over random receipts', () => {
       }),
       { numRuns: 1_000 },
     );
-    // Not vacuous: the two levels do differ, and the bound is reached.
+    // Not vacuous: the two levels do differ, and the bound is reached. Unseeded on purpose: over seeds 1-12 these
+    // ran 227-273 rate lines differing and 213-261 at the bound, so a run with none is out of reach.
     expect(differing).toBeGreaterThan(0);
     expect(atBound).toBeGreaterThan(0);
     console.info(
