@@ -35,7 +35,7 @@ import {
   sessionOf,
   type Deps,
 } from './deps.js';
-import { problem, problemOfError } from './problem.js';
+import { forbidden, notFound, problem, problemOfError } from './problem.js';
 import type { Session } from './sessions.js';
 
 /**
@@ -67,8 +67,6 @@ export const readJson = async (c: Context): Promise<unknown> => {
 
 const unauthorized = () =>
   problem(401, 'unauthenticated', 'Log in first', 'send a session token as "Authorization: Bearer <token>"');
-const forbidden = (detail: string) => problem(403, 'forbidden', 'Not allowed', detail);
-const notFound = (what: string) => problem(404, 'not-found', 'Not found', `${what} does not exist`);
 
 /** The session, and for cookie sessions the CSRF header: a cookie alone never authorizes a change. */
 export const authenticated = (

@@ -1,4 +1,4 @@
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import {
@@ -18,8 +18,8 @@ import {
   type OrderChangeState,
 } from '@ordersource/domain/changes';
 import { commandIdOf, etagOf, ifMatchOf, isProblem, nowIso, sendProblem, type Deps } from './deps.js';
-import { problem, problemOfError } from './problem.js';
-import { authenticated, orderVisibleTo } from './api-routes.js';
+import { forbidden, notFound, problemOfError } from './problem.js';
+import { authenticated, orderVisibleTo, readJson } from './api-routes.js';
 
 /**
  * Issue 17 over HTTP: order changes (edit, return, exchange, claim) and the
@@ -74,27 +74,6 @@ const decodeBody =
   <A>(codec: t.Type<A, unknown, unknown>, what: string) =>
   (body: unknown): E.Either<ValidationError, A> =>
     E.map((wrapped: { data: A }) => wrapped.data)(decode(strict(t.type({ data: codec }), what))({ data: body }));
-
-const readJson = async (c: Context): Promise<unknown> => {
-  const type = c.req.header('content-type') ?? '';
-  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type))
-    return problem(415, 'unsupported-media-type', 'JSON expected', 'send the body as application/json');
-  const text = await c.req.text();
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    return problem(
-      400,
-      'malformed-json',
-      'The body is not JSON',
-      error instanceof Error ? error.message : 'parse error',
-    );
-  }
-};
-
-const forbidden = (detail: string) => problem(403, 'forbidden', 'Not allowed', detail);
-const notFound = (what: string) => problem(404, 'not-found', 'Not found', `${what} does not exist`);
 
 /** What a customer sees of a change: not the shop's staff note. */
 const changeView = (state: OrderChangeState, actor: Actor): OrderChangeState => {

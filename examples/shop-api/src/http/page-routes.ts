@@ -106,6 +106,17 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
           headers: { 'content-type': 'text/plain; charset=utf-8' },
         });
 
+  /** A form post of a signed-in admin or customer: the login page when there is none, a 403 without its CSRF token. */
+  const formPost = async (
+    c: Context,
+    kind: 'admin' | 'customer',
+  ): Promise<Response | Readonly<{ session: Session; form: Form }>> => {
+    const session = browserSession(c, kind);
+    if (session === undefined) return c.redirect(kind === 'admin' ? '/admin/login' : '/portal/login', 303);
+    const form = await readForm(c);
+    return csrfRefused(c, session, form) ?? { session, form };
+  };
+
   const loginCsrf = createLoginCsrf();
   /** The login form's token; sets the nonce cookie when the browser has none (or a malformed one). */
   const loginToken = (c: Context): string => {
@@ -210,11 +221,9 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
 
   /** Issue 17: the admin starts a return or claim for the customer (a draft, confirmed on the same page). */
   app.post('/admin/orders/:orderId/changes', async (c) => {
-    const session = browserSession(c, 'admin');
-    if (session === undefined) return c.redirect('/admin/login', 303);
-    const form = await readForm(c);
-    const refused = csrfRefused(c, session, form);
-    if (refused !== undefined) return refused;
+    const posted = await formPost(c, 'admin');
+    if (posted instanceof Response) return posted;
+    const { session, form } = posted;
     const orderId = c.req.param('orderId');
     if ((await shop.order(orderId)) === undefined)
       return send(c, portalMessagePage('en', 'Not found', `No order ${orderId}.`), 404);
@@ -224,11 +233,9 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
 
   /** Issue 17: the admin's actions on a change (confirm with the refund destination, receive, decline, cancel). */
   app.post('/admin/order-changes/:changeId/actions/:type', async (c) => {
-    const session = browserSession(c, 'admin');
-    if (session === undefined) return c.redirect('/admin/login', 303);
-    const form = await readForm(c);
-    const refused = csrfRefused(c, session, form);
-    if (refused !== undefined) return refused;
+    const posted = await formPost(c, 'admin');
+    if (posted instanceof Response) return posted;
+    const { session, form } = posted;
     const type = c.req.param('type');
     const found = await shop.change(c.req.param('changeId'));
     if (!(ADMIN_CHANGE_ACTIONS as readonly string[]).includes(type) || found?.state.basis == null)
@@ -263,11 +270,9 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
 
   /** Issue 9 (PAY-5, REC-7): the panel's form names the goods of a refund recorded with none (`AssignRefundGoods`). */
   app.post('/admin/orders/:orderId/refunds/:movementId/goods', async (c) => {
-    const session = browserSession(c, 'admin');
-    if (session === undefined) return c.redirect('/admin/login', 303);
-    const form = await readForm(c);
-    const refused = csrfRefused(c, session, form);
-    if (refused !== undefined) return refused;
+    const posted = await formPost(c, 'admin');
+    if (posted instanceof Response) return posted;
+    const { session, form } = posted;
     const orderId = c.req.param('orderId');
     const movementId = c.req.param('movementId');
     const view = await shop.reconciliation(orderId);
@@ -314,11 +319,9 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
 
   /** Every order action of the page: the form spec turns the post into command data; the codec judges it. */
   app.post('/admin/orders/:orderId/actions/:type', async (c) => {
-    const session = browserSession(c, 'admin');
-    if (session === undefined) return c.redirect('/admin/login', 303);
-    const form = await readForm(c);
-    const refused = csrfRefused(c, session, form);
-    if (refused !== undefined) return refused;
+    const posted = await formPost(c, 'admin');
+    if (posted instanceof Response) return posted;
+    const { session, form } = posted;
     const orderId = c.req.param('orderId');
     const spec = actionSpec(c.req.param('type'));
     const found = await shop.order(orderId);
@@ -379,11 +382,9 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
   });
 
   app.post('/admin/subscriptions/:subscriptionId/close', async (c) => {
-    const session = browserSession(c, 'admin');
-    if (session === undefined) return c.redirect('/admin/login', 303);
-    const form = await readForm(c);
-    const refused = csrfRefused(c, session, form);
-    if (refused !== undefined) return refused;
+    const posted = await formPost(c, 'admin');
+    if (posted instanceof Response) return posted;
+    const { session, form } = posted;
     const data =
       (form['reasonCode'] ?? '') !== '' ? { reasonCode: form['reasonCode'] } : { reasonText: form['reasonText'] ?? '' };
     const handled = await shop.subscriptionCommand(
@@ -564,11 +565,9 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
   });
   /** Issue 17: "Request a return" on her order page; the change decider checks the order is hers (CUS-3). */
   app.post('/portal/orders/:orderId/returns', async (c) => {
-    const session = browserSession(c, 'customer');
-    if (session === undefined) return c.redirect('/portal/login', 303);
-    const form = await readForm(c);
-    const refused = csrfRefused(c, session, form);
-    if (refused !== undefined) return refused;
+    const posted = await formPost(c, 'customer');
+    if (posted instanceof Response) return posted;
+    const { session, form } = posted;
     const orderId = c.req.param('orderId');
     const found = await shop.order(orderId);
     const language = languageFor(c, session);
@@ -606,11 +605,9 @@ export const registerPageRoutes = (app: Hono, deps: Deps): void => {
   });
   /** SUB-4: a listed reason only; the decider refuses free text from a customer and a plan that is not closable. */
   app.post('/portal/subscriptions/:subscriptionId/close', async (c) => {
-    const session = browserSession(c, 'customer');
-    if (session === undefined) return c.redirect('/portal/login', 303);
-    const form = await readForm(c);
-    const refused = csrfRefused(c, session, form);
-    if (refused !== undefined) return refused;
+    const posted = await formPost(c, 'customer');
+    if (posted instanceof Response) return posted;
+    const { session, form } = posted;
     const subscriptionId = c.req.param('subscriptionId');
     const found = await shop.subscription(subscriptionId);
     const directory = await shop.directory();

@@ -51,6 +51,10 @@ const CONFLICT = new Set([
 ]);
 
 /** The problem for a handler's error value: 422 for input and business refusals, 409/503 for the store. */
+/** The 403 and 404 every route answers alike. */
+export const forbidden = (detail: string): Problem => problem(403, 'forbidden', 'Not allowed', detail);
+export const notFound = (what: string): Problem => problem(404, 'not-found', 'Not found', `${what} does not exist`);
+
 export const problemOfError = (error: HandlerError | ShopError): Problem => {
   switch (error.kind) {
     case 'validation':

@@ -5,7 +5,7 @@ import { decode, strict } from '@ordersource/core';
 import { ReceiptsCommandCodec, type AssignRefundGoods } from '@ordersource/domain/receipts';
 import { authenticated, readJson } from './api-routes.js';
 import { commandIdOf, isProblem, nowIso, sendProblem, type Deps } from './deps.js';
-import { problem, problemOfError } from './problem.js';
+import { forbidden, notFound, problemOfError } from './problem.js';
 
 /**
  * Issue 9 (PAY-5, REC-7): what the admin API shows and does about refunds
@@ -50,9 +50,6 @@ const assignedLines = fieldCodec(fieldCodec(assignCommand, 'data'), 'lines') as 
 export const AssignRefundGoodsBody = strict(t.strict({ lines: assignedLines }, 'AssignRefundGoodsBody'));
 
 const decodeBody = decode(AssignRefundGoodsBody, 'the goods of a refund');
-
-const forbidden = (detail: string) => problem(403, 'forbidden', 'Not allowed', detail);
-const notFound = (what: string) => problem(404, 'not-found', 'Not found', `${what} does not exist`);
 
 export const registerRefundGoodsRoutes = (app: Hono, deps: Deps): void => {
   const { shop } = deps;
