@@ -244,6 +244,26 @@ export const createShop = (options: ShopOptions) => {
     return again;
   };
 
+  /**
+   * One command on one stream, one at a time in this process; the If-Match is the append's expected
+   * version, so it holds against another process on the same store too. The policies have run when it resolves.
+   */
+  const executeGuarded = async (streamId: string, raw: Raw, meta: Meta, ifMatch?: number) => {
+    const handled = await lock(streamId, () =>
+      runtime.execute(
+        streamId,
+        { type: raw.type, data: raw.data, metadata: meta },
+        ifMatch === undefined ? undefined : { expectedVersion: ifMatch },
+      ),
+    );
+    if (E.isLeft(handled))
+      return handled.left.kind === 'wrong-expected-version'
+        ? E.left(stale(streamId, ifMatch ?? -1, handled.left.actual))
+        : handled;
+    if (!handled.right.duplicate) await settle();
+    return handled;
+  };
+
   const outcomeOf = (handled: { version: number; events: readonly { type: string }[]; duplicate: boolean }) => ({
     version: handled.version,
     events: handled.events,
@@ -272,19 +292,8 @@ export const createShop = (options: ShopOptions) => {
       ifMatch?: number,
     ): Promise<E.Either<ShopError, Outcome>> => {
       const streamId = orderStreamId(orderId);
-      // The If-Match is the append's expected version: it holds against another process on the same store too.
-      const handled = await lock(streamId, () =>
-        runtime.execute(
-          streamId,
-          { type: raw.type, data: raw.data, metadata: meta },
-          ifMatch === undefined ? undefined : { expectedVersion: ifMatch },
-        ),
-      );
-      if (E.isLeft(handled))
-        return handled.left.kind === 'wrong-expected-version'
-          ? E.left(stale(streamId, ifMatch ?? -1, handled.left.actual))
-          : handled;
-      if (!handled.right.duplicate) await settle();
+      const handled = await executeGuarded(streamId, raw, meta, ifMatch);
+      if (E.isLeft(handled)) return handled;
       const after = await orders.load(streamId);
       return E.right(
         outcomeOf({ ...handled.right, version: E.isRight(after) ? after.right.version : handled.right.version }),
@@ -401,19 +410,8 @@ export const createShop = (options: ShopOptions) => {
       meta: Meta,
       ifMatch?: number,
     ): Promise<E.Either<ShopError, Outcome>> => {
-      const streamId = orderChangeStreamId(changeId);
-      const handled = await lock(streamId, () =>
-        runtime.execute(
-          streamId,
-          { type: raw.type, data: raw.data, metadata: meta },
-          ifMatch === undefined ? undefined : { expectedVersion: ifMatch },
-        ),
-      );
-      if (E.isLeft(handled))
-        return handled.left.kind === 'wrong-expected-version'
-          ? E.left(stale(streamId, ifMatch ?? -1, handled.left.actual))
-          : handled;
-      if (!handled.right.duplicate) await settle();
+      const handled = await executeGuarded(orderChangeStreamId(changeId), raw, meta, ifMatch);
+      if (E.isLeft(handled)) return handled;
       const after = await changeState(changeId);
       return E.right(outcomeOf({ ...handled.right, version: after?.version ?? handled.right.version }));
     },
