@@ -46,21 +46,37 @@ const fail = (code: string, message: string): E.Either<DomainError, never> => E.
 
 export const CREDIT_ACTOR = { kind: 'system', id: 'store-credit' } as const;
 
+/**
+ * Whose credit an order may spend, and whether the actor may: a customer her own orders (or her
+ * company's, CUS-3), the shop any; a provider never; only in the order's currency.
+ */
+const spenderOf = (
+  order: OrderState,
+  actor: Actor,
+  amount: Money,
+  directory: Directory,
+  notHers: string,
+): E.Either<DomainError, Readonly<{ details: NonNullable<OrderState['details']>; customerId: string }>> => {
+  const details = order.details;
+  if (details === null) return fail('order-not-found', 'no such order');
+  if (actor.kind === 'customer' && !customerMayAccess(actor, details.customer, directory, details.orderId))
+    return fail('forbidden', notHers);
+  if (actor.kind === 'provider') return fail('forbidden', 'a provider may not spend store credit');
+  if (amount.currency !== order.currency)
+    return fail('currency-mismatch', `the order is in ${order.currency}, the credit asked is in ${amount.currency}`);
+  return E.right({ details, customerId: actor.kind === 'customer' ? actor.id : details.customer.id });
+};
+
 export const planCreditPayment = (
   order: OrderState,
   input: CreditPaymentInput,
   directory: Directory = emptyDirectory,
 ): E.Either<DomainError, CreditPaymentPlan> => {
-  const details = order.details;
-  if (details === null) return fail('order-not-found', 'no such order');
   const { actor, at, paymentId, amount } = input;
   // CUS-3: a customer pays her own orders (or her company's) with her own credit.
-  if (actor.kind === 'customer' && !customerMayAccess(actor, details.customer, directory, details.orderId))
-    return fail('forbidden', 'a customer pays her own orders only');
-  if (actor.kind === 'provider') return fail('forbidden', 'a provider may not spend store credit');
-  if (amount.currency !== order.currency)
-    return fail('currency-mismatch', `the order is in ${order.currency}, the credit asked is in ${amount.currency}`);
-  const customerId = actor.kind === 'customer' ? actor.id : details.customer.id;
+  const who = spenderOf(order, actor, amount, directory, 'a customer pays her own orders only');
+  if (E.isLeft(who)) return who;
+  const { details, customerId } = who.right;
   const id = (role: string) => derivedId('store-credit-payment', details.orderId, paymentId, role);
   const meta = (role: string) => ({ commandId: id(role), actor: CREDIT_ACTOR, at });
   // Placed with store credit as its method (or a retry): the request is there already; confirm it if not yet.
@@ -140,15 +156,10 @@ export const planGoodwillDiscount = (
   input: GoodwillDiscountInput,
   directory: Directory = emptyDirectory,
 ): E.Either<DomainError, GoodwillDiscountPlan> => {
-  const details = order.details;
-  if (details === null) return fail('order-not-found', 'no such order');
   const { actor, at, discountId, amount } = input;
-  if (actor.kind === 'customer' && !customerMayAccess(actor, details.customer, directory, details.orderId))
-    return fail('forbidden', 'a customer uses her goodwill credit on her own orders only');
-  if (actor.kind === 'provider') return fail('forbidden', 'a provider may not spend store credit');
-  if (amount.currency !== order.currency)
-    return fail('currency-mismatch', `the order is in ${order.currency}, the credit asked is in ${amount.currency}`);
-  const customerId = actor.kind === 'customer' ? actor.id : details.customer.id;
+  const who = spenderOf(order, actor, amount, directory, 'a customer uses her goodwill credit on her own orders only');
+  if (E.isLeft(who)) return who;
+  const { details, customerId } = who.right;
   const id = (role: string) => derivedId('goodwill-discount', details.orderId, discountId, role);
   const spendId = `${details.orderId}:goodwill:${discountId}`;
   // A retry sends the same command id: the command handler answers it as the duplicate it is (idempotent by id).
