@@ -12,6 +12,7 @@ import {
   planGoodwillReversal,
   type CreditEvent,
   type OrderEvent,
+  type OrderState,
 } from '@ordersource/domain';
 import {
   creditAccountReceipts,
@@ -118,6 +119,24 @@ const refundIdsOf = (refundId: string): readonly string[] => {
   return part === null ? [refundId] : [refundId, part[1]!];
 };
 
+/** The order event a reactor was handed (of `type` when named) and the order as it stood after it. */
+const orderAt = async <T extends OrderEvent['type']>(
+  store: EventStore,
+  raw: Envelope,
+  reactor: string,
+  type?: T,
+): Promise<Readonly<{ cause: Envelope<Extract<OrderEvent, { type: T }>>; order: OrderState }>> => {
+  const history = await readUpTo<OrderEvent>(store, raw.streamId, raw.streamVersion, decodeOrderEnvelope, reactor);
+  const cause = history[raw.streamVersion];
+  if (cause === undefined || cause.eventId !== raw.eventId || (type !== undefined && cause.event.type !== type))
+    throw new Error(`${reactor}: ${raw.streamId}@${raw.streamVersion} is not ${type ?? raw.eventId}`);
+  const order = rehydrate(
+    orderDecider,
+    history.map((e) => e.event),
+  );
+  return { cause: cause as Envelope<Extract<OrderEvent, { type: T }>>, order };
+};
+
 const ORDER_CHANGES_ACTOR = 'order-changes';
 
 /** A refund of a store-credit payment, sent any other way than the two that credit it themselves, credits the account. */
@@ -126,20 +145,7 @@ export const creditPaymentRefundsReactor = (): ShopReactor => ({
   decodesItself: true,
   filter: { streamPrefix: 'order-', eventTypes: ['PaymentRefunded'] },
   react: async (_envelope, { store, raw }) => {
-    const history = await readUpTo<OrderEvent>(
-      store,
-      raw.streamId,
-      raw.streamVersion,
-      decodeOrderEnvelope,
-      CREDIT_PAYMENT_REFUNDS_REACTOR,
-    );
-    const refund = history[raw.streamVersion];
-    if (refund === undefined || refund.eventId !== raw.eventId || refund.event.type !== 'PaymentRefunded')
-      throw new Error(`${CREDIT_PAYMENT_REFUNDS_REACTOR}: ${raw.streamId}@${raw.streamVersion} is not a refund`);
-    const order = rehydrate(
-      orderDecider,
-      history.map((e) => e.event),
-    );
+    const { cause: refund, order } = await orderAt(store, raw, CREDIT_PAYMENT_REFUNDS_REACTOR, 'PaymentRefunded');
     const { paymentId, refundId, amount } = refund.event.data;
     const details = order.details;
     if (details === null || amount.amount <= 0) return [];
@@ -194,20 +200,7 @@ export const creditGoodwillReturnsReactor = (): ShopReactor => ({
   decodesItself: true,
   filter: { streamPrefix: 'order-', eventTypes: ['OrderCancelled', 'OrderDiscarded', 'PaymentRefunded'] },
   react: async (_envelope, { store, raw }) => {
-    const history = await readUpTo<OrderEvent>(
-      store,
-      raw.streamId,
-      raw.streamVersion,
-      decodeOrderEnvelope,
-      CREDIT_GOODWILL_RETURNS_REACTOR,
-    );
-    const cause = history[raw.streamVersion];
-    if (cause === undefined || cause.eventId !== raw.eventId)
-      throw new Error(`${CREDIT_GOODWILL_RETURNS_REACTOR}: ${raw.streamId}@${raw.streamVersion} is not ${raw.eventId}`);
-    const order = rehydrate(
-      orderDecider,
-      history.map((e) => e.event),
-    );
+    const { cause, order } = await orderAt(store, raw, CREDIT_GOODWILL_RETURNS_REACTOR);
     if (order.details === null) return [];
     const event = cause.event;
     const key =
@@ -248,20 +241,7 @@ export const creditRefundReversalsReactor = (): ShopReactor => ({
   decodesItself: true,
   filter: { streamPrefix: 'order-', eventTypes: ['RefundReversed'] },
   react: async (_envelope, { store, raw }) => {
-    const history = await readUpTo<OrderEvent>(
-      store,
-      raw.streamId,
-      raw.streamVersion,
-      decodeOrderEnvelope,
-      CREDIT_REFUND_REVERSALS_REACTOR,
-    );
-    const cause = history[raw.streamVersion];
-    if (cause === undefined || cause.eventId !== raw.eventId || cause.event.type !== 'RefundReversed')
-      throw new Error(`${CREDIT_REFUND_REVERSALS_REACTOR}: ${raw.streamId}@${raw.streamVersion} is not a reversal`);
-    const order = rehydrate(
-      orderDecider,
-      history.map((e) => e.event),
-    );
+    const { cause, order } = await orderAt(store, raw, CREDIT_REFUND_REVERSALS_REACTOR, 'RefundReversed');
     if (order.details === null) return [];
     const account = await accountOf(store, order.details.customer.id);
     const money = planCreditReversal(order, account, cause.event.data, {
