@@ -1,5 +1,6 @@
 import { money } from '@ordersource/core';
 import {
+  balanceDue,
   financialStatus,
   pixpaPaymentStatus,
   type FinancialStatus,
@@ -361,7 +362,8 @@ export const adminOrderPage = (ctx: AdminContext, data: OrderPageData): Html => 
           <tr>
             <th scope="row">Payment</th>
             <td>
-              ${pixpaPaymentStatus(status)} (${status}), due ${fmt(state.totals.total.amount - 0, state.currency)} total
+              ${pixpaPaymentStatus(status)} (${status}), total ${fmt(state.totals.total.amount, state.currency)},
+              <span data-testid="balance-due">due ${fmt(balanceDue(state), state.currency)}</span>
             </td>
           </tr>
           <tr>

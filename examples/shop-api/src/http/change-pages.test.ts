@@ -111,6 +111,8 @@ describe('issue 17: return request in the portal, confirmation and receipt in th
     const adminPage = await (await admin.get('/admin/orders/pg-o1')).text();
     expect(adminPage).toMatch(/income-return [a-z-]+ receipt/);
     expect(adminPage).toContain('Handed to the stock');
+    // The returned goods are not owed again (issue 17, PAY-2): the order page shows nothing due.
+    expect((adminPage.match(/data-testid="balance-due">due ([^<]*)</)?.[1] ?? '').replace(/\D/g, '')).toBe('000');
     const portalPage = await (await portal.get('/portal/orders/pg-o1')).text();
     expect(portalPage).toMatch(/data-testid="change-status">\s*Выполнен/);
     const shown = portalPage.match(/data-testid="store-credit">([^<]*)</)?.[1] ?? '';
