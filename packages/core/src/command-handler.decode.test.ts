@@ -159,4 +159,38 @@ describe('cache-miss loads on the in-memory store (issue 18)', () => {
     const bad = await handler.load('cart-1');
     expect(E.isLeft(bad) && bad.left.message).toContain('version 1');
   });
+
+  // Issue 18: the decode test without key arrays is taken only for events the store built itself.
+  it('a payload appended through `append` with a hidden undeclared key is still decoded (and the key stripped)', async () => {
+    const store = createInMemoryEventStore();
+    const writer = createCommandHandler({ store, decider: cartDecider, decodeEnvelope });
+    // Version 0: decided by a handler, so built by the store (own keys all enumerable).
+    expect(E.isRight(await writer.handle('cart-1', add('a0', 1)))).toBe(true);
+    // Version 1: the caller's own payload, kept by `append`, with a key `for...in` does not see.
+    const data = { sku: 'pear', qty: 2, unitPrice: { amount: 100, currency: 'EUR' } };
+    Object.defineProperty(data, 'hidden', { value: 'x', enumerable: false });
+    await store.append(
+      'cart-1',
+      [
+        {
+          event: { type: 'ItemAdded', data },
+          eventId: 'e-hidden',
+          occurredAt: metadata.at,
+          actor: metadata.actor as never,
+        },
+      ],
+      0,
+    );
+    // What evolve is handed: with the undeclared key stripped, `strict` decodes to a new object.
+    const seen: object[] = [];
+    const reader = createCommandHandler({
+      store,
+      decider: { ...cartDecider, evolve: (state, event) => (seen.push(event.data), cartDecider.evolve(state, event)) },
+      decodeEnvelope,
+    });
+    expect(E.isRight(await reader.load('cart-1'))).toBe(true);
+    expect(seen).toHaveLength(2);
+    expect(Object.getOwnPropertyNames(seen[1])).not.toContain('hidden');
+    expect(seen[1]).not.toBe(data);
+  });
 });

@@ -6,7 +6,7 @@ import { withValidationCode, type DomainError, type ValidationError } from './er
 import { wrongExpectedVersion, type AppendError, type AppendResult, type EventStore } from './event-store.js';
 import { NO_STREAM_VERSION } from './expected-revision.js';
 import { frozenCopy, mutableCopy } from './frozen-copy.js';
-import { appendDecidedOf, appendNowOf, eventsReadNow, liveStreamOf } from './in-memory-store.js';
+import { appendDecidedOf, appendNowOf, eventsReadNow, liveStreamOf, storeBuiltOf } from './in-memory-store.js';
 import type { Command, Event } from './message.js';
 import { deepCopy, sleep } from './runtime.js';
 import { loadUsableSnapshot, reportSnapshotProblem, type SnapshotPolicy, type UsableSnapshot } from './snapshot.js';
@@ -338,6 +338,8 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
 
   /** The in-memory store's own array of a stream (undefined for any other store, or a streamId it refuses). */
   const liveStream = liveStreamOf(store);
+  /** How many leading events of such an array the store built itself (own keys all enumerable: a cheaper decode test). */
+  const storeBuilt = storeBuiltOf(store);
 
   /**
    * How many leading events of an in-memory stream's array this handler's
@@ -360,6 +362,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     const from = entry.version + 1;
     const end = stream.length;
     const known = decodedUpTo.get(stream) ?? 0;
+    const built = storeBuilt?.(stream) ?? 0;
     // Events below `valid` decode to themselves; it grows only over events decoded in this fold, in order.
     let valid = known;
     let problem: ValidationError | undefined;
@@ -368,7 +371,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
       const raw = stream[version] as Envelope;
       let event: E;
       if (version < valid) event = raw.event as E;
-      else if (accepts !== undefined && accepts(raw)) {
+      else if (accepts !== undefined && accepts(raw, version < built)) {
         // What the decoder would hand back unchanged, without the `Either` (the usual row).
         if (raw.streamVersion !== version) {
           problem = outOfStep(streamId, entry.version, raw.streamVersion);

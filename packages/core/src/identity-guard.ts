@@ -21,6 +21,20 @@ import * as t from 'io-ts';
 
 export type IdentityGuard = (u: unknown) => boolean;
 
+export type IdentityGuardOptions = Readonly<{
+  /**
+   * The caller vouches that every own key of every object the guard is given
+   * is enumerable (objects a store built itself from plain data). Then the
+   * undeclared-key test of `exact` walks the keys with `for...in` instead of
+   * making an `Object.getOwnPropertyNames` array: `for...in` sees every own
+   * key then, and an inherited one only makes the guard say false (the full
+   * decode decides). Where the promise does not hold, the guard may say true
+   * of an object with a hidden key that `decode` would strip: never pass it
+   * for input from outside.
+   */
+  ownKeysEnumerable?: boolean;
+}>;
+
 /** Codecs of this package whose `is` holds exactly when `validate` returns the input (SafeInt, IsoInstant). */
 const exactIs = new WeakSet<t.Any>();
 /** `refine(inner, predicate)`: the codec it wraps and its predicate. */
@@ -109,7 +123,7 @@ const INLINE_KEYS = 8;
  * code, with monomorphic loads. Nodes not written out here (arrays, partial,
  * `byValidate`) are called as their `compile` closure.
  */
-const emit = (emitter: Emitter, codec: t.Any, v: string): void => {
+const emit = (emitter: Emitter, codec: t.Any, v: string, enumerable: boolean): void => {
   const { lines } = emitter;
   if (primitive(codec) || exactIs.has(codec)) {
     lines.push(`if (!${constantOf(emitter, codec)}.is(${v})) return false;`);
@@ -117,7 +131,7 @@ const emit = (emitter: Emitter, codec: t.Any, v: string): void => {
   }
   const refined = refinements.get(codec);
   if (refined !== undefined) {
-    emit(emitter, refined.inner, v);
+    emit(emitter, refined.inner, v, enumerable);
     lines.push(`if (!${constantOf(emitter, refined.predicate)}(${v})) return false;`);
     return;
   }
@@ -132,7 +146,7 @@ const emit = (emitter: Emitter, codec: t.Any, v: string): void => {
         `const ${value} = ${v}[${name}];`,
         `if ((${value} === undefined && !Object.hasOwn(${v}, ${name})) || ${value} !== ${value}) return false;`,
       );
-      emit(emitter, props[key] as t.Any, value);
+      emit(emitter, props[key] as t.Any, value, enumerable);
     }
     return;
   }
@@ -140,16 +154,21 @@ const emit = (emitter: Emitter, codec: t.Any, v: string): void => {
     const props = exactProps(codec.type as t.Any);
     if (props !== undefined) {
       lines.push(`if (${v} === null || typeof ${v} !== 'object' || Array.isArray(${v})) return false;`);
-      emit(emitter, codec.type as t.Any, v);
+      emit(emitter, codec.type as t.Any, v, enumerable);
       // `exact` strips any own key it does not declare (enumerable or not): then it is a new object.
       const declared = Object.getOwnPropertyNames(props);
-      const names = `n${emitter.next++}`;
       const undeclared =
         declared.length === 0
           ? 'true'
           : declared.length <= INLINE_KEYS
             ? declared.map((key) => `k !== ${JSON.stringify(key)}`).join(' && ')
             : `!${constantOf(emitter, new Set(declared))}.has(k)`;
+      // Every own key enumerable (the caller's promise): `for...in` lists them all, and makes no array.
+      if (enumerable) {
+        lines.push(`for (const k in ${v}) { if (${undeclared}) return false; }`);
+        return;
+      }
+      const names = `n${emitter.next++}`;
       lines.push(
         `const ${names} = Object.getOwnPropertyNames(${v});`,
         `for (let i = 0; i < ${names}.length; i++) { const k = ${names}[i]; if (${undeclared}) return false; }`,
@@ -157,32 +176,33 @@ const emit = (emitter: Emitter, codec: t.Any, v: string): void => {
       return;
     }
   }
-  lines.push(`if (!${constantOf(emitter, compile(codec))}(${v})) return false;`);
+  lines.push(`if (!${constantOf(emitter, compile(codec, enumerable))}(${v})) return false;`);
 };
 
 /** The guard of an interface or exact node as generated code, or undefined where the host compiles none. */
-const generated = (codec: t.Any): IdentityGuard | undefined => {
+const generated = (codec: t.Any, enumerable: boolean): IdentityGuard | undefined => {
   if (compiler === undefined) return undefined;
   const emitter: Emitter = { constants: [], lines: [], next: 0 };
-  emit(emitter, codec, 'u');
+  emit(emitter, codec, 'u', enumerable);
   const make = compiler('K', `return function identityGuard(u) {\n${emitter.lines.join('\n')}\nreturn true;\n};`);
   return make(emitter.constants) as IdentityGuard;
 };
 
-const compile = (codec: t.Any): IdentityGuard => {
+/** `enumerable`: `IdentityGuardOptions.ownKeysEnumerable`; only generated code uses it, the closures always list every key. */
+const compile = (codec: t.Any, enumerable: boolean): IdentityGuard => {
   if (primitive(codec) || exactIs.has(codec)) return (u) => codec.is(u);
   const refined = refinements.get(codec);
   if (refined !== undefined) {
-    const inner = compile(refined.inner);
+    const inner = compile(refined.inner, enumerable);
     const predicate = refined.predicate as (u: unknown) => boolean;
     return (u) => inner(u) && predicate(u);
   }
   if (codec instanceof t.InterfaceType) {
-    const fast = generated(codec);
+    const fast = generated(codec, enumerable);
     if (fast !== undefined) return fast;
     const props = codec.props as t.Props;
     const keys = Object.keys(props);
-    const guards = keys.map((key) => compile(props[key] as t.Any));
+    const guards = keys.map((key) => compile(props[key] as t.Any, enumerable));
     return (u) => {
       if (!isRecord(u)) return false;
       for (let i = 0; i < keys.length; i++) {
@@ -198,7 +218,7 @@ const compile = (codec: t.Any): IdentityGuard => {
   if (codec instanceof t.PartialType) {
     const props = codec.props as t.Props;
     const keys = Object.keys(props);
-    const guards = keys.map((key) => compile(props[key] as t.Any));
+    const guards = keys.map((key) => compile(props[key] as t.Any, enumerable));
     // io-ts leaves an undefined optional key as it is, unless its codec turns undefined into a value (a default).
     const undefinedKept = keys.map((key) => {
       const result = (props[key] as t.Any).validate(undefined, [{ key, type: props[key] as t.Any, actual: undefined }]);
@@ -217,9 +237,9 @@ const compile = (codec: t.Any): IdentityGuard => {
   if (codec instanceof t.ExactType) {
     const props = exactProps(codec.type as t.Any);
     if (props === undefined) return byValidate(codec);
-    const fast = generated(codec);
+    const fast = generated(codec, enumerable);
     if (fast !== undefined) return fast;
-    const inner = compile(codec.type as t.Any);
+    const inner = compile(codec.type as t.Any, enumerable);
     // A Set of the declared keys: a lookup by the key's cached hash, not a property lookup on `props` per key.
     const declared = new Set(Object.keys(props));
     const hasOwnDeclared = Object.getOwnPropertyNames(props).length === declared.size;
@@ -235,7 +255,7 @@ const compile = (codec: t.Any): IdentityGuard => {
     };
   }
   if (codec instanceof t.ArrayType || codec instanceof t.ReadonlyArrayType) {
-    const item = compile(codec.type as t.Any);
+    const item = compile(codec.type as t.Any, enumerable);
     return (u) => {
       if (!Array.isArray(u)) return false;
       for (let i = 0; i < u.length; i++) {
@@ -245,7 +265,7 @@ const compile = (codec: t.Any): IdentityGuard => {
       return true;
     };
   }
-  if (codec instanceof t.ReadonlyType) return compile(codec.type as t.Any);
+  if (codec instanceof t.ReadonlyType) return compile(codec.type as t.Any, enumerable);
   if (codec instanceof t.TaggedUnionType) {
     const members = codec.types as readonly t.Any[];
     // io-ts's own tag index (exported, not typed), so the guard dispatches exactly as `validate` does.
@@ -255,7 +275,7 @@ const compile = (codec: t.Any): IdentityGuard => {
     const byTag = new Map<unknown, IdentityGuard>();
     // Like io-ts, the first member that lists a tag value takes it.
     groups.forEach((values, i) => {
-      for (const value of values) if (!byTag.has(value)) byTag.set(value, compile(members[i] as t.Any));
+      for (const value of values) if (!byTag.has(value)) byTag.set(value, compile(members[i] as t.Any, enumerable));
     });
     // A few tags: compared one by one in generated code, each member called from its own call site.
     if (compiler !== undefined && byTag.size <= INLINE_KEYS) {
@@ -278,7 +298,7 @@ const compile = (codec: t.Any): IdentityGuard => {
   if (codec instanceof t.UnionType) {
     // io-ts takes the first member that validates: the first member returning the input is that one.
     const first = (codec.types as readonly t.Any[])[0];
-    return first === undefined ? () => false : compile(first);
+    return first === undefined ? () => false : compile(first, enumerable);
   }
   return byValidate(codec);
 };
@@ -287,8 +307,8 @@ const compile = (codec: t.Any): IdentityGuard => {
  * The identity guard of `codec`, compiled once. It never throws past itself:
  * input whose getters throw is left to the full decode, which reports it.
  */
-export const identityGuard = (codec: t.Any): IdentityGuard => {
-  const guard = compile(codec);
+export const identityGuard = (codec: t.Any, options: IdentityGuardOptions = {}): IdentityGuard => {
+  const guard = compile(codec, options.ownKeysEnumerable === true);
   return (u) => {
     try {
       return guard(u);

@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { eventStoreContract } from '../../testing/src/index.js';
 import type { NewEvent } from './envelope.js';
 import * as E from 'fp-ts/lib/Either.js';
-import { appendDecidedOf, appendNowOf, createInMemoryEventStore } from './in-memory-store.js';
+import {
+  appendDecidedOf,
+  appendNowOf,
+  createInMemoryEventStore,
+  liveStreamOf,
+  storeBuiltOf,
+} from './in-memory-store.js';
 import type { Event } from './message.js';
 
 eventStoreContract('in-memory', () => Promise.resolve({ store: createInMemoryEventStore() }));
@@ -168,5 +174,52 @@ describe('appendDecidedOf: the command handler append without a NewEvent per eve
     expect(await store.streamVersion('s-1')).toBe(0);
     await store.close();
     none('s-1', decided, metadata, ids, () => 1, 0, []);
+  });
+});
+
+describe('storeBuiltOf: the leading events whose objects the store built itself (issue 18)', () => {
+  const metadata = { commandId: 'cmd-1', actor: { kind: 'system', id: 'test' }, at: '2026-11-24T10:00:00Z' } as const;
+  const decided = [{ type: 'Happened', data: { n: 1, list: ['a'], nested: { x: true } } }];
+
+  it('counts decided appends, stops at the first `append` (its payloads are the caller’s), and every object it counts has only enumerable own keys', async () => {
+    const store = createInMemoryEventStore();
+    const appendDecided = appendDecidedOf(store)!;
+    const built = storeBuiltOf(store)!;
+    const stream = () => liveStreamOf(store)!('s-1')!;
+    let id = 0;
+    const ids = () => `e-${++id}`;
+    expect(appendDecided('s-1', decided, metadata, ids, () => 1, -1, [])).toBeDefined();
+    expect(appendDecided('s-1', decided, { ...metadata, commandId: 'cmd-2' }, ids, () => 1, 0, [])).toBeDefined();
+    expect(built(stream())).toBe(2);
+    const data = { n: 2 };
+    Object.defineProperty(data, 'hidden', { value: 1, enumerable: false });
+    const appended = await store.append(
+      's-1',
+      [{ event: { type: 'Happened', data }, eventId: 'd-0', occurredAt: metadata.at, actor: metadata.actor }],
+      1,
+    );
+    expect(E.isRight(appended)).toBe(true);
+    // Kept as the caller made it (hidden key and all): from here on nothing counts as built by the store.
+    expect(Object.getOwnPropertyNames(stream()[2]!.event.data)).toContain('hidden');
+    expect(appendDecided('s-1', decided, { ...metadata, commandId: 'cmd-3' }, ids, () => 1, 2, [])).toBeDefined();
+    expect(stream()).toHaveLength(4);
+    expect(built(stream())).toBe(2);
+    const enumerableOnly = (u: unknown): boolean =>
+      typeof u !== 'object' ||
+      u === null ||
+      Object.getOwnPropertyNames(u).every(
+        (key) =>
+          (Array.isArray(u) && key === 'length') ||
+          (Object.prototype.propertyIsEnumerable.call(u, key) && enumerableOnly((u as Record<string, unknown>)[key])),
+      );
+    for (const envelope of stream().slice(0, built(stream()))) expect(enumerableOnly(envelope.event)).toBe(true);
+    // A stream written only through `append` counts nothing; another store's arrays are not this one's business.
+    await store.append(
+      's-2',
+      [{ event: decided[0]!, eventId: 'e-10', occurredAt: metadata.at, actor: metadata.actor }],
+      'no-stream',
+    );
+    expect(built(liveStreamOf(store)!('s-2')!)).toBe(0);
+    expect(storeBuiltOf({ ...store })).toBeUndefined();
   });
 });

@@ -68,6 +68,13 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
   if (problem !== undefined) throw invalidArgument('create', problem);
   const clock = options.clock ?? nowIso;
   const streams = new Map<string, Envelope[]>();
+  /**
+   * Per stream array, the version of its first event holding an object the
+   * caller made (`append` keeps the caller's payloads, frozen in place).
+   * Before it, every object of every event is one this store built from plain
+   * data (`appendDecided`): own keys all enumerable. Set on `append` only.
+   */
+  const foreignFrom = new WeakMap<readonly Envelope[], number>();
   const log: Envelope[] = [];
   // eventId -> the result of the batch it was appended in. The batch's other ids are in the
   // stream at the result's versions: nothing more is kept per batch. Built lazily (`indexed`).
@@ -161,6 +168,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
       stream = [];
       streams.set(streamId, stream);
     }
+    if (events.length > 0 && !foreignFrom.has(stream)) foreignFrom.set(stream, stream.length);
     const recordedAt = clock();
     // A frozen object the caller handed in may hold mutable ones: then the payloads are frozen all the way down.
     const frozen = appendPayloadsFrozen();
@@ -465,6 +473,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
   liveStreams.set(store, (streamId) =>
     streamIdArgumentProblem(streamId) === undefined ? (streams.get(streamId) ?? NO_EVENTS) : undefined,
   );
+  builtUpTo.set(store, (stream) => foreignFrom.get(stream) ?? stream.length);
   return store;
 };
 
@@ -533,6 +542,22 @@ const liveStreams = new WeakMap<EventStore, (streamId: string) => readonly Envel
  */
 export const liveStreamOf = (store: EventStore): ((streamId: string) => readonly Envelope[] | undefined) | undefined =>
   liveStreams.get(store);
+
+/** In-memory stores: how many leading events of one of their stream arrays (`liveStreamOf`) the store built itself. */
+const builtUpTo = new WeakMap<EventStore, (stream: readonly Envelope[]) => number>();
+
+/**
+ * For an in-memory store: given one of its stream arrays (from
+ * `liveStreamOf`), how many of its leading events the store built all the
+ * way down itself, from plain data: their event objects and every object
+ * in their payloads have `Object.prototype` and only enumerable own string
+ * keys (what the command handler's decided appends store). Events after them
+ * hold objects a caller made (an `append` keeps its payloads), which may
+ * have hidden keys. The decoder's test of such rows can skip listing
+ * non-enumerable keys (`acceptsUnchangedOf`). Undefined for any other store.
+ */
+export const storeBuiltOf = (store: EventStore): ((stream: readonly Envelope[]) => number) | undefined =>
+  builtUpTo.get(store);
 
 /**
  * Reads of this store, by the iterable `read` returned: the events it would

@@ -39,6 +39,8 @@ export const createEnvelopeDecoder = <E extends Event>(
   const decodeEvent = decode(codec, 'event');
   // The fast path: true only where the full decode would hand back the very input (identity-guard.ts).
   const unchanged = identityGuard(codec);
+  // The same for rows whose objects have only enumerable own keys (`acceptsUnchangedOf`): no key arrays per row.
+  const unchangedEnumerable = identityGuard(codec, { ownKeysEnumerable: true });
   const current = options.currentVersions ?? {};
 
   const decodeEnvelope = (envelope: Envelope): E.Either<ValidationError, Envelope<E>> => {
@@ -91,12 +93,12 @@ export const createEnvelopeDecoder = <E extends Event>(
   const plain = steps.size === 0 && Object.keys(current).length === 0;
 
   /** True only where the decoder below hands back `envelope` itself: the usual row, read in as few steps as its checks allow. */
-  const accepts = (envelope: unknown): boolean => {
+  const accepts = (envelope: unknown, ownKeysEnumerable = false): boolean => {
     if (!plain) return false;
     try {
       if (!isRecord(envelope) || envelope['schemaVersion'] !== 1) return false;
       const event = envelope['event'];
-      return isRecord(event) && unchanged(event);
+      return isRecord(event) && (ownKeysEnumerable ? unchangedEnumerable(event) : unchanged(event));
     } catch {
       return false;
     }
@@ -116,8 +118,16 @@ export const createEnvelopeDecoder = <E extends Event>(
   return decoder;
 };
 
+/**
+ * A decoder's test for a row it hands back unchanged. With `ownKeysEnumerable`
+ * the caller vouches that every own key of the row's event and of every
+ * object in its data is enumerable (a store built them itself from plain
+ * data): the test then makes no key arrays (`IdentityGuardOptions`).
+ */
+export type AcceptsUnchanged = (envelope: Envelope, ownKeysEnumerable?: boolean) => boolean;
+
 /** Decoders made by `createEnvelopeDecoder`, with their test for a row they hand back unchanged. */
-const acceptedUnchanged = new WeakMap<object, (envelope: Envelope) => boolean>();
+const acceptedUnchanged = new WeakMap<object, AcceptsUnchanged>();
 
 /**
  * For a decoder made by `createEnvelopeDecoder`: a test that is true only
@@ -125,9 +135,8 @@ const acceptedUnchanged = new WeakMap<object, (envelope: Envelope) => boolean>()
  * with no `Either` made. Where it is false, call the decoder (it decodes, or
  * reports every failing field). Undefined for any other decoder.
  */
-export const acceptsUnchangedOf = <E extends Event>(
-  decoder: EnvelopeDecoder<E>,
-): ((envelope: Envelope) => boolean) | undefined => acceptedUnchanged.get(decoder);
+export const acceptsUnchangedOf = <E extends Event>(decoder: EnvelopeDecoder<E>): AcceptsUnchanged | undefined =>
+  acceptedUnchanged.get(decoder);
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 
