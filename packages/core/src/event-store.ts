@@ -65,16 +65,7 @@ export type ArgumentProblem = Readonly<{
 
 /** The store methods that take arguments (`create` for a store's options; load, save, reset of a checkpoint store). */
 export type StoreMethod =
-  | 'append'
-  | 'read'
-  | 'readForFold'
-  | 'readAll'
-  | 'subscribe'
-  | 'streamVersion'
-  | 'create'
-  | 'load'
-  | 'save'
-  | 'reset';
+  'append' | 'read' | 'readForFold' | 'readAll' | 'subscribe' | 'streamVersion' | 'create' | 'load' | 'save' | 'reset';
 
 /**
  * How a read, a subscription or `streamVersion` refuses bad arguments: an

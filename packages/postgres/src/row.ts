@@ -223,10 +223,14 @@ const foldFailure = (streamId: string, values: readonly unknown[], index: number
 /** One fold row, each field checked as `decodeTuple` checks it. */
 const decodeFoldTuple = (streamId: string, values: readonly unknown[]): FoldRow => {
   if (values.length !== FOLD_FIELDS.length)
-    throw storeError('decode', `cannot decode an event row: expected ${FOLD_FIELDS.length} fields, got ${values.length}`, {
-      streamId,
-      field: 'ev',
-    });
+    throw storeError(
+      'decode',
+      `cannot decode an event row: expected ${FOLD_FIELDS.length} fields, got ${values.length}`,
+      {
+        streamId,
+        field: 'ev',
+      },
+    );
   const streamVersion = values[0];
   if (!(typeof streamVersion === 'number' && Number.isSafeInteger(streamVersion) && streamVersion >= 0))
     throw foldFailure(streamId, values, 0, 'an integer >= 0');
