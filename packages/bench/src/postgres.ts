@@ -575,8 +575,29 @@ export async function runLifecycleBenchmark(): Promise<void> {
   console.log(`load average after: ${load()}`);
 }
 
+/** (e) alone, on a schema of its own: `ORDERSOURCE_PG_ONLY=e pnpm bench -- --only postgres`. */
+const loadOnlyRows = async (url: string): Promise<DbRow[]> => {
+  const schema = uniqueName('bench_pg');
+  const executor = createPgExecutor({ connectionString: url, max: 12 });
+  const store = await createPostgresEventStore(executor, { schema });
+  try {
+    return await loadRows(store, executor);
+  } finally {
+    await store.close();
+    await executor.query(`drop schema if exists "${schema}" cascade`);
+    await executor.close();
+  }
+};
+
 export async function runPostgresBenchmarks(): Promise<void> {
   const url = process.env['ORDERSOURCE_PG_URL'] ?? DEFAULT_URL;
+  if (process.env['ORDERSOURCE_PG_ONLY'] === 'e') {
+    console.log(`\n(e) alone on PostgreSQL; load average before: ${load()}`);
+    const problem = isLoopback(url) ? await reachable(url) : `${new URL(url).hostname} is not a loopback address`;
+    console.log(problem === undefined ? formatDbTable(await loadOnlyRows(url)) : `skipped: ${problem}`);
+    console.log(`load average after: ${load()}`);
+    return;
+  }
   console.log(`\nPostgreSQL and PGlite (ordersource event store); load average before: ${load()}`);
   const rows: DbRow[] = [];
   if (!isLoopback(url)) {

@@ -3,14 +3,20 @@ import { freeze, type Draft } from 'immer';
 import type { Decider } from './decider.js';
 import type { Envelope, NewEvent } from './envelope.js';
 import { withValidationCode, type DomainError, type ValidationError } from './errors.js';
-import { wrongExpectedVersion, type AppendError, type AppendResult, type EventStore } from './event-store.js';
+import {
+  wrongExpectedVersion,
+  type AppendError,
+  type AppendResult,
+  type EventStore,
+  type FoldRow,
+} from './event-store.js';
 import { NO_STREAM_VERSION } from './expected-revision.js';
 import { frozenCopy, mutableCopy } from './frozen-copy.js';
 import { appendDecidedOf, appendNowOf, eventsReadNow, liveStreamOf, storeBuiltOf } from './in-memory-store.js';
 import type { Command, Event } from './message.js';
 import { deepCopy, sleep } from './runtime.js';
 import { loadUsableSnapshot, reportSnapshotProblem, type SnapshotPolicy, type UsableSnapshot } from './snapshot.js';
-import { acceptsUnchangedOf, type EnvelopeDecoder } from './upcast.js';
+import { acceptsUnchangedOf, decodesFoldRows, type EnvelopeDecoder } from './upcast.js';
 import { uuidV7 } from './uuid-v7.js';
 
 /**
@@ -316,8 +322,9 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
   let decideOnCopy = false;
 
   /** Decode one stored event and fold it into `entry`; a Left stops the fold. */
-  const foldStored = (streamId: string, raw: Envelope, entry: Entry<S>): ValidationError | undefined => {
-    const decoded = decodeEnvelope(raw);
+  const foldStored = (streamId: string, raw: FoldRow, entry: Entry<S>): ValidationError | undefined => {
+    // A fold row only comes from `foldRead`, that is to a decoder that reads no more of it (`decodesFoldRows`).
+    const decoded = decodeEnvelope(raw as Envelope);
     if (E.isLeft(decoded)) return withValidationCode(decoded.left, 'invalid-event');
     const { event, causationId, streamVersion } = decoded.right;
     const before = entry.version;
@@ -335,6 +342,9 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     if (streamVersion > handled.upTo) handled.upTo = streamVersion;
     return undefined;
   };
+
+  /** The store's read of only what a fold needs, where it has one and the decoder reads no more (else `read`). */
+  const foldRead = decodesFoldRows(decodeEnvelope) ? store.readForFold?.bind(store) : undefined;
 
   /** The in-memory store's own array of a stream (undefined for any other store, or a streamId it refuses). */
   const liveStream = liveStreamOf(store);
@@ -419,14 +429,20 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
   /** Fold the events after `entry.version` into `entry`, in place; `fresh`: nothing was folded into it before. */
   const foldOnto = async (
     streamId: string,
-    events: AsyncIterable<Envelope>,
+    events: AsyncIterable<Envelope> | Readonly<{ batches: AsyncIterable<readonly FoldRow[]> }>,
     entry: Entry<S>,
     fresh: boolean,
   ): Promise<E.Either<ValidationError, Entry<S>>> => {
     try {
-      // The in-memory store hands its events over without a promise per event.
-      const now = eventsReadNow(events);
-      if (now !== undefined) {
+      // The in-memory store hands its events over without a promise per event; `readForFold`, one per batch.
+      const now = 'batches' in events ? undefined : eventsReadNow(events);
+      if ('batches' in events) {
+        for await (const batch of events.batches)
+          for (const raw of batch) {
+            const problem = foldStored(streamId, raw, entry);
+            if (problem !== undefined) return E.left(problem);
+          }
+      } else if (now !== undefined) {
         for (const raw of now) {
           const problem = foldStored(streamId, raw, entry);
           if (problem !== undefined) return E.left(problem);
@@ -512,7 +528,13 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
         return catchUp(streamId);
       }
     }
-    return foldOnto(streamId, store.read(streamId, { from: base.version + 1 }), base, usable === undefined);
+    const from = base.version + 1;
+    return foldOnto(
+      streamId,
+      foldRead === undefined ? store.read(streamId, { from }) : { batches: foldRead(streamId, from) },
+      base,
+      usable === undefined,
+    );
   };
 
   /**

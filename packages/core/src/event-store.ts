@@ -1,5 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import type { Checkpoint, Envelope, NewEvent } from './envelope.js';
+import type { Event } from './message.js';
 import type { ExpectedRevision } from './expected-revision.js';
 
 /**
@@ -64,7 +65,7 @@ export type ArgumentProblem = Readonly<{
 
 /** The store methods that take arguments (`create` for a store's options; load, save, reset of a checkpoint store). */
 export type StoreMethod =
-  'append' | 'read' | 'readAll' | 'subscribe' | 'streamVersion' | 'create' | 'load' | 'save' | 'reset';
+  'append' | 'read' | 'readForFold' | 'readAll' | 'subscribe' | 'streamVersion' | 'create' | 'load' | 'save' | 'reset';
 
 /**
  * How a read, a subscription or `streamVersion` refuses bad arguments: an
@@ -142,6 +143,22 @@ export type Subscription = Readonly<{
   close(): Promise<void>;
 }>;
 
+/**
+ * What a fold reads of one stored event: the fields of its envelope that the
+ * command handler and an envelope decoder made by `createEnvelopeDecoder`
+ * read (the decoder names stream and version in its errors). A partial
+ * envelope: a store sends only these, so a long stream costs fewer bytes
+ * and columns to read.
+ */
+export type FoldRow = Readonly<{
+  event: Event;
+  streamId: string;
+  streamVersion: number;
+  schemaVersion: number;
+  /** The command that appended it: the handler's record for idempotent re-delivery. */
+  causationId?: string;
+}>;
+
 export interface EventStore {
   append(
     streamId: string,
@@ -150,6 +167,15 @@ export interface EventStore {
   ): Promise<Either<AppendError, AppendResult>>;
   /** Events of one stream in stream order (or reverse with `direction: 'backwards'`). */
   read(streamId: string, options?: ReadOptions): AsyncIterable<Envelope>;
+  /**
+   * Optional: the events of one stream from version `from` (an integer >= 0)
+   * on, in stream order, as fold rows, in batches (one promise per batch, not
+   * per event). The same events as `read(streamId, { from })`, every row
+   * decoded and checked like `read`'s; the command handler folds a cache miss
+   * with it when its decoder reads no more than a fold row holds, else with
+   * `read`. Arguments are refused as `read` refuses them (method `readForFold`).
+   */
+  readForFold?(streamId: string, from: number): AsyncIterable<readonly FoldRow[]>;
   /** Every event after the checkpoint (from the start when absent), complete and in commit order. */
   readAll(after?: Checkpoint, options?: ReadAllOptions): AsyncIterable<Envelope>;
   /** Catch up from the checkpoint, then follow live; the handler sees each event once, in order. */

@@ -447,6 +447,10 @@ export const isStorableSchemaVersion = (value: unknown): boolean => schemaVersio
 export const readArgumentsProblem = (streamId: unknown, options: unknown): ArgumentProblem | undefined =>
   guarded(() => idProblem(streamId, 'streamId') ?? optionsProblem(options, 'options', READ_RULES));
 
+/** `readForFold(streamId, from)`: a stream id, and a version to start at as `read`'s `from`. */
+export const readForFoldArgumentsProblem = (streamId: unknown, from: unknown): ArgumentProblem | undefined =>
+  guarded(() => idProblem(streamId, 'streamId') ?? COUNT(from, 'from'));
+
 export const readAllArgumentsProblem = (
   after: unknown,
   options: unknown,

@@ -138,6 +138,15 @@ const acceptedUnchanged = new WeakMap<object, AcceptsUnchanged>();
 export const acceptsUnchangedOf = <E extends Event>(decoder: EnvelopeDecoder<E>): AcceptsUnchanged | undefined =>
   acceptedUnchanged.get(decoder);
 
+/**
+ * True for a decoder made by `createEnvelopeDecoder`: it reads only what a
+ * `FoldRow` holds (event, schemaVersion, and streamId and streamVersion for
+ * its errors; upcasters see only `data`), so it decodes a fold row as it
+ * decodes the whole envelope. Change this if the decoder ever reads more.
+ */
+export const decodesFoldRows = <E extends Event>(decoder: EnvelopeDecoder<E>): boolean =>
+  acceptedUnchanged.has(decoder);
+
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 
 /** What the decoder itself reads of an envelope; the event codec checks the rest. */

@@ -6,6 +6,7 @@ import {
   optionsProblem,
   readAllArgumentsProblem,
   readArgumentsProblem,
+  readForFoldArgumentsProblem,
   refusedRead,
   refusedSubscription,
   streamIdArgumentProblem,
@@ -30,7 +31,7 @@ import type { SqlExecutor } from './executor/types.js';
 import { channelOf, quoteIdent, validateSchemaName } from './identifiers.js';
 import { checkpointRule } from './position.js';
 import { readAllEvents } from './read-all.js';
-import { readStream, streamVersion } from './read.js';
+import { readStream, readStreamForFold, streamVersion } from './read.js';
 import { createNotifier } from './notifier.js';
 import { checkTransactionIds, migrate, requireSchema } from './schema.js';
 import { subscribeEvents } from './subscribe.js';
@@ -87,6 +88,7 @@ export type PostgresEventStore = EventStore &
     ) => Promise<E.Either<AppendError, AppendResult>>;
     /** True once `close` was called; projection runners and outbox workers then stop. */
     isClosed: () => boolean;
+    readForFold: NonNullable<EventStore['readForFold']>;
     /** Resolves when events were appended (here, or elsewhere when NOTIFY arrives) or after `timeoutMs`. */
     waitForEvents: (timeoutMs: number) => Promise<void>;
     /** Settings other runners (projections, outbox) share with this store. */
@@ -188,6 +190,11 @@ export const createPostgresEventStore = async (
       const problem = readArgumentsProblem(streamId, readOptions);
       if (problem !== undefined) return refusedRead(invalidArgument('read', problem));
       return closed ? refusedRead(closedError()) : readStream(executor, schema, streamId, readOptions);
+    },
+    readForFold: (streamId, from) => {
+      const problem = readForFoldArgumentsProblem(streamId, from);
+      if (problem !== undefined) return refusedRead(invalidArgument('readForFold', problem));
+      return closed ? refusedRead(closedError()) : readStreamForFold(executor, schema, streamId, from);
     },
     readAll: (after, readAllOptions): AsyncIterable<Envelope> => {
       const problem = readAllArgumentsProblem(after, readAllOptions, checkpointRule);

@@ -1,6 +1,15 @@
-import type { Envelope, ReadOptions } from '@ordersource/core';
+import type { Envelope, FoldRow, ReadOptions } from '@ordersource/core';
 import type { SqlQueryable } from './executor/types.js';
-import { decodeStreamArrays, decodeEventRows, EVENT_COLUMNS, EVENT_JSON } from './row.js';
+import {
+  decodeFoldArrays,
+  decodeFoldRows,
+  decodeStreamArrays,
+  decodeEventRows,
+  EVENT_COLUMNS,
+  EVENT_JSON,
+  FOLD_COLUMNS,
+  FOLD_JSON,
+} from './row.js';
 
 /**
  * One stream in version order (or reverse). One query, one snapshot, and the
@@ -30,6 +39,26 @@ export async function* readStream(
   yield* db.queryArrays !== undefined
     ? decodeStreamArrays(streamId, await db.queryArrays(`select ${EVENT_COLUMNS} ${where}`, params))
     : decodeEventRows(await db.query(`select ${EVENT_JSON} ${where}`, params));
+}
+
+/**
+ * One stream from `from` on as fold rows (`EventStore.readForFold`): one
+ * query, one snapshot, one batch, decoded whole before it is handed out, like
+ * `readStream`.
+ */
+export async function* readStreamForFold(
+  db: SqlQueryable,
+  schema: string,
+  streamId: string,
+  from: number,
+): AsyncIterable<readonly FoldRow[]> {
+  const where = `from ${schema}.events e where e.stream_id = $1 and e.stream_version >= $2 order by e.stream_version`;
+  const params = [streamId, Math.min(from, INT32_MAX)];
+  const rows =
+    db.queryArrays !== undefined
+      ? decodeFoldArrays(streamId, await db.queryArrays(`select ${FOLD_COLUMNS} ${where}`, params))
+      : decodeFoldRows(streamId, await db.query(`select ${FOLD_JSON} ${where}`, params));
+  if (rows.length > 0) yield rows;
 }
 
 export const streamVersion = async (db: SqlQueryable, schema: string, streamId: string): Promise<number> => {

@@ -12,6 +12,7 @@ import { invalidBatchesFeature } from './invalid-batches.js';
 import { modelBasedFeature } from './model-based.js';
 import { readAllFeature } from './read-all.js';
 import { readStreamFeature } from './read.js';
+import { readForFoldFeature } from './read-for-fold.js';
 import { subscribeFeature } from './subscribe.js';
 import type { FeatureContext, Setup } from './support.js';
 
@@ -38,6 +39,7 @@ const FEATURES: readonly ((context: FeatureContext) => void)[] = [
   idempotencyFeature,
   invalidBatchesFeature,
   readStreamFeature,
+  readForFoldFeature,
   envelopeFeature,
   readAllFeature,
   subscribeFeature,
