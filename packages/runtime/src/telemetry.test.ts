@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createVirtualClock } from './clock.js';
 import type { ShopReactor } from './reactors.js';
 import { createShop } from './shop.js';
+import { createTelemetry, tracedStore } from './telemetry.js';
 import { checkoutData, customer, provider, raw, rub } from './test-support/orders.js';
 
 /**
@@ -130,5 +131,27 @@ describe('OpenTelemetry spans and metrics (issue 11)', () => {
     // The order confirmation and the new-order alert wait in the outbox (NOT-1).
     expect(metricsByName.get('ordersource.outbox.depth')?.dataPoints[0]?.value).toBe(shop.notifications.depth());
     expect(shop.notifications.depth()).toBeGreaterThan(0);
+  });
+});
+
+describe('tracedStore', () => {
+  const telemetry = createTelemetry({}, { lag: () => new Map(), outboxDepth: () => 0, parked: () => new Map() });
+  it("keeps the store's fold read (issue 18: without it a cache miss folds through the slower read)", async () => {
+    const inner = createInMemoryEventStore();
+    const rows = [[{ event: { type: 'X', data: {} }, streamId: 's', streamVersion: 0, schemaVersion: 1 }]];
+    const withFold: EventStore = {
+      ...inner,
+      readForFold: (streamId, from) => {
+        expect([streamId, from]).toEqual(['s', 0]);
+        return (async function* () {
+          yield* rows;
+        })();
+      },
+    };
+    const traced = tracedStore(withFold, telemetry);
+    const seen: unknown[] = [];
+    for await (const batch of traced.readForFold!('s', 0)) seen.push(batch);
+    expect(seen).toEqual(rows);
+    expect(tracedStore(inner, telemetry).readForFold).toBeUndefined();
   });
 });
