@@ -264,9 +264,27 @@ type Earlier = {
   ids: readonly string[];
   /** `ids` as a set, made when a command first asks (a `load` alone never does). */
   set?: ReadonlySet<string> | undefined;
-  /** commandId -> version of its first event, for the events below `from`; a promise while it is read. */
-  older?: ReadonlyMap<string, number> | Promise<ReadonlyMap<string, number>> | undefined;
+  /** The commands of the events below `from`, once looked up; a promise while they are read. */
+  older?: Older | Promise<Older> | undefined;
 };
+
+/**
+ * The causationIds of a stream's events below a version: an in-memory
+ * store's own array of them, or what the store's `causationIds` (or a read)
+ * gave, entry `i` for version `i`. A command is first looked for by a plain
+ * scan (no index for a stream that takes one command before it is evicted
+ * again); from the `OLDER_SCANS`th on, a commandId -> first version index.
+ */
+type Older = {
+  below: number;
+  live?: readonly Envelope[] | undefined;
+  causes?: readonly (string | undefined)[] | undefined;
+  scans: number;
+  index?: Map<string, number> | undefined;
+};
+
+/** Scans of the older commands before they are indexed: a scan costs a tenth or so of building the index. */
+const OLDER_SCANS = 4;
 
 /** What one recorded commandId costs the cache, about: its Map entry and its string. */
 const COMMAND_BYTES = 96;
@@ -528,40 +546,55 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     if (earlier === undefined) return undefined;
     if ((earlier.set ??= new Set(earlier.ids)).has(commandId)) return earlier.from;
     if (earlier.from === 0) return undefined;
-    const older = (earlier.older ??= olderCommands(streamId, entry, earlier));
-    return older instanceof Promise ? older.then((found) => found.get(commandId)) : older.get(commandId);
+    const older = (earlier.older ??= olderCommands(streamId, earlier));
+    return older instanceof Promise
+      ? older.then((found) => olderVersionOf(streamId, entry, found, commandId))
+      : olderVersionOf(streamId, entry, older, commandId);
+  };
+
+  /** The version of `commandId`'s first event among the older commands, or undefined. */
+  const olderVersionOf = (streamId: string, entry: Entry<S>, older: Older, commandId: string): number | undefined => {
+    if (older.index === undefined && older.scans < OLDER_SCANS) {
+      older.scans++;
+      const { below, live, causes } = older;
+      if (live !== undefined) {
+        for (let version = 0; version < below; version++)
+          if ((live[version] as Envelope).causationId === commandId) return version;
+      } else if (causes !== undefined) {
+        const version = causes.indexOf(commandId);
+        if (version >= 0) return version;
+      }
+      return undefined;
+    }
+    if (older.index === undefined) {
+      const index = new Map<string, number>();
+      // From the end down, so a command's first version is the one left (no `has` per event).
+      for (let version = older.below - 1; version >= 0; version--) {
+        const cause =
+          older.live !== undefined ? (older.live[version] as Envelope).causationId : older.causes?.[version];
+        if (cause !== undefined) index.set(cause, version);
+      }
+      older.index = index;
+      older.live = undefined;
+      older.causes = undefined;
+      if (byteBound !== undefined) grow(streamId, entry, COMMAND_BYTES * index.size);
+    }
+    return older.index.get(commandId);
   };
 
   /**
-   * The commands of a stream's events below `earlier.from`: commandId -> the
-   * version of its first event. From an in-memory store's own array, at once;
-   * else from the store's `causationIds` (one column), else by reading those
-   * events. Kept in `earlier` (and counted in the entry's bytes); a failed
-   * look-up is not kept, so the next command tries again.
+   * The causationIds of a stream's events below `earlier.from`: an in-memory
+   * store's own array, at once; else the store's `causationIds` (one column),
+   * else a read of those events. Kept in `earlier`; a failed look-up is not
+   * kept, so the next command tries again.
    */
-  const olderCommands = (
-    streamId: string,
-    entry: Entry<S>,
-    earlier: Earlier,
-  ): ReadonlyMap<string, number> | Promise<ReadonlyMap<string, number>> => {
-    const settled = (found: Map<string, number>): ReadonlyMap<string, number> => {
-      earlier.older = found;
-      if (byteBound !== undefined) grow(streamId, entry, COMMAND_BYTES * found.size);
-      return found;
-    };
+  const olderCommands = (streamId: string, earlier: Earlier): Older | Promise<Older> => {
     const below = earlier.from;
     const stream = liveStream?.(streamId);
-    if (stream !== undefined) {
-      const found = new Map<string, number>();
-      const end = Math.min(below, stream.length);
-      for (let version = 0; version < end; version++) {
-        const cause = (stream[version] as Envelope).causationId;
-        if (cause !== undefined && !found.has(cause)) found.set(cause, version);
-      }
-      return settled(found);
-    }
-    const reading: Promise<ReadonlyMap<string, number>> = readOlderCommands(streamId, below).then(
-      settled,
+    if (stream !== undefined)
+      return (earlier.older = { below: Math.min(below, stream.length), live: stream, scans: 0 });
+    const reading: Promise<Older> = readOlderCauses(streamId, below).then(
+      (causes) => (earlier.older = { below: causes.length, causes, scans: 0 }),
       (thrown: unknown) => {
         if (earlier.older === reading) earlier.older = undefined;
         throw thrown;
@@ -570,23 +603,17 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     return reading;
   };
 
-  const readOlderCommands = async (streamId: string, below: number): Promise<Map<string, number>> => {
-    const found = new Map<string, number>();
+  const readOlderCauses = async (streamId: string, below: number): Promise<readonly (string | undefined)[]> => {
     const listed = await store.causationIds?.(streamId, below);
-    if (listed !== undefined) {
-      const end = Math.min(below, listed.length);
-      for (let version = 0; version < end; version++) {
-        const cause = listed[version];
-        if (cause !== undefined && !found.has(cause)) found.set(cause, version);
-      }
-      return found;
-    }
+    if (listed !== undefined) return listed.length > below ? listed.slice(0, below) : listed;
+    const causes: (string | undefined)[] = [];
     for await (const raw of store.read(streamId, { limit: below })) {
-      const cause = raw.causationId;
-      if (raw.streamVersion >= below) break;
-      if (cause !== undefined && !found.has(cause)) found.set(cause, raw.streamVersion);
+      // Entry `i` must be version `i`: a gap would hide the commands after it.
+      if (raw.streamVersion !== causes.length)
+        throw new Error(`stream "${streamId}": read the event at version ${raw.streamVersion} at ${causes.length}`);
+      causes.push(raw.causationId);
     }
-    return found;
+    return causes;
   };
 
   /**
