@@ -15,7 +15,13 @@ import { frozenCopy, mutableCopy } from './frozen-copy.js';
 import { appendDecidedOf, appendNowOf, eventsReadNow, liveStreamOf, storeBuiltOf } from './in-memory-store.js';
 import type { Command, Event } from './message.js';
 import { deepCopy, sleep } from './runtime.js';
-import { loadUsableSnapshot, reportSnapshotProblem, type SnapshotPolicy, type UsableSnapshot } from './snapshot.js';
+import {
+  COMMAND_WINDOW,
+  loadUsableSnapshot,
+  reportSnapshotProblem,
+  type SnapshotPolicy,
+  type UsableSnapshot,
+} from './snapshot.js';
 import { acceptsUnchangedOf, decodesFoldRows, type EnvelopeDecoder } from './upcast.js';
 import { uuidV7 } from './uuid-v7.js';
 
@@ -194,6 +200,32 @@ const commandsOf = (log: CommandLog): Map<string, number> => {
   return log.byCommand;
 };
 
+/**
+ * The commands a snapshot at `version` lists: those whose first event is
+ * within its last `window` events (`from` = `version + 1 - window`, or 0),
+ * from the entry's log. Where that reaches below the snapshot the entry was
+ * loaded from, the latter's list (which has no versions) is kept whole while
+ * the two span at most 2 x `window` events, else dropped (`from` is then the
+ * first event after it): the list stays bounded and complete from `from`.
+ */
+const recentCommandsOf = <S>(
+  entry: Entry<S>,
+  version: number,
+  window: number | undefined,
+): Readonly<{ from: number; commandIds: string[] }> => {
+  const size = window !== undefined && window >= 0 ? window : COMMAND_WINDOW;
+  const earlier = entry.earlier;
+  const base = earlier?.version ?? NO_STREAM_VERSION;
+  const target = Math.max(0, version + 1 - size);
+  const keepEarlier = target <= base && earlier !== undefined && version + 1 - earlier.from <= 2 * size;
+  const from = target > base ? target : keepEarlier ? earlier.from : base + 1;
+  const ids = new Set<string>(keepEarlier ? earlier.ids : []);
+  // The log also holds older commands found again as duplicates: only its own events' count.
+  const least = Math.max(from, base + 1);
+  for (const [commandId, first] of commandsOf(entry.handled)) if (first >= least) ids.add(commandId);
+  return { from, commandIds: [...ids] };
+};
+
 /** The store handed back a stream with a gap (or out of order): nothing is folded past it. */
 const outOfStep = (streamId: string, folded: number, read: number): ValidationError => ({
   kind: 'validation',
@@ -217,12 +249,48 @@ type Entry<S> = {
    * Commands handled at or before the snapshot this entry was loaded from.
    * Their events are read back only if one of them is delivered again.
    */
-  earlier?: ReadonlySet<string>;
+  earlier?: Earlier;
   /** A frozen copy of `state` at `view.version`, made when first asked for. */
   view?: Readonly<{ state: S; version: number }>;
   /** Estimated heap of this entry, kept only under a `cacheBytes` bound. */
   bytes: number;
 };
+
+/**
+ * What an entry loaded from a snapshot knows of the commands at or before it.
+ * The snapshot lists those whose first event is at `from` or later (all of
+ * them when `from` is 0). Those of the events below `from` are looked up in
+ * the store when a command the list lacks first arrives (`handledBefore`),
+ * once per entry: `load` costs the same however long the stream is.
+ */
+type Earlier = {
+  /** The snapshot's version: the entry's command log holds the events after it. */
+  version: number;
+  from: number;
+  ids: readonly string[];
+  /** `ids` as a set, made when a command first asks (a `load` alone never does). */
+  set?: ReadonlySet<string> | undefined;
+  /** The commands of the events below `from`, once looked up; a promise while they are read. */
+  older?: Older | Promise<Older> | undefined;
+};
+
+/**
+ * The causationIds of a stream's events below a version: an in-memory
+ * store's own array of them, or what the store's `causationIds` (or a read)
+ * gave, entry `i` for version `i`. A command is first looked for by a plain
+ * scan (no index for a stream that takes one command before it is evicted
+ * again); from the `OLDER_SCANS`th on, a commandId -> first version index.
+ */
+type Older = {
+  below: number;
+  live?: readonly Envelope[] | undefined;
+  causes?: readonly (string | undefined)[] | undefined;
+  scans: number;
+  index?: Map<string, number> | undefined;
+};
+
+/** Scans of the older commands before they are indexed: a scan costs a tenth or so of building the index. */
+const OLDER_SCANS = 4;
 
 /** What one recorded commandId costs the cache, about: its Map entry and its string. */
 const COMMAND_BYTES = 96;
@@ -471,13 +539,100 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
   const snapshotBase = (snapshot: UsableSnapshot<S>): Entry<S> => {
     // The snapshot store may share its object: the private state is a copy.
     const state = deepCopy(snapshot.state);
+    const { version, commandsFrom: from, commandIds: ids } = snapshot;
     return {
       state,
-      version: snapshot.version,
-      handled: { byCommand: new Map(), upTo: snapshot.version },
-      earlier: new Set(snapshot.commandIds),
-      bytes: byteBound === undefined ? 0 : sized(state) + COMMAND_BYTES * snapshot.commandIds.length,
+      version,
+      handled: { byCommand: new Map(), upTo: version },
+      earlier: { version, from, ids },
+      bytes: byteBound === undefined ? 0 : sized(state) + COMMAND_BYTES * ids.length,
     };
+  };
+
+  /**
+   * Whether `commandId` was handled at or before the snapshot the entry was
+   * loaded from: a version at or before its first event (its events are read
+   * back from there), else undefined. A promise only while the commands of
+   * the events below the snapshot's list are looked up, the first time a
+   * command the list lacks arrives; after that the answer is at hand.
+   */
+  const handledBefore = (
+    streamId: string,
+    entry: Entry<S>,
+    commandId: string,
+  ): number | undefined | Promise<number | undefined> => {
+    const earlier = entry.earlier;
+    if (earlier === undefined) return undefined;
+    if ((earlier.set ??= new Set(earlier.ids)).has(commandId)) return earlier.from;
+    if (earlier.from === 0) return undefined;
+    const older = (earlier.older ??= olderCommands(streamId, earlier));
+    return older instanceof Promise
+      ? older.then((found) => olderVersionOf(streamId, entry, found, commandId))
+      : olderVersionOf(streamId, entry, older, commandId);
+  };
+
+  /** The version of `commandId`'s first event among the older commands, or undefined. */
+  const olderVersionOf = (streamId: string, entry: Entry<S>, older: Older, commandId: string): number | undefined => {
+    if (older.index === undefined && older.scans < OLDER_SCANS) {
+      older.scans++;
+      const { below, live, causes } = older;
+      if (live !== undefined) {
+        for (let version = 0; version < below; version++)
+          if ((live[version] as Envelope).causationId === commandId) return version;
+      } else if (causes !== undefined) {
+        const version = causes.indexOf(commandId);
+        if (version >= 0) return version;
+      }
+      return undefined;
+    }
+    if (older.index === undefined) {
+      const index = new Map<string, number>();
+      // From the end down, so a command's first version is the one left (no `has` per event).
+      for (let version = older.below - 1; version >= 0; version--) {
+        const cause =
+          older.live !== undefined ? (older.live[version] as Envelope).causationId : older.causes?.[version];
+        if (cause !== undefined) index.set(cause, version);
+      }
+      older.index = index;
+      older.live = undefined;
+      older.causes = undefined;
+      if (byteBound !== undefined) grow(streamId, entry, COMMAND_BYTES * index.size);
+    }
+    return older.index.get(commandId);
+  };
+
+  /**
+   * The causationIds of a stream's events below `earlier.from`: an in-memory
+   * store's own array, at once; else the store's `causationIds` (one column),
+   * else a read of those events. Kept in `earlier`; a failed look-up is not
+   * kept, so the next command tries again.
+   */
+  const olderCommands = (streamId: string, earlier: Earlier): Older | Promise<Older> => {
+    const below = earlier.from;
+    const stream = liveStream?.(streamId);
+    if (stream !== undefined)
+      return (earlier.older = { below: Math.min(below, stream.length), live: stream, scans: 0 });
+    const reading: Promise<Older> = readOlderCauses(streamId, below).then(
+      (causes) => (earlier.older = { below: causes.length, causes, scans: 0 }),
+      (thrown: unknown) => {
+        if (earlier.older === reading) earlier.older = undefined;
+        throw thrown;
+      },
+    );
+    return reading;
+  };
+
+  const readOlderCauses = async (streamId: string, below: number): Promise<readonly (string | undefined)[]> => {
+    const listed = await store.causationIds?.(streamId, below);
+    if (listed !== undefined) return listed.length > below ? listed.slice(0, below) : listed;
+    const causes: (string | undefined)[] = [];
+    for await (const raw of store.read(streamId, { limit: below })) {
+      // Entry `i` must be version `i`: a gap would hide the commands after it.
+      if (raw.streamVersion !== causes.length)
+        throw new Error(`stream "${streamId}": read the event at version ${raw.streamVersion} at ${causes.length}`);
+      causes.push(raw.causationId);
+    }
+    return causes;
   };
 
   /**
@@ -553,9 +708,10 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
 
   /**
    * The events a command appended (those with its commandId as causationId),
-   * read back from the store from `from`, the version of its first event, or
-   * from the start for a command handled before the snapshot the entry was
-   * loaded from. Also the version of the first one.
+   * read back from the store from `from`, the version of its first event or
+   * one before it (for a command listed by the snapshot the entry was loaded
+   * from), else from the start. A command's events are one batch: the read
+   * stops after it. Also the version of the first one.
    */
   const eventsOf = async (
     streamId: string,
@@ -565,7 +721,10 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     const events: E[] = [];
     let first = NO_STREAM_VERSION;
     for await (const raw of store.read(streamId, from === undefined ? {} : { from })) {
-      if (raw.causationId !== commandId) continue;
+      if (raw.causationId !== commandId) {
+        if (events.length > 0) break;
+        continue;
+      }
       const decoded = decodeEnvelope(raw);
       if (E.isLeft(decoded)) return E.left(withValidationCode(decoded.left, 'invalid-event'));
       if (events.length === 0) first = decoded.right.streamVersion;
@@ -697,7 +856,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     }
     if (spoilt(entry)) return handleFully(streamId, command, handleOptions);
     const commandId = command.metadata.commandId;
-    if (commandsOf(entry.handled).has(commandId) || entry.earlier?.has(commandId) === true)
+    if (commandsOf(entry.handled).has(commandId) || handledBefore(streamId, entry, commandId) !== undefined)
       return handleFully(streamId, command, handleOptions);
     const seen = entry.version;
     const decided = decider.decide(command, decideOnCopy ? deepCopy(entry.state) : entry.state);
@@ -783,7 +942,13 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
       // The version decided on: the entry may move on while this call awaits.
       const seen = entry.version;
       const previous = commandsOf(entry.handled).get(commandId);
-      const beforeSnapshot = previous === undefined && entry.earlier?.has(commandId) === true;
+      const before = previous === undefined ? handledBefore(streamId, entry, commandId) : undefined;
+      if (before instanceof Promise) {
+        // The first command the snapshot's list lacks: the older commands are looked up once, then this starts over.
+        await before;
+        continue;
+      }
+      const beforeSnapshot = before !== undefined;
       if (expected !== undefined && seen !== expected && previous === undefined && !beforeSnapshot) {
         // The cache may be behind the version the caller read: only the current stream can refuse.
         if (!current) {
@@ -818,7 +983,7 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
             ? decided
             : E.right({ streamId, events: decided.right, version: seen, duplicate: false });
         // The cache keeps where a command's events start, not the events: read them back.
-        const earlier = await eventsOf(streamId, commandId, previous);
+        const earlier = await eventsOf(streamId, commandId, previous ?? before);
         if (E.isLeft(earlier)) return earlier;
         if (previous === undefined && earlier.right.events.length > 0)
           commandsOf(entry.handled).set(commandId, earlier.right.first);
@@ -867,12 +1032,14 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     if (policy.every <= 0 || lastEventId === undefined) return;
     if (Math.floor((after.version + 1) / policy.every) <= Math.floor((before + 1) / policy.every)) return;
     const { state, version } = viewOf(after);
+    const { from, commandIds } = recentCommandsOf(after, version, policy.commandWindow);
     try {
       await policy.store.save(streamId, {
         state,
         version,
         schemaVersion: policy.schemaVersion,
-        commandIds: [...new Set([...(after.earlier ?? []), ...commandsOf(after.handled).keys()])],
+        // A complete list as `commandIds`, which readers that know no other take; a window otherwise.
+        ...(from === 0 ? { commandIds } : { recentCommands: { from, commandIds } }),
         eventId: lastEventId,
       });
     } catch (cause) {

@@ -65,7 +65,17 @@ export type ArgumentProblem = Readonly<{
 
 /** The store methods that take arguments (`create` for a store's options; load, save, reset of a checkpoint store). */
 export type StoreMethod =
-  'append' | 'read' | 'readForFold' | 'readAll' | 'subscribe' | 'streamVersion' | 'create' | 'load' | 'save' | 'reset';
+  | 'append'
+  | 'read'
+  | 'readForFold'
+  | 'readAll'
+  | 'subscribe'
+  | 'streamVersion'
+  | 'causationIds'
+  | 'create'
+  | 'load'
+  | 'save'
+  | 'reset';
 
 /**
  * How a read, a subscription or `streamVersion` refuses bad arguments: an
@@ -182,6 +192,15 @@ export interface EventStore {
   subscribe(after: Checkpoint | undefined, handler: SubscriptionHandler, filter?: EventFilter): Subscription;
   /** Version of the stream's last event, -1 when the stream does not exist. */
   streamVersion(streamId: string): Promise<number>;
+  /**
+   * Optional: the `causationId` of each of the stream's events at versions 0
+   * to `below - 1`, entry `i` for version `i` (undefined where an event has
+   * none; shorter when the stream is). The command handler reads these to
+   * recognise a command handled long before the snapshot it loaded from;
+   * without this method it reads those events (`read`). Refuses bad arguments
+   * as `streamVersion` does (`below`: an integer >= 0).
+   */
+  causationIds?(streamId: string, below: number): Promise<readonly (string | undefined)[]>;
   close(): Promise<void>;
 }
 

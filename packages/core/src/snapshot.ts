@@ -14,11 +14,23 @@ export type Snapshot<S> = Readonly<{
   version: number;
   schemaVersion: number;
   /**
-   * The commandIds whose events are folded into `state`, so that a command
+   * Every commandId whose events are folded into `state`, so that a command
    * delivered again after a restart is still recognised as a duplicate. The
-   * command handler ignores a snapshot without them: stores must keep them.
+   * handler writes it while a stream is short (see `commandWindow`); a
+   * snapshot with neither this nor `recentCommands` is ignored: stores must
+   * keep them.
    */
   commandIds?: readonly string[];
+  /**
+   * Instead of `commandIds` once a stream is longer than the policy's
+   * `commandWindow`: the commands whose first event is at version `from` or
+   * later, so that loading a snapshot costs the same however long the stream
+   * is. The commands of the events below `from` are looked up in the event
+   * store (their `causationId`s) when a command it does not list first
+   * arrives, once per cached stream. A reader that knows only `commandIds`
+   * finds none here and folds the events, as it must.
+   */
+  recentCommands?: Readonly<{ from: number; commandIds: readonly string[] }>;
   /**
    * The id of the stream's event at `version`. The handler uses a snapshot
    * only when the stream still holds this very event there, so a snapshot of
@@ -39,7 +51,7 @@ export type SnapshotProblem = Readonly<{
   action: 'ignored' | 'not-saved';
   reason:
     | 'schema-version' // taken under another state schema version (expected after a deploy)
-    | 'incomplete' // lacks commandIds or eventId (a store that drops them)
+    | 'incomplete' // lacks its commands (commandIds, recentCommands) or eventId (a store that drops them)
     | 'malformed' // not the shape of a snapshot
     | 'state-invalid' // the state fails the policy's decodeState
     | 'beyond-stream' // the stream has no event at the snapshot's version
@@ -57,6 +69,13 @@ export type SnapshotPolicy<S> = Readonly<{
   every: number;
   /** Bump when the state's shape changes: older snapshots are then ignored. */
   schemaVersion: number;
+  /**
+   * A snapshot lists the commands whose events start within its last this
+   * many events (default 1,000; a stream no longer lists them all, in
+   * `commandIds`). Older ones cost one look-up in the event store, made by
+   * the first command on the stream after it is loaded that the list lacks.
+   */
+  commandWindow?: number;
   /** Validates a loaded state before it is used (for stores that do not decode it themselves). */
   decodeState?: (stored: unknown) => E.Either<unknown, S>;
   /** Told about every snapshot ignored or not saved, for logs and metrics. */
@@ -67,15 +86,26 @@ export type SnapshotPolicy<S> = Readonly<{
 export type UsableSnapshot<S> = Readonly<{
   state: S;
   version: number;
+  /** The commands whose first event is from `commandsFrom` to `version`. */
   commandIds: readonly string[];
+  /** 0 when `commandIds` lists every command; else the older ones are in the event store only. */
+  commandsFrom: number;
   eventId: string;
 }>;
 
+/** The default `commandWindow`. */
+export const COMMAND_WINDOW = 1_000;
+
 // A state of `undefined` is no state: used, it would be a wrong one.
 const Present = refine(t.unknown, (value) => value !== undefined, 'Present');
+const CommandIds = t.array(t.string);
 const SnapshotShape = t.intersection([
   t.type({ state: Present, version: NonNegativeInt, schemaVersion: SafeInt }),
-  t.partial({ commandIds: t.array(t.string), eventId: NonEmptyString }),
+  t.partial({
+    commandIds: CommandIds,
+    recentCommands: t.type({ from: NonNegativeInt, commandIds: CommandIds }),
+    eventId: NonEmptyString,
+  }),
 ]);
 const decodeShape = decode(SnapshotShape, 'snapshot');
 
@@ -113,18 +143,28 @@ export const loadUsableSnapshot = async <S>(
   const shaped = decodeShape(loaded);
   if (E.isLeft(shaped))
     return ignored('malformed', `snapshot of "${streamId}": ${shaped.left.message}`, { cause: shaped.left });
-  const { version, schemaVersion, commandIds, eventId } = shaped.right;
+  const { version, schemaVersion, recentCommands, eventId } = shaped.right;
   if (schemaVersion !== policy.schemaVersion)
     return ignored(
       'schema-version',
       `snapshot of "${streamId}" has state schema version ${schemaVersion}, the handler's is ${policy.schemaVersion}`,
       { version },
     );
+  // Every command (the stronger claim) where both are there.
+  const commandIds = shaped.right.commandIds ?? recentCommands?.commandIds;
+  const commandsFrom = shaped.right.commandIds !== undefined ? 0 : recentCommands?.from;
   // Without its commands a re-delivered command would pass for new; without its last event it cannot be checked.
-  if (commandIds === undefined || eventId === undefined)
+  if (commandIds === undefined || commandsFrom === undefined || eventId === undefined)
     return ignored(
       'incomplete',
       `snapshot of "${streamId}" at version ${version} lacks ${commandIds === undefined ? 'commandIds' : 'eventId'}`,
+      { version },
+    );
+  // A list from beyond the snapshot's end is no list of its commands.
+  if (commandsFrom > version + 1)
+    return ignored(
+      'malformed',
+      `snapshot of "${streamId}" at version ${version}: recentCommands.from ${commandsFrom} is beyond it`,
       { version },
     );
   let state = shaped.right.state as S;
@@ -137,7 +177,7 @@ export const loadUsableSnapshot = async <S>(
       });
     state = decoded.right;
   }
-  return { state, version, commandIds, eventId };
+  return { state, version, commandIds, commandsFrom, eventId };
 };
 
 const messageOf = (thrown: unknown): string => (thrown instanceof Error ? thrown.message : String(thrown));

@@ -474,6 +474,9 @@ export const subscribeArgumentsProblem = (
 export const streamIdArgumentProblem = (streamId: unknown): ArgumentProblem | undefined =>
   guarded(() => idProblem(streamId, 'streamId'));
 
+export const causationIdsArgumentsProblem = (streamId: unknown, below: unknown): ArgumentProblem | undefined =>
+  guarded(() => idProblem(streamId, 'streamId') ?? COUNT(below, 'below'));
+
 const expectedProblem = (expected: unknown): ArgumentProblem | undefined => {
   if (expected === 'any' || expected === 'no-stream' || expected === 'exists') return undefined;
   if (typeof expected === 'number')

@@ -1,6 +1,7 @@
 import type * as E from 'fp-ts/lib/Either.js';
 import {
   booleanOption,
+  causationIdsArgumentsProblem,
   integerOption,
   invalidArgument,
   optionsProblem,
@@ -24,6 +25,7 @@ import {
   type SubscriptionHandler,
 } from '@ordersource/core';
 import { appendEvents } from './append.js';
+import { causationIds } from './causation-ids.js';
 import type { OutboxMessage } from './batch-check.js';
 import { storeError } from './errors.js';
 import { createGroupCommitter } from './group-commit.js';
@@ -93,6 +95,8 @@ export type PostgresEventStore = EventStore &
     waitForEvents: (timeoutMs: number) => Promise<void>;
     /** Settings other runners (projections, outbox) share with this store. */
     settings: Readonly<{ pageSize: number; pollIntervalMs: number; visibilityWaitMs: number }>;
+    /** Always there on PostgreSQL: two narrow columns (see `causation-ids.ts`). */
+    causationIds: NonNullable<EventStore['causationIds']>;
   }>;
 
 export const DEFAULT_SCHEMA = 'ordersource';
@@ -222,6 +226,11 @@ export const createPostgresEventStore = async (
       const problem = streamIdArgumentProblem(streamId);
       if (problem !== undefined) return Promise.reject(invalidArgument('streamVersion', problem));
       return closed ? Promise.reject(closedError()) : streamVersion(executor, schema, streamId);
+    },
+    causationIds: (streamId, below) => {
+      const problem = causationIdsArgumentsProblem(streamId, below);
+      if (problem !== undefined) return Promise.reject(invalidArgument('causationIds', problem));
+      return closed ? Promise.reject(closedError()) : causationIds(executor, schema, streamId, below);
     },
     close: async () => {
       if (closed) return;

@@ -7,9 +7,11 @@ import { jsonProblem } from './json-check.js';
 
 /**
  * Snapshots of long streams, one row per stream. The `state` column holds a
- * document `{ state, commandIds?, eventId? }`: the folded state with the
- * commands it covers and the id of its last event, which the command handler
- * needs to trust a snapshot (without them it folds the events instead).
+ * document `{ state, commandIds? | recentCommands?, eventId? }`: the folded
+ * state with the commands it covers (all of them, or on a long stream only
+ * the recent ones: a bounded list, so a load parses as much however long the
+ * stream) and the id of its last event, which the command handler needs to
+ * trust a snapshot (without them it folds the events instead).
  *
  * A snapshot taken under another state schema version is deleted on load and
  * reported absent. A row that is not a snapshot (a bad document, a version
@@ -33,7 +35,14 @@ export type PostgresSnapshotStoreOptions<S> = Readonly<{
   codec: SnapshotStateCodec<S>;
 }>;
 
-type Document = Readonly<{ state: unknown; commandIds?: readonly string[]; eventId?: string }>;
+type Document = Readonly<{
+  state: unknown;
+  commandIds?: readonly string[];
+  recentCommands?: Readonly<{ from: number; commandIds: readonly string[] }>;
+  eventId?: string;
+}>;
+
+const isStrings = (value: unknown): boolean => Array.isArray(value) && value.every((id) => typeof id === 'string');
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -42,9 +51,18 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const documentProblem = (stored: unknown): { field: string; rule: string } | undefined => {
   if (!isRecord(stored) || !('state' in stored))
     return { field: 'state', rule: 'must be a snapshot document { state, commandIds, eventId }' };
-  const { commandIds, eventId } = stored;
-  if (commandIds !== undefined && !(Array.isArray(commandIds) && commandIds.every((id) => typeof id === 'string')))
+  const { commandIds, recentCommands, eventId } = stored;
+  if (commandIds !== undefined && !isStrings(commandIds))
     return { field: 'state.commandIds', rule: 'must be an array of strings' };
+  if (recentCommands !== undefined) {
+    if (!isRecord(recentCommands))
+      return { field: 'state.recentCommands', rule: 'must be an object { from, commandIds }' };
+    const { from } = recentCommands;
+    if (typeof from !== 'number' || !Number.isSafeInteger(from) || from < 0)
+      return { field: 'state.recentCommands.from', rule: 'must be an integer >= 0' };
+    if (!isStrings(recentCommands['commandIds']))
+      return { field: 'state.recentCommands.commandIds', rule: 'must be an array of strings' };
+  }
   if (eventId !== undefined && (typeof eventId !== 'string' || eventId === ''))
     return { field: 'state.eventId', rule: 'must be a non-empty string' };
   return undefined;
@@ -96,6 +114,9 @@ export const createPostgresSnapshotStore = <S>(
         version,
         schemaVersion: options.schemaVersion,
         ...(document.commandIds === undefined ? {} : { commandIds: document.commandIds }),
+        ...(document.recentCommands === undefined
+          ? {}
+          : { recentCommands: { from: document.recentCommands.from, commandIds: document.recentCommands.commandIds } }),
         ...(document.eventId === undefined ? {} : { eventId: document.eventId }),
       };
     },
@@ -107,6 +128,9 @@ export const createPostgresSnapshotStore = <S>(
       const document: Document = {
         state: data,
         ...(snapshot.commandIds === undefined ? {} : { commandIds: snapshot.commandIds }),
+        ...(snapshot.recentCommands === undefined
+          ? {}
+          : { recentCommands: { from: snapshot.recentCommands.from, commandIds: snapshot.recentCommands.commandIds } }),
         ...(snapshot.eventId === undefined ? {} : { eventId: snapshot.eventId }),
       };
       // The stored row is replaced when it is older, of another schema version, or does not match its stream.

@@ -136,11 +136,12 @@ describe('OpenTelemetry spans and metrics (issue 11)', () => {
 
 describe('tracedStore', () => {
   const telemetry = createTelemetry({}, { lag: () => new Map(), outboxDepth: () => 0, parked: () => new Map() });
-  it("keeps the store's fold read (issue 18: without it a cache miss folds through the slower read)", async () => {
+  it("keeps the store's fold read and causation lookup (issue 18: without them the handler takes the slower read)", async () => {
     const inner = createInMemoryEventStore();
     const rows = [[{ event: { type: 'X', data: {} }, streamId: 's', streamVersion: 0, schemaVersion: 1 }]];
     const withFold: EventStore = {
       ...inner,
+      causationIds: (streamId, below) => Promise.resolve(streamId === 's' && below === 2 ? ['c-1', undefined] : []),
       readForFold: (streamId, from) => {
         expect([streamId, from]).toEqual(['s', 0]);
         return (async function* () {
@@ -152,6 +153,7 @@ describe('tracedStore', () => {
     const seen: unknown[] = [];
     for await (const batch of traced.readForFold!('s', 0)) seen.push(batch);
     expect(seen).toEqual(rows);
+    expect(await traced.causationIds!('s', 2)).toEqual(['c-1', undefined]);
     expect(tracedStore(inner, telemetry).readForFold).toBeUndefined();
   });
 });

@@ -122,12 +122,16 @@ export const createTelemetry = (options: TelemetryOptions, gauges: GaugeSource):
  * The store with a span around every append and a conflict counter. Other
  * methods pass straight through (the handler's reads are not traced one by one),
  * the optional ones only where the store has them: a handler folds a cache miss
- * with `readForFold` when it is there, and with the slower `read` when not.
+ * with `readForFold` and looks up commands older than a snapshot's window with
+ * `causationIds` when they are there, and with the slower `read` when not.
  */
 export const tracedStore = (store: EventStore, telemetry: Telemetry): EventStore => ({
   ...(store.readForFold === undefined
     ? {}
     : { readForFold: (streamId: string, from: number) => store.readForFold!(streamId, from) }),
+  ...(store.causationIds === undefined
+    ? {}
+    : { causationIds: (streamId: string, below: number) => store.causationIds!(streamId, below) }),
   append: (streamId, events, expected) =>
     telemetry.inSpan(
       'ordersource.append',

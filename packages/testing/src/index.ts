@@ -2,6 +2,7 @@
 // this file only re-exports.
 export * from './contract/event-store-contract.js';
 export * from './contract/snapshot-store-contract.js';
+export * from './contract/snapshot-idempotency.js';
 export * from './contract/checkpoint-store-contract.js';
 export * from './contract/timer-store-contract.js';
 export * from './contract/lease-store-contract.js';

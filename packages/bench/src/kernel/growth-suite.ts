@@ -10,22 +10,30 @@ import * as E from 'fp-ts/lib/Either.js';
 import { cpuUsage } from 'node:process';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { cartDecider, cartEventCodec, type CartState } from '../cart.js';
+import { cartDecider, cartEventCodec, type CartCommand, type CartState } from '../cart.js';
 import { cartCommands, cartWorkload } from '../cart-workload.js';
 import { median } from '../harness.js';
 
 /**
  * Growth, in memory: how a cache-miss load grows with the stream's length,
- * with and without snapshots (it should stay flat with them), and how much
- * heap one cached cart costs the handler. Absolute figures (CPU ms, bytes):
- * they are read as a curve, not as a ratio.
+ * with and without snapshots (it should stay flat with them), what the first
+ * command after a snapshot load costs (it looks up the commands older than the
+ * snapshot's window, once), and how much heap one cached cart costs the
+ * handler. Absolute figures (CPU ms, bytes): they are read as a curve, not as
+ * a ratio.
  */
 
 export const GROWTH_LENGTHS = [1_000, 10_000, 100_000] as const;
 const SNAPSHOT_EVERY = 1_000;
 const decodeEnvelope = createEnvelopeDecoder(cartEventCodec);
 
-export type LoadGrowth = Readonly<{ events: number; plainMs: number; snapshotMs: number }>;
+export type LoadGrowth = Readonly<{
+  events: number;
+  plainMs: number;
+  snapshotMs: number;
+  /** A new command right after a cache-miss load from a snapshot (the look-up of older commands included). */
+  firstCommandMs: number;
+}>;
 export type MemoryGrowth = Readonly<{
   carts: number;
   bytesPerCart: number | undefined;
@@ -58,19 +66,40 @@ const fill = async (store: EventStore, streamId: string, events: number, snapsho
   return handler;
 };
 
-const timeLoads = async (handler: Awaited<ReturnType<typeof fill>>, streamId: string, rounds: number) => {
-  const samples: number[] = [];
+/** CPU ms of `body`: on a shared machine it ignores the moments this process waited for a core. */
+const cpuMs = async <A>(body: () => Promise<A>): Promise<readonly [number, A]> => {
+  const start = cpuUsage();
+  const result = await body();
+  const used = cpuUsage(start);
+  return [(used.user + used.system) / 1000, result];
+};
+
+/**
+ * Median CPU ms of a cache-miss `load`, and (with `commands`) of the first
+ * command after it: each round evicts, loads, then handles one new command.
+ */
+const timeLoads = async (
+  handler: Awaited<ReturnType<typeof fill>>,
+  streamId: string,
+  rounds: number,
+  commands?: readonly CartCommand[],
+) => {
+  const loads: number[] = [];
+  const firsts: number[] = [];
   for (let i = 0; i <= rounds; i++) {
     handler.evict(streamId);
-    // CPU time: on a shared machine it ignores the moments this process waited for a core.
-    const start = cpuUsage();
-    const loaded = await handler.load(streamId);
-    const used = cpuUsage(start);
-    const ms = (used.user + used.system) / 1000;
+    const [loadMs, loaded] = await cpuMs(() => handler.load(streamId));
     if (E.isLeft(loaded)) throw new Error(loaded.left.message);
-    if (i > 0) samples.push(ms);
+    const command = commands?.[i];
+    if (command !== undefined) {
+      const [commandMs, handled] = await cpuMs(() => handler.handle(streamId, command));
+      if (E.isLeft(handled)) throw new Error(handled.left.message);
+      if (handled.right.duplicate) throw new Error('the first command after a load was taken for a duplicate');
+      if (i > 0) firsts.push(commandMs);
+    }
+    if (i > 0) loads.push(loadMs);
   }
-  return median(samples);
+  return { loadMs: median(loads), firstCommandMs: firsts.length > 0 ? median(firsts) : Number.NaN };
 };
 
 /** Heap one cached placed order costs a handler, measured as `memoryPerCart` measures a cart. */
@@ -147,10 +176,12 @@ export const runGrowthSuite = async (rounds: number): Promise<Growth> => {
   const loads: LoadGrowth[] = [];
   for (const events of GROWTH_LENGTHS) {
     const plain = await fill(createInMemoryEventStore(), `grow-${events}`, events, false);
-    const plainMs = await timeLoads(plain, `grow-${events}`, rounds);
+    const { loadMs: plainMs } = await timeLoads(plain, `grow-${events}`, rounds);
     const snapshotted = await fill(createInMemoryEventStore(), `grow-snap-${events}`, events, true);
-    const snapshotMs = await timeLoads(snapshotted, `grow-snap-${events}`, rounds);
-    loads.push({ events, plainMs, snapshotMs });
+    // New commands (fresh ids) on the same cart: each is the first command after a load.
+    const next: readonly CartCommand[] = cartCommands(`customer-next-${events}`, rounds + 1, 25).slice(0, rounds + 1);
+    const timed = await timeLoads(snapshotted, `grow-snap-${events}`, rounds, next);
+    loads.push({ events, plainMs, snapshotMs: timed.loadMs, firstCommandMs: timed.firstCommandMs });
   }
   return { loads, memory: await memoryPerCart(2_000) };
 };

@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import * as E from 'fp-ts/lib/Either.js';
-import { createCommandHandler, createEnvelopeDecoder, type SnapshotPolicy } from '@ordersource/core';
+import { COMMAND_WINDOW, createCommandHandler, createEnvelopeDecoder, type SnapshotPolicy } from '@ordersource/core';
 import { createPostgresEventStore, createPostgresSnapshotStore, type SqlExecutor } from '@ordersource/postgres';
 import { cartDecider, cartEventCodec, type CartState } from '../cart.js';
+import { cartCommands } from '../cart-workload.js';
 import { lineChart } from '../chart.js';
 import { median } from './measure.js';
 import { uniqueName } from './workloads.js';
@@ -12,17 +13,21 @@ import { uniqueName } from './workloads.js';
  * Load time against stream length on PostgreSQL (issue 18): one open cart
  * stream of each length, filled in SQL (one command per event, so one
  * commandId per event, untimed), loaded by `handler.load()` after `evict()`:
- * without snapshots, from a snapshot at the last event as the handler writes
- * it (the state and the commandId of every command the stream handled), and
- * from the same snapshot with an empty commandId record (what a bounded
- * record would cost; the handler does not write such snapshots today).
+ * without snapshots; from a snapshot at the last event as the handler writes
+ * it (the state and the commands of its last 1,000 events, `recentCommands`);
+ * from the same snapshot listing every command the stream handled
+ * (`commandIds`, as snapshots were written before, still loadable); and the
+ * first new command after a load from the handler's snapshot, which looks up
+ * the commands older than its window (`causationIds`, one column) and appends.
  */
 export type StreamLengthPoint = Readonly<{
   events: number;
   /** Median wall-clock ms of one load. */
   noSnapshot: number;
   snapshot: number;
-  snapshotWithoutCommandIds: number;
+  snapshotWithAllCommandIds: number;
+  /** Median wall-clock ms of one new command right after a load from `snapshot` (look-up and append). */
+  firstCommand: number;
 }>;
 
 const fillStream = async (db: SqlExecutor, schema: string, streamId: string, events: number): Promise<void> => {
@@ -69,30 +74,51 @@ export const runStreamLength = async (
     }
     return median(times);
   };
+  /** Evict, load from the snapshot (untimed), then time one new command; the stream grows by one a round. */
+  const timedFirstCommand = async (streamId: string): Promise<number> => {
+    const times: number[] = [];
+    const commands = cartCommands(`customer-${streamId}`, rounds + 1, 25);
+    for (let round = -1; round < rounds; round++) {
+      withSnapshots.evict(streamId);
+      const loaded = await withSnapshots.load(streamId);
+      if (E.isLeft(loaded)) throw new Error(loaded.left.message);
+      const start = performance.now();
+      const handled = await withSnapshots.handle(streamId, commands[round + 1]!);
+      const elapsed = performance.now() - start;
+      if (E.isLeft(handled) || handled.right.duplicate) throw new Error(`the first command on ${streamId} failed`);
+      if (round >= 0) times.push(elapsed);
+    }
+    return median(times);
+  };
   try {
     for (const events of lengths) {
       const streamId = `cart-length-${events}`;
+      const windowed = `${streamId}-window`;
       const withIds = `${streamId}-ids`;
-      const withoutIds = `${streamId}-no-ids`;
-      for (const id of [streamId, withIds, withoutIds]) await fillStream(db, schema, id, events);
+      const first = `${streamId}-first`;
+      for (const id of [streamId, windowed, withIds, first]) await fillStream(db, schema, id, events);
       const loaded = await plain.load(streamId);
       if (E.isLeft(loaded)) throw new Error(loaded.left.message);
-      const commandIds = (id: string) => Array.from({ length: events }, (_, g) => `${id}-command-${g}`);
-      const snapshotOf = (id: string, ids: readonly string[]) =>
-        snapshots.save(id, {
-          state: loaded.right.state,
-          version: events - 1,
-          schemaVersion: 1,
-          commandIds: ids,
-          eventId: `${id}-event-${events - 1}`,
-        });
-      await snapshotOf(withIds, commandIds(withIds));
-      await snapshotOf(withoutIds, []);
+      const commandIds = (id: string, from: number) =>
+        Array.from({ length: events - from }, (_, g) => `${id}-command-${from + g}`);
+      const base = (id: string) => ({
+        state: loaded.right.state,
+        version: events - 1,
+        schemaVersion: 1,
+        eventId: `${id}-event-${events - 1}`,
+      });
+      // As the handler writes it: every command while the stream is within the window, else the window.
+      const from = Math.max(0, events - COMMAND_WINDOW);
+      const windowOf = (id: string) =>
+        from === 0 ? { commandIds: commandIds(id, 0) } : { recentCommands: { from, commandIds: commandIds(id, from) } };
+      for (const id of [windowed, first]) await snapshots.save(id, { ...base(id), ...windowOf(id) });
+      await snapshots.save(withIds, { ...base(withIds), commandIds: commandIds(withIds, 0) });
       points.push({
         events,
         noSnapshot: await timed(plain, streamId, events),
-        snapshot: await timed(withSnapshots, withIds, events),
-        snapshotWithoutCommandIds: await timed(withSnapshots, withoutIds, events),
+        snapshot: await timed(withSnapshots, windowed, events),
+        snapshotWithAllCommandIds: await timed(withSnapshots, withIds, events),
+        firstCommand: await timedFirstCommand(first),
       });
     }
     if (chartPath !== undefined) await writeFile(chartPath, streamLengthChart(points));
@@ -110,21 +136,26 @@ export const streamLengthChart = (points: readonly StreamLengthPoint[]): string 
     yLabel: 'ms per load',
     series: [
       { name: 'no snapshots', colour: '#1f77b4', points: points.map((p) => [p.events, p.noSnapshot]) },
-      { name: 'snapshot with commandIds', colour: '#d62728', points: points.map((p) => [p.events, p.snapshot]) },
+      { name: 'snapshot (recent commands)', colour: '#2ca02c', points: points.map((p) => [p.events, p.snapshot]) },
       {
-        name: 'snapshot, no commandIds',
-        colour: '#2ca02c',
-        points: points.map((p) => [p.events, p.snapshotWithoutCommandIds]),
+        name: 'snapshot listing every command',
+        colour: '#d62728',
+        points: points.map((p) => [p.events, p.snapshotWithAllCommandIds]),
+      },
+      {
+        name: 'first command after a snapshot load',
+        colour: '#9467bd',
+        points: points.map((p) => [p.events, p.firstCommand]),
       },
     ],
   });
 
 export const formatStreamLength = (points: readonly StreamLengthPoint[]): string =>
   [
-    '| events in the stream | load, no snapshots | load, snapshot (state + commandIds) | load, snapshot without commandIds |',
-    '| -------------------- | ------------------ | ----------------------------------- | --------------------------------- |',
+    '| events in the stream | load, no snapshots | load, snapshot (recent commands) | load, snapshot listing every command | first command after a snapshot load |',
+    '| -------------------- | ------------------ | -------------------------------- | ------------------------------------ | ----------------------------------- |',
     ...points.map(
       (p) =>
-        `| ${p.events.toLocaleString('en-US')} | ${p.noSnapshot.toFixed(1)} ms | ${p.snapshot.toFixed(1)} ms | ${p.snapshotWithoutCommandIds.toFixed(1)} ms |`,
+        `| ${p.events.toLocaleString('en-US')} | ${p.noSnapshot.toFixed(1)} ms | ${p.snapshot.toFixed(1)} ms | ${p.snapshotWithAllCommandIds.toFixed(1)} ms | ${p.firstCommand.toFixed(1)} ms |`,
     ),
   ].join('\n');
