@@ -8,10 +8,10 @@ export type Series = Readonly<{ name: string; colour: string; points: readonly (
 
 export type Chart = Readonly<{ title: string; xLabel: string; yLabel: string; series: readonly Series[] }>;
 
-const WIDTH = 640;
+const WIDTH = 760;
 const HEIGHT = 360;
 const LEFT = 70;
-const RIGHT = 180;
+const RIGHT = 300;
 const TOP = 40;
 const BOTTOM = 50;
 
