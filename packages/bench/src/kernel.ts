@@ -3,6 +3,7 @@ import { lineChart } from './chart.js';
 import type { Settings } from './harness.js';
 import { CART_SHAPES, runCartSuite } from './kernel/cart-suite.js';
 import { runGrowthSuite, type Growth } from './kernel/growth-suite.js';
+import { runReadModelSuite, type ReadModelGrowth } from './kernel/read-model-suite.js';
 import { runRehydrateSuite } from './kernel/rehydrate-suite.js';
 import { formatTable, verdictOf, type Row } from './table.js';
 
@@ -47,6 +48,9 @@ export const runKernelBenchmarks = async (settings: Settings = FULL): Promise<Ke
   writeFileSync(GROWTH_CHART, growthChart(growth));
   console.log(`chart written to ${GROWTH_CHART.pathname}`);
 
+  console.log('\nGrowth of an in-memory read model: one event folded into the orders model as it grows (CPU time)');
+  console.log(formatReadModel(runReadModelSuite(settings.rounds)));
+
   const failed = rows.filter((row) => verdictOf(row) === 'FAIL').length;
   return { rows, failed };
 };
@@ -75,6 +79,13 @@ const formatGrowth = (growth: Growth): string => {
   );
   return lines.join('\n');
 };
+
+const formatReadModel = (points: readonly ReadModelGrowth[]): string =>
+  [
+    '| orders in the model | one event folded (ordersProjection, one produce) |',
+    '|---|---|',
+    ...points.map(({ orders, eventMs }) => `| ${count(orders)} | ${eventMs.toFixed(3)} ms |`),
+  ].join('\n');
 
 const growthChart = (growth: Growth): string =>
   lineChart({
