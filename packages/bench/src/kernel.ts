@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { lineChart } from './chart.js';
 import type { Settings } from './harness.js';
 import { CART_SHAPES, runCartSuite } from './kernel/cart-suite.js';
+import { flatVerdict } from './flatness.js';
 import { runGrowthSuite, type Growth } from './kernel/growth-suite.js';
 import { runReadModelSuite, type ReadModelGrowth } from './kernel/read-model-suite.js';
 import { runRehydrateSuite } from './kernel/rehydrate-suite.js';
@@ -70,6 +71,11 @@ const formatGrowth = (growth: Growth): string => {
   const { carts, bytesPerCart, orders, bytesPerOrder } = growth.memory;
   lines.push(
     '',
+    flatVerdict(
+      'load from a snapshot every 1,000 events',
+      growth.loads.map((g) => [g.events, g.snapshotMs] as const),
+      { atMost: 3 },
+    ),
     bytesPerCart === undefined
       ? 'heap per cached cart: not measured (no gc in this process)'
       : `heap per cached cart (20 events, state + commandId index, ${count(carts)} carts): ${Math.round(bytesPerCart).toLocaleString('en-US')} bytes`,
@@ -85,6 +91,12 @@ const formatReadModel = (points: readonly ReadModelGrowth[]): string =>
     '| orders in the model | one event folded (ordersProjection, one produce) |',
     '|---|---|',
     ...points.map(({ orders, eventMs }) => `| ${count(orders)} | ${eventMs.toFixed(3)} ms |`),
+    '',
+    flatVerdict(
+      'one event folded into the orders model',
+      points.map((p) => [p.orders, p.eventMs] as const),
+      { atMost: 3 },
+    ),
   ].join('\n');
 
 const growthChart = (growth: Growth): string =>

@@ -4,6 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { newId } from '@ordersource/core';
 import { createPostgresEventStore, type SqlExecutor } from '@ordersource/postgres';
 import { lineChart } from '../chart.js';
+import { flatVerdict } from '../flatness.js';
 import { median } from './measure.js';
 import { concurrently, orderEvent, uniqueName } from './workloads.js';
 
@@ -125,5 +126,15 @@ export const formatGrowth = (report: GrowthReport): string =>
         `| ${p.events.toLocaleString('en-US')} | ${p.appendsPerSecond.toFixed(0)} | ${p.p50Ms.toFixed(1)} ms | ${p.p99Ms.toFixed(1)} ms |`,
     ),
     '',
+    flatVerdict(
+      'appends/s as the table grows',
+      report.points.map((p) => [p.events, p.appendsPerSecond] as const),
+      { atLeast: 0.8 },
+    ),
+    flatVerdict(
+      'p99 latency as the table grows',
+      report.points.map((p) => [p.events, p.p99Ms] as const),
+      { atMost: 3 },
+    ),
     `catch-up from zero over ${report.catchUp.events.toLocaleString('en-US')} events: ${(report.catchUp.perSecond / 1000).toFixed(1)} k events/s`,
   ].join('\n');

@@ -8,6 +8,7 @@ import { cartCommands } from '../cart-workload.js';
 import { lineChart } from '../chart.js';
 import { median } from './measure.js';
 import { uniqueName } from './workloads.js';
+import { flatVerdict } from '../flatness.js';
 
 /**
  * Load time against stream length on PostgreSQL (issue 18): one open cart
@@ -157,5 +158,11 @@ export const formatStreamLength = (points: readonly StreamLengthPoint[]): string
     ...points.map(
       (p) =>
         `| ${p.events.toLocaleString('en-US')} | ${p.noSnapshot.toFixed(1)} ms | ${p.snapshot.toFixed(1)} ms | ${p.snapshotWithAllCommandIds.toFixed(1)} ms | ${p.firstCommand.toFixed(1)} ms |`,
+    ),
+    '',
+    flatVerdict(
+      'load from a snapshot (recent commands)',
+      points.map((p) => [p.events, p.snapshot] as const),
+      { atMost: 3 },
     ),
   ].join('\n');
