@@ -279,7 +279,7 @@ type Earlier = {
  * store's own array of them, or what the store's `causationIds` (or a read)
  * gave, entry `i` for version `i`. A command is first looked for by a plain
  * scan (no index for a stream that takes one command before it is evicted
- * again); from the `OLDER_SCANS`th on, a commandId -> first version index.
+ * again); after `OLDER_SCANS` scans, a commandId -> first version index.
  */
 type Older = {
   below: number;
