@@ -501,25 +501,25 @@ export const createCommandHandler = <C extends Command, E extends Event, S>(
     entry: Entry<S>,
     fresh: boolean,
   ): Promise<E.Either<ValidationError, Entry<S>>> => {
+    /** Fold rows in order; the first Left stops it. */
+    const foldAll = (rows: Iterable<FoldRow>): ValidationError | undefined => {
+      for (const raw of rows) {
+        const problem = foldStored(streamId, raw, entry);
+        if (problem !== undefined) return problem;
+      }
+      return undefined;
+    };
     try {
-      // The in-memory store hands its events over without a promise per event; `readForFold`, one per batch.
-      const now = 'batches' in events ? undefined : eventsReadNow(events);
+      let problem: ValidationError | undefined;
+      // `readForFold` hands its rows over one promise per batch; the in-memory store, with no promise at all.
       if ('batches' in events) {
-        for await (const batch of events.batches)
-          for (const raw of batch) {
-            const problem = foldStored(streamId, raw, entry);
-            if (problem !== undefined) return E.left(problem);
-          }
-      } else if (now !== undefined) {
-        for (const raw of now) {
-          const problem = foldStored(streamId, raw, entry);
-          if (problem !== undefined) return E.left(problem);
-        }
-      } else
-        for await (const raw of events) {
-          const problem = foldStored(streamId, raw, entry);
-          if (problem !== undefined) return E.left(problem);
-        }
+        for await (const batch of events.batches) if ((problem = foldAll(batch)) !== undefined) break;
+      } else {
+        const now = eventsReadNow(events);
+        if (now !== undefined) problem = foldAll(now);
+        else for await (const raw of events) if ((problem = foldStored(streamId, raw, entry)) !== undefined) break;
+      }
+      if (problem !== undefined) return E.left(problem);
     } catch (thrown) {
       // Only a spoilt entry is folded again, from the store; any other error, or a fold from zero, is the caller's.
       if (fresh || !spoilt(entry)) throw thrown;
