@@ -26,6 +26,8 @@ export * as money from './money.js';
 export type { Money, MoneyError } from './money.js';
 export { MoneyCodec, NonNegativeMoneyCodec, PositiveMoneyCodec, CurrencyCodec } from './money.js';
 export * from './projection.js';
+export { createLiveModel, type LiveModel } from './live-model.js';
+export { mutableCopy } from './frozen-copy.js';
 export * from './reactor.js';
 export {
   checkedCall,

@@ -4,12 +4,16 @@ import type { Checkpoint, Envelope } from './envelope.js';
 import type { ValidationError } from './errors.js';
 import type { EventFilter, EventStore, Subscription } from './event-store.js';
 import type { Event } from './message.js';
+import { createLiveModel } from './live-model.js';
 import type { EnvelopeDecoder } from './upcast.js';
 
 /**
  * A projection is a pure fold over envelopes into a read model. Like a
- * decider's `evolve`, `evolve` mutates an immer draft; the runner applies each
- * batch with one `produce`, so readers always see a consistent, frozen model.
+ * decider's `evolve`, `evolve` mutates an immer draft. `project` folds with
+ * one `produce`; the runner folds in place (`createLiveModel`): the model's
+ * top-level records stay the same objects and each entry a batch touched is
+ * replaced by a frozen copy, so a fold costs what it touches, not what the
+ * model holds (issue 18).
  */
 export type Projection<S, E extends Event = Event> = Readonly<{
   name: string;
@@ -39,7 +43,7 @@ export type ProjectionRunnerOptions = Readonly<{
 }>;
 
 export type ProjectionRunner<S> = Readonly<{
-  /** The read model as of `checkpoint()`. */
+  /** The read model as of `checkpoint()`: live records of frozen entries (read it, do not keep it across awaits). */
   state: () => S;
   checkpoint: () => Checkpoint | undefined;
   /** Apply everything committed so far; resolves with the number of events applied. */
@@ -57,13 +61,15 @@ export const createProjectionRunner = <S, E extends Event>(
   options: ProjectionRunnerOptions = {},
 ): ProjectionRunner<S> => {
   const batchSize = options.batchSize ?? 1_000;
-  let state = projection.initialState;
+  let live = createLiveModel(projection.initialState);
   let checkpoint: Checkpoint | undefined;
   let processed = 0;
 
   const applyBatch = (batch: readonly Envelope<E>[]): void => {
     if (batch.length === 0) return;
-    state = project(projection, batch, state);
+    live.update((draft) => {
+      for (const envelope of batch) projection.evolve(draft, envelope);
+    });
     processed += batch.length;
   };
 
@@ -103,12 +109,12 @@ export const createProjectionRunner = <S, E extends Event>(
     );
 
   return {
-    state: () => state,
+    state: () => live.view(),
     checkpoint: () => checkpoint,
     catchUp,
     follow,
     rebuild: async () => {
-      state = projection.initialState;
+      live = createLiveModel(projection.initialState);
       checkpoint = undefined;
       processed = 0;
       return catchUp();
