@@ -26,10 +26,15 @@ import { frozenCopy, mutableCopy } from './frozen-copy.js';
  * A fold that throws is rolled back: what it touched is copied back from the
  * view, so the private model is again what readers saw.
  *
- * The rules for `evolve` are the command handler's: store copies, not the
- * event's payload objects (they are frozen), and do not alias one part of
- * the model from another. A model that is not a plain object is folded with
- * `produce` as before.
+ * Between folds the private model shares the view's frozen values (one copy
+ * in memory of what no fold touches); a fold thaws a value the first time it
+ * reads it. So a fold that touches one order copies that order twice (thawed,
+ * then frozen into the view), whatever the model holds.
+ *
+ * The rule for `evolve` is the command handler's: store copies, not the
+ * event's payload objects (they are frozen, so changing one later in the same
+ * fold throws). A model that is not a plain object is folded with `produce`
+ * as before.
  */
 export type LiveModel<S> = Readonly<{
   /** What readers see (the same object after every fold; see above). */
@@ -63,26 +68,37 @@ const readOnly: ProxyHandler<Bag> = {
   preventExtensions: refuse,
 };
 
-/** The mutable counterpart of a published field (for a rollback). */
-const thaw = (value: unknown): unknown => mutableCopy(value);
-
 export const createLiveModel = <S>(initial: S): LiveModel<S> => {
   if (!isRecord(initial)) {
     let state = initial;
     return { view: () => state, update: (recipe) => void (state = produce(state, recipe)) };
   }
+  // Between folds the private model shares the view's frozen values: a top-level record is a private
+  // container holding the same frozen entries as the view's, anything else is the view's own frozen value.
+  // A fold thaws (copies) what it reads, the first time, so memory holds one copy of what no fold touches.
   const model = mutableCopy(initial) as Bag;
-  // A published top-level field: a record becomes a live container of frozen values, anything else is frozen whole.
+  const view: Bag = {};
   const guarded = new WeakMap<object, Bag>();
-  const publish = (value: unknown): unknown => {
-    if (!isRecord(value)) return frozenCopy(value);
+  const privateOf = (container: Bag): Bag => {
+    const own: Bag = Object.getPrototypeOf(container) === null ? (Object.create(null) as Bag) : {};
+    for (const key of Object.keys(container)) put(own, key, container[key]);
+    return own;
+  };
+  /** Publish a whole top-level field (or restore it from the view on a rollback). */
+  const settle = (field: string, value: unknown): void => {
+    if (!isRecord(value)) {
+      const frozen = frozenCopy(value);
+      put(view, field, frozen);
+      put(model, field, frozen);
+      return;
+    }
     const container: Bag = Object.getPrototypeOf(value) === null ? (Object.create(null) as Bag) : {};
     for (const key of Object.keys(value)) put(container, key, frozenCopy(value[key]));
     guarded.set(container, new Proxy(container, readOnly));
-    return container;
+    put(view, field, container);
+    put(model, field, privateOf(container));
   };
-  const view: Bag = {};
-  for (const field of Object.keys(model)) put(view, field, publish(model[field]));
+  for (const field of Object.keys(model)) settle(field, model[field]);
   const readerView = new Proxy(view, {
     ...readOnly,
     get: (t, key, receiver) => {
@@ -94,10 +110,13 @@ export const createLiveModel = <S>(initial: S): LiveModel<S> => {
   // What the current fold touched: whole top-level fields, and keys inside top-level records.
   const wholeFields = new Set<string>();
   const touchedKeys = new Map<string, Set<string>>();
-  const touch = (field: string, key: string): void => {
+  /** Marks a key touched; true the first time in this fold. */
+  const touch = (field: string, key: string): boolean => {
     let keys = touchedKeys.get(field);
     if (keys === undefined) touchedKeys.set(field, (keys = new Set()));
+    if (keys.has(key)) return false;
     keys.add(key);
+    return true;
   };
 
   // A proxy per top-level record, made again when the field is replaced.
@@ -113,8 +132,13 @@ export const createLiveModel = <S>(initial: S): LiveModel<S> => {
     if (known !== undefined && known.target === target) return known.proxy;
     const proxy = new Proxy(target, {
       get: (t, key, receiver) => {
-        if (typeof key === 'string') touch(field, key);
-        return Reflect.get(t, key, receiver) as unknown;
+        if (typeof key !== 'string' || !touch(field, key)) return Reflect.get(t, key, receiver) as unknown;
+        // First read in this fold: the value is the view's frozen one; the fold gets its own copy.
+        const value = t[key];
+        if (typeof value !== 'object' || value === null || !Object.hasOwn(t, key)) return value;
+        const thawed = mutableCopy(value);
+        put(t, key, thawed);
+        return thawed;
       },
       set: (t, key, value) => {
         if (typeof key === 'string') touch(field, key);
@@ -137,9 +161,13 @@ export const createLiveModel = <S>(initial: S): LiveModel<S> => {
     get: (t, key, receiver) => {
       const value = Reflect.get(t, key, receiver) as unknown;
       if (typeof key !== 'string') return value;
-      if (isRecord(value)) return recordProxy(key, value);
+      if (isRecord(value) && !Object.isFrozen(value)) return recordProxy(key, value);
+      if (wholeFields.has(key)) return value;
       wholeFields.add(key);
-      return value;
+      if (typeof value !== 'object' || value === null || !Object.hasOwn(t, key)) return value;
+      const thawed = mutableCopy(value);
+      put(t, key, thawed);
+      return thawed;
     },
     set: (t, key, value) => {
       if (typeof key === 'string') wholeFields.add(key);
@@ -155,37 +183,43 @@ export const createLiveModel = <S>(initial: S): LiveModel<S> => {
     },
   }) as Draft<S>;
 
-  // What a fold touched is also copied again in the private model: a fold may have stored one object in two
-  // places (as a draft may), and the next fold changing one of them must not change the other.
+  // Each touched value is copied and frozen into the view, and the private model takes that frozen copy
+  // back: a fold may have stored one object in two places (as a draft may), and they part here.
   const publishTouched = (): void => {
     for (const field of wholeFields)
-      if (Object.hasOwn(model, field)) {
-        put(view, field, publish(model[field]));
-        put(model, field, mutableCopy(model[field]));
-      } else delete view[field];
+      if (Object.hasOwn(model, field)) settle(field, model[field]);
+      else delete view[field];
     for (const [field, keys] of touchedKeys) {
       if (wholeFields.has(field)) continue;
       const source = model[field] as Bag;
       const container = view[field] as Bag;
       for (const key of keys)
         if (Object.hasOwn(source, key)) {
-          const value = source[key];
-          put(container, key, frozenCopy(value));
-          if (typeof value === 'object' && value !== null) put(source, key, mutableCopy(value));
+          const frozen = frozenCopy(source[key]);
+          put(container, key, frozen);
+          put(source, key, frozen);
         } else delete container[key];
     }
   };
 
+  // A fold that threw: what it touched goes back to the view's values.
   const rollBack = (): void => {
     for (const field of wholeFields)
-      if (Object.hasOwn(view, field)) put(model, field, thaw(view[field]));
-      else delete model[field];
+      if (!Object.hasOwn(view, field)) delete model[field];
+      else {
+        const value = view[field];
+        put(
+          model,
+          field,
+          typeof value === 'object' && value !== null && guarded.has(value) ? privateOf(value as Bag) : value,
+        );
+      }
     for (const [field, keys] of touchedKeys) {
       if (wholeFields.has(field)) continue;
       const target = model[field] as Bag;
       const container = view[field] as Bag;
       for (const key of keys)
-        if (Object.hasOwn(container, key)) put(target, key, thaw(container[key]));
+        if (Object.hasOwn(container, key)) put(target, key, container[key]);
         else delete target[key];
     }
   };
