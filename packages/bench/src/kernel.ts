@@ -4,7 +4,7 @@ import type { Settings } from './harness.js';
 import { CART_SHAPES, runCartSuite } from './kernel/cart-suite.js';
 import { flatVerdict } from './flatness.js';
 import { runGrowthSuite, type Growth } from './kernel/growth-suite.js';
-import { runReadModelSuite, type ReadModelGrowth } from './kernel/read-model-suite.js';
+import { readModelMemory, runReadModelSuite, type ReadModelGrowth } from './kernel/read-model-suite.js';
 import { runRehydrateSuite } from './kernel/rehydrate-suite.js';
 import { formatTable, verdictOf, type Row } from './table.js';
 
@@ -51,6 +51,12 @@ export const runKernelBenchmarks = async (settings: Settings = FULL): Promise<Ke
 
   console.log('\nGrowth of an in-memory read model: one event folded into the orders model as it grows (CPU time)');
   console.log(formatReadModel(runReadModelSuite(settings.rounds)));
+  const modelMemory = readModelMemory();
+  console.log(
+    modelMemory === undefined
+      ? 'heap per order in the orders read model: not measured (no gc in this process)'
+      : `heap per order in the orders read model (${count(modelMemory.orders)} placed orders): in place ${Math.round(modelMemory.liveBytesPerOrder).toLocaleString('en-US')} bytes, one produce ${Math.round(modelMemory.produceBytesPerOrder).toLocaleString('en-US')} bytes`,
+  );
 
   const failed = rows.filter((row) => verdictOf(row) === 'FAIL').length;
   return { rows, failed };

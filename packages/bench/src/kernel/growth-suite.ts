@@ -44,7 +44,7 @@ export type MemoryGrowth = Readonly<{
 export type Growth = Readonly<{ loads: readonly LoadGrowth[]; memory: MemoryGrowth }>;
 
 /** The engine's gc, exposed for this process even when node was started without --expose-gc. */
-const collectGarbage = (): (() => void) | undefined => {
+export const collectGarbage = (): (() => void) | undefined => {
   try {
     setFlagsFromString('--expose-gc');
     return runInNewContext('gc') as () => void;

@@ -12,6 +12,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { freeze } from 'immer';
 import { cpuUsage } from 'node:process';
 import { median } from '../harness.js';
+import { collectGarbage } from './growth-suite.js';
 
 /**
  * Growth of an in-memory read model (issue 18): the CPU time of folding one
@@ -105,4 +106,37 @@ export const runReadModelSuite = (rounds: number): ReadModelGrowth[] => {
     if (Object.keys(live.view().orders).length !== orders + rounds + 1) throw new Error('the live model lost orders');
     return { orders, eventMs: median(liveTimes) / events, produceMs: median(produceTimes) / events };
   });
+};
+
+export type ReadModelMemory = Readonly<{ orders: number; liveBytesPerOrder: number; produceBytesPerOrder: number }>;
+
+/**
+ * Heap per order held by the orders read model: folded in place (the view's
+ * frozen entries, shared with the private model) and by one `produce` (the
+ * reference). Each order is one real checkout; the envelopes exist before
+ * the first measure. Undefined when this process has no gc.
+ */
+export const readModelMemory = (orders = 10_000): ReadModelMemory | undefined => {
+  const gc = collectGarbage();
+  if (gc === undefined) return undefined;
+  const placed = envelopesOf('o-0');
+  const envelopes = Array.from({ length: orders }, (_, i) =>
+    placed.map((envelope) => ({ ...envelope, streamId: orderStreamId(`o-${i}`) })),
+  ).flat();
+  const heap = (): number => {
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  let before = heap();
+  const live = createLiveModel(ordersProjection.initialState);
+  live.update((draft) => {
+    for (const envelope of envelopes) ordersProjection.evolve(draft, envelope);
+  });
+  const liveBytes = heap() - before;
+  before = heap();
+  const produced = project(ordersProjection, envelopes);
+  const produceBytes = heap() - before;
+  if (Object.keys(live.view().orders).length !== orders || Object.keys(produced.orders).length !== orders)
+    throw new Error('the models lost orders');
+  return { orders, liveBytesPerOrder: liveBytes / orders, produceBytesPerOrder: produceBytes / orders };
 };
