@@ -4,7 +4,12 @@ import type { Settings } from './harness.js';
 import { CART_SHAPES, runCartSuite } from './kernel/cart-suite.js';
 import { flatVerdict } from './flatness.js';
 import { runGrowthSuite, type Growth } from './kernel/growth-suite.js';
-import { readModelMemory, runReadModelSuite, type ReadModelGrowth } from './kernel/read-model-suite.js';
+import {
+  readModelCatchUp,
+  readModelMemory,
+  runReadModelSuite,
+  type ReadModelGrowth,
+} from './kernel/read-model-suite.js';
 import { runRehydrateSuite } from './kernel/rehydrate-suite.js';
 import { formatTable, verdictOf, type Row } from './table.js';
 
@@ -51,6 +56,10 @@ export const runKernelBenchmarks = async (settings: Settings = FULL): Promise<Ke
 
   console.log('\nGrowth of an in-memory read model: one event folded into the orders model as it grows (CPU time)');
   console.log(formatReadModel(runReadModelSuite(settings.rounds)));
+  const catchUp = readModelCatchUp();
+  console.log(
+    `catch-up of the orders read model over ${count(catchUp.orders)} orders (${count(catchUp.events)} events, batches of 500, CPU): in place ${count(Math.round(catchUp.liveEventsPerSecond))} events/s, one produce per batch ${count(Math.round(catchUp.produceEventsPerSecond))} events/s (${(catchUp.liveEventsPerSecond / catchUp.produceEventsPerSecond).toFixed(1)}x)`,
+  );
   const modelMemory = readModelMemory();
   console.log(
     modelMemory === undefined
