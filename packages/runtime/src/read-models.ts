@@ -1,4 +1,4 @@
-import { createEnvelopeDecoder, type Projection } from '@ordersource/core';
+import { createEnvelopeDecoder, mutableCopy, type Projection } from '@ordersource/core';
 import { ordersProjection, statusHistoryProjection } from '@ordersource/domain';
 import { directoryProjection } from '@ordersource/domain/customers';
 import { receiptsRegisterProjection } from '@ordersource/domain/receipts';
@@ -26,7 +26,7 @@ export const subscriptionsProjection: Projection<SubscriptionsModel, Subscriptio
     const id = envelope.streamId.slice(SUBSCRIPTION_STREAM_PREFIX.length);
     // A plain copy of the initial state: immer drafts it on assignment.
     if (draft.subscriptions[id] === undefined)
-      draft.subscriptions[id] = structuredClone(initialSubscriptionState) as (typeof draft.subscriptions)[string];
+      draft.subscriptions[id] = mutableCopy(initialSubscriptionState) as (typeof draft.subscriptions)[string];
     evolveSubscription(draft.subscriptions[id], envelope.event);
   },
 };

@@ -1,5 +1,5 @@
 import type { Draft } from 'immer';
-import { createEnvelopeDecoder, deepCopy, type Envelope, type Money, type Projection } from '@ordersource/core';
+import { createEnvelopeDecoder, mutableCopy, type Envelope, type Money, type Projection } from '@ordersource/core';
 import { SUBSCRIPTION_STREAM_PREFIX, SubscriptionEventCodec, type SubscriptionEvent } from './events.js';
 import { monthlyNormalised } from './period.js';
 import {
@@ -44,7 +44,7 @@ export const evolveSubscriptionsModel = (
 ): void => {
   const id = subscriptionIdOf(envelope.streamId);
   const event = envelope.event;
-  const state = (draft.subscriptions[id] ??= deepCopy(initialSubscriptionState) as Draft<SubscriptionState>);
+  const state = (draft.subscriptions[id] ??= mutableCopy(initialSubscriptionState) as Draft<SubscriptionState>);
   evolveSubscription(state, event);
   switch (event.type) {
     case 'SubscriptionStarted':

@@ -1,4 +1,4 @@
-import { deepCopy, type Projection } from '@ordersource/core';
+import { mutableCopy, type Projection } from '@ordersource/core';
 import type { Draft } from 'immer';
 import { orderIdOf, orderEventTypes, ORDER_STREAM_PREFIX, type OrderEvent } from '../events.js';
 import { evolveOrder } from '../evolve.js';
@@ -28,7 +28,8 @@ export const ordersProjection: Projection<OrdersModel, OrderEvent> = {
   filter: { streamPrefix: ORDER_STREAM_PREFIX, eventTypes: orderEventTypes },
   evolve: (model, envelope) => {
     const orderId = orderIdOf(envelope.streamId);
-    const current = model.orders[orderId] ?? (model.orders[orderId] = deepCopy(initialOrderState) as Draft<OrderState>);
+    const current =
+      model.orders[orderId] ?? (model.orders[orderId] = mutableCopy(initialOrderState) as Draft<OrderState>);
     evolveOrder(current, envelope.event);
   },
 };
