@@ -51,6 +51,22 @@ const isRecord = (value: unknown): value is Bag => {
   return prototype === Object.prototype || prototype === null;
 };
 
+/** A record of the same prototype with `f` of each value. */
+const mapRecord = (source: Bag, f: (value: unknown) => unknown): Bag => {
+  const copy: Bag = Object.getPrototypeOf(source) === null ? (Object.create(null) as Bag) : {};
+  for (const key of Object.keys(source)) put(copy, key, f(source[key]));
+  return copy;
+};
+
+/** The fold's own copy of a value it reads for the first time (the view's frozen one until then). */
+const thawIn = (target: Bag, key: string): unknown => {
+  const value = target[key];
+  if (typeof value !== 'object' || value === null || !Object.hasOwn(target, key)) return value;
+  const thawed = mutableCopy(value);
+  put(target, key, thawed);
+  return thawed;
+};
+
 const put = (target: Bag, key: string, value: unknown): void => {
   // JSON may carry an own "__proto__" key; assigning it would set the prototype instead.
   if (key === '__proto__')
@@ -79,11 +95,7 @@ export const createLiveModel = <S>(initial: S): LiveModel<S> => {
   const model = mutableCopy(initial) as Bag;
   const view: Bag = {};
   const guarded = new WeakMap<object, Bag>();
-  const privateOf = (container: Bag): Bag => {
-    const own: Bag = Object.getPrototypeOf(container) === null ? (Object.create(null) as Bag) : {};
-    for (const key of Object.keys(container)) put(own, key, container[key]);
-    return own;
-  };
+  const privateOf = (container: Bag): Bag => mapRecord(container, (value) => value);
   /** Publish a whole top-level field (or restore it from the view on a rollback). */
   const settle = (field: string, value: unknown): void => {
     if (!isRecord(value)) {
@@ -92,8 +104,7 @@ export const createLiveModel = <S>(initial: S): LiveModel<S> => {
       put(model, field, frozen);
       return;
     }
-    const container: Bag = Object.getPrototypeOf(value) === null ? (Object.create(null) as Bag) : {};
-    for (const key of Object.keys(value)) put(container, key, frozenCopy(value[key]));
+    const container = mapRecord(value, frozenCopy);
     guarded.set(container, new Proxy(container, readOnly));
     put(view, field, container);
     put(model, field, privateOf(container));
@@ -133,12 +144,7 @@ export const createLiveModel = <S>(initial: S): LiveModel<S> => {
     const proxy = new Proxy(target, {
       get: (t, key, receiver) => {
         if (typeof key !== 'string' || !touch(field, key)) return Reflect.get(t, key, receiver) as unknown;
-        // First read in this fold: the value is the view's frozen one; the fold gets its own copy.
-        const value = t[key];
-        if (typeof value !== 'object' || value === null || !Object.hasOwn(t, key)) return value;
-        const thawed = mutableCopy(value);
-        put(t, key, thawed);
-        return thawed;
+        return thawIn(t, key);
       },
       set: (t, key, value) => {
         if (typeof key === 'string') touch(field, key);
@@ -161,13 +167,10 @@ export const createLiveModel = <S>(initial: S): LiveModel<S> => {
     get: (t, key, receiver) => {
       const value = Reflect.get(t, key, receiver) as unknown;
       if (typeof key !== 'string') return value;
-      if (isRecord(value) && !Object.isFrozen(value)) return recordProxy(key, value);
+      if (isRecord(value)) return recordProxy(key, value);
       if (wholeFields.has(key)) return value;
       wholeFields.add(key);
-      if (typeof value !== 'object' || value === null || !Object.hasOwn(t, key)) return value;
-      const thawed = mutableCopy(value);
-      put(t, key, thawed);
-      return thawed;
+      return thawIn(t, key);
     },
     set: (t, key, value) => {
       if (typeof key === 'string') wholeFields.add(key);
